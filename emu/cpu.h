@@ -1,0 +1,195 @@
+/*
+ * cpu.h - the virtual i386 CPU's architectural state.
+ *
+ * One struct holds everything translated code touches (registers, lazy
+ * flags, the soft TLB) so that generated code reaches it through a single
+ * base pointer. Debugger, statistics and UI state live elsewhere.
+ *
+ * Lazy flags: the six arithmetic flags (CF PF AF ZF SF OF) are not kept in
+ * `eflags`; the last flag-setting operation leaves its kind in `cc_op` and
+ * its operands in cc_dst/cc_src1/cc_src2, and emu/flags.c computes a flag
+ * only when something reads it.  `eflags` holds every other bit.
+ */
+#ifndef BT86_EMU_CPU_H
+#define BT86_EMU_CPU_H
+
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
+enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_COUNT };
+#define S_NONE 0xff
+
+/* EFLAGS bits */
+#define F_CF 0x0001u
+#define F_PF 0x0004u
+#define F_AF 0x0010u
+#define F_ZF 0x0040u
+#define F_SF 0x0080u
+#define F_TF 0x0100u
+#define F_IF 0x0200u
+#define F_DF 0x0400u
+#define F_OF 0x0800u
+#define F_IOPL 0x3000u
+#define F_NT 0x4000u
+#define F_RF 0x10000u
+#define F_VM 0x20000u
+#define F_AC 0x40000u
+#define F_VIF 0x80000u
+#define F_VIP 0x100000u
+#define F_ID 0x200000u
+#define F_ARITH (F_CF | F_PF | F_AF | F_ZF | F_SF | F_OF)
+
+/* CR0 / CR4 bits */
+#define CR0_PE 0x00000001u
+#define CR0_MP 0x00000002u
+#define CR0_EM 0x00000004u
+#define CR0_TS 0x00000008u
+#define CR0_ET 0x00000010u
+#define CR0_NE 0x00000020u
+#define CR0_WP 0x00010000u
+#define CR0_AM 0x00040000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
+#define CR0_PG 0x80000000u
+#define CR4_TSD 0x00000004u
+#define CR4_PSE 0x00000010u
+#define CR4_PAE 0x00000020u
+#define CR4_PGE 0x00000080u
+
+/* Exception vectors */
+enum {
+    EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5,
+    EXC_UD = 6, EXC_NM = 7, EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12,
+    EXC_GP = 13, EXC_PF = 14, EXC_MF = 16, EXC_AC = 17, EXC_MC = 18,
+};
+
+/*
+ * Hidden part of a segment register, as loaded from its descriptor.
+ * `flags` is the descriptor's second dword masked to the attribute bits
+ * (type, S, DPL, P, AVL, D/B, G), so that it reads like the manual.
+ */
+struct segment {
+    uint16_t sel;
+    uint32_t base;
+    uint32_t limit; /* byte granular, already scaled by G */
+    uint32_t flags;
+};
+#define DESC_TYPE_SHIFT 8
+#define DESC_S (1u << 12)
+#define DESC_DPL_SHIFT 13
+#define DESC_P (1u << 15)
+#define DESC_B (1u << 22)
+#define DESC_G (1u << 23)
+#define DESC_CODE (1u << 11) /* type bit 3 */
+
+struct dtable {
+    uint32_t base;
+    uint32_t limit;
+};
+
+/*
+ * Soft TLB entry: guest virtual page tag and host addend, one tag per
+ * access kind.  A tag with any low bit set never matches an aligned page
+ * address, so flag bits force the slow path (MMIO, code pages for SMC).
+ */
+#define TLB_BITS 8
+#define TLB_SIZE (1 << TLB_BITS)
+#define TLB_INVALID 0x001u
+#define TLB_MMIO 0x002u    /* not RAM: go through the region's callbacks */
+#define TLB_NOTDIRTY 0x004u /* page holds translated code: writes check SMC */
+struct tlb_entry {
+    uint32_t tag_read;
+    uint32_t tag_write;
+    uint32_t tag_code;
+    uint32_t phys; /* physical page address */
+    uintptr_t addend; /* host address = guest virtual address + addend */
+};
+
+/* Translation mode bits: part of every block's cache key. */
+#define HF_CODE32 0x0001u /* CS.D */
+#define HF_SS32 0x0002u   /* SS.B */
+#define HF_PE 0x0004u
+#define HF_ADDSEG 0x0008u /* DS/ES/SS base may be non-zero */
+#define HF_CPL_SHIFT 4
+#define HF_CPL_MASK (3u << HF_CPL_SHIFT)
+#define HF_VM86 0x0040u
+#define HF_PG 0x0080u
+#define HF_SINGLE 0x0100u /* translate one instruction only (SMC restart) */
+#define HF_INHIBIT_IRQ 0x0200u /* after STI / MOV SS: no interrupt yet */
+
+/* Translator scratch values per block; the frontend never exceeds this. */
+#define CPU_NTEMPS 1024
+
+struct tb;
+struct machine;
+
+struct cpu {
+    /*
+     * r[0..7] are the guest's general registers (R_EAX...); r[8..] are
+     * the translator's per-block temporaries, addressed by the same IR
+     * value numbers so that an operation never distinguishes the two.
+     */
+    uint32_t r[8 + CPU_NTEMPS];
+    uint32_t eip;
+    uint32_t eflags; /* all but the arithmetic flags */
+    uint32_t cc_op;
+    uint32_t cc_dst, cc_src1, cc_src2;
+
+    struct segment seg[S_COUNT];
+    struct dtable gdt, idt;
+    uint32_t cr[5];
+    uint32_t dr[8];
+    uint32_t hflags;
+    uint32_t a20_mask;
+
+    uint64_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
+    uint64_t msr_apicbase, msr_pat;
+    uint64_t tsc_offset;
+
+    struct tlb_entry tlb[2][TLB_SIZE]; /* [0] CPL 0-2, [1] CPL 3 */
+
+    /* Run state, owned by emu/cpu_exec.c. */
+    volatile int exit_request; /* checked between blocks */
+    int halted;
+    int irq_pending;      /* the PIC asserts INTR (set by hw through pc.c) */
+    uint64_t icount;      /* guest instructions retired (approximate between blocks) */
+    struct tb *cur_tb;
+    uint32_t insn_eip;    /* EIP of the instruction in a slow path or helper */
+    int64_t budget;       /* instructions left before the run loop looks around */
+    int single_step_next; /* translate the next block as one instruction (SMC) */
+    jmp_buf jmp;          /* exceptions unwind to the run loop */
+    int pending_vector;   /* exception raised inside a block, -1 if none */
+    uint32_t pending_error;
+    int pending_has_error;
+    int pending_soft;     /* INT n / INT3 / INTO: EIP is the next insn */
+    uint32_t pending_next_eip;
+    int fault_depth;      /* for double / triple fault */
+
+    struct machine *machine;
+};
+
+_Static_assert(offsetof(struct cpu, r) == 0, "IR values index cpu->r from the base");
+
+static inline int cpu_cpl(const struct cpu *cpu)
+{
+    return (cpu->hflags & HF_CPL_MASK) >> HF_CPL_SHIFT;
+}
+
+/* Full EFLAGS, arithmetic flags included (emu/flags.c). */
+uint32_t cpu_get_eflags(struct cpu *cpu);
+/* Set EFLAGS bits selected by mask; keeps reserved bit 1 set. */
+void cpu_set_eflags(struct cpu *cpu, uint32_t value, uint32_t mask);
+/* Recompute hflags after a mode-affecting change (CR0, segment load...). */
+void cpu_update_hflags(struct cpu *cpu);
+
+/*
+ * Raise an exception from inside a translated block or a helper: unwinds
+ * to the run loop, which delivers it.  EIP is restored from cpu->cur_op.
+ */
+_Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error, int has_error);
+static inline _Noreturn void cpu_raise_ud(struct cpu *cpu) { cpu_raise(cpu, EXC_UD, 0, 0); }
+static inline _Noreturn void cpu_raise_gp(struct cpu *cpu, uint32_t err) { cpu_raise(cpu, EXC_GP, err, 1); }
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * cpu_exec.c - the run loop: find a block, run it, handle why it stopped.
+ *
+ * Exceptions raised inside a block (or a helper, or the page walk) unwind
+ * here with longjmp; cpu->eip was restored to the faulting instruction by
+ * cpu_raise(), and the registers are intact because the frontend commits
+ * register writes only after everything that can fault.  Interrupts are
+ * taken only between blocks: that is where the CPU state is complete.
+ */
+#include "emu/fatal.h"
+#include "emu/flags.h"
+#include "emu/log.h"
+#include "emu/machine.h"
+#include "emu/monitor.h"
+#include "softmmu/tlb.h"
+#include "translator/backend.h"
+#include "translator/decode.h"
+#include "translator/tbcache.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cpu *bt86_cpu;
+
+#define BUDGET 20000 /* instructions between looks at devices and interrupts */
+
+void cpu_reset(struct cpu *cpu)
+{
+    struct machine *m = cpu->machine;
+    jmp_buf jb;
+    /* A reset can happen inside the run loop (triple fault): keep its anchor. */
+    memcpy(&jb, &cpu->jmp, sizeof(jb));
+    memset(cpu, 0, sizeof(*cpu));
+    memcpy(&cpu->jmp, &jb, sizeof(jb));
+    cpu->machine = m;
+    cpu->eflags = 0x2;
+    cpu->cc_op = CC_EFLAGS;
+    cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
+    cpu->a20_mask = 0xffffffffu;
+    cpu->eip = 0xfff0;
+    for (int i = 0; i < S_COUNT; i++)
+        cpu->seg[i] = (struct segment){ 0, 0, 0xffff, DESC_P | DESC_S | (0x3u << DESC_TYPE_SHIFT) };
+    cpu->seg[S_CS] = (struct segment){ 0xf000, 0xffff0000u, 0xffff,
+                                       DESC_P | DESC_S | (0xbu << DESC_TYPE_SHIFT) };
+    cpu->seg[S_LDTR].flags = DESC_P | (0x2u << DESC_TYPE_SHIFT);
+    cpu->seg[S_TR].flags = DESC_P | (0xbu << DESC_TYPE_SHIFT);
+    cpu->idt.limit = 0x3ff;
+    cpu->gdt.limit = 0xffff;
+    cpu->r[R_EDX] = 0x00000633; /* family 6, model 3, stepping 3: as CPUID says */
+    cpu->msr_apicbase = 0xfee00900ull;
+    cpu->msr_pat = 0x0007040600070406ull;
+    cpu->pending_vector = -1;
+    cpu_update_hflags(cpu);
+    bt86_cpu = cpu;
+    tlb_attach_cpu(cpu);
+}
+
+_Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error, int has_error)
+{
+    cpu->eip = cpu->insn_eip;
+    cpu->pending_vector = vector;
+    cpu->pending_error = error;
+    cpu->pending_has_error = has_error;
+    longjmp(cpu->jmp, 1);
+}
+
+_Noreturn void cpu_restart_insn(struct cpu *cpu)
+{
+    cpu->eip = cpu->insn_eip;
+    cpu->pending_vector = -1;
+    longjmp(cpu->jmp, 2);
+}
+
+_Noreturn void fatal_guest(struct cpu *cpu, const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "bt86: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    uint32_t eip = cpu->insn_eip ? cpu->insn_eip : cpu->eip;
+    fprintf(stderr, "\nbt86: guest at %04x:%08x (linear 0x%08x), CPL %d\n", cpu->seg[S_CS].sel, eip,
+            cpu->seg[S_CS].base + eip, cpu_cpl(cpu));
+    exit(2);
+}
+
+/* Exceptions that make a fault during their delivery a double fault. */
+static int contributory(int v)
+{
+    return v == EXC_DE || v == EXC_TS || v == EXC_NP || v == EXC_SS || v == EXC_GP;
+}
+
+static void deliver_pending(struct cpu *cpu)
+{
+    /* Vector being delivered when a delivery faults and unwinds here. */
+    static int delivering = -1;
+    int v = cpu->pending_vector;
+    cpu->pending_vector = -1;
+    if (delivering >= 0) {
+        int first = delivering;
+        if (first == EXC_DF) {
+            delivering = -1;
+            machine_triple_fault(cpu->machine);
+            return;
+        }
+        if ((contributory(first) && contributory(v)) ||
+            (first == EXC_PF && (contributory(v) || v == EXC_PF))) {
+            v = EXC_DF;
+            cpu->pending_error = 0;
+            cpu->pending_has_error = 1;
+        }
+    }
+    delivering = v;
+    cpu_do_interrupt(cpu, v, INT_EXC, cpu->pending_has_error, cpu->pending_error, 0);
+    delivering = -1;
+}
+
+static void take_interrupt(struct cpu *cpu)
+{
+    int vec = machine_irq_ack(cpu->machine);
+    if (vec >= 0)
+        cpu_do_interrupt(cpu, vec, INT_HW, 0, 0, 0);
+}
+
+int cpu_exec(struct cpu *cpu)
+{
+    struct machine *m = cpu->machine;
+    struct tb *volatile last = NULL;
+    volatile int slot = -1;
+
+    if (setjmp(cpu->jmp)) {
+        /* Unwound from a block, a helper or a delivery: state is consistent. */
+        cpu->cur_tb = NULL;
+        last = NULL;
+    }
+    while (!m->stop) {
+        if (cpu->pending_vector >= 0) {
+            deliver_pending(cpu);
+            continue;
+        }
+        if (cpu->budget <= 0 || cpu->exit_request) {
+            cpu->exit_request = 0;
+            machine_poll(m);
+            cpu->budget = BUDGET;
+            if (m->stop)
+                break;
+        }
+        if (cpu->hflags & HF_INHIBIT_IRQ) {
+            cpu->hflags &= ~HF_INHIBIT_IRQ;
+        } else if (cpu->irq_pending && (cpu->eflags & F_IF)) {
+            take_interrupt(cpu);
+            last = NULL;
+        }
+        if (cpu->halted) {
+            machine_wait(m);
+            cpu->budget = 0;
+            continue;
+        }
+        cpu->insn_eip = cpu->eip;
+        struct tb *tb = tb_find(cpu);
+        if (last && slot >= 0)
+            tb_link(last, slot, tb);
+        if (log_enabled(LOG_EXEC)) {
+            FILE *f = log_file ? log_file : stderr;
+            fprintf(f, "Trace: [%08x] %04x:%08x\n", tb->pc, cpu->seg[S_CS].sel, cpu->eip);
+        }
+        if (log_enabled(LOG_CPU)) {
+            FILE *f = log_file ? log_file : stderr;
+            fprintf(f, "EAX=%08x EBX=%08x ECX=%08x EDX=%08x ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n"
+                       "EIP=%08x EFL=%08x CPL=%d CR0=%08x\n",
+                    cpu->r[R_EAX], cpu->r[R_EBX], cpu->r[R_ECX], cpu->r[R_EDX], cpu->r[R_ESI],
+                    cpu->r[R_EDI], cpu->r[R_EBP], cpu->r[R_ESP], cpu->eip, cpu_get_eflags(cpu),
+                    cpu_cpl(cpu), cpu->cr[0]);
+        }
+        tb->exec_count++;
+        cpu->icount += tb->ninsns;
+        cpu->budget -= tb->ninsns;
+        int s;
+        last = interp_exec(cpu, tb, &s);
+        slot = s;
+        cpu->cur_tb = NULL;
+        if (log_mask & (LOG_EXEC | LOG_CPU))
+            last = NULL; /* no chaining, so that every block is logged */
+    }
+    return m->exit_status;
+}

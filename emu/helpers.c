@@ -1,0 +1,85 @@
+/*
+ * helpers.c - the table translated code calls through (IR_CALL imm = id).
+ *
+ * The interpreter counts every call per entry (monitor_stats.helper_calls);
+ * per-class totals come from the `cls` column.
+ */
+#include "emu/helpers.h"
+#include "emu/helpers_impl.h"
+#include "emu/log.h"
+
+#include <stdio.h>
+#include "emu/monitor.h"
+#include "emu/monitor_entries.h"
+#include "translator/insn.h"
+
+void helper_log_call(struct cpu *cpu, uint32_t id)
+{
+    if (helper_table[id].cls == CLS_INNOCUOUS)
+        return;
+    fprintf(log_file ? log_file : stderr, "MONITOR: %-12s [%s] at %04x:%08x cpl=%d\n",
+            helper_table[id].name, insn_class_names[helper_table[id].cls], cpu->seg[S_CS].sel,
+            cpu->insn_eip, cpu_cpl(cpu));
+}
+
+const struct helper_info helper_table[H_COUNT] = {
+    [H_DIV] = { helper_div, "div", CLS_INNOCUOUS },
+    [H_IDIV] = { helper_idiv, "idiv", CLS_INNOCUOUS },
+    [H_ROTATE] = { helper_rotate, "rotate", CLS_INNOCUOUS },
+    [H_SHLD] = { helper_shld, "shld", CLS_INNOCUOUS },
+    [H_SHRD] = { helper_shrd, "shrd", CLS_INNOCUOUS },
+    [H_BSF] = { helper_bsf, "bsf", CLS_INNOCUOUS },
+    [H_BSR] = { helper_bsr, "bsr", CLS_INNOCUOUS },
+    [H_BCD] = { helper_bcd, "bcd", CLS_INNOCUOUS },
+    [H_CMPXCHG8B] = { helper_cmpxchg8b, "cmpxchg8b", CLS_INNOCUOUS },
+    [H_STRING] = { helper_string, "string", CLS_INNOCUOUS },
+    [H_ENTER] = { helper_enter, "enter", CLS_INNOCUOUS },
+    [H_PUSHA] = { helper_pusha, "pusha", CLS_INNOCUOUS },
+    [H_POPA] = { helper_popa, "popa", CLS_INNOCUOUS },
+    [H_BOUND] = { helper_bound, "bound", CLS_INNOCUOUS },
+    [H_RAISE] = { helper_raise, "raise", CLS_INNOCUOUS },
+    [H_UNIMPLEMENTED] = { helper_unimplemented, "unimplemented", CLS_INNOCUOUS },
+    [H_CLI] = { helper_cli, "cli", CLS_PRIVILEGED },
+    [H_STI] = { helper_sti, "sti", CLS_PRIVILEGED },
+    [H_HLT] = { helper_hlt, "hlt", CLS_PRIVILEGED },
+    [H_IN] = { helper_in, "in", CLS_PRIVILEGED },
+    [H_OUT] = { helper_out, "out", CLS_PRIVILEGED },
+    [H_LGDT] = { helper_lgdt, "lgdt", CLS_PRIVILEGED },
+    [H_LIDT] = { helper_lidt, "lidt", CLS_PRIVILEGED },
+    [H_LLDT] = { helper_lldt, "lldt", CLS_PRIVILEGED },
+    [H_LTR] = { helper_ltr, "ltr", CLS_PRIVILEGED },
+    [H_LMSW] = { helper_lmsw, "lmsw", CLS_PRIVILEGED },
+    [H_CLTS] = { helper_clts, "clts", CLS_PRIVILEGED },
+    [H_MOV_TO_CR] = { helper_mov_to_cr, "mov_to_cr", CLS_PRIVILEGED },
+    [H_MOV_FROM_CR] = { helper_mov_from_cr, "mov_from_cr", CLS_PRIVILEGED },
+    [H_MOV_TO_DR] = { helper_mov_to_dr, "mov_to_dr", CLS_PRIVILEGED },
+    [H_MOV_FROM_DR] = { helper_mov_from_dr, "mov_from_dr", CLS_PRIVILEGED },
+    [H_INVD] = { helper_invd, "invd", CLS_PRIVILEGED },
+    [H_INVLPG] = { helper_invlpg, "invlpg", CLS_PRIVILEGED },
+    [H_RDMSR] = { helper_rdmsr, "rdmsr", CLS_PRIVILEGED },
+    [H_WRMSR] = { helper_wrmsr, "wrmsr", CLS_PRIVILEGED },
+    [H_RDPMC] = { helper_rdpmc, "rdpmc", CLS_PRIVILEGED },
+    [H_SYSEXIT] = { helper_sysexit, "sysexit", CLS_PRIVILEGED },
+    [H_SGDT] = { helper_sgdt, "sgdt", CLS_SENSITIVE },
+    [H_SIDT] = { helper_sidt, "sidt", CLS_SENSITIVE },
+    [H_SLDT] = { helper_sldt, "sldt", CLS_SENSITIVE },
+    [H_STR] = { helper_str, "str", CLS_SENSITIVE },
+    [H_SMSW] = { helper_smsw, "smsw", CLS_SENSITIVE },
+    [H_PUSHF] = { helper_pushf, "pushf", CLS_SENSITIVE },
+    [H_POPF] = { helper_popf, "popf", CLS_SENSITIVE },
+    [H_LAR] = { helper_lar, "lar", CLS_SENSITIVE },
+    [H_LSL] = { helper_lsl, "lsl", CLS_SENSITIVE },
+    [H_VERR] = { helper_verr, "verr", CLS_SENSITIVE },
+    [H_VERW] = { helper_verw, "verw", CLS_SENSITIVE },
+    [H_LOAD_SEG] = { helper_load_seg, "load_seg", CLS_SENSITIVE },
+    [H_JMPF] = { helper_jmpf, "jmpf", CLS_SENSITIVE },
+    [H_CALLF] = { helper_callf, "callf", CLS_SENSITIVE },
+    [H_RETF] = { helper_retf, "retf", CLS_SENSITIVE },
+    [H_INT] = { helper_int, "int", CLS_SENSITIVE },
+    [H_IRET] = { helper_iret, "iret", CLS_SENSITIVE },
+    [H_ARPL] = { helper_arpl, "arpl", CLS_SENSITIVE },
+    [H_CPUID] = { helper_cpuid, "cpuid", CLS_VIRT },
+    [H_RDTSC] = { helper_rdtsc, "rdtsc", CLS_VIRT },
+    [H_SYSENTER] = { helper_sysenter, "sysenter", CLS_VIRT },
+    [H_VMCALL] = { helper_vmcall, "vmcall", CLS_HYPERCALL },
+};

@@ -1,0 +1,64 @@
+/*
+ * machine.h - the PC around the CPU, as the run loop sees it.
+ */
+#ifndef BT86_EMU_MACHINE_H
+#define BT86_EMU_MACHINE_H
+
+#include "emu/cpu.h"
+
+#include <stdint.h>
+
+struct chardev;
+struct uart;
+
+struct machine_options {
+    uint32_t ram_mb;
+    const char *kernel;
+    const char *initrd;
+    const char *append;
+    const char *serial[4];
+    int nserial;
+    const char *debugcon;
+    int debug_exit;
+    uint16_t debug_exit_base, debug_exit_size;
+    int no_reboot;
+    int no_shutdown;
+    int icount; /* -icount: virtual time from the instruction count */
+    int stats;
+    const char *stats_json;
+};
+
+struct machine {
+    struct cpu cpu;
+    struct machine_options opt;
+    uint8_t *ram;
+    uint32_t ram_size;
+    struct uart *uart[4];
+    struct chardev *serial_chr[4];
+    struct chardev *debugcon_chr;
+    volatile int stop;
+    int exit_status;
+    uint64_t start_ns;
+};
+
+extern struct machine *bt86_machine;
+
+int machine_init(struct machine *m);
+void machine_reset(struct machine *m);
+/* Between blocks: devices, host input.  Cheap when nothing happens. */
+void machine_poll(struct machine *m);
+/* The CPU halted with nothing pending: sleep until something happens. */
+void machine_wait(struct machine *m);
+/* Vector of a pending maskable interrupt (acknowledging it), or -1. */
+int machine_irq_ack(struct machine *m);
+void machine_triple_fault(struct machine *m);
+void machine_shutdown(struct machine *m, int status);
+/* Print statistics, flush output and exit the process with status. */
+_Noreturn void machine_exit(struct machine *m, int status);
+uint64_t machine_clock_ns(struct machine *m);
+
+/* emu/cpu_exec.c */
+void cpu_reset(struct cpu *cpu);
+int cpu_exec(struct cpu *cpu);
+
+#endif

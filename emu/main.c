@@ -1,0 +1,245 @@
+/*
+ * main.c - the command line, as qemu-system-i386 spells it.
+ *
+ *   bt86 -kernel guest.elf -append "args" -nographic \
+ *        -device isa-debug-exit,iobase=0xf4,iosize=0x04
+ *
+ * Options QEMU has keep QEMU's names and meaning; bt86's own are -backend,
+ * -step, -stats and -stats-json.  A bad option or value is an error with a
+ * message and exit status 1, never a guess.
+ */
+#include "config.h"
+#include "emu/log.h"
+#include "emu/machine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct machine machine;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: bt86 [options]\n"
+            "\n"
+            "Guest:\n"
+            "  -kernel FILE        multiboot kernel (ELF, i386) to boot\n"
+            "  -append CMDLINE     kernel command line\n"
+            "  -initrd FILE[,FILE] multiboot modules (\"file args\", comma separated)\n"
+            "  -m SIZE             guest RAM, in MiB or with a M/G suffix (default 128)\n"
+            "Devices and display:\n"
+            "  -nographic          no display; COM1 on the terminal\n"
+            "  -display none|sdl   display (sdl is not built yet: runs headless)\n"
+            "  -serial DEV         next COM port: stdio, null, none, file:PATH (repeatable)\n"
+            "  -debugcon DEV       port 0xe9 console: stdio, null, file:PATH\n"
+            "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
+            "                      a guest write of V to iobase exits with (V<<1)|1\n"
+            "  -no-reboot          exit instead of rebooting (after a triple fault)\n"
+            "  -no-shutdown        accepted for compatibility\n"
+            "Debugging and measurement:\n"
+            "  -d ITEM[,ITEM]      logs: in_asm, op, out_asm, int, exec, cpu, monitor (-d help)\n"
+            "  -D FILE             write logs to FILE instead of standard error\n"
+            "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
+            "  -backend interp     translation backend (interp: portable threaded code)\n"
+            "  -stats              print statistics at exit\n"
+            "  -stats-json FILE    write statistics as JSON at exit\n"
+            "  -version, -h        version, this help\n");
+}
+
+static int parse_size_mb(const char *s, uint32_t *mb)
+{
+    if (!strncmp(s, "size=", 5))
+        s += 5;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || v <= 0)
+        return -1;
+    switch (*end) {
+    case 0: case 'M': case 'm': break;
+    case 'G': case 'g': v *= 1024; break;
+    case 'K': case 'k': v /= 1024; break;
+    default: return -1;
+    }
+    if (*end && end[1] && strcmp(end + 1, "iB") && strcmp(end + 1, "B"))
+        return -1;
+    if (v < 2 || v > 3072) /* the PCI hole starts at 3 GiB */
+        return -2;
+    *mb = (uint32_t)v;
+    return 0;
+}
+
+static int parse_debug_exit(const char *spec, struct machine_options *o)
+{
+    if (strncmp(spec, "isa-debug-exit", 14) || (spec[14] && spec[14] != ','))
+        return -1;
+    o->debug_exit = 1;
+    o->debug_exit_base = 0x501;
+    o->debug_exit_size = 2;
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", spec + 14);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(t, '=');
+        if (!eq)
+            return -2;
+        *eq = 0;
+        char *end;
+        unsigned long v = strtoul(eq + 1, &end, 0);
+        if (*end || end == eq + 1 || v > 0xffff)
+            return -2;
+        if (!strcmp(t, "iobase"))
+            o->debug_exit_base = v;
+        else if (!strcmp(t, "iosize"))
+            o->debug_exit_size = v;
+        else
+            return -2;
+    }
+    return 0;
+}
+
+static const char *need_arg(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "bt86: option %s needs an argument (see bt86 -h)\n", argv[*i]);
+        exit(1);
+    }
+    return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+    struct machine_options *o = &machine.opt;
+    o->ram_mb = 128;
+    int nographic = 0;
+    const char *log_path = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-')
+            a++; /* QEMU accepts --option too */
+        if (!strcmp(a, "-kernel")) {
+            o->kernel = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-append")) {
+            o->append = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-initrd")) {
+            o->initrd = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-m")) {
+            const char *v = need_arg(argc, argv, &i);
+            int r = parse_size_mb(v, &o->ram_mb);
+            if (r == -2) {
+                fprintf(stderr, "bt86: -m %s: guest RAM must be between 2 MiB and 3 GiB\n", v);
+                return 1;
+            }
+            if (r < 0) {
+                fprintf(stderr, "bt86: -m %s: not a size (try -m 128 or -m 1G)\n", v);
+                return 1;
+            }
+        } else if (!strcmp(a, "-nographic")) {
+            nographic = 1;
+        } else if (!strcmp(a, "-display")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "sdl") || !strncmp(v, "sdl,", 4) || !strcmp(v, "gtk")) {
+                fprintf(stderr, "bt86: the %s display is not built yet; running headless\n", v);
+            } else if (strcmp(v, "none")) {
+                fprintf(stderr, "bt86: -display %s: unknown display (use none or sdl)\n", v);
+                return 1;
+            }
+        } else if (!strcmp(a, "-serial")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (o->nserial == 4) {
+                fprintf(stderr, "bt86: too many -serial options (a PC has 4 COM ports)\n");
+                return 1;
+            }
+            o->serial[o->nserial++] = !strcmp(v, "mon:stdio") ? "stdio" : v;
+        } else if (!strcmp(a, "-debugcon")) {
+            const char *v = need_arg(argc, argv, &i);
+            o->debugcon = !strcmp(v, "mon:stdio") ? "stdio" : v;
+        } else if (!strcmp(a, "-device")) {
+            const char *v = need_arg(argc, argv, &i);
+            int r = parse_debug_exit(v, o);
+            if (r == -1) {
+                fprintf(stderr, "bt86: -device %s: unknown device (bt86 has: isa-debug-exit)\n", v);
+                return 1;
+            }
+            if (r < 0) {
+                fprintf(stderr, "bt86: -device %s: bad property (isa-debug-exit takes "
+                                "iobase=N,iosize=N)\n", v);
+                return 1;
+            }
+        } else if (!strcmp(a, "-no-reboot")) {
+            o->no_reboot = 1;
+        } else if (!strcmp(a, "-no-shutdown")) {
+            o->no_shutdown = 1;
+        } else if (!strcmp(a, "-d")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "help")) {
+                log_help(stdout);
+                return 0;
+            }
+            if (log_parse(v) < 0)
+                return 1;
+        } else if (!strcmp(a, "-D")) {
+            log_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-icount")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strncmp(v, "shift=", 6))
+                v += 6;
+            char *end;
+            strtol(v, &end, 0);
+            if ((*end && strncmp(end, ",", 1)) || end == v) {
+                if (strcmp(v, "auto")) {
+                    fprintf(stderr, "bt86: -icount %s: expected shift=N or N\n", v);
+                    return 1;
+                }
+            }
+            o->icount = 1;
+        } else if (!strcmp(a, "-backend")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (strcmp(v, "interp")) {
+                fprintf(stderr, "bt86: -backend %s: unknown backend (available: interp)\n", v);
+                return 1;
+            }
+        } else if (!strcmp(a, "-stats")) {
+            o->stats = 1;
+        } else if (!strcmp(a, "-stats-json")) {
+            o->stats_json = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-machine") || !strcmp(a, "-M")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (strncmp(v, "pc", 2) && strncmp(v, "type=pc", 7) && strncmp(v, "isapc", 5)) {
+                fprintf(stderr, "bt86: -machine %s: bt86 emulates only the PC (pc)\n", v);
+                return 1;
+            }
+        } else if (!strcmp(a, "-accel")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (strncmp(v, "tcg", 3)) {
+                fprintf(stderr, "bt86: -accel %s: bt86 is a pure software emulator (tcg only)\n", v);
+                return 1;
+            }
+        } else if (!strcmp(a, "-version")) {
+            printf("bt86 version %s, a binary-translating x86 PC emulator\n", BT86_VERSION);
+            return 0;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "bt86: unknown option '%s' (see bt86 -h)\n", argv[i]);
+            return 1;
+        }
+    }
+    if (!o->kernel) {
+        fprintf(stderr, "bt86: no guest to run: give a kernel with -kernel FILE (see bt86 -h)\n");
+        return 1;
+    }
+    if (log_path && log_set_file(log_path) < 0)
+        return 1;
+    if (o->nserial == 0)
+        o->serial[o->nserial++] = "stdio"; /* no display yet: COM1 is the terminal */
+    (void)nographic;
+    if (machine_init(&machine) < 0)
+        return 1;
+    int status = cpu_exec(&machine.cpu);
+    machine_exit(&machine, status);
+    return status;
+}

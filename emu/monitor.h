@@ -1,0 +1,45 @@
+/*
+ * monitor.h - the virtual machine monitor: what happens when the guest
+ * executes a sensitive instruction, takes an exception or an interrupt.
+ *
+ * Translated code reaches the monitor only through IR_CALL; each entry is
+ * counted per instruction class and per helper so that -stats can say
+ * what full virtualization cost.
+ */
+#ifndef BT86_EMU_MONITOR_H
+#define BT86_EMU_MONITOR_H
+
+#include "emu/cpu.h"
+
+#include <stdint.h>
+
+/* Segments and descriptors (emu/segment.c). */
+int desc_read(struct cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi);
+void seg_set_cache(struct segment *s, uint16_t sel, uint32_t lo, uint32_t hi);
+void seg_load(struct cpu *cpu, int seg, uint16_t sel);
+void seg_load_real(struct cpu *cpu, int seg, uint16_t sel);
+/* Load CS for a far transfer at privilege cpl (already checked). */
+void seg_load_cs(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int cpl);
+
+/* Interrupt and exception delivery (emu/interrupt.c). */
+enum int_kind { INT_HW = 0, INT_SOFT = 1, INT_SOFT_EXC = 2, INT_EXC = 3 };
+void cpu_do_interrupt(struct cpu *cpu, int vector, enum int_kind kind, int has_error,
+                      uint32_t error, uint32_t next_eip);
+
+/* I/O permission: IOPL, then the TSS bitmap (emu/monitor_io.c). */
+int monitor_io_allowed(struct cpu *cpu, uint32_t port, int size);
+
+/* Stack helpers shared by the monitor's files. */
+void stack_push(struct cpu *cpu, uint32_t *sp, uint32_t val, int size);
+uint32_t stack_pop(struct cpu *cpu, uint32_t *sp, int size);
+void stack_commit(struct cpu *cpu, uint32_t sp);
+
+/* Counters for -stats. */
+struct monitor_stats {
+    uint64_t helper_calls[128];
+    uint64_t exceptions[32];
+    uint64_t interrupts;
+};
+extern struct monitor_stats monitor_stats;
+
+#endif

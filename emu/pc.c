@@ -1,0 +1,186 @@
+/*
+ * pc.c - the machine: RAM, the devices on their ports, the event loop
+ * between blocks, and how the machine stops.
+ *
+ * The event loop runs only between blocks (every BUDGET instructions or
+ * when a block asks): it polls host input into the UARTs.  A halted CPU
+ * sleeps in poll(2) on the input descriptors, so an idle guest costs no
+ * host CPU.
+ */
+#include "emu/loader.h"
+#include "emu/machine.h"
+#include "emu/monitor.h"
+#include "emu/stats.h"
+#include "hw/debug_exit.h"
+#include "hw/debugcon.h"
+#include "hw/uart16550.h"
+#include "softmmu/ioport.h"
+#include "softmmu/memory.h"
+#include "softmmu/smc.h"
+#include "softmmu/tlb.h"
+#include "translator/decode.h"
+#include "translator/tbcache.h"
+#include "ui/chardev.h"
+
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct machine *bt86_machine;
+
+static const uint16_t com_base[4] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+uint64_t machine_clock_ns(struct machine *m)
+{
+    if (m->opt.icount)
+        return m->cpu.icount; /* one instruction = one nanosecond of virtual time */
+    return host_ns() - m->start_ns;
+}
+
+static _Noreturn void at_exit_status(int status)
+{
+    struct machine *m = bt86_machine;
+    if (m && m->opt.stats)
+        stats_print(m, stderr);
+    if (m && m->opt.stats_json)
+        stats_write_json(m, m->opt.stats_json);
+    fflush(stdout);
+    fflush(stderr);
+    exit(status);
+}
+
+void machine_shutdown(struct machine *m, int status)
+{
+    m->exit_status = status;
+    m->stop = 1;
+    m->cpu.exit_request = 1;
+}
+
+int machine_init(struct machine *m)
+{
+    char err[512];
+    bt86_machine = m;
+    m->ram_size = m->opt.ram_mb << 20;
+    m->ram = calloc(1, m->ram_size);
+    if (!m->ram) {
+        fprintf(stderr, "bt86: cannot allocate %u MiB of guest RAM\n", m->opt.ram_mb);
+        return -1;
+    }
+    mem_init();
+    ioport_init();
+    smc_init(m->ram_size);
+    if (decode_init() < 0) {
+        fprintf(stderr, "bt86: cannot initialize the Capstone decoder\n");
+        return -1;
+    }
+    mem_add_ram(0, m->ram_size, m->ram, "ram");
+
+    for (int i = 0; i < m->opt.nserial && i < 4; i++) {
+        m->serial_chr[i] = chardev_open(m->opt.serial[i], err, sizeof(err));
+        if (!m->serial_chr[i]) {
+            fprintf(stderr, "bt86: -serial %s: %s\n", m->opt.serial[i], err);
+            return -1;
+        }
+    }
+    /* The PC has four COM ports; unconnected ones still answer on the bus. */
+    for (int i = 0; i < 4; i++) {
+        static const char *const names[4] = { "com1", "com2", "com3", "com4" };
+        if (i < m->opt.nserial || i < 2)
+            m->uart[i] = uart_create(com_base[i], m->serial_chr[i], NULL, NULL, names[i]);
+    }
+    if (m->opt.debugcon) {
+        m->debugcon_chr = chardev_open(m->opt.debugcon, err, sizeof(err));
+        if (!m->debugcon_chr) {
+            fprintf(stderr, "bt86: -debugcon %s: %s\n", m->opt.debugcon, err);
+            return -1;
+        }
+        debugcon_create(0xe9, m->debugcon_chr);
+    }
+    if (m->opt.debug_exit)
+        debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size);
+    debug_exit_hook = at_exit_status;
+
+    tb_init();
+    machine_reset(m);
+    if (loader_load_kernel(m, err, sizeof(err)) < 0) {
+        fprintf(stderr, "bt86: -kernel: %s\n", err);
+        return -1;
+    }
+    m->start_ns = host_ns();
+    return 0;
+}
+
+void machine_reset(struct machine *m)
+{
+    m->cpu.machine = m;
+    cpu_reset(&m->cpu);
+    tb_flush_all();
+    for (int i = 0; i < 4; i++)
+        if (m->uart[i])
+            uart_reset(m->uart[i]);
+}
+
+void machine_poll(struct machine *m)
+{
+    for (int i = 0; i < 4; i++)
+        if (m->uart[i])
+            uart_poll(m->uart[i]);
+}
+
+void machine_wait(struct machine *m)
+{
+    struct pollfd fds[4];
+    int n = 0;
+    for (int i = 0; i < 4; i++)
+        if (m->serial_chr[i] && chardev_pending(m->serial_chr[i])) {
+            machine_poll(m);
+            return;
+        }
+    for (int i = 0; i < 4; i++) {
+        int fd = m->serial_chr[i] ? chardev_fd(m->serial_chr[i]) : -1;
+        if (fd >= 0)
+            fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+    }
+    /* Nothing can wake a CPU halted with interrupts off but a reset. */
+    poll(fds, n, 100);
+    machine_poll(m);
+}
+
+int machine_irq_ack(struct machine *m)
+{
+    m->cpu.irq_pending = 0;
+    return -1; /* no interrupt controller yet */
+}
+
+void machine_triple_fault(struct machine *m)
+{
+    struct cpu *cpu = &m->cpu;
+    fprintf(stderr, "bt86: triple fault at %04x:%08x (a fault while delivering a double fault;"
+                    " IDT base 0x%08x limit 0x%x)%s\n",
+            cpu->seg[S_CS].sel, cpu->eip, cpu->idt.base, cpu->idt.limit,
+            m->opt.no_reboot ? "" : ": resetting the machine");
+    if (m->opt.no_reboot) {
+        /* As QEMU: -no-reboot turns the reset into a normal shutdown. */
+        at_exit_status(0);
+    }
+    char err[512];
+    machine_reset(m);
+    if (loader_load_kernel(m, err, sizeof(err)) < 0) {
+        fprintf(stderr, "bt86: reset: %s\n", err);
+        at_exit_status(2);
+    }
+}
+
+_Noreturn void machine_exit(struct machine *m, int status)
+{
+    at_exit_status(status);
+}

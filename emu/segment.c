@@ -1,0 +1,142 @@
+/*
+ * segment.c - segment registers and descriptor tables.
+ *
+ * Every segment load in protected mode comes here and gets the checks of
+ * the manual (present, type, DPL/RPL/CPL) with the architectural fault and
+ * error code.  In real and virtual-8086 mode a load just sets base =
+ * selector * 16.
+ */
+#include "emu/monitor.h"
+#include "softmmu/memory.h"
+#include "softmmu/tlb.h"
+
+int desc_read(struct cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi)
+{
+    uint32_t base, limit;
+    if (sel & 4) {
+        if (!(cpu->seg[S_LDTR].flags & DESC_P))
+            return -1;
+        base = cpu->seg[S_LDTR].base;
+        limit = cpu->seg[S_LDTR].limit;
+    } else {
+        base = cpu->gdt.base;
+        limit = cpu->gdt.limit;
+    }
+    uint32_t off = sel & ~7u;
+    if (off + 7 > limit)
+        return -1;
+    /* Descriptor tables are read with supervisor rights, whatever the CPL. */
+    *lo = mem_ld(cpu, base + off, 4, 0);
+    *hi = mem_ld(cpu, base + off + 4, 4, 0);
+    return 0;
+}
+
+static void desc_set_accessed(struct cpu *cpu, uint16_t sel, uint32_t hi)
+{
+    if (hi & (1u << 8))
+        return;
+    uint32_t base = (sel & 4) ? cpu->seg[S_LDTR].base : cpu->gdt.base;
+    mem_st(cpu, base + (sel & ~7u) + 4, hi | (1u << 8), 4, 0);
+}
+
+void seg_set_cache(struct segment *s, uint16_t sel, uint32_t lo, uint32_t hi)
+{
+    s->sel = sel;
+    s->base = (lo >> 16) | ((hi & 0xff) << 16) | (hi & 0xff000000u);
+    uint32_t limit = (lo & 0xffff) | (hi & 0x000f0000u);
+    if (hi & DESC_G)
+        limit = (limit << 12) | 0xfff;
+    s->limit = limit;
+    s->flags = hi & 0x00f0ff00u;
+}
+
+void seg_load_real(struct cpu *cpu, int seg, uint16_t sel)
+{
+    struct segment *s = &cpu->seg[seg];
+    s->sel = sel;
+    s->base = (uint32_t)sel << 4;
+    if (cpu->eflags & F_VM) {
+        s->limit = 0xffff;
+        s->flags = DESC_P | DESC_S | (3u << DESC_DPL_SHIFT) | (seg == S_CS ? (0xbu << 8) : (0x3u << 8));
+    }
+    cpu_update_hflags(cpu);
+}
+
+void seg_load_cs(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int cpl)
+{
+    seg_set_cache(&cpu->seg[S_CS], (sel & ~3u) | cpl, lo, hi);
+    desc_set_accessed(cpu, sel, hi);
+    cpu->hflags = (cpu->hflags & ~HF_CPL_MASK) | ((uint32_t)cpl << HF_CPL_SHIFT);
+    cpu_update_hflags(cpu);
+}
+
+void seg_load(struct cpu *cpu, int seg, uint16_t sel)
+{
+    if (!(cpu->cr[0] & CR0_PE) || (cpu->eflags & F_VM)) {
+        seg_load_real(cpu, seg, sel);
+        if (seg == S_SS)
+            cpu->hflags |= HF_INHIBIT_IRQ;
+        return;
+    }
+    int cpl = cpu_cpl(cpu), rpl = sel & 3;
+    uint32_t err = sel & 0xfffc;
+    if ((sel & ~3u) == 0) {
+        if (seg == S_SS)
+            cpu_raise(cpu, EXC_GP, 0, 1);
+        /* A null selector loads fine; using it faults (not present). */
+        cpu->seg[seg] = (struct segment){ .sel = sel };
+        cpu_update_hflags(cpu);
+        return;
+    }
+    uint32_t lo, hi;
+    if (desc_read(cpu, sel, &lo, &hi) < 0)
+        cpu_raise(cpu, EXC_GP, err, 1);
+    int dpl = (hi >> DESC_DPL_SHIFT) & 3;
+    int type = (hi >> DESC_TYPE_SHIFT) & 0xf;
+    if (!(hi & DESC_S))
+        cpu_raise(cpu, EXC_GP, err, 1);
+    if (seg == S_SS) {
+        /* Writable data, RPL = DPL = CPL. */
+        if ((type & 0xa) != 0x2 || rpl != cpl || dpl != cpl)
+            cpu_raise(cpu, EXC_GP, err, 1);
+        if (!(hi & DESC_P))
+            cpu_raise(cpu, EXC_SS, err, 1);
+    } else {
+        /* Data, or readable code. */
+        if ((type & 0xa) == 0x8)
+            cpu_raise(cpu, EXC_GP, err, 1);
+        int conforming_code = (type & 0xc) == 0xc;
+        if (!conforming_code && (dpl < cpl || dpl < rpl))
+            cpu_raise(cpu, EXC_GP, err, 1);
+        if (!(hi & DESC_P))
+            cpu_raise(cpu, EXC_NP, err, 1);
+    }
+    desc_set_accessed(cpu, sel, hi);
+    seg_set_cache(&cpu->seg[seg], sel, lo, hi | (1u << 8));
+    if (seg == S_SS)
+        cpu->hflags |= HF_INHIBIT_IRQ;
+    cpu_update_hflags(cpu);
+}
+
+void cpu_update_hflags(struct cpu *cpu)
+{
+    uint32_t h = cpu->hflags & (HF_CPL_MASK | HF_INHIBIT_IRQ);
+    int pe = (cpu->cr[0] & CR0_PE) != 0, vm = (cpu->eflags & F_VM) != 0;
+    if (pe && !vm) {
+        if (cpu->seg[S_CS].flags & DESC_B)
+            h |= HF_CODE32;
+        if (cpu->seg[S_SS].flags & DESC_B)
+            h |= HF_SS32;
+        h |= HF_PE;
+    }
+    if (vm)
+        h |= HF_VM86 | HF_PE | (3u << HF_CPL_SHIFT);
+    if (!pe)
+        h &= ~HF_CPL_MASK;
+    if (cpu->cr[0] & CR0_PG)
+        h |= HF_PG;
+    if (!pe || vm || cpu->seg[S_DS].base || cpu->seg[S_ES].base || cpu->seg[S_SS].base ||
+        cpu->seg[S_CS].base)
+        h |= HF_ADDSEG;
+    cpu->hflags = h;
+}

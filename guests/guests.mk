@@ -1,0 +1,59 @@
+# guests.mk - build the freestanding test guests (multiboot v1 ELF kernels).
+#
+# Included by the top-level Makefile. Inputs: SRCDIR (source root), CC, and
+# optionally GUEST_CC, GUEST_CFLAGS, GUEST_LDFLAGS, GUEST_LIBS (config.mk).
+# Outputs go under guests/ relative to the current directory; every guest
+# ELF is appended to GUEST_TARGETS.
+#
+# A guest NAME lives in $(SRCDIR)/guests/NAME/ and is built from NAME.c
+# (plus the runtime in guests/lib/) into guests/NAME/NAME.elf. A guest made
+# of several files lists its extra objects as prerequisites of its .elf:
+#	guests/foo/foo.elf: guests/foo/more.o
+
+# The toolchain: configure's config.mk may set these; the flags below that
+# every guest needs are added to them.
+GUEST_CC ?= $(CC)
+GUEST_CFLAGS ?=
+GUEST_LDFLAGS ?=
+GUEST_LIBS ?= -lgcc
+
+GUEST_BASE_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -fno-pic \
+	-fno-stack-protector -fno-builtin -nostdlib -static -Wall -Wextra \
+	-I$(SRCDIR)/guests/lib
+GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
+
+GUEST_NAMES := hello exitcode integer strings
+
+GUEST_LIB_OBJS := $(addprefix guests/lib/, \
+	start.o serial.o printf.o string.o exit.o multiboot.o)
+
+GUEST_TARGETS += $(foreach g,$(GUEST_NAMES),guests/$(g)/$(g).elf)
+
+# Keep each guest's main object: it is only reached through a pattern chain.
+.SECONDARY: $(foreach g,$(GUEST_NAMES),guests/$(g)/$(g).o)
+
+# gcc -O2 would turn the byte loops of memcpy/memset into calls to themselves.
+$(GUEST_LIB_OBJS): GUEST_EXTRA_CFLAGS := -fno-tree-loop-distribute-patterns
+
+guests/%.o: $(SRCDIR)/guests/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) $(GUEST_EXTRA_CFLAGS) \
+		-MMD -MP -c -o $@ $<
+
+guests/%.o: $(SRCDIR)/guests/%.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) -MMD -MP -c -o $@ $<
+
+guests/%.elf: guests/%.o $(GUEST_LIB_OBJS) $(SRCDIR)/guests/lib/guest.ld
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) $(GUEST_LDFLAGS) \
+		$(GUEST_BASE_LDFLAGS) -o $@ \
+		$(filter %.o,$^) $(GUEST_LIBS)
+
+.PHONY: guests clean-guests
+guests: $(GUEST_TARGETS)
+
+clean-guests:
+	rm -f $(GUEST_TARGETS) guests/*/*.o guests/*/*.d
+
+-include $(wildcard guests/*/*.d)

@@ -1,0 +1,74 @@
+/*
+ * ioport.c - I/O port dispatch.  A 64 Ki-entry table maps each port to its
+ * range, so dispatch is one index; ranges are few and never removed.
+ */
+#include "softmmu/ioport.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct io_range {
+    uint16_t base;
+    uint32_t len;
+    ioport_read_fn read;
+    ioport_write_fn write;
+    void *opaque;
+    const char *name;
+    uint64_t count;
+};
+
+#define MAX_RANGES 128
+static struct io_range ranges[MAX_RANGES];
+static int nranges;
+static uint8_t port_map[65536]; /* 0 = unassigned, else range index + 1 */
+
+void ioport_init(void)
+{
+    nranges = 0;
+    memset(port_map, 0, sizeof(port_map));
+}
+
+void ioport_register(uint16_t base, uint32_t len, ioport_read_fn read, ioport_write_fn write,
+                     void *opaque, const char *name)
+{
+    if (nranges == MAX_RANGES || nranges >= 255) {
+        fprintf(stderr, "bt86: too many I/O port ranges (adding %s)\n", name);
+        exit(1);
+    }
+    ranges[nranges] = (struct io_range){ base, len, read, write, opaque, name, 0 };
+    nranges++;
+    for (uint32_t p = base; p < base + len && p < 65536; p++)
+        port_map[p] = nranges;
+}
+
+/* A wide access to a byte-wide device is split into byte accesses. */
+uint32_t ioport_read(uint16_t port, int size)
+{
+    int idx = port_map[port];
+    if (!idx)
+        return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+    struct io_range *r = &ranges[idx - 1];
+    r->count++;
+    if (!r->read)
+        return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+    return r->read(r->opaque, port - r->base, size);
+}
+
+void ioport_write(uint16_t port, uint32_t value, int size)
+{
+    int idx = port_map[port];
+    if (!idx)
+        return;
+    struct io_range *r = &ranges[idx - 1];
+    r->count++;
+    if (r->write)
+        r->write(r->opaque, port - r->base, value, size);
+}
+
+void ioport_foreach(void (*fn)(const char *name, uint16_t base, uint64_t count, void *arg),
+                    void *arg)
+{
+    for (int i = 0; i < nranges; i++)
+        fn(ranges[i].name, ranges[i].base, ranges[i].count, arg);
+}

@@ -1,0 +1,158 @@
+/*
+ * memory.c - guest physical address space: region list and dispatch.
+ *
+ * PCs have a handful of regions, so a linear search is fine; the soft TLB
+ * caches the result per page, and only TLB misses and MMIO come here.
+ */
+#include "softmmu/memory.h"
+#include "softmmu/smc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REGIONS 64
+
+static struct mem_region regions[MAX_REGIONS];
+static int nregions;
+
+void mem_init(void)
+{
+    memset(regions, 0, sizeof(regions));
+    nregions = 0;
+}
+
+static void add_region(struct mem_region r)
+{
+    if (nregions == MAX_REGIONS) {
+        fprintf(stderr, "bt86: too many memory regions (adding %s)\n", r.name);
+        exit(1);
+    }
+    /* Later regions shadow earlier ones: search runs newest first. */
+    regions[nregions++] = r;
+}
+
+void mem_add_ram(uint32_t base, uint32_t size, uint8_t *host, const char *name)
+{
+    add_region((struct mem_region){ .base = base, .size = size, .kind = MEM_RAM,
+                                    .host = host, .name = name });
+}
+
+void mem_add_rom(uint32_t base, uint32_t size, uint8_t *host, const char *name)
+{
+    add_region((struct mem_region){ .base = base, .size = size, .kind = MEM_ROM,
+                                    .host = host, .name = name });
+}
+
+void mem_add_mmio(uint32_t base, uint32_t size, const struct mem_ops *ops, void *opaque,
+                  const char *name)
+{
+    add_region((struct mem_region){ .base = base, .size = size, .kind = MEM_MMIO,
+                                    .ops = ops, .opaque = opaque, .name = name });
+}
+
+struct mem_region *mem_find(uint32_t paddr)
+{
+    for (int i = nregions - 1; i >= 0; i--) {
+        struct mem_region *r = &regions[i];
+        if (paddr - r->base < r->size)
+            return r;
+    }
+    return NULL;
+}
+
+uint8_t *mem_host_ptr(uint32_t paddr)
+{
+    struct mem_region *r = mem_find(paddr);
+    if (!r || r->kind == MEM_MMIO)
+        return NULL;
+    return r->host + (paddr - r->base);
+}
+
+static uint32_t read_bytes(const uint8_t *p, int size)
+{
+    uint32_t v = 0;
+    for (int i = size - 1; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+uint32_t phys_read(uint32_t paddr, int size)
+{
+    struct mem_region *r = mem_find(paddr);
+    if (r && paddr - r->base + size <= r->size) {
+        r->accesses++;
+        if (r->kind == MEM_MMIO)
+            return r->ops->read(r->opaque, paddr - r->base, size);
+        return read_bytes(r->host + (paddr - r->base), size);
+    }
+    if (!r && size == 1)
+        return 0xff;
+    /* Straddles a region edge or unmapped: one byte at a time. */
+    uint32_t v = 0;
+    for (int i = size - 1; i >= 0; i--) {
+        struct mem_region *b = mem_find(paddr + i);
+        v <<= 8;
+        if (!b)
+            v |= 0xff;
+        else if (b->kind == MEM_MMIO)
+            v |= b->ops->read(b->opaque, paddr + i - b->base, 1) & 0xff;
+        else
+            v |= b->host[paddr + i - b->base];
+    }
+    return v;
+}
+
+void phys_write(uint32_t paddr, uint32_t value, int size)
+{
+    struct mem_region *r = mem_find(paddr);
+    if (r && paddr - r->base + size <= r->size) {
+        r->accesses++;
+        if (r->kind == MEM_MMIO) {
+            r->ops->write(r->opaque, paddr - r->base, value, size);
+        } else if (r->kind == MEM_RAM) {
+            smc_notify_write(paddr, size);
+            uint8_t *p = r->host + (paddr - r->base);
+            for (int i = 0; i < size; i++)
+                p[i] = value >> (8 * i);
+        }
+        return;
+    }
+    for (int i = 0; i < size; i++) {
+        struct mem_region *b = mem_find(paddr + i);
+        uint8_t byte = value >> (8 * i);
+        if (!b)
+            continue;
+        if (b->kind == MEM_MMIO) {
+            b->ops->write(b->opaque, paddr + i - b->base, byte, 1);
+        } else if (b->kind == MEM_RAM) {
+            smc_notify_write(paddr + i, 1);
+            b->host[paddr + i - b->base] = byte;
+        }
+    }
+}
+
+int phys_copy_to(uint32_t paddr, const void *src, uint32_t len)
+{
+    const uint8_t *s = src;
+    for (uint32_t i = 0; i < len; i++) {
+        struct mem_region *r = mem_find(paddr + i);
+        if (!r || r->kind == MEM_MMIO)
+            return -1;
+        r->host[paddr + i - r->base] = s[i];
+    }
+    smc_notify_write_range(paddr, len);
+    return 0;
+}
+
+int phys_copy_from(void *dst, uint32_t paddr, uint32_t len)
+{
+    uint8_t *d = dst;
+    for (uint32_t i = 0; i < len; i++) {
+        struct mem_region *r = mem_find(paddr + i);
+        if (!r || r->kind == MEM_MMIO)
+            return -1;
+        d[i] = r->host[paddr + i - r->base];
+    }
+    return 0;
+}

@@ -1,0 +1,23 @@
+/*
+ * paging.h - guest page-table walk (i386 two-level, with PSE).
+ */
+#ifndef BT86_SOFTMMU_PAGING_H
+#define BT86_SOFTMMU_PAGING_H
+
+#include "emu/cpu.h"
+
+#include <stdint.h>
+
+#define PROT_W 1u
+#define PROT_U 2u
+
+/*
+ * Translate a linear address for an access (enum mmu_access) at privilege
+ * `user`.  On success sets *paddr and *prot and returns 0, updating the
+ * accessed/dirty bits; on a fault returns the #PF error code | 0x10000
+ * (so 0 stays "no fault").
+ */
+uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
+                          uint32_t *paddr, uint32_t *prot);
+
+#endif

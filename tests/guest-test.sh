@@ -1,0 +1,99 @@
+#!/bin/bash
+# guest-test.sh - run one test guest and check its serial output and exit status.
+#
+# usage: guest-test.sh [-q] [-o OUT] EMULATOR GUESTSRCDIR BUILDDIR
+#
+#   EMULATOR     path of bt86, or of qemu-system-i386 when -q is given
+#   GUESTSRCDIR  $SRCDIR/guests/NAME: holds expected.out and optionally
+#                cmdline (the -append string) and expected.status (default 1)
+#   BUILDDIR     the build dir holding guests/NAME/NAME.elf
+#   -q           QEMU mode: add -no-reboot -m 128 and drop the firmware's
+#                console output (SeaBIOS prints to COM1 up to "Booting from ROM..")
+#   -o OUT       also save the guest's output (after that filtering) to OUT
+#
+# The guest runs from BUILDDIR as guests/NAME/NAME.elf, like the documented
+# command, because a multiboot loader puts the kernel path in front of the
+# command line, so the guest sees "guests/NAME/NAME.elf CMDLINE".
+#
+# Exit status: 0 pass, 1 fail (a diff and the statuses are printed), 2 usage.
+
+set -u
+
+qemu=0
+save=
+while getopts qo: opt; do
+	case $opt in
+	q) qemu=1 ;;
+	o) save=$OPTARG ;;
+	*) exit 2 ;;
+	esac
+done
+shift $((OPTIND - 1))
+if [ $# -ne 3 ]; then
+	echo "usage: $0 [-q] [-o OUT] EMULATOR GUESTSRCDIR BUILDDIR" >&2
+	exit 2
+fi
+emu=$1 gdir=${2%/} builddir=$3
+name=$(basename "$gdir")
+elf=guests/$name/$name.elf
+timeout_s=${GUEST_TIMEOUT:-30}
+
+if [ ! -f "$builddir/$elf" ]; then
+	echo "$builddir/$elf not built (run make)"
+	exit 1
+fi
+
+args=(-kernel "$elf")
+[ -f "$gdir/cmdline" ] && args+=(-append "$(cat "$gdir/cmdline")")
+args+=(-nographic -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
+[ $qemu = 1 ] && args+=(-no-reboot -m 128)
+
+want_status=1
+[ -f "$gdir/expected.status" ] && want_status=$(tr -d ' \n' < "$gdir/expected.status")
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/guest-test.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+(cd "$builddir" && exec timeout "$timeout_s" "$emu" "${args[@]}") \
+	< /dev/null > "$tmp/raw" 2> "$tmp/err"
+status=$?
+
+if [ $qemu = 1 ]; then
+	# Keep only what follows SeaBIOS's last message.
+	marker='Booting from ROM..'
+	off=$(grep -abo -F "$marker" "$tmp/raw" | tail -n 1 | cut -d: -f1)
+	if [ -n "$off" ]; then
+		tail -c +$((off + ${#marker} + 1)) "$tmp/raw" > "$tmp/out"
+	else
+		cp "$tmp/raw" "$tmp/out"
+	fi
+else
+	cp "$tmp/raw" "$tmp/out"
+fi
+[ -n "$save" ] && cp "$tmp/out" "$save"
+
+ok=1
+if ! cmp -s "$gdir/expected.out" "$tmp/out"; then
+	ok=0
+	echo "  output differs from $gdir/expected.out:"
+	diff -u --label expected.out --label actual "$gdir/expected.out" "$tmp/out" |
+		head -n 40 | sed 's/^/  /'
+fi
+if [ "$status" != "$want_status" ]; then
+	ok=0
+	if [ "$status" = 124 ]; then
+		echo "  timed out after ${timeout_s}s (expected status $want_status)"
+	else
+		echo "  exit status $status, expected $want_status"
+	fi
+fi
+if [ $ok = 0 ]; then
+	printf -v cmd '%q ' "$emu" "${args[@]}"
+	echo "  command: (cd $builddir && $cmd)"
+	if [ -s "$tmp/err" ]; then
+		echo "  stderr:"
+		head -n 20 "$tmp/err" | sed 's/^/  /'
+	fi
+	exit 1
+fi
+exit 0

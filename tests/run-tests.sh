@@ -1,0 +1,89 @@
+#!/bin/bash
+# run-tests.sh - bt86's test runner, run by "make check".
+#
+# Environment: BT86 (emulator binary), BUILDDIR (build dir), SRCDIR (source
+# root); defaults suit an in-tree build run from the top of the tree.
+#
+# Runs, in order:
+#   1. unit tests: every executable $BUILDDIR/tests/unit/test_* binary;
+#   2. guest tests: each $SRCDIR/guests/NAME/ with an expected.out, under bt86;
+#   3. qemu-agrees:NAME: the same guest under qemu-system-i386, proving the
+#      expected files are real (skipped when QEMU is not installed);
+#   4. every executable $SRCDIR/tests/*.test.sh script.
+# Exit status 0 passes, 77 skips, anything else fails. One line per test, then
+# a summary line "N passed, N failed, N skipped". Exits 0 iff nothing failed.
+
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+SRCDIR=$(cd "${SRCDIR:-$here/..}" && pwd)
+BUILDDIR=$(cd "${BUILDDIR:-.}" && pwd)
+BT86=${BT86:-$BUILDDIR/bt86}
+case $BT86 in /*) ;; *) BT86=$(pwd)/$BT86 ;; esac
+export SRCDIR BUILDDIR BT86
+
+passed=0 failed=0 skipped=0
+out=$(mktemp "${TMPDIR:-/tmp}/run-tests.XXXXXX")
+trap 'rm -f "$out"' EXIT
+
+# result NAME STATUS: report one test from its exit status and output in $out.
+result() {
+	local name=$1 status=$2 reason
+	case $status in
+	0)
+		echo "PASS $name"
+		passed=$((passed + 1))
+		;;
+	77)
+		reason=$(grep -v '^[[:space:]]*$' "$out" | tail -n 1)
+		echo "SKIP $name: ${reason:-no reason given}"
+		skipped=$((skipped + 1))
+		;;
+	*)
+		echo "FAIL $name"
+		[ "$status" = 124 ] && echo "  timed out"
+		head -n 60 "$out"
+		failed=$((failed + 1))
+		;;
+	esac
+}
+
+for t in "$BUILDDIR"/tests/unit/test_*; do
+	case $t in *.c | *.o | *.d | *.h) continue ;; esac
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	(cd "$BUILDDIR" && timeout 120 "$t") > "$out" 2>&1
+	st=$?
+	result "$(basename "$t")" $st
+done
+
+qemu=$(command -v qemu-system-i386)
+for g in "$SRCDIR"/guests/*/; do
+	[ -f "$g/expected.out" ] || continue
+	name=$(basename "$g")
+
+	if [ -x "$BT86" ]; then
+		"$here/guest-test.sh" "$BT86" "$g" "$BUILDDIR" > "$out" 2>&1
+		result "$name" $?
+	else
+		echo "$BT86 is missing or not executable (build it first)" > "$out"
+		result "$name" 1
+	fi
+
+	if [ -n "$qemu" ]; then
+		"$here/guest-test.sh" -q "$qemu" "$g" "$BUILDDIR" > "$out" 2>&1
+		result "qemu-agrees:$name" $?
+	else
+		echo "skipped: qemu-system-i386 not installed" > "$out"
+		result "qemu-agrees:$name" 77
+	fi
+done
+
+for t in "$SRCDIR"/tests/*.test.sh; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	(cd "$BUILDDIR" && timeout 1800 "$t") > "$out" 2>&1
+	st=$?
+	result "$(basename "$t" .test.sh)" $st
+done
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]

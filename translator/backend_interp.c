@@ -1,0 +1,231 @@
+/*
+ * backend_interp.c - the portable backend: threaded code with computed goto.
+ *
+ * Each IR op becomes a `struct top` holding the address of its handler
+ * inside interp_exec(); a handler does its work and jumps straight to the
+ * next op's handler, with no central dispatch switch.  Memory ops carry the
+ * TLB fast path inline.  Runs on any host GCC or Clang targets.
+ *
+ * Chained exits jump to the next block's first op without leaving this
+ * function; the budget bounds how long we stay (timers, devices and
+ * interrupts are looked at between blocks, in the run loop).
+ */
+#include "translator/backend.h"
+#include "emu/flags.h"
+#include "emu/helpers.h"
+#include "emu/log.h"
+#include "emu/monitor.h"
+#include "softmmu/tlb.h"
+
+#include <string.h>
+
+struct top {
+    const void *h;
+    uint16_t d, a, b, c;
+    uint32_t imm, aux;
+    uint32_t insn;
+    uint32_t opc;
+};
+
+static const void *const *handlers;
+
+size_t interp_code_size(const struct ir_block *b)
+{
+    return (size_t)(b->nops + 1) * sizeof(struct top);
+}
+
+const struct top *interp_compile(const struct ir_block *b, void *mem)
+{
+    if (!handlers) {
+        int slot;
+        interp_exec(NULL, NULL, &slot);
+    }
+    struct top *out = mem, *t = out;
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        if (op->opc == IR_NOP)
+            continue;
+        t->h = handlers[op->opc];
+        t->d = op->d;
+        t->a = op->a;
+        t->b = op->b;
+        t->c = op->c;
+        t->imm = op->imm;
+        t->aux = op->aux;
+        t->insn = op->insn;
+        t->opc = op->opc;
+        t++;
+    }
+    return out;
+}
+
+void interp_dump(FILE *f, const struct tb *tb)
+{
+    for (const struct top *t = tb->code;; t++) {
+        struct ir_op op = { .opc = t->opc, .d = t->d, .a = t->a, .b = t->b, .c = t->c,
+                            .imm = t->imm, .aux = t->aux };
+        fprintf(f, "  %p: ", (const void *)t);
+        ir_dump_op(f, &op);
+        if (t->opc == IR_EXIT || t->opc == IR_EXITCC || t->opc == IR_EXITIND ||
+            t->opc == IR_EXITEIP)
+            break;
+    }
+}
+
+#define NEXT          \
+    do {              \
+        ip++;         \
+        goto *ip->h;  \
+    } while (0)
+
+/* Before anything that may fault or call out: where the guest is. */
+#define SYNC() (cpu->insn_eip = tb->insn_eip[ip->insn], cpu->cur_tb = tb)
+
+#define LOAD(size)                                                                   \
+    do {                                                                             \
+        uint32_t a_ = v[ip->a];                                                      \
+        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        if (__builtin_expect(e_->tag_read == ((a_ + (size)-1) & PAGE_MASK), 1)) {    \
+            v[ip->d] = host_ld((void *)(uintptr_t)(a_ + e_->addend), (size));        \
+        } else {                                                                     \
+            SYNC();                                                                  \
+            v[ip->d] = mem_read_slow(cpu, a_, (size), ip->aux);                      \
+        }                                                                            \
+        NEXT;                                                                        \
+    } while (0)
+
+#define STORE(size)                                                                  \
+    do {                                                                             \
+        uint32_t a_ = v[ip->a];                                                      \
+        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        if (__builtin_expect(e_->tag_write == ((a_ + (size)-1) & PAGE_MASK), 1)) {   \
+            host_st((void *)(uintptr_t)(a_ + e_->addend), v[ip->b], (size));         \
+        } else {                                                                     \
+            SYNC();                                                                  \
+            mem_write_slow(cpu, a_, v[ip->b], (size), ip->aux);                      \
+        }                                                                            \
+        NEXT;                                                                        \
+    } while (0)
+
+struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
+{
+    static const void *const table[IR_COUNT] = {
+        [IR_NOP] = &&L_NOP, [IR_MOVI] = &&L_MOVI, [IR_MOV] = &&L_MOV, [IR_ADD] = &&L_ADD,
+        [IR_SUB] = &&L_SUB, [IR_AND] = &&L_AND, [IR_OR] = &&L_OR, [IR_XOR] = &&L_XOR,
+        [IR_SHL] = &&L_SHL, [IR_SHR] = &&L_SHR, [IR_SAR] = &&L_SAR, [IR_ROL] = &&L_ROL,
+        [IR_ROR] = &&L_ROR, [IR_ADDI] = &&L_ADDI, [IR_LEA] = &&L_LEA, [IR_IDX] = &&L_IDX,
+        [IR_ANDI] = &&L_ANDI, [IR_MUL] = &&L_MUL, [IR_MULHU] = &&L_MULHU,
+        [IR_MULHS] = &&L_MULHS, [IR_NOT] = &&L_NOT, [IR_NEG] = &&L_NEG,
+        [IR_EXT8U] = &&L_EXT8U, [IR_EXT8S] = &&L_EXT8S, [IR_EXT16U] = &&L_EXT16U,
+        [IR_EXT16S] = &&L_EXT16S, [IR_HI8] = &&L_HI8, [IR_DEP8L] = &&L_DEP8L,
+        [IR_DEP8H] = &&L_DEP8H, [IR_DEP16] = &&L_DEP16, [IR_BSWAP] = &&L_BSWAP,
+        [IR_SELECT] = &&L_SELECT, [IR_SETEQ] = &&L_SETEQ, [IR_LD8] = &&L_LD8,
+        [IR_LD16] = &&L_LD16, [IR_LD32] = &&L_LD32, [IR_ST8] = &&L_ST8, [IR_ST16] = &&L_ST16,
+        [IR_ST32] = &&L_ST32, [IR_LDCPU] = &&L_LDCPU, [IR_STCPU] = &&L_STCPU,
+        [IR_SETCC] = &&L_SETCC, [IR_GETCC] = &&L_GETCC, [IR_TESTCC] = &&L_TESTCC,
+        [IR_GETFLAGS] = &&L_GETFLAGS, [IR_CALL] = &&L_CALL, [IR_EXIT] = &&L_EXIT,
+        [IR_EXITCC] = &&L_EXITCC, [IR_EXITIND] = &&L_EXITIND, [IR_EXITEIP] = &&L_EXITEIP,
+    };
+    if (!cpu) {
+        handlers = table;
+        return NULL;
+    }
+    uint32_t *v = cpu->r;
+    const struct top *ip = tb->code;
+    int s;
+    goto *ip->h;
+
+L_NOP: NEXT;
+L_MOVI: v[ip->d] = ip->imm; NEXT;
+L_MOV: v[ip->d] = v[ip->a]; NEXT;
+L_ADD: v[ip->d] = v[ip->a] + v[ip->b]; NEXT;
+L_SUB: v[ip->d] = v[ip->a] - v[ip->b]; NEXT;
+L_AND: v[ip->d] = v[ip->a] & v[ip->b]; NEXT;
+L_OR: v[ip->d] = v[ip->a] | v[ip->b]; NEXT;
+L_XOR: v[ip->d] = v[ip->a] ^ v[ip->b]; NEXT;
+L_SHL: v[ip->d] = v[ip->a] << (v[ip->b] & 31); NEXT;
+L_SHR: v[ip->d] = v[ip->a] >> (v[ip->b] & 31); NEXT;
+L_SAR: v[ip->d] = (uint32_t)((int32_t)v[ip->a] >> (v[ip->b] & 31)); NEXT;
+L_ROL: { uint32_t x = v[ip->a], n = v[ip->b] & 31; v[ip->d] = n ? (x << n) | (x >> (32 - n)) : x; NEXT; }
+L_ROR: { uint32_t x = v[ip->a], n = v[ip->b] & 31; v[ip->d] = n ? (x >> n) | (x << (32 - n)) : x; NEXT; }
+L_ADDI: v[ip->d] = v[ip->a] + ip->imm; NEXT;
+L_LEA: v[ip->d] = v[ip->a] + (v[ip->b] << ip->imm) + ip->aux; NEXT;
+L_IDX: v[ip->d] = (v[ip->b] << ip->imm) + ip->aux; NEXT;
+L_ANDI: v[ip->d] = v[ip->a] & ip->imm; NEXT;
+L_MUL: v[ip->d] = v[ip->a] * v[ip->b]; NEXT;
+L_MULHU: v[ip->d] = (uint32_t)(((uint64_t)v[ip->a] * v[ip->b]) >> 32); NEXT;
+L_MULHS: v[ip->d] = (uint32_t)((uint64_t)((int64_t)(int32_t)v[ip->a] * (int32_t)v[ip->b]) >> 32); NEXT;
+L_NOT: v[ip->d] = ~v[ip->a]; NEXT;
+L_NEG: v[ip->d] = -v[ip->a]; NEXT;
+L_EXT8U: v[ip->d] = v[ip->a] & 0xff; NEXT;
+L_EXT8S: v[ip->d] = (uint32_t)(int32_t)(int8_t)v[ip->a]; NEXT;
+L_EXT16U: v[ip->d] = v[ip->a] & 0xffff; NEXT;
+L_EXT16S: v[ip->d] = (uint32_t)(int32_t)(int16_t)v[ip->a]; NEXT;
+L_HI8: v[ip->d] = (v[ip->a] >> 8) & 0xff; NEXT;
+L_DEP8L: v[ip->d] = (v[ip->a] & ~0xffu) | (v[ip->b] & 0xff); NEXT;
+L_DEP8H: v[ip->d] = (v[ip->a] & ~0xff00u) | ((v[ip->b] & 0xff) << 8); NEXT;
+L_DEP16: v[ip->d] = (v[ip->a] & ~0xffffu) | (v[ip->b] & 0xffff); NEXT;
+L_BSWAP: v[ip->d] = __builtin_bswap32(v[ip->a]); NEXT;
+L_SELECT: v[ip->d] = v[ip->a] ? v[ip->b] : v[ip->c]; NEXT;
+L_SETEQ: v[ip->d] = v[ip->a] == v[ip->b]; NEXT;
+L_LD8: LOAD(1);
+L_LD16: LOAD(2);
+L_LD32: LOAD(4);
+L_ST8: STORE(1);
+L_ST16: STORE(2);
+L_ST32: STORE(4);
+L_LDCPU: memcpy(&v[ip->d], (char *)cpu + ip->imm, 4); NEXT;
+L_STCPU: memcpy((char *)cpu + ip->imm, &v[ip->a], 4); NEXT;
+L_SETCC:
+    if (!ip->aux || v[ip->c]) {
+        cpu->cc_op = ip->imm;
+        cpu->cc_dst = v[ip->d];
+        cpu->cc_src1 = v[ip->a];
+        cpu->cc_src2 = v[ip->b];
+    }
+    NEXT;
+L_GETCC: v[ip->d] = cpu_cond(cpu, ip->imm); NEXT;
+L_TESTCC: v[ip->d] = cc_test(ip->aux, v[ip->a], v[ip->b], v[ip->c], ip->imm); NEXT;
+L_GETFLAGS: v[ip->d] = cpu_get_eflags(cpu); NEXT;
+L_CALL:
+    SYNC();
+    monitor_stats.helper_calls[ip->imm]++;
+    if (__builtin_expect(log_mask & LOG_MONITOR, 0))
+        helper_log_call(cpu, ip->imm);
+    v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
+    NEXT;
+L_EXIT:
+    s = 0;
+    cpu->eip = ip->imm;
+    goto chain;
+L_EXITCC:
+    if (v[ip->a]) {
+        s = 0;
+        cpu->eip = ip->imm;
+    } else {
+        s = 1;
+        cpu->eip = ip->aux;
+    }
+    goto chain;
+L_EXITIND:
+    cpu->eip = v[ip->a];
+    *slot = -1;
+    return tb;
+L_EXITEIP:
+    *slot = -1;
+    return tb;
+
+chain: {
+    struct tb *n = tb->jmp[s];
+    if (n && !cpu->exit_request && cpu->budget > 0) {
+        n->exec_count++;
+        cpu->budget -= n->ninsns;
+        cpu->icount += n->ninsns;
+        tb = n;
+        ip = n->code;
+        goto *ip->h;
+    }
+    *slot = s;
+    return tb;
+}
+}

@@ -1,0 +1,416 @@
+/*
+ * frontend.c - x86 -> IR: the block loop and the building blocks every
+ * instruction group uses (operands, addresses, stack, flags, exits).
+ *
+ * A block ends at the first control transfer, at an instruction that
+ * changes the CPU mode, at a page boundary (so that a block's code lies in
+ * at most two physical pages, for SMC tracking), or when it is full.
+ * An instruction bt86 does not implement becomes a call that stops the
+ * emulator only if the guest actually reaches it.
+ */
+#include "translator/frontend.h"
+#include "translator/decode.h"
+#include "translator/frontend_priv.h"
+#include "softmmu/memory.h"
+#include "softmmu/tlb.h"
+
+#include <string.h>
+
+uint16_t f_temp(struct fctx *c)
+{
+    return ir_temp(c->b);
+}
+
+uint16_t f_movi(struct fctx *c, uint32_t imm)
+{
+    uint16_t d = f_temp(c);
+    ir_emit(c->b, IR_MOVI, d, 0, 0, 0, imm, 0);
+    return d;
+}
+
+uint16_t f_op(struct fctx *c, int opc, uint16_t a, uint16_t b)
+{
+    uint16_t d = f_temp(c);
+    ir_emit(c->b, opc, d, a, b, 0, 0, 0);
+    return d;
+}
+
+uint16_t f_opi(struct fctx *c, int opc, uint16_t a, uint32_t imm)
+{
+    uint16_t d = f_temp(c);
+    ir_emit(c->b, opc, d, a, 0, 0, imm, 0);
+    return d;
+}
+
+uint16_t f_mask(struct fctx *c, uint16_t v, int size)
+{
+    if (size == 4)
+        return v;
+    return f_op(c, size == 2 ? IR_EXT16U : IR_EXT8U, v, 0);
+}
+
+uint16_t f_reg(struct fctx *c, int reg, int size)
+{
+    if (size == 4)
+        return reg;
+    if (size == 2)
+        return f_op(c, IR_EXT16U, reg, 0);
+    if (reg < 4)
+        return f_op(c, IR_EXT8U, reg, 0);
+    return f_op(c, IR_HI8, reg - 4, 0);
+}
+
+void f_set_reg(struct fctx *c, int reg, int size, uint16_t val)
+{
+    int high = size == 1 && reg >= 4;
+    if (high)
+        reg -= 4;
+    c->pw[c->npw++] = (struct pending_write){ reg, size, high, val };
+    if (c->lastcc.valid &&
+        (c->lastcc.dst == reg || c->lastcc.src1 == reg || c->lastcc.src2 == reg))
+        c->lastcc.valid = 0;
+}
+
+void f_flush_regs(struct fctx *c)
+{
+    /* Writes land in order; a value that is itself a register is copied
+     * first so that swaps (XCHG) see the old contents. */
+    if (c->npw > 1)
+        for (int i = 0; i < c->npw; i++)
+            if (c->pw[i].val < V_TEMP0) {
+                uint16_t t = f_temp(c);
+                ir_emit(c->b, IR_MOV, t, c->pw[i].val, 0, 0, 0, 0);
+                c->pw[i].val = t;
+            }
+    for (int i = 0; i < c->npw; i++) {
+        struct pending_write *w = &c->pw[i];
+        /* A fused compare must not read a register rewritten after it. */
+        if (c->lastcc.valid && (c->lastcc.dst == w->reg || c->lastcc.src1 == w->reg ||
+                                c->lastcc.src2 == w->reg))
+            c->lastcc.valid = 0;
+        if (w->size == 4) {
+            if (w->val != w->reg)
+                ir_emit(c->b, IR_MOV, w->reg, w->val, 0, 0, 0, 0);
+        } else {
+            int opc = w->size == 2 ? IR_DEP16 : w->high ? IR_DEP8H : IR_DEP8L;
+            ir_emit(c->b, opc, w->reg, w->reg, w->val, 0, 0, 0);
+        }
+    }
+    c->npw = 0;
+}
+
+static int seg_needs_base(struct fctx *c, int seg)
+{
+    return seg == S_FS || seg == S_GS || (c->hflags & HF_ADDSEG);
+}
+
+uint16_t f_seg_base(struct fctx *c, int seg)
+{
+    uint16_t d = f_temp(c);
+    ir_emit(c->b, IR_LDCPU, d, 0, 0, 0, CPU_OFF(seg[seg].base), 0);
+    return d;
+}
+
+uint16_t f_lin(struct fctx *c, int seg, uint16_t offset)
+{
+    if (!seg_needs_base(c, seg))
+        return offset;
+    return f_op(c, IR_ADD, offset, f_seg_base(c, seg));
+}
+
+static int log2_scale(int s)
+{
+    return s == 8 ? 3 : s == 4 ? 2 : s == 2 ? 1 : 0;
+}
+
+uint16_t f_lea(struct fctx *c, const struct operand *o)
+{
+    int a16 = c->in->addrsize == 2;
+    uint32_t disp = (uint32_t)o->disp;
+    uint16_t t;
+    if (o->base != NO_REG && o->index != NO_REG) {
+        t = f_temp(c);
+        ir_emit(c->b, IR_LEA, t, o->base, o->index, 0, log2_scale(o->scale), disp);
+    } else if (o->index != NO_REG) {
+        t = f_temp(c);
+        ir_emit(c->b, IR_IDX, t, 0, o->index, 0, log2_scale(o->scale), disp);
+    } else if (o->base != NO_REG) {
+        if (disp == 0 && !a16)
+            return o->base;
+        t = f_opi(c, IR_ADDI, o->base, disp);
+    } else {
+        return f_movi(c, a16 ? disp & 0xffff : disp);
+    }
+    if (a16)
+        t = f_opi(c, IR_ANDI, t, 0xffff);
+    return t;
+}
+
+uint16_t f_ea(struct fctx *c, const struct operand *o)
+{
+    return f_lin(c, o->seg, f_lea(c, o));
+}
+
+uint16_t f_ld(struct fctx *c, uint16_t addr, int size)
+{
+    uint16_t d = f_temp(c);
+    int opc = size == 1 ? IR_LD8 : size == 2 ? IR_LD16 : IR_LD32;
+    ir_emit(c->b, opc, d, addr, 0, 0, 0, c->mmu);
+    return d;
+}
+
+void f_st(struct fctx *c, uint16_t addr, uint16_t val, int size)
+{
+    int opc = size == 1 ? IR_ST8 : size == 2 ? IR_ST16 : IR_ST32;
+    ir_emit(c->b, opc, 0, addr, val, 0, 0, c->mmu);
+}
+
+static uint32_t size_mask(int size)
+{
+    return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+}
+
+uint16_t f_read(struct fctx *c, int i, int size, uint16_t *addr)
+{
+    const struct operand *o = &c->in->o[i];
+    switch (o->kind) {
+    case OPK_REG:
+        return f_reg(c, o->reg, size);
+    case OPK_IMM:
+        return f_movi(c, o->imm & size_mask(size));
+    case OPK_MEM: {
+        uint16_t a = f_ea(c, o);
+        if (addr)
+            *addr = a;
+        return f_ld(c, a, size);
+    }
+    default:
+        return f_movi(c, 0);
+    }
+}
+
+void f_write(struct fctx *c, int i, int size, uint16_t val, uint16_t addr)
+{
+    const struct operand *o = &c->in->o[i];
+    if (o->kind == OPK_REG)
+        f_set_reg(c, o->reg, size, val);
+    else if (o->kind == OPK_MEM)
+        f_st(c, addr == NONE_V ? f_ea(c, o) : addr, val, size);
+}
+
+void f_setcc(struct fctx *c, int base, int size, uint16_t dst, uint16_t src1, uint16_t src2)
+{
+    uint32_t kind = CC_KIND(base, size_index(size));
+    ir_emit(c->b, IR_SETCC, dst, src1, src2, 0, kind, 0);
+    c->lastcc.valid = 1;
+    c->lastcc.kind = kind;
+    c->lastcc.dst = dst;
+    c->lastcc.src1 = src1;
+    c->lastcc.src2 = src2;
+}
+
+void f_setflags(struct fctx *c, uint16_t eflags_val)
+{
+    ir_emit(c->b, IR_SETCC, 0, eflags_val, 0, 0, CC_EFLAGS, 0);
+    c->lastcc.valid = 0;
+}
+
+uint16_t f_getflags(struct fctx *c)
+{
+    uint16_t d = f_temp(c);
+    ir_emit(c->b, IR_GETFLAGS, d, 0, 0, 0, 0, 0);
+    return d;
+}
+
+uint16_t f_cond(struct fctx *c, int cond)
+{
+    uint16_t d = f_temp(c);
+    if (c->lastcc.valid)
+        ir_emit(c->b, IR_TESTCC, d, c->lastcc.dst, c->lastcc.src1, c->lastcc.src2, cond,
+                c->lastcc.kind);
+    else
+        ir_emit(c->b, IR_GETCC, d, 0, 0, 0, cond, 0);
+    return d;
+}
+
+uint16_t f_call(struct fctx *c, int helper, uint16_t a, uint16_t b, uint16_t cc)
+{
+    uint16_t d = f_temp(c);
+    ir_emit(c->b, IR_CALL, d, a, b, cc, helper, c->next_eip);
+    c->lastcc.valid = 0; /* helpers may change registers and flags */
+    return d;
+}
+
+uint16_t f_calli(struct fctx *c, int helper, uint32_t a, uint32_t b, uint32_t cc)
+{
+    uint16_t va = f_movi(c, a), vb = f_movi(c, b), vc = f_movi(c, cc);
+    return f_call(c, helper, va, vb, vc);
+}
+
+void f_exit(struct fctx *c, uint32_t eip)
+{
+    f_flush_regs(c);
+    ir_emit(c->b, IR_EXIT, 0, 0, 0, 0, eip, 0);
+    c->ended = 1;
+}
+
+void f_exit_ind(struct fctx *c, uint16_t eip)
+{
+    f_flush_regs(c);
+    ir_emit(c->b, IR_EXITIND, 0, eip, 0, 0, 0, 0);
+    c->ended = 1;
+}
+
+void f_exit_eip(struct fctx *c)
+{
+    f_flush_regs(c);
+    ir_emit(c->b, IR_EXITEIP, 0, 0, 0, 0, 0, 0);
+    c->ended = 1;
+}
+
+void f_raise(struct fctx *c, int vector)
+{
+    c->npw = 0;
+    f_calli(c, H_RAISE, vector, 0, 0);
+    f_exit_eip(c);
+}
+
+uint16_t f_sp(struct fctx *c)
+{
+    return R_ESP;
+}
+
+/* Linear address of a stack offset. */
+static uint16_t stack_lin(struct fctx *c, uint16_t sp)
+{
+    if (!(c->hflags & HF_SS32))
+        sp = f_op(c, IR_EXT16U, sp, 0);
+    return f_lin(c, S_SS, sp);
+}
+
+/* New stack pointer after adding delta, honouring a 16-bit SS. */
+static uint16_t sp_add(struct fctx *c, uint16_t sp, int32_t delta)
+{
+    uint16_t t = f_opi(c, IR_ADDI, sp, (uint32_t)delta);
+    if (!(c->hflags & HF_SS32))
+        t = f_op(c, IR_DEP16, sp, t);
+    return t;
+}
+
+uint16_t f_push(struct fctx *c, uint16_t sp, uint16_t val, int size)
+{
+    uint16_t nsp = sp_add(c, sp, -size);
+    f_st(c, stack_lin(c, nsp), val, size);
+    return nsp;
+}
+
+uint16_t f_pop(struct fctx *c, uint16_t *sp, int size)
+{
+    uint16_t v = f_ld(c, stack_lin(c, *sp), size);
+    *sp = sp_add(c, *sp, size);
+    return v;
+}
+
+/*
+ * Fetch up to 16 code bytes at linear pc.  Only the block's first
+ * instruction may fault or cross into another page; for the others we
+ * return just the bytes left in the current page.
+ */
+static int fetch(struct cpu *cpu, uint32_t pc, uint8_t *buf, int first, uint32_t *phys_last)
+{
+    int in_page = 0x1000 - (pc & 0xfff);
+    int n = in_page < 16 ? in_page : 16;
+    uint32_t phys = mem_code_phys(cpu, pc);
+    for (int i = 0; i < n; i++)
+        buf[i] = phys_read(phys + i, 1);
+    if (n < 16 && first) {
+        uint32_t phys2;
+        /* Crossing needs the next page: a #PF here is the instruction's. */
+        phys2 = mem_code_phys(cpu, pc + n);
+        for (int i = n; i < 16; i++)
+            buf[i] = phys_read(phys2 + (i - n), 1);
+        *phys_last = phys2;
+        return 16;
+    }
+    *phys_last = phys;
+    return n;
+}
+
+uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uint32_t hflags,
+                            struct ir_block *b, struct insn *insns)
+{
+    struct fctx c;
+    memset(&c, 0, sizeof(c));
+    c.b = b;
+    c.hflags = hflags;
+    c.mmu = ((hflags & HF_CPL_MASK) >> HF_CPL_SHIFT) == 3;
+    ir_block_init(b, eip, hflags);
+    int code32 = (hflags & HF_CODE32) != 0;
+    uint32_t page0 = (cs_base + eip) & PAGE_MASK;
+    uint32_t phys_last = 0;
+
+    for (;;) {
+        uint32_t pc = cs_base + eip;
+        uint8_t buf[16];
+        uint32_t pl;
+        int first = b->ninsns == 0;
+        int n = fetch(cpu, pc, buf, first, &pl);
+        struct insn *in = &insns[b->ninsns];
+        int bad = decode_insn(buf, n, eip, code32, in) < 0;
+        if (bad && !first && n < 16) {
+            /* Possibly cut at the page end: let the next block decode it. */
+            c.next_eip = eip;
+            f_exit(&c, eip);
+            break;
+        }
+        if (bad) {
+            in->len = 1;
+            in->bytes[0] = buf[0];
+            memcpy(in->bytes, buf, 15);
+            strcpy(in->text, "(bad)");
+            in->op = OP_INVALID;
+        }
+        if (!first && (pc & 0xfff) + in->len > 0x1000) {
+            c.next_eip = eip;
+            f_exit(&c, eip);
+            break;
+        }
+        phys_last = pl;
+        if (((pc + in->len - 1) & PAGE_MASK) == ((pc) & PAGE_MASK))
+            phys_last = (phys_last & PAGE_MASK) | ((pc + in->len - 1) & 0xfff);
+        else
+            phys_last = (pl & PAGE_MASK) | ((pc + in->len - 1) & 0xfff);
+
+        b->insns[b->ninsns] = (struct ir_insn_info){ eip, in->len, in->cls, (uint16_t)b->nops };
+        b->ninsns++;
+        b->guest_bytes += in->len;
+        c.in = in;
+        c.next_eip = eip + in->len;
+        if (!code32)
+            c.next_eip &= 0xffff;
+        c.ended = 0;
+
+        int done;
+        if (in->op == OP_INVALID) {
+            f_raise(&c, EXC_UD);
+            done = 1;
+        } else {
+            done = f_alu(&c) || f_bits(&c) || f_control(&c) || f_system(&c);
+        }
+        if (!done) {
+            c.npw = 0;
+            f_calli(&c, H_UNIMPLEMENTED, 0, 0, 0);
+            f_exit_eip(&c);
+        }
+        f_flush_regs(&c);
+        if (c.ended)
+            break;
+        eip = c.next_eip;
+        if (((cs_base + eip) & PAGE_MASK) != page0 || !ir_room(b) || (hflags & HF_SINGLE)) {
+            f_exit(&c, eip);
+            break;
+        }
+    }
+    ir_optimize(b);
+    return phys_last;
+}

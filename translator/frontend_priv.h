@@ -1,0 +1,82 @@
+/*
+ * frontend_priv.h - shared state of the frontend's files (not for others).
+ *
+ * Register writes are queued and land when the instruction ends, after
+ * every op that can fault: a faulting instruction leaves registers as they
+ * were, and the run loop can restart it.
+ */
+#ifndef BT86_TRANSLATOR_FRONTEND_PRIV_H
+#define BT86_TRANSLATOR_FRONTEND_PRIV_H
+
+#include "emu/cpu.h"
+#include "emu/flags.h"
+#include "emu/helpers.h"
+#include "translator/insn.h"
+#include "translator/ir.h"
+
+#include <stddef.h>
+
+#define NONE_V 0xffff
+
+struct pending_write {
+    uint8_t reg, size, high;
+    uint16_t val;
+};
+
+struct fctx {
+    struct ir_block *b;
+    const struct insn *in;
+    uint32_t hflags;
+    uint32_t next_eip;
+    int mmu; /* TLB index: 1 at CPL 3 */
+    int ended; /* the instruction ended the block */
+    struct pending_write pw[8];
+    int npw;
+    struct {
+        int valid;
+        uint32_t kind;
+        uint16_t dst, src1, src2;
+    } lastcc;
+};
+
+/* core (frontend.c) */
+uint16_t f_temp(struct fctx *c);
+uint16_t f_movi(struct fctx *c, uint32_t imm);
+uint16_t f_op(struct fctx *c, int opc, uint16_t a, uint16_t b);
+uint16_t f_opi(struct fctx *c, int opc, uint16_t a, uint32_t imm);
+uint16_t f_reg(struct fctx *c, int reg, int size);
+void f_set_reg(struct fctx *c, int reg, int size, uint16_t val);
+void f_flush_regs(struct fctx *c);
+uint16_t f_seg_base(struct fctx *c, int seg);
+uint16_t f_lin(struct fctx *c, int seg, uint16_t offset);
+uint16_t f_ea(struct fctx *c, const struct operand *o);
+uint16_t f_lea(struct fctx *c, const struct operand *o);
+uint16_t f_ld(struct fctx *c, uint16_t addr, int size);
+void f_st(struct fctx *c, uint16_t addr, uint16_t val, int size);
+/* Read operand i; if it is memory and addr != NULL, its address goes there. */
+uint16_t f_read(struct fctx *c, int i, int size, uint16_t *addr);
+void f_write(struct fctx *c, int i, int size, uint16_t val, uint16_t addr);
+void f_setcc(struct fctx *c, int base, int size, uint16_t dst, uint16_t src1, uint16_t src2);
+void f_setflags(struct fctx *c, uint16_t eflags_val);
+uint16_t f_getflags(struct fctx *c);
+uint16_t f_cond(struct fctx *c, int cond);
+uint16_t f_call(struct fctx *c, int helper, uint16_t a, uint16_t b, uint16_t cc);
+uint16_t f_calli(struct fctx *c, int helper, uint32_t a, uint32_t b, uint32_t cc);
+void f_exit(struct fctx *c, uint32_t eip);
+void f_exit_ind(struct fctx *c, uint16_t eip);
+void f_exit_eip(struct fctx *c);
+void f_raise(struct fctx *c, int vector);
+uint16_t f_sp(struct fctx *c);
+/* Push/pop with the stack size from SS; sp is the current stack value. */
+uint16_t f_push(struct fctx *c, uint16_t sp, uint16_t val, int size);
+uint16_t f_pop(struct fctx *c, uint16_t *sp, int size);
+uint16_t f_mask(struct fctx *c, uint16_t v, int size);
+#define CPU_OFF(field) ((uint32_t)offsetof(struct cpu, field))
+
+/* instruction groups */
+int f_alu(struct fctx *c);     /* frontend_alu.c */
+int f_bits(struct fctx *c);    /* frontend_bits.c: shifts, bit ops, mul/div */
+int f_control(struct fctx *c); /* frontend_ctl.c */
+int f_system(struct fctx *c);  /* frontend_sys.c */
+
+#endif

@@ -1,0 +1,108 @@
+/*
+ * ir.h - bt86's intermediate representation: micro-ops on 32-bit values.
+ *
+ * A value is a number: 0-7 are the guest's general registers, 8 and up
+ * are block temporaries (both live in cpu->r[]).  Temporaries are written
+ * once, so the frontend may refer to them later in the block.  Each op
+ * remembers the guest instruction it came from, so a fault inside any op
+ * restores the guest EIP exactly.
+ *
+ * Shifts and rotates use the count modulo 32.  Loads and stores take a
+ * linear address (segment base already added) and the TLB to use (aux).
+ */
+#ifndef BT86_TRANSLATOR_IR_H
+#define BT86_TRANSLATOR_IR_H
+
+#include "emu/cpu.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum ir_opc {
+    IR_NOP,
+    IR_MOVI,    /* d = imm */
+    IR_MOV,     /* d = a */
+    IR_ADD, IR_SUB, IR_AND, IR_OR, IR_XOR, /* d = a op b */
+    IR_SHL, IR_SHR, IR_SAR, IR_ROL, IR_ROR, /* d = a op (b & 31) */
+    IR_ADDI,    /* d = a + imm */
+    IR_LEA,     /* d = a + (b << imm) + aux */
+    IR_IDX,     /* d = (b << imm) + aux */
+    IR_ANDI,    /* d = a & imm */
+    IR_MUL,     /* d = low 32 bits of a * b */
+    IR_MULHU,   /* d = high 32 bits of unsigned a * b */
+    IR_MULHS,   /* d = high 32 bits of signed a * b */
+    IR_NOT, IR_NEG,
+    IR_EXT8U, IR_EXT8S, IR_EXT16U, IR_EXT16S, /* d = extend low bits of a */
+    IR_HI8,     /* d = (a >> 8) & 0xff */
+    IR_DEP8L,   /* d = (a & ~0xff) | (b & 0xff) */
+    IR_DEP8H,   /* d = (a & ~0xff00) | ((b & 0xff) << 8) */
+    IR_DEP16,   /* d = (a & ~0xffff) | (b & 0xffff) */
+    IR_BSWAP,
+    IR_SELECT,  /* d = a ? b : c */
+    IR_SETEQ,   /* d = a == b */
+    IR_LD8, IR_LD16, IR_LD32, /* d = mem[a], zero-extended; aux = mmu index */
+    IR_ST8, IR_ST16, IR_ST32, /* mem[a] = b; aux = mmu index */
+    IR_LDCPU,   /* d = *(uint32_t *)((char *)cpu + imm) */
+    IR_STCPU,   /* *(uint32_t *)((char *)cpu + imm) = a */
+    IR_SETCC,   /* lazy flags: cc_op = imm, dst = d, src1 = a, src2 = b;
+                   if aux != 0, only when value c is non-zero */
+    IR_GETCC,   /* d = condition imm from the lazy flags */
+    IR_TESTCC,  /* d = condition imm after an op of kind aux with
+                   dst = a, src1 = b, src2 = c (fused compare + branch) */
+    IR_GETFLAGS,/* d = full EFLAGS */
+    IR_CALL,    /* d = helper imm (cpu, a, b, c); aux = next EIP */
+    IR_EXIT,    /* leave the block for EIP imm through chain slot aux */
+    IR_EXITCC,  /* if a: exit to EIP imm (slot 0) else to EIP aux (slot 1) */
+    IR_EXITIND, /* leave the block for EIP = a */
+    IR_EXITEIP, /* leave the block; a helper has set cpu->eip */
+    IR_COUNT
+};
+
+extern const char *const ir_opc_names[IR_COUNT];
+
+struct ir_op {
+    uint16_t opc;
+    uint16_t d, a, b, c;
+    uint16_t insn; /* index of the guest instruction */
+    uint32_t imm;
+    uint32_t aux;
+};
+
+#define IR_MAX_OPS 2048
+#define IR_MAX_INSNS 128
+#define V_TEMP0 8
+
+struct ir_insn_info {
+    uint32_t eip;
+    uint8_t len;
+    uint8_t cls;
+    uint16_t first_op; /* index of its first op */
+};
+
+struct ir_block {
+    uint32_t eip;      /* first guest instruction */
+    uint32_t hflags;
+    int nops;
+    int ninsns;
+    uint32_t ntemps;
+    uint32_t guest_bytes;
+    struct ir_op ops[IR_MAX_OPS];
+    struct ir_insn_info insns[IR_MAX_INSNS];
+};
+
+void ir_block_init(struct ir_block *b, uint32_t eip, uint32_t hflags);
+/* Fresh temporary; the frontend checks ir_room() before each instruction. */
+uint16_t ir_temp(struct ir_block *b);
+int ir_room(const struct ir_block *b);
+struct ir_op *ir_emit(struct ir_block *b, int opc, uint16_t d, uint16_t a, uint16_t b_, uint16_t c,
+                      uint32_t imm, uint32_t aux);
+/* Whether an op may raise a guest exception or has other side effects. */
+int ir_op_has_side_effects(int opc);
+int ir_op_writes_d(int opc);
+void ir_dump(FILE *f, const struct ir_block *b);
+void ir_dump_op(FILE *f, const struct ir_op *op);
+
+/* translator/optimize.c: drop flag computations and values nobody reads. */
+void ir_optimize(struct ir_block *b);
+
+#endif

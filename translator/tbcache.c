@@ -1,0 +1,303 @@
+/*
+ * tbcache.c - the translated-block cache.
+ *
+ * Lookup: hash of (physical PC, linear PC) -> chain of blocks, compared on
+ * the full key.  Translation: frontend -> IR -> optimizer -> backend, into a
+ * bump arena; a full arena flushes everything between blocks (never while
+ * a block runs: tb_find is only called from the run loop).
+ *
+ * Invalidation never frees memory: an invalidated block may be the one
+ * running (a store into its own code), so it is only unlinked and removed
+ * from the hash; its memory goes back at the next flush.
+ */
+#include "translator/tbcache.h"
+#include "emu/log.h"
+#include "translator/backend.h"
+#include "translator/decode.h"
+#include "translator/frontend.h"
+#include "softmmu/smc.h"
+#include "softmmu/tlb.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define HASH_BITS 16
+#define ARENA_SIZE (64u << 20)
+
+struct tb_stats tb_stats;
+
+static struct tb *hash[1 << HASH_BITS];
+static struct tb **page_tbs; /* physical page number -> blocks with code there */
+static uint8_t *arena;
+static size_t arena_used;
+static struct ir_block *irb;
+static struct insn *insns;
+
+void tb_init(void)
+{
+    if (!arena) {
+        arena = malloc(ARENA_SIZE);
+        page_tbs = calloc(1u << 20, sizeof(*page_tbs));
+        irb = malloc(sizeof(*irb));
+        insns = malloc(sizeof(*insns) * IR_MAX_INSNS);
+        if (!arena || !page_tbs || !irb || !insns) {
+            fprintf(stderr, "bt86: out of memory for the translation cache\n");
+            exit(1);
+        }
+    }
+    smc_set_hook(tb_invalidate_phys);
+    tb_flush_all();
+}
+
+void tb_flush_all(void)
+{
+    memset(hash, 0, sizeof(hash));
+    if (page_tbs) {
+        for (uint32_t p = 0; p < (1u << 20); p++) {
+            if (page_tbs[p]) {
+                page_tbs[p] = NULL;
+                smc_unmark_code_page(p << 12);
+            }
+        }
+    }
+    arena_used = 0;
+    tb_stats.flushes++;
+}
+
+static void *arena_alloc(size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (arena_used + n > ARENA_SIZE)
+        return NULL;
+    void *p = arena + arena_used;
+    arena_used += n;
+    return p;
+}
+
+static uint32_t hash_of(uint32_t phys, uint32_t pc)
+{
+    uint32_t h = phys ^ (pc * 0x9e3779b1u);
+    return (h ^ (h >> HASH_BITS)) & ((1 << HASH_BITS) - 1);
+}
+
+static void page_add(struct tb *tb, int n, uint32_t page)
+{
+    tb->page_next[n] = page_tbs[page];
+    page_tbs[page] = (struct tb *)((uintptr_t)tb | n);
+}
+
+static void page_remove(struct tb *tb, int n, uint32_t page)
+{
+    struct tb **pp = &page_tbs[page];
+    while (*pp) {
+        struct tb *t = (struct tb *)((uintptr_t)*pp & ~(uintptr_t)1);
+        int tn = (uintptr_t)*pp & 1;
+        if (t == tb && tn == n) {
+            *pp = t->page_next[tn];
+            break;
+        }
+        pp = &t->page_next[tn];
+    }
+    if (!page_tbs[page])
+        smc_unmark_code_page(page << 12);
+}
+
+static void log_block(struct cpu *cpu, struct tb *tb)
+{
+    FILE *f = log_file ? log_file : stderr;
+    if (log_enabled(LOG_IN_ASM)) {
+        fprintf(f, "IN: pc=0x%08x phys=0x%08x mode=%s cpl=%u\n", tb->pc, tb->phys_pc,
+                (tb->hflags & HF_CODE32) ? "32" : "16", (tb->hflags & HF_CPL_MASK) >> HF_CPL_SHIFT);
+        for (int i = 0; i < irb->ninsns; i++) {
+            const struct insn *in = &insns[i];
+            fprintf(f, "0x%08x:  ", in->eip);
+            for (int j = 0; j < 8; j++) {
+                if (j < in->len)
+                    fprintf(f, "%02x ", in->bytes[j]);
+                else
+                    fputs("   ", f);
+            }
+            fprintf(f, "%-40s [%s]\n", in->text, insn_class_names[in->cls]);
+        }
+        fputc('\n', f);
+    }
+    if (log_enabled(LOG_OP)) {
+        fprintf(f, "OP: pc=0x%08x\n", tb->pc);
+        ir_dump(f, irb);
+        fputc('\n', f);
+    }
+    if (log_enabled(LOG_OUT_ASM)) {
+        fprintf(f, "OUT: [threaded code, %u guest insns]\n", tb->ninsns);
+        interp_dump(f, tb);
+        fputc('\n', f);
+    }
+    (void)cpu;
+}
+
+static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int cache)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint32_t cs_base = cpu->seg[S_CS].base;
+    uint32_t hflags = cpu->hflags & ~HF_INHIBIT_IRQ;
+    if (!cache)
+        hflags |= HF_SINGLE;
+    uint32_t phys_last = frontend_translate(cpu, cpu->eip, cs_base, hflags, irb, insns);
+
+    size_t need = sizeof(struct tb) + interp_code_size(irb) + irb->ninsns * 5 + 64;
+    void *mem = arena_alloc(need);
+    if (!mem) {
+        /* Safe: we are between blocks.  Nothing may point into the arena. */
+        tb_flush_all();
+        mem = arena_alloc(need);
+    }
+    struct tb *tb = mem;
+    memset(tb, 0, sizeof(*tb));
+    uint8_t *p = (uint8_t *)(tb + 1);
+    p = (uint8_t *)(((uintptr_t)p + 15) & ~(uintptr_t)15);
+    tb->code = interp_compile(irb, p);
+    p += interp_code_size(irb);
+    tb->insn_eip = (uint32_t *)p;
+    p += irb->ninsns * 4;
+    tb->insn_cls = p;
+    for (int i = 0; i < irb->ninsns; i++) {
+        tb->insn_eip[i] = irb->insns[i].eip;
+        tb->insn_cls[i] = irb->insns[i].cls;
+        if (irb->insns[i].cls != CLS_INNOCUOUS && irb->insns[i].cls != CLS_CONTROL)
+            tb->no_chain = 1;
+    }
+    tb->pc = pc;
+    tb->cs_base = cs_base;
+    tb->hflags = hflags;
+    tb->phys_pc = phys_pc;
+    tb->phys_last = phys_last;
+    tb->ninsns = irb->ninsns;
+    tb->guest_bytes = irb->guest_bytes;
+
+    if (cache) {
+        uint32_t h = hash_of(phys_pc, pc);
+        tb->hash_next = hash[h];
+        hash[h] = tb;
+        page_add(tb, 0, phys_pc >> 12);
+        smc_mark_code_page(phys_pc);
+        if ((phys_last >> 12) != (phys_pc >> 12)) {
+            page_add(tb, 1, phys_last >> 12);
+            smc_mark_code_page(phys_last);
+        }
+    } else {
+        tb->invalid = 1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    tb_stats.translated++;
+    tb_stats.guest_insns_translated += tb->ninsns;
+    tb_stats.translate_seconds += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    if (log_mask & (LOG_IN_ASM | LOG_OP | LOG_OUT_ASM))
+        log_block(cpu, tb);
+    return tb;
+}
+
+struct tb *tb_find(struct cpu *cpu)
+{
+    uint32_t cs_base = cpu->seg[S_CS].base;
+    uint32_t pc = cs_base + cpu->eip;
+    uint32_t hflags = cpu->hflags & ~HF_INHIBIT_IRQ;
+    uint32_t phys = mem_code_phys(cpu, pc);
+    if (cpu->single_step_next) {
+        cpu->single_step_next = 0;
+        return translate(cpu, pc, phys, 0);
+    }
+    for (struct tb *tb = hash[hash_of(phys, pc)]; tb; tb = tb->hash_next) {
+        if (tb->pc == pc && tb->phys_pc == phys && tb->cs_base == cs_base && tb->hflags == hflags)
+            return tb;
+    }
+    return translate(cpu, pc, phys, 1);
+}
+
+void tb_link(struct tb *src, int slot, struct tb *dst)
+{
+    if (slot < 0 || src->invalid || dst->invalid || src->no_chain || src->jmp[slot])
+        return;
+    /*
+     * With paging on, the mapping of another page may change without the
+     * block noticing: only chain within the page the block starts on.
+     */
+    if ((src->hflags & HF_PG) && ((src->pc ^ dst->pc) & PAGE_MASK))
+        return;
+    src->jmp[slot] = dst;
+    src->jmp_in_next[slot] = dst->jmp_in;
+    dst->jmp_in = (uintptr_t)src | slot;
+    tb_stats.chained++;
+}
+
+static void tb_invalidate(struct tb *tb)
+{
+    if (tb->invalid)
+        return;
+    tb->invalid = 1;
+    tb_stats.invalidated++;
+    uint32_t h = hash_of(tb->phys_pc, tb->pc);
+    for (struct tb **pp = &hash[h]; *pp; pp = &(*pp)->hash_next) {
+        if (*pp == tb) {
+            *pp = tb->hash_next;
+            break;
+        }
+    }
+    page_remove(tb, 0, tb->phys_pc >> 12);
+    if ((tb->phys_last >> 12) != (tb->phys_pc >> 12))
+        page_remove(tb, 1, tb->phys_last >> 12);
+    /* Unchain everything that jumps here. */
+    for (uintptr_t l = tb->jmp_in; l;) {
+        struct tb *src = (struct tb *)(l & ~(uintptr_t)1);
+        int slot = l & 1;
+        if (src->jmp[slot] == tb)
+            src->jmp[slot] = NULL;
+        l = src->jmp_in_next[slot];
+    }
+    tb->jmp_in = 0;
+    tb->jmp[0] = tb->jmp[1] = NULL;
+}
+
+extern struct cpu *bt86_cpu; /* the running CPU (emu/cpu_exec.c) */
+_Noreturn void cpu_restart_insn(struct cpu *cpu);
+
+void tb_invalidate_phys(uint32_t paddr, uint32_t len)
+{
+    uint32_t end = paddr + len; /* exclusive; the 4 GiB wrap is not code */
+    int hit_current = 0;
+    struct cpu *cpu = bt86_cpu;
+    for (uint32_t page = paddr >> 12; page <= (end - 1) >> 12; page++) {
+        struct tb *next;
+        for (struct tb *e = page_tbs[page]; e; e = next) {
+            struct tb *tb = (struct tb *)((uintptr_t)e & ~(uintptr_t)1);
+            next = tb->page_next[(uintptr_t)e & 1];
+            uint32_t lo = tb->phys_pc, hi = tb->phys_last + 1;
+            if ((tb->phys_last >> 12) != (tb->phys_pc >> 12)) {
+                /* Spans two pages: compare per page. */
+                if ((page == tb->phys_pc >> 12 && end > lo) ||
+                    (page == tb->phys_last >> 12 && paddr < hi))
+                    goto hit;
+                continue;
+            }
+            if (paddr < hi && end > lo)
+                goto hit;
+            continue;
+        hit:
+            if (cpu && cpu->cur_tb == tb && tb->ninsns > 1)
+                hit_current = 1;
+            tb_invalidate(tb);
+        }
+        if (page == 0xfffff)
+            break;
+    }
+    if (hit_current) {
+        /*
+         * The running block wrote into its own code: leave it before the
+         * store and redo this instruction alone, so that what follows is
+         * translated afresh from the new bytes (as a P6 would see it).
+         */
+        cpu->single_step_next = 1;
+        cpu_restart_insn(cpu);
+    }
+}

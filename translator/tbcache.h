@@ -1,0 +1,56 @@
+/*
+ * tbcache.h - translated blocks: cache, chaining and invalidation.
+ *
+ * Blocks are keyed by (physical PC, linear PC, CS base, mode bits) and
+ * found through a hash.  A block's direct exits are chained to their
+ * successors so that hot loops never return to the run loop; writes to a
+ * page holding code (SMC) invalidate the blocks on it and unlink them.
+ * All blocks live in one arena; when it fills, everything is flushed.
+ */
+#ifndef BT86_TRANSLATOR_TBCACHE_H
+#define BT86_TRANSLATOR_TBCACHE_H
+
+#include "emu/cpu.h"
+
+#include <stdint.h>
+
+struct top; /* a backend operation */
+
+struct tb {
+    uint32_t pc;      /* linear address of the first instruction */
+    uint32_t cs_base;
+    uint32_t hflags;
+    uint32_t phys_pc;
+    uint32_t phys_last; /* physical address of the last code byte */
+    uint32_t ninsns;
+    uint32_t guest_bytes;
+    int invalid;
+    int no_chain; /* ends with a monitor call: the mode may differ next time */
+    struct tb *hash_next;
+    struct tb *page_next[2];
+    struct tb *jmp[2];       /* chained successors, per exit slot */
+    uintptr_t jmp_in;        /* incoming chain list: tb pointer | slot */
+    uintptr_t jmp_in_next[2];
+    const struct top *code;
+    uint32_t *insn_eip;      /* EIP of each guest instruction */
+    uint8_t *insn_cls;
+    uint64_t exec_count;
+};
+
+void tb_init(void);
+/* Find or translate the block for the CPU's current state; may raise #PF. */
+struct tb *tb_find(struct cpu *cpu);
+/* Chain src's exit `slot` to dst when that is safe. */
+void tb_link(struct tb *src, int slot, struct tb *dst);
+/* Invalidate blocks whose code overlaps [paddr, paddr+len). */
+void tb_invalidate_phys(uint32_t paddr, uint32_t len);
+/* Drop every block (arena full, A20 change, mode switch of the memory map). */
+void tb_flush_all(void);
+
+struct tb_stats {
+    uint64_t translated, invalidated, flushes, chained, guest_insns_translated;
+    double translate_seconds;
+};
+extern struct tb_stats tb_stats;
+
+#endif

@@ -46,6 +46,8 @@ fi
 args=(-kernel "$elf")
 [ -f "$gdir/cmdline" ] && args+=(-append "$(cat "$gdir/cmdline")")
 args+=(-nographic -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
+# Extra options a guest needs (e.g. -no-reboot), one line, split on spaces.
+[ -f "$gdir/options" ] && read -r -a extra < "$gdir/options" && args+=("${extra[@]}")
 [ $qemu = 1 ] && args+=(-no-reboot -m 128)
 
 want_status=1

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# cli-errors.test.sh - bad command lines and bad kernel files get a clear
+# message and a non-zero status, never a crash.  Table-driven: each row is
+# the expected status, a pattern the message must contain, and the options.
+set -u
+cd "${BUILDDIR:-.}"
+BT86=${BT86:-./bt86}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail=0
+
+# A 64-bit ELF that carries a multiboot header: "not i386" must be said.
+printf '.text\n.globl _start\n_start:\n.long 0x1badb002, 0, -0x1badb002\nhlt\n' > "$work/mb.S"
+cc -nostdlib -static -o "$work/x86_64.elf" "$work/mb.S" 2>/dev/null
+# An i386 multiboot ELF whose .bss does not fit in 4 MiB of RAM.
+printf '.text\n.globl _start\n_start:\n.long 0x1badb002, 0, -0x1badb002\nhlt\n.bss\n.lcomm big, 8388608\n' > "$work/big.S"
+cc -m32 -nostdlib -static -Wl,-Ttext=0x100000 -o "$work/big.elf" "$work/big.S" 2>/dev/null
+printf 'this is not a kernel\n' > "$work/text.bin"
+# A multiboot header in a file that is not ELF and gives no load addresses.
+printf '\x02\xb0\xad\x1b\x00\x00\x00\x00\xfe\x4f\x52\xe4' > "$work/noelf.bin"
+
+hello=guests/hello/hello.elf
+check() { # status pattern args...
+	local want=$1 pat=$2
+	shift 2
+	local out status
+	out=$(timeout 10 "$BT86" "$@" 2>&1 </dev/null)
+	status=$?
+	if [ "$status" != "$want" ] || ! grep -qi -- "$pat" <<<"$out"; then
+		echo "FAIL: bt86 $*"
+		echo "  status $status (want $want), output: $out"
+		fail=1
+	else
+		echo "ok: bt86 $* -> $status: $(head -1 <<<"$out")"
+	fi
+}
+
+check 1 "unknown option" -bogus
+check 1 "no guest" -nographic
+check 1 "needs an argument" -kernel
+check 1 "cannot open" -kernel "$work/missing.elf"
+check 1 "not a multiboot kernel" -kernel "$work/text.bin"
+check 1 "not an ELF" -kernel "$work/noelf.bin"
+[ -f "$work/x86_64.elf" ] && check 1 "not an i386" -kernel "$work/x86_64.elf"
+[ -f "$work/big.elf" ] && check 1 "does not fit" -kernel "$work/big.elf" -m 4
+check 1 "not a size" -kernel "$hello" -m lots
+check 1 "between 2 MiB" -kernel "$hello" -m 1
+check 1 "unknown device" -kernel "$hello" -device e1000
+check 1 "bad property" -kernel "$hello" -device isa-debug-exit,iobase=zz
+check 1 "" -kernel "$hello" -serial file:/nonexistent/dir/x
+check 1 "unknown display" -kernel "$hello" -display vnc
+check 1 "unknown -d item" -kernel "$hello" -d nonsense
+check 1 "unknown backend" -kernel "$hello" -backend jit
+check 0 "in_asm" -d help
+exit $fail

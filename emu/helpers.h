@@ -30,6 +30,8 @@ enum helper_id {
     H_BOUND,                /* a = index, b = linear address, c = size */
     H_RAISE,                /* a = vector: raise it at this instruction */
     H_UNIMPLEMENTED,        /* stop bt86: an instruction it cannot run */
+    H_X87,                  /* x87 escape: #NM if CR0.EM/TS, else not implemented yet */
+    H_NO_EXTENSION,         /* MMX/SSE/...: #UD, as on a CPU without them */
     /* monitor: privileged */
     H_CLI, H_STI, H_HLT, H_IN, H_OUT,
     H_LGDT, H_LIDT, H_LLDT, H_LTR, H_LMSW, H_CLTS, H_MOV_TO_CR, H_MOV_FROM_CR,

@@ -173,7 +173,13 @@ uint32_t helper_rotate(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
     uint32_t r = (uint32_t)x & m;
     if (mode == 0)
         return r;
-    /* A masked count of zero leaves the flags alone, even a width+1 multiple does not. */
+    /*
+     * Only a masked count of zero leaves the flags alone: RCL r/m8 by 9
+     * rotates back to the same value but still writes CF and OF.  OF for
+     * counts above 1 follows emu/flags.c (from the final result); Intel
+     * hardware (measured on a Xeon) instead gives the OF of the first
+     * 1-bit step, computed from the original operand.
+     */
     if (n == 0)
         return 0;
     uint32_t cf = (uint32_t)(x >> bits) & 1, of;
@@ -189,12 +195,14 @@ uint32_t helper_rotate(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
 /* ---- SHLD / SHRD --------------------------------------------------------- */
 
 /*
- * Counts above 16 on 16-bit operands are undefined in the manual.  A P6
- * (and the Intel hosts this was measured on) behaves as if shifting the
- * 48-bit concatenation dest:src:dest, so once the source's bits are used
- * up the destination's own bits come back in; CF is the last bit shifted
- * out of that 48-bit value.  For counts up to 16 this is the documented
- * 32-bit dest:src shift, so one formula serves every count.
+ * Counts above 16 on 16-bit operands are undefined in the manual.  Intel
+ * hardware (measured on a Xeon host, result and CF for every count) acts
+ * as if shifting the 48-bit concatenation dest:src:dest, so once the
+ * source's bits are used up the destination's own bits come back in; CF
+ * is the last bit shifted out of that 48-bit value.  For counts up to 16
+ * this is the documented 32-bit dest:src shift, so one formula serves
+ * every count.  OF for counts above 1 is bt86's choice (sign change, see
+ * emu/flags.c); the same host gives the OF of the first 1-bit step.
  */
 static uint32_t double_shift(struct cpu *cpu, int left, uint32_t a, uint32_t b, uint32_t c)
 {
@@ -262,7 +270,8 @@ uint32_t helper_bsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
  * Straight from the SDM's pseudo-code, including AAA's "AX += 106h" (the
  * P6 form, where a carry out of AL reaches AH) and AAS's "AX -= 6; AH -= 1"
  * (a borrow out of AL takes one more from AH).  Undefined flags follow
- * emu/flags.c's table.
+ * emu/flags.c's table; on an Intel host that table matches DAA DAS AAA
+ * AAS AAM exactly, for every AX, CF and AF.
  */
 uint32_t helper_bcd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
@@ -335,6 +344,7 @@ uint32_t helper_bcd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
         f = szp(ax, 1);
         break;
     case OP_AAD:
+        /* Intel sets CF AF OF as for the 8-bit add AL + AH*base; bt86 clears them. */
         ax = (al + ah * base) & 0xff;
         af = cf = 0;
         f = szp(ax, 1);

@@ -50,6 +50,9 @@ static void far_transfer(struct cpu *cpu, uint16_t sel, uint32_t off, int size, 
     uint32_t lo, hi;
     code_desc(cpu, sel, &lo, &hi);
     int cpl = cpu_cpl(cpu), dpl = (hi >> DESC_DPL_SHIFT) & 3, rpl = sel & 3;
+    int stype = (hi >> DESC_TYPE_SHIFT) & 0xf;
+    if (!(hi & DESC_S) && stype != 1 && stype != 4 && stype != 5 && stype != 9 && stype != 12)
+        cpu_raise(cpu, EXC_GP, sel & 0xfffc, 1); /* not a gate or TSS: no transfer */
     if (!(hi & DESC_S))
         fatal_guest(cpu, "far %s through a system descriptor (selector 0x%04x, type %u): call "
                          "gates and task switches are not implemented yet",
@@ -166,6 +169,11 @@ uint32_t helper_retf(struct cpu *cpu, uint32_t imm, uint32_t size, uint32_t c, u
 
 uint32_t helper_int(struct cpu *cpu, uint32_t vector, uint32_t kind, uint32_t c, uint32_t next)
 {
+    if (kind == 3) { /* ICEBP (F1): a #DB trap, without the DPL check of INT n */
+        cpu->eip = next;
+        cpu_do_interrupt(cpu, EXC_DB, INT_EXC, 0, 0, next);
+        return 0;
+    }
     if (kind == 2) { /* INTO */
         if (!(cpu_get_eflags(cpu) & F_OF)) {
             cpu->eip = next;

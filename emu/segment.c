@@ -14,7 +14,8 @@ int desc_read(struct cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi)
 {
     uint32_t base, limit;
     if (sel & 4) {
-        if (!(cpu->seg[S_LDTR].flags & DESC_P))
+        /* No LDT loaded (null LDTR) or not present: nothing to index. */
+        if (!(cpu->seg[S_LDTR].flags & DESC_P) || (cpu->seg[S_LDTR].sel & ~3u) == 0)
             return -1;
         base = cpu->seg[S_LDTR].base;
         limit = cpu->seg[S_LDTR].limit;

@@ -12,7 +12,7 @@
 
 UNIT_TESTS :=
 
-UNIT_TESTS += uart decode ir tbcache
+UNIT_TESTS += uart decode ir tbcache randcode
 TEST_OBJS_uart := hw/uart16550.o ui/chardev.o softmmu/ioport.o
 
 # ---------------------------------------------------------------- rules

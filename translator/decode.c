@@ -208,7 +208,10 @@ static struct op_map map_op(unsigned id)
     case X86_INS_CMC: return (struct op_map){ OP_CMC, 0 };
     case X86_INS_CLD: return (struct op_map){ OP_CLD, 0 };
     case X86_INS_STD: return (struct op_map){ OP_STD, 0 };
-    case X86_INS_NOP: case X86_INS_ENDBR32: case X86_INS_ENDBR64: return (struct op_map){ OP_NOP, 0 };
+    case X86_INS_NOP: case X86_INS_ENDBR32: case X86_INS_ENDBR64:
+    case X86_INS_PREFETCHNTA: case X86_INS_PREFETCHT0: case X86_INS_PREFETCHT1:
+    case X86_INS_PREFETCHT2: /* 0F 18: hint NOPs on the P6 */
+        return (struct op_map){ OP_NOP, 0 };
     case X86_INS_PAUSE: return (struct op_map){ OP_PAUSE, 0 };
     case X86_INS_PUSH: return (struct op_map){ OP_PUSH, 0 };
     case X86_INS_POP: return (struct op_map){ OP_POP, 0 };
@@ -242,6 +245,7 @@ static struct op_map map_op(unsigned id)
     case X86_INS_RETF: return (struct op_map){ OP_RETF, 0 };
     case X86_INS_INT: return (struct op_map){ OP_INT, 0 };
     case X86_INS_INT3: return (struct op_map){ OP_INT3, 0 };
+    case X86_INS_INT1: return (struct op_map){ OP_INT1, 0 };
     case X86_INS_INTO: return (struct op_map){ OP_INTO, 0 };
     case X86_INS_IRET: case X86_INS_IRETD: return (struct op_map){ OP_IRET, 0 };
     case X86_INS_UD2: return (struct op_map){ OP_UD2, 0 };
@@ -287,7 +291,8 @@ static uint8_t classify(int op)
 {
     switch (op) {
     case OP_JMP: case OP_JCC: case OP_CALL: case OP_RET: case OP_LOOP: case OP_LOOPE:
-    case OP_LOOPNE: case OP_JCXZ: case OP_UD2: case OP_INT3: case OP_INTO: case OP_BOUND:
+    case OP_LOOPNE: case OP_JCXZ: case OP_UD2: case OP_INT3: case OP_INT1: case OP_INTO:
+    case OP_BOUND:
         return CLS_CONTROL;
     case OP_CLI: case OP_STI: case OP_HLT: case OP_IN: case OP_OUT: case OP_INS: case OP_OUTS:
     case OP_LGDT: case OP_LIDT: case OP_LLDT: case OP_LTR: case OP_LMSW: case OP_CLTS:

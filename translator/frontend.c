@@ -398,8 +398,18 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             done = f_alu(&c) || f_bits(&c) || f_control(&c) || f_system(&c);
         }
         if (!done) {
+            /* x87 escapes D8-DF; anything else unknown is an extension we lack. */
+            int k = 0;
+            while (k < in->len && (in->bytes[k] == 0x66 || in->bytes[k] == 0x67 ||
+                                   in->bytes[k] == 0xf0 || in->bytes[k] == 0xf2 ||
+                                   in->bytes[k] == 0xf3 || in->bytes[k] == 0x26 ||
+                                   in->bytes[k] == 0x2e || in->bytes[k] == 0x36 ||
+                                   in->bytes[k] == 0x3e || in->bytes[k] == 0x64 ||
+                                   in->bytes[k] == 0x65))
+                k++;
+            int x87 = k < in->len && in->bytes[k] >= 0xd8 && in->bytes[k] <= 0xdf;
             c.npw = 0;
-            f_calli(&c, H_UNIMPLEMENTED, 0, 0, 0);
+            f_calli(&c, x87 ? H_X87 : H_NO_EXTENSION, 0, 0, 0);
             f_exit_eip(&c);
         }
         f_flush_regs(&c);

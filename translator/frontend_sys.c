@@ -90,6 +90,10 @@ int f_system(struct fctx *c)
         f_calli(c, H_INT, 3, 1, 0);
         f_exit_eip(c);
         return 1;
+    case OP_INT1:
+        f_calli(c, H_INT, 1, 3, 0);
+        f_exit_eip(c);
+        return 1;
     case OP_INTO:
         f_calli(c, H_INT, 4, 2, 0);
         f_exit_eip(c);

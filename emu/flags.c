@@ -7,21 +7,23 @@
  *   instruction         flag   bt86 sets it to
  *   AND/OR/XOR/TEST     AF     0
  *   SHL/SHR/SAR         AF     0
- *   SHL/SHR/SAR (n>1)   OF     computed as for a count of 1 from the final
- *                              step (SHL: CF xor MSB; SHR: MSB of the
- *                              operand; SAR: 0)
+ *   SHL/SHR/SAR (n>1)   OF     that of the first 1-bit step, from the
+ *                              original operand (SHL: its two top bits
+ *                              differ; SHR: its MSB; SAR: 0), as Intel
+ *                              hardware does
  *   SHL/SHR count>=size CF     the last bit shifted out of a 64-bit shift
- *   MUL/IMUL            SF ZF PF from the low half; AF 0
+ *   MUL/IMUL            SF PF from the low half; ZF AF 0 (Intel)
  *   DIV/IDIV            all    unchanged
- *   BSF/BSR             CF OF SF AF PF  unchanged (ZF is defined)
+ *   BSF/BSR             CF OF SF AF 0; PF the parity of the index (Intel)
  *   BT/BTS/BTR/BTC      OF SF AF PF     unchanged (CF is defined)
  *   AAA/AAS             OF SF ZF PF     from the AL result as a logic op
  *   DAA/DAS             OF     0
- *   AAM/AAD             CF OF AF        0
- *   ROL/ROR/RCL/RCR n>1 OF     as for a count of 1, from the final result
- *   SHLD/SHRD n>1       OF     as for a count of 1; AF 0
- *   SHLD/SHRD n>size    result and CF as a shift of the 64-bit (32-bit)
- *                              concatenation
+ *   AAM                 CF OF AF        0
+ *   AAD                 CF OF AF        of the 8-bit add AH*imm + AL (Intel)
+ *   ROL/ROR/RCL/RCR n>1 OF     that of the first 1-bit step (Intel); but
+ *                              ROL/ROR by an immediate > 1 keep OF (Intel)
+ *   SHLD/SHRD n>1       OF     that of the first 1-bit step (Intel); AF 0
+ *   SHLD/SHRD 16, n>16  result and CF as a shift of dest:src:dest (Intel)
  */
 #include "emu/flags.h"
 
@@ -88,7 +90,7 @@ uint32_t cc_compute(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2)
         int n = size_bits[si];
         uint32_t cf = (uint32_t)((((uint64_t)a) << src2) >> n) & 1;
         f |= cf ? F_CF : 0;
-        f |= (cf ^ ((d & sign) != 0)) ? F_OF : 0;
+        f |= ((a ^ (a << 1)) & sign) ? F_OF : 0;
         return f;
     }
     case CCB_SHR:
@@ -100,18 +102,20 @@ uint32_t cc_compute(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2)
         f |= ((sa >> (src2 - 1)) & 1) ? F_CF : 0;
         return f;
     }
-    case CCB_ROL: {
-        uint32_t cf = d & 1;
-        return (src2 & F_ARITH & ~(F_CF | F_OF)) | cf | ((cf ^ ((d & sign) != 0)) ? F_OF : 0);
-    }
-    case CCB_ROR: {
-        uint32_t msb = (d & sign) != 0, next = (d & (sign >> 1)) != 0;
-        return (src2 & F_ARITH & ~(F_CF | F_OF)) | msb | ((msb ^ next) ? F_OF : 0);
-    }
+    case CCB_ROL: /* OF of the first 1-bit step, as Intel hardware gives for any count */
+        return (src2 & F_ARITH & ~(F_CF | F_OF)) | (d & 1) | (((a ^ (a << 1)) & sign) ? F_OF : 0);
+    case CCB_ROR:
+        return (src2 & F_ARITH & ~(F_CF | F_OF)) | ((d & sign) ? F_CF : 0) |
+               (((a & 1) ^ ((a & sign) != 0)) ? F_OF : 0);
     case CCB_MUL:
     case CCB_IMUL:
+        f &= ~F_ZF;
         f |= src1 ? (F_CF | F_OF) : 0;
         return f;
+    case CCB_ROLK:
+        return (src2 & F_ARITH & ~F_CF) | (d & 1);
+    case CCB_RORK:
+        return (src2 & F_ARITH & ~F_CF) | ((d & sign) ? F_CF : 0);
     }
     return 0;
 }

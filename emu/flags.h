@@ -21,6 +21,8 @@
  *   IMUL   low half  result overflowed     -
  *   ROL    result    -                     EFLAGS before (all but CF, OF)
  *   ROR    result    -                     EFLAGS before (all but CF, OF)
+ *   ROLK   result    -                     EFLAGS before (all but CF): by an
+ *   RORK                                   immediate count > 1, OF is kept
  *   EFLAGS -         the six flags as bits -
  */
 #ifndef BT86_EMU_FLAGS_H
@@ -32,7 +34,7 @@
 
 enum cc_base {
     CCB_ADD, CCB_ADC, CCB_SUB, CCB_SBB, CCB_LOGIC, CCB_INC, CCB_DEC,
-    CCB_SHL, CCB_SHR, CCB_SAR, CCB_MUL, CCB_IMUL, CCB_ROL, CCB_ROR, CCB_COUNT
+    CCB_SHL, CCB_SHR, CCB_SAR, CCB_MUL, CCB_IMUL, CCB_ROL, CCB_ROR, CCB_ROLK, CCB_RORK, CCB_COUNT
 };
 #define CC_KIND(base, sizeidx) ((base) * 3 + (sizeidx))
 #define CC_EFLAGS (CCB_COUNT * 3)

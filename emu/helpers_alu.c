@@ -175,19 +175,18 @@ uint32_t helper_rotate(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
         return r;
     /*
      * Only a masked count of zero leaves the flags alone: RCL r/m8 by 9
-     * rotates back to the same value but still writes CF and OF.  OF for
-     * counts above 1 follows emu/flags.c (from the final result); Intel
-     * hardware (measured on a Xeon) instead gives the OF of the first
-     * 1-bit step, computed from the original operand.
+     * rotates back to the same value but still writes CF and OF.  OF is
+     * that of the first 1-bit step, from the original operand, for every
+     * count: what Intel hardware does (measured on a Xeon host).
      */
     if (n == 0)
         return 0;
     uint32_t cf = (uint32_t)(x >> bits) & 1, of;
     uint32_t sign = sign_of(size);
     if (op == OP_RCL)
-        of = ((r & sign) != 0) ^ cf;
+        of = ((v & sign) != 0) ^ ((v & (sign >> 1)) != 0);
     else
-        of = ((r & sign) != 0) ^ ((r & (sign >> 1)) != 0);
+        of = cpu_get_cf(cpu) ^ ((v & sign) != 0);
     cpu_set_eflags(cpu, (cf ? F_CF : 0) | (of ? F_OF : 0), F_CF | F_OF);
     return 0;
 }
@@ -201,8 +200,8 @@ uint32_t helper_rotate(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
  * source's bits are used up the destination's own bits come back in; CF
  * is the last bit shifted out of that 48-bit value.  For counts up to 16
  * this is the documented 32-bit dest:src shift, so one formula serves
- * every count.  OF for counts above 1 is bt86's choice (sign change, see
- * emu/flags.c); the same host gives the OF of the first 1-bit step.
+ * every count.  OF, for every count, is that of the first 1-bit step, as
+ * the same host gives it.
  */
 static uint32_t double_shift(struct cpu *cpu, int left, uint32_t a, uint32_t b, uint32_t c)
 {
@@ -231,8 +230,12 @@ static uint32_t double_shift(struct cpu *cpu, int left, uint32_t a, uint32_t b, 
     }
     if (mode == 0)
         return r;
-    /* OF: did the sign change (defined for a count of 1; bt86 uses it for all). */
-    uint32_t of = ((r ^ a) & sign_of(size)) != 0;
+    /* OF of the first 1-bit step (defined for a count of 1; Intel's for all). */
+    uint32_t sign = sign_of(size), of;
+    if (left)
+        of = ((a & sign) != 0) ^ ((a & (sign >> 1)) != 0);
+    else
+        of = (b & 1) ^ ((a & sign) != 0);
     cpu_set_eflags(cpu, szp(r, size) | (cf ? F_CF : 0) | (of ? F_OF : 0), F_ARITH);
     return 0;
 }
@@ -250,18 +253,26 @@ uint32_t helper_shrd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32
 /* ---- BSF / BSR ----------------------------------------------------------- */
 
 /* A zero source leaves the destination as it was (what Intel and AMD do). */
+/*
+ * Only ZF is defined.  The others, as Intel hardware sets them (measured
+ * on a Xeon host): all clear but PF, which is the parity of the bit index
+ * found (set, as for an index of 0, when the source is zero).
+ */
+static uint32_t bit_scan(struct cpu *cpu, uint32_t v, uint32_t old, int reverse)
+{
+    uint32_t idx = v ? (reverse ? 31 - (uint32_t)__builtin_clz(v) : (uint32_t)__builtin_ctz(v)) : 0;
+    cpu_set_eflags(cpu, (v ? 0 : F_ZF) | parity_flag(idx), F_ARITH);
+    return v ? idx : old;
+}
+
 uint32_t helper_bsf(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
-    uint32_t v = a & mask_of((int)c);
-    cpu_set_eflags(cpu, v ? 0 : F_ZF, F_ZF);
-    return v ? (uint32_t)__builtin_ctz(v) : b;
+    return bit_scan(cpu, a & mask_of((int)c), b, 0);
 }
 
 uint32_t helper_bsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
-    uint32_t v = a & mask_of((int)c);
-    cpu_set_eflags(cpu, v ? 0 : F_ZF, F_ZF);
-    return v ? 31 - (uint32_t)__builtin_clz(v) : b;
+    return bit_scan(cpu, a & mask_of((int)c), b, 1);
 }
 
 /* ---- DAA DAS AAA AAS AAM AAD --------------------------------------------- */
@@ -344,11 +355,15 @@ uint32_t helper_bcd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
         f = szp(ax, 1);
         break;
     case OP_AAD:
-        /* Intel sets CF AF OF as for the 8-bit add AL + AH*base; bt86 clears them. */
-        ax = (al + ah * base) & 0xff;
-        af = cf = 0;
-        f = szp(ax, 1);
+    {
+        /* Undefined CF AF OF: as Intel hardware, those of the 8-bit add AH*base + AL. */
+        uint32_t t = (ah * base) & 0xff;
+        ax = (al + t) & 0xff;
+        cf = al + t > 0xff;
+        af = ((al ^ t ^ ax) & 0x10) != 0;
+        f = szp(ax, 1) | ((((al ^ ax) & (t ^ ax)) & 0x80) ? F_OF : 0);
         break;
+    }
     default:
         return 0;
     }

@@ -22,7 +22,7 @@ GUEST_BASE_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -fno-pic \
 	-I$(SRCDIR)/guests/lib
 GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 
-GUEST_NAMES := hello exitcode integer strings
+GUEST_NAMES := hello exitcode integer strings isahash
 
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \
 	start.o serial.o printf.o string.o exit.o multiboot.o)
@@ -31,6 +31,20 @@ GUEST_TARGETS += $(foreach g,$(GUEST_NAMES),guests/$(g)/$(g).elf)
 
 # Keep each guest's main object: it is only reached through a pattern chain.
 .SECONDARY: $(foreach g,$(GUEST_NAMES),guests/$(g)/$(g).o)
+
+# isahash: the workload lives in core.o, shared with a native twin: the same
+# object linked as a static 32-bit Linux program (no libc), whose output is
+# compared with the guest's (tests/isahash-native.test.sh). Only on x86 hosts.
+guests/isahash/isahash.elf: guests/isahash/core.o
+.SECONDARY: guests/isahash/core.o guests/isahash/native.o
+
+ifneq ($(filter x86_64 i386 i486 i586 i686,$(HOST_ARCH)),)
+GUEST_TARGETS += guests/isahash/isahash-native
+guests/isahash/isahash-native: guests/isahash/native.o guests/isahash/core.o \
+		guests/lib/string.o
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) -no-pie \
+		-Wl,--build-id=none -o $@ $^ $(GUEST_LIBS)
+endif
 
 # gcc -O2 would turn the byte loops of memcpy/memset into calls to themselves.
 $(GUEST_LIB_OBJS): GUEST_EXTRA_CFLAGS := -fno-tree-loop-distribute-patterns

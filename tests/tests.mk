@@ -37,3 +37,46 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
 unit-tests: $(UNIT_TEST_BINS)
 
 -include $(UNIT_TEST_BINS:=.d)
+
+# ---------------------------------------------------------------- differential tests
+# tests/diff/: instruction forms run on random states on the host CPU
+# (native32, a 32-bit program) and through bt86 (diff_bt86), compared.
+# "make check" runs a quick subset through tests/diff.test.sh; "make
+# check-diff" the full suite (DIFF_CASES cases per form).  Only on x86 hosts;
+# without a working "cc -m32" native32 is a stub that makes them skip.
+
+DIFF_CASES ?= 5000
+DIFF_BIN := tests/diff/diff_bt86
+DIFF_NATIVE := tests/diff/native32
+DIFF_OBJS := tests/diff/diff_bt86.o tests/diff/diff_gen.o tests/diff/forms.o
+
+ifneq ($(filter x86_64 i386 i486 i586 i686,$(HOST_ARCH)),)
+TEST_TARGETS += $(DIFF_BIN) $(DIFF_NATIVE)
+endif
+CLEAN_FILES += $(DIFF_NATIVE).log
+
+$(DIFF_OBJS): tests/diff/%.o: $(SRCDIR)/tests/diff/%.c config.h config.mk
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I$(SRCDIR) -MMD -MP -c -o $@ $<
+
+$(DIFF_BIN): $(DIFF_OBJS) $(EMU_OBJS_NO_MAIN)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# Static when the 32-bit libc.a is there; a stub that says why otherwise.
+$(DIFF_NATIVE): $(SRCDIR)/tests/diff/native32.c $(SRCDIR)/tests/diff/diff.h
+	@mkdir -p $(@D)
+	@echo "$(CC) -m32 -O1 -o $@ $<"
+	@if $(CC) -m32 -O1 -std=gnu11 -Wall -static -I$(SRCDIR) -o $@ $< 2> $@.log || \
+	    $(CC) -m32 -O1 -std=gnu11 -Wall -I$(SRCDIR) -o $@ $< 2>> $@.log; then \
+		cat $@.log; rm -f $@.log; \
+	else \
+		printf '#!/bin/sh\necho "cannot build 32-bit code with $(CC) -m32 (see $@.log)"\nexit 77\n' > $@; \
+		chmod +x $@; \
+		echo "$@: $(CC) -m32 failed; the differential tests will be skipped (see $@.log)"; \
+	fi
+
+.PHONY: check-diff
+check-diff: $(DIFF_BIN) $(DIFF_NATIVE)
+	./$(DIFF_BIN) -n $(DIFF_CASES) -q
+
+-include $(DIFF_OBJS:.o=.d)

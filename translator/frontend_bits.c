@@ -50,8 +50,12 @@ static void shift(struct fctx *c, int op)
         base = op == OP_ROL ? CCB_ROL : CCB_ROR;
     }
     uint16_t src2 = cnt;
-    if (base == CCB_ROL || base == CCB_ROR)
+    if (base == CCB_ROL || base == CCB_ROR) {
         src2 = f_getflags(c);
+        /* Intel keeps OF for register rotates by an immediate other than 1. */
+        if (is_imm && imm != 1 && c->in->o[1].kind == OPK_IMM && c->in->o[0].kind == OPK_REG)
+            base = base == CCB_ROL ? CCB_ROLK : CCB_RORK;
+    }
     f_write(c, 0, size, r, addr);
     if (is_imm) {
         f_setcc(c, base, size, r, a, src2);

@@ -1,0 +1,608 @@
+/*
+ * diff_bt86.c - differential tests: each instruction form of forms.c, on
+ * thousands of random states, on the host CPU and through bt86.
+ *
+ * For each form: generate the states (diff_gen.c), have native32 run them
+ * on the host CPU, then fork a child of the set-up machine that runs each
+ * state through bt86's translator and compares the eight GPRs, the flags
+ * the manual defines (and DF), the exception raised if any, the bytes
+ * written to the data and stack pages, and where EIP ends.  A child per
+ * form means a crash or a "not implemented yet" stop of bt86 costs that
+ * form only.  Flags the manual leaves undefined are not compared, only
+ * counted when they differ.
+ *
+ * The guest: flat 32-bit protected mode at CPL 0, no paging, GDT/IDT and
+ * one stub per exception vector in low RAM; a stub reports its vector on
+ * port 0xC0+vector, and "out 0xE0, al" after the instruction reports the
+ * normal end.  Both stop the run loop.
+ *
+ *   diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [--native PATH] [--list] [--selftest]
+ *
+ * --selftest corrupts every bt86 result (a register, the exception, the
+ * memory written) and passes only if every case of every form is caught.
+ *
+ * Exit status: 0 all forms pass, 1 some fail, 77 the host cannot run the
+ * native side (not x86, or no 32-bit support).
+ */
+#include "tests/diff/diff.h"
+#include "emu/flags.h"
+#include "emu/machine.h"
+#include "emu/monitor.h"
+#include "softmmu/ioport.h"
+#include "softmmu/memory.h"
+#include "softmmu/smc.h"
+#include "translator/decode.h"
+#include "translator/tbcache.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define RAM_SIZE (4u << 20)
+#define GDT_ADDR 0x1000u
+#define IDT_ADDR 0x1100u
+#define STUB_ADDR 0x2000u
+#define PORT_VECTOR 0xc0
+#define PORT_DONE 0xe0
+#define BATCH 64
+
+/*
+ * Known bt86 bugs: forms listed here still fail (and fail "make check"),
+ * but their report says which bug it is.  Remove a line once it passes.
+ */
+static const struct {
+    const char *form;
+    const char *bug;
+} known[] = {
+    { NULL, NULL },
+};
+
+static struct machine m;
+static int done_vector;
+static uint8_t before[DIFF_MEM_SIZE];
+
+struct summary {
+    volatile int progress;  /* case being run, for a crash report */
+    int failures;           /* cases that differ */
+    int undef_diff;         /* cases where only-undefined flags differ */
+    uint32_t undef_bits;    /* which undefined flags differed */
+};
+static struct summary *shared;
+static int selftest; /* corrupt bt86's results: every case must be caught */
+
+static const char *const reg_names[8] = { "EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI" };
+
+/* ---------------------------------------------------------------- the guest */
+
+static void port_write(void *opaque, uint32_t off, uint32_t v, int size)
+{
+    done_vector = opaque ? -1 : (int)off;
+    machine_shutdown(&m, 0);
+}
+
+static void setup_machine(void)
+{
+    m.opt.ram_mb = RAM_SIZE >> 20;
+    m.opt.no_reboot = 1;
+    m.ram_size = RAM_SIZE;
+    m.ram = calloc(1, RAM_SIZE);
+    if (!m.ram) {
+        fprintf(stderr, "diff_bt86: out of memory\n");
+        exit(2);
+    }
+    bt86_machine = &m;
+    mem_init();
+    ioport_init();
+    smc_init(m.ram_size);
+    mem_add_ram(0, m.ram_size, m.ram, "ram");
+    ioport_register(PORT_VECTOR, 32, NULL, port_write, NULL, "diff-vector");
+    ioport_register(PORT_DONE, 1, NULL, port_write, &m, "diff-done");
+    if (decode_init() < 0) {
+        fprintf(stderr, "diff_bt86: cannot initialize the decoder\n");
+        exit(2);
+    }
+    tb_init();
+    m.cpu.machine = &m;
+
+    /* 0x10 code, 0x18 data, 0x20 data based at DIFF_FS_BASE (for FS) */
+    static const uint32_t gdt[10] = { 0, 0, 0, 0, 0x0000ffff, 0x00cf9b00, 0x0000ffff, 0x00cf9300,
+                                      0x0000ffff | (DIFF_FS_BASE & 0xffff) << 16,
+                                      0x00cf9300 | (DIFF_FS_BASE & 0xff000000u) | ((DIFF_FS_BASE >> 16) & 0xff) };
+    memcpy(m.ram + GDT_ADDR, gdt, sizeof(gdt));
+    for (int v = 0; v < 32; v++) {
+        uint32_t stub = STUB_ADDR + v * 8;
+        uint32_t lo = (0x10u << 16) | (stub & 0xffff);
+        uint32_t hi = (stub & 0xffff0000u) | 0x8e00; /* present 32-bit interrupt gate, DPL 0 */
+        memcpy(m.ram + IDT_ADDR + v * 8, &lo, 4);
+        memcpy(m.ram + IDT_ADDR + v * 8 + 4, &hi, 4);
+        uint8_t *s = m.ram + stub;
+        s[0] = 0xe6; s[1] = PORT_VECTOR + v; /* out PORT_VECTOR+v, al */
+        s[2] = 0xf4;                         /* hlt (never reached) */
+        s[3] = 0xeb; s[4] = 0xfd;
+    }
+}
+
+static void setup_cpu(void)
+{
+    struct cpu *cpu = &m.cpu;
+    cpu_reset(cpu);
+    cpu->cr[0] |= CR0_PE;
+    cpu->gdt = (struct dtable){ GDT_ADDR, 39 };
+    cpu->idt = (struct dtable){ IDT_ADDR, 32 * 8 - 1 };
+    uint32_t lo, hi;
+    desc_read(cpu, 0x10, &lo, &hi);
+    seg_set_cache(&cpu->seg[S_CS], 0x10, lo, hi);
+    desc_read(cpu, 0x18, &lo, &hi);
+    for (int s = 0; s < 6; s++)
+        if (s != S_CS)
+            seg_set_cache(&cpu->seg[s], 0x18, lo, hi);
+    desc_read(cpu, 0x20, &lo, &hi);
+    seg_set_cache(&cpu->seg[S_FS], 0x20, lo, hi);
+    cpu_update_hflags(cpu);
+}
+
+static void load_code(const struct diff_form *f)
+{
+    uint8_t code[DIFF_MAXCODE + 4];
+    memcpy(code, f->code, f->len);
+    code[f->len] = 0xe6; code[f->len + 1] = PORT_DONE; /* out PORT_DONE, al */
+    code[f->len + 2] = 0xf4;                            /* hlt (never reached) */
+    tb_invalidate_phys(DIFF_CODE, sizeof(code));
+    memcpy(m.ram + DIFF_CODE, code, f->len + 3);
+}
+
+static int has_error_code(int v)
+{
+    return v == EXC_DF || (v >= EXC_TS && v <= EXC_PF) || v == EXC_AC;
+}
+
+static void run_bt86(const struct diff_req *q, struct diff_res *res)
+{
+    struct cpu *cpu = &m.cpu;
+    uint8_t *mem = m.ram + DIFF_DATA;
+    diff_fill(mem, q);
+    memcpy(before, mem, DIFF_MEM_SIZE);
+    memcpy(cpu->r, q->r, 32);
+    /* IF set as in user mode on the host (PUSHF must agree); nothing interrupts. */
+    cpu_set_eflags(cpu, (q->eflags & (F_ARITH | F_DF)) | F_IF | 0x2, 0x003f7fd7u);
+    cpu->eip = DIFF_CODE;
+    cpu->halted = 0;
+    cpu->pending_vector = -1;
+    cpu->fault_depth = 0;
+    cpu->exit_request = 0;
+    cpu->hflags &= ~HF_INHIBIT_IRQ;
+    m.stop = 0;
+    done_vector = -2;
+    cpu_exec(cpu);
+
+    memset(res, 0, sizeof(*res));
+    memcpy(res->r, cpu->r, 32);
+    res->vector = done_vector;
+    if (done_vector == -1) {
+        res->eflags = cpu_get_eflags(cpu);
+        /* After the OUT, or after the HLT when the block went on past it. */
+        res->eip_off = cpu->eip - DIFF_CODE - 2;
+        if (cpu->halted && res->eip_off == q->code_len + 1)
+            res->eip_off = q->code_len;
+    } else if (done_vector >= 0) {
+        /* The exception frame: [error,] EIP, CS, EFLAGS; undo its push. */
+        uint32_t esp = cpu->r[R_ESP], frame = has_error_code(done_vector) ? 16 : 12, eip = 0, fl = 0;
+        if (esp + frame <= RAM_SIZE) {
+            memcpy(&eip, m.ram + esp + frame - 12, 4);
+            memcpy(&fl, m.ram + esp + frame - 4, 4);
+        }
+        res->r[R_ESP] = esp + frame;
+        res->eflags = fl;
+        res->eip_off = eip - DIFF_CODE;
+        if (esp >= DIFF_DATA && esp + frame <= DIFF_DATA + DIFF_MEM_SIZE)
+            memcpy(mem + (esp - DIFF_DATA), before + (esp - DIFF_DATA), frame);
+    } else {
+        res->vector = 99; /* the run loop stopped without either report */
+    }
+    diff_changes(before, mem, res);
+}
+
+/* ---------------------------------------------------------------- the host */
+
+static pid_t native_pid;
+static int native_ldt; /* native32 could set up FS */
+static FILE *native_in, *native_out;
+
+static int start_native(const char *path, char *why, int whylen)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof(cmd), "'%s' --probe 2>&1", path);
+    FILE *p = popen(cmd, "r");
+    char line[256] = "";
+    if (!p || !fgets(line, sizeof(line), p)) {
+        snprintf(why, whylen, "cannot run %s", path);
+        if (p)
+            pclose(p);
+        return -1;
+    }
+    int st = pclose(p);
+    native_ldt = !strcmp(line, "ok ldt\n");
+    if (strncmp(line, "ok", 2) || st != 0) {
+        line[strcspn(line, "\n")] = 0;
+        snprintf(why, whylen, "%s cannot run here: %s", path, line);
+        return -1;
+    }
+    int to[2], from[2];
+    if (pipe(to) < 0 || pipe(from) < 0)
+        return snprintf(why, whylen, "pipe: %s", strerror(errno)), -1;
+    native_pid = fork();
+    if (native_pid == 0) {
+        dup2(to[0], 0);
+        dup2(from[1], 1);
+        close(to[0]); close(to[1]); close(from[0]); close(from[1]);
+        execl(path, path, (char *)NULL);
+        _exit(127);
+    }
+    close(to[0]);
+    close(from[1]);
+    native_in = fdopen(to[1], "w");
+    native_out = fdopen(from[0], "r");
+    return 0;
+}
+
+static int run_native(struct diff_req *q, struct diff_res *res, int n)
+{
+    for (int i = 0; i < n; i += BATCH) {
+        int k = n - i < BATCH ? n - i : BATCH;
+        for (int j = 0; j < k; j++) {
+            q[i + j].flush = j == k - 1;
+            if (fwrite(&q[i + j], sizeof(*q), 1, native_in) != 1)
+                return -1;
+        }
+        if (fflush(native_in) != 0)
+            return -1;
+        if (fread(&res[i], sizeof(*res), k, native_out) != (size_t)k)
+            return -1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- reports */
+
+static void print_flags(uint32_t f)
+{
+    static const struct { uint32_t bit; const char *name; } names[] = {
+        { F_CF, "CF" }, { F_PF, "PF" }, { F_AF, "AF" }, { F_ZF, "ZF" },
+        { F_SF, "SF" }, { F_DF, "DF" }, { F_OF, "OF" },
+    };
+    printf("%08x [", f);
+    int any = 0;
+    for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (f & names[i].bit)
+            printf("%s%s", any++ ? " " : "", names[i].name);
+    printf("]");
+}
+
+static void print_state(const char *label, const uint32_t *r, uint32_t fl)
+{
+    printf("    %-8s", label);
+    for (int i = 0; i < 8; i++)
+        printf(" %s=%08x", reg_names[i], r[i]);
+    printf(" EFL=");
+    print_flags(fl);
+    printf("\n");
+}
+
+static void print_vector(const char *label, const struct diff_res *r)
+{
+    if (r->vector < 0)
+        printf("%s: no exception, EIP advanced %u", label, r->eip_off);
+    else
+        printf("%s: exception %d at EIP offset %d", label, r->vector, (int)r->eip_off);
+}
+
+static void print_mem(const char *label, const struct diff_res *r)
+{
+    printf("    %s wrote %u bytes:", label, r->nchg);
+    for (uint32_t i = 0; i < r->nchg && i < 24; i++)
+        printf(" [%08x]=%02x", DIFF_DATA + r->chg_off[i], r->chg_val[i]);
+    printf(r->nchg > 24 ? " ...\n" : "\n");
+}
+
+static int same_mem(const struct diff_res *a, const struct diff_res *b)
+{
+    uint32_t n = a->nchg < DIFF_MAXCHG ? a->nchg : DIFF_MAXCHG;
+    return a->nchg == b->nchg && !memcmp(a->chg_off, b->chg_off, n * 2) &&
+           !memcmp(a->chg_val, b->chg_val, n);
+}
+
+/* 0 if they agree; otherwise print (when asked) and return 1. */
+static int compare(const struct diff_form *f, const struct diff_plan *p, int idx,
+                   const struct diff_req *q, const struct diff_res *want, const struct diff_res *got,
+                   int print)
+{
+    uint32_t defined = diff_defined_flags(p, q) | F_DF;
+    uint32_t fdiff = (want->eflags ^ got->eflags) & (F_ARITH | F_DF);
+    int bad = want->vector != got->vector || want->eip_off != got->eip_off ||
+              memcmp(want->r, got->r, 32) || (fdiff & defined) || !same_mem(want, got);
+    if (!bad) {
+        if (fdiff) {
+            shared->undef_diff++;
+            shared->undef_bits |= fdiff;
+        }
+        return 0;
+    }
+    if (!print)
+        return 1;
+    printf("  first difference, case %d:\n", idx);
+    printf("    bytes   ");
+    for (int i = 0; i < f->len; i++)
+        printf(" %02x", f->code[i]);
+    printf("   (memory seed 0x%08x fill %u", q->mem_seed, q->fill_mode);
+    for (int i = 0; i < DIFF_NOVERRIDE; i++)
+        if (q->ov_off[i] != ~0u)
+            printf(", [%08x]=%08x", DIFF_DATA + q->ov_off[i], q->ov_val[i]);
+    printf(")\n");
+    print_state("input", q->r, q->eflags | 2);
+    print_state("host", want->r, want->eflags);
+    print_state("bt86", got->r, got->eflags);
+    printf("    ");
+    print_vector("host", want);
+    printf("; ");
+    print_vector("bt86", got);
+    printf("\n");
+    for (int i = 0; i < 8; i++)
+        if (want->r[i] != got->r[i])
+            printf("    %s: host %08x, bt86 %08x\n", reg_names[i], want->r[i], got->r[i]);
+    if (fdiff & defined) {
+        printf("    defined flags differ: ");
+        print_flags(fdiff & defined);
+        printf(" (host ");
+        print_flags(want->eflags & defined);
+        printf(", bt86 ");
+        print_flags(got->eflags & defined);
+        printf(")\n");
+    }
+    if (!same_mem(want, got)) {
+        print_mem("host", want);
+        print_mem("bt86", got);
+    }
+    return 1;
+}
+
+static uint32_t name_hash(const char *s)
+{
+    uint32_t h = 2166136261u;
+    while (*s)
+        h = (h ^ (uint8_t)*s++) * 16777619u;
+    return h;
+}
+
+static const char *known_bug(const char *form)
+{
+    for (unsigned i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (known[i].form && !strcmp(known[i].form, form))
+            return known[i].bug;
+    return NULL;
+}
+
+/* In a child: run the form's cases through bt86; exit status 0 pass, 1 fail. */
+static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_plan *p,
+                                 const struct diff_req *q, const struct diff_res *want, int n,
+                                 int quiet)
+{
+    struct diff_res got;
+    int first = -1;
+    alarm(120);
+    setup_cpu();
+    load_code(f);
+    for (int i = 0; i < n; i++) {
+        shared->progress = i;
+        run_bt86(&q[i], &got);
+        if (selftest) {
+            switch (i % 3) {
+            case 0: got.r[(i / 3) % 8] ^= 1u << (i % 32); break;
+            case 1: got.vector = got.vector >= 0 ? -1 : EXC_UD; break;
+            default: got.nchg++; break;
+            }
+        }
+        if (compare(f, p, i, &q[i], &want[i], &got, 0)) {
+            if (first < 0)
+                first = i;
+            shared->failures++;
+        }
+    }
+    const char *bug = known_bug(f->name);
+    if (selftest) {
+        if (shared->failures != n)
+            printf("FAIL selftest %s: only %d of %d corrupted cases caught\n", f->name, shared->failures, n);
+        fflush(stdout);
+        _exit(shared->failures == n ? 0 : 1);
+    }
+    if (shared->failures) {
+        printf("FAIL %s: %d of %d cases differ%s%s%s\n", f->name, shared->failures, n,
+               bug ? " (known bug: " : "", bug ? bug : "", bug ? ")" : "");
+        /* Run the first failing case again, to print it. */
+        setup_cpu();
+        run_bt86(&q[first], &got);
+        compare(f, p, first, &q[first], &want[first], &got, 1);
+    } else if (!quiet) {
+        printf("PASS %s (%d cases", f->name, n);
+        if (shared->undef_diff)
+            printf("; undefined flags differed in %d", shared->undef_diff);
+        printf(")\n");
+    }
+    fflush(stdout);
+    _exit(shared->failures ? 1 : 0);
+}
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [--native PATH] [--list] [--selftest]\n");
+    exit(2);
+}
+
+int main(int argc, char **argv)
+{
+    int ncases = 200, quiet = 0, list = 0;
+    uint32_t seed = 1;
+    const char *filter = NULL;
+    char native[4096];
+    snprintf(native, sizeof(native), "%s", argv[0]);
+    char *slash = strrchr(native, '/');
+    snprintf(slash ? slash + 1 : native, sizeof(native) - (slash ? slash + 1 - native : 0), "native32");
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-n") && i + 1 < argc)
+            ncases = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "-s") && i + 1 < argc)
+            seed = strtoul(argv[++i], NULL, 0);
+        else if (!strcmp(argv[i], "-f") && i + 1 < argc)
+            filter = argv[++i];
+        else if (!strcmp(argv[i], "--native") && i + 1 < argc)
+            snprintf(native, sizeof(native), "%s", argv[++i]);
+        else if (!strcmp(argv[i], "-q"))
+            quiet = 1;
+        else if (!strcmp(argv[i], "--selftest"))
+            selftest = 1;
+        else if (!strcmp(argv[i], "--list"))
+            list = 1;
+        else
+            usage();
+    }
+    if (ncases < 1)
+        usage();
+
+    struct diff_plan *plans = calloc(diff_nforms, sizeof(*plans));
+    for (int i = 0; i < diff_nforms; i++) {
+        char err[200];
+        if (diff_plan_parse(&diff_forms[i], &plans[i], err, sizeof(err)) < 0) {
+            fprintf(stderr, "diff_bt86: form '%s': %s\n", diff_forms[i].name, err);
+            return 2;
+        }
+        if (list)
+            printf("%-50s %-14s %s\n", diff_forms[i].name, diff_forms[i].rule, diff_forms[i].cons);
+    }
+    if (list)
+        return 0;
+
+#if !defined(__x86_64__) && !defined(__i386__)
+    printf("skipped: the host CPU is not x86, nothing to compare against\n");
+    return 77;
+#endif
+    char why[4400];
+    signal(SIGPIPE, SIG_IGN);
+    if (start_native(native, why, sizeof(why)) < 0) {
+        printf("skipped: %s\n", why);
+        return 77;
+    }
+    setup_machine();
+    shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+    struct diff_req *q = calloc(ncases, sizeof(*q));
+    struct diff_res *want = calloc(ncases, sizeof(*want));
+    int forms = 0, failed = 0, known_failed = 0, undef_forms = 0, skipped = 0;
+    long long cases = 0, bad_cases = 0, undef_cases = 0, mem_cases = 0;
+    long long vectors[33] = { 0 };
+    int rule_forms[RULE_COUNT] = { 0 };
+    uint32_t undef_bits = 0, rule_undef_bits[RULE_COUNT] = { 0 };
+    long long rule_undef[RULE_COUNT] = { 0 };
+
+    for (int fi = 0; fi < diff_nforms; fi++) {
+        const struct diff_form *f = &diff_forms[fi];
+        if (filter && !strstr(f->name, filter))
+            continue;
+        if (plans[fi].needs_fs && !native_ldt) {
+            if (!quiet)
+                printf("SKIP %s: the host does not allow modify_ldt, FS cannot be set up\n", f->name);
+            skipped++;
+            continue;
+        }
+        uint32_t rng = (name_hash(f->name) ^ (seed * 0x9e3779b9u)) | 1;
+        for (int i = 0; i < ncases; i++)
+            diff_gen(f, &plans[fi], &rng, &q[i]);
+        if (run_native(q, want, ncases) < 0) {
+            printf("FAIL %s: native32 stopped answering (form bytes it cannot run?)\n", f->name);
+            return 1;
+        }
+        for (int i = 0; i < ncases; i++) {
+            if (want[i].vector >= 0)
+                vectors[want[i].vector < 32 ? want[i].vector : 32]++;
+            if (want[i].nchg)
+                mem_cases++;
+        }
+        memset(shared, 0, sizeof(*shared));
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0)
+            bt86_child(f, &plans[fi], q, want, ncases, quiet);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        forms++;
+        rule_forms[plans[fi].rule]++;
+        cases += ncases;
+        undef_cases += shared->undef_diff;
+        undef_bits |= shared->undef_bits;
+        rule_undef[plans[fi].rule] += shared->undef_diff;
+        rule_undef_bits[plans[fi].rule] |= shared->undef_bits;
+        if (shared->undef_diff)
+            undef_forms++;
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+            continue;
+        failed++;
+        if (known_bug(f->name))
+            known_failed++;
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 1) {
+            bad_cases += shared->failures;
+            continue;
+        }
+        bad_cases++;
+        printf("FAIL %s: bt86 %s at case %d", f->name,
+               WIFSIGNALED(st) ? (WTERMSIG(st) == SIGALRM ? "timed out" : "crashed")
+                               : WEXITSTATUS(st) == 2 ? "stopped (not implemented?)" : "exited",
+               shared->progress);
+        if (WIFSIGNALED(st))
+            printf(" (signal %d)", WTERMSIG(st));
+        else
+            printf(" (status %d)", WEXITSTATUS(st));
+        printf("\n");
+        const struct diff_req *c = &q[shared->progress];
+        print_state("input", c->r, c->eflags | 2);
+    }
+
+    if (selftest)
+        printf("\nselftest: corrupted results %s\n", failed ? "went unnoticed" : "all caught");
+    printf("\n%d forms, %lld cases, %lld failures (%d forms failed, %d of them known bugs)\n", forms,
+           cases, bad_cases, failed, known_failed);
+    if (skipped)
+        printf("%d forms skipped: they need FS, and the host does not allow modify_ldt\n", skipped);
+    printf("coverage: forms per flag rule:");
+    for (int r = 0; r < RULE_COUNT; r++)
+        if (rule_forms[r])
+            printf(" %s=%d", diff_rule_names[r], rule_forms[r]);
+    printf("\ncoverage: %lld cases wrote memory; host exceptions:", mem_cases);
+    int anyv = 0;
+    for (int v = 0; v < 33; v++)
+        if (vectors[v]) {
+            printf(" #%d=%lld", v, vectors[v]);
+            anyv = 1;
+        }
+    printf("%s\n", anyv ? "" : " none");
+    printf("info: undefined flags differed (not a failure) in %lld cases of %d forms", undef_cases,
+           undef_forms);
+    if (undef_bits) {
+        printf(", flags ");
+        print_flags(undef_bits);
+    }
+    printf("\n");
+    for (int r = 0; r < RULE_COUNT; r++)
+        if (rule_undef[r]) {
+            printf("info:   rule %-5s %lld cases, flags ", diff_rule_names[r], rule_undef[r]);
+            print_flags(rule_undef_bits[r]);
+            printf("\n");
+        }
+    fclose(native_in);
+    waitpid(native_pid, NULL, 0);
+    return failed ? 1 : 0;
+}

@@ -22,7 +22,7 @@ GUEST_BASE_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -fno-pic \
 	-I$(SRCDIR)/guests/lib
 GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 
-GUEST_NAMES := hello exitcode integer strings isahash
+GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt
 
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \
 	start.o serial.o printf.o string.o exit.o multiboot.o)

@@ -311,6 +311,18 @@ uint16_t f_pop(struct fctx *c, uint16_t *sp, int size)
     return v;
 }
 
+/* Code bytes within one page: straight from RAM/ROM, else through the bus. */
+static void copy_code(uint8_t *dst, uint32_t phys, int n)
+{
+    const uint8_t *src = mem_host_ptr(phys);
+    if (src && mem_host_ptr(phys + n - 1) == src + n - 1) {
+        memcpy(dst, src, n);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        dst[i] = phys_read(phys + i, 1);
+}
+
 /*
  * Fetch up to 16 code bytes at linear pc.  Only the block's first
  * instruction may fault or cross into another page; for the others we
@@ -321,14 +333,12 @@ static int fetch(struct cpu *cpu, uint32_t pc, uint8_t *buf, int first, uint32_t
     int in_page = 0x1000 - (pc & 0xfff);
     int n = in_page < 16 ? in_page : 16;
     uint32_t phys = mem_code_phys(cpu, pc);
-    for (int i = 0; i < n; i++)
-        buf[i] = phys_read(phys + i, 1);
+    copy_code(buf, phys, n);
     if (n < 16 && first) {
         uint32_t phys2;
         /* Crossing needs the next page: a #PF here is the instruction's. */
         phys2 = mem_code_phys(cpu, pc + n);
-        for (int i = n; i < 16; i++)
-            buf[i] = phys_read(phys2 + (i - n), 1);
+        copy_code(buf + n, phys2, 16 - n);
         *phys_last = phys2;
         return 16;
     }

@@ -162,6 +162,9 @@ static void setup_flat_cpu(struct machine *m, uint32_t entry, uint32_t mbi)
     cpu->eflags = 0x2;
     cpu->r[R_EAX] = MB_BOOT_MAGIC;
     cpu->r[R_EBX] = mbi;
+    /* Undefined by the spec, but kernels that call before setting their own
+     * stack work on GRUB and QEMU: give them conventional memory. */
+    cpu->r[R_ESP] = 0x7000;
     cpu->eip = entry;
     cpu_update_hflags(cpu);
 }
@@ -246,6 +249,7 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
             }
             char what[300];
             snprintf(what, sizeof(what), "module '%s'", file);
+            next = (next + 0xfff) & ~0xfffu; /* QEMU page-aligns every module */
             if (place(m, next, mb, msize, 0, what, err, errlen) < 0) {
                 free(mb);
                 free(file);
@@ -301,16 +305,23 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
     p += 16;
 
     uint32_t mmap_addr = p;
+    /*
+     * The map QEMU's firmware gives: the top 128 KiB of RAM are reserved
+     * (SeaBIOS keeps its tables there) and the BIOS ROM shows below 4 GiB.
+     * Guests written against QEMU see the same numbers here.
+     */
     struct {
         uint64_t base, len;
         uint32_t type;
-    } map[4] = {
+    } map[6] = {
         { 0, 0x9fc00, 1 },
         { 0x9fc00, 0x400, 2 },
         { 0xf0000, 0x10000, 2 },
-        { 0x100000, m->ram_size - 0x100000, 1 },
+        { 0x100000, m->ram_size - 0x20000 - 0x100000, 1 },
+        { m->ram_size - 0x20000, 0x20000, 2 },
+        { 0xfffc0000u, 0x40000, 2 },
     };
-    for (int i = 0; i < 4; i++, p += 24) {
+    for (int i = 0; i < 6; i++, p += 24) {
         uint8_t e[24];
         uint32_t sz = 20;
         memcpy(e, &sz, 4);
@@ -322,12 +333,12 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
     }
 
     put32(m, mbi + 0, 1u << 0 | 1u << 2 | 1u << 3 | 1u << 6 | 1u << 9);
-    put32(m, mbi + 4, 640);
-    put32(m, mbi + 8, (m->ram_size - 0x100000) / 1024);
+    put32(m, mbi + 4, 0x9fc00 / 1024);
+    put32(m, mbi + 8, (m->ram_size - 0x20000 - 0x100000) / 1024);
     put32(m, mbi + 16, cmd_addr);
     put32(m, mbi + 20, nmods);
     put32(m, mbi + 24, mods_addr);
-    put32(m, mbi + 44, 4 * 24);
+    put32(m, mbi + 44, 6 * 24);
     put32(m, mbi + 48, mmap_addr);
     put32(m, mbi + 64, name_addr);
     setup_flat_cpu(m, entry, mbi);

@@ -22,7 +22,7 @@ GUEST_BASE_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -fno-pic \
 	-I$(SRCDIR)/guests/lib
 GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 
-GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt
+GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt mbinfo
 
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \
 	start.o serial.o printf.o string.o exit.o multiboot.o)
@@ -71,3 +71,11 @@ clean-guests:
 	rm -f $(GUEST_TARGETS) guests/*/*.o guests/*/*.d
 
 -include $(wildcard guests/*/*.d)
+
+# mbinfo's multiboot modules (-initrd, see guests/mbinfo/options) are read
+# from the build directory, so that their paths print the same everywhere.
+MBINFO_MODULES := guests/mbinfo/module1.txt guests/mbinfo/module2.txt
+GUEST_TARGETS += $(MBINFO_MODULES)
+$(MBINFO_MODULES): guests/mbinfo/%: $(SRCDIR)/guests/mbinfo/%
+	@mkdir -p $(@D)
+	@cmp -s $< $@ 2>/dev/null || cp $< $@

@@ -57,6 +57,7 @@ enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_COUNT };
 #define CR4_PSE 0x00000010u
 #define CR4_PAE 0x00000020u
 #define CR4_PGE 0x00000080u
+#define EFER_NXE 0x00000800u
 
 /* Exception vectors */
 enum {
@@ -105,6 +106,7 @@ struct tlb_entry {
     uint32_t tag_code;
     uint32_t phys; /* physical page address */
     uintptr_t addend; /* host address = guest virtual address + addend */
+    uint32_t global; /* a global page (CR4.PGE): survives CR3 writes */
 };
 
 /* Translation mode bits: part of every block's cache key. */
@@ -145,7 +147,7 @@ struct cpu {
     uint32_t a20_mask;
 
     uint64_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
-    uint64_t msr_apicbase, msr_pat;
+    uint64_t msr_apicbase, msr_pat, msr_efer;
     uint64_t tsc_offset;
 
     struct tlb_entry tlb[2][TLB_SIZE]; /* [0] CPL 0-2, [1] CPL 3 */

@@ -172,10 +172,10 @@ uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
     switch (n) {
     case 0: set_cr0(cpu, v); break;
     case 2: cpu->cr[2] = v; break;
-    case 3: cpu->cr[3] = v; tlb_flush(cpu); break;
+    case 3: cpu->cr[3] = v; tlb_flush_nonglobal(cpu); break;
     case 4:
         /* VME PVI DE MCE PCE OSFXSR... are not implemented: reserved here. */
-        if (v & ~(CR4_TSD | CR4_PSE | CR4_PGE))
+        if (v & ~(CR4_TSD | CR4_PSE | CR4_PAE | CR4_PGE))
             cpu_raise(cpu, EXC_GP, 0, 1);
         cpu->cr[4] = v;
         tlb_flush(cpu);
@@ -249,6 +249,7 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x175: v = cpu->msr_sysenter_esp; break;
     case 0x176: v = cpu->msr_sysenter_eip; break;
     case 0x277: v = cpu->msr_pat; break;
+    case 0xc0000080u: v = cpu->msr_efer; break;
     case 0xfe: v = 0x508; break; /* MTRRcap: 8 variable ranges, fixed ranges, WC */
     default:
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
@@ -275,6 +276,12 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x175: cpu->msr_sysenter_esp = (uint32_t)v; break;
     case 0x176: cpu->msr_sysenter_eip = (uint32_t)v; break;
     case 0x277: cpu->msr_pat = v; break;
+    case 0xc0000080u:
+        if (v & ~(uint64_t)EFER_NXE) /* no long mode, no SYSCALL on this CPU */
+            cpu_raise(cpu, EXC_GP, 0, 1);
+        cpu->msr_efer = v;
+        tlb_flush(cpu);
+        break;
     default:
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
             (n >= 0x268 && n <= 0x26f) || n == 0x2ff) {
@@ -304,15 +311,18 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 
 /*
  * CPUID describes exactly what bt86 implements: an i686 with TSC, MSRs,
- * CMPXCHG8B, CMOV, PSE, PGE and SYSENTER.  No FPU bit until the x87 exists.
+ * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE and SYSENTER.  No FPU bit until
+ * the x87 exists.
  */
 #define CPUID_PSE (1u << 3)
 #define CPUID_TSC (1u << 4)
+#define CPUID_PAE (1u << 6)
 #define CPUID_MSR (1u << 5)
 #define CPUID_CX8 (1u << 8)
 #define CPUID_SEP (1u << 11)
 #define CPUID_PGE (1u << 13)
 #define CPUID_CMOV (1u << 15)
+#define CPUID_EXT_NX (1u << 20)
 
 uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
@@ -327,10 +337,14 @@ uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         break;
     case 1:
         r[0] = 0x633; /* family 6 model 3 stepping 3 (Pentium II class) */
-        r[3] = CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP | CPUID_PGE | CPUID_CMOV;
+        r[3] = CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_CX8 | CPUID_SEP | CPUID_PGE |
+               CPUID_CMOV;
         break;
     case 0x80000000u:
         r[0] = 0x80000004u;
+        break;
+    case 0x80000001u:
+        r[3] = CPUID_EXT_NX;
         break;
     case 0x80000002u: case 0x80000003u: case 0x80000004u:
         memcpy(r, brand + (leaf - 0x80000002u) * 16, 16);

@@ -11,6 +11,7 @@
 #include "emu/machine.h"
 #include "emu/monitor.h"
 #include "emu/stats.h"
+#include "emu/timer.h"
 #include "hw/debug_exit.h"
 #include "hw/debugcon.h"
 #include "hw/uart16550.h"
@@ -134,6 +135,7 @@ void machine_poll(struct machine *m)
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_poll(m->uart[i]);
+    timers_run(machine_clock_ns(m));
 }
 
 void machine_wait(struct machine *m)
@@ -150,8 +152,20 @@ void machine_wait(struct machine *m)
         if (fd >= 0)
             fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
     }
-    /* Nothing can wake a CPU halted with interrupts off but a reset. */
-    poll(fds, n, 100);
+    uint64_t now = machine_clock_ns(m), next = timers_next_deadline();
+    if (m->opt.icount && next != TIMER_NEVER) {
+        /* Nothing runs while halted: virtual time jumps to the next event. */
+        m->cpu.icount += next > now ? next - now : 0;
+        machine_poll(m);
+        return;
+    }
+    /* Sleep until input or the next timer; never spin (100 ms at most). */
+    int ms = 100;
+    if (next != TIMER_NEVER)
+        ms = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
+    if (ms > 100)
+        ms = 100;
+    poll(fds, n, ms);
     machine_poll(m);
 }
 

@@ -1,6 +1,8 @@
 /*
- * paging.c - i386 two-level page walk with 4 MiB PSE pages, CR0.WP and
- * accessed/dirty bit maintenance.  With CR0.PG clear, linear = physical.
+ * paging.c - the guest page walk: i386 two-level with 4 MiB PSE pages, and
+ * PAE three-level (CR4.PAE) with 2 MiB pages and the NX bit (EFER.NXE);
+ * CR0.WP, global pages and accessed/dirty bit maintenance.  With CR0.PG
+ * clear, linear = physical.
  *
  * The walk sets A on every level it uses and D on the final entry only for
  * writes, exactly when the access would succeed, as the manual requires.
@@ -16,10 +18,90 @@
 #define PTE_D 0x040u
 #define PTE_PS 0x080u
 
+#define PTE_G 0x100u
+
 #define PF_P 0x1u
 #define PF_W 0x2u
 #define PF_U 0x4u
+#define PF_RSVD 0x8u
 #define PF_I 0x10u
+
+static uint64_t read64(uint32_t addr)
+{
+    return phys_read(addr, 4) | (uint64_t)phys_read(addr + 4, 4) << 32;
+}
+
+/* Rights common to both page sizes, then A/D updates; shared by both walks. */
+static uint32_t finish(struct cpu *cpu, uint32_t vaddr, int access, int user, uint32_t err,
+                       int writable, int usr, int nx, int global, uint64_t base, int dirty,
+                       uint32_t *paddr, uint32_t *prot)
+{
+    int is_write = access == ACC_WRITE;
+    if (user && !usr)
+        return 0x10000 | err | PF_P;
+    if (is_write && !writable && (user || (cpu->cr[0] & CR0_WP)))
+        return 0x10000 | err | PF_P;
+    if (nx && access == ACC_CODE)
+        return 0x10000 | err | PF_P | PF_I;
+    *paddr = ((uint32_t)base | (vaddr & 0xfff)) & cpu->a20_mask;
+    /*
+     * A page entered through a read is not marked writable in the TLB
+     * until D is set, so the first write comes back here to set it.
+     */
+    int w_ok = writable || (!user && !(cpu->cr[0] & CR0_WP));
+    *prot = ((w_ok && (is_write || dirty)) ? PROT_W : 0) | (usr ? PROT_U : 0) |
+            (global && (cpu->cr[4] & CR4_PGE) ? PROT_G : 0) | (nx ? PROT_NX : 0);
+    return 0;
+}
+
+static uint32_t walk_pae(struct cpu *cpu, uint32_t vaddr, int access, int user, uint32_t *paddr,
+                         uint32_t *prot)
+{
+    int is_write = access == ACC_WRITE;
+    int nxe = (cpu->msr_efer & EFER_NXE) != 0;
+    uint32_t err = (is_write ? PF_W : 0) | (user ? PF_U : 0) | (nxe && access == ACC_CODE ? PF_I : 0);
+    const uint64_t addr_mask = 0x0000000ffffff000ull; /* 36-bit physical addresses */
+    uint64_t rsvd = nxe ? 0 : 1ull << 63;
+
+    uint32_t pdpte_addr = ((cpu->cr[3] & ~0x1fu) + ((vaddr >> 30) & 3) * 8) & cpu->a20_mask;
+    uint64_t pdpte = read64(pdpte_addr);
+    if (!(pdpte & PTE_P))
+        return 0x10000 | err;
+    uint32_t pde_addr = (uint32_t)((pdpte & addr_mask) + ((vaddr >> 21) & 0x1ff) * 8) & cpu->a20_mask;
+    uint64_t pde = read64(pde_addr);
+    if (!(pde & PTE_P))
+        return 0x10000 | err;
+    if (pde & rsvd)
+        return 0x10000 | err | PF_P | PF_RSVD;
+    if (pde & PTE_PS) {
+        int writable = pde & PTE_W, usr = pde & PTE_U;
+        int nx = nxe && (pde >> 63);
+        uint32_t r = finish(cpu, vaddr, access, user, err, writable, usr, nx, pde & PTE_G,
+                            (pde & 0x0000000fffe00000ull) | (vaddr & 0x1ff000), pde & PTE_D, paddr,
+                            prot);
+        if (!r && (pde & (PTE_A | (is_write ? PTE_D : 0))) != (PTE_A | (is_write ? PTE_D : 0)))
+            phys_write(pde_addr, (uint32_t)pde | PTE_A | (is_write ? PTE_D : 0), 4);
+        return r;
+    }
+    uint32_t pte_addr = (uint32_t)((pde & addr_mask) + ((vaddr >> 12) & 0x1ff) * 8) & cpu->a20_mask;
+    uint64_t pte = read64(pte_addr);
+    if (!(pte & PTE_P))
+        return 0x10000 | err;
+    if (pte & rsvd)
+        return 0x10000 | err | PF_P | PF_RSVD;
+    int writable = pde & pte & PTE_W, usr = pde & pte & PTE_U;
+    int nx = nxe && ((pde | pte) >> 63);
+    uint32_t r = finish(cpu, vaddr, access, user, err, writable, usr, nx, pte & PTE_G,
+                        pte & addr_mask, pte & PTE_D, paddr, prot);
+    if (r)
+        return r;
+    if (!(pde & PTE_A))
+        phys_write(pde_addr, (uint32_t)pde | PTE_A, 4);
+    uint32_t want = PTE_A | (is_write ? PTE_D : 0);
+    if ((pte & want) != want)
+        phys_write(pte_addr, (uint32_t)pte | want, 4);
+    return 0;
+}
 
 uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
                           uint32_t *paddr, uint32_t *prot)
@@ -29,6 +111,8 @@ uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
         *prot = PROT_W | PROT_U;
         return 0;
     }
+    if (cpu->cr[4] & CR4_PAE)
+        return walk_pae(cpu, vaddr, access, user, paddr, prot);
     int is_write = access == ACC_WRITE;
     uint32_t err = (is_write ? PF_W : 0) | (user ? PF_U : 0);
 
@@ -51,13 +135,10 @@ uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
     }
     /* Effective rights are the AND of both levels. */
     uint32_t rights = big ? pde : (pde & pte);
-    int writable = rights & PTE_W;
-    int usr = rights & PTE_U;
-    if (user && !usr)
-        return 0x10000 | err | PF_P;
-    if (is_write && !writable && (user || (cpu->cr[0] & CR0_WP)))
-        return 0x10000 | err | PF_P;
-
+    uint32_t r = finish(cpu, vaddr, access, user, err, rights & PTE_W, rights & PTE_U, 0,
+                        pte & PTE_G, base, pte & PTE_D, paddr, prot);
+    if (r)
+        return r;
     if (!(pde & PTE_A) && !big)
         phys_write(pde_addr, pde | PTE_A, 4);
     uint32_t want = PTE_A | (is_write ? PTE_D : 0);
@@ -67,12 +148,5 @@ uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
         else
             phys_write(pte_addr, pte | want, 4);
     }
-    *paddr = (base | (vaddr & 0xfff)) & cpu->a20_mask;
-    /*
-     * A page entered through a read is not marked writable in the TLB
-     * until D is set, so the first write comes back here to set it.
-     */
-    int w_ok = writable || (!user && !(cpu->cr[0] & CR0_WP));
-    *prot = ((w_ok && (is_write || (pte & PTE_D))) ? PROT_W : 0) | (usr ? PROT_U : 0);
     return 0;
 }

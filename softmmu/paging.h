@@ -1,5 +1,6 @@
 /*
- * paging.h - guest page-table walk (i386 two-level, with PSE).
+ * paging.h - guest page-table walk: i386 two-level with PSE, and PAE
+ * three-level with 2 MiB pages and NX.
  */
 #ifndef BT86_SOFTMMU_PAGING_H
 #define BT86_SOFTMMU_PAGING_H
@@ -10,6 +11,8 @@
 
 #define PROT_W 1u
 #define PROT_U 2u
+#define PROT_G 4u  /* global page */
+#define PROT_NX 8u /* not executable (PAE with EFER.NXE) */
 
 /*
  * Translate a linear address for an access (enum mmu_access) at privilege

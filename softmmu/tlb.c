@@ -24,6 +24,15 @@ static void entry_clear(struct tlb_entry *e)
     e->tag_read = e->tag_write = e->tag_code = TLB_INVALID;
     e->addend = 0;
     e->phys = 0;
+    e->global = 0;
+}
+
+void tlb_flush_nonglobal(struct cpu *cpu)
+{
+    for (int m = 0; m < 2; m++)
+        for (int i = 0; i < TLB_SIZE; i++)
+            if (!cpu->tlb[m][i].global)
+                entry_clear(&cpu->tlb[m][i]);
 }
 
 void tlb_flush(struct cpu *cpu)
@@ -82,7 +91,9 @@ static struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t vaddr, int access, i
     uint32_t flags = whole_page ? 0 : TLB_MMIO;
     e->addend = whole_page ? (uintptr_t)(r->host + (ppage - r->base)) - vpage : 0;
     e->tag_read = vpage | flags;
-    e->tag_code = vpage | flags;
+    /* A fetch from a no-execute page misses, and the walk raises #PF. */
+    e->tag_code = (prot & PROT_NX) ? TLB_INVALID : vpage | flags;
+    e->global = (prot & PROT_G) != 0;
     if (prot & PROT_W) {
         uint32_t wflags = flags;
         if (whole_page && r->kind == MEM_ROM)

@@ -23,6 +23,8 @@ enum mmu_access { ACC_READ = 0, ACC_WRITE = 1, ACC_CODE = 2 };
 void tlb_attach_cpu(struct cpu *cpu);
 void tlb_flush(struct cpu *cpu);
 void tlb_flush_page(struct cpu *cpu, uint32_t vaddr);
+/* A CR3 write: everything but global pages. */
+void tlb_flush_nonglobal(struct cpu *cpu);
 /* Make writes to a physical page go through the slow path (it holds code). */
 void tlb_protect_code_page(uint32_t paddr);
 

@@ -12,7 +12,7 @@
 
 UNIT_TESTS :=
 
-UNIT_TESTS += uart decode ir tbcache randcode
+UNIT_TESTS += uart decode ir tbcache randcode paging
 TEST_OBJS_uart := hw/uart16550.o ui/chardev.o softmmu/ioport.o
 
 # ---------------------------------------------------------------- rules

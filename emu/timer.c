@@ -1,0 +1,67 @@
+/*
+ * timer.c - a sorted list of virtual-time timers.  A PC has a handful of
+ * timers, so insertion into a sorted list is cheaper than anything clever.
+ */
+#include "emu/timer.h"
+#include "emu/machine.h"
+
+#include <stddef.h>
+
+static struct timer *active_list;
+
+void timer_init(struct timer *t, void (*cb)(void *opaque), void *opaque)
+{
+    t->expire = TIMER_NEVER;
+    t->cb = cb;
+    t->opaque = opaque;
+    t->next = NULL;
+    t->active = 0;
+}
+
+void timer_del(struct timer *t)
+{
+    if (!t->active)
+        return;
+    for (struct timer **pp = &active_list; *pp; pp = &(*pp)->next) {
+        if (*pp == t) {
+            *pp = t->next;
+            break;
+        }
+    }
+    t->active = 0;
+}
+
+void timer_mod(struct timer *t, uint64_t expire_ns)
+{
+    timer_del(t);
+    t->expire = expire_ns;
+    struct timer **pp = &active_list;
+    while (*pp && (*pp)->expire <= expire_ns)
+        pp = &(*pp)->next;
+    t->next = *pp;
+    *pp = t;
+    t->active = 1;
+    if (bt86_machine)
+        bt86_machine->cpu.exit_request = 1; /* the run loop re-reads the deadline */
+}
+
+uint64_t timer_now(void)
+{
+    return bt86_machine ? machine_clock_ns(bt86_machine) : 0;
+}
+
+uint64_t timers_run(uint64_t now)
+{
+    while (active_list && active_list->expire <= now) {
+        struct timer *t = active_list;
+        active_list = t->next;
+        t->active = 0;
+        t->cb(t->opaque); /* may re-arm itself */
+    }
+    return active_list ? active_list->expire : TIMER_NEVER;
+}
+
+uint64_t timers_next_deadline(void)
+{
+    return active_list ? active_list->expire : TIMER_NEVER;
+}

@@ -106,9 +106,11 @@ static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, i
         cpu_raise(cpu, EXC_GP, vector * 8 + 2, 1);
     if (!(hi & DESC_P))
         cpu_raise(cpu, EXC_NP, gate_err, 1);
-    if (type == 0x05)
-        fatal_guest(cpu, "task gate in IDT vector %d: hardware task switches are not implemented yet",
-                    vector);
+    if (type == 0x05) {
+        task_switch(cpu, lo >> 16, kind == INT_EXC || kind == INT_HW ? TASK_EXC : TASK_INT, ret_eip,
+                    has_error, error);
+        return;
+    }
     int gsize = (type & 8) ? 4 : 2;
     uint16_t sel = lo >> 16;
     uint32_t off = (lo & 0xffff) | (gsize == 4 ? (hi & 0xffff0000u) : 0);

@@ -26,6 +26,13 @@ enum int_kind { INT_HW = 0, INT_SOFT = 1, INT_SOFT_EXC = 2, INT_EXC = 3 };
 void cpu_do_interrupt(struct cpu *cpu, int vector, enum int_kind kind, int has_error,
                       uint32_t error, uint32_t next_eip);
 
+/* Hardware task switches and call gates (emu/task.c). */
+enum task_source { TASK_JMP, TASK_CALL, TASK_INT, TASK_EXC, TASK_IRET };
+void task_switch(struct cpu *cpu, uint16_t sel, enum task_source src, uint32_t next_eip,
+                 int has_error, uint32_t error);
+void call_gate(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int is_call,
+               uint32_t next_eip);
+
 /* I/O permission: IOPL, then the TSS bitmap (emu/monitor_io.c). */
 int monitor_io_allowed(struct cpu *cpu, uint32_t port, int size);
 

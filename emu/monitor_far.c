@@ -51,12 +51,28 @@ static void far_transfer(struct cpu *cpu, uint16_t sel, uint32_t off, int size, 
     code_desc(cpu, sel, &lo, &hi);
     int cpl = cpu_cpl(cpu), dpl = (hi >> DESC_DPL_SHIFT) & 3, rpl = sel & 3;
     int stype = (hi >> DESC_TYPE_SHIFT) & 0xf;
-    if (!(hi & DESC_S) && stype != 1 && stype != 4 && stype != 5 && stype != 9 && stype != 12)
-        cpu_raise(cpu, EXC_GP, sel & 0xfffc, 1); /* not a gate or TSS: no transfer */
-    if (!(hi & DESC_S))
-        fatal_guest(cpu, "far %s through a system descriptor (selector 0x%04x, type %u): call "
-                         "gates and task switches are not implemented yet",
-                    is_call ? "call" : "jump", sel, (hi >> DESC_TYPE_SHIFT) & 0xf);
+    if (!(hi & DESC_S)) {
+        enum task_source ts = is_call ? TASK_CALL : TASK_JMP;
+        switch (stype) {
+        case 4: case 12: /* call gate */
+            call_gate(cpu, sel, lo, hi, is_call, next);
+            return;
+        case 1: case 9: /* available TSS */
+            if (dpl < cpl || dpl < rpl)
+                cpu_raise(cpu, EXC_GP, sel & 0xfffc, 1);
+            task_switch(cpu, sel, ts, next, 0, 0);
+            return;
+        case 5: /* task gate */
+            if (dpl < cpl || dpl < rpl)
+                cpu_raise(cpu, EXC_GP, sel & 0xfffc, 1);
+            if (!(hi & DESC_P))
+                cpu_raise(cpu, EXC_NP, sel & 0xfffc, 1);
+            task_switch(cpu, lo >> 16, ts, next, 0, 0);
+            return;
+        default: /* busy TSS, LDT, interrupt gates...: no transfer */
+            cpu_raise(cpu, EXC_GP, sel & 0xfffc, 1);
+        }
+    }
     if (!(hi & DESC_CODE))
         cpu_raise(cpu, EXC_GP, sel & 0xfffc, 1);
     if (hi & (4u << DESC_TYPE_SHIFT)) {
@@ -203,8 +219,12 @@ uint32_t helper_iret(struct cpu *cpu, uint32_t size, uint32_t b, uint32_t c, uin
     }
     if (cpu->eflags & F_VM)
         fatal_guest(cpu, "IRET in virtual-8086 mode is not implemented yet");
-    if (cpu->eflags & F_NT)
-        fatal_guest(cpu, "IRET with NT set (task return) is not implemented yet");
+    if (cpu->eflags & F_NT) {
+        /* Return to the task that called or interrupted this one. */
+        uint16_t back = mem_ld(cpu, cpu->seg[S_TR].base, 2, 0);
+        task_switch(cpu, back, TASK_IRET, next, 0, 0);
+        return 0;
+    }
     int cpl = cpu_cpl(cpu);
     uint32_t eip = stack_pop(cpu, &sp, size);
     uint16_t cs = stack_pop(cpu, &sp, size);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 struct chardev;
+struct port92;
 struct uart;
 
 struct machine_options {
@@ -36,7 +37,9 @@ struct machine {
     struct uart *uart[4];
     struct chardev *serial_chr[4];
     struct chardev *debugcon_chr;
+    struct port92 *port92;
     volatile int stop;
+    int reset_request;
     int exit_status;
     uint64_t start_ns;
 };
@@ -52,6 +55,8 @@ void machine_wait(struct machine *m);
 /* Vector of a pending maskable interrupt (acknowledging it), or -1. */
 int machine_irq_ack(struct machine *m);
 void machine_triple_fault(struct machine *m);
+/* Reset the PC (reboot the kernel), or exit with status 0 under -no-reboot. */
+void machine_reboot(struct machine *m, const char *why);
 void machine_shutdown(struct machine *m, int status);
 /* Print statistics, flush output and exit the process with status. */
 _Noreturn void machine_exit(struct machine *m, int status);

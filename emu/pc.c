@@ -14,6 +14,7 @@
 #include "emu/timer.h"
 #include "hw/debug_exit.h"
 #include "hw/debugcon.h"
+#include "hw/port92.h"
 #include "hw/uart16550.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
@@ -66,6 +67,24 @@ void machine_shutdown(struct machine *m, int status)
     m->cpu.exit_request = 1;
 }
 
+static void set_a20(void *opaque, int on)
+{
+    struct machine *m = opaque;
+    uint32_t mask = on ? 0xffffffffu : ~(1u << 20);
+    if (m->cpu.a20_mask != mask) {
+        m->cpu.a20_mask = mask;
+        tlb_flush(&m->cpu); /* TLB entries hold physical pages */
+        m->cpu.exit_request = 1;
+    }
+}
+
+static void fast_reset(void *opaque)
+{
+    struct machine *m = opaque;
+    m->reset_request = 1;
+    m->cpu.exit_request = 1;
+}
+
 int machine_init(struct machine *m)
 {
     char err[512];
@@ -108,6 +127,7 @@ int machine_init(struct machine *m)
     }
     if (m->opt.debug_exit)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size);
+    m->port92 = port92_create(set_a20, fast_reset, m);
     debug_exit_hook = at_exit_status;
 
     tb_init();
@@ -132,6 +152,10 @@ void machine_reset(struct machine *m)
 
 void machine_poll(struct machine *m)
 {
+    if (m->reset_request) {
+        m->reset_request = 0;
+        machine_reboot(m, "reset through port 0x92");
+    }
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_poll(m->uart[i]);
@@ -175,23 +199,31 @@ int machine_irq_ack(struct machine *m)
     return -1; /* no interrupt controller yet */
 }
 
-void machine_triple_fault(struct machine *m)
+/* A reset of the whole PC: with no firmware, bt86 boots the kernel again. */
+void machine_reboot(struct machine *m, const char *why)
 {
-    struct cpu *cpu = &m->cpu;
-    fprintf(stderr, "bt86: triple fault at %04x:%08x (a fault while delivering a double fault;"
-                    " IDT base 0x%08x limit 0x%x)%s\n",
-            cpu->seg[S_CS].sel, cpu->eip, cpu->idt.base, cpu->idt.limit,
-            m->opt.no_reboot ? "" : ": resetting the machine");
     if (m->opt.no_reboot) {
         /* As QEMU: -no-reboot turns the reset into a normal shutdown. */
+        fprintf(stderr, "bt86: %s: exiting (-no-reboot)\n", why);
         at_exit_status(0);
     }
     char err[512];
     machine_reset(m);
+    if (m->port92)
+        port92_reset(m->port92);
     if (loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: reset: %s\n", err);
         at_exit_status(2);
     }
+}
+
+void machine_triple_fault(struct machine *m)
+{
+    struct cpu *cpu = &m->cpu;
+    fprintf(stderr, "bt86: triple fault at %04x:%08x (a fault while delivering a double fault;"
+                    " IDT base 0x%08x limit 0x%x)\n",
+            cpu->seg[S_CS].sel, cpu->eip, cpu->idt.base, cpu->idt.limit);
+    machine_reboot(m, "triple fault");
 }
 
 _Noreturn void machine_exit(struct machine *m, int status)

@@ -160,6 +160,11 @@ int cpu_exec(struct cpu *cpu)
             continue;
         }
         cpu->insn_eip = cpu->eip;
+        /* Single-step (EFLAGS.TF): one instruction per block, then a #DB trap. */
+        int tf = (cpu->eflags & F_TF) != 0;
+        uint64_t deliveries = monitor_stats.interrupts;
+        if (tf)
+            cpu->single_step_next = 1;
         struct tb *tb = tb_find(cpu);
         if (last && slot >= 0)
             tb_link(last, slot, tb);
@@ -182,6 +187,14 @@ int cpu_exec(struct cpu *cpu)
         last = interp_exec(cpu, tb, &s);
         slot = s;
         cpu->cur_tb = NULL;
+        if (tf) {
+            last = NULL;
+            /* INT n and friends clear TF on entry: no trap after them. */
+            if (monitor_stats.interrupts == deliveries) {
+                cpu->dr[6] |= 0x4000; /* BS */
+                cpu_do_interrupt(cpu, EXC_DB, INT_EXC, 0, 0, 0);
+            }
+        }
         if (log_mask & (LOG_EXEC | LOG_CPU))
             last = NULL; /* no chaining, so that every block is logged */
     }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 struct chardev;
+struct pic;
+struct pit;
 struct port92;
 struct uart;
 
@@ -37,6 +39,8 @@ struct machine {
     struct uart *uart[4];
     struct chardev *serial_chr[4];
     struct chardev *debugcon_chr;
+    struct pic *pic;
+    struct pit *pit;
     struct port92 *port92;
     volatile int stop;
     int reset_request;

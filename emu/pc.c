@@ -14,6 +14,9 @@
 #include "emu/timer.h"
 #include "hw/debug_exit.h"
 #include "hw/debugcon.h"
+#include "hw/pic8259.h"
+#include "hw/pit8254.h"
+#include "hw/port61.h"
 #include "hw/port92.h"
 #include "hw/uart16550.h"
 #include "softmmu/ioport.h"
@@ -67,6 +70,26 @@ void machine_shutdown(struct machine *m, int status)
     m->cpu.exit_request = 1;
 }
 
+/* The PIC's INTR output: only note it; interrupts are taken between blocks. */
+static void cpu_intr(void *opaque, int level)
+{
+    struct machine *m = opaque;
+    m->cpu.irq_pending = level;
+    if (level)
+        m->cpu.exit_request = 1;
+}
+
+static void pit_irq0(void *opaque, int level)
+{
+    pic_set_irq(opaque, 0, level);
+}
+
+static void uart_irq(void *opaque, int level)
+{
+    struct machine *m = bt86_machine;
+    pic_set_irq(m->pic, (int)(intptr_t)opaque, level);
+}
+
 static void set_a20(void *opaque, int on)
 {
     struct machine *m = opaque;
@@ -111,11 +134,15 @@ int machine_init(struct machine *m)
             return -1;
         }
     }
-    /* The PC has four COM ports; unconnected ones still answer on the bus. */
+    m->pic = pic_create(cpu_intr, m);
+    m->pit = pit_create(pit_irq0, m->pic);
+    port61_create(m->pit);
+    /* The PC has four COM ports (IRQ 4, 3, 4, 3); unconnected ones still answer. */
     for (int i = 0; i < 4; i++) {
         static const char *const names[4] = { "com1", "com2", "com3", "com4" };
         if (i < m->opt.nserial || i < 2)
-            m->uart[i] = uart_create(com_base[i], m->serial_chr[i], NULL, NULL, names[i]);
+            m->uart[i] = uart_create(com_base[i], m->serial_chr[i], uart_irq,
+                                     (void *)(intptr_t)(i & 1 ? 3 : 4), names[i]);
     }
     if (m->opt.debugcon) {
         m->debugcon_chr = chardev_open(m->opt.debugcon, err, sizeof(err));
@@ -145,6 +172,10 @@ void machine_reset(struct machine *m)
     m->cpu.machine = m;
     cpu_reset(&m->cpu);
     tb_flush_all();
+    if (m->pic)
+        pic_reset(m->pic);
+    if (m->pit)
+        pit_reset(m->pit);
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_reset(m->uart[i]);
@@ -195,8 +226,7 @@ void machine_wait(struct machine *m)
 
 int machine_irq_ack(struct machine *m)
 {
-    m->cpu.irq_pending = 0;
-    return -1; /* no interrupt controller yet */
+    return pic_ack(m->pic);
 }
 
 /* A reset of the whole PC: with no firmware, bt86 boots the kernel again. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # diff.test.sh - the quick differential tests: every form of
 # tests/diff/forms.c on DIFF_QUICK_CASES (200) random states, on the host
-# CPU and through bt86.  "make check-diff" runs the full suite.
+# CPU and through bt86, then the CPUID/RDTSC check and the #UD sweep.
+# "make check-diff" runs the full suite.
 cd "${BUILDDIR:-.}" || exit 1
 bin=tests/diff/diff_bt86
 if [ ! -x "$bin" ]; then

@@ -14,6 +14,8 @@ UNIT_TESTS :=
 
 UNIT_TESTS += uart decode ir tbcache randcode paging
 TEST_OBJS_uart := hw/uart16550.o ui/chardev.o softmmu/ioport.o
+UNIT_TESTS += pic pit
+TEST_OBJS_pic := hw/pic8259.o softmmu/ioport.o
 
 # ---------------------------------------------------------------- rules
 

@@ -345,8 +345,63 @@ static uint8_t seg_of_prefix(const uint8_t *b, int n)
     return s;
 }
 
+/*
+ * Length of a ModRM operand (ModRM, SIB, displacement) at m, or 0 if it
+ * runs past len.  Only for the hint-NOP space, which Capstone rejects.
+ */
+static int modrm_len(const uint8_t *m, size_t len, int addr16)
+{
+    if (len < 1)
+        return 0;
+    int mod = m[0] >> 6, rm = m[0] & 7, n = 1;
+    if (mod == 3)
+        return 1;
+    if (addr16) {
+        n += mod == 1 ? 1 : mod == 2 ? 2 : (rm == 6 ? 2 : 0);
+    } else {
+        if (rm == 4) {
+            if (len < 2)
+                return 0;
+            n++;
+            if (mod == 0 && (m[1] & 7) == 5)
+                n += 4;
+        }
+        n += mod == 1 ? 1 : mod == 2 ? 4 : (rm == 5 ? 4 : 0);
+    }
+    return (size_t)n <= len ? n : 0;
+}
+
+/* 0F 18-1F: prefetch and reserved hint NOPs; a P6 executes all as NOPs. */
+static int decode_hint_nop(const uint8_t *code, size_t len, uint32_t eip, int code32,
+                           struct insn *out)
+{
+    int opc = opcode_offset(code, len);
+    if ((size_t)opc + 2 > len || code[opc] != 0x0f || code[opc + 1] < 0x18 || code[opc + 1] > 0x1f)
+        return -1;
+    int addr16 = !code32;
+    for (int i = 0; i < opc; i++)
+        if (code[i] == 0x67)
+            addr16 = !addr16;
+    int m = modrm_len(code + opc + 2, len - opc - 2, addr16);
+    if (!m || opc + 2 + m > 15)
+        return -1;
+    memset(out, 0, sizeof(*out));
+    out->eip = eip;
+    out->len = opc + 2 + m;
+    memcpy(out->bytes, code, out->len);
+    out->op = OP_NOP;
+    out->cls = CLS_INNOCUOUS;
+    out->opsize = code32 ? 4 : 2;
+    out->addrsize = addr16 ? 2 : 4;
+    out->seg_override = S_NONE;
+    snprintf(out->text, sizeof(out->text), "nop (hint, 0f %02x)", code[opc + 1]);
+    return 0;
+}
+
 int decode_insn(const uint8_t *code, size_t len, uint32_t eip, int code32, struct insn *out)
 {
+    if (decode_hint_nop(code, len > 16 ? 16 : len, eip, code32, out) == 0)
+        return 0;
     csh h = code32 ? cs32 : cs16;
     cs_insn *ci = code32 ? cs_buf32 : cs_buf16;
     const uint8_t *p = code;

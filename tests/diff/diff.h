@@ -24,6 +24,27 @@
 #define DIFF_MEM_SIZE 0x2000u  /* both pages, compared after every case */
 #define DIFF_CODE 0x00300000u  /* where bt86 runs the instruction */
 /*
+ * Control flow: forms with the "flow" constraint (and the #UD sweep) run on
+ * both sides from a code page mapped at DIFF_CODE, the instruction at
+ * DIFF_FLOW_OFF and INT3 everywhere else, so that wherever EIP goes it
+ * stops with #BP just after: both sides report vector 3 and that EIP, and
+ * a pushed return address has the same raw value on both.  bt86 also fills
+ * its first 4 KiB with INT3: a 0x66-truncated EIP lands there, while the
+ * host (which cannot map below 64 KiB) faults fetching there; native32
+ * reports that fetch fault as the landing it stands for.
+ */
+#define DIFF_FLOW_OFF 0x800u
+#define DIFF_LOW_LAND 0x1000u   /* bt86: INT3 below this */
+/*
+ * The sweep (mode 2) points every register but ESP at DIFF_SWEEP_REG, and
+ * fills the code page from 0x900 and both data pages with DIFF_SWEEP_WORD:
+ * a dword whose low byte is INT3 and which, as an address, points at
+ * itself.  An instruction that jumps through a register, memory or the
+ * stack therefore stops at once, on both sides.
+ */
+#define DIFF_SWEEP_WORD (DIFF_CODE + 0x9ccu)
+#define DIFF_SWEEP_REG (DIFF_CODE + 0xa00u)
+/*
  * FS, for forms with the "fs" constraint, is a flat 4 GiB data segment
  * based at DIFF_DATA: a GDT entry in bt86, an LDT entry (modify_ldt) in
  * native32.  It lets 16-bit addressing (0x67) reach the data page.
@@ -48,7 +69,8 @@ struct diff_req {
     uint32_t r[8]; /* EAX ECX EDX EBX ESP EBP ESI EDI */
     uint32_t eflags;
     uint32_t mem_seed;
-    uint32_t fill_mode; /* 0 biased random, 1 low entropy */
+    uint32_t fill_mode; /* 0 biased random, 1 low entropy, 2 DIFF_SWEEP_WORD */
+    uint32_t mode;      /* 0 inline; 1 flow; 2 sweep (see DIFF_FLOW_OFF) */
     uint32_t flush;     /* native32: answer everything so far */
     uint32_t ov_off[DIFF_NOVERRIDE]; /* dwords stored after the fill; ~0u = none */
     uint32_t ov_val[DIFF_NOVERRIDE];
@@ -61,7 +83,8 @@ struct diff_res {
     uint32_t r[8];
     uint32_t eflags;
     int32_t vector;  /* exception vector, -1 if none */
-    uint32_t eip_off; /* faulting insn: 0; otherwise the instruction's length */
+    uint32_t eip_off; /* EIP from the instruction: 0 when it faults, else its length;
+                         flow: where the #BP after the landing reports it */
     uint32_t nchg;   /* bytes of the two pages that changed (all of them) */
     uint16_t chg_off[DIFF_MAXCHG]; /* the first DIFF_MAXCHG of them */
     uint8_t chg_val[DIFF_MAXCHG];
@@ -123,7 +146,9 @@ static inline void diff_fill(uint8_t *mem, const struct diff_req *q)
     uint32_t s = q->mem_seed | 1;
     for (uint32_t off = 0; off < DIFF_MEM_SIZE; off += 4) {
         uint32_t v;
-        if (q->fill_mode == 1) {
+        if (q->fill_mode == 2) {
+            v = DIFF_SWEEP_WORD;
+        } else if (q->fill_mode == 1) {
             v = diff_xs(&s);
             v = (v & 7) ? 0 : (v >> 3) & 0x01010101u;
         } else if ((off >= 0x500 && off < 0xb00) || (off >= 0x1700 && off < 0x1900)) {
@@ -136,6 +161,18 @@ static inline void diff_fill(uint8_t *mem, const struct diff_req *q)
     for (int i = 0; i < DIFF_NOVERRIDE; i++)
         if (q->ov_off[i] <= DIFF_MEM_SIZE - 4)
             memcpy(mem + q->ov_off[i], &q->ov_val[i], 4);
+}
+
+/* The code page (4 KiB at DIFF_CODE) of a flow or sweep request. */
+static inline void diff_code_page(uint8_t *page, const struct diff_req *q)
+{
+    memset(page, 0xcc, 0x1000);
+    if (q->mode == 2)
+        for (uint32_t off = 0x900; off < 0x1000; off += 4) {
+            uint32_t v = DIFF_SWEEP_WORD;
+            memcpy(page + off, &v, 4);
+        }
+    memcpy(page + DIFF_FLOW_OFF, q->code, q->code_len);
 }
 
 /* Record which bytes changed between before and after. */
@@ -168,7 +205,7 @@ extern const char *const diff_rule_names[RULE_COUNT];
 
 /* A register operand as named in forms.list: al..bh, ax..di, eax..edi. */
 struct diff_reg {
-    int8_t reg;  /* R_EAX..., -1: memory ("m") */
+    int8_t reg;  /* R_EAX..., -1: memory ("m"), -2: the stack top ("s") */
     uint8_t size; /* 8, 16, 32 */
     uint8_t high; /* AH..BH */
 };
@@ -176,7 +213,7 @@ struct diff_reg {
 enum diff_cons_kind {
     CONS_PTR, CONS_SPTR, CONS_IDX, CONS_BITOFF, CONS_CNT, CONS_CNT16, CONS_STR, CONS_LOWENT,
     CONS_DIV, CONS_EQEAX, CONS_EQ8B, CONS_PXPTR, CONS_PXESP, CONS_POPF,
-    CONS_FS, CONS_FSPTR, CONS_A16
+    CONS_FS, CONS_FSPTR, CONS_A16, CONS_FLOW, CONS_CODE, CONS_CODE16, CONS_LOOP
 };
 
 struct diff_cons {
@@ -195,6 +232,7 @@ struct diff_plan {
     struct diff_cons cons[DIFF_MAXCONS];
     int8_t ptr_reg; /* first ptr= register, -1 if none */
     uint8_t needs_fs; /* uses FS: skipped when the host cannot set up its LDT */
+    uint8_t mode;     /* diff_req.mode: 1 for control flow */
 };
 
 /* Parse a form's rule and constraints; returns 0, or -1 with a message in err. */

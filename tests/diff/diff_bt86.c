@@ -9,7 +9,11 @@
  * written to the data and stack pages, and where EIP ends.  A child per
  * form means a crash or a "not implemented yet" stop of bt86 costs that
  * form only.  Flags the manual leaves undefined are not compared, only
- * counted when they differ.
+ * counted when they differ.  Control-flow forms run from a code page of
+ * INT3 at the same address on both sides: where EIP lands is compared.
+ * Two checks that are not forms follow: CPUID and RDTSC, bt86 only (they
+ * differ from the host by design), and a #UD sweep of every opcode (see
+ * ud_sweep); "-f cpuid" or "-f ud-sweep" runs just one of them.
  *
  * The guest: flat 32-bit protected mode at CPL 0, no paging, GDT/IDT and
  * one stub per exception vector in low RAM; a stub reports its vector on
@@ -109,6 +113,7 @@ static void setup_machine(void)
     }
     tb_init();
     m.cpu.machine = &m;
+    memset(m.ram, 0xcc, DIFF_LOW_LAND); /* where 0x66-truncated branches land */
 
     /* 0x10 code, 0x18 data, 0x20 data based at DIFF_FS_BASE (for FS) */
     static const uint32_t gdt[10] = { 0, 0, 0, 0, 0x0000ffff, 0x00cf9b00, 0x0000ffff, 0x00cf9300,
@@ -147,6 +152,17 @@ static void setup_cpu(void)
     cpu_update_hflags(cpu);
 }
 
+/* The code page of a flow or sweep request, rewritten only when it changed. */
+static void load_code_page(const struct diff_req *q)
+{
+    uint8_t page[0x1000];
+    diff_code_page(page, q);
+    if (memcmp(page, m.ram + DIFF_CODE, sizeof(page))) {
+        tb_invalidate_phys(DIFF_CODE, sizeof(page));
+        memcpy(m.ram + DIFF_CODE, page, sizeof(page));
+    }
+}
+
 static void load_code(const struct diff_form *f)
 {
     uint8_t code[DIFF_MAXCODE + 4];
@@ -171,7 +187,10 @@ static void run_bt86(const struct diff_req *q, struct diff_res *res)
     memcpy(cpu->r, q->r, 32);
     /* IF set as in user mode on the host (PUSHF must agree); nothing interrupts. */
     cpu_set_eflags(cpu, (q->eflags & (F_ARITH | F_DF)) | F_IF | 0x2, 0x003f7fd7u);
-    cpu->eip = DIFF_CODE;
+    uint32_t base = DIFF_CODE + (q->mode ? DIFF_FLOW_OFF : 0);
+    if (q->mode)
+        load_code_page(q);
+    cpu->eip = base;
     cpu->halted = 0;
     cpu->pending_vector = -1;
     cpu->fault_depth = 0;
@@ -187,7 +206,7 @@ static void run_bt86(const struct diff_req *q, struct diff_res *res)
     if (done_vector == -1) {
         res->eflags = cpu_get_eflags(cpu);
         /* After the OUT, or after the HLT when the block went on past it. */
-        res->eip_off = cpu->eip - DIFF_CODE - 2;
+        res->eip_off = cpu->eip - base - 2;
         if (cpu->halted && res->eip_off == q->code_len + 1)
             res->eip_off = q->code_len;
     } else if (done_vector >= 0) {
@@ -199,7 +218,7 @@ static void run_bt86(const struct diff_req *q, struct diff_res *res)
         }
         res->r[R_ESP] = esp + frame;
         res->eflags = fl;
-        res->eip_off = eip - DIFF_CODE;
+        res->eip_off = eip - base;
         if (esp >= DIFF_DATA && esp + frame <= DIFF_DATA + DIFF_MEM_SIZE)
             memcpy(mem + (esp - DIFF_DATA), before + (esp - DIFF_DATA), frame);
     } else {
@@ -437,6 +456,329 @@ static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_pl
     _exit(shared->failures ? 1 : 0);
 }
 
+/* ---------------------------------------------------------------- bt86 only: CPUID, RDTSC */
+
+/*
+ * CPUID and RDTSC are virtualization-sensitive: bt86 describes its own
+ * i686 and keeps its own time, so they are not compared with the host;
+ * only checked for consistency.  Returns the number of problems.
+ */
+static void run_code(const uint8_t *code, int len, uint32_t eax, struct diff_res *res)
+{
+    struct diff_form f = { "virt", (uint8_t)len, { 0 }, "", "" };
+    struct diff_req q;
+    memcpy(f.code, code, len);
+    memset(&q, 0, sizeof(q));
+    q.r[R_EAX] = eax;
+    q.r[R_ESP] = DIFF_STACK + 0x800;
+    q.code_len = len;
+    memcpy(q.code, code, len);
+    for (int i = 0; i < DIFF_NOVERRIDE; i++)
+        q.ov_off[i] = ~0u;
+    load_code(&f);
+    run_bt86(&q, res);
+}
+
+static _Noreturn void virt_child(void)
+{
+    static const uint8_t cpuid[] = { 0x0f, 0xa2 };
+    /* rdtsc; mov ebx, eax; mov ecx, edx; rdtsc */
+    static const uint8_t rdtsc[] = { 0x0f, 0x31, 0x89, 0xc3, 0x89, 0xd1, 0x0f, 0x31 };
+    struct diff_res r0, r0b, r1, t0, t1;
+    int bad = 0;
+    alarm(20);
+    setup_cpu();
+    run_code(cpuid, 2, 0, &r0);
+    run_code(cpuid, 2, 0, &r0b);
+    run_code(cpuid, 2, 1, &r1);
+    char vendor[13];
+    memcpy(vendor, &r0.r[R_EBX], 4);
+    memcpy(vendor + 4, &r0.r[R_EDX], 4);
+    memcpy(vendor + 8, &r0.r[R_ECX], 4);
+    vendor[12] = 0;
+    uint32_t family = (r1.r[R_EAX] >> 8) & 0xf;
+    int printable = 1;
+    for (int i = 0; i < 12; i++)
+        printable &= vendor[i] >= 0x20 && vendor[i] < 0x7f;
+    if (r0.vector != -1 || r1.vector != -1) {
+        printf("FAIL cpuid: exception %d / %d\n", r0.vector, r1.vector);
+        bad++;
+    } else {
+        if (r0.r[R_EAX] < 1 || !printable || memcmp(&r0, &r0b, sizeof(r0))) {
+            printf("FAIL cpuid leaf 0: max leaf %u, vendor '%s'%s\n", r0.r[R_EAX], vendor,
+                   memcmp(&r0, &r0b, sizeof(r0)) ? ", differs between two runs" : "");
+            bad++;
+        }
+        if (family != 6 || !(r1.r[R_EDX] & (1u << 4))) {
+            printf("FAIL cpuid leaf 1: EAX=%08x (family %u, want 6) EDX=%08x (TSC bit %s)\n",
+                   r1.r[R_EAX], family, r1.r[R_EDX], (r1.r[R_EDX] & 16) ? "set" : "clear");
+            bad++;
+        }
+    }
+    run_code(rdtsc, sizeof(rdtsc), 0, &t0);
+    run_code(rdtsc, sizeof(rdtsc), 0, &t1);
+    uint64_t a = (uint64_t)t0.r[R_ECX] << 32 | t0.r[R_EBX], b = (uint64_t)t0.r[R_EDX] << 32 | t0.r[R_EAX];
+    uint64_t c = (uint64_t)t1.r[R_ECX] << 32 | t1.r[R_EBX], d = (uint64_t)t1.r[R_EDX] << 32 | t1.r[R_EAX];
+    if (t0.vector != -1 || t1.vector != -1 || !(a < b && b < c && c < d)) {
+        printf("FAIL rdtsc: not increasing: %llu %llu, then %llu %llu (exceptions %d %d)\n",
+               (unsigned long long)a, (unsigned long long)b, (unsigned long long)c,
+               (unsigned long long)d, t0.vector, t1.vector);
+        bad++;
+    }
+    printf("%s cpuid/rdtsc (bt86 only): vendor '%s', leaf 1 EAX=%08x (family %u) EDX=%08x, "
+           "TSC increasing\n", bad ? "FAIL" : "PASS", vendor, r1.r[R_EAX], family, r1.r[R_EDX]);
+    fflush(stdout);
+    _exit(bad ? 1 : 0);
+}
+
+static int check_virt(void)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        virt_child();
+    int st = 0;
+    waitpid(pid, &st, 0);
+    if (WIFEXITED(st) && WEXITSTATUS(st) <= 1)
+        return WEXITSTATUS(st);
+    printf("FAIL cpuid/rdtsc: bt86 %s\n", WIFSIGNALED(st) ? "crashed" : "stopped");
+    return 1;
+}
+
+/* ---------------------------------------------------------------- the #UD sweep */
+
+/*
+ * Every one-byte opcode and every 0F xx, each with eight memory ModRM
+ * bytes ([esi], every reg field) and eight register ones (mod 3, every reg
+ * field), then zeros for immediates: what does the host do with it?  Where
+ * the host raises #UD, bt86 must too.  Where bt86 raises #UD but the host
+ * runs the instruction, it should be an extension bt86's CPUID does not
+ * advertise: reported by group, not failed.  The sweep runs in mode 2 (see
+ * DIFF_SWEEP_WORD), so that what executes stops at once on both sides.
+ * Not swept: prefixes (they are not opcodes), the x87 (D8-DF and WAIT: bt86
+ * has none yet), and on the host SYSCALL, SYSRET, SYSENTER, SYSEXIT (they
+ * would enter the host kernel).  Where the host raises #GP (privileged at
+ * CPL 3: I/O, HLT, CLI, INT n, control registers...) bt86, at CPL 0, cannot
+ * be compared: skipped.
+ */
+#define SWEEP_NMODRM 16
+#define SWEEP_MAX (512 * SWEEP_NMODRM)
+
+struct sweep_case {
+    int32_t vector; /* bt86's; -3 not run, -4 bt86 stopped or crashed */
+    uint32_t eip_off;
+};
+
+static int sweep_skip(int twobyte, int op)
+{
+    if (twobyte)
+        return op == 0x05 || op == 0x07 || op == 0x34 || op == 0x35;
+    switch (op) {
+    case 0x0f: case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65: case 0x66:
+    case 0x67: case 0xf0: case 0xf2: case 0xf3: case 0x9b:
+        return 1;
+    }
+    return op >= 0xd8 && op <= 0xdf;
+}
+
+/* The extension an opcode belongs to, or NULL for a base (P6) opcode. */
+static const char *sweep_group(int twobyte, int op, int modrm)
+{
+    if (!twobyte) {
+        switch (op) {
+        case 0x62: return "EVEX prefix (AVX-512; BOUND with a register operand)";
+        case 0xc4: case 0xc5: return "VEX prefix (AVX; LES/LDS with a register operand)";
+        case 0x8f: return "XOP prefix (AMD; POP with a reserved reg field)";
+        case 0xc6: case 0xc7: return modrm == 0xf8 ? "RTM (XABORT, XBEGIN)" : NULL;
+        case 0xd6: return "SALC (undocumented)";
+        case 0xf1: return "INT1/ICEBP (undocumented)";
+        }
+        return NULL;
+    }
+    if (op == 0x00 || op == 0x01)
+        return "0F 00/0F 01 system extensions (VMX, SVM, MONITOR, XSAVE, SERIALIZE...)";
+    if (op == 0x0d)
+        return "PREFETCHW (3DNow!/PRFCHW)";
+    if (op == 0x0e || op == 0x0f)
+        return "3DNow!";
+    if ((op >= 0x10 && op <= 0x17) || (op >= 0x28 && op <= 0x2f) || (op >= 0x50 && op <= 0x5f) ||
+        (op >= 0xc2 && op <= 0xc6))
+        return "SSE/SSE2";
+    if (op >= 0x18 && op <= 0x1f) /* the P6 decodes all of them as NOPs (hints) */
+        return modrm < 0xc0 ? "hint space with memory (0F 18 SSE prefetches, MPX, CET)" : NULL;
+    if (op == 0x38 || op == 0x3a)
+        return "three-byte escapes (SSSE3, SSE4, SHA, AES...)";
+    if (op == 0x37)
+        return "GETSEC (SMX)";
+    if ((op >= 0x60 && op <= 0x7f) || op >= 0xd0)
+        return "MMX/SSE2 (0F 60-7F, 0F D0-FF)";
+    if (op == 0xae)
+        return "0F AE (FXSAVE/FXRSTOR, SSE MXCSR and fences, XSAVE)";
+    if (op == 0xc7)
+        return "0F C7 (RDRAND, RDSEED, XSAVES...)";
+    if (op == 0xb8)
+        return "POPCNT";
+    return NULL;
+}
+
+static void sweep_bytes(int twobyte, int op, int modrm, struct diff_req *q)
+{
+    memset(q, 0, sizeof(*q));
+    int n = 0;
+    if (twobyte)
+        q->code[n++] = 0x0f;
+    q->code[n++] = (uint8_t)op;
+    q->code[n++] = (uint8_t)modrm;
+    n += 5; /* zeros: immediates, displacements */
+    q->code_len = n;
+    q->mode = 2;
+    q->fill_mode = 2;
+    for (int r = 0; r < 8; r++)
+        q->r[r] = DIFF_SWEEP_REG;
+    q->r[R_ESP] = DIFF_STACK + 0x800;
+    for (int i = 0; i < DIFF_NOVERRIDE; i++)
+        q->ov_off[i] = ~0u;
+}
+
+static void print_bytes(const struct diff_req *q)
+{
+    int n = q->code[0] == 0x0f ? 3 : 2;
+    for (int i = 0; i < n; i++)
+        printf("%s%02x", i ? " " : "", q->code[i]);
+}
+
+/* Returns the number of failures. */
+static int ud_sweep(void)
+{
+    static const uint8_t modrms[SWEEP_NMODRM] = { 0x06, 0x0e, 0x16, 0x1e, 0x26, 0x2e, 0x36, 0x3e,
+                                                  0xc0, 0xc8, 0xd0, 0xd8, 0xe0, 0xe8, 0xf0, 0xf8 };
+    struct diff_req *q = calloc(SWEEP_MAX, sizeof(*q));
+    struct diff_res *want = calloc(SWEEP_MAX, sizeof(*want));
+    struct sweep_case *got = mmap(NULL, SWEEP_MAX * sizeof(*got), PROT_READ | PROT_WRITE,
+                                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int n = 0, opcodes = 0;
+    for (int tb = 0; tb < 2; tb++)
+        for (int op = 0; op < 256; op++) {
+            if (sweep_skip(tb, op))
+                continue;
+            opcodes++;
+            for (int k = 0; k < SWEEP_NMODRM; k++)
+                sweep_bytes(tb, op, modrms[k], &q[n++]);
+        }
+    if (run_native(q, want, n) < 0) {
+        printf("FAIL #UD sweep: native32 stopped answering\n");
+        return 1;
+    }
+    for (int i = 0; i < n; i++)
+        got[i].vector = -3;
+
+    /* bt86: a child runs the cases from `start` on; if one kills it, go on after it. */
+    int start = 0;
+    while (start < n) {
+        while (start < n && want[start].vector == EXC_GP)
+            start++;
+        if (start == n)
+            break;
+        shared->progress = start;
+        fflush(stdout);
+        pid_t pid = fork();
+        if (pid == 0) {
+            freopen("/dev/null", "w", stderr); /* bt86's one-time notes about missing extensions */
+            setup_cpu();
+            for (int i = start; i < n; i++) {
+                if (want[i].vector == EXC_GP)
+                    continue;
+                shared->progress = i;
+                alarm(5);
+                struct diff_res r;
+                run_bt86(&q[i], &r);
+                got[i].vector = r.vector;
+                got[i].eip_off = r.eip_off;
+            }
+            _exit(0);
+        }
+        int st = 0;
+        waitpid(pid, &st, 0);
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+            break;
+        got[shared->progress].vector = -4;
+        start = shared->progress + 1;
+    }
+
+    int failures = 0, host_ud = 0, skipped_gp = 0, extra = 0;
+    const char *groups[64];
+    int ngroups = 0;
+    for (int i = 0; i < n; i++) {
+        int hud = want[i].vector == EXC_UD && want[i].eip_off == 0;
+        int bud = got[i].vector == EXC_UD && got[i].eip_off == 0;
+        if (want[i].vector == EXC_GP) {
+            skipped_gp++;
+            continue;
+        }
+        if (hud) {
+            host_ud++;
+            if (!bud) {
+                if (!failures++)
+                    printf("FAIL #UD sweep: the host raises #UD, bt86 does not:\n");
+                printf("    ");
+                print_bytes(&q[i]);
+                if (got[i].vector == -4)
+                    printf(": bt86 stopped or crashed\n");
+                else if (got[i].vector < 0)
+                    printf(": bt86 ran it (EIP landed at offset %d)\n", (int)got[i].eip_off);
+                else
+                    printf(": bt86 exception %d at offset %d\n", got[i].vector, (int)got[i].eip_off);
+            }
+            continue;
+        }
+        if (!bud)
+            continue;
+        extra++;
+        int tb = q[i].code[0] == 0x0f;
+        const char *g = sweep_group(tb, q[i].code[tb], q[i].code[tb + 1]);
+        int j;
+        for (j = 0; j < ngroups; j++)
+            if (groups[j] == g)
+                break;
+        if (j == ngroups && ngroups < 64)
+            groups[ngroups++] = g;
+    }
+    printf("%s #UD sweep: %d opcodes, %d encodings: host #UD %d (bt86 #UD in all but %d), host "
+           "#GP %d (skipped), bt86 #UD where the host runs it %d\n", failures ? "FAIL" : "PASS",
+           opcodes, n, host_ud, failures, skipped_gp, extra);
+    /* The report: where bt86 raises #UD and the host does not, by group. */
+    for (int j = 0; j < ngroups; j++) {
+        printf("info:   #UD in bt86 only, %s:", groups[j] ? groups[j] : "NOT an extension (check these)");
+        for (int i = 0; i < n; i += SWEEP_NMODRM) { /* one entry per opcode */
+            int tb = q[i].code[0] == 0x0f, cnt = 0;
+            for (int k = i; k < i + SWEEP_NMODRM; k++)
+                cnt += want[k].vector != EXC_GP && !(want[k].vector == EXC_UD && want[k].eip_off == 0) &&
+                       got[k].vector == EXC_UD && got[k].eip_off == 0 &&
+                       sweep_group(tb, q[k].code[tb], q[k].code[tb + 1]) == groups[j];
+            if (!cnt)
+                continue;
+            if (!groups[j]) { /* base opcodes: every encoding, the host's outcome */
+                for (int k = i; k < i + SWEEP_NMODRM; k++)
+                    if (want[k].vector != EXC_GP && !(want[k].vector == EXC_UD && want[k].eip_off == 0) &&
+                        got[k].vector == EXC_UD && got[k].eip_off == 0) {
+                        printf(" [");
+                        print_bytes(&q[k]);
+                        printf("]");
+                    }
+                continue;
+            }
+            printf(" %s%02x", tb ? "0f" : "", q[i].code[tb]);
+            if (cnt < SWEEP_NMODRM)
+                printf("(%d)", cnt);
+        }
+        printf("\n");
+    }
+    munmap(got, SWEEP_MAX * sizeof(*got));
+    free(q);
+    free(want);
+    return failures;
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [--native PATH] [--list] [--selftest]\n");
@@ -504,6 +846,8 @@ int main(int argc, char **argv)
     struct diff_res *want = calloc(ncases, sizeof(*want));
     int forms = 0, failed = 0, known_failed = 0, undef_forms = 0, skipped = 0;
     long long cases = 0, bad_cases = 0, undef_cases = 0, mem_cases = 0;
+    int flow_forms = 0, flow_both = 0, flow_never = 0;
+    long long flow_taken = 0, flow_fell = 0;
     long long vectors[33] = { 0 };
     int rule_forms[RULE_COUNT] = { 0 };
     uint32_t undef_bits = 0, rule_undef_bits[RULE_COUNT] = { 0 };
@@ -526,11 +870,28 @@ int main(int argc, char **argv)
             printf("FAIL %s: native32 stopped answering (form bytes it cannot run?)\n", f->name);
             return 1;
         }
+        int taken = 0, fell = 0;
         for (int i = 0; i < ncases; i++) {
-            if (want[i].vector >= 0)
+            if (plans[fi].mode && want[i].vector == EXC_BP) {
+                if (want[i].eip_off == f->len + 1u)
+                    fell++;
+                else
+                    taken++;
+            }
+            if (want[i].vector >= 0 && !plans[fi].mode)
                 vectors[want[i].vector < 32 ? want[i].vector : 32]++;
             if (want[i].nchg)
                 mem_cases++;
+        }
+        if (plans[fi].mode) {
+            flow_forms++;
+            flow_taken += taken;
+            flow_fell += fell;
+            flow_both += taken && fell;
+            if (!taken) {
+                flow_never++;
+                printf("info: %s never branched on the host in %d cases\n", f->name, ncases);
+            }
         }
         memset(shared, 0, sizeof(*shared));
         fflush(stdout);
@@ -571,17 +932,28 @@ int main(int argc, char **argv)
         print_state("input", c->r, c->eflags | 2);
     }
 
+    /* bt86-only checks and the #UD sweep: not forms, run unless -f names others */
+    int extra_failed = 0;
+    if (!selftest && (!filter || strstr("cpuid rdtsc", filter)))
+        extra_failed += check_virt();
+    if (!selftest && (!filter || strstr("ud-sweep", filter)))
+        extra_failed += ud_sweep() != 0;
+    failed += extra_failed;
+
     if (selftest)
         printf("\nselftest: corrupted results %s\n", failed ? "went unnoticed" : "all caught");
-    printf("\n%d forms, %lld cases, %lld failures (%d forms failed, %d of them known bugs)\n", forms,
-           cases, bad_cases, failed, known_failed);
+    printf("\n%d forms, %lld cases, %lld failures (%d forms failed, %d of them known bugs)%s\n", forms,
+           cases, bad_cases, failed - extra_failed, known_failed,
+           extra_failed ? "; the cpuid/rdtsc check or the #UD sweep failed" : "");
     if (skipped)
         printf("%d forms skipped: they need FS, and the host does not allow modify_ldt\n", skipped);
     printf("coverage: forms per flag rule:");
     for (int r = 0; r < RULE_COUNT; r++)
         if (rule_forms[r])
             printf(" %s=%d", diff_rule_names[r], rule_forms[r]);
-    printf("\ncoverage: %lld cases wrote memory; host exceptions:", mem_cases);
+    printf("\ncoverage: %d control-flow forms: %lld cases branched, %lld fell through; %d forms did "
+           "both, %d never branched\n", flow_forms, flow_taken, flow_fell, flow_both, flow_never);
+    printf("coverage: %lld cases wrote memory; host exceptions (control flow aside):", mem_cases);
     int anyv = 0;
     for (int v = 0; v < 33; v++)
         if (vectors[v]) {
@@ -604,5 +976,8 @@ int main(int argc, char **argv)
         }
     fclose(native_in);
     waitpid(native_pid, NULL, 0);
+    free(q);
+    free(want);
+    free(plans);
     return failed ? 1 : 0;
 }

@@ -43,6 +43,10 @@ static int parse_reg(const char *s, struct diff_reg *r)
         *r = (struct diff_reg){ -1, s[1] ? atoi(s + 1) : 32, 0 };
         return 0;
     }
+    if (!strcmp(s, "s")) {
+        *r = (struct diff_reg){ -2, 32, 0 };
+        return 0;
+    }
     return -1;
 }
 
@@ -91,7 +95,8 @@ int diff_plan_parse(const struct diff_form *f, struct diff_plan *p, char *err, i
     snprintf(cons, sizeof(cons), "%s", f->cons);
     for (char *save, *tok = strtok_r(cons, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         static const char *const kinds[] = { "ptr", "sptr", "idx", "bitoff", "cnt", "cnt16", "str",
-                                             "lowent", "div", "eqeax", "eq8b", "pxptr", "pxesp", "popf", "fs", "fsptr", "a16" };
+                                             "lowent", "div", "eqeax", "eq8b", "pxptr", "pxesp", "popf", "fs", "fsptr", "a16",
+                                             "flow", "code", "code16", "loop" };
         char *val = strchr(tok, '=');
         if (val)
             *val++ = 0;
@@ -116,6 +121,8 @@ int diff_plan_parse(const struct diff_form *f, struct diff_plan *p, char *err, i
             c->kind = kind;
             if (kind == CONS_FS)
                 p->needs_fs = 1;
+            if (kind >= CONS_FLOW)
+                p->mode = 1;
             if (val) {
                 char *sign = strchr(val, ':');
                 if (sign) {
@@ -216,6 +223,7 @@ void diff_gen(const struct diff_form *f, const struct diff_plan *p, uint32_t *s,
     q->mem_seed = rnd(s);
     for (int i = 0; i < DIFF_NOVERRIDE; i++)
         q->ov_off[i] = ~0u;
+    q->mode = p->mode;
     q->code_len = f->len;
     memcpy(q->code, f->code, f->len);
 
@@ -294,6 +302,27 @@ void diff_gen(const struct diff_form *f, const struct diff_plan *p, uint32_t *s,
             } else {
                 reg_set(q->r, c->reg, t);
             }
+            break;
+        }
+        case CONS_FLOW:
+            break;
+        case CONS_CODE:   /* a branch target in the INT3 around the instruction */
+        case CONS_CODE16: /* one below 64 KiB, in the low 16 bits */
+            v = 16 + rnd(s) % 0x3f0;
+            v = DIFF_CODE + DIFF_FLOW_OFF + ((rnd(s) & 1) ? v : -v);
+            if (c->kind == CONS_CODE16)
+                v = (rnd(s) & 0xffff0000u) | (0x100 + rnd(s) % (DIFF_LOW_LAND - 0x200));
+            if (c->reg.reg == -1)
+                override(q, ptr_off(p, q), v);
+            else if (c->reg.reg == -2)
+                override(q, q->r[R_ESP] - DIFF_DATA, v);
+            else
+                q->r[c->reg.reg] = v;
+            break;
+        case CONS_LOOP: { /* counts at the edges of ECX and CX */
+            static const uint32_t counts[] = { 0, 1, 2, 3, 0x10000, 0x10001, 0xffff, 0xffffffffu, 0x8000 };
+            if (rnd(s) % 4)
+                q->r[R_ECX] = counts[rnd(s) % (sizeof(counts) / sizeof(counts[0]))];
             break;
         }
         case CONS_EQ8B:

@@ -11,6 +11,9 @@
  * instruction runs on the test's stack page, and a fault is caught on an
  * alternate signal stack, so neither the kernel nor libc ever touches the
  * pages being compared.  FS is an LDT data segment based at DIFF_FS_BASE.
+ * Control-flow and sweep requests (mode 1, 2) run from a code page mapped
+ * at DIFF_CODE, as bt86 does: the thunk jumps there, and the #BP of the
+ * INT3 where EIP lands (see DIFF_FLOW_OFF) ends the run.
  * "native32 --probe" prints "ok ldt" ("ok noldt" when modify_ldt is not
  * allowed): the harness learns that this host runs 32-bit code.
  */
@@ -36,6 +39,7 @@
 
 static uint8_t *mem = (uint8_t *)DIFF_DATA;
 static uint8_t *thunk = (uint8_t *)THUNK_ADDR;
+static uint8_t *code_page = (uint8_t *)DIFF_CODE;
 static uint8_t before[DIFF_MEM_SIZE];
 static uint32_t in_regs[9], out_regs[9]; /* GPRs then EFLAGS */
 static uint32_t host_esp;
@@ -44,7 +48,7 @@ static uint32_t insn_addr, insn_len;
 static sigjmp_buf env;
 static struct diff_res res;
 static uint8_t cur_code[DIFF_MAXCODE];
-static uint32_t cur_len = ~0u;
+static uint32_t cur_len = ~0u, cur_mode;
 static uint16_t fs_sel; /* LDT data segment based at DIFF_FS_BASE, 0 if none */
 
 /* FS: a flat data segment based at DIFF_FS_BASE, through the LDT. */
@@ -94,7 +98,7 @@ static uint8_t *mov_abs(uint8_t *p, int load, int reg, uint32_t addr)
     return put32(p, addr);
 }
 
-static void build_thunk(const uint8_t *code, uint32_t len)
+static void build_thunk(const uint8_t *code, uint32_t len, uint32_t mode)
 {
     uint8_t *p = thunk;
     *p++ = 0x60;                                        /* pusha */
@@ -107,6 +111,15 @@ static void build_thunk(const uint8_t *code, uint32_t len)
         if (r != 4)
             p = mov_abs(p, 1, r, (uint32_t)&in_regs[r]);
     p = mov_abs(p, 1, 4, (uint32_t)&in_regs[4]);        /* ESP last */
+    if (mode) {
+        /* jmp DIFF_CODE+DIFF_FLOW_OFF: the run ends in on_fault */
+        insn_addr = DIFF_CODE + DIFF_FLOW_OFF;
+        *p++ = 0xe9;
+        p = put32(p, insn_addr - (uint32_t)(p + 4));
+        insn_len = len;
+        __builtin___clear_cache((char *)thunk, (char *)p);
+        return;
+    }
     insn_addr = (uint32_t)p;
     p = put(p, code, len);
     for (int r = 0; r < 8; r++)
@@ -126,7 +139,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
     ucontext_t *uc = ctx;
     greg_t *g = uc->uc_mcontext.gregs;
-    if ((uint32_t)g[REG_EIP] - THUNK_ADDR >= 0x1000) {
+    if ((uint32_t)g[REG_EIP] - THUNK_ADDR >= 0x1000 && !cur_mode) {
         /* Not the instruction under test: a bug here, die of it. */
         signal(sig, SIG_DFL);
         return;
@@ -137,15 +150,26 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
     res.eflags = g[REG_EFL];
     res.vector = g[REG_TRAPNO];
     res.eip_off = g[REG_EIP] - insn_addr;
+    if (cur_mode && res.vector == 14 && (uint32_t)g[REG_EIP] < DIFF_LOW_LAND &&
+        (uint32_t)si->si_addr == (uint32_t)g[REG_EIP]) {
+        /* a fetch below 64 KiB, where bt86 has INT3: the landing it stands for */
+        res.vector = 3;
+        res.eip_off++;
+    }
     siglongjmp(env, 1);
 }
 
 static void run(const struct diff_req *q)
 {
-    if (q->code_len != cur_len || memcmp(q->code, cur_code, q->code_len)) {
-        build_thunk(q->code, q->code_len);
+    if (q->mode != cur_mode || q->code_len != cur_len || memcmp(q->code, cur_code, q->code_len)) {
+        build_thunk(q->code, q->code_len, q->mode);
         memcpy(cur_code, q->code, q->code_len);
         cur_len = q->code_len;
+        cur_mode = q->mode;
+    }
+    if (q->mode) {
+        diff_code_page(code_page, q);
+        __builtin___clear_cache((char *)code_page, (char *)code_page + 0x1000);
     }
     diff_fill(mem, q);
     memcpy(before, mem, DIFF_MEM_SIZE);
@@ -171,6 +195,7 @@ int main(int argc, char **argv)
     }
     map_fixed(DIFF_DATA, DIFF_MEM_SIZE, PROT_READ | PROT_WRITE);
     map_fixed(THUNK_ADDR, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
+    map_fixed(DIFF_CODE, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
 
     static uint8_t altstack[65536];
     stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };

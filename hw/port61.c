@@ -1,0 +1,56 @@
+/*
+ * port61.c - system control port B.  Bit 0 is PIT channel 2's gate, bit 5
+ * reads OUT2 (how software times short delays and calibrates the TSC), bit 4
+ * is the DRAM refresh request, which toggles every 15.085 us: delay loops
+ * count its edges, so it follows virtual time rather than the host.
+ */
+#include "hw/port61.h"
+
+#include "emu/timer.h"
+#include "hw/pit8254.h"
+#include "softmmu/ioport.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#define P61_GATE2 0x01
+#define P61_SPEAKER 0x02
+#define P61_CHECKS 0x0c /* parity and IOCHK check disables: kept, no effect */
+#define P61_REFRESH 0x10
+#define P61_OUT2 0x20
+#define REFRESH_HALF_NS 15085
+
+struct port61 {
+    struct pit *pit;
+    uint8_t bits; /* speaker data and check disables */
+};
+
+static uint32_t p61_read(void *opaque, uint32_t off, int size)
+{
+    struct port61 *s = opaque;
+    uint8_t v = s->bits;
+
+    if (pit_get_gate(s->pit, 2))
+        v |= P61_GATE2;
+    if ((timer_now() / REFRESH_HALF_NS) & 1)
+        v |= P61_REFRESH;
+    if (pit_get_out(s->pit, 2))
+        v |= P61_OUT2;
+    return v;
+}
+
+static void p61_write(void *opaque, uint32_t off, uint32_t v, int size)
+{
+    struct port61 *s = opaque;
+    s->bits = v & (P61_SPEAKER | P61_CHECKS);
+    pit_set_gate(s->pit, 2, v & P61_GATE2);
+}
+
+void port61_create(struct pit *pit)
+{
+    struct port61 *s = calloc(1, sizeof(*s));
+    if (!s)
+        return;
+    s->pit = pit;
+    ioport_register(0x61, 1, p61_read, p61_write, s, "port61");
+}

@@ -1,0 +1,14 @@
+/*
+ * port61.h - system control port B at 0x61: bit 0 PIT channel 2 gate (r/w),
+ * bit 1 speaker data (r/w), bits 2-3 parity/IOCHK check disables (r/w),
+ * bit 4 refresh toggle (toggles every 15.085 us of virtual time), bit 5 PIT
+ * OUT2; bits 6-7 (parity and IOCHK errors) read 0.
+ */
+#ifndef BT86_HW_PORT61_H
+#define BT86_HW_PORT61_H
+
+struct pit;
+
+void port61_create(struct pit *pit);
+
+#endif

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "emu/log.h"
 #include "emu/machine.h"
+#include "emu/monitor.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -239,6 +240,7 @@ int main(int argc, char **argv)
     (void)nographic;
     if (machine_init(&machine) < 0)
         return 1;
+    monitor_stats.timing = o->stats || o->stats_json;
     int status = cpu_exec(&machine.cpu);
     machine_exit(&machine, status);
     return status;

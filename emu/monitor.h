@@ -43,7 +43,9 @@ void stack_commit(struct cpu *cpu, uint32_t sp);
 
 /* Counters for -stats. */
 struct monitor_stats {
+    int timing;                /* -stats: time each monitor entry */
     uint64_t helper_calls[128];
+    uint64_t helper_ns[128];
     uint64_t exceptions[32];
     uint64_t interrupts;
 };

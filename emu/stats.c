@@ -11,6 +11,14 @@
 #include "translator/tbcache.h"
 
 #include <stdio.h>
+#include <time.h>
+
+static uint64_t stats_host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 static const char *const exc_names[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "coproc", "#TS", "#NP",
@@ -20,7 +28,8 @@ static const char *const exc_names[32] = {
 void stats_print(struct machine *m, FILE *f)
 {
     struct cpu *cpu = &m->cpu;
-    uint64_t cls[CLS_COUNT] = { 0 };
+    uint64_t cls[CLS_COUNT] = { 0 }, cls_ns[CLS_COUNT] = { 0 };
+    double run_ns = (double)(stats_host_ns() - m->start_ns);
     fprintf(f, "bt86 statistics\n");
     fprintf(f, "  guest instructions executed  %llu\n", (unsigned long long)cpu->icount);
     fprintf(f, "  blocks translated            %llu (%llu guest instructions, %.3f ms)\n",
@@ -32,16 +41,21 @@ void stats_print(struct machine *m, FILE *f)
     fprintf(f, "  blocks chained               %llu\n", (unsigned long long)tb_stats.chained);
     fprintf(f, "  blocks invalidated (SMC)     %llu\n", (unsigned long long)tb_stats.invalidated);
     fprintf(f, "  cache flushes                %llu\n", (unsigned long long)tb_stats.flushes);
-    fprintf(f, "  monitor entries:\n");
+    fprintf(f, "  run time                     %.3f s\n", run_ns * 1e-9);
+    fprintf(f, "  monitor entries               count   share of run time\n");
     for (int i = 0; i < H_COUNT; i++) {
         uint64_t n = monitor_stats.helper_calls[i];
         cls[helper_table[i].cls] += n;
+        cls_ns[helper_table[i].cls] += monitor_stats.helper_ns[i];
         if (n && helper_table[i].cls != CLS_INNOCUOUS)
-            fprintf(f, "    %-14s %-16s %llu\n", helper_table[i].name,
-                    insn_class_names[helper_table[i].cls], (unsigned long long)n);
+            fprintf(f, "    %-12s %-15s %9llu   %6.2f%%  (%.0f ns each)\n", helper_table[i].name,
+                    insn_class_names[helper_table[i].cls], (unsigned long long)n,
+                    100.0 * monitor_stats.helper_ns[i] / run_ns,
+                    (double)monitor_stats.helper_ns[i] / n);
     }
     for (int c = CLS_PRIVILEGED; c < CLS_COUNT; c++)
-        fprintf(f, "  %-28s %llu\n", insn_class_names[c], (unsigned long long)cls[c]);
+        fprintf(f, "  %-28s %9llu   %6.2f%%\n", insn_class_names[c], (unsigned long long)cls[c],
+                100.0 * cls_ns[c] / run_ns);
     for (int v = 0; v < 32; v++)
         if (monitor_stats.exceptions[v])
             fprintf(f, "  exception %-6s             %llu\n", exc_names[v] ? exc_names[v] : "?",

@@ -18,6 +18,7 @@
 #include "softmmu/tlb.h"
 
 #include <string.h>
+#include <time.h>
 
 struct top {
     const void *h;
@@ -28,6 +29,13 @@ struct top {
 };
 
 static const void *const *handlers;
+
+static uint64_t host_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 size_t interp_code_size(const struct ir_block *b)
 {
@@ -192,7 +200,13 @@ L_CALL:
     monitor_stats.helper_calls[ip->imm]++;
     if (__builtin_expect(log_mask & LOG_MONITOR, 0))
         helper_log_call(cpu, ip->imm);
-    v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
+    if (__builtin_expect(monitor_stats.timing, 0)) {
+        uint64_t t0 = host_ns();
+        v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
+        monitor_stats.helper_ns[ip->imm] += host_ns() - t0;
+    } else {
+        v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
+    }
     NEXT;
 L_EXIT:
     s = 0;

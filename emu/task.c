@@ -30,7 +30,7 @@ void task_switch(struct cpu *cpu, uint16_t sel, enum task_source src, uint32_t n
     if ((sel & 4) || desc_read(cpu, sel, &lo, &hi) < 0)
         cpu_raise(cpu, src == TASK_IRET ? EXC_TS : EXC_GP, (sel & 0xfffc) + ext, 1);
     int type = (hi >> DESC_TYPE_SHIFT) & 0xf;
-    if ((hi & DESC_S) || (type & 7) != 1 /* TSS: 1, 3, 9, 11 */)
+    if ((hi & DESC_S) || (type & 5) != 1 /* TSS: 1, 3, 9, 11 (busy or not) */)
         cpu_raise(cpu, EXC_GP, (sel & 0xfffc) + ext, 1);
     int busy = (type & 2) != 0;
     if (src == TASK_IRET ? !busy : busy)

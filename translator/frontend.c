@@ -275,11 +275,6 @@ void f_raise(struct fctx *c, int vector)
     f_exit_eip(c);
 }
 
-uint16_t f_sp(struct fctx *c)
-{
-    return R_ESP;
-}
-
 /* Linear address of a stack offset. */
 static uint16_t stack_lin(struct fctx *c, uint16_t sp)
 {

@@ -66,7 +66,6 @@ void f_exit(struct fctx *c, uint32_t eip);
 void f_exit_ind(struct fctx *c, uint16_t eip);
 void f_exit_eip(struct fctx *c);
 void f_raise(struct fctx *c, int vector);
-uint16_t f_sp(struct fctx *c);
 /* Push/pop with the stack size from SS; sp is the current stack value. */
 uint16_t f_push(struct fctx *c, uint16_t sp, uint16_t val, int size);
 uint16_t f_pop(struct fctx *c, uint16_t *sp, int size);

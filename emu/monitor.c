@@ -58,8 +58,8 @@ static void store_dtable(struct cpu *cpu, const struct dtable *t, uint32_t addr,
 {
     mem_probe_write(cpu, addr, 6);
     mem_write(cpu, addr, t->limit, 2);
-    /* With a 16-bit operand the P6 still stores the high byte (as zero... or the base's). */
-    mem_write(cpu, addr + 2, size == 2 ? (t->base & 0xffffff) : t->base, 4);
+    /* Since the Pentium, all 32 base bits are stored whatever the operand size. */
+    mem_write(cpu, addr + 2, t->base, 4);
 }
 
 uint32_t helper_sgdt(struct cpu *cpu, uint32_t addr, uint32_t size, uint32_t c, uint32_t next)

@@ -160,6 +160,27 @@ int cpu_exec(struct cpu *cpu)
             continue;
         }
         cpu->insn_eip = cpu->eip;
+        /*
+         * Instruction breakpoints (DR0-DR3, R/W = 00): while any is enabled,
+         * one instruction per block, each checked before it runs.  RF lets
+         * the instruction a handler returns to run once without re-faulting.
+         */
+        int hwbp = (cpu->dr[7] & 0xff) != 0;
+        int rf = (cpu->eflags & F_RF) != 0;
+        if (hwbp) {
+            uint32_t lin = cpu->seg[S_CS].base + cpu->eip, hit = 0;
+            for (int n = 0; n < 4; n++)
+                if (((cpu->dr[7] >> (2 * n)) & 3) && !((cpu->dr[7] >> (16 + 4 * n)) & 3) &&
+                    cpu->dr[n] == lin)
+                    hit |= 1u << n;
+            if (hit && !(cpu->eflags & F_RF)) {
+                cpu->dr[6] = (cpu->dr[6] & ~0xfu) | hit;
+                cpu_do_interrupt(cpu, EXC_DB, INT_EXC, 0, 0, 0);
+                last = NULL;
+                continue;
+            }
+            cpu->single_step_next = 1;
+        }
         /* Single-step (EFLAGS.TF): one instruction per block, then a #DB trap. */
         int tf = (cpu->eflags & F_TF) != 0;
         uint64_t deliveries = monitor_stats.interrupts;
@@ -187,6 +208,11 @@ int cpu_exec(struct cpu *cpu)
         last = interp_exec(cpu, tb, &s);
         slot = s;
         cpu->cur_tb = NULL;
+        if (hwbp)
+            last = NULL;
+        /* RF lasts for the one instruction that started with it (IRET may set it anew). */
+        if (rf)
+            cpu->eflags &= ~F_RF;
         if (tf) {
             last = NULL;
             /* INT n and friends clear TF on entry: no trap after them. */

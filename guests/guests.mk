@@ -23,7 +23,7 @@ GUEST_BASE_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -fno-pic \
 GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 
 GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt mbinfo sys_pmode sys_ring3 sys_paging sys_realmode
-GUEST_NAMES += timer sys_smc_tasks
+GUEST_NAMES += timer sys_smc_tasks hwbp
 
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \
 	start.o serial.o printf.o string.o exit.o multiboot.o)

@@ -65,7 +65,10 @@ if [ $qemu = 1 ]; then
 	marker='Booting from ROM..'
 	off=$(grep -abo -F "$marker" "$tmp/raw" | tail -n 1 | cut -d: -f1)
 	if [ -n "$off" ]; then
-		tail -c +$((off + ${#marker} + 1)) "$tmp/raw" > "$tmp/out"
+		# Under load SeaBIOS may print more progress dots (and a line break)
+		# after the marker: drop leading lines made only of dots.
+		tail -c +$((off + ${#marker} + 1)) "$tmp/raw" |
+			awk 'body || !/^[.\r]*$/ { body = 1; print }' > "$tmp/out"
 	else
 		cp "$tmp/raw" "$tmp/out"
 	fi

@@ -165,9 +165,6 @@ struct cpu {
     int pending_vector;   /* exception raised inside a block, -1 if none */
     uint32_t pending_error;
     int pending_has_error;
-    int pending_soft;     /* INT n / INT3 / INTO: EIP is the next insn */
-    uint32_t pending_next_eip;
-    int fault_depth;      /* for double / triple fault */
 
     struct machine *machine;
 };
@@ -191,6 +188,12 @@ void cpu_update_hflags(struct cpu *cpu);
  * to the run loop, which delivers it.  EIP is restored from cpu->cur_op.
  */
 _Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error, int has_error);
+/* Leave the running block and redo the current instruction from its start
+ * (a store into the block's own code, see translator/tbcache.c). */
+_Noreturn void cpu_restart_insn(struct cpu *cpu);
+/* The running CPU (emu/cpu_exec.c); bt86 has one. */
+extern struct cpu *bt86_cpu;
+
 static inline _Noreturn void cpu_raise_ud(struct cpu *cpu) { cpu_raise(cpu, EXC_UD, 0, 0); }
 static inline _Noreturn void cpu_raise_gp(struct cpu *cpu, uint32_t err) { cpu_raise(cpu, EXC_GP, err, 1); }
 

@@ -17,12 +17,7 @@
 
 struct monitor_stats monitor_stats;
 
-struct stackp {
-    uint32_t base, sp;
-    int ss32, mmu;
-};
-
-static void sp_push(struct cpu *cpu, struct stackp *s, uint32_t v, int size)
+void stackp_push(struct cpu *cpu, struct stackp *s, uint32_t v, int size)
 {
     if (s->ss32) {
         s->sp -= size;
@@ -54,7 +49,7 @@ static struct stackp cur_stack(struct cpu *cpu, uint32_t sp)
 void stack_push(struct cpu *cpu, uint32_t *sp, uint32_t val, int size)
 {
     struct stackp s = cur_stack(cpu, *sp);
-    sp_push(cpu, &s, val, size);
+    stackp_push(cpu, &s, val, size);
     *sp = s.sp;
 }
 
@@ -150,19 +145,17 @@ static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, i
         struct segment tmp;
         seg_set_cache(&tmp, new_ss, sslo, sshi);
         s = (struct stackp){ tmp.base, new_sp, (sshi & DESC_B) != 0, cdpl == 3 };
-        sp_push(cpu, &s, cpu->seg[S_SS].sel, gsize);
-        sp_push(cpu, &s, cpu->r[R_ESP], gsize);
+        stackp_push(cpu, &s, cpu->seg[S_SS].sel, gsize);
+        stackp_push(cpu, &s, cpu->r[R_ESP], gsize);
         new_cpl = cdpl;
     } else {
-        s = cur_stack(cpu, cpu->r[R_ESP]);
-        if (!conforming)
-            new_cpl = cpl;
+        s = cur_stack(cpu, cpu->r[R_ESP]); /* conforming or same level: CPL stays */
     }
-    sp_push(cpu, &s, eflags, gsize);
-    sp_push(cpu, &s, cpu->seg[S_CS].sel, gsize);
-    sp_push(cpu, &s, ret_eip, gsize);
+    stackp_push(cpu, &s, eflags, gsize);
+    stackp_push(cpu, &s, cpu->seg[S_CS].sel, gsize);
+    stackp_push(cpu, &s, ret_eip, gsize);
     if (has_error)
-        sp_push(cpu, &s, error, gsize);
+        stackp_push(cpu, &s, error, gsize);
     /* Nothing faulted: commit the new state. */
     if (switch_stack) {
         seg_set_cache(&cpu->seg[S_SS], new_ss, sslo, sshi);

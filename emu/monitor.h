@@ -36,6 +36,13 @@ void call_gate(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int is_c
 /* I/O permission: IOPL, then the TSS bitmap (emu/monitor_io.c). */
 int monitor_io_allowed(struct cpu *cpu, uint32_t port, int size);
 
+/* A stack other than the current one (an inner level's, from the TSS). */
+struct stackp {
+    uint32_t base, sp;
+    int ss32, mmu;
+};
+void stackp_push(struct cpu *cpu, struct stackp *s, uint32_t v, int size);
+
 /* Stack helpers shared by the monitor's files. */
 void stack_push(struct cpu *cpu, uint32_t *sp, uint32_t val, int size);
 uint32_t stack_pop(struct cpu *cpu, uint32_t *sp, int size);

@@ -126,7 +126,7 @@ static void null_inaccessible(struct cpu *cpu, int cpl)
 
 /* Common tail of RETF and IRET: CS:EIP popped, maybe SS:ESP too. */
 static void return_far(struct cpu *cpu, uint32_t *sp, uint16_t cs, uint32_t eip, int size,
-                       uint32_t imm, uint32_t *flags_or_null)
+                       uint32_t imm)
 {
     int cpl = cpu_cpl(cpu), rpl = cs & 3;
     uint32_t lo, hi;
@@ -151,8 +151,6 @@ static void return_far(struct cpu *cpu, uint32_t *sp, uint16_t cs, uint32_t eip,
             cpu_raise(cpu, EXC_GP, nss & 0xfffc, 1);
         if (!(shi & DESC_P))
             cpu_raise(cpu, EXC_SS, nss & 0xfffc, 1);
-        if (flags_or_null)
-            *flags_or_null |= 0; /* flags were already popped by the caller */
         seg_load_cs(cpu, cs, lo, hi, rpl);
         seg_set_cache(&cpu->seg[S_SS], nss, slo, shi);
         cpu->r[R_ESP] = nsp + imm;
@@ -179,7 +177,7 @@ uint32_t helper_retf(struct cpu *cpu, uint32_t imm, uint32_t size, uint32_t c, u
         cpu->eip = eip;
         return 0;
     }
-    return_far(cpu, &sp, cs, eip, size, imm, NULL);
+    return_far(cpu, &sp, cs, eip, size, imm);
     return 0;
 }
 
@@ -233,7 +231,7 @@ uint32_t helper_iret(struct cpu *cpu, uint32_t size, uint32_t b, uint32_t c, uin
         eip &= 0xffff;
     if ((fl & F_VM) && cpl == 0 && size == 4)
         fatal_guest(cpu, "IRET to virtual-8086 mode is not implemented yet");
-    return_far(cpu, &sp, cs, eip, size, 0, NULL);
+    return_far(cpu, &sp, cs, eip, size, 0);
     uint32_t iopl = (cpu->eflags & F_IOPL) >> 12;
     uint32_t mask = F_ARITH | F_TF | F_DF | F_NT | F_RF | F_AC | F_ID;
     if (cpl == 0)

@@ -31,24 +31,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct machine *bt86_machine;
 
 static const uint16_t com_base[4] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
 
-static uint64_t host_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 uint64_t machine_clock_ns(struct machine *m)
 {
     if (m->opt.icount)
         return m->cpu.icount; /* one instruction = one nanosecond of virtual time */
-    return host_ns() - m->start_ns;
+    return host_clock_ns() - m->start_ns;
 }
 
 static _Noreturn void at_exit_status(int status)
@@ -163,7 +155,7 @@ int machine_init(struct machine *m)
         fprintf(stderr, "bt86: -kernel: %s\n", err);
         return -1;
     }
-    m->start_ns = host_ns();
+    m->start_ns = host_clock_ns();
     return 0;
 }
 

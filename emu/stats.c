@@ -7,18 +7,11 @@
 #include "emu/helpers.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
+#include "emu/timer.h"
 #include "translator/insn.h"
 #include "translator/tbcache.h"
 
 #include <stdio.h>
-#include <time.h>
-
-static uint64_t stats_host_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 static const char *const exc_names[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "coproc", "#TS", "#NP",
@@ -29,7 +22,7 @@ void stats_print(struct machine *m, FILE *f)
 {
     struct cpu *cpu = &m->cpu;
     uint64_t cls[CLS_COUNT] = { 0 }, cls_ns[CLS_COUNT] = { 0 };
-    double run_ns = (double)(stats_host_ns() - m->start_ns);
+    double run_ns = (double)(host_clock_ns() - m->start_ns);
     fprintf(f, "bt86 statistics\n");
     fprintf(f, "  guest instructions executed  %llu\n", (unsigned long long)cpu->icount);
     fprintf(f, "  blocks translated            %llu (%llu guest instructions, %.3f ms)\n",

@@ -198,25 +198,16 @@ void call_gate(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int is_c
         }
         struct segment ss;
         seg_set_cache(&ss, nss, slo, shi);
-        uint16_t oss = cpu->seg[S_SS].sel;
-        uint16_t ocs = cpu->seg[S_CS].sel;
-        /* Push on the new stack (supervisor rights), then commit. */
-        uint32_t sp = nsp;
-        int ss32 = (shi & DESC_B) != 0;
-        uint32_t vals[36];
-        int n = 0;
-        vals[n++] = oss;
-        vals[n++] = osp;
+        /* Push on the new stack, then commit. */
+        struct stackp s = { ss.base, nsp, (shi & DESC_B) != 0, dpl == 3 };
+        stackp_push(cpu, &s, cpu->seg[S_SS].sel, size);
+        stackp_push(cpu, &s, osp, size);
         for (int i = nparams - 1; i >= 0; i--)
-            vals[n++] = params[i];
-        vals[n++] = ocs;
-        vals[n++] = next_eip;
-        for (int i = 0; i < n; i++) {
-            sp = ss32 ? sp - size : ((sp & ~0xffffu) | ((sp - size) & 0xffff));
-            mem_st(cpu, ss.base + (ss32 ? sp : (sp & 0xffff)), vals[i], size, dpl == 3);
-        }
+            stackp_push(cpu, &s, params[i], size);
+        stackp_push(cpu, &s, cpu->seg[S_CS].sel, size);
+        stackp_push(cpu, &s, next_eip, size);
         cpu->seg[S_SS] = ss;
-        cpu->r[R_ESP] = sp;
+        cpu->r[R_ESP] = s.sp;
         seg_load_cs(cpu, tsel, clo, chi, dpl);
         cpu->eip = off;
         cpu_update_hflags(cpu);

@@ -6,8 +6,10 @@
 #include "emu/machine.h"
 
 #include <stddef.h>
+#include <time.h>
 
 static struct timer *active_list;
+static int running; /* inside timers_run: the poll that follows sees the new deadline */
 
 void timer_init(struct timer *t, void (*cb)(void *opaque), void *opaque)
 {
@@ -41,8 +43,16 @@ void timer_mod(struct timer *t, uint64_t expire_ns)
     t->next = *pp;
     *pp = t;
     t->active = 1;
-    if (bt86_machine)
-        bt86_machine->cpu.exit_request = 1; /* the run loop re-reads the deadline */
+    /* Armed from a block (an OUT to the PIT): end the block chain so it fires on time. */
+    if (bt86_machine && !running)
+        bt86_machine->cpu.exit_request = 1;
+}
+
+uint64_t host_clock_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 uint64_t timer_now(void)
@@ -52,12 +62,14 @@ uint64_t timer_now(void)
 
 uint64_t timers_run(uint64_t now)
 {
+    running = 1;
     while (active_list && active_list->expire <= now) {
         struct timer *t = active_list;
         active_list = t->next;
         t->active = 0;
         t->cb(t->opaque); /* may re-arm itself */
     }
+    running = 0;
     return active_list ? active_list->expire : TIMER_NEVER;
 }
 

@@ -25,6 +25,8 @@ void timer_init(struct timer *t, void (*cb)(void *opaque), void *opaque);
 /* (Re)arm: cb runs once virtual time reaches expire_ns. */
 void timer_mod(struct timer *t, uint64_t expire_ns);
 void timer_del(struct timer *t);
+/* The host's monotonic clock in ns (run time, translation and monitor timing). */
+uint64_t host_clock_ns(void);
 /* Current virtual time in ns. */
 uint64_t timer_now(void);
 /* Run every timer due at `now`; returns the next deadline or TIMER_NEVER. */

@@ -42,7 +42,7 @@ void ioport_register(uint16_t base, uint32_t len, ioport_read_fn read, ioport_wr
         port_map[p] = nranges;
 }
 
-/* A wide access to a byte-wide device is split into byte accesses. */
+/* The device sees the access size; byte-wide devices split wide accesses themselves. */
 uint32_t ioport_read(uint16_t port, int size)
 {
     int idx = port_map[port];

@@ -15,10 +15,10 @@
 #include "emu/helpers.h"
 #include "emu/log.h"
 #include "emu/monitor.h"
+#include "emu/timer.h"
 #include "softmmu/tlb.h"
 
 #include <string.h>
-#include <time.h>
 
 struct top {
     const void *h;
@@ -29,13 +29,6 @@ struct top {
 };
 
 static const void *const *handlers;
-
-static uint64_t host_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
 
 size_t interp_code_size(const struct ir_block *b)
 {
@@ -201,9 +194,9 @@ L_CALL:
     if (__builtin_expect(log_mask & LOG_MONITOR, 0))
         helper_log_call(cpu, ip->imm);
     if (__builtin_expect(monitor_stats.timing, 0)) {
-        uint64_t t0 = host_ns();
+        uint64_t t0 = host_clock_ns();
         v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
-        monitor_stats.helper_ns[ip->imm] += host_ns() - t0;
+        monitor_stats.helper_ns[ip->imm] += host_clock_ns() - t0;
     } else {
         v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
     }

@@ -529,9 +529,7 @@ int decode_insn(const uint8_t *code, size_t len, uint32_t eip, int code32, struc
     case OP_IN: case OP_OUT:
         /* Size is that of the accumulator operand. */
         for (int i = 0; i < out->nops; i++)
-            if (out->o[i].kind == OPK_REG && out->o[i].reg == R_EAX &&
-                !(out->o[i].size == 2 && out->nops == 2 && out->o[1 - i].kind == OPK_REG &&
-                  out->o[1 - i].reg == R_EDX && i == 1 && 0))
+            if (out->o[i].kind == OPK_REG && out->o[i].reg == R_EAX)
                 out->opsize = out->o[i].size;
         break;
     default:

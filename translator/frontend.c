@@ -380,11 +380,8 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             f_exit(&c, eip);
             break;
         }
-        phys_last = pl;
-        if (((pc + in->len - 1) & PAGE_MASK) == ((pc) & PAGE_MASK))
-            phys_last = (phys_last & PAGE_MASK) | ((pc + in->len - 1) & 0xfff);
-        else
-            phys_last = (pl & PAGE_MASK) | ((pc + in->len - 1) & 0xfff);
+        /* fetch() gave the physical page of the instruction's last byte. */
+        phys_last = (pl & PAGE_MASK) | ((pc + in->len - 1) & 0xfff);
 
         b->insns[b->ninsns] = (struct ir_insn_info){ eip, in->len, in->cls, (uint16_t)b->nops };
         b->ninsns++;

@@ -12,6 +12,7 @@
  */
 #include "translator/tbcache.h"
 #include "emu/log.h"
+#include "emu/timer.h"
 #include "translator/backend.h"
 #include "translator/decode.h"
 #include "translator/frontend.h"
@@ -21,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define HASH_BITS 16
 #define ARENA_SIZE (64u << 20)
@@ -138,8 +138,7 @@ static void log_block(struct cpu *cpu, struct tb *tb)
 
 static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int cache)
 {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t t0 = host_clock_ns();
     uint32_t cs_base = cpu->seg[S_CS].base;
     uint32_t hflags = cpu->hflags & ~HF_INHIBIT_IRQ;
     if (!cache)
@@ -189,10 +188,10 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     } else {
         tb->invalid = 1;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    uint64_t t1 = host_clock_ns();
     tb_stats.translated++;
     tb_stats.guest_insns_translated += tb->ninsns;
-    tb_stats.translate_seconds += (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    tb_stats.translate_seconds += (t1 - t0) * 1e-9;
     if (log_mask & (LOG_IN_ASM | LOG_OP | LOG_OUT_ASM))
         log_block(cpu, tb);
     return tb;
@@ -258,9 +257,6 @@ static void tb_invalidate(struct tb *tb)
     tb->jmp_in = 0;
     tb->jmp[0] = tb->jmp[1] = NULL;
 }
-
-extern struct cpu *bt86_cpu; /* the running CPU (emu/cpu_exec.c) */
-_Noreturn void cpu_restart_insn(struct cpu *cpu);
 
 void tb_invalidate_phys(uint32_t paddr, uint32_t len)
 {

@@ -193,7 +193,6 @@ static void run_bt86(const struct diff_req *q, struct diff_res *res)
     cpu->eip = base;
     cpu->halted = 0;
     cpu->pending_vector = -1;
-    cpu->fault_depth = 0;
     cpu->exit_request = 0;
     cpu->hflags &= ~HF_INHIBIT_IRQ;
     m.stop = 0;

@@ -21,13 +21,10 @@ for g in integer strings isahash; do
 		-stats-json "$work/$g.json" > /dev/null 2>&1
 	objcopy -O binary -j .text "$elf" "$work/$g.text" 2>/dev/null
 	cap=$("$work/capstone_cost" "$work/$g.text")
-	python3 - "$work/$g.json" "$g" "$cap" <<'PY'
-import json, sys
-s = json.load(open(sys.argv[1]))
-n = s["guest_instructions_translated"]
-print("%-10s %12d %12d %14.2f %14s" % (sys.argv[2], s["guest_instructions"], n,
-      s["translate_seconds"] * 1e6 / max(n, 1), sys.argv[3]))
-PY
+	field() { sed -n "s/^ *\"$1\": *\([0-9.]*\).*/\1/p" "$work/$g.json"; }
+	awk -v g="$g" -v run="$(field guest_instructions)" -v n="$(field guest_instructions_translated)" \
+		-v s="$(field translate_seconds)" -v cap="$cap" \
+		'BEGIN { printf "%-10s %12d %12d %14.2f %14s\n", g, run, n, s * 1e6 / (n ? n : 1), cap }'
 done
 echo
 echo "bt86 us/insn: frontend (Capstone decode + x86->IR), optimizer and backend, per guest"

@@ -65,10 +65,11 @@ if [ $qemu = 1 ]; then
 	marker='Booting from ROM..'
 	off=$(grep -abo -F "$marker" "$tmp/raw" | tail -n 1 | cut -d: -f1)
 	if [ -n "$off" ]; then
-		# Under load SeaBIOS may print more progress dots (and a line break)
-		# after the marker: drop leading lines made only of dots.
+		# Under load SeaBIOS may print more progress dots after the marker,
+		# with or without a line break: drop them (no guest output starts
+		# with a dot), and the line too if nothing else was on it.
 		tail -c +$((off + ${#marker} + 1)) "$tmp/raw" |
-			awk 'body || !/^[.\r]*$/ { body = 1; print }' > "$tmp/out"
+			awk 'NR == 1 && sub(/^[.]+/, "") && /^\r?$/ { next } { print }' > "$tmp/out"
 	else
 		cp "$tmp/raw" "$tmp/out"
 	fi

@@ -24,6 +24,8 @@ GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 
 GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt mbinfo sys_pmode sys_ring3 sys_paging sys_realmode
 GUEST_NAMES += timer sys_smc_tasks hwbp
+# demo: the default guest of make run (guests/demo/)
+# vm86: virtual-8086 mode
 
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \
 	start.o serial.o printf.o string.o exit.o multiboot.o)

@@ -16,6 +16,9 @@ UNIT_TESTS += uart decode ir tbcache randcode paging
 TEST_OBJS_uart := hw/uart16550.o ui/chardev.o softmmu/ioport.o
 UNIT_TESTS += pic pit
 TEST_OBJS_pic := hw/pic8259.o softmmu/ioport.o
+# rtc (hw/rtc_mc146818.c)
+# i8042 (hw/i8042.c, hw/ps2kbd.c, hw/ps2mouse.c, ui/keymap.c)
+# vga (hw/vga*.c)
 
 # ---------------------------------------------------------------- rules
 

@@ -23,6 +23,7 @@ static const struct {
     { "monitor", LOG_MONITOR, "show each entry into the monitor" },
     { "unimp", LOG_UNIMP, "show accesses to unimplemented devices and ports" },
     { "guest_errors", LOG_GUEST_ERRORS, "show guest errors (bad descriptors...)" },
+    { "post", LOG_POST, "show POST codes written to port 0x80" },
 };
 
 int log_parse(const char *spec)

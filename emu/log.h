@@ -16,6 +16,7 @@
 #define LOG_MONITOR 0x40u
 #define LOG_UNIMP 0x80u
 #define LOG_GUEST_ERRORS 0x100u
+#define LOG_POST 0x200u
 
 extern unsigned log_mask;
 extern FILE *log_file;

@@ -461,3 +461,10 @@ int pic_load(struct pic *p, FILE *f)
     update(p);
     return 0;
 }
+
+int pic_irq_unmasked(struct pic *p, int irq)
+{
+    if (irq >= 8 && (p->chip[0].imr & (1 << CASCADE_IRQ)))
+        return 0;
+    return !(p->chip[irq >= 8].imr & (1 << (irq & 7)));
+}

@@ -25,6 +25,8 @@ struct pic *pic_create(void (*intr)(void *opaque, int level), void *opaque);
 void pic_reset(struct pic *p);
 /* irq 0..15, level 0/1.  IRQ2 is the cascade: a device on ISA IRQ2 is IRQ9, as on a PC/AT. */
 void pic_set_irq(struct pic *p, int irq, int level);
+/* Whether a request on irq would reach the CPU (not masked, nor its cascade). */
+int pic_irq_unmasked(struct pic *p, int irq);
 /* The CPU's INTA cycle: the vector to deliver. */
 int pic_ack(struct pic *p);
 /* Register state as a small versioned binary record; 0 on success, -1 on error. */

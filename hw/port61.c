@@ -11,7 +11,10 @@
 #include "softmmu/ioport.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+
+#define PORT61_VERSION 1
 
 #define P61_GATE2 0x01
 #define P61_SPEAKER 0x02
@@ -46,11 +49,33 @@ static void p61_write(void *opaque, uint32_t off, uint32_t v, int size)
     pit_set_gate(s->pit, 2, v & P61_GATE2);
 }
 
-void port61_create(struct pit *pit)
+struct port61 *port61_create(struct pit *pit)
 {
     struct port61 *s = calloc(1, sizeof(*s));
     if (!s)
-        return;
+        return NULL;
     s->pit = pit;
     ioport_register(0x61, 1, p61_read, p61_write, s, "port61");
+    return s;
+}
+
+/* The gate lives in the PIT (reset with it); only the speaker and check bits are here. */
+void port61_reset(struct port61 *s)
+{
+    s->bits = 0;
+}
+
+int port61_save(struct port61 *s, FILE *f)
+{
+    uint8_t rec[2] = { PORT61_VERSION, s->bits };
+    return fwrite(rec, sizeof(rec), 1, f) == 1 ? 0 : -1;
+}
+
+int port61_load(struct port61 *s, FILE *f)
+{
+    uint8_t rec[2];
+    if (fread(rec, sizeof(rec), 1, f) != 1 || rec[0] != PORT61_VERSION)
+        return -1;
+    s->bits = rec[1] & (P61_SPEAKER | P61_CHECKS);
+    return 0;
 }

@@ -9,8 +9,16 @@
 #include <stdint.h>
 
 struct chardev;
+struct i8042;
 struct pic;
+struct port80;
+struct ps2kbd;
+struct ps2mouse;
+struct rtc;
+struct screen;
+struct vga;
 struct pit;
+struct port61;
 struct port92;
 struct uart;
 
@@ -29,7 +37,15 @@ struct machine_options {
     int icount; /* -icount: virtual time from the instruction count */
     int stats;
     const char *stats_json;
+    int display;            /* DISPLAY_xxx */
+    int vga;                /* 0 with -vga none */
+    const char *screendump; /* -screendump FILE.ppm: the screen at exit */
+    const char *sendkeys;   /* -sendkeys TEXT: typed on the PS/2 keyboard */
+    int64_t rtc_base;       /* Unix time of the RTC at virtual time 0 */
+    int rtc_base_set;
 };
+
+enum { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
 
 struct machine {
     struct cpu cpu;
@@ -42,6 +58,14 @@ struct machine {
     struct pic *pic;
     struct pit *pit;
     struct port92 *port92;
+    struct port61 *port61;
+    struct port80 *port80;
+    struct rtc *rtc;
+    struct i8042 *kbc;
+    struct ps2kbd *kbd;
+    struct ps2mouse *mouse;
+    struct vga *vga;
+    struct screen *screen;
     volatile int stop;
     int reset_request;
     int exit_status;

@@ -8,6 +8,7 @@
  * -step, -stats and -stats-json.  A bad option or value is an error with a
  * message and exit status 1, never a guess.
  */
+#define _GNU_SOURCE /* strptime, timegm, tm_gmtoff */
 #include "config.h"
 #include "emu/log.h"
 #include "emu/machine.h"
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static struct machine machine;
 
@@ -31,8 +33,16 @@ static void usage(FILE *f)
             "  -initrd FILE[,FILE] multiboot modules (\"file args\", comma separated)\n"
             "  -m SIZE             guest RAM, in MiB or with a M/G suffix (default 128)\n"
             "Devices and display:\n"
-            "  -nographic          no display; COM1 on the terminal\n"
-            "  -display none|sdl   display (sdl is not built yet: runs headless)\n"
+            "  -nographic          no window; COM1 on the terminal\n"
+            "  -display sdl|none   the VGA in a window (default when a display is\n"
+            "                      available), or no window\n"
+            "  -vga std|none       the VGA with Bochs VBE (default), or no VGA\n"
+            "  -screendump FILE    write the screen as a PPM image when bt86 exits\n"
+            "  -sendkeys TEXT      type TEXT on the PS/2 keyboard once the guest listens\n"
+            "                      (\\n is Enter)\n"
+            "  -rtc base=utc|localtime|YYYY-MM-DDTHH:MM:SS\n"
+            "                      start time of the RTC (default: the host's UTC time;\n"
+            "                      with -icount, 2000-01-01T00:00:00 so runs repeat)\n"
             "  -serial DEV         next COM port: stdio, null, none, file:PATH (repeatable)\n"
             "  -debugcon DEV       port 0xe9 console: stdio, null, file:PATH\n"
             "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
@@ -100,6 +110,42 @@ static int parse_debug_exit(const char *spec, struct machine_options *o)
     return 0;
 }
 
+/* -rtc base=utc|localtime|DATE[,clock=...][,driftfix=...]: only base matters. */
+static int parse_rtc(const char *spec, struct machine_options *o)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", spec);
+    int seen = 0;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(t, "clock=", 6) || !strncmp(t, "driftfix=", 9))
+            continue;
+        if (strncmp(t, "base=", 5))
+            return -1;
+        const char *b = t + 5;
+        time_t now = time(NULL);
+        if (!strcmp(b, "utc")) {
+            o->rtc_base = now;
+        } else if (!strcmp(b, "localtime")) {
+            struct tm lt;
+            localtime_r(&now, &lt);
+            o->rtc_base = (int64_t)now + lt.tm_gmtoff;
+        } else {
+            struct tm tm = { 0 };
+            const char *end = strptime(b, "%Y-%m-%dT%H:%M:%S", &tm);
+            if (!end || *end) {
+                memset(&tm, 0, sizeof(tm));
+                end = strptime(b, "%Y-%m-%d", &tm);
+            }
+            if (!end || *end)
+                return -1;
+            o->rtc_base = (int64_t)timegm(&tm);
+        }
+        seen = 1;
+    }
+    o->rtc_base_set = seen;
+    return seen ? 0 : -1;
+}
+
 static const char *need_arg(int argc, char **argv, int *i)
 {
     if (*i + 1 >= argc) {
@@ -113,7 +159,7 @@ int main(int argc, char **argv)
 {
     struct machine_options *o = &machine.opt;
     o->ram_mb = 128;
-    int nographic = 0;
+    o->vga = 1;
     const char *log_path = NULL;
 
     for (int i = 1; i < argc; i++) {
@@ -138,13 +184,36 @@ int main(int argc, char **argv)
                 return 1;
             }
         } else if (!strcmp(a, "-nographic")) {
-            nographic = 1;
+            o->display = DISPLAY_NONE;
         } else if (!strcmp(a, "-display")) {
             const char *v = need_arg(argc, argv, &i);
-            if (!strcmp(v, "sdl") || !strncmp(v, "sdl,", 4) || !strcmp(v, "gtk")) {
-                fprintf(stderr, "bt86: the %s display is not built yet; running headless\n", v);
-            } else if (strcmp(v, "none")) {
-                fprintf(stderr, "bt86: -display %s: unknown display (use none or sdl)\n", v);
+            if (!strcmp(v, "sdl") || !strncmp(v, "sdl,", 4) || !strcmp(v, "gtk") ||
+                !strncmp(v, "gtk,", 4) || !strcmp(v, "default")) {
+                o->display = DISPLAY_SDL; /* gtk: the window bt86 has */
+            } else if (!strcmp(v, "none")) {
+                o->display = DISPLAY_NONE;
+            } else {
+                fprintf(stderr, "bt86: -display %s: unknown display (use sdl or none)\n", v);
+                return 1;
+            }
+        } else if (!strcmp(a, "-vga")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "std") || !strcmp(v, "none")) {
+                o->vga = !strcmp(v, "std");
+            } else {
+                fprintf(stderr, "bt86: -vga %s: bt86 has the standard VGA with Bochs VBE "
+                                "(std) or none\n", v);
+                return 1;
+            }
+        } else if (!strcmp(a, "-screendump")) {
+            o->screendump = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-sendkeys")) {
+            o->sendkeys = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-rtc")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_rtc(v, o) < 0) {
+                fprintf(stderr, "bt86: -rtc %s: expected base=utc, base=localtime or "
+                                "base=YYYY-MM-DDTHH:MM:SS (or YYYY-MM-DD)\n", v);
                 return 1;
             }
         } else if (!strcmp(a, "-serial")) {
@@ -236,8 +305,9 @@ int main(int argc, char **argv)
     if (log_path && log_set_file(log_path) < 0)
         return 1;
     if (o->nserial == 0)
-        o->serial[o->nserial++] = "stdio"; /* no display yet: COM1 is the terminal */
-    (void)nographic;
+        o->serial[o->nserial++] = "stdio"; /* COM1 on the terminal, also with a window */
+    if (!o->rtc_base_set)
+        o->rtc_base = o->icount ? 946684800 /* 2000-01-01 */ : (int64_t)time(NULL);
     if (machine_init(&machine) < 0)
         return 1;
     monitor_stats.timing = o->stats || o->stats_json;

@@ -2,10 +2,16 @@
  * pc.c - the machine: RAM, the devices on their ports, the event loop
  * between blocks, and how the machine stops.
  *
+ * The board is an ISA PC: 8259A pair, 8254 PIT, ports 0x61/0x80/0x92,
+ * MC146818 RTC, i8042 with PS/2 keyboard and mouse, COM1-2 (up to 4), and
+ * the VGA unless -vga none.
+ *
  * The event loop runs only between blocks (every BUDGET instructions or
- * when a block asks): it polls host input into the UARTs.  A halted CPU
- * sleeps in poll(2) on the input descriptors, so an idle guest costs no
- * host CPU.
+ * when a block asks): it runs due device timers (virtual time), polls host
+ * input into the UARTs, and lets the screen refresh and take window input
+ * (host time, emu/screen.c).  A halted CPU sleeps in poll(2) on the input
+ * descriptors until the next timer or frame, so an idle guest costs no
+ * host CPU beyond drawing its window.
  */
 #include "emu/loader.h"
 #include "emu/machine.h"
@@ -14,11 +20,16 @@
 #include "emu/timer.h"
 #include "hw/debug_exit.h"
 #include "hw/debugcon.h"
+#include "emu/screen.h"
+#include "hw/i8042.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
 #include "hw/port61.h"
+#include "hw/port80.h"
 #include "hw/port92.h"
+#include "hw/rtc_mc146818.h"
 #include "hw/uart16550.h"
+#include "hw/vga.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"
@@ -28,6 +39,7 @@
 #include "ui/chardev.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,9 +55,17 @@ uint64_t machine_clock_ns(struct machine *m)
     return host_clock_ns() - m->start_ns;
 }
 
+/* As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
+ * terminal restored); a second one kills bt86 the default way. */
+static volatile sig_atomic_t stop_signal;
+
 static _Noreturn void at_exit_status(int status)
 {
     struct machine *m = bt86_machine;
+    if (m && m->screen)
+        screen_exit(m); /* -screendump shows the screen as the guest left it */
+    if (stop_signal)
+        fprintf(stderr, "bt86: terminating on signal %d\n", (int)stop_signal);
     if (m && m->opt.stats)
         stats_print(m, stderr);
     if (m && m->opt.stats_json)
@@ -60,6 +80,29 @@ void machine_shutdown(struct machine *m, int status)
     m->exit_status = status;
     m->stop = 1;
     m->cpu.exit_request = 1;
+}
+
+static void on_stop_signal(int sig)
+{
+    struct machine *m = bt86_machine;
+    stop_signal = sig;
+    if (m) {
+        m->stop = 1;
+        m->cpu.exit_request = 1;
+    }
+}
+
+static void catch_stop_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop_signal;
+        sa.sa_flags = SA_RESETHAND;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
 }
 
 /* The PIC's INTR output: only note it; interrupts are taken between blocks. */
@@ -93,23 +136,64 @@ static void set_a20(void *opaque, int on)
     }
 }
 
-static void fast_reset(void *opaque)
+static const char *reset_why;
+
+static void request_reset(struct machine *m, const char *why)
 {
-    struct machine *m = opaque;
+    reset_why = why;
     m->reset_request = 1;
     m->cpu.exit_request = 1;
+}
+
+static void fast_reset(void *opaque)
+{
+    request_reset(opaque, "reset through port 0x92");
+}
+
+static void kbc_reset(void *opaque)
+{
+    request_reset(opaque, "reset through the keyboard controller");
+}
+
+static void rtc_irq8(void *opaque, int level)
+{
+    pic_set_irq(opaque, 8, level);
+}
+
+static void kbc_irq(void *opaque, int line, int level)
+{
+    struct machine *m = opaque;
+    pic_set_irq(m->pic, line, level);
+}
+
+/* The keyboard controller's A20 line: the gate is one, port 0x92 shows it too. */
+static void kbc_set_a20(void *opaque, int on)
+{
+    struct machine *m = opaque;
+    set_a20(m, on);
+    if (m->port92)
+        port92_note_a20(m->port92, on);
+}
+
+static void screen_at_exit(void)
+{
+    if (bt86_machine && bt86_machine->screen)
+        screen_exit(bt86_machine);
 }
 
 int machine_init(struct machine *m)
 {
     char err[512];
     bt86_machine = m;
+    /* Virtual time starts here, before any device schedules a timer on it. */
+    m->start_ns = host_clock_ns();
     m->ram_size = m->opt.ram_mb << 20;
     m->ram = calloc(1, m->ram_size);
     if (!m->ram) {
         fprintf(stderr, "bt86: cannot allocate %u MiB of guest RAM\n", m->opt.ram_mb);
         return -1;
     }
+    catch_stop_signals(); /* before the chardevs, which leave owned signals alone */
     mem_init();
     ioport_init();
     smc_init(m->ram_size);
@@ -128,7 +212,16 @@ int machine_init(struct machine *m)
     }
     m->pic = pic_create(cpu_intr, m);
     m->pit = pit_create(pit_irq0, m->pic);
-    port61_create(m->pit);
+    m->port61 = port61_create(m->pit);
+    m->port80 = port80_create();
+    m->rtc = rtc_create(0x70, rtc_irq8, m->pic, m->opt.rtc_base);
+    rtc_set_memory(m->rtc, m->ram_size);
+    struct i8042_wiring kw = { kbc_irq, kbc_reset, kbc_set_a20, m };
+    m->kbc = i8042_create(&kw);
+    m->kbd = i8042_kbd(m->kbc);
+    m->mouse = i8042_mouse(m->kbc);
+    if (m->opt.vga)
+        m->vga = vga_create();
     /* The PC has four COM ports (IRQ 4, 3, 4, 3); unconnected ones still answer. */
     for (int i = 0; i < 4; i++) {
         static const char *const names[4] = { "com1", "com2", "com3", "com4" };
@@ -148,6 +241,9 @@ int machine_init(struct machine *m)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size);
     m->port92 = port92_create(set_a20, fast_reset, m);
     debug_exit_hook = at_exit_status;
+    if (screen_init(m) < 0)
+        return -1;
+    atexit(screen_at_exit); /* -screendump also when bt86 stops on a guest error */
 
     tb_init();
     machine_reset(m);
@@ -155,7 +251,6 @@ int machine_init(struct machine *m)
         fprintf(stderr, "bt86: -kernel: %s\n", err);
         return -1;
     }
-    m->start_ns = host_clock_ns();
     return 0;
 }
 
@@ -171,18 +266,29 @@ void machine_reset(struct machine *m)
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_reset(m->uart[i]);
+    if (m->port61)
+        port61_reset(m->port61);
+    if (m->port80)
+        port80_reset(m->port80);
+    if (m->rtc)
+        rtc_reset(m->rtc);
+    if (m->kbc)
+        i8042_reset(m->kbc);
+    if (m->vga)
+        vga_reset(m->vga);
 }
 
 void machine_poll(struct machine *m)
 {
     if (m->reset_request) {
         m->reset_request = 0;
-        machine_reboot(m, "reset through port 0x92");
+        machine_reboot(m, reset_why);
     }
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_poll(m->uart[i]);
     timers_run(machine_clock_ns(m));
+    screen_poll(m);
 }
 
 void machine_wait(struct machine *m)
@@ -212,6 +318,7 @@ void machine_wait(struct machine *m)
         ms = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
     if (ms > 100)
         ms = 100;
+    ms = screen_wait_ms(m, ms);
     poll(fds, n, ms);
     machine_poll(m);
 }

@@ -149,6 +149,9 @@ struct chardev *chardev_open(const char *spec, char *err, size_t errlen)
             snprintf(err, errlen, "out of memory");
         return c;
     }
+    /* mon:stdio is QEMU's stdio shared with its monitor; bt86's Ctrl-A keys are there too. */
+    if (!strncmp(spec, "mon:", 4))
+        spec += 4;
     if (!strncmp(spec, "stdio", 5) && (spec[5] == 0 || spec[5] == ','))
         return open_stdio(spec + 5, err, errlen);
     if (!strcmp(spec, "vc") || !strncmp(spec, "vc:", 3))

@@ -24,8 +24,9 @@ GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 
 GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt mbinfo sys_pmode sys_ring3 sys_paging sys_realmode
 GUEST_NAMES += timer sys_smc_tasks hwbp
-# demo: the default guest of make run (guests/demo/)
-# vm86: virtual-8086 mode
+# demo: the default guest of make run, in several files
+GUEST_NAMES += demo vm86 rtc vgatext kbd com2
+guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \
 	start.o serial.o printf.o string.o exit.o multiboot.o)
@@ -79,6 +80,9 @@ clean-guests:
 # from the build directory, so that their paths print the same everywhere.
 MBINFO_MODULES := guests/mbinfo/module1.txt guests/mbinfo/module2.txt
 GUEST_TARGETS += $(MBINFO_MODULES)
+# In an in-tree build they are already there (a rule would be circular).
+ifneq ($(abspath $(SRCDIR)),$(abspath .))
 $(MBINFO_MODULES): guests/mbinfo/%: $(SRCDIR)/guests/mbinfo/%
 	@mkdir -p $(@D)
 	@cmp -s $< $@ 2>/dev/null || cp $< $@
+endif

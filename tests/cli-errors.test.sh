@@ -52,4 +52,12 @@ check 1 "unknown display" -kernel "$hello" -display vnc
 check 1 "unknown -d item" -kernel "$hello" -d nonsense
 check 1 "unknown backend" -kernel "$hello" -backend jit
 check 0 "in_asm" -d help
+check 1 "std.*or none" -kernel "$hello" -vga cirrus
+check 1 "base=utc" -kernel "$hello" -rtc base=yesterday
+check 1 "needs an argument" -kernel "$hello" -screendump
+check 1 "needs an argument" -kernel "$hello" -sendkeys
+# -screendump to a place that cannot be written: the guest still runs and
+# exits normally, and bt86 says why there is no image.
+check 1 "screendump.*No such file" -kernel "$hello" -display none \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -screendump /nonexistent/dir/s.ppm
 exit $fail

@@ -16,9 +16,17 @@ UNIT_TESTS += uart decode ir tbcache randcode paging
 TEST_OBJS_uart := hw/uart16550.o ui/chardev.o softmmu/ioport.o
 UNIT_TESTS += pic pit
 TEST_OBJS_pic := hw/pic8259.o softmmu/ioport.o
-# rtc (hw/rtc_mc146818.c)
-# i8042 (hw/i8042.c, hw/ps2kbd.c, hw/ps2mouse.c, ui/keymap.c)
-# vga (hw/vga*.c)
+UNIT_TESTS += rtc
+TEST_OBJS_rtc := hw/rtc_mc146818.o softmmu/ioport.o
+UNIT_TESTS += i8042
+TEST_OBJS_i8042 := hw/i8042.o hw/ps2kbd.o hw/ps2mouse.o ui/keymap.o softmmu/ioport.o
+UNIT_TESTS += vga
+TEST_OBJS_vga := $(filter hw/vga%.o,$(EMU_OBJS)) softmmu/ioport.o softmmu/memory.o
+# tests/screentext FILE.ppm: the text on a screendump of an 80x25 text screen.
+TEST_TARGETS += tests/screentext
+tests/screentext: $(SRCDIR)/tests/screentext.c hw/vgafont/vgafont.o
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 # ---------------------------------------------------------------- rules
 

@@ -6,10 +6,11 @@
  * Protected mode follows the manual's gate checks: IDT limit, gate type,
  * DPL for software interrupts, present bit, target code segment; a gate to
  * a more privileged non-conforming segment switches to the stack named in
- * the TSS.  Task gates and virtual-8086 mode are not implemented yet and
- * stop bt86 with a message rather than misbehave.
+ * the TSS.  From virtual-8086 mode the target must be a non-conforming
+ * ring 0 segment; the ring 0 stack then also receives GS, FS, DS and ES
+ * (the 9-dword frame that IRET pops to go back) and those four are nulled,
+ * so that the handler cannot use a real-mode segment base by accident.
  */
-#include "emu/fatal.h"
 #include "emu/flags.h"
 #include "emu/log.h"
 #include "emu/monitor.h"
@@ -87,8 +88,7 @@ static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, i
     uint32_t ext = (kind == INT_HW || kind == INT_EXC) ? 1 : 0;
     uint32_t gate_err = vector * 8 + 2 + ext;
     int cpl = cpu_cpl(cpu);
-    if (cpu->eflags & F_VM)
-        fatal_guest(cpu, "interrupt %d from virtual-8086 mode is not implemented yet", vector);
+    int vm = (cpu->eflags & F_VM) != 0;
     if ((uint32_t)vector * 8 + 7 > cpu->idt.limit)
         cpu_raise(cpu, EXC_GP, gate_err, 1);
     uint32_t lo = mem_ld(cpu, cpu->idt.base + vector * 8, 4, 0);
@@ -120,6 +120,8 @@ static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, i
     if (!(chi & DESC_P))
         cpu_raise(cpu, EXC_NP, (sel & 0xfffc) + ext, 1);
     int conforming = (chi >> DESC_TYPE_SHIFT) & 4;
+    if (vm && (conforming || cdpl != 0))
+        cpu_raise(cpu, EXC_GP, (sel & 0xfffc) + ext, 1);
     uint32_t eflags = cpu_get_eflags(cpu);
     int new_cpl = cpl;
     struct stackp s;
@@ -145,6 +147,12 @@ static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, i
         struct segment tmp;
         seg_set_cache(&tmp, new_ss, sslo, sshi);
         s = (struct stackp){ tmp.base, new_sp, (sshi & DESC_B) != 0, cdpl == 3 };
+        if (vm) {
+            stackp_push(cpu, &s, cpu->seg[S_GS].sel, gsize);
+            stackp_push(cpu, &s, cpu->seg[S_FS].sel, gsize);
+            stackp_push(cpu, &s, cpu->seg[S_DS].sel, gsize);
+            stackp_push(cpu, &s, cpu->seg[S_ES].sel, gsize);
+        }
         stackp_push(cpu, &s, cpu->seg[S_SS].sel, gsize);
         stackp_push(cpu, &s, cpu->r[R_ESP], gsize);
         new_cpl = cdpl;
@@ -161,12 +169,18 @@ static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, i
         seg_set_cache(&cpu->seg[S_SS], new_ss, sslo, sshi);
     }
     cpu->r[R_ESP] = s.sp;
-    seg_load_cs(cpu, sel, clo, chi, new_cpl);
-    cpu->eip = off;
+    if (vm) {
+        static const int data_segs[4] = { S_ES, S_DS, S_FS, S_GS };
+        for (int i = 0; i < 4; i++)
+            cpu->seg[data_segs[i]] = (struct segment){ .sel = 0 };
+    }
+    /* EFLAGS first: with VM still set, hflags would keep CPL 3. */
     uint32_t clear = F_TF | F_NT | F_VM | F_RF;
     if (!(type & 1))
         clear |= F_IF;
     cpu_set_eflags(cpu, 0, clear);
+    seg_load_cs(cpu, sel, clo, chi, new_cpl);
+    cpu->eip = off;
     cpu_update_hflags(cpu);
 }
 

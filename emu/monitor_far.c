@@ -4,10 +4,10 @@
  *
  * These are sensitive but unprivileged: a deprivileged kernel executing
  * them would see its own CPL in the selectors, so the monitor emulates
- * each against the virtual CPU.  Call gates and task switches are not
- * implemented yet and stop bt86 with a message naming the guest address.
+ * each against the virtual CPU.  Call gates and task switches are in
+ * emu/task.c; virtual-8086 mode takes the real-mode paths here, and IRET
+ * enters and (at IOPL 3) runs inside it.
  */
-#include "emu/fatal.h"
 #include "emu/flags.h"
 #include "emu/monitor_entries.h"
 #include "emu/monitor.h"
@@ -201,6 +201,57 @@ uint32_t helper_int(struct cpu *cpu, uint32_t vector, uint32_t kind, uint32_t c,
     return 0;
 }
 
+/*
+ * IRET inside virtual-8086 mode: a real-mode IRET when IOPL is 3 (without
+ * VME there is nothing else), except that it cannot change IOPL or leave
+ * the mode; below IOPL 3 the monitor above gets a #GP(0) to emulate it.
+ */
+static uint32_t iret_in_vm86(struct cpu *cpu, int size)
+{
+    if (((cpu->eflags & F_IOPL) >> 12) < 3)
+        cpu_raise(cpu, EXC_GP, 0, 1);
+    uint32_t sp = cpu->r[R_ESP];
+    uint32_t eip = stack_pop(cpu, &sp, size);
+    uint16_t cs = stack_pop(cpu, &sp, size);
+    uint32_t fl = stack_pop(cpu, &sp, size);
+    if (size == 2)
+        eip &= 0xffff;
+    else if (eip > 0xffff)
+        cpu_raise(cpu, EXC_GP, 0, 1);
+    uint32_t mask = 0x257fd5u & ~(F_IOPL | F_VM | F_VIP | F_VIF);
+    if (size == 2)
+        mask &= 0xffff;
+    stack_commit(cpu, sp);
+    seg_load_real(cpu, S_CS, cs);
+    cpu->eip = eip;
+    cpu_set_eflags(cpu, fl, mask);
+    return 0;
+}
+
+/*
+ * IRET at CPL 0 with VM set in the popped EFLAGS: the rest of the 9-dword
+ * frame an interrupt from virtual-8086 mode pushed (ESP, SS, ES, DS, FS,
+ * GS), every segment loaded real-mode style, CPL 3.
+ */
+static uint32_t iret_to_vm86(struct cpu *cpu, uint32_t sp, uint16_t cs, uint32_t eip, uint32_t fl)
+{
+    static const int segs[5] = { S_SS, S_ES, S_DS, S_FS, S_GS };
+    uint32_t esp = stack_pop(cpu, &sp, 4);
+    uint16_t sel[5];
+    for (int i = 0; i < 5; i++)
+        sel[i] = stack_pop(cpu, &sp, 4);
+    if (eip > 0xffff)
+        cpu_raise(cpu, EXC_GP, 0, 1);
+    cpu_set_eflags(cpu, fl, 0x003f7fd7u);
+    seg_load_real(cpu, S_CS, cs);
+    for (int i = 0; i < 5; i++)
+        seg_load_real(cpu, segs[i], sel[i]);
+    cpu->r[R_ESP] = esp;
+    cpu->eip = eip;
+    cpu_update_hflags(cpu);
+    return 0;
+}
+
 uint32_t helper_iret(struct cpu *cpu, uint32_t size, uint32_t b, uint32_t c, uint32_t next)
 {
     uint32_t sp = cpu->r[R_ESP];
@@ -216,7 +267,7 @@ uint32_t helper_iret(struct cpu *cpu, uint32_t size, uint32_t b, uint32_t c, uin
         return 0;
     }
     if (cpu->eflags & F_VM)
-        fatal_guest(cpu, "IRET in virtual-8086 mode is not implemented yet");
+        return iret_in_vm86(cpu, size);
     if (cpu->eflags & F_NT) {
         /* Return to the task that called or interrupted this one. */
         uint16_t back = mem_ld(cpu, cpu->seg[S_TR].base, 2, 0);
@@ -230,7 +281,7 @@ uint32_t helper_iret(struct cpu *cpu, uint32_t size, uint32_t b, uint32_t c, uin
     if (size == 2)
         eip &= 0xffff;
     if ((fl & F_VM) && cpl == 0 && size == 4)
-        fatal_guest(cpu, "IRET to virtual-8086 mode is not implemented yet");
+        return iret_to_vm86(cpu, sp, cs, eip, fl);
     return_far(cpu, &sp, cs, eip, size, 0);
     uint32_t iopl = (cpu->eflags & F_IOPL) >> 12;
     uint32_t mask = F_ARITH | F_TF | F_DF | F_NT | F_RF | F_AC | F_ID;

@@ -4,11 +4,11 @@
  * A task switch saves the running task's registers in its TSS, marks the
  * TSS descriptors busy or free as the manual prescribes for JMP, CALL,
  * INT and IRET, links the tasks for CALL/INT (NT and the back link), then
- * loads CR3, the LDT, the registers and the segments from the new TSS.
+ * loads CR3, the LDT, the registers and the segments from the new TSS
+ * (real-mode style when its EFLAGS has VM set: a virtual-8086 task).
  * Linux uses it for one thing: the double-fault handler runs as its own
  * task, so that a kernel stack overflow still ends with a message.
  */
-#include "emu/fatal.h"
 #include "emu/flags.h"
 #include "emu/monitor.h"
 #include "softmmu/tlb.h"
@@ -20,6 +20,15 @@ static void set_busy(struct cpu *cpu, uint16_t sel, int busy)
     uint32_t addr = cpu->gdt.base + (sel & ~7u) + 4;
     uint32_t hi = mem_ld(cpu, addr, 4, 0);
     mem_st(cpu, addr, busy ? hi | TSS_BUSY : hi & ~TSS_BUSY, 4, 0);
+}
+
+static void task_push_error(struct cpu *cpu, int big, int has_error, uint32_t error)
+{
+    if (has_error) {
+        uint32_t sp = cpu->r[R_ESP];
+        stack_push(cpu, &sp, error, big ? 4 : 2);
+        stack_commit(cpu, sp);
+    }
 }
 
 void task_switch(struct cpu *cpu, uint16_t sel, enum task_source src, uint32_t next_eip,
@@ -83,7 +92,7 @@ void task_switch(struct cpu *cpu, uint16_t sel, enum task_source src, uint32_t n
         n_ldt = mem_ld(cpu, nt.base + 0x60, 2, 0);
     } else {
         n_eip = mem_ld(cpu, nt.base + 0x0e, 2, 0);
-        n_eflags = mem_ld(cpu, nt.base + 0x10, 2, 0) | (eflags & 0xffff0000u);
+        n_eflags = mem_ld(cpu, nt.base + 0x10, 2, 0) | (eflags & 0xffff0000u & ~F_VM);
         for (int r = 0; r < 8; r++)
             n_regs[r] = (cpu->r[r] & 0xffff0000u) | mem_ld(cpu, nt.base + 0x12 + r * 2, 2, 0);
         for (int s = 0; s < 4; s++)
@@ -91,8 +100,6 @@ void task_switch(struct cpu *cpu, uint16_t sel, enum task_source src, uint32_t n
         n_seg[S_FS] = n_seg[S_GS] = 0;
         n_ldt = mem_ld(cpu, nt.base + 0x2a, 2, 0);
     }
-    if (n_eflags & F_VM)
-        fatal_guest(cpu, "task switch into virtual-8086 mode is not implemented yet");
     if (src == TASK_CALL || src == TASK_EXC || src == TASK_INT) {
         mem_st(cpu, nt.base, ot->sel, 2, 0); /* back link */
         n_eflags |= F_NT;
@@ -124,6 +131,15 @@ void task_switch(struct cpu *cpu, uint16_t sel, enum task_source src, uint32_t n
             cpu_raise(cpu, EXC_TS, n_ldt & 0xfffc, 1);
         seg_set_cache(&cpu->seg[S_LDTR], n_ldt, llo, lhi);
     }
+    if (n_eflags & F_VM) {
+        /* A virtual-8086 task: selectors are paragraph numbers, CPL 3. */
+        for (int s = 0; s < 6; s++)
+            seg_load_real(cpu, s, n_seg[s]);
+        cpu->hflags &= ~HF_INHIBIT_IRQ;
+        cpu_update_hflags(cpu);
+        task_push_error(cpu, big, has_error, error);
+        return;
+    }
     uint16_t cs = n_seg[S_CS];
     uint32_t clo, chi;
     if ((cs & ~3u) == 0 || desc_read(cpu, cs, &clo, &chi) < 0 || !(chi & DESC_S) ||
@@ -139,11 +155,7 @@ void task_switch(struct cpu *cpu, uint16_t sel, enum task_source src, uint32_t n
     seg_load(cpu, S_GS, n_seg[S_GS]);
     cpu->hflags &= ~HF_INHIBIT_IRQ;
     cpu_update_hflags(cpu);
-    if (has_error) {
-        uint32_t sp = cpu->r[R_ESP];
-        stack_push(cpu, &sp, error, big ? 4 : 2);
-        stack_commit(cpu, sp);
-    }
+    task_push_error(cpu, big, has_error, error);
 }
 
 void call_gate(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int is_call,

@@ -223,7 +223,7 @@ int f_system(struct fctx *c)
         f_call(c, in->op == OP_VERR ? H_VERR : H_VERW, f_read(c, 0, 2, NULL), 0, 0);
         return 1;
     case OP_ARPL: {
-        if (!(c->hflags & HF_PE)) {
+        if (!(c->hflags & HF_PE) || (c->hflags & HF_VM86)) {
             f_raise(c, EXC_UD);
             return 1;
         }

@@ -55,13 +55,27 @@ static void set_gate(int v, void (*fn)(void))
 }
 
 /* Wait for the end of an update: UIP goes 1 then 0. */
-static int wait_update(void)
+/* UIP (register A bit 7) rises 244 us before an update and falls after it. */
+static int wait_uip(void)
 {
     unsigned long n = 0;
     while (!(cmos(0x0a) & 0x80))
         if (++n > 400000000)
             return -1;
     while (cmos(0x0a) & 0x80)
+        if (++n > 400000000)
+            return -1;
+    return 0;
+}
+
+/* The next update: UF (register C bit 4) latches until C is read, so a
+ * guest that is descheduled on a busy host cannot miss it as it can the
+ * short UIP window. */
+static int wait_update(void)
+{
+    unsigned long n = 0;
+    cmos(0x0c);
+    while (!(cmos(0x0c) & 0x10))
         if (++n > 400000000)
             return -1;
     return 0;
@@ -95,7 +109,7 @@ int main(const char *cmdline __attribute__((unused)))
            cmos(0x34) | cmos(0x35) << 8);
     printf("rtc: extended (0x30) %u KiB\n", cmos(0x30) | cmos(0x31) << 8);
 
-    if (wait_update() < 0) {
+    if (wait_uip() < 0) {
         printf("rtc: UIP never toggles\n");
         return 1;
     }

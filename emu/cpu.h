@@ -120,6 +120,9 @@ struct tlb_entry {
 #define HF_PG 0x0080u
 #define HF_SINGLE 0x0100u /* translate one instruction only (SMC restart) */
 #define HF_INHIBIT_IRQ 0x0200u /* after STI / MOV SS: no interrupt yet */
+/* Accesses through segment register seg need limit and type checks (seg_check). */
+#define HF_SEGCHK_SHIFT 16
+#define HF_SEGCHK(seg) (1u << (HF_SEGCHK_SHIFT + (seg)))
 
 /* Translator scratch values per block; the frontend never exceeds this. */
 #define CPU_NTEMPS 1024

@@ -39,6 +39,7 @@ const struct helper_info helper_table[H_COUNT] = {
     [H_POPA] = { helper_popa, "popa", CLS_INNOCUOUS },
     [H_BOUND] = { helper_bound, "bound", CLS_INNOCUOUS },
     [H_RAISE] = { helper_raise, "raise", CLS_INNOCUOUS },
+    [H_SEGCHK] = { helper_segchk, "segchk", CLS_INNOCUOUS },
     [H_UNIMPLEMENTED] = { helper_unimplemented, "unimplemented", CLS_INNOCUOUS },
     [H_X87] = { helper_x87, "x87", CLS_INNOCUOUS },
     [H_NO_EXTENSION] = { helper_no_extension, "no_extension", CLS_INNOCUOUS },

@@ -29,6 +29,7 @@ enum helper_id {
     H_PUSHA, H_POPA,        /* a = opsize */
     H_BOUND,                /* a = index, b = linear address, c = size */
     H_RAISE,                /* a = vector: raise it at this instruction */
+    H_SEGCHK,               /* a = offset, b = seg | size << 4 | write << 8: seg_check */
     H_UNIMPLEMENTED,        /* stop bt86: an instruction it cannot run */
     H_X87,                  /* x87 escape: #NM if CR0.EM/TS, else not implemented yet */
     H_NO_EXTENSION,         /* MMX/SSE/...: #UD, as on a CPU without them */

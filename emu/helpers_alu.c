@@ -24,6 +24,7 @@
  *     f_call(c, H_DIV, src, f_movi(c, 2), 0);   ->  helper_div(cpu, src, 2, 0, next)
  */
 #include "emu/helpers_impl.h"
+#include "emu/monitor.h"
 #include "emu/flags.h"
 #include "softmmu/tlb.h"
 #include "translator/decode.h"
@@ -497,6 +498,13 @@ uint32_t helper_bound(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 uint32_t helper_raise(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
     cpu_raise(cpu, (int)a, 0, 0);
+}
+
+/* A data access through a segment that is not flat (HF_SEGCHK). */
+uint32_t helper_segchk(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
+{
+    seg_check(cpu, (int)(b & 0xf), a, (int)(b >> 4 & 0xf), (int)(b >> 8 & 1));
+    return 0;
 }
 
 /*

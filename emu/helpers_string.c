@@ -46,6 +46,8 @@ struct strop {
     uint32_t amask; /* 0xffff or 0xffffffff: the address size */
     uint32_t step;  /* +size or -size (modulo 2^32), from EFLAGS.DF */
     uint32_t src_base, dst_base;
+    int src_seg;
+    int check_src, check_dst; /* HF_SEGCHK: the segments are not flat */
 };
 
 static inline uint32_t size_mask(int size)
@@ -86,6 +88,12 @@ static int one(struct cpu *cpu, const struct strop *s)
 {
     int size = s->size;
     uint32_t v, w;
+    int op = s->op;
+    if (s->check_src && (op == OP_MOVS || op == OP_CMPS || op == OP_LODS || op == OP_OUTS))
+        seg_check(cpu, s->src_seg, cpu->r[R_ESI] & s->amask, size, 0);
+    if (s->check_dst && op != OP_LODS && op != OP_OUTS)
+        seg_check(cpu, S_ES, cpu->r[R_EDI] & s->amask, size,
+                  op == OP_MOVS || op == OP_STOS || op == OP_INS);
     switch (s->op) {
     case OP_MOVS:
         v = mem_read(cpu, src_lin(cpu, s), size);
@@ -198,8 +206,11 @@ uint32_t helper_string(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
     s.rep = (a >> 16) & 0xff;
     s.amask = ((a >> 12) & 0xf) == 4 ? 0xffffffffu : 0xffffu;
     s.step = (cpu->eflags & F_DF) ? 0 - (uint32_t)s.size : (uint32_t)s.size;
-    s.src_base = cpu->seg[b & 7].base;
+    s.src_seg = (int)(b & 7);
+    s.src_base = cpu->seg[s.src_seg].base;
     s.dst_base = cpu->seg[S_ES].base;
+    s.check_src = (cpu->hflags & HF_SEGCHK(s.src_seg)) != 0;
+    s.check_dst = (cpu->hflags & HF_SEGCHK(S_ES)) != 0;
 
     uint32_t count = cpu->r[R_ECX] & s.amask;
     if (s.rep != REP_NONE && count == 0) {
@@ -223,7 +234,7 @@ uint32_t helper_string(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
 
     int cmp = s.op == OP_CMPS || s.op == OP_SCAS;
     int fast = (s.op == OP_MOVS || s.op == OP_STOS) && s.amask == 0xffffffffu &&
-               !(cpu->eflags & F_DF);
+               !(cpu->eflags & F_DF) && !s.check_src && !s.check_dst;
     uint32_t done = 0;
     for (;;) {
         uint32_t n = fast ? fast_run(cpu, &s, count < REP_SLICE - done ? count : REP_SLICE - done) : 0;

@@ -18,6 +18,9 @@ int desc_read(struct cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi);
 void seg_set_cache(struct segment *s, uint16_t sel, uint32_t lo, uint32_t hi);
 void seg_load(struct cpu *cpu, int seg, uint16_t sel);
 void seg_load_real(struct cpu *cpu, int seg, uint16_t sel);
+/* An access of size bytes at offset off through seg: #GP(0) or #SS(0) for a
+ * null selector, a wrong type or beyond the limit (expand-down too). */
+void seg_check(struct cpu *cpu, int seg, uint32_t off, int size, int write);
 /* Load CS for a far transfer at privilege cpl (already checked). */
 void seg_load_cs(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int cpl);
 

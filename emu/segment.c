@@ -119,6 +119,23 @@ void seg_load(struct cpu *cpu, int seg, uint16_t sel)
     cpu_update_hflags(cpu);
 }
 
+/*
+ * Whether accesses through a segment need seg_check: all but an expand-up,
+ * writable, 4 GiB data segment in protected mode, the flat segment every
+ * modern OS uses, so that its code pays nothing.  CS is a code segment:
+ * its overrides are always checked.
+ */
+static int seg_needs_check(const struct cpu *cpu, int seg, int pm)
+{
+    const struct segment *s = &cpu->seg[seg];
+    if (!pm)
+        return s->limit != 0xffffffffu;
+    if (seg == S_CS || !(s->flags & DESC_P))
+        return 1;
+    uint32_t type = (s->flags >> DESC_TYPE_SHIFT) & 0xf;
+    return (type & 0xe) != 0x2 || s->limit != 0xffffffffu;
+}
+
 void cpu_update_hflags(struct cpu *cpu)
 {
     uint32_t h = cpu->hflags & (HF_CPL_MASK | HF_INHIBIT_IRQ);
@@ -139,5 +156,33 @@ void cpu_update_hflags(struct cpu *cpu)
     if (!pe || vm || cpu->seg[S_DS].base || cpu->seg[S_ES].base || cpu->seg[S_SS].base ||
         cpu->seg[S_CS].base)
         h |= HF_ADDSEG;
+    for (int seg = S_ES; seg <= S_GS; seg++)
+        if (seg_needs_check(cpu, seg, pe && !vm))
+            h |= HF_SEGCHK(seg);
     cpu->hflags = h;
+}
+
+void seg_check(struct cpu *cpu, int seg, uint32_t off, int size, int write)
+{
+    const struct segment *s = &cpu->seg[seg];
+    /* Beyond the limit of SS is #SS(0); everything else is #GP(0). */
+    int vec = seg == S_SS ? EXC_SS : EXC_GP;
+    uint32_t last = off + (uint32_t)(size - 1);
+    if ((cpu->cr[0] & CR0_PE) && !(cpu->eflags & F_VM)) {
+        if (!(s->flags & DESC_P)) /* a null selector */
+            cpu_raise(cpu, EXC_GP, 0, 1);
+        uint32_t type = (s->flags >> DESC_TYPE_SHIFT) & 0xf;
+        /* Code is never writable and readable only with R; data needs W to be written. */
+        if ((type & 0x8) ? (write || !(type & 0x2)) : (write && !(type & 0x2)))
+            cpu_raise(cpu, EXC_GP, 0, 1);
+        if ((type & 0xc) == 0x4) {
+            /* Expand-down: offsets above the limit, up to 64 KiB or 4 GiB by B. */
+            uint32_t upper = (s->flags & DESC_B) ? 0xffffffffu : 0xffffu;
+            if (off <= s->limit || last > upper || last < off)
+                cpu_raise(cpu, vec, 0, 1);
+            return;
+        }
+    }
+    if (last < off || last > s->limit)
+        cpu_raise(cpu, vec, 0, 1);
 }

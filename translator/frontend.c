@@ -151,6 +151,22 @@ uint16_t f_ea(struct fctx *c, const struct operand *o)
     return f_lin(c, o->seg, f_lea(c, o));
 }
 
+void f_seg_check(struct fctx *c, int seg, uint16_t off, int size, int write)
+{
+    if (!(c->hflags & HF_SEGCHK(seg)))
+        return;
+    f_call(c, H_SEGCHK, off, f_movi(c, (uint32_t)(seg | size << 4 | write << 8)), f_movi(c, 0));
+}
+
+uint16_t f_ea_check(struct fctx *c, const struct operand *o, int size, int write)
+{
+    uint16_t off = f_lea(c, o);
+    f_seg_check(c, o->seg, off, size, write);
+    c->ea_off = off;
+    c->ea_seg = o->seg;
+    return f_lin(c, o->seg, off);
+}
+
 uint16_t f_ld(struct fctx *c, uint16_t addr, int size)
 {
     uint16_t d = f_temp(c);
@@ -179,7 +195,7 @@ uint16_t f_read(struct fctx *c, int i, int size, uint16_t *addr)
     case OPK_IMM:
         return f_movi(c, o->imm & size_mask(size));
     case OPK_MEM: {
-        uint16_t a = f_ea(c, o);
+        uint16_t a = f_ea_check(c, o, size, 0);
         if (addr)
             *addr = a;
         return f_ld(c, a, size);
@@ -194,8 +210,13 @@ void f_write(struct fctx *c, int i, int size, uint16_t val, uint16_t addr)
     const struct operand *o = &c->in->o[i];
     if (o->kind == OPK_REG)
         f_set_reg(c, o->reg, size, val);
-    else if (o->kind == OPK_MEM)
-        f_st(c, addr == NONE_V ? f_ea(c, o) : addr, val, size);
+    else if (o->kind == OPK_MEM && addr == NONE_V)
+        f_st(c, f_ea_check(c, o, size, 1), val, size);
+    else if (o->kind == OPK_MEM) {
+        /* Read-modify-write: f_read checked the read of the same operand. */
+        f_seg_check(c, c->ea_seg, c->ea_off, size, 1);
+        f_st(c, addr, val, size);
+    }
 }
 
 void f_setcc(struct fctx *c, int base, int size, uint16_t dst, uint16_t src1, uint16_t src2)
@@ -276,10 +297,11 @@ void f_raise(struct fctx *c, int vector)
 }
 
 /* Linear address of a stack offset. */
-static uint16_t stack_lin(struct fctx *c, uint16_t sp)
+static uint16_t stack_lin(struct fctx *c, uint16_t sp, int size, int write)
 {
     if (!(c->hflags & HF_SS32))
         sp = f_op(c, IR_EXT16U, sp, 0);
+    f_seg_check(c, S_SS, sp, size, write);
     return f_lin(c, S_SS, sp);
 }
 
@@ -295,13 +317,13 @@ static uint16_t sp_add(struct fctx *c, uint16_t sp, int32_t delta)
 uint16_t f_push(struct fctx *c, uint16_t sp, uint16_t val, int size)
 {
     uint16_t nsp = sp_add(c, sp, -size);
-    f_st(c, stack_lin(c, nsp), val, size);
+    f_st(c, stack_lin(c, nsp, size, 1), val, size);
     return nsp;
 }
 
 uint16_t f_pop(struct fctx *c, uint16_t *sp, int size)
 {
-    uint16_t v = f_ld(c, stack_lin(c, *sp), size);
+    uint16_t v = f_ld(c, stack_lin(c, *sp, size, 0), size);
     *sp = sp_add(c, *sp, size);
     return v;
 }

@@ -170,7 +170,7 @@ int f_alu(struct fctx *c)
             f_raise(c, EXC_UD);
             return 1;
         }
-        f_call(c, H_CMPXCHG8B, f_ea(c, &in->o[0]), 0, 0);
+        f_call(c, H_CMPXCHG8B, f_ea_check(c, &in->o[0], 8, 1), 0, 0);
         return 1;
     case OP_BSWAP:
         if (size == 4)
@@ -223,6 +223,7 @@ int f_alu(struct fctx *c)
         if (in->addrsize == 2)
             off = f_opi(c, IR_ANDI, off, 0xffff);
         int seg = in->seg_override != S_NONE ? in->seg_override : S_DS;
+        f_seg_check(c, seg, off, 1, 0);
         f_set_reg(c, R_EAX, 1, f_ld(c, f_lin(c, seg, off), 1));
         return 1;
     }

@@ -166,7 +166,7 @@ static void bit_test(struct fctx *c, int op)
             uint16_t soff = size == 2 ? f_op(c, IR_EXT16S, off, 0) : off;
             uint16_t words = f_op(c, IR_SAR, soff, f_movi(c, bits_log));
             uint16_t bytes = f_op(c, IR_SHL, words, f_movi(c, size == 2 ? 1 : 2));
-            addr = f_op(c, IR_ADD, f_ea(c, &in->o[0]), bytes);
+            addr = f_op(c, IR_ADD, f_ea_check(c, &in->o[0], size, 0), bytes);
             val = f_ld(c, addr, size);
         } else {
             val = f_reg(c, in->o[0].reg, size);

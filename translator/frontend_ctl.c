@@ -28,6 +28,7 @@ static void push_insn(struct fctx *c)
         if (!(c->hflags & HF_SS32))
             sp = f_op(c, IR_DEP16, R_ESP, sp);
         uint16_t off = (c->hflags & HF_SS32) ? sp : f_op(c, IR_EXT16U, sp, 0);
+        f_seg_check(c, S_SS, off, size, 1);
         f_st(c, f_lin(c, S_SS, off), v, 2);
         f_set_reg(c, R_ESP, 4, sp);
         return;
@@ -55,6 +56,7 @@ static void pop_insn(struct fctx *c)
         uint16_t off = f_lea(c, o);
         if (o->base == R_ESP)
             off = f_opi(c, IR_ADDI, off, size);
+        f_seg_check(c, o->seg, off, size, 1);
         f_st(c, f_lin(c, o->seg, off), v, size);
         f_set_reg(c, R_ESP, 4, sp);
         return;
@@ -161,7 +163,8 @@ int f_control(struct fctx *c)
             f_raise(c, EXC_UD);
             return 1;
         }
-        f_call(c, H_BOUND, f_reg(c, in->o[0].reg, size), f_ea(c, &in->o[1]), f_movi(c, size));
+        f_call(c, H_BOUND, f_reg(c, in->o[0].reg, size), f_ea_check(c, &in->o[1], 2 * size, 0),
+               f_movi(c, size));
         return 1;
     default:
         return 0;

@@ -30,6 +30,8 @@ struct fctx {
     uint32_t next_eip;
     int mmu; /* TLB index: 1 at CPL 3 */
     int ended; /* the instruction ended the block */
+    uint16_t ea_off; /* the last f_ea_check: offset and segment, for the */
+    int ea_seg;      /* write check of a read-modify-write */
     struct pending_write pw[8];
     int npw;
     struct {
@@ -50,6 +52,9 @@ void f_flush_regs(struct fctx *c);
 uint16_t f_seg_base(struct fctx *c, int seg);
 uint16_t f_lin(struct fctx *c, int seg, uint16_t offset);
 uint16_t f_ea(struct fctx *c, const struct operand *o);
+/* Segment limit and type checks (only for segments flagged HF_SEGCHK). */
+void f_seg_check(struct fctx *c, int seg, uint16_t off, int size, int write);
+uint16_t f_ea_check(struct fctx *c, const struct operand *o, int size, int write);
 uint16_t f_lea(struct fctx *c, const struct operand *o);
 uint16_t f_ld(struct fctx *c, uint16_t addr, int size);
 void f_st(struct fctx *c, uint16_t addr, uint16_t val, int size);

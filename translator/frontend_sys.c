@@ -30,7 +30,7 @@ static uint16_t far_pointer(struct fctx *c, uint16_t *sel)
         *sel = f_movi(c, in->o[0].imm & 0xffff);
         return f_movi(c, in->o[1].imm);
     }
-    uint16_t addr = f_ea(c, &in->o[0]);
+    uint16_t addr = f_ea_check(c, &in->o[0], size + 2, 0);
     uint16_t off = f_ld(c, addr, size);
     *sel = f_ld(c, f_opi(c, IR_ADDI, addr, size), 2);
     return off;
@@ -138,7 +138,7 @@ int f_system(struct fctx *c)
             f_raise(c, EXC_UD);
             return 1;
         }
-        uint16_t addr = f_ea(c, &in->o[1]);
+        uint16_t addr = f_ea_check(c, &in->o[1], size + 2, 0);
         off = f_ld(c, addr, size);
         sel = f_ld(c, f_opi(c, IR_ADDI, addr, size), 2);
         f_call(c, H_LOAD_SEG, f_movi(c, seg), sel, 0);
@@ -151,14 +151,16 @@ int f_system(struct fctx *c)
             f_raise(c, EXC_UD);
             return 1;
         }
-        f_call(c, in->op == OP_LGDT ? H_LGDT : H_LIDT, f_ea(c, &in->o[0]), f_movi(c, size), 0);
+        f_call(c, in->op == OP_LGDT ? H_LGDT : H_LIDT, f_ea_check(c, &in->o[0], 6, 0),
+               f_movi(c, size), 0);
         return 1;
     case OP_SGDT: case OP_SIDT:
         if (in->o[0].kind != OPK_MEM) {
             f_raise(c, EXC_UD);
             return 1;
         }
-        f_call(c, in->op == OP_SGDT ? H_SGDT : H_SIDT, f_ea(c, &in->o[0]), f_movi(c, size), 0);
+        f_call(c, in->op == OP_SGDT ? H_SGDT : H_SIDT, f_ea_check(c, &in->o[0], 6, 1),
+               f_movi(c, size), 0);
         return 1;
     case OP_SLDT: case OP_STR: case OP_SMSW: {
         int h = in->op == OP_SLDT ? H_SLDT : in->op == OP_STR ? H_STR : H_SMSW;

@@ -36,7 +36,7 @@ expect '^bt86> uptime$' "echo of the typed command"
 expect '^  up 0:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9] \([0-9]+ ticks of 10 ms\)$' "uptime answer"
 expect '^  bye$' "exit"
 
-if ! tests/screentext "$work/screen.ppm" | sed 's/[[:space:]]*$//' > "$work/screen.txt"; then
+if ! ${RUN_WRAPPER:-} tests/screentext "$work/screen.ppm" | sed 's/[[:space:]]*$//' > "$work/screen.txt"; then
 	bad "screentext could not read the screendump"
 else
 	status=$(head -1 "$work/screen.txt")

@@ -14,7 +14,7 @@ want=$SRCDIR/guests/vgatext/expected.txt
 fail=0
 
 check_text() { # NAME PPM
-	if ! tests/screentext "$2" > "$work/$1.txt"; then
+	if ! ${RUN_WRAPPER:-} tests/screentext "$2" > "$work/$1.txt"; then
 		echo "$1: screentext could not read $2"
 		fail=1
 	elif ! diff -u "$want" "$work/$1.txt"; then

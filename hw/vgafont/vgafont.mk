@@ -8,14 +8,16 @@
 # tables: the Makefile's rule for EMU_OBJS compiles $(SRCDIR)/X.c, so the
 # generated part is a header, built here in the build directory:
 #   $(VGA_FONT_PSF) --gzip -dc--> font.psf --mkfont--> vgafont_data.h
+BUILD_CC ?= cc
 VGAFONT_OBJS := hw/vgafont/vgafont.o
 VGAFONT_PSFS := hw/vgafont/font.psf $(if $(VGA_FONT_FALLBACK),hw/vgafont/fallback.psf)
 VGAFONT_GENERATED := hw/vgafont/mkfont $(VGAFONT_PSFS) hw/vgafont/vgafont_data.h
 EMU_OBJS += $(VGAFONT_OBJS)
 
+# mkfont runs during the build: compiled for this machine, even in a cross build.
 hw/vgafont/mkfont: $(SRCDIR)/hw/vgafont/mkfont.c
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(BUILD_CC) -std=gnu11 -O2 -Wall -o $@ $<
 
 # A font may be given gzip'd (Debian ships them so) or plain.
 define vgafont_unpack

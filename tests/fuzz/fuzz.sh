@@ -1,0 +1,42 @@
+#!/bin/bash
+# fuzz.sh NAME... - "make fuzz-NAME": build the libFuzzer version of each
+# target in $BUILDDIR/build-fuzz (clang, ASan, UBSan) and fuzz it for
+# FUZZ_TIME seconds (default 60), starting from its seeds, the saved corpus
+# and the crashes found before.  A crash leaves its input in
+# build-fuzz/crashes-NAME/; copy it to tests/fuzz/crashes/NAME/ with the fix,
+# so that make check replays it for ever.
+set -eu
+
+SRCDIR=$(cd "${SRCDIR:-.}" && pwd)
+BUILDDIR=$(cd "${BUILDDIR:-.}" && pwd)
+time=${FUZZ_TIME:-60}
+[ $# -gt 0 ] || { echo "usage: fuzz.sh NAME..." >&2; exit 2; }
+
+command -v clang >/dev/null 2>&1 || {
+	echo "fuzz.sh: clang is missing: run ./configure --install-deps" >&2
+	exit 1
+}
+out=$BUILDDIR/build-fuzz
+mkdir -p "$out"
+cd "$out"
+if [ ! -f config.mk ] || ! grep -q '^CONFIG_FUZZ = y' config.mk; then
+	"$SRCDIR/configure" --cc=clang --enable-fuzz --enable-asan --enable-ubsan --disable-sdl >/dev/null
+fi
+for name in "$@"; do
+	make -j2 "tests/fuzz/fuzz_$name" >/dev/null
+	mkdir -p "corpus-$name" "crashes-$name"
+	seeds=()
+	for d in "$SRCDIR/tests/fuzz/seeds/$name" "$SRCDIR/tests/fuzz/crashes/$name"; do
+		[ -d "$d" ] && seeds+=("$d")
+	done
+	echo "fuzz-$name: $time s"
+	# The first directory is where libFuzzer adds what it finds.
+	ASAN_OPTIONS=detect_leaks=0 "./tests/fuzz/fuzz_$name" -max_total_time="$time" \
+		-timeout=10 -rss_limit_mb=2048 -max_len=2048 -print_final_stats=1 \
+		-artifact_prefix="crashes-$name/" "corpus-$name" "${seeds[@]}" 2>&1 |
+		grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss|==[0-9]+==ERROR|SUMMARY|artifact_prefix|Test unit written)' || true
+	if [ -n "$(ls -A "crashes-$name")" ]; then
+		echo "fuzz-$name: FAILED: inputs that crash bt86 are in $out/crashes-$name/" >&2
+		exit 1
+	fi
+done

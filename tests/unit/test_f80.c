@@ -126,10 +126,10 @@ HOST2(host_sin, "fsin")
 HOST2(host_cos, "fcos")
 HOST2(host_tan, "fptan\n\tfstp %%st(0)")
 HOST2(host_f2xm1, "f2xm1")
-/* st1 op st0, popped: b = y, a = x */
-HOST2(host_patan, "fxch\n\tfpatan")
-HOST2(host_yl2x, "fxch\n\tfyl2x")
-HOST2(host_yl2xp1, "fxch\n\tfyl2xp1")
+/* st1 op st0, popped: st0 = a = x, st1 = b = y */
+HOST2(host_patan, "fpatan")
+HOST2(host_yl2x, "fyl2x")
+HOST2(host_yl2xp1, "fyl2xp1")
 
 static uint16_t host_xtract(uint16_t cw, f80 a, f80 *e, f80 *s)
 {
@@ -450,6 +450,144 @@ static void diff_misc(long n)
 }
 #endif
 
+/* ------------------------------------------------------------------ transcendentals */
+
+/* Position of a value on the line of all f80 values, so that adjacent
+ * values differ by 1 across exponent boundaries. */
+static __int128 ordinal(f80 x)
+{
+    int32_t e = x.se & 0x7fff;
+    __int128 o = e ? (__int128)(e - 1) * ((__int128)1 << 63) + x.sig : x.sig;
+    return x.se >> 15 ? -o : o;
+}
+
+static long trans_cases, trans_skipped, trans_inexact_match;
+
+/* Results within 1 ulp of the host and the same IE/DE/ZE/OE/UE/PE and C2;
+ * exactly the same result and C1 when the host's is exact (no PE). */
+static void check_trans(const char *op, uint16_t cw, f80 a, f80 b, f80 got, unsigned gsw,
+                        f80 want, unsigned hsw)
+{
+    cases++;
+    trans_cases++;
+    unsigned mask = 0x3f | SW_C2;
+    bool ok;
+    if (same(got, want)) {
+        ok = true;
+        trans_inexact_match++;
+    } else {
+        __int128 d = ordinal(got) - ordinal(want);
+        bool nan = ((got.se & 0x7fff) == 0x7fff && got.sig << 1) || ((want.se & 0x7fff) == 0x7fff && want.sig << 1);
+        ok = !nan && (d == 1 || d == -1) && (hsw & F80_PE);
+        /* off by one ulp, a tiny result may be tiny for one side only */
+        if (ok)
+            mask &= ~F80_UE;
+    }
+    if (!ok || (gsw & mask) != (hsw & mask))
+        report(op, cw, a, b, got, gsw & mask, want, hsw & mask);
+}
+
+#if HAVE_X87
+/* Whether the host's reduction with its 66-bit pi (error about 2^-70.7 per
+ * multiple of pi/2) may be off by more than a quarter ulp of a result of
+ * exponent er: the host is not a reference there. */
+static bool host_trig_unreliable(f80 x, int32_t er)
+{
+    int32_t ex = (x.se & 0x7fff) - 16383;
+    if (ex < -1 || ((x.se & 0x7fff) == 0x3ffe && x.sig <= 0xc90fdaa22168c234ull))
+        return false;
+    return ex + 1 - 70 > er - 63 - 2;
+}
+
+static int32_t unbiased(f80 x) { return (x.se & 0x7fff) - 16383; }
+
+static f80 rand_trig_arg(void)
+{
+    if (rnd() % 16 == 0)
+        return rand_f80(-1);
+    uint16_t sign = rnd() & 1 ? 0x8000 : 0;
+    return mk(sign | (0x3fff - 40 + rnd() % 57), rand_sig());
+}
+
+static void diff_trans(long n)
+{
+    for (long i = 0; i < n; i++) {
+        uint16_t cw = rand_cw(false) | 0x300; /* no precision control here */
+        struct f80_env env;
+        f80 a = rand_trig_arg(), got, want, s, c, hs, hc;
+        bool oor;
+        unsigned hsw;
+
+        f80_env_from_cw(&env, cw);
+        f80_sincos(&env, a, &s, &c, &oor);
+        int32_t er = unbiased(s) < unbiased(c) ? unbiased(s) : unbiased(c);
+        if (host_trig_unreliable(a, er)) {
+            trans_skipped++;
+        } else {
+            f80_env_from_cw(&env, cw);
+            got = f80_sin(&env, a, &oor);
+            hsw = host_sin(cw, a, a, &want);
+            check_trans("fsin", cw, a, a, got, env.flags | (oor ? SW_C2 : 0), want, hsw);
+            f80_env_from_cw(&env, cw);
+            got = f80_cos(&env, a, &oor);
+            hsw = host_cos(cw, a, a, &want);
+            check_trans("fcos", cw, a, a, got, env.flags | (oor ? SW_C2 : 0), want, hsw);
+            f80_env_from_cw(&env, cw);
+            f80_sincos(&env, a, &s, &c, &oor);
+            hsw = host_sincos(cw, a, &hs, &hc);
+            /* out of range, the host leaves the operand alone and pushes nothing */
+            if (!(hsw & SW_C2))
+                check_trans("fsincos sin", cw, a, a, s, env.flags | (oor ? SW_C2 : 0), hs, hsw);
+            check_trans("fsincos cos", cw, a, a, c, env.flags | (oor ? SW_C2 : 0), hc, hsw);
+            f80_env_from_cw(&env, cw);
+            got = f80_tan(&env, a, &oor);
+            hsw = host_tan(cw, a, a, &want);
+            check_trans("fptan", cw, a, a, got, env.flags | (oor ? SW_C2 : 0), want, hsw);
+        }
+
+        /* FPATAN: any y and x */
+        f80 y = rnd() % 8 ? mk((rnd() & 0x8000) | (0x3fff - 100 + rnd() % 200), rand_sig()) : rand_f80(-1);
+        f80 x = rnd() % 8 ? mk((rnd() & 0x8000) | ((y.se & 0x7fff) - 10 + rnd() % 20), rand_sig()) : rand_f80(-1);
+        f80_env_from_cw(&env, cw);
+        got = f80_atan2(&env, y, x);
+        hsw = host_patan(cw, x, y, &want);
+        check_trans("fpatan", cw, y, x, got, env.flags, want, hsw);
+
+        /* F2XM1 on [-1, 1] */
+        f80 t = rnd() % 16 ? mk((rnd() & 0x8000) | (0x3fff - 1 - rnd() % 70), rand_sig()) : rand_f80(-1);
+        if ((t.se & 0x7fff) >= 0x3fff && !((t.se & 0x7fff) == 0x3fff && t.sig == 1ull << 63) &&
+            (t.se & 0x7fff) != 0x7fff)
+            t = mk(t.se & 0x8000, 1ull << 63 | rnd() >> 1);
+        f80_env_from_cw(&env, cw);
+        got = f80_2xm1(&env, t);
+        hsw = host_f2xm1(cw, t, t, &want);
+        check_trans("f2xm1", cw, t, t, got, env.flags, want, hsw);
+
+        /* FYL2X: x > 0, anywhere; also just around 1 */
+        f80 lx = rnd() % 4 ? mk(0x3fff - 200 + rnd() % 400, rand_sig())
+                           : mk(0x3ffe + rnd() % 2, rnd() & 1 ? ~0ull >> (rnd() % 8) << (rnd() % 8) | 1ull << 63 : 1ull << 63 | rnd() >> (rnd() % 60));
+        if (rnd() % 8 == 0)
+            lx = rand_f80(-1);
+        f80 ly = rnd() % 8 ? mk((rnd() & 0x8000) | (0x3fff - 50 + rnd() % 100), rand_sig()) : rand_f80(-1);
+        f80_env_from_cw(&env, cw);
+        got = f80_yl2x(&env, ly, lx);
+        hsw = host_yl2x(cw, lx, ly, &want);
+        check_trans("fyl2x", cw, ly, lx, got, env.flags, want, hsw);
+
+        /* FYL2XP1: |x| < 1 - sqrt(2)/2 */
+        f80 px = rnd() % 8 ? mk((rnd() & 0x8000) | (0x3ffd - rnd() % 70), rand_sig()) : rand_f80(-1);
+        if ((px.se & 0x7fff) == 0x3ffd && px.sig > 0x95f619980c4336f7ull)
+            px.sig = 0x95f619980c4336f7ull;
+        if ((px.se & 0x7fff) > 0x3ffd && (px.se & 0x7fff) != 0x7fff)
+            px.se = (px.se & 0x8000) | 0x3ffc;
+        f80_env_from_cw(&env, cw);
+        got = f80_yl2xp1(&env, ly, px);
+        hsw = host_yl2xp1(cw, px, ly, &want);
+        check_trans("fyl2xp1", cw, ly, px, got, env.flags, want, hsw);
+    }
+}
+#endif
+
 /* ------------------------------------------------------------------ fixed checks */
 
 static void fixed_checks(void)
@@ -513,6 +651,10 @@ int main(int argc, char **argv)
     diff_convert(n / 2);
     diff_compare_classify(n / 2);
     diff_misc(n / 2);
+    diff_trans(n / 8);
+    printf("test_f80: transcendentals: %ld cases, %ld bit-identical to the host, %ld trig "
+           "arguments skipped where the host's 66-bit pi is not a reference\n",
+           trans_cases, trans_inexact_match, trans_skipped);
     printf("test_f80: %ld cases against the host x87, %ld mismatches\n", cases, mismatches);
     CHECK_EQ(mismatches, 0);
     return check_done("test_f80");

@@ -266,8 +266,8 @@ f80 f80_2xm1(struct f80_env *env, f80 a)
         struct wide f = wide_add(x, wide_from_int(-n));
         struct wide p = wide_add(wide_expm1_series(wide_mul(f, wide_k(&WIDE_LN2))), wide_from_int(1));
         p.e += (int32_t)n;
-        bool exact = f.m == 0;
-        return wide_round(env, wide_add(p, wide_from_int(-1)), exact);
+        /* the hardware flags PE even for 2^1 - 1 */
+        return wide_round(env, wide_add(p, wide_from_int(-1)), false);
     }
     return wide_round(env, wide_expm1_series(wide_mul(x, wide_k(&WIDE_LN2))), false);
 }
@@ -289,16 +289,16 @@ f80 f80_yl2x(struct f80_env *env, f80 y, f80 x)
     bool sy = f80_sign(y);
     if (f80_sign(x) && !f80_is_zero(x))
         return f80_invalid(env);
-    if (f80_is_denormal(y) || f80_is_denormal(x))
-        env->flags |= F80_DE;
     bool x_is_one = f80_exp(x) == F80_BIAS && x.sig == F80_INT_BIT;
-    if (f80_is_zero(x)) {
+    if (f80_is_zero(x)) { /* as for division by zero: no DE */
         if (f80_is_zero(y))
             return f80_invalid(env);
         if (!f80_is_inf(y))
             env->flags |= F80_ZE;
         return f80_make(!sy, 0x7fff, F80_INT_BIT);
     }
+    if (f80_is_denormal(y) || f80_is_denormal(x))
+        env->flags |= F80_DE;
     if (f80_is_inf(x)) {
         if (f80_is_zero(y))
             return f80_invalid(env);
@@ -337,23 +337,23 @@ f80 f80_yl2xp1(struct f80_env *env, f80 y, f80 x)
         return f80_invalid(env);
     if (f80_is_nan(y) || f80_is_nan(x))
         return f80_propagate_nan(env, x, y);
+    bool sy = f80_sign(y), sx = f80_sign(x);
+    /* invalid operations first: they raise no DE */
+    if ((f80_is_zero(x) && f80_is_inf(y)) || (f80_is_inf(x) && (sx || f80_is_zero(y))))
+        return f80_invalid(env);
+    struct wide wx = { 0, 0, false }, onep = { 0, 0, false };
+    if (!f80_is_zero(x) && !f80_is_inf(x)) {
+        wx = wide_from_f80(x);
+        onep = wide_add(wide_from_int(1), wx);
+        if (onep.m == 0 || onep.s) /* x <= -1: outside any domain */
+            return f80_invalid(env);
+    }
     if (f80_is_denormal(y) || f80_is_denormal(x))
         env->flags |= F80_DE;
-    bool sy = f80_sign(y), sx = f80_sign(x);
-    if (f80_is_zero(x)) {
-        if (f80_is_inf(y))
-            return f80_invalid(env);
+    if (f80_is_zero(x))
         return f80_make(sy ^ sx, 0, 0);
-    }
-    if (f80_is_inf(x)) {
-        if (sx || f80_is_zero(y))
-            return f80_invalid(env);
+    if (f80_is_inf(x))
         return f80_make(sy, 0x7fff, F80_INT_BIT);
-    }
-    struct wide wx = wide_from_f80(x);
-    struct wide onep = wide_add(wide_from_int(1), wx);
-    if (onep.m == 0 || onep.s) /* x <= -1: outside any domain */
-        return f80_invalid(env);
     if (f80_is_inf(y))
         return f80_make(sy ^ sx, 0x7fff, F80_INT_BIT);
     if (f80_is_zero(y))

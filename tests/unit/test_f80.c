@@ -429,9 +429,13 @@ static void diff_misc(long n)
         f80_to_bcd(&env, v, sb.b);
         hsw = host_fbstp(cw | 0x3f, v, &hb);
         cases++;
-        if (memcmp(sb.b, hb.b, 10) || soft_sw(&env) != (hsw & (0x3f | SW_C1)))
-            report("fbstp", cw, v, mk(0, 0), mk(sb.b[9] << 8 | sb.b[8], *(uint64_t *)sb.b),
-                   soft_sw(&env), mk(hb.b[9] << 8 | hb.b[8], *(uint64_t *)hb.b), hsw & 0x23f);
+        if (memcmp(sb.b, hb.b, 10) || soft_sw(&env) != (hsw & (0x3f | SW_C1))) {
+            uint64_t slo, hlo;
+            memcpy(&slo, sb.b, 8);
+            memcpy(&hlo, hb.b, 8);
+            report("fbstp", cw, v, mk(0, 0), mk(sb.b[9] << 8 | sb.b[8], slo), soft_sw(&env),
+                   mk(hb.b[9] << 8 | hb.b[8], hlo), hsw & 0x23f);
+        }
         if (!(hsw & F80_IE)) {
             f80_env_from_cw(&env, cw);
             got = f80_from_bcd(hb.b);

@@ -49,7 +49,7 @@ static f80 add_core(struct f80_env *env, bool sa, int32_t ea, uint64_t ma, bool 
         s <<= sh;
         e = ea + 1 - sh;
     }
-    return f80_round_pack(env, sa, e, s);
+    return f80_round_pack_fast(env, sa, e, s);
 }
 
 static f80 add_special(struct f80_env *env, f80 a, f80 b, bool sb)
@@ -106,7 +106,7 @@ static f80 mul_core(struct f80_env *env, bool s, int32_t ea, uint64_t ma, int32_
         p <<= 1;
         e--;
     }
-    return f80_round_pack(env, s, e, p);
+    return f80_round_pack_fast(env, s, e, p);
 }
 
 static f80 mul_special(struct f80_env *env, f80 a, f80 b)
@@ -152,7 +152,7 @@ static f80 div_core(struct f80_env *env, bool s, int32_t ea, uint64_t ma, int32_
     uint64_t q2 = (uint64_t)(n2 / mb);
     uint64_t r2 = (uint64_t)(n2 % mb);
     f80_u128 sig = (f80_u128)q << 64 | q2 | (r2 != 0);
-    return f80_round_pack(env, s, e, sig);
+    return f80_round_pack_fast(env, s, e, sig);
 }
 
 static f80 div_special(struct f80_env *env, f80 a, f80 b)
@@ -188,17 +188,29 @@ f80 f80_div(struct f80_env *env, f80 a, f80 b)
     return div_special(env, a, b);
 }
 
-/* floor(sqrt(m)) for m in [2^126, 2^128): a Newton step from a 64-bit
- * estimate would be faster; one bit at a time is simple and exact. */
+/* floor(sqrt(m)) for m in [2^126, 2^128): Newton's iteration from above,
+ * first on the top 64 bits, then on all 128; it stops where it stops
+ * decreasing, which is exactly at the floor. */
 static uint64_t isqrt128(f80_u128 m)
 {
-    uint64_t r = 0;
-    for (int b = 63; b >= 0; b--) {
-        uint64_t t = r | 1ull << b;
-        if ((f80_u128)t * t <= m)
-            r = t;
+    uint64_t hi = (uint64_t)(m >> 64);
+    uint64_t y = (hi >> 33) + (1ull << 31); /* >= sqrt(hi) by AM-GM */
+    for (;;) {
+        uint64_t z = (y + hi / y) >> 1;
+        if (z >= y)
+            break;
+        y = z;
     }
-    return r;
+    f80_u128 r = (f80_u128)(y + 1) << 32; /* >= sqrt(m) */
+    if (r >> 64)
+        r = ~0ull;
+    for (;;) {
+        f80_u128 z = (r + m / (uint64_t)r) >> 1;
+        if (z >= r)
+            break;
+        r = z;
+    }
+    return (uint64_t)r;
 }
 
 static f80 sqrt_core(struct f80_env *env, int32_t ea, uint64_t ma)
@@ -218,7 +230,7 @@ static f80 sqrt_core(struct f80_env *env, int32_t ea, uint64_t ma)
     /* sqrt(m) is never r + 1/2 exactly, so the guard bit and any nonzero
      * remainder are all rounding needs. */
     f80_u128 sig = (f80_u128)r << 64 | (rem > r ? 1ull << 63 : 0) | (rem != 0);
-    return f80_round_pack(env, false, e, sig);
+    return f80_round_pack_fast(env, false, e, sig);
 }
 
 f80 f80_sqrt(struct f80_env *env, f80 a)

@@ -79,6 +79,33 @@ f80_u128 f80_round(struct f80_env *env, bool sign, int32_t *e, f80_u128 sig, uns
 f80 f80_round_pack(struct f80_env *env, bool sign, int32_t e, f80_u128 sig);
 unsigned f80_pc_bits(const struct f80_env *env);
 
+/* f80_round_pack for the common case, inline: 64-bit precision and an
+ * exponent that cannot overflow or underflow even with a carry. */
+static inline f80 f80_round_pack_fast(struct f80_env *env, bool sign, int32_t e, f80_u128 sig)
+{
+    if (__builtin_expect(env->pc != F80_PC_64 || e - 1u >= 0x7ffdu, 0))
+        return f80_round_pack(env, sign, e, sig);
+    uint64_t hi = (uint64_t)(sig >> 64), lo = (uint64_t)sig;
+    if (lo) {
+        bool up;
+        switch (env->rc) {
+        case F80_RC_NEAREST: up = lo > F80_INT_BIT || (lo == F80_INT_BIT && (hi & 1)); break;
+        case F80_RC_DOWN: up = sign; break;
+        case F80_RC_UP: up = !sign; break;
+        default: up = false;
+        }
+        env->flags |= F80_PE;
+        if (up) {
+            env->c1 = true;
+            if (++hi == 0) {
+                hi = F80_INT_BIT;
+                e++;
+            }
+        }
+    }
+    return f80_make(sign, e, hi);
+}
+
 /* The result of an operation with a NaN operand (at least one of a, b is a
  * NaN; pass b = a for one operand).  Raises IE for an SNaN. */
 f80 f80_propagate_nan(struct f80_env *env, f80 a, f80 b);

@@ -320,6 +320,18 @@ static void diff_convert(long n)
         s64 = f80_to_f64(&env, a);
         hsw = host_st64(cw, a, &h64);
         check_result("fst m64", cw, a, mk(0, 0), mk(0, s64), soft_sw(&env), mk(0, h64), hsw, SW_C1);
+        /* unmasked overflow/underflow: nothing is stored, only the flags matter */
+        uint16_t ucw = cw & ~(rnd() & 1 ? 0x08 : 0x10);
+        f80 near = rand_f80(rnd() & 1 ? 0x3fff + 1024 : 0x3fff - 1022);
+        f80_env_from_cw(&env, ucw);
+        f80_to_f64(&env, near);
+        hsw = host_st64(ucw, near, &h64);
+        check_result("fst m64 unmasked", ucw, near, mk(0, 0), mk(0, 0), env.flags, mk(0, 0), hsw, 0);
+        near = rand_f80(rnd() & 1 ? 0x3fff + 128 : 0x3fff - 126);
+        f80_env_from_cw(&env, ucw);
+        f80_to_f32(&env, near);
+        hsw = host_st32(ucw, near, &h32);
+        check_result("fst m32 unmasked", ucw, near, mk(0, 0), mk(0, 0), env.flags, mk(0, 0), hsw, 0);
         f80 ai = rand_f80(0x3fff + (int32_t)(rnd() % 70));
         int16_t i16 = 0, hi16 = 0;
         f80_env_from_cw(&env, cw);

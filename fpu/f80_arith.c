@@ -63,11 +63,11 @@ static f80 add_special(struct f80_env *env, f80 a, f80 b, bool sb)
         if (f80_exp(b) == 0x7fff && sa != sb)
             return f80_invalid(env);
         if (f80_is_denormal(b))
-            env->flags |= F80_DE;
+            f80_raise_de(env); /* a is the result either way */
         return a;
     }
-    if (f80_is_denormal(a) || f80_is_denormal(b))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(a) || f80_is_denormal(b)) && f80_raise_de(env))
+        return a;
     if (f80_exp(b) == 0x7fff)
         return f80_make(sb, 0x7fff, F80_INT_BIT);
     if (f80_is_zero(a) && f80_is_zero(b))
@@ -118,8 +118,8 @@ static f80 mul_special(struct f80_env *env, f80 a, f80 b)
     bool s = f80_sign(a) ^ f80_sign(b);
     if ((f80_is_inf(a) && f80_is_zero(b)) || (f80_is_zero(a) && f80_is_inf(b)))
         return f80_invalid(env);
-    if (f80_is_denormal(a) || f80_is_denormal(b))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(a) || f80_is_denormal(b)) && f80_raise_de(env))
+        return a;
     if (f80_is_inf(a) || f80_is_inf(b))
         return f80_make(s, 0x7fff, F80_INT_BIT);
     if (f80_is_zero(a) || f80_is_zero(b))
@@ -168,8 +168,8 @@ static f80 div_special(struct f80_env *env, f80 a, f80 b)
         env->flags |= F80_ZE; /* and no DE for a denormal dividend */
         return f80_make(s, 0x7fff, F80_INT_BIT);
     }
-    if (f80_is_denormal(a) || f80_is_denormal(b))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(a) || f80_is_denormal(b)) && f80_raise_de(env))
+        return a;
     if (f80_is_inf(a))
         return f80_make(s, 0x7fff, F80_INT_BIT);
     if (f80_is_inf(b))
@@ -247,7 +247,8 @@ f80 f80_sqrt(struct f80_env *env, f80 a)
         return f80_invalid(env);
     if (f80_is_inf(a))
         return a;
-    env->flags |= F80_DE;
+    if (f80_raise_de(env))
+        return a;
     int32_t ea;
     uint64_t ma = f80_norm_sig(a, &ea);
     return sqrt_core(env, ea, ma);

@@ -41,6 +41,15 @@ static inline bool f80_is_inf(f80 a)
     return f80_exp(a) == 0x7fff && a.sig == F80_INT_BIT;
 }
 
+/* DE for a denormal operand.  True when DE is unmasked: the instruction
+ * then stops before computing anything, with DE its only flag, and the
+ * caller returns an operand unchanged (the x87 writes no result). */
+static inline bool f80_raise_de(struct f80_env *env)
+{
+    env->flags |= F80_DE;
+    return !(env->masks & F80_DE);
+}
+
 /* Unbiased-exponent-free view of a finite nonzero supported operand: the
  * significand shifted so bit 63 is set, the exponent lowered to match
  * (a denormal's exponent field 0 means 1). */

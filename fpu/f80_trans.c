@@ -119,8 +119,10 @@ void f80_sincos(struct f80_env *env, f80 a, f80 *s, f80 *c, bool *out_of_range)
         *c = f80_make(false, F80_BIAS, F80_INT_BIT);
         return;
     }
-    if (f80_exp(a) == 0)
-        env->flags |= F80_DE;
+    if (f80_exp(a) == 0 && f80_raise_de(env)) {
+        *s = *c = a;
+        return;
+    }
     struct wide ws, wc;
     sin_cos(a, &ws, &wc);
     /* both results are rounded; C1 is the last one's, as FSINCOS leaves cos on top */
@@ -142,8 +144,8 @@ f80 f80_sin(struct f80_env *env, f80 a, bool *out_of_range)
     }
     if (a.sig == 0)
         return a;
-    if (f80_exp(a) == 0)
-        env->flags |= F80_DE;
+    if (f80_exp(a) == 0 && f80_raise_de(env))
+        return a;
     struct wide ws, wc;
     sin_cos(a, &ws, &wc);
     return wide_round(env, ws, false);
@@ -162,8 +164,8 @@ f80 f80_cos(struct f80_env *env, f80 a, bool *out_of_range)
     }
     if (a.sig == 0)
         return f80_make(false, F80_BIAS, F80_INT_BIT);
-    if (f80_exp(a) == 0)
-        env->flags |= F80_DE;
+    if (f80_exp(a) == 0 && f80_raise_de(env))
+        return a;
     struct wide ws, wc;
     sin_cos(a, &ws, &wc);
     return wide_round(env, wc, false);
@@ -182,8 +184,8 @@ f80 f80_tan(struct f80_env *env, f80 a, bool *out_of_range)
     }
     if (a.sig == 0)
         return a;
-    if (f80_exp(a) == 0)
-        env->flags |= F80_DE;
+    if (f80_exp(a) == 0 && f80_raise_de(env))
+        return a;
     struct wide ws, wc;
     sin_cos(a, &ws, &wc);
     return wide_round(env, wide_div(ws, wc), false);
@@ -216,8 +218,8 @@ f80 f80_atan2(struct f80_env *env, f80 y, f80 x)
         return f80_invalid(env);
     if (f80_is_nan(y) || f80_is_nan(x))
         return f80_propagate_nan(env, x, y);
-    if (f80_is_denormal(y) || f80_is_denormal(x))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(y) || f80_is_denormal(x)) && f80_raise_de(env))
+        return y;
     bool sy = f80_sign(y), sx = f80_sign(x);
     if (f80_is_inf(y)) {
         if (f80_is_inf(x))
@@ -252,8 +254,8 @@ f80 f80_2xm1(struct f80_env *env, f80 a)
         return f80_sign(a) ? f80_make(true, F80_BIAS, F80_INT_BIT) : a;
     if (a.sig == 0)
         return a;
-    if (f80_exp(a) == 0)
-        env->flags |= F80_DE;
+    if (f80_exp(a) == 0 && f80_raise_de(env))
+        return a;
     struct wide x = wide_from_f80(a);
     if (x.e >= 0) {
         /* |x| >= 1, outside the SDM's domain: 2^n * 2^f - 1, n = trunc(x) */
@@ -297,8 +299,8 @@ f80 f80_yl2x(struct f80_env *env, f80 y, f80 x)
             env->flags |= F80_ZE;
         return f80_make(!sy, 0x7fff, F80_INT_BIT);
     }
-    if (f80_is_denormal(y) || f80_is_denormal(x))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(y) || f80_is_denormal(x)) && f80_raise_de(env))
+        return y;
     if (f80_is_inf(x)) {
         if (f80_is_zero(y))
             return f80_invalid(env);
@@ -348,8 +350,8 @@ f80 f80_yl2xp1(struct f80_env *env, f80 y, f80 x)
         if (onep.m == 0 || onep.s) /* x <= -1: outside any domain */
             return f80_invalid(env);
     }
-    if (f80_is_denormal(y) || f80_is_denormal(x))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(y) || f80_is_denormal(x)) && f80_raise_de(env))
+        return y;
     if (f80_is_zero(x))
         return f80_make(sy ^ sx, 0, 0);
     if (f80_is_inf(x))

@@ -139,18 +139,17 @@ f80 f80_mul(struct f80_env *env, f80 a, f80 b)
 static f80 div_core(struct f80_env *env, bool s, int32_t ea, uint64_t ma, int32_t eb, uint64_t mb)
 {
     int32_t e = ea - eb + F80_BIAS;
-    f80_u128 n;
-    if (ma >= mb) {
-        n = (f80_u128)ma << 63;
+    uint64_t nhi, nlo, r, r2;
+    if (ma >= mb) { /* ma << 63, so that the quotient has 64 bits */
+        nhi = ma >> 1;
+        nlo = ma << 63;
     } else {
-        n = (f80_u128)ma << 64;
+        nhi = ma;
+        nlo = 0;
         e--;
     }
-    uint64_t q = (uint64_t)(n / mb);
-    uint64_t r = (uint64_t)(n % mb);
-    f80_u128 n2 = (f80_u128)r << 64;
-    uint64_t q2 = (uint64_t)(n2 / mb);
-    uint64_t r2 = (uint64_t)(n2 % mb);
+    uint64_t q = f80_div128(nhi, nlo, mb, &r);
+    uint64_t q2 = f80_div128(r, 0, mb, &r2);
     f80_u128 sig = (f80_u128)q << 64 | q2 | (r2 != 0);
     return f80_round_pack_fast(env, s, e, sig);
 }
@@ -205,7 +204,11 @@ static uint64_t isqrt128(f80_u128 m)
     if (r >> 64)
         r = ~0ull;
     for (;;) {
-        f80_u128 z = (r + m / (uint64_t)r) >> 1;
+        uint64_t mhi = (uint64_t)(m >> 64), rem;
+        /* r >= sqrt(m) keeps m / r below 2^64 but for r = 2^64 - 1 */
+        f80_u128 quo = mhi < (uint64_t)r ? f80_div128(mhi, (uint64_t)m, (uint64_t)r, &rem)
+                                         : m / (uint64_t)r;
+        f80_u128 z = (r + quo) >> 1;
         if (z >= r)
             break;
         r = z;

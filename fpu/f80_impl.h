@@ -75,6 +75,22 @@ static inline f80_u128 f80_shift_right_jam(f80_u128 x, int32_t n)
     return (x >> n) | ((x << (128 - n)) != 0);
 }
 
+/* (hi:lo) / d for hi < d, so that the quotient fits in 64 bits: one DIV on
+ * x86-64, where the compiler would call a 128-bit division routine. */
+static inline uint64_t f80_div128(uint64_t hi, uint64_t lo, uint64_t d, uint64_t *rem)
+{
+#if defined(__x86_64__)
+    uint64_t q, r;
+    __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d) : "cc");
+    *rem = r;
+    return q;
+#else
+    f80_u128 n = (f80_u128)hi << 64 | lo;
+    *rem = (uint64_t)(n % d);
+    return (uint64_t)(n / d);
+#endif
+}
+
 /* Round sig (leading one in bit 127, or zero) to nbits, in the exponent
  * range [1, emax] of the destination format whose biased exponent *e is.
  * wrap: the exponent adjustment of an unmasked underflow or overflow

@@ -11,6 +11,8 @@
  */
 #include "fpu/f80_wide.h"
 
+#include <stddef.h>
+
 /* 2/pi, 256 bits after the binary point. */
 static const uint64_t TWO_OVER_PI[4] = {
     0xa2f9836e4e441529ull, 0xfc2757d1f534ddc0ull, 0xdb6295993c439041ull, 0xfe5163abdebbc561ull,
@@ -82,12 +84,22 @@ static f80 trig_special(struct f80_env *env, f80 a, bool *handled)
     return a;
 }
 
-/* sin and cos of x (x finite, nonzero, |x| < 2^63) */
+/* sin and cos of x (x finite, nonzero, |x| < 2^63); s or c may be NULL
+ * when not wanted, which spares a series. */
 static void sin_cos(f80 a, struct wide *s, struct wide *c)
 {
     unsigned q;
     struct wide r = reduce(a, &q);
-    struct wide sr = wide_sin_series(r), cr = wide_cos_series(r);
+    struct wide zero = { 0, 0, false };
+    bool need_sin_r = (s && !(q & 1)) || (c && (q & 1));
+    bool need_cos_r = (s && (q & 1)) || (c && !(q & 1));
+    struct wide sr = need_sin_r ? wide_sin_series(r) : zero;
+    struct wide cr = need_cos_r ? wide_cos_series(r) : zero;
+    struct wide ts, tc;
+    if (!s)
+        s = &ts;
+    if (!c)
+        c = &tc;
     switch (q) {
     case 0: *s = sr; *c = cr; break;
     case 1: *s = cr; *c = wide_neg(sr); break;
@@ -146,8 +158,8 @@ f80 f80_sin(struct f80_env *env, f80 a, bool *out_of_range)
         return a;
     if (f80_exp(a) == 0 && f80_raise_de(env))
         return a;
-    struct wide ws, wc;
-    sin_cos(a, &ws, &wc);
+    struct wide ws;
+    sin_cos(a, &ws, NULL);
     return wide_round(env, ws, false);
 }
 
@@ -166,8 +178,8 @@ f80 f80_cos(struct f80_env *env, f80 a, bool *out_of_range)
         return f80_make(false, F80_BIAS, F80_INT_BIT);
     if (f80_exp(a) == 0 && f80_raise_de(env))
         return a;
-    struct wide ws, wc;
-    sin_cos(a, &ws, &wc);
+    struct wide wc;
+    sin_cos(a, NULL, &wc);
     return wide_round(env, wc, false);
 }
 

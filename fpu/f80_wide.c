@@ -102,49 +102,42 @@ struct wide wide_add(struct wide a, struct wide b)
     return normalize(a.s, a.e, a.m - bm);
 }
 
-/* Restoring division, one quotient bit per step; the last bit is jammed. */
+/* a * (1 / b): a 64-bit reciprocal estimate from one hardware-sized
+ * division, one Newton step y (2 - b y) to about 124 bits, one product. */
 struct wide wide_div(struct wide a, struct wide b)
 {
     if (a.m == 0)
         return a;
-    f80_u128 r = a.m, d = b.m, q = 0;
-    int32_t e = a.e - b.e;
-    if (r < d) {
-        e--;
-    } else {
-        r -= d;
-        q = 1;
-    }
-    for (int i = 0; i < 127; i++) {
-        bool carry = r >> 127;
-        r <<= 1;
-        q <<= 1;
-        if (carry || r >= d) {
-            r -= d;
-            q |= 1;
-        }
-    }
-    if (q >> 127 == 0) {
-        /* a < b: the first step produced the 0 integer bit; one more */
-        bool carry = r >> 127;
-        r <<= 1;
-        q <<= 1;
-        if (carry || r >= d) {
-            r -= d;
-            q |= 1;
-        }
-    }
-    return (struct wide){ .m = q | (r != 0), .e = e, .s = a.s ^ b.s };
+    uint64_t bh = (uint64_t)(b.m >> 64), rem;
+    /* 2^127 / (bh + 1): an underestimate of 2^64 / B in [2^63, 2^64) */
+    uint64_t q0 = bh == ~0ull ? 1ull << 63 : f80_div128(1ull << 63, 0, bh + 1, &rem);
+    struct wide y = { .m = (f80_u128)q0 << 64, .e = -1, .s = false };
+    struct wide bb = { .m = b.m, .e = 0, .s = false };
+    struct wide two_minus = wide_add(wide_from_int(2), wide_neg(wide_mul(bb, y)));
+    y = wide_mul(y, two_minus);
+    struct wide q = wide_mul((struct wide){ .m = a.m, .e = a.e, .s = a.s ^ b.s }, y);
+    q.e -= b.e;
+    return q;
 }
 
 struct wide wide_div_small(struct wide a, uint64_t d)
 {
     if (a.m == 0)
         return a;
-    f80_u128 q = a.m / d, r = a.m % d;
-    int sh = clz128(q);
-    f80_u128 rs = r << sh;
-    f80_u128 m = (q << sh) | (rs / d) | (rs % d != 0);
+    /* three 64-bit digits of a.m / d, the last for the bits shifted in */
+    uint64_t r;
+    uint64_t q1 = f80_div128(0, (uint64_t)(a.m >> 64), d, &r);
+    uint64_t q0 = f80_div128(r, (uint64_t)a.m, d, &r);
+    uint64_t qx = f80_div128(r, 0, d, &r);
+    f80_u128 q = (f80_u128)q1 << 64 | q0;
+    int sh = clz128(q); /* at most 64, as d < 2^64 */
+    f80_u128 m;
+    if (sh == 0)
+        m = q | (qx != 0 || r != 0);
+    else if (sh < 64)
+        m = (q << sh) | (qx >> (64 - sh)) | ((qx << sh) != 0 || r != 0);
+    else
+        m = (q << 64) | qx | (r != 0);
     return (struct wide){ .m = m, .e = a.e - sh, .s = a.s };
 }
 
@@ -157,10 +150,12 @@ f80 wide_round(struct f80_env *env, struct wide x, bool exact)
     return f80_make(x.s, e, (uint64_t)(m >> 64));
 }
 
-/* Sum terms until the next one no longer reaches the sum's last bit. */
+/* Sum terms until the next one is below 2^-90 of the sum: 26 bits beyond
+ * the result's 64, so that the one rounding at the end is nearly always
+ * the correct one, and half the terms of going to 128 bits. */
 static bool negligible(struct wide term, struct wide sum)
 {
-    return term.m == 0 || term.e < sum.e - 130;
+    return term.m == 0 || term.e < sum.e - 90;
 }
 
 struct wide wide_sin_series(struct wide x)

@@ -725,14 +725,13 @@ static void fixed_checks(void)
 
 /* ------------------------------------------------------------------ speed */
 
-static double ns_per_op(f80 (*fn)(struct f80_env *, f80, f80))
+static double ns_per_op(f80 (*fn)(struct f80_env *, f80, f80), long n)
 {
     struct f80_env env;
     f80_env_from_cw(&env, 0x37f);
     f80 x[64];
     for (int i = 0; i < 64; i++)
         x[i] = mk(0x3fff + (int)(rnd() % 8), rnd() | 1ull << 63);
-    const long n = 2000000;
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     uint64_t acc = 0;
@@ -747,6 +746,12 @@ static double ns_per_op(f80 (*fn)(struct f80_env *, f80, f80))
 }
 
 static f80 sqrt2(struct f80_env *env, f80 a, f80 b) { return f80_sqrt(env, a); }
+static f80 sin2(struct f80_env *env, f80 a, f80 b)
+{
+    bool oor;
+    return f80_sin(env, a, &oor);
+}
+static f80 f2xm1_2(struct f80_env *env, f80 a, f80 b) { return f80_2xm1(env, mk(0x3ffe, a.sig)); }
 
 int main(int argc, char **argv)
 {
@@ -754,8 +759,10 @@ int main(int argc, char **argv)
     if (argc > 2)
         rng_state = strtoull(argv[2], NULL, 0) | 1;
     fixed_checks();
-    printf("test_f80: ns/op add %.1f, mul %.1f, div %.1f, sqrt %.1f\n", ns_per_op(f80_add),
-           ns_per_op(f80_mul), ns_per_op(f80_div), ns_per_op(sqrt2));
+    printf("test_f80: ns/op add %.1f, mul %.1f, div %.1f, sqrt %.1f\n", ns_per_op(f80_add, 2000000),
+           ns_per_op(f80_mul, 2000000), ns_per_op(f80_div, 2000000), ns_per_op(sqrt2, 2000000));
+    printf("test_f80: ns/op sin %.0f, atan %.0f, yl2x %.0f, 2xm1 %.0f\n", ns_per_op(sin2, 20000),
+           ns_per_op(f80_atan2, 20000), ns_per_op(f80_yl2x, 20000), ns_per_op(f2xm1_2, 20000));
 #if HAVE_X87
     diff_arith(n);
     diff_convert(n / 2);

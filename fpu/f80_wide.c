@@ -210,6 +210,10 @@ struct wide wide_atanh_series(struct wide x)
 
 struct wide wide_expm1_series(struct wide x)
 {
+    /* e^x - 1 of x / 2^k, then k doublings e^2h - 1 = (e^h - 1)(e^h + 1):
+     * a short series, and no cancellation for small x either way. */
+    int32_t k = x.e > -10 ? x.e + 10 : 0;
+    x.e -= k;
     struct wide term = x, sum = x;
     for (uint64_t n = 2; n < 100; n++) {
         term = wide_div_small(wide_mul(term, x), n);
@@ -217,5 +221,7 @@ struct wide wide_expm1_series(struct wide x)
             break;
         sum = wide_add(sum, term);
     }
+    for (int32_t i = 0; i < k; i++)
+        sum = wide_mul(sum, wide_add(sum, wide_from_int(2)));
     return sum;
 }

@@ -529,6 +529,9 @@ static void check_trans(const char *op, uint16_t cw, f80 a, f80 b, f80 got, unsi
         ok = true;
         mask = 0x3f;
     } else if (same(got, want)) {
+        /* C1 not compared: the host's says which side of the result its own
+         * internal approximation fell, not the true value (FPTAN of a tiny
+         * x, whose tangent is above x, often comes with C1 = 1) */
         ok = true;
         trans_inexact_match++;
     } else {
@@ -620,7 +623,7 @@ static f80 rand_trig_arg(void)
 static void diff_trans(long n)
 {
     for (long i = 0; i < n; i++) {
-        uint16_t cw = rand_cw(false) | 0x300; /* no precision control here */
+        uint16_t cw = rand_cw(true) | 0x300; /* no precision control here */
         if (rnd() % 16 == 0)
             cw &= ~F80_DE;
         struct f80_env env;
@@ -637,22 +640,22 @@ static void diff_trans(long n)
             f80_env_from_cw(&env, cw);
             got = f80_sin(&env, a, &oor);
             hsw = host_sin(cw, a, a, &want);
-            check_trans("fsin", cw, a, a, got, env.flags | (oor ? SW_C2 : 0), want, hsw);
+            check_trans("fsin", cw, a, a, got, soft_sw(&env) | (oor ? SW_C2 : 0), want, hsw);
             f80_env_from_cw(&env, cw);
             got = f80_cos(&env, a, &oor);
             hsw = host_cos(cw, a, a, &want);
-            check_trans("fcos", cw, a, a, got, env.flags | (oor ? SW_C2 : 0), want, hsw);
+            check_trans("fcos", cw, a, a, got, soft_sw(&env) | (oor ? SW_C2 : 0), want, hsw);
             f80_env_from_cw(&env, cw);
             f80_sincos(&env, a, &s, &c, &oor);
             hsw = host_sincos(cw, a, &hs, &hc);
             /* out of range, the host leaves the operand alone and pushes nothing */
             if (!(hsw & SW_C2))
-                check_trans("fsincos sin", cw, a, a, s, env.flags | (oor ? SW_C2 : 0), hs, hsw);
-            check_trans("fsincos cos", cw, a, a, c, env.flags | (oor ? SW_C2 : 0), hc, hsw);
+                check_trans("fsincos sin", cw, a, a, s, soft_sw(&env) | (oor ? SW_C2 : 0), hs, hsw);
+            check_trans("fsincos cos", cw, a, a, c, soft_sw(&env) | (oor ? SW_C2 : 0), hc, hsw);
             f80_env_from_cw(&env, cw);
             got = f80_tan(&env, a, &oor);
             hsw = host_tan(cw, a, a, &want);
-            check_trans("fptan", cw, a, a, got, env.flags | (oor ? SW_C2 : 0), want, hsw);
+            check_trans("fptan", cw, a, a, got, soft_sw(&env) | (oor ? SW_C2 : 0), want, hsw);
         }
 
         /* FPATAN: any y and x */
@@ -661,7 +664,7 @@ static void diff_trans(long n)
         f80_env_from_cw(&env, cw);
         got = f80_atan2(&env, y, x);
         hsw = host_patan(cw, x, y, &want);
-        check_trans("fpatan", cw, y, x, got, env.flags, want, hsw);
+        check_trans("fpatan", cw, y, x, got, soft_sw(&env), want, hsw);
 
         /* F2XM1 on [-1, 1] */
         f80 t = rnd() % 16 ? mk((rnd() & 0x8000) | (0x3fff - 1 - rnd() % 70), rand_sig()) : rand_f80(-1);
@@ -671,7 +674,7 @@ static void diff_trans(long n)
         f80_env_from_cw(&env, cw);
         got = f80_2xm1(&env, t);
         hsw = host_f2xm1(cw, t, t, &want);
-        check_trans("f2xm1", cw, t, t, got, env.flags, want, hsw);
+        check_trans("f2xm1", cw, t, t, got, soft_sw(&env), want, hsw);
 
         /* FYL2X: x > 0, anywhere; also just around 1 */
         f80 lx = rnd() % 4 ? mk(0x3fff - 200 + rnd() % 400, rand_sig())
@@ -682,7 +685,7 @@ static void diff_trans(long n)
         f80_env_from_cw(&env, cw);
         got = f80_yl2x(&env, ly, lx);
         hsw = host_yl2x(cw, lx, ly, &want);
-        check_trans("fyl2x", cw, ly, lx, got, env.flags, want, hsw);
+        check_trans("fyl2x", cw, ly, lx, got, soft_sw(&env), want, hsw);
 
         /* FYL2XP1: |x| < 1 - sqrt(2)/2 */
         f80 px = rnd() % 8 ? mk((rnd() & 0x8000) | (0x3ffd - rnd() % 70), rand_sig()) : rand_f80(-1);
@@ -693,7 +696,7 @@ static void diff_trans(long n)
         f80_env_from_cw(&env, cw);
         got = f80_yl2xp1(&env, ly, px);
         hsw = host_yl2xp1(cw, px, ly, &want);
-        check_trans("fyl2xp1", cw, ly, px, got, env.flags, want, hsw);
+        check_trans("fyl2xp1", cw, ly, px, got, soft_sw(&env), want, hsw);
     }
 }
 #endif

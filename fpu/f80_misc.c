@@ -221,7 +221,7 @@ f80 f80_rem(struct f80_env *env, f80 a, f80 b, bool round_nearest, bool *incompl
             s = !s;
         }
     }
-    *q = (unsigned)(quo & 7);
+    *q = *incomplete ? 0 : (unsigned)(quo & 7); /* the host clears C0, C1, C3 then */
     if (r == 0)
         return f80_make(f80_sign(a), 0, 0);
     int lz = 64 + __builtin_clzll((uint64_t)r); /* r < 2^64 */

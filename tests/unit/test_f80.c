@@ -459,10 +459,7 @@ static void diff_misc(long n)
             hsw = (nearest ? host_prem1 : host_prem)(cw, a, b, &want);
             unsigned ssw = env.flags | (inc ? SW_C2 : 0) | (q & 4 ? SW_C0 : 0) |
                            (q & 2 ? SW_C3 : 0) | (q & 1 ? SW_C1 : 0);
-            /* the quotient bits of an incomplete step are not architectural */
-            unsigned mask = (hsw & SW_C2) ? SW_C2 : SW_CC;
-            if (inc)
-                ssw &= ~(SW_C0 | SW_C1 | SW_C3);
+            unsigned mask = SW_CC;
             if (de_stopped(cw, hsw)) {
                 got = want;
                 ssw = env.flags;

@@ -104,28 +104,47 @@ f80_u128 f80_round(struct f80_env *env, bool sign, int32_t *e, f80_u128 sig, uns
 f80 f80_round_pack(struct f80_env *env, bool sign, int32_t e, f80_u128 sig);
 unsigned f80_pc_bits(const struct f80_env *env);
 
-/* f80_round_pack for the common case, inline: 64-bit precision and an
- * exponent that cannot overflow or underflow even with a carry. */
+static inline bool f80_round_up_p(const struct f80_env *env, bool sign, bool above_half,
+                                  bool at_half, bool odd)
+{
+    switch (env->rc) {
+    case F80_RC_NEAREST: return above_half || (at_half && odd);
+    case F80_RC_DOWN: return sign;
+    case F80_RC_UP: return !sign;
+    default: return false;
+    }
+}
+
+/* f80_round_pack for the common case, inline: an exponent that cannot
+ * overflow or underflow even with a carry, at any precision control. */
 static inline f80 f80_round_pack_fast(struct f80_env *env, bool sign, int32_t e, f80_u128 sig)
 {
-    if (__builtin_expect(env->pc != F80_PC_64 || e - 1u >= 0x7ffdu, 0))
+    if (__builtin_expect(e - 1u >= 0x7ffdu, 0))
         return f80_round_pack(env, sign, e, sig);
     uint64_t hi = (uint64_t)(sig >> 64), lo = (uint64_t)sig;
-    if (lo) {
-        bool up;
-        switch (env->rc) {
-        case F80_RC_NEAREST: up = lo > F80_INT_BIT || (lo == F80_INT_BIT && (hi & 1)); break;
-        case F80_RC_DOWN: up = sign; break;
-        case F80_RC_UP: up = !sign; break;
-        default: up = false;
-        }
-        env->flags |= F80_PE;
-        if (up) {
-            env->c1 = true;
-            if (++hi == 0) {
-                hi = F80_INT_BIT;
-                e++;
-            }
+    bool up;
+    /* bits of hi below the precision: 0 for 64 (and reserved 1), 11, 40 */
+    unsigned drop = 0;
+    if (__builtin_expect(env->pc == F80_PC_64 || env->pc == 1, 1)) {
+        if (!lo)
+            return f80_make(sign, e, hi);
+        up = f80_round_up_p(env, sign, lo > F80_INT_BIT, lo == F80_INT_BIT, hi & 1);
+    } else {
+        drop = env->pc == F80_PC_53 ? 11 : 40;
+        uint64_t mask = (1ull << drop) - 1, half = 1ull << (drop - 1), rest = hi & mask;
+        if (!rest && !lo)
+            return f80_make(sign, e, hi);
+        up = f80_round_up_p(env, sign, rest > half || (rest == half && lo), rest == half && !lo,
+                            (hi >> drop) & 1);
+        hi &= ~mask;
+    }
+    env->flags |= F80_PE;
+    if (up) {
+        env->c1 = true;
+        hi += 1ull << drop;
+        if (hi == 0) {
+            hi = F80_INT_BIT;
+            e++;
         }
     }
     return f80_make(sign, e, hi);

@@ -199,6 +199,14 @@ f80 f80_tan(struct f80_env *env, f80 a, bool *out_of_range)
     if (f80_exp(a) == 0 && f80_raise_de(env))
         return a;
     struct wide ws, wc;
+    if (f80_exp(a) < F80_BIAS - 40) {
+        /* tan x = x (1 + x^2/3 + ...): x and a sticky bit beyond it.  The
+         * quotient below would lose which side of x the value lies on,
+         * and with it the rounding and whether it is tiny. */
+        ws = wide_from_f80(a);
+        ws.m |= 1;
+        return wide_round(env, ws, false);
+    }
     sin_cos(a, &ws, &wc);
     return wide_round(env, wide_div(ws, wc), false);
 }

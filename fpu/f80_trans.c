@@ -84,6 +84,21 @@ static f80 trig_special(struct f80_env *env, f80 a, bool *handled)
     return a;
 }
 
+/* For |x| < 2^-40 the next term of sin, cos, tan or atan is below 2^-80
+ * of the first.  The hardware then returns that leading term exactly
+ * rounded but flagged inexact (and tiny, if it is), rather than the sliver
+ * on one side of it that decides a directed rounding; so does this. */
+static bool tiny_arg(f80 a) { return f80_exp(a) < F80_BIAS - 40; }
+
+static f80 leading_term(struct f80_env *env, struct wide w)
+{
+    f80 r = wide_round(env, w, true);
+    env->flags |= F80_PE;
+    if (f80_exp(r) == 0 && r.sig)
+        env->flags |= F80_UE;
+    return r;
+}
+
 /* sin and cos of x (x finite, nonzero, |x| < 2^63); s or c may be NULL
  * when not wanted, which spares a series. */
 static void sin_cos(f80 a, struct wide *s, struct wide *c)
@@ -135,6 +150,11 @@ void f80_sincos(struct f80_env *env, f80 a, f80 *s, f80 *c, bool *out_of_range)
         *s = *c = a;
         return;
     }
+    if (tiny_arg(a)) {
+        *s = leading_term(env, wide_from_f80(a));
+        *c = leading_term(env, wide_from_int(1));
+        return;
+    }
     struct wide ws, wc;
     sin_cos(a, &ws, &wc);
     /* both results are rounded; C1 is the last one's, as FSINCOS leaves cos on top */
@@ -158,6 +178,8 @@ f80 f80_sin(struct f80_env *env, f80 a, bool *out_of_range)
         return a;
     if (f80_exp(a) == 0 && f80_raise_de(env))
         return a;
+    if (tiny_arg(a))
+        return leading_term(env, wide_from_f80(a));
     struct wide ws;
     sin_cos(a, &ws, NULL);
     return wide_round(env, ws, false);
@@ -178,6 +200,8 @@ f80 f80_cos(struct f80_env *env, f80 a, bool *out_of_range)
         return f80_make(false, F80_BIAS, F80_INT_BIT);
     if (f80_exp(a) == 0 && f80_raise_de(env))
         return a;
+    if (tiny_arg(a))
+        return leading_term(env, wide_from_int(1));
     struct wide wc;
     sin_cos(a, NULL, &wc);
     return wide_round(env, wc, false);
@@ -198,15 +222,9 @@ f80 f80_tan(struct f80_env *env, f80 a, bool *out_of_range)
         return a;
     if (f80_exp(a) == 0 && f80_raise_de(env))
         return a;
+    if (tiny_arg(a))
+        return leading_term(env, wide_from_f80(a));
     struct wide ws, wc;
-    if (f80_exp(a) < F80_BIAS - 40) {
-        /* tan x = x (1 + x^2/3 + ...): x and a sticky bit beyond it.  The
-         * quotient below would lose which side of x the value lies on,
-         * and with it the rounding and whether it is tiny. */
-        ws = wide_from_f80(a);
-        ws.m |= 1;
-        return wide_round(env, ws, false);
-    }
     sin_cos(a, &ws, &wc);
     return wide_round(env, wide_div(ws, wc), false);
 }
@@ -254,6 +272,18 @@ f80 f80_atan2(struct f80_env *env, f80 y, f80 x)
         return signed_const(env, &WIDE_PI_2, sy);
     struct wide ay = wide_from_f80(y), ax = wide_from_f80(x), a;
     ay.s = ax.s = false;
+    if (!sx && ay.e - ax.e < -41) {
+        /* atan(y/x) of a tiny quotient: the quotient, rounded once */
+        struct f80_env e64 = *env;
+        e64.pc = F80_PC_64;
+        e64.flags = 0;
+        f80 q = f80_div(&e64, y, x);
+        env->flags |= e64.flags | F80_PE;
+        env->c1 = e64.c1;
+        if (f80_exp(q) == 0 && q.sig)
+            env->flags |= F80_UE;
+        return q;
+    }
     if (ay.e < ax.e || (ay.e == ax.e && ay.m <= ax.m))
         a = atan01(wide_div(ay, ax));
     else
@@ -288,8 +318,12 @@ f80 f80_2xm1(struct f80_env *env, f80 a)
         struct wide f = wide_add(x, wide_from_int(-n));
         struct wide p = wide_add(wide_expm1_series(wide_mul(f, wide_k(&WIDE_LN2))), wide_from_int(1));
         p.e += (int32_t)n;
-        /* the hardware flags PE even for 2^1 - 1 */
-        return wide_round(env, wide_add(p, wide_from_int(-1)), false);
+        /* an integer x gives an exact result, which the hardware still
+         * flags as inexact */
+        bool exact = f.m == 0;
+        f80 r = wide_round(env, wide_add(p, wide_from_int(-1)), exact);
+        env->flags |= F80_PE;
+        return r;
     }
     return wide_round(env, wide_expm1_series(wide_mul(x, wide_k(&WIDE_LN2))), false);
 }
@@ -349,8 +383,13 @@ f80 f80_yl2x(struct f80_env *env, f80 y, f80 x)
         struct wide s = wide_div(wide_add(m, wide_neg(one)), wide_add(m, one));
         l = wide_add(l, log2_of_ratio(s));
     }
-    /* the hardware flags PE even when x is a power of two */
-    return wide_round(env, wide_mul(wide_from_f80(y), l), false);
+    /* for x a power of two y * log2(x) is exactly rounded, but the
+     * hardware flags PE even when it is exact */
+    f80 r = wide_round(env, wide_mul(wide_from_f80(y), l), exact);
+    env->flags |= F80_PE;
+    if (f80_exp(r) == 0 && r.sig) /* tiny and, as far as flags go, inexact */
+        env->flags |= F80_UE;
+    return r;
 }
 
 f80 f80_yl2xp1(struct f80_env *env, f80 y, f80 x)

@@ -152,7 +152,10 @@ f80 wide_round(struct f80_env *env, struct wide x, bool exact)
 
 /* Sum terms until the next one is below 2^-90 of the sum: 26 bits beyond
  * the result's 64, so that the one rounding at the end is nearly always
- * the correct one, and half the terms of going to 128 bits. */
+ * the correct one, and half the terms of going to 128 bits.  That last
+ * term is still added: jammed into the lowest bit, it tells which side of
+ * the sum the rest of the series lies, which decides directed rounding
+ * when the result is an argument plus a sliver (sin x of a tiny x). */
 static bool negligible(struct wide term, struct wide sum)
 {
     return term.m == 0 || term.e < sum.e - 90;
@@ -163,8 +166,10 @@ struct wide wide_sin_series(struct wide x)
     struct wide x2 = wide_mul(x, x), term = x, sum = x;
     for (uint64_t n = 2; n < 80; n += 2) {
         term = wide_neg(wide_div_small(wide_mul(term, x2), n * (n + 1)));
-        if (negligible(term, sum))
+        if (negligible(term, sum)) {
+            sum = wide_add(sum, term); /* jammed: keeps the tail's sign */
             break;
+        }
         sum = wide_add(sum, term);
     }
     return sum;
@@ -175,8 +180,10 @@ struct wide wide_cos_series(struct wide x)
     struct wide x2 = wide_mul(x, x), term = wide_from_int(1), sum = term;
     for (uint64_t n = 1; n < 80; n += 2) {
         term = wide_neg(wide_div_small(wide_mul(term, x2), n * (n + 1)));
-        if (negligible(term, sum))
+        if (negligible(term, sum)) {
+            sum = wide_add(sum, term); /* jammed: keeps the tail's sign */
             break;
+        }
         sum = wide_add(sum, term);
     }
     return sum;
@@ -188,8 +195,10 @@ struct wide wide_atan_series(struct wide x)
     for (uint64_t n = 3; n < 200; n += 2) {
         p = wide_mul(p, x2);
         struct wide term = wide_div_small(p, n);
-        if (negligible(term, sum))
+        if (negligible(term, sum)) {
+            sum = wide_add(sum, term); /* jammed: keeps the tail's sign */
             break;
+        }
         sum = wide_add(sum, term);
     }
     return sum;
@@ -201,8 +210,10 @@ struct wide wide_atanh_series(struct wide x)
     for (uint64_t n = 3; n < 200; n += 2) {
         p = wide_mul(p, x2);
         struct wide term = wide_div_small(p, n);
-        if (negligible(term, sum))
+        if (negligible(term, sum)) {
+            sum = wide_add(sum, term); /* jammed: keeps the tail's sign */
             break;
+        }
         sum = wide_add(sum, term);
     }
     return sum;
@@ -217,8 +228,10 @@ struct wide wide_expm1_series(struct wide x)
     struct wide term = x, sum = x;
     for (uint64_t n = 2; n < 100; n++) {
         term = wide_div_small(wide_mul(term, x), n);
-        if (negligible(term, sum))
+        if (negligible(term, sum)) {
+            sum = wide_add(sum, term); /* jammed: keeps the tail's sign */
             break;
+        }
         sum = wide_add(sum, term);
     }
     for (int32_t i = 0; i < k; i++)

@@ -660,6 +660,120 @@ static f80 rand_trig_arg(void)
     return mk(sign | (0x3fff - 40 + rnd() % 57), rand_sig());
 }
 
+/* Every pair of special operands through every two-operand instruction,
+ * and each through the one-operand ones: the SDM's tables of special
+ * cases, exhaustively, in each rounding mode. */
+static void diff_special_grid(void)
+{
+    static const f80 v[] = {
+        { 0, 0 }, { 0, 0x8000 },                                        /* zeros */
+        { 1, 0 }, { 0x4000000000000000ull, 0x8000 },                    /* denormals */
+        { 0x8000000000000001ull, 0 }, { 1ull << 63, 0x8000 },           /* pseudo-denormals */
+        { 1ull << 63, 0x3fff }, { 1ull << 63, 0xbfff },                 /* +-1 */
+        { 1ull << 63, 0x3ffe }, { 0xc000000000000000ull, 0xc000 },      /* 0.5, -3 */
+        { 1ull << 63, 0x0001 }, { ~0ull, 0xfffe },                      /* smallest normal, -max */
+        { 0xc90fdaa22168c235ull, 0x4000 }, { 1ull << 63, 0x403e },      /* pi, 2^63 */
+        { 1ull << 63, 0x7fff }, { 1ull << 63, 0xffff },                 /* infinities */
+        { 0xc000000000000000ull, 0x7fff }, { 0xc000000000000001ull, 0xffff }, /* QNaNs */
+        { 0x8000000000000001ull, 0x7fff }, { 0xa000000000000000ull, 0xffff }, /* SNaNs */
+        { 0, 0x7fff }, { 0x4000000000000000ull, 0x7fff },               /* pseudo-inf, -NaN */
+        { 0x4000000000000000ull, 0x3fff },                              /* unnormal */
+    };
+    const int nv = sizeof v / sizeof v[0];
+    for (int rc = 0; rc < 4; rc++) {
+        uint16_t cw = 0x037f | rc_bits[rc];
+        struct f80_env env;
+        f80 got, want, e, sg, he, hs;
+        unsigned hsw;
+        bool flag;
+        unsigned q;
+        for (int i = 0; i < nv; i++) {
+            f80 a = v[i];
+            for (int j = 0; j < nv; j++) {
+                f80 b = v[j];
+#define GRID2(name, call, host)                                                  \
+    f80_env_from_cw(&env, cw);                                                    \
+    got = call;                                                                   \
+    hsw = host(cw, a, b, &want);                                                  \
+    check_result(name, cw, a, b, got, soft_sw(&env), want, hsw, SW_C1);
+                GRID2("fadd grid", f80_add(&env, a, b), host_add)
+                GRID2("fsub grid", f80_sub(&env, a, b), host_sub)
+                GRID2("fmul grid", f80_mul(&env, a, b), host_mul)
+                GRID2("fdiv grid", f80_div(&env, a, b), host_div)
+                GRID2("fscale grid", f80_scale(&env, a, b), host_scale)
+#undef GRID2
+                for (int nearest = 0; nearest < 2; nearest++) {
+                    f80_env_from_cw(&env, cw);
+                    got = f80_rem(&env, a, b, nearest, &flag, &q);
+                    hsw = (nearest ? host_prem1 : host_prem)(cw, a, b, &want);
+                    check_result("fprem grid", cw, a, b, got,
+                                 env.flags | (flag ? SW_C2 : 0) | (q & 4 ? SW_C0 : 0) |
+                                     (q & 2 ? SW_C3 : 0) | (q & 1 ? SW_C1 : 0),
+                                 want, hsw, SW_CC);
+                }
+                for (int quiet = 0; quiet < 2; quiet++) {
+                    f80_env_from_cw(&env, cw);
+                    enum f80_rel r = f80_compare(&env, a, b, quiet);
+                    hsw = (quiet ? host_ucom : host_com)(cw, a, b, &want);
+                    check_result("fcom grid", cw, a, b, mk(0, 0), env.flags | sw_of_rel(r), mk(0, 0),
+                                 hsw, SW_CC);
+                }
+                /* st0 = x = b, st1 = y = a */
+                f80_env_from_cw(&env, cw);
+                got = f80_atan2(&env, a, b);
+                hsw = host_patan(cw, b, a, &want);
+                check_trans("fpatan grid", cw, a, b, got, env.flags, want, hsw);
+                f80_env_from_cw(&env, cw);
+                got = f80_yl2x(&env, a, b);
+                hsw = host_yl2x(cw, b, a, &want);
+                check_trans("fyl2x grid", cw, a, b, got, env.flags, want, hsw);
+                /* FYL2XP1 is defined for |x| < 1 - sqrt(2)/2 only */
+                if ((b.se & 0x7fff) < 0x3ffd || (b.se & 0x7fff) == 0x7fff) {
+                    f80_env_from_cw(&env, cw);
+                    got = f80_yl2xp1(&env, a, b);
+                    hsw = host_yl2xp1(cw, b, a, &want);
+                    check_trans("fyl2xp1 grid", cw, a, b, got, env.flags, want, hsw);
+                }
+            }
+            f80_env_from_cw(&env, cw);
+            got = f80_sqrt(&env, a);
+            hsw = host_sqrt(cw, a, a, &want);
+            check_result("fsqrt grid", cw, a, a, got, soft_sw(&env), want, hsw, SW_C1);
+            f80_env_from_cw(&env, cw);
+            got = f80_round_int(&env, a);
+            hsw = host_rndint(cw, a, a, &want);
+            check_result("frndint grid", cw, a, a, got, soft_sw(&env), want, hsw, SW_C1);
+            f80_env_from_cw(&env, cw);
+            f80_xtract(&env, a, &e, &sg);
+            hsw = host_xtract(cw, a, &he, &hs);
+            check_result("fxtract grid", cw, a, a, e, soft_sw(&env), he, hsw, SW_C1);
+            check_result("fxtract grid", cw, a, a, sg, soft_sw(&env), hs, hsw, SW_C1);
+            /* the host's 66-bit pi: sin(pi) is its best-known casualty */
+            f80_env_from_cw(&env, cw);
+            got = f80_sin(&env, a, &flag);
+            if (host_trig_unreliable(a, unbiased(got)))
+                continue;
+            hsw = host_sin(cw, a, a, &want);
+            check_trans("fsin grid", cw, a, a, got, env.flags | (flag ? SW_C2 : 0), want, hsw);
+            f80_env_from_cw(&env, cw);
+            got = f80_cos(&env, a, &flag);
+            hsw = host_cos(cw, a, a, &want);
+            check_trans("fcos grid", cw, a, a, got, env.flags | (flag ? SW_C2 : 0), want, hsw);
+            f80_env_from_cw(&env, cw);
+            got = f80_tan(&env, a, &flag);
+            hsw = host_tan(cw, a, a, &want);
+            check_trans("fptan grid", cw, a, a, got, env.flags | (flag ? SW_C2 : 0), want, hsw);
+            if ((a.se & 0x7fff) < 0x3fff || (a.se & 0x7fff) == 0x7fff ||
+                ((a.se & 0x7fff) == 0x3fff && a.sig == 1ull << 63)) {
+                f80_env_from_cw(&env, cw);
+                got = f80_2xm1(&env, a);
+                hsw = host_f2xm1(cw, a, a, &want);
+                check_trans("f2xm1 grid", cw, a, a, got, env.flags, want, hsw);
+            }
+        }
+    }
+}
+
 static void diff_trans(long n)
 {
     for (long i = 0; i < n; i++) {
@@ -811,6 +925,7 @@ int main(int argc, char **argv)
     diff_convert(n / 2);
     diff_compare_classify(n / 2);
     diff_misc(n / 2);
+    diff_special_grid();
     diff_trans(n / 8);
     diff_trig_large(n / 8);
     printf("test_f80: trig up to 2^63: %ld results within 3 ulps of the host modelled with "

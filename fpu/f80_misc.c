@@ -184,11 +184,10 @@ f80 f80_rem(struct f80_env *env, f80 a, f80 b, bool round_nearest, bool *incompl
         return a;
     bool s = f80_sign(a);
     int32_t ea, eb;
-    uint64_t ma = f80_norm_sig(a, &ea), mb = 0;
-    if (!f80_is_inf(b))
-        mb = f80_norm_sig(b, &eb);
+    uint64_t ma = f80_norm_sig(a, &ea);
     if (f80_is_inf(b)) /* a as it is, only a pseudo-denormal normalised */
         return ea >= 1 ? f80_make(s, ea, ma) : a;
+    uint64_t mb = f80_norm_sig(b, &eb);
     int32_t d = ea - eb;
     if (d < 0 && !(round_nearest && d == -1))
         return round_pack64(env, s, ea, (f80_u128)ma << 64); /* normalised, UE if tiny */

@@ -308,22 +308,13 @@ f80 f80_2xm1(struct f80_env *env, f80 a)
         return a;
     struct wide x = wide_from_f80(a);
     if (x.e >= 0) {
-        /* |x| >= 1, outside the SDM's domain: 2^n * 2^f - 1, n = trunc(x) */
-        if (x.e > 20)
-            return f80_sign(a) ? f80_make(true, F80_BIAS, F80_INT_BIT)
-                               : wide_round(env, (struct wide){ (f80_u128)1 << 127, 1 << 21, false }, false);
-        int64_t n = (int64_t)(x.m >> (127 - x.e));
-        if (x.s)
-            n = -n;
-        struct wide f = wide_add(x, wide_from_int(-n));
-        struct wide p = wide_add(wide_expm1_series(wide_mul(f, wide_k(&WIDE_LN2))), wide_from_int(1));
-        p.e += (int32_t)n;
-        /* an integer x gives an exact result, which the hardware still
-         * flags as inexact */
-        bool exact = f.m == 0;
-        f80 r = wide_round(env, wide_add(p, wide_from_int(-1)), exact);
+        /* Outside the SDM's domain [-1, 1] the host leaves the operand as
+         * it is, flagging PE; at +-1 it gives 1 and -0.5, exact but again
+         * flagged inexact. */
         env->flags |= F80_PE;
-        return r;
+        if (x.e > 0 || x.m << 1)
+            return a;
+        return f80_sign(a) ? f80_make(true, F80_BIAS - 1, F80_INT_BIT) : a;
     }
     return wide_round(env, wide_expm1_series(wide_mul(x, wide_k(&WIDE_LN2))), false);
 }

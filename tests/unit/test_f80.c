@@ -770,13 +770,10 @@ static void diff_special_grid(void)
             got = f80_tan(&env, a, &flag);
             hsw = host_tan(cw, a, a, &want);
             check_trans("fptan grid", cw, a, a, got, env.flags | (flag ? SW_C2 : 0), want, hsw);
-            if ((a.se & 0x7fff) < 0x3fff || (a.se & 0x7fff) == 0x7fff ||
-                ((a.se & 0x7fff) == 0x3fff && a.sig == 1ull << 63)) {
-                f80_env_from_cw(&env, cw);
-                got = f80_2xm1(&env, a);
-                hsw = host_f2xm1(cw, a, a, &want);
-                check_trans("f2xm1 grid", cw, a, a, got, env.flags, want, hsw);
-            }
+            f80_env_from_cw(&env, cw);
+            got = f80_2xm1(&env, a);
+            hsw = host_f2xm1(cw, a, a, &want);
+            check_trans("f2xm1 grid", cw, a, a, got, env.flags, want, hsw);
         }
     }
 }
@@ -827,11 +824,8 @@ static void diff_trans(long n)
         hsw = host_patan(cw, x, y, &want);
         check_trans("fpatan", cw, y, x, got, soft_sw(&env), want, hsw);
 
-        /* F2XM1 on [-1, 1] */
+        /* F2XM1 on [-1, 1] mostly; outside, the host leaves x as it is */
         f80 t = rnd() % 16 ? mk((rnd() & 0x8000) | (0x3fff - 1 - rnd() % 70), rand_sig()) : rand_f80(-1);
-        if ((t.se & 0x7fff) >= 0x3fff && !((t.se & 0x7fff) == 0x3fff && t.sig == 1ull << 63) &&
-            (t.se & 0x7fff) != 0x7fff)
-            t = mk(t.se & 0x8000, 1ull << 63 | rnd() >> 1);
         f80_env_from_cw(&env, cw);
         got = f80_2xm1(&env, t);
         hsw = host_f2xm1(cw, t, t, &want);

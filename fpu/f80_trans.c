@@ -397,8 +397,14 @@ f80 f80_yl2xp1(struct f80_env *env, f80 y, f80 x)
     if (!f80_is_zero(x) && !f80_is_inf(x)) {
         wx = wide_from_f80(x);
         onep = wide_add(wide_from_int(1), wx);
-        if (onep.m == 0 || onep.s) /* x <= -1: outside any domain */
-            return f80_invalid(env);
+        if (onep.m == 0 || onep.s) {
+            /* x <= -1, where log2(1 + x) does not exist: the host keeps x
+             * (flagging PE), or gives the signed zero for y = 0 */
+            if (f80_is_zero(y))
+                return f80_make(f80_sign(y) ^ f80_sign(x), 0, 0);
+            env->flags |= F80_PE;
+            return x;
+        }
     }
     if ((f80_is_denormal(y) || f80_is_denormal(x)) && f80_raise_de(env))
         return y;

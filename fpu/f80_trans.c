@@ -393,19 +393,6 @@ f80 f80_yl2xp1(struct f80_env *env, f80 y, f80 x)
     /* invalid operations first: they raise no DE */
     if ((f80_is_zero(x) && f80_is_inf(y)) || (f80_is_inf(x) && (sx || f80_is_zero(y))))
         return f80_invalid(env);
-    struct wide wx = { 0, 0, false }, onep = { 0, 0, false };
-    if (!f80_is_zero(x) && !f80_is_inf(x)) {
-        wx = wide_from_f80(x);
-        onep = wide_add(wide_from_int(1), wx);
-        if (onep.m == 0 || onep.s) {
-            /* x <= -1, where log2(1 + x) does not exist: the host keeps x
-             * (flagging PE), or gives the signed zero for y = 0 */
-            if (f80_is_zero(y))
-                return f80_make(f80_sign(y) ^ f80_sign(x), 0, 0);
-            env->flags |= F80_PE;
-            return x;
-        }
-    }
     if ((f80_is_denormal(y) || f80_is_denormal(x)) && f80_raise_de(env))
         return y;
     if (f80_is_zero(x))
@@ -416,6 +403,12 @@ f80 f80_yl2xp1(struct f80_env *env, f80 y, f80 x)
         return f80_make(sy ^ sx, 0x7fff, F80_INT_BIT);
     if (f80_is_zero(y))
         return f80_make(sy ^ sx, 0, 0);
+    struct wide wx = wide_from_f80(x), onep = wide_add(wide_from_int(1), wx);
+    if (onep.s || onep.m == 0) {
+        /* x <= -1, where log2(1 + x) does not exist: the host keeps x */
+        env->flags |= F80_PE;
+        return x;
+    }
     struct wide s = wide_div(wx, wide_add(wide_from_int(2), wx));
     return wide_round(env, wide_mul(wide_from_f80(y), log2_of_ratio(s)), false);
 }

@@ -13,6 +13,12 @@
  * the significand to 24/53/64 bits while keeping the 15-bit exponent range,
  * and masked/unmasked underflow and overflow delivering what the SDM says
  * (unmasked: the result with its exponent wrapped by 0x6000 / 3 << 13).
+ *
+ * As the host x87 shows (tests/unit/test_f80.c checks each): with DE
+ * unmasked a denormal operand stops the operation before it computes, so
+ * flags is DE alone and an operand comes back unchanged (write nothing);
+ * a float32/float64 store with OE or UE unmasked reports that exception
+ * alone, without PE, and the hardware stores nothing.
  */
 #ifndef BT86_FPU_F80_H
 #define BT86_FPU_F80_H
@@ -84,7 +90,7 @@ f80 f80_chs(f80 a);
 /* FPREM (round_nearest false: truncating quotient) and FPREM1 (IEEE).  One
  * partial step as the hardware does it: *incomplete set when the exponent
  * difference was 64 or more and the guest must loop (C2); *q the low three
- * quotient bits (C0 = q2, C3 = q1, C1 = q0). */
+ * quotient bits (C0 = q2, C3 = q1, C1 = q0), 0 when incomplete. */
 f80 f80_rem(struct f80_env *env, f80 a, f80 b, bool round_nearest, bool *incomplete, unsigned *q);
 
 /* Compare: an SNaN (or any NaN when !quiet) raises IE. */

@@ -49,7 +49,7 @@ static f80 add_core(struct f80_env *env, bool sa, int32_t ea, uint64_t ma, bool 
         s <<= sh;
         e = ea + 1 - sh;
     }
-    return f80_round_pack(env, sa, e, s);
+    return f80_round_pack_fast(env, sa, e, s);
 }
 
 static f80 add_special(struct f80_env *env, f80 a, f80 b, bool sb)
@@ -63,11 +63,11 @@ static f80 add_special(struct f80_env *env, f80 a, f80 b, bool sb)
         if (f80_exp(b) == 0x7fff && sa != sb)
             return f80_invalid(env);
         if (f80_is_denormal(b))
-            env->flags |= F80_DE;
+            f80_raise_de(env); /* a is the result either way */
         return a;
     }
-    if (f80_is_denormal(a) || f80_is_denormal(b))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(a) || f80_is_denormal(b)) && f80_raise_de(env))
+        return a;
     if (f80_exp(b) == 0x7fff)
         return f80_make(sb, 0x7fff, F80_INT_BIT);
     if (f80_is_zero(a) && f80_is_zero(b))
@@ -106,7 +106,7 @@ static f80 mul_core(struct f80_env *env, bool s, int32_t ea, uint64_t ma, int32_
         p <<= 1;
         e--;
     }
-    return f80_round_pack(env, s, e, p);
+    return f80_round_pack_fast(env, s, e, p);
 }
 
 static f80 mul_special(struct f80_env *env, f80 a, f80 b)
@@ -118,8 +118,8 @@ static f80 mul_special(struct f80_env *env, f80 a, f80 b)
     bool s = f80_sign(a) ^ f80_sign(b);
     if ((f80_is_inf(a) && f80_is_zero(b)) || (f80_is_zero(a) && f80_is_inf(b)))
         return f80_invalid(env);
-    if (f80_is_denormal(a) || f80_is_denormal(b))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(a) || f80_is_denormal(b)) && f80_raise_de(env))
+        return a;
     if (f80_is_inf(a) || f80_is_inf(b))
         return f80_make(s, 0x7fff, F80_INT_BIT);
     if (f80_is_zero(a) || f80_is_zero(b))
@@ -139,20 +139,19 @@ f80 f80_mul(struct f80_env *env, f80 a, f80 b)
 static f80 div_core(struct f80_env *env, bool s, int32_t ea, uint64_t ma, int32_t eb, uint64_t mb)
 {
     int32_t e = ea - eb + F80_BIAS;
-    f80_u128 n;
-    if (ma >= mb) {
-        n = (f80_u128)ma << 63;
+    uint64_t nhi, nlo, r, r2;
+    if (ma >= mb) { /* ma << 63, so that the quotient has 64 bits */
+        nhi = ma >> 1;
+        nlo = ma << 63;
     } else {
-        n = (f80_u128)ma << 64;
+        nhi = ma;
+        nlo = 0;
         e--;
     }
-    uint64_t q = (uint64_t)(n / mb);
-    uint64_t r = (uint64_t)(n % mb);
-    f80_u128 n2 = (f80_u128)r << 64;
-    uint64_t q2 = (uint64_t)(n2 / mb);
-    uint64_t r2 = (uint64_t)(n2 % mb);
+    uint64_t q = f80_div128(nhi, nlo, mb, &r);
+    uint64_t q2 = f80_div128(r, 0, mb, &r2);
     f80_u128 sig = (f80_u128)q << 64 | q2 | (r2 != 0);
-    return f80_round_pack(env, s, e, sig);
+    return f80_round_pack_fast(env, s, e, sig);
 }
 
 static f80 div_special(struct f80_env *env, f80 a, f80 b)
@@ -168,8 +167,8 @@ static f80 div_special(struct f80_env *env, f80 a, f80 b)
         env->flags |= F80_ZE; /* and no DE for a denormal dividend */
         return f80_make(s, 0x7fff, F80_INT_BIT);
     }
-    if (f80_is_denormal(a) || f80_is_denormal(b))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(a) || f80_is_denormal(b)) && f80_raise_de(env))
+        return a;
     if (f80_is_inf(a))
         return f80_make(s, 0x7fff, F80_INT_BIT);
     if (f80_is_inf(b))
@@ -188,17 +187,33 @@ f80 f80_div(struct f80_env *env, f80 a, f80 b)
     return div_special(env, a, b);
 }
 
-/* floor(sqrt(m)) for m in [2^126, 2^128): a Newton step from a 64-bit
- * estimate would be faster; one bit at a time is simple and exact. */
+/* floor(sqrt(m)) for m in [2^126, 2^128): Newton's iteration from above,
+ * first on the top 64 bits, then on all 128; it stops where it stops
+ * decreasing, which is exactly at the floor. */
 static uint64_t isqrt128(f80_u128 m)
 {
-    uint64_t r = 0;
-    for (int b = 63; b >= 0; b--) {
-        uint64_t t = r | 1ull << b;
-        if ((f80_u128)t * t <= m)
-            r = t;
+    uint64_t hi = (uint64_t)(m >> 64);
+    uint64_t y = (hi >> 33) + (1ull << 31); /* >= sqrt(hi) by AM-GM */
+    for (;;) {
+        uint64_t z = (y + hi / y) >> 1;
+        if (z >= y)
+            break;
+        y = z;
     }
-    return r;
+    f80_u128 r = (f80_u128)(y + 1) << 32; /* >= sqrt(m) */
+    if (r >> 64)
+        r = ~0ull;
+    for (;;) {
+        uint64_t mhi = (uint64_t)(m >> 64), rem;
+        /* r >= sqrt(m) keeps m / r below 2^64 but for r = 2^64 - 1 */
+        f80_u128 quo = mhi < (uint64_t)r ? f80_div128(mhi, (uint64_t)m, (uint64_t)r, &rem)
+                                         : m / (uint64_t)r;
+        f80_u128 z = (r + quo) >> 1;
+        if (z >= r)
+            break;
+        r = z;
+    }
+    return (uint64_t)r;
 }
 
 static f80 sqrt_core(struct f80_env *env, int32_t ea, uint64_t ma)
@@ -218,7 +233,7 @@ static f80 sqrt_core(struct f80_env *env, int32_t ea, uint64_t ma)
     /* sqrt(m) is never r + 1/2 exactly, so the guard bit and any nonzero
      * remainder are all rounding needs. */
     f80_u128 sig = (f80_u128)r << 64 | (rem > r ? 1ull << 63 : 0) | (rem != 0);
-    return f80_round_pack(env, false, e, sig);
+    return f80_round_pack_fast(env, false, e, sig);
 }
 
 f80 f80_sqrt(struct f80_env *env, f80 a)
@@ -235,7 +250,8 @@ f80 f80_sqrt(struct f80_env *env, f80 a)
         return f80_invalid(env);
     if (f80_is_inf(a))
         return a;
-    env->flags |= F80_DE;
+    if (f80_raise_de(env))
+        return a;
     int32_t ea;
     uint64_t ma = f80_norm_sig(a, &ea);
     return sqrt_core(env, ea, ma);

@@ -70,8 +70,8 @@ f80 f80_round_int(struct f80_env *env, f80 a)
         return f80_propagate_nan(env, a, a);
     if (f80_exp(a) == 0x7fff || a.sig == 0)
         return a;
-    if (f80_exp(a) == 0)
-        env->flags |= F80_DE;
+    if (f80_exp(a) == 0 && f80_raise_de(env))
+        return a;
     bool s = f80_sign(a);
     int32_t e;
     uint64_t m = f80_norm_sig(a, &e);
@@ -107,14 +107,14 @@ f80 f80_scale(struct f80_env *env, f80 a, f80 b)
     if (f80_is_inf(b)) {
         if (f80_sign(b) ? f80_is_inf(a) : f80_is_zero(a))
             return f80_invalid(env);
-        if (f80_is_denormal(a))
-            env->flags |= F80_DE;
+        if (f80_is_denormal(a) && f80_raise_de(env))
+            return a;
         if (f80_is_zero(a) || f80_is_inf(a))
             return a;
         return f80_sign(b) ? f80_make(f80_sign(a), 0, 0) : f80_make(f80_sign(a), 0x7fff, F80_INT_BIT);
     }
-    if (f80_is_denormal(a) || f80_is_denormal(b))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(a) || f80_is_denormal(b)) && f80_raise_de(env))
+        return a;
     if (f80_is_inf(a) || f80_is_zero(a))
         return a;
     /* trunc(b), clamped far beyond any exponent that can come back in range */
@@ -158,8 +158,10 @@ void f80_xtract(struct f80_env *env, f80 a, f80 *exp, f80 *sig)
         *sig = a;
         return;
     }
-    if (f80_exp(a) == 0)
-        env->flags |= F80_DE;
+    if (f80_exp(a) == 0 && f80_raise_de(env)) {
+        *exp = *sig = a;
+        return;
+    }
     int32_t e;
     uint64_t m = f80_norm_sig(a, &e);
     *exp = f80_from_i64(e - F80_BIAS);
@@ -176,8 +178,8 @@ f80 f80_rem(struct f80_env *env, f80 a, f80 b, bool round_nearest, bool *incompl
         return f80_propagate_nan(env, a, b);
     if (f80_is_inf(a) || f80_is_zero(b))
         return f80_invalid(env);
-    if (f80_is_denormal(a) || f80_is_denormal(b))
-        env->flags |= F80_DE;
+    if ((f80_is_denormal(a) || f80_is_denormal(b)) && f80_raise_de(env))
+        return a;
     if (f80_is_zero(a))
         return a;
     bool s = f80_sign(a);
@@ -219,7 +221,7 @@ f80 f80_rem(struct f80_env *env, f80 a, f80 b, bool round_nearest, bool *incompl
             s = !s;
         }
     }
-    *q = (unsigned)(quo & 7);
+    *q = *incomplete ? 0 : (unsigned)(quo & 7); /* the host clears C0, C1, C3 then */
     if (r == 0)
         return f80_make(f80_sign(a), 0, 0);
     int lz = 64 + __builtin_clzll((uint64_t)r); /* r < 2^64 */

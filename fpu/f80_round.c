@@ -44,6 +44,7 @@ f80_u128 f80_round(struct f80_env *env, bool sign, int32_t *pe, f80_u128 sig, un
     unsigned drop = 128 - nbits;
     f80_u128 mask = ((f80_u128)1 << drop) - 1;
     bool denormal = false, tiny = false;
+    uint8_t before = env->flags;
 
     if (e < 1) {
         /* Tiny after rounding: a value that rounds up to the smallest
@@ -107,6 +108,13 @@ f80_u128 f80_round(struct f80_env *env, bool sign, int32_t *pe, f80_u128 sig, un
                 sig = ~mask;
             }
         }
+    }
+    /* A store to memory with the exception unmasked writes nothing and
+     * reports that exception alone. */
+    uint8_t unmasked = env->flags & ~before & ~env->masks & (F80_UE | F80_OE);
+    if (!wrap && unmasked) {
+        env->flags = before | unmasked;
+        env->c1 = false;
     }
     *pe = e;
     return sig;

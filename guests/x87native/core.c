@@ -163,7 +163,7 @@ static const x80 pair_args[][2] = {
 	{ X(3fff, 8000000000000000), X(7fff, a000000000000000) },  /* 1, SNaN */
 	{ X(3fff, 8000000000000000), X(0000, 0000000000000123) },  /* 1, denormal */
 	{ X(7ffe, 8000000000000000), X(4002, a000000000000000) },  /* huge, 10: overflow */
-	{ X(0001, 8000000000000000), X(3ffe, 8000000000000000) },  /* tiny, 0.5: underflow */
+	{ X(0001, 8000000000000000), X(3ffe, c000000000000000) },  /* tiny, 0.75: underflow */
 };
 
 /* FYL2XP1 is defined for |x| < 1 - sqrt(2)/2 only (the hardware returns

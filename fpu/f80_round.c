@@ -50,7 +50,7 @@ f80_u128 f80_round(struct f80_env *env, bool sign, int32_t *pe, f80_u128 sig, un
         /* Tiny after rounding: a value that rounds up to the smallest
          * normal (at nbits, exponent unbounded) does not underflow. */
         tiny = e < 0 || (uint64_t)((sig >> drop) + 1) != (nbits == 64 ? 0 : 1ull << nbits) ||
-               !round_up_p(env, sign, sig & mask, (f80_u128)1 << (drop - 1), true);
+               (sig & mask) == 0 || !round_up_p(env, sign, sig & mask, (f80_u128)1 << (drop - 1), true);
         if (tiny && !(env->masks & F80_UE)) {
             env->flags |= F80_UE;
             if (wrap && e + wrap >= 1) {

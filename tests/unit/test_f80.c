@@ -64,7 +64,8 @@ static f80 rand_f80(int32_t near_exp)
     unsigned k = rnd() % 32;
     switch (k) {
     case 0: return mk(sign, 0);
-    case 1: return mk(sign, rand_sig() >> (1 + rnd() % 63));              /* denormal */
+    case 1: /* denormal, a power of two a quarter of the time */
+        return mk(sign, (rnd() % 4 ? rand_sig() : 1ull << 63) >> (1 + rnd() % 63));
     case 2: return mk(sign, rand_sig());                                  /* pseudo-denormal */
     case 3: return mk(sign | (1 + rnd() % 0x7ffe), rand_sig() >> 1);      /* unnormal */
     case 4: return mk(sign | 0x7fff, 1ull << 63);                         /* infinity */
@@ -72,7 +73,8 @@ static f80 rand_f80(int32_t near_exp)
     case 6: return mk(sign | 0x7fff, 1ull << 63 | ((rnd() >> 2) | 1));    /* SNaN */
     case 7: return mk(sign | 0x7fff, rnd() >> 1);                          /* pseudo-NaN/inf */
     case 8: case 9: return mk(sign | (0x7ffe - rnd() % 70), rand_sig());  /* near overflow */
-    case 10: case 11: return mk(sign | (1 + rnd() % 70), rand_sig());     /* near underflow */
+    case 10: case 11: /* near underflow; the smallest normal a quarter of the time */
+        return rnd() % 4 ? mk(sign | (1 + rnd() % 70), rand_sig()) : mk(sign | 1, 1ull << 63);
     case 12: return mk(sign | (0x3fff + rnd() % 200 - 100), rand_sig());
     default: {
         int32_t e = near_exp >= 0 ? near_exp + (int32_t)(rnd() % 140) - 70 : 0x3fff + (int32_t)(rnd() % 80) - 40;
@@ -287,6 +289,43 @@ static void diff_binop(const char *name, soft2_fn soft, host2_fn host, long n)
     }
 }
 
+/* Every rounding, precision and UE/OE mask on sums that land exactly at,
+ * just inside or just outside the underflow and overflow thresholds:
+ * the smallest normal and the largest finite value at each precision,
+ * plus or minus one power of two after another. */
+static void diff_thresholds(void)
+{
+    static const uint64_t top[] = { 0xffffff0000000000ull, 0xfffffffffffff800ull, ~0ull };
+    for (int rc = 0; rc < 4; rc++)
+        for (int pc = 0; pc < 3; pc++)
+            for (int m = 0; m < 3; m++) {
+                uint16_t cw = 0x003f | rc_bits[rc] | pc_bits[pc];
+                cw &= m == 0 ? 0xffff : m == 1 ? ~0x10 : ~0x08;
+                for (int k = 0; k < 70; k++)
+                    for (int v = 0; v < 8; v++) {
+                        uint16_t sa = v & 1 ? 0x8000 : 0, sb = v & 2 ? 0x8000 : 0;
+                        f80 a, b;
+                        if (v & 4) { /* the largest finite at this precision, +- 2^(16383 - 64 + k) */
+                            a = mk(sa | 0x7ffe, top[pc]);
+                            b = mk(sb | (0x7ffe - 64 + k), 1ull << 63);
+                        } else {    /* the smallest normal, +- 2^-(16382 + k) as a denormal */
+                            a = mk(sa | 1, 1ull << 63);
+                            b = mk(sb, (1ull << 63) >> (k % 64));
+                        }
+                        struct f80_env env;
+                        f80 got, want;
+                        f80_env_from_cw(&env, cw);
+                        got = f80_add(&env, a, b);
+                        unsigned hsw = host_add(cw, a, b, &want);
+                        check_result("fadd threshold", cw, a, b, got, soft_sw(&env), want, hsw, SW_C1);
+                        f80_env_from_cw(&env, cw);
+                        got = f80_sub(&env, a, b);
+                        hsw = host_sub(cw, a, b, &want);
+                        check_result("fsub threshold", cw, a, b, got, soft_sw(&env), want, hsw, SW_C1);
+                    }
+            }
+}
+
 static f80 soft_sqrt(struct f80_env *env, f80 a, f80 b) { return f80_sqrt(env, a); }
 static f80 soft_rndint(struct f80_env *env, f80 a, f80 b)
 {
@@ -296,6 +335,7 @@ static f80 soft_rndint(struct f80_env *env, f80 a, f80 b)
 
 static void diff_arith(long n)
 {
+    diff_thresholds();
     diff_binop("fadd", f80_add, host_add, n);
     diff_binop("fsub", f80_sub, host_sub, n);
     diff_binop("fmul", f80_mul, host_mul, n);

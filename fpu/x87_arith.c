@@ -113,7 +113,9 @@ static void unary(struct x87_state *s, int sub)
             f80_sincos(&e, a, &r, &r2, &big);
         } else if (sub == X87_U_PTAN) {
             r = f80_tan(&e, a, &big);
-            r2 = f80_const(&e, F80_K_ONE);
+            /* A NaN result (NaN or infinite operand) is pushed in place
+             * of the 1.0, as the host CPU does (tests/x87-native.test.sh). */
+            r2 = f80_is_nan(r) ? r : f80_const(&e, F80_K_ONE);
         } else {
             f80_xtract(&e, a, &r, &r2);
         }

@@ -12,7 +12,8 @@
  * are left out (modern Intel CPUs no longer store FOP, FCS and FDS), and
  * DE is masked out of the load flags (QEMU never raises it for a denormal
  * m32/m64 load; the host CPU and bt86 do).  Stack faults (QEMU sets neither
- * IE nor SF) and the transcendentals (not in fpu/f80 yet) are not here.
+ * IE nor SF) and the transcendentals (QEMU computes them in doubles) are in
+ * guests/x87native, compared with the host CPU instead.
  */
 #include "../sys_common/sys.h"
 

@@ -21,6 +21,8 @@ TEST_OBJS_rtc := hw/rtc_mc146818.o softmmu/ioport.o
 UNIT_TESTS += i8042
 TEST_OBJS_i8042 := hw/i8042.o hw/ps2kbd.o hw/ps2mouse.o ui/keymap.o softmmu/ioport.o
 UNIT_TESTS += vga loader_bzimage
+UNIT_TESTS += pci_host
+TEST_OBJS_pci_host := hw/pci_host.o softmmu/ioport.o
 TEST_OBJS_vga := $(filter hw/vga%.o,$(EMU_OBJS)) softmmu/ioport.o softmmu/memory.o
 # tests/screentext FILE.ppm: the text on a screendump of an 80x25 text screen.
 TEST_TARGETS += tests/screentext

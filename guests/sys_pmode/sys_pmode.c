@@ -40,6 +40,20 @@ __asm__(".text\n"
 	"lretl\n"
 	".code32\n");
 
+/* Model-specific registers every P6 has, as Linux's early_init_intel uses
+ * them (the microcode revision, 0x8B).  Not an MSR that does not exist:
+ * QEMU's TCG ignores those where a CPU raises #GP. */
+static void test_msrs(void)
+{
+	puts("== MSRs");
+	probe_begin("wrmsr 0x8b (BIOS_SIGN_ID) := 0");
+	PROBE("wrmsr", : : "c"(0x8b), "a"(0), "d"(0) : "memory");
+	probe_end();
+	probe_begin("rdmsr 0x8b");
+	PROBE("rdmsr", : : "c"(0x8b) : "eax", "edx", "memory");
+	probe_end();
+}
+
 static void ldesc(uint16_t sel)
 {
 	uint32_t lar = 0, lsl = 0;
@@ -349,6 +363,7 @@ int main(const char *cmdline)
 	test_gates();
 	test_code16();
 	test_descriptors();
+	test_msrs();
 	puts("sys_pmode: done");
 	return 0;
 }

@@ -174,8 +174,9 @@ uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
     case 2: cpu->cr[2] = v; break;
     case 3: cpu->cr[3] = v; tlb_flush_nonglobal(cpu); break;
     case 4:
-        /* VME PVI DE MCE PCE OSFXSR... are not implemented: reserved here. */
-        if (v & ~(CR4_TSD | CR4_PSE | CR4_PAE | CR4_PGE))
+        /* VME PVI DE MCE PCE OSXMMEXCPT... are not implemented: reserved here.
+         * OSFXSR exists because CPUID shows FXSR; with no SSE it changes nothing. */
+        if (v & ~(CR4_TSD | CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR))
             cpu_raise(cpu, EXC_GP, 0, 1);
         cpu->cr[4] = v;
         tlb_flush(cpu);

@@ -4,3 +4,5 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 echo "== translation cost =="
 "$here/translate-cost.sh"
+echo "== Linux boot to a shell, and a shell workload =="
+"$here/boot.sh"

@@ -59,6 +59,7 @@ enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_COUNT };
 #define CR4_PSE 0x00000010u
 #define CR4_PAE 0x00000020u
 #define CR4_PGE 0x00000080u
+#define CR4_OSFXSR 0x00000200u
 #define EFER_NXE 0x00000800u
 
 /* Exception vectors */

@@ -1,6 +1,7 @@
 /*
- * loader.h - putting a kernel into guest memory: multiboot v1 (ELF or the
- * a.out address kludge); Linux bzImage comes with the Linux issue.
+ * loader.h - putting the -kernel file into guest memory: a Linux bzImage
+ * (boot protocol 2.04+, 32-bit entry) or a multiboot v1 kernel (ELF or the
+ * a.out address kludge), told apart by their headers.
  */
 #ifndef BT86_EMU_LOADER_H
 #define BT86_EMU_LOADER_H

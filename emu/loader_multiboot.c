@@ -13,14 +13,13 @@
  *   - the CPU starts in flat 32-bit protected mode with EAX = 0x2BADB002,
  *     EBX = the information structure, interrupts off.
  */
-#include "emu/loader.h"
+#include "emu/loader_common.h"
 #include "emu/monitor.h"
 #include "softmmu/memory.h"
 
 #include <errno.h>
 #include <gelf.h>
 #include <libelf.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,86 +27,33 @@
 #define MB_MAGIC 0x1badb002u
 #define MB_BOOT_MAGIC 0x2badb002u
 #define MB_AOUT_KLUDGE 0x10000u
-#define GDT_ADDR 0x500u
 
-static int errorf(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static uint8_t *read_file(const char *path, size_t *size, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        errorf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 20, n = 0;
-    uint8_t *buf = malloc(cap);
-    for (;;) {
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        if (!r)
-            break;
-        n += r;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        errorf(err, errlen, "cannot read '%s'", path);
-        return NULL;
-    }
-    *size = n;
-    return buf;
-}
-
-static int place(struct machine *m, uint32_t paddr, const void *src, uint32_t len, uint32_t zero_len,
-                 const char *what, char *err, size_t errlen)
-{
-    uint64_t end = (uint64_t)paddr + len + zero_len;
-    if (end > m->ram_size)
-        return errorf(err, errlen,
-                      "%s at 0x%08x-0x%08llx does not fit in %u MiB of guest RAM (try a larger -m)",
-                      what, paddr, (unsigned long long)end, m->ram_size >> 20);
-    memcpy(m->ram + paddr, src, len);
-    memset(m->ram + paddr + len, 0, zero_len);
-    return 0;
-}
-
-static int load_elf(struct machine *m, uint8_t *buf, size_t size, const char *path, uint32_t *entry,
+static int load_elf(struct machine *m, const uint8_t *buf, size_t size, const char *path, uint32_t *entry,
                     uint32_t *end, char *err, size_t errlen)
 {
     elf_version(EV_CURRENT);
-    Elf *e = elf_memory((char *)buf, size);
+    Elf *e = elf_memory((char *)(uintptr_t)buf, size);
     if (!e || elf_kind(e) != ELF_K_ELF) {
         if (e)
             elf_end(e);
-        return errorf(err, errlen, "'%s' has a multiboot header but is not an ELF file, and its "
+        return loader_errorf(err, errlen, "'%s' has a multiboot header but is not an ELF file, and its "
                                    "header does not give load addresses (flag 16)", path);
     }
     GElf_Ehdr eh;
     if (!gelf_getehdr(e, &eh)) {
         elf_end(e);
-        return errorf(err, errlen, "'%s': bad ELF header: %s", path, elf_errmsg(-1));
+        return loader_errorf(err, errlen, "'%s': bad ELF header: %s", path, elf_errmsg(-1));
     }
     if (gelf_getclass(e) != ELFCLASS32 || eh.e_machine != EM_386) {
         elf_end(e);
-        return errorf(err, errlen, "'%s' is a %d-bit ELF for machine %u, not an i386 (EM_386) "
+        return loader_errorf(err, errlen, "'%s' is a %d-bit ELF for machine %u, not an i386 (EM_386) "
                                    "kernel; build it with -m32", path,
                       gelf_getclass(e) == ELFCLASS64 ? 64 : 32, eh.e_machine);
     }
     size_t nph;
     if (elf_getphdrnum(e, &nph) != 0) {
         elf_end(e);
-        return errorf(err, errlen, "'%s': no program headers", path);
+        return loader_errorf(err, errlen, "'%s': no program headers", path);
     }
     uint32_t hi = 0;
     int loaded = 0;
@@ -117,11 +63,11 @@ static int load_elf(struct machine *m, uint8_t *buf, size_t size, const char *pa
             continue;
         if (ph.p_offset + ph.p_filesz > size || ph.p_filesz > ph.p_memsz) {
             elf_end(e);
-            return errorf(err, errlen, "'%s': segment %zu lies outside the file", path, i);
+            return loader_errorf(err, errlen, "'%s': segment %zu lies outside the file", path, i);
         }
         char what[64];
         snprintf(what, sizeof(what), "kernel segment %zu", i);
-        if (place(m, ph.p_paddr, buf + ph.p_offset, ph.p_filesz, ph.p_memsz - ph.p_filesz, what, err,
+        if (loader_place(m, ph.p_paddr, buf + ph.p_offset, ph.p_filesz, ph.p_memsz - ph.p_filesz, what, err,
                   errlen) < 0) {
             elf_end(e);
             return -1;
@@ -132,7 +78,7 @@ static int load_elf(struct machine *m, uint8_t *buf, size_t size, const char *pa
     }
     elf_end(e);
     if (!loaded)
-        return errorf(err, errlen, "'%s': no loadable segments", path);
+        return loader_errorf(err, errlen, "'%s': no loadable segments", path);
     *entry = eh.e_entry;
     *end = hi;
     return 0;
@@ -140,91 +86,37 @@ static int load_elf(struct machine *m, uint8_t *buf, size_t size, const char *pa
 
 static void put32(struct machine *m, uint32_t addr, uint32_t v)
 {
+    (void)m;
     phys_write(addr, v, 4);
 }
 
-static void setup_flat_cpu(struct machine *m, uint32_t entry, uint32_t mbi)
-{
-    struct cpu *cpu = &m->cpu;
-    /* A GDT where the guest can reload the selectors we leave it with. */
-    static const uint32_t gdt[8] = { 0, 0, 0, 0, 0x0000ffff, 0x00cf9b00, 0x0000ffff, 0x00cf9300 };
-    phys_copy_to(GDT_ADDR, gdt, sizeof(gdt));
-    cpu->gdt.base = GDT_ADDR;
-    cpu->gdt.limit = sizeof(gdt) - 1;
-    cpu->idt.base = 0;
-    cpu->idt.limit = 0;
-    cpu->cr[0] |= CR0_PE;
-    seg_set_cache(&cpu->seg[S_CS], 0x10, gdt[4], gdt[5]);
-    for (int s = 0; s < 6; s++)
-        if (s != S_CS)
-            seg_set_cache(&cpu->seg[s], 0x18, gdt[6], gdt[7]);
-    cpu->hflags &= ~HF_CPL_MASK;
-    cpu->eflags = 0x2;
-    cpu->r[R_EAX] = MB_BOOT_MAGIC;
-    cpu->r[R_EBX] = mbi;
-    /* Undefined by the spec, but kernels that call before setting their own
-     * stack work on GRUB and QEMU: give them conventional memory. */
-    cpu->r[R_ESP] = 0x7000;
-    cpu->eip = entry;
-    cpu_update_hflags(cpu);
-}
-
-int loader_load_kernel(struct machine *m, char *err, size_t errlen)
+int loader_multiboot(struct machine *m, const uint8_t *buf, size_t size, size_t hoff, char *err,
+                     size_t errlen)
 {
     const char *path = m->opt.kernel;
-    size_t size;
-    uint8_t *buf = read_file(path, &size, err, errlen);
-    if (!buf)
-        return -1;
-    /* The header is 32-bit aligned in the first 8 KiB. */
-    int64_t hoff = -1;
-    for (size_t off = 0; off + 12 <= size && off < 8192; off += 4) {
-        uint32_t w[3];
-        memcpy(w, buf + off, 12);
-        if (w[0] == MB_MAGIC && w[0] + w[1] + w[2] == 0) {
-            hoff = off;
-            break;
-        }
-    }
-    if (hoff < 0) {
-        int bz = size >= 0x206 && !memcmp(buf + 0x202, "HdrS", 4);
-        free(buf);
-        if (bz)
-            return errorf(err, errlen, "'%s' is a Linux bzImage: the Linux boot protocol is not "
-                                       "implemented yet", path);
-        return errorf(err, errlen, "'%s' is not a multiboot kernel (no multiboot header in its "
-                                   "first 8 KiB)", path);
-    }
     uint32_t h[8];
     memset(h, 0, sizeof(h));
     memcpy(h, buf + hoff, size - hoff < 32 ? size - hoff : 32);
     uint32_t flags = h[1];
-    if (flags & 0xfff8u) {
-        free(buf);
-        return errorf(err, errlen, "'%s' requires multiboot features 0x%x that bt86 does not "
-                                   "provide", path, flags & 0xfff8u);
-    }
+    if (flags & 0xfff8u)
+        return loader_errorf(err, errlen, "'%s' requires multiboot features 0x%x that bt86 does "
+                                          "not provide", path, flags & 0xfff8u);
     uint32_t entry = 0, kend = 0;
     if (flags & MB_AOUT_KLUDGE) {
         uint32_t header_addr = h[3], load_addr = h[4], load_end = h[5], bss_end = h[6];
         entry = h[7];
         uint32_t file_off = hoff - (header_addr - load_addr);
         uint32_t len = load_end ? load_end - load_addr : size - file_off;
-        if (file_off > size || len > size - file_off) {
-            free(buf);
-            return errorf(err, errlen, "'%s': multiboot load addresses lie outside the file", path);
-        }
+        if (file_off > size || len > size - file_off)
+            return loader_errorf(err, errlen, "'%s': multiboot load addresses lie outside the "
+                                              "file", path);
         uint32_t zero = bss_end > load_addr + len ? bss_end - (load_addr + len) : 0;
-        if (place(m, load_addr, buf + file_off, len, zero, "kernel", err, errlen) < 0) {
-            free(buf);
+        if (loader_place(m, load_addr, buf + file_off, len, zero, "kernel", err, errlen) < 0)
             return -1;
-        }
         kend = load_addr + len + zero;
     } else if (load_elf(m, buf, size, path, &entry, &kend, err, errlen) < 0) {
-        free(buf);
         return -1;
     }
-    free(buf);
 
     /* Modules, then the information structure, page aligned after the kernel. */
     uint32_t next = (kend + 0xfff) & ~0xfffu;
@@ -235,13 +127,13 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
         for (char *item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
             if (nmods == 16) {
                 free(list);
-                return errorf(err, errlen, "too many multiboot modules (at most 16)");
+                return loader_errorf(err, errlen, "too many multiboot modules (at most 16)");
             }
             char *file = strdup(item), *sp = strchr(file, ' ');
             if (sp)
                 *sp = 0;
             size_t msize;
-            uint8_t *mb = read_file(file, &msize, err, errlen);
+            uint8_t *mb = loader_read_file(file, &msize, err, errlen);
             if (!mb) {
                 free(file);
                 free(list);
@@ -250,7 +142,7 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
             char what[300];
             snprintf(what, sizeof(what), "module '%s'", file);
             next = (next + 0xfff) & ~0xfffu; /* QEMU page-aligns every module */
-            if (place(m, next, mb, msize, 0, what, err, errlen) < 0) {
+            if (loader_place(m, next, mb, msize, 0, what, err, errlen) < 0) {
                 free(mb);
                 free(file);
                 free(list);
@@ -262,7 +154,7 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
             mods[nmods][3] = 0;
             next = (next + msize + 0xfff) & ~0xfffu;
             uint32_t slen = strlen(item) + 1;
-            if (place(m, next, item, slen, 0, "module string", err, errlen) < 0) {
+            if (loader_place(m, next, item, slen, 0, "module string", err, errlen) < 0) {
                 free(file);
                 free(list);
                 return -1;
@@ -277,7 +169,7 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
     uint32_t mbi = (next + 0xfff) & ~0xfffu;
     uint32_t p = mbi + 128;
     uint8_t zero[128] = { 0 };
-    if (place(m, mbi, zero, 128, 0, "multiboot information", err, errlen) < 0)
+    if (loader_place(m, mbi, zero, 128, 0, "multiboot information", err, errlen) < 0)
         return -1;
 
     char *cmd;
@@ -285,7 +177,7 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
     size_t clen = strlen(path) + strlen(app) + 2;
     cmd = malloc(clen);
     snprintf(cmd, clen, "%s%s%s", path, *app ? " " : "", app);
-    if (place(m, p, cmd, strlen(cmd) + 1, 0, "command line", err, errlen) < 0) {
+    if (loader_place(m, p, cmd, strlen(cmd) + 1, 0, "command line", err, errlen) < 0) {
         free(cmd);
         return -1;
     }
@@ -295,12 +187,12 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
 
     uint32_t mods_addr = p;
     for (int i = 0; i < nmods; i++, p += 16)
-        if (place(m, p, mods[i], 16, 0, "module list", err, errlen) < 0)
+        if (loader_place(m, p, mods[i], 16, 0, "module list", err, errlen) < 0)
             return -1;
 
     static const char name[] = "bt86";
     uint32_t name_addr = p;
-    if (place(m, p, name, sizeof(name), 0, "loader name", err, errlen) < 0)
+    if (loader_place(m, p, name, sizeof(name), 0, "loader name", err, errlen) < 0)
         return -1;
     p += 16;
 
@@ -328,7 +220,7 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
         memcpy(e + 4, &map[i].base, 8);
         memcpy(e + 12, &map[i].len, 8);
         memcpy(e + 20, &map[i].type, 4);
-        if (place(m, p, e, 24, 0, "memory map", err, errlen) < 0)
+        if (loader_place(m, p, e, 24, 0, "memory map", err, errlen) < 0)
             return -1;
     }
 
@@ -341,6 +233,11 @@ int loader_load_kernel(struct machine *m, char *err, size_t errlen)
     put32(m, mbi + 44, 6 * 24);
     put32(m, mbi + 48, mmap_addr);
     put32(m, mbi + 64, name_addr);
-    setup_flat_cpu(m, entry, mbi);
+    loader_enter_flat32(m, entry);
+    m->cpu.r[R_EAX] = MB_BOOT_MAGIC;
+    m->cpu.r[R_EBX] = mbi;
+    /* Undefined by the spec, but kernels that call before setting their own
+     * stack work on GRUB and QEMU: give them conventional memory. */
+    m->cpu.r[R_ESP] = 0x7000;
     return 0;
 }

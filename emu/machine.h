@@ -10,6 +10,7 @@
 
 struct chardev;
 struct i8042;
+struct pci_host;
 struct pic;
 struct port80;
 struct ps2kbd;
@@ -58,6 +59,7 @@ struct machine {
     struct pic *pic;
     struct pit *pit;
     struct port92 *port92;
+    struct pci_host *pci;
     struct port61 *port61;
     struct port80 *port80;
     struct rtc *rtc;

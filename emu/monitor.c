@@ -174,8 +174,9 @@ uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
     case 2: cpu->cr[2] = v; break;
     case 3: cpu->cr[3] = v; tlb_flush_nonglobal(cpu); break;
     case 4:
-        /* VME PVI DE MCE PCE OSFXSR... are not implemented: reserved here. */
-        if (v & ~(CR4_TSD | CR4_PSE | CR4_PAE | CR4_PGE))
+        /* VME PVI DE MCE PCE OSXMMEXCPT... are not implemented: reserved here.
+         * OSFXSR exists because CPUID shows FXSR; with no SSE it changes nothing. */
+        if (v & ~(CR4_TSD | CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR))
             cpu_raise(cpu, EXC_GP, 0, 1);
         cpu->cr[4] = v;
         tlb_flush(cpu);
@@ -245,6 +246,7 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     switch (n) {
     case 0x10: v = tsc_now(cpu); break;
     case 0x1b: v = cpu->msr_apicbase; break;
+    case 0x8b: v = 0; break; /* BIOS_SIGN_ID: microcode revision 0, none loaded */
     case 0x174: v = cpu->msr_sysenter_cs; break;
     case 0x175: v = cpu->msr_sysenter_esp; break;
     case 0x176: v = cpu->msr_sysenter_eip; break;
@@ -272,6 +274,7 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     switch (n) {
     case 0x10: cpu->tsc_offset += v - tsc_now(cpu); break;
     case 0x1b: cpu->msr_apicbase = v; break;
+    case 0x8b: break; /* writing 0 then CPUID latches the revision: it stays 0 */
     case 0x174: cpu->msr_sysenter_cs = v & 0xffff; break;
     case 0x175: cpu->msr_sysenter_esp = (uint32_t)v; break;
     case 0x176: cpu->msr_sysenter_eip = (uint32_t)v; break;

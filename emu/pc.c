@@ -4,7 +4,7 @@
  *
  * The board is an ISA PC: 8259A pair, 8254 PIT, ports 0x61/0x80/0x92,
  * MC146818 RTC, i8042 with PS/2 keyboard and mouse, COM1-2 (up to 4), and
- * the VGA unless -vga none.
+ * the VGA unless -vga none; a PCI host bridge with an empty bus.
  *
  * The event loop runs only between blocks (every BUDGET instructions or
  * when a block asks): it runs due device timers (virtual time), polls host
@@ -22,6 +22,7 @@
 #include "hw/debugcon.h"
 #include "emu/screen.h"
 #include "hw/i8042.h"
+#include "hw/pci_host.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
 #include "hw/port61.h"
@@ -254,6 +255,7 @@ int machine_init(struct machine *m)
     if (m->opt.debug_exit)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size);
     m->port92 = port92_create(set_a20, fast_reset, m);
+    m->pci = pci_host_create();
     x87_ferr_hook = ferr_irq13;
     port_f0_create(ferr_clear, m);
     debug_exit_hook = at_exit_status;
@@ -290,6 +292,8 @@ void machine_reset(struct machine *m)
         rtc_reset(m->rtc);
     if (m->kbc)
         i8042_reset(m->kbc);
+    if (m->pci)
+        pci_host_reset(m->pci);
     if (m->vga)
         vga_reset(m->vga);
 }

@@ -12,7 +12,9 @@
 #   2. guest tests: each $SRCDIR/guests/NAME/ with an expected.out, under bt86;
 #   3. qemu-agrees:NAME: the same guest under qemu-system-i386, proving the
 #      expected files are real (skipped when QEMU is not installed);
-#   4. every executable $SRCDIR/tests/*.test.sh script.
+#   4. every executable $SRCDIR/tests/*.test.sh script;
+#   5. the Linux boot test, tests/boot/boot.sh (skipped when the Debian
+#      packages cannot be fetched).
 # Exit status 0 passes, 77 skips, anything else fails. One line per test, then
 # a summary line "N passed, N failed, N skipped". Exits 0 iff nothing failed.
 
@@ -100,6 +102,9 @@ for t in "$SRCDIR"/tests/*.test.sh; do
 	st=$?
 	result "$(basename "$t" .test.sh)" $st
 done
+
+(cd "$BUILDDIR" && timeout 1800 "$SRCDIR/tests/boot/boot.sh") > "$out" 2>&1
+result linux-boot $?
 
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -141,6 +141,10 @@ static struct op_map map_op(unsigned id)
     case X86_INS_BTC: return (struct op_map){ OP_BTC, 0 };
     case X86_INS_BSF: return (struct op_map){ OP_BSF, 0 };
     case X86_INS_BSR: return (struct op_map){ OP_BSR, 0 };
+    /* F3 0F BC/BD: on a CPU without BMI1/LZCNT (bt86's i686) the F3 prefix is
+     * ignored and they are BSF/BSR; Linux relies on this ("rep; bsf"). */
+    case X86_INS_TZCNT: return (struct op_map){ OP_BSF, 0 };
+    case X86_INS_LZCNT: return (struct op_map){ OP_BSR, 0 };
     case X86_INS_SETO: return (struct op_map){ OP_SETCC, CC_O };
     case X86_INS_SETNO: return (struct op_map){ OP_SETCC, CC_NO };
     case X86_INS_SETB: return (struct op_map){ OP_SETCC, CC_B };
@@ -443,6 +447,8 @@ int decode_insn(const uint8_t *code, size_t len, uint32_t eip, int code32, struc
         else if (code[i] == 0xf2) out->rep = REP_NE;
         else if (code[i] == 0xf0) out->lock = 1;
     }
+    if (ci->id == X86_INS_TZCNT || ci->id == X86_INS_LZCNT)
+        out->rep = REP_NONE;
     int opsize16 = (x->prefix[2] == X86_PREFIX_OPSIZE) ^ !code32;
     int addr16 = (x->prefix[3] == X86_PREFIX_ADDRSIZE) ^ !code32;
     out->opsize = opsize16 ? 2 : 4;

@@ -40,6 +40,30 @@ __asm__(".text\n"
 	"lretl\n"
 	".code32\n");
 
+/* Model-specific registers every P6 has, as Linux's early_init_intel uses
+ * them (the microcode revision, 0x8B).  Not an MSR that does not exist:
+ * QEMU's TCG ignores those where a CPU raises #GP. */
+static void test_msrs(void)
+{
+	puts("== MSRs, CR4");
+	probe_begin("wrmsr 0x8b (BIOS_SIGN_ID) := 0");
+	PROBE("wrmsr", : : "c"(0x8b), "a"(0), "d"(0) : "memory");
+	probe_end();
+	probe_begin("rdmsr 0x8b");
+	PROBE("rdmsr", : : "c"(0x8b) : "eax", "edx", "memory");
+	probe_end();
+	/* CPUID shows FXSR, so CR4.OSFXSR is writable (Linux's fpu__init_cpu). */
+	uint32_t cr4;
+	__asm__ volatile("movl %%cr4, %0" : "=r"(cr4));
+	probe_begin("cr4 |= OSFXSR");
+	PROBE("movl %%cr4, %%eax\n\torl $0x200, %%eax\n\tmovl %%eax, %%cr4", : : : "eax", "memory");
+	probe_end();
+	uint32_t cr4b;
+	__asm__ volatile("movl %%cr4, %0" : "=r"(cr4b));
+	printf("  cr4 bits set: %x\n", cr4b & ~cr4);
+	__asm__ volatile("movl %0, %%cr4" : : "r"(cr4));
+}
+
 static void ldesc(uint16_t sel)
 {
 	uint32_t lar = 0, lsl = 0;
@@ -349,6 +373,7 @@ int main(const char *cmdline)
 	test_gates();
 	test_code16();
 	test_descriptors();
+	test_msrs();
 	puts("sys_pmode: done");
 	return 0;
 }

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# boot.sh - the Linux boot test: Debian 12's own i386 kernel (linux-image-686)
+# with a busybox initramfs, booted the way qemu-system-i386 users do, driven
+# to a shell on ttyS0 and back out:
+#
+#   bt86 -kernel vmlinuz -initrd initrd.img -append console=ttyS0 \
+#        -nographic -m 256 -no-reboot
+#
+# Checks uname, /proc/cpuinfo against bt86's CPUID, a sha256sum and a gzip
+# round trip of a file whose checksum is computed here on the host, a dmesg
+# without unexpected warnings or errors, then "reboot -f" must end bt86 with
+# status 0.  Each step has a time limit; on failure bt86 is killed and the
+# serial log is kept (BOOT_WORK, default $BUILDDIR/tests/boot-work/boot.log).
+# Exit 77 ("skipped: reason") only when the packages cannot be fetched.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+BUILDDIR=$(cd "${BUILDDIR:-.}" && pwd)
+BT86=${BT86:-$BUILDDIR/bt86}
+work=${BOOT_WORK:-$BUILDDIR/tests/boot-work}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
+STEP_TIMEOUT=${STEP_TIMEOUT:-120}
+mkdir -p "$work"
+log=$work/boot.log
+
+"$here/fetch.sh" "$work" > "$work/fetch.log" 2>&1
+st=$?
+if [ $st = 77 ]; then
+	grep '^skipped:' "$work/fetch.log"
+	exit 77
+elif [ $st != 0 ]; then
+	echo "FAIL: fetching the kernel and building the initramfs:"
+	cat "$work/fetch.log"
+	exit 1
+fi
+head -n 1 "$work/fetch.log"
+
+fifo=$work/stdin
+rm -f "$fifo" "$log"
+mkfifo "$fifo"
+"$BT86" -kernel "$work/vmlinuz" -initrd "$work/initrd.img" -append "console=ttyS0" \
+	-nographic -m 256 -no-reboot < "$fifo" > "$log" 2>&1 &
+pid=$!
+exec 3> "$fifo"
+start=$(date +%s.%N)
+elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+fail() {
+	echo "FAIL: $*"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	echo "serial log: $log (last lines below)"
+	tail -n 25 "$log" | tr -d '\r'
+	exit 1
+}
+
+# wait_for PATTERN SECONDS: until the serial log has a line matching PATTERN.
+wait_for() {
+	local i
+	for ((i = 0; i < $2 * 5; i++)); do
+		tr -d '\r' < "$log" | grep -q -E -- "$1" && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+
+n=0
+# run CMD: type it on the serial console, put its output in $out.
+run() {
+	n=$((n + 1))
+	printf 'echo @@B%d; %s; echo @@E%d=$?\n' $n "$1" $n >&3
+	wait_for "^@@E$n=[0-9]+" "$STEP_TIMEOUT" || fail "no answer to '$1' within ${STEP_TIMEOUT}s"
+	out=$(tr -d '\r' < "$log" | awk -v b="@@B$n" -v e="^@@E$n=" '$0 == b { on = 1; next } $0 ~ e { on = 0 } on')
+}
+
+wait_for '^init: up after' "$BOOT_TIMEOUT" || fail "no shell within ${BOOT_TIMEOUT}s"
+wait_for 'bt86-linux# ' 30 || fail "no prompt"
+echo "ok: shell after $(elapsed) s ($(grep -a -o 'init: up after .*' "$log" | tr -d '\r'))"
+
+run 'uname -a'
+grep -q ' 6\.1\.' <<<"$out" && grep -q 'i686' <<<"$out" || fail "uname -a: '$out' (want 6.1, i686)"
+echo "ok: uname -a: $out"
+
+# What emu/monitor.c's CPUID says: GenuineIntel family 6 model 3 stepping 3,
+# EDX = FPU PSE TSC MSR PAE CX8 SEP PGE CMOV FXSR, the brand string; no MMX/SSE.
+run 'cat /proc/cpuinfo'
+cpuinfo=$out
+field() { sed -n "s/^$1[[:space:]]*: //p" <<<"$cpuinfo" | head -n 1; }
+[ "$(field vendor_id)" = GenuineIntel ] || fail "cpuinfo vendor_id: $(field vendor_id)"
+[ "$(field 'cpu family')" = 6 ] || fail "cpuinfo cpu family: $(field 'cpu family')"
+[ "$(field model)" = 3 ] || fail "cpuinfo model: $(field model)"
+[ "$(field stepping)" = 3 ] || fail "cpuinfo stepping: $(field stepping)"
+[ "$(field 'model name')" = "bt86 virtual i686 CPU" ] || fail "cpuinfo model name: $(field 'model name')"
+[ "$(field fpu)" = yes ] || fail "cpuinfo fpu: $(field fpu)"
+flags=" $(field flags) "
+for f in fpu pse tsc msr pae cx8 sep pge cmov fxsr; do
+	grep -q " $f " <<<"$flags" || fail "cpuinfo flags lack $f:$flags"
+done
+for f in mmx sse sse2 apic; do
+	grep -q " $f " <<<"$flags" && fail "cpuinfo flags have $f, which bt86's CPUID does not:$flags"
+done
+echo "ok: /proc/cpuinfo:$flags"
+
+want=$(sha256sum < "$work/payload" | cut -d' ' -f1)
+run 'sha256sum /payload'
+[ "$(cut -d' ' -f1 <<<"$out")" = "$want" ] || fail "sha256sum /payload: '$out', host says $want"
+echo "ok: sha256sum /payload = host's $want"
+run 'gzip -c /payload | gunzip -c | sha256sum'
+[ "$(cut -d' ' -f1 <<<"$out")" = "$want" ] || fail "gzip round trip: '$out', want $want"
+echo "ok: gzip | gunzip round trip"
+
+# Expected with no firmware tables: ACPI says it found none, then goes on.
+run "dmesg | grep -i -E 'warn|bug|error'"
+unexpected=$(grep -v -E 'ACPI BIOS Error \(bug\): A valid RSDP was not found' <<<"$out" | grep -v '^$')
+[ -z "$unexpected" ] || fail "unexpected in dmesg:
+$unexpected"
+echo "ok: dmesg has no unexpected warnings or errors"
+
+printf 'reboot -f\n' >&3
+for ((i = 0; i < STEP_TIMEOUT * 5; i++)); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.2
+done
+kill -0 "$pid" 2>/dev/null && fail "bt86 still running ${STEP_TIMEOUT}s after reboot -f"
+wait "$pid"
+st=$?
+exec 3>&-
+[ $st = 0 ] || fail "bt86 exited with status $st after reboot -f (want 0)"
+echo "ok: reboot -f: bt86 exited with status 0 ($(tail -n 1 "$log" | tr -d '\r'))"
+echo "boot test passed in $(elapsed) s"

@@ -7,6 +7,7 @@
  * register writes only after everything that can fault.  Interrupts are
  * taken only between blocks: that is where the CPU state is complete.
  */
+#include "emu/debug.h"
 #include "emu/fatal.h"
 #include "emu/flags.h"
 #include "emu/log.h"
@@ -144,11 +145,25 @@ int cpu_exec(struct cpu *cpu)
         if (cpu->budget <= 0 || cpu->exit_request) {
             cpu->exit_request = 0;
             machine_poll(m);
+            debug_poll(cpu);
             cpu->budget = BUDGET;
             if (m->stop)
                 break;
         }
+        /* A debugger (gdb stub, stepper) is watching: stop here if it wants. */
+        if (__builtin_expect(debug_active, 0)) {
+            enum debug_stop why = debug_check(cpu);
+            last = NULL;
+            if (why != DEBUG_NONE) {
+                debug_stop_now(cpu, why);
+                continue;
+            }
+        }
         if (cpu->hflags & HF_INHIBIT_IRQ) {
+            cpu->hflags &= ~HF_INHIBIT_IRQ;
+        } else if (__builtin_expect(debug_active, 0) && debug_stepping()) {
+            /* As QEMU's gdb stub: a single step does not enter interrupt handlers. */
+        } else if (cpu->irq_pending && (cpu->eflags & F_IF)) {
             cpu->hflags &= ~HF_INHIBIT_IRQ;
         } else if (cpu->irq_pending && (cpu->eflags & F_IF)) {
             take_interrupt(cpu);
@@ -204,6 +219,8 @@ int cpu_exec(struct cpu *cpu)
         tb->exec_count++;
         cpu->icount += tb->ninsns;
         cpu->budget -= tb->ninsns;
+        if (__builtin_expect(debug_active, 0) && debug_no_chain())
+            cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
         int s;
         last = interp_exec(cpu, tb, &s);
         slot = s;

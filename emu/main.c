@@ -10,6 +10,7 @@
  */
 #define _GNU_SOURCE /* strptime, timegm, tm_gmtoff */
 #include "config.h"
+#include "emu/gdbstub.h"
 #include "emu/log.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
@@ -52,6 +53,9 @@ static void usage(FILE *f)
             "Debugging and measurement:\n"
             "  -d ITEM[,ITEM]      logs: in_asm, op, out_asm, int, exec, cpu, monitor (-d help)\n"
             "  -D FILE             write logs to FILE instead of standard error\n"
+            "  -gdb tcp::PORT      wait for gdb on TCP port PORT (also tcp:HOST:PORT)\n"
+            "  -s                  shorthand for -gdb tcp::1234\n"
+            "  -S                  do not start the guest before gdb connects and continues\n"
             "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
             "  -backend interp     translation backend (interp: portable threaded code)\n"
             "  -stats              print statistics at exit\n"
@@ -161,6 +165,8 @@ int main(int argc, char **argv)
     o->ram_mb = 128;
     o->vga = 1;
     const char *log_path = NULL;
+    const char *gdb_spec = NULL;
+    int gdb_wait = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -252,6 +258,12 @@ int main(int argc, char **argv)
                 return 1;
         } else if (!strcmp(a, "-D")) {
             log_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-gdb")) {
+            gdb_spec = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-s")) {
+            gdb_spec = "tcp::1234";
+        } else if (!strcmp(a, "-S")) {
+            gdb_wait = 1;
         } else if (!strcmp(a, "-icount")) {
             const char *v = need_arg(argc, argv, &i);
             if (!strncmp(v, "shift=", 6))
@@ -311,6 +323,12 @@ int main(int argc, char **argv)
     if (machine_init(&machine) < 0)
         return 1;
     monitor_stats.timing = o->stats || o->stats_json;
+    if (gdb_wait && !gdb_spec) {
+        fprintf(stderr, "bt86: -S waits for gdb: give -s or -gdb tcp::PORT too\n");
+        return 1;
+    }
+    if (gdb_spec && gdbstub_init(gdb_spec, gdb_wait) < 0)
+        return 1;
     int status = cpu_exec(&machine.cpu);
     machine_exit(&machine, status);
     return status;

@@ -320,15 +320,15 @@ int main(int argc, char **argv)
         o->serial[o->nserial++] = "stdio"; /* COM1 on the terminal, also with a window */
     if (!o->rtc_base_set)
         o->rtc_base = o->icount ? 946684800 /* 2000-01-01 */ : (int64_t)time(NULL);
-    if (machine_init(&machine) < 0)
-        return 1;
-    monitor_stats.timing = o->stats || o->stats_json;
     if (gdb_wait && !gdb_spec) {
         fprintf(stderr, "bt86: -S waits for gdb: give -s or -gdb tcp::PORT too\n");
         return 1;
     }
     if (gdb_spec && gdbstub_init(gdb_spec, gdb_wait) < 0)
         return 1;
+    if (machine_init(&machine) < 0)
+        return 1;
+    monitor_stats.timing = o->stats || o->stats_json;
     int status = cpu_exec(&machine.cpu);
     machine_exit(&machine, status);
     return status;

@@ -13,6 +13,7 @@
 #include "emu/log.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
+#include "emu/symbols.h"
 #include "softmmu/tlb.h"
 #include "translator/backend.h"
 #include "translator/decode.h"
@@ -206,15 +207,20 @@ int cpu_exec(struct cpu *cpu)
             tb_link(last, slot, tb);
         if (log_enabled(LOG_EXEC)) {
             FILE *f = log_file ? log_file : stderr;
-            fprintf(f, "Trace: [%08x] %04x:%08x\n", tb->pc, cpu->seg[S_CS].sel, cpu->eip);
+            char sym[128];
+            fprintf(f, "Trace: [%08x] %04x:%08x %s\n", tb->pc, cpu->seg[S_CS].sel, cpu->eip,
+                    symbols_format(tb->pc, sym, sizeof(sym)));
         }
         if (log_enabled(LOG_CPU)) {
             FILE *f = log_file ? log_file : stderr;
             fprintf(f, "EAX=%08x EBX=%08x ECX=%08x EDX=%08x ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n"
-                       "EIP=%08x EFL=%08x CPL=%d CR0=%08x\n",
+                       "EIP=%08x EFL=%08x CPL=%d CR0=%08x CR3=%08x CR4=%08x\n"
+                       "CS=%04x SS=%04x DS=%04x ES=%04x FS=%04x GS=%04x\n",
                     cpu->r[R_EAX], cpu->r[R_EBX], cpu->r[R_ECX], cpu->r[R_EDX], cpu->r[R_ESI],
                     cpu->r[R_EDI], cpu->r[R_EBP], cpu->r[R_ESP], cpu->eip, cpu_get_eflags(cpu),
-                    cpu_cpl(cpu), cpu->cr[0]);
+                    cpu_cpl(cpu), cpu->cr[0], cpu->cr[3], cpu->cr[4], cpu->seg[S_CS].sel,
+                    cpu->seg[S_SS].sel, cpu->seg[S_DS].sel, cpu->seg[S_ES].sel,
+                    cpu->seg[S_FS].sel, cpu->seg[S_GS].sel);
         }
         tb->exec_count++;
         cpu->icount += tb->ninsns;

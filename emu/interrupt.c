@@ -14,6 +14,7 @@
 #include "emu/flags.h"
 #include "emu/log.h"
 #include "emu/monitor.h"
+#include "emu/symbols.h"
 #include "softmmu/tlb.h"
 
 struct monitor_stats monitor_stats;
@@ -190,9 +191,11 @@ void cpu_do_interrupt(struct cpu *cpu, int vector, enum int_kind kind, int has_e
     uint32_t ret_eip = (kind == INT_SOFT || kind == INT_SOFT_EXC) ? next_eip : cpu->eip;
     if (log_enabled(LOG_INT)) {
         FILE *f = log_file ? log_file : stderr;
-        fprintf(f, "INT: vector 0x%02x %s at %04x:%08x", vector,
+        char sym[128];
+        fprintf(f, "INT: vector 0x%02x %s at %04x:%08x cpl=%d %s", vector,
                 kind == INT_HW ? "(hardware)" : kind == INT_EXC ? "(exception)" : "(software)",
-                cpu->seg[S_CS].sel, cpu->eip);
+                cpu->seg[S_CS].sel, cpu->eip, cpu_cpl(cpu),
+                symbols_format(cpu->seg[S_CS].base + cpu->eip, sym, sizeof(sym)));
         if (has_error)
             fprintf(f, " error=0x%x", error);
         if (vector == EXC_PF)

@@ -14,6 +14,7 @@
 #include "emu/log.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
+#include "emu/symbols.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,6 +54,8 @@ static void usage(FILE *f)
             "Debugging and measurement:\n"
             "  -d ITEM[,ITEM]      logs: in_asm, op, out_asm, int, exec, cpu, monitor (-d help)\n"
             "  -D FILE             write logs to FILE instead of standard error\n"
+            "  -symbols FILE       guest symbols for logs, -step and -stats: an ELF or a\n"
+            "                      System.map (default: the -kernel ELF's own symbols)\n"
             "  -gdb tcp::PORT      wait for gdb on TCP port PORT (also tcp:HOST:PORT)\n"
             "  -s                  shorthand for -gdb tcp::1234\n"
             "  -S                  do not start the guest before gdb connects and continues\n"
@@ -166,6 +169,7 @@ int main(int argc, char **argv)
     o->vga = 1;
     const char *log_path = NULL;
     const char *gdb_spec = NULL;
+    const char *symbols_path = NULL;
     int gdb_wait = 0;
 
     for (int i = 1; i < argc; i++) {
@@ -258,6 +262,8 @@ int main(int argc, char **argv)
                 return 1;
         } else if (!strcmp(a, "-D")) {
             log_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-symbols")) {
+            symbols_path = need_arg(argc, argv, &i);
         } else if (!strcmp(a, "-gdb")) {
             gdb_spec = need_arg(argc, argv, &i);
         } else if (!strcmp(a, "-s")) {
@@ -320,6 +326,13 @@ int main(int argc, char **argv)
         o->serial[o->nserial++] = "stdio"; /* COM1 on the terminal, also with a window */
     if (!o->rtc_base_set)
         o->rtc_base = o->icount ? 946684800 /* 2000-01-01 */ : (int64_t)time(NULL);
+    char err[512];
+    if (symbols_path && symbols_load(symbols_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "bt86: -symbols: %s\n", err);
+        return 1;
+    }
+    if (!symbols_path)
+        symbols_load(o->kernel, err, sizeof(err)); /* a stripped kernel just has none */
     if (gdb_wait && !gdb_spec) {
         fprintf(stderr, "bt86: -S waits for gdb: give -s or -gdb tcp::PORT too\n");
         return 1;

@@ -191,9 +191,9 @@ L_GETFLAGS: v[ip->d] = cpu_get_eflags(cpu); NEXT;
 L_CALL:
     SYNC();
     monitor_stats.helper_calls[ip->imm]++;
-    if (__builtin_expect(log_mask & LOG_MONITOR, 0))
-        helper_log_call(cpu, ip->imm);
-    if (__builtin_expect(monitor_stats.timing, 0)) {
+    if (__builtin_expect(log_mask & LOG_MONITOR, 0)) {
+        v[ip->d] = helper_call_logged(cpu, ip->imm, v[ip->a], v[ip->b], v[ip->c], ip->aux);
+    } else if (__builtin_expect(monitor_stats.timing, 0)) {
         uint64_t t0 = host_clock_ns();
         v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
         monitor_stats.helper_ns[ip->imm] += host_clock_ns() - t0;

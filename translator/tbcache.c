@@ -12,6 +12,7 @@
  */
 #include "translator/tbcache.h"
 #include "emu/log.h"
+#include "emu/symbols.h"
 #include "emu/timer.h"
 #include "translator/backend.h"
 #include "translator/decode.h"
@@ -108,7 +109,9 @@ static void log_block(struct cpu *cpu, struct tb *tb)
 {
     FILE *f = log_file ? log_file : stderr;
     if (log_enabled(LOG_IN_ASM)) {
-        fprintf(f, "IN: pc=0x%08x phys=0x%08x mode=%s cpl=%u\n", tb->pc, tb->phys_pc,
+        char sym[128];
+        fprintf(f, "IN: %s pc=0x%08x phys=0x%08x mode=%s cpl=%u\n",
+                symbols_format(tb->pc, sym, sizeof(sym)), tb->pc, tb->phys_pc,
                 (tb->hflags & HF_CODE32) ? "32" : "16", (tb->hflags & HF_CPL_MASK) >> HF_CPL_SHIFT);
         for (int i = 0; i < irb->ninsns; i++) {
             const struct insn *in = &insns[i];

@@ -15,6 +15,8 @@
 #include "emu/machine.h"
 #include "emu/monitor.h"
 #include "emu/symbols.h"
+#include "ui/chardev.h"
+#include "ui/stepper.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +58,8 @@ static void usage(FILE *f)
             "  -D FILE             write logs to FILE instead of standard error\n"
             "  -symbols FILE       guest symbols for logs, -step and -stats: an ELF or a\n"
             "                      System.map (default: the -kernel ELF's own symbols)\n"
+            "  -step               block stepper: stop before each block, commands on stdin\n"
+            "                      (COM1 on stdio then only writes; see docs/tutorial.md)\n"
             "  -gdb tcp::PORT      wait for gdb on TCP port PORT (also tcp:HOST:PORT)\n"
             "  -s                  shorthand for -gdb tcp::1234\n"
             "  -S                  do not start the guest before gdb connects and continues\n"
@@ -171,6 +175,7 @@ int main(int argc, char **argv)
     const char *gdb_spec = NULL;
     const char *symbols_path = NULL;
     int gdb_wait = 0;
+    int step = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -264,6 +269,8 @@ int main(int argc, char **argv)
             log_path = need_arg(argc, argv, &i);
         } else if (!strcmp(a, "-symbols")) {
             symbols_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-step")) {
+            step = 1;
         } else if (!strcmp(a, "-gdb")) {
             gdb_spec = need_arg(argc, argv, &i);
         } else if (!strcmp(a, "-s")) {
@@ -337,11 +344,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "bt86: -S waits for gdb: give -s or -gdb tcp::PORT too\n");
         return 1;
     }
+    if (step && gdb_spec) {
+        fprintf(stderr, "bt86: -step and -gdb both want to stop the guest: choose one\n");
+        return 1;
+    }
     if (gdb_spec && gdbstub_init(gdb_spec, gdb_wait) < 0)
         return 1;
+    if (step)
+        chardev_reserve_stdin(); /* the stepper's commands */
     if (machine_init(&machine) < 0)
         return 1;
     monitor_stats.timing = o->stats || o->stats_json;
+    if (step)
+        stepper_init(&machine);
     int status = cpu_exec(&machine.cpu);
     machine_exit(&machine, status);
     return status;

@@ -165,8 +165,6 @@ int cpu_exec(struct cpu *cpu)
         } else if (__builtin_expect(debug_active, 0) && debug_stepping()) {
             /* As QEMU's gdb stub: a single step does not enter interrupt handlers. */
         } else if (cpu->irq_pending && (cpu->eflags & F_IF)) {
-            cpu->hflags &= ~HF_INHIBIT_IRQ;
-        } else if (cpu->irq_pending && (cpu->eflags & F_IF)) {
             take_interrupt(cpu);
             last = NULL;
         }

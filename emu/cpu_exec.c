@@ -14,6 +14,7 @@
 #include "emu/machine.h"
 #include "emu/monitor.h"
 #include "emu/symbols.h"
+#include "emu/timer.h"
 #include "softmmu/tlb.h"
 #include "translator/backend.h"
 #include "translator/decode.h"
@@ -145,7 +146,10 @@ int cpu_exec(struct cpu *cpu)
         }
         if (cpu->budget <= 0 || cpu->exit_request) {
             cpu->exit_request = 0;
+            uint64_t t0 = monitor_stats.timing ? host_clock_ns() : 0;
             machine_poll(m);
+            if (monitor_stats.timing)
+                monitor_stats.poll_ns += host_clock_ns() - t0;
             debug_poll(cpu);
             cpu->budget = BUDGET;
             if (m->stop)
@@ -226,7 +230,13 @@ int cpu_exec(struct cpu *cpu)
         if (__builtin_expect(debug_active, 0) && debug_no_chain())
             cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
         int s;
-        last = interp_exec(cpu, tb, &s);
+        if (__builtin_expect(monitor_stats.timing, 0)) {
+            uint64_t t0 = host_clock_ns();
+            last = interp_exec(cpu, tb, &s);
+            monitor_stats.exec_ns += host_clock_ns() - t0;
+        } else {
+            last = interp_exec(cpu, tb, &s);
+        }
         slot = s;
         cpu->cur_tb = NULL;
         if (hwbp)

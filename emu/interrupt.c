@@ -15,6 +15,7 @@
 #include "emu/log.h"
 #include "emu/monitor.h"
 #include "emu/symbols.h"
+#include "emu/timer.h"
 #include "softmmu/tlb.h"
 
 struct monitor_stats monitor_stats;
@@ -207,8 +208,16 @@ void cpu_do_interrupt(struct cpu *cpu, int vector, enum int_kind kind, int has_e
     else
         monitor_stats.interrupts++;
     cpu->halted = 0;
+    /* A delivery that faults unwinds from here: its time is not counted. */
+    uint64_t t0 = monitor_stats.timing ? host_clock_ns() : 0;
     if (!(cpu->cr[0] & CR0_PE))
         deliver_real(cpu, vector, ret_eip);
     else
         deliver_protected(cpu, vector, kind, has_error, error, ret_eip);
+    if (monitor_stats.timing) {
+        if (kind == INT_EXC && vector < 32)
+            monitor_stats.exception_ns[vector] += host_clock_ns() - t0;
+        else
+            monitor_stats.interrupt_ns += host_clock_ns() - t0;
+    }
 }

@@ -15,6 +15,7 @@
 #include "emu/machine.h"
 #include "emu/monitor.h"
 #include "emu/symbols.h"
+#include "softmmu/ioport.h"
 #include "ui/chardev.h"
 #include "ui/stepper.h"
 
@@ -355,6 +356,7 @@ int main(int argc, char **argv)
     if (machine_init(&machine) < 0)
         return 1;
     monitor_stats.timing = o->stats || o->stats_json;
+    ioport_timing = monitor_stats.timing;
     if (step)
         stepper_init(&machine);
     int status = cpu_exec(&machine.cpu);

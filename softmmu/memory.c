@@ -156,3 +156,9 @@ int phys_copy_from(void *dst, uint32_t paddr, uint32_t len)
     }
     return 0;
 }
+
+void mem_foreach(void (*fn)(const struct mem_region *r, void *arg), void *arg)
+{
+    for (int i = 0; i < nregions; i++)
+        fn(&regions[i], arg);
+}

@@ -37,6 +37,8 @@ void mem_add_mmio(uint32_t base, uint32_t size, const struct mem_ops *ops, void 
                   const char *name);
 /* Region containing paddr, or NULL when unmapped. */
 struct mem_region *mem_find(uint32_t paddr);
+/* Each region in turn (statistics: accesses per device). */
+void mem_foreach(void (*fn)(const struct mem_region *r, void *arg), void *arg);
 /* Host pointer for a RAM/ROM physical address, or NULL. */
 uint8_t *mem_host_ptr(uint32_t paddr);
 

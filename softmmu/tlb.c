@@ -12,6 +12,7 @@
 #include "softmmu/smc.h"
 
 static struct cpu *tlb_cpu;
+struct tlb_stats tlb_stats;
 static const struct tlb_watch *watch;
 
 void tlb_set_watch(struct cpu *cpu, const struct tlb_watch *w)
@@ -82,6 +83,7 @@ static _Noreturn void raise_pf(struct cpu *cpu, uint32_t vaddr, uint32_t fault)
 static struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t vaddr, int access, int mmu)
 {
     uint32_t paddr, prot;
+    tlb_stats.refills++;
     uint32_t fault = paging_translate(cpu, vaddr, access, mmu, &paddr, &prot);
     if (fault)
         raise_pf(cpu, vaddr, fault);

@@ -40,6 +40,12 @@ struct tlb_watch {
 /* Install (or with NULL remove) the watch hooks; flushes the TLB. */
 void tlb_set_watch(struct cpu *cpu, const struct tlb_watch *w);
 
+/* -stats: data accesses from translated code, and refills (page walks). */
+struct tlb_stats {
+    uint64_t hits, misses, refills;
+};
+extern struct tlb_stats tlb_stats;
+
 uint32_t mem_read_slow(struct cpu *cpu, uint32_t vaddr, int size, int mmu);
 void mem_write_slow(struct cpu *cpu, uint32_t vaddr, uint32_t value, int size, int mmu);
 /* Physical address of a code byte; raises #PF.  Fills the code TLB. */

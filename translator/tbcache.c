@@ -35,6 +35,7 @@ static uint8_t *arena;
 static size_t arena_used;
 static struct ir_block *irb;
 static struct insn *insns;
+static struct tb *all_tbs;
 
 void tb_init(void)
 {
@@ -63,6 +64,9 @@ void tb_flush_all(void)
             }
         }
     }
+    for (struct tb *tb = all_tbs; tb; tb = tb->all_next)
+        tb_stats.executed_flushed += tb->exec_count;
+    all_tbs = NULL;
     arena_used = 0;
     tb_stats.flushes++;
 }
@@ -177,6 +181,8 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     tb->phys_last = phys_last;
     tb->ninsns = irb->ninsns;
     tb->guest_bytes = irb->guest_bytes;
+    tb->all_next = all_tbs;
+    all_tbs = tb;
 
     if (cache) {
         uint32_t h = hash_of(phys_pc, pc);
@@ -215,6 +221,20 @@ struct tb *tb_find(struct cpu *cpu)
             return tb;
     }
     return translate(cpu, pc, phys, 1);
+}
+
+void tb_foreach(void (*fn)(const struct tb *tb, void *arg), void *arg)
+{
+    for (struct tb *tb = all_tbs; tb; tb = tb->all_next)
+        fn(tb, arg);
+}
+
+uint64_t tb_blocks_executed(void)
+{
+    uint64_t n = tb_stats.executed_flushed;
+    for (struct tb *tb = all_tbs; tb; tb = tb->all_next)
+        n += tb->exec_count;
+    return n;
 }
 
 void tb_link(struct tb *src, int slot, struct tb *dst)

@@ -95,6 +95,18 @@ check "continue to the end: the exit code reaches gdb" 'exited with code 01' "$w
 check "the guest ran to the end" '^gdbtarget: total=4141 marker=cafef00d$' "$work/bt86.out"
 [ "$status" = 1 ] || { echo "FAIL: bt86 exit status $status, expected 1"; fail=1; }
 
+# ---------------------------------------------------------------- detach
+start_bt86 -kernel "$elf" || exit 1
+printf '%s\n' 'set confirm off' "target remote 127.0.0.1:$port" 'break add_step' continue \
+	'print n' detach > "$work/detach.gdb"
+timeout 60 gdb -batch -nx -x "$work/detach.gdb" "$elf" > "$work/detach.out" 2>&1
+wait "$pid"
+status=$?
+pid=
+check "detach: stopped at the breakpoint first" '^\$1 = 3$' "$work/detach.out"
+check "detach: the guest runs on without gdb" '^gdbtarget: total=4141 marker=cafef00d$' "$work/bt86.out"
+[ "$status" = 1 ] || { echo "FAIL: after detach, bt86 exit status $status, expected 1"; fail=1; }
+
 # ---------------------------------------------------------------- raw protocol
 start_bt86 -kernel "$elf" -append spin || exit 1
 exec 3<> "/dev/tcp/127.0.0.1/$port" || { echo "FAIL: cannot connect"; exit 1; }

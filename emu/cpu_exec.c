@@ -166,8 +166,9 @@ int cpu_exec(struct cpu *cpu)
         }
         if (cpu->hflags & HF_INHIBIT_IRQ) {
             cpu->hflags &= ~HF_INHIBIT_IRQ;
-        } else if (__builtin_expect(debug_active, 0) && debug_stepping()) {
-            /* As QEMU's gdb stub: a single step does not enter interrupt handlers. */
+        } else if (__builtin_expect(debug_active, 0) && debug_stepping() && !cpu->halted) {
+            /* As QEMU's gdb stub: a single step does not enter interrupt handlers
+             * (but a halted CPU needs one to get anywhere). */
         } else if (cpu->irq_pending && (cpu->eflags & F_IF)) {
             take_interrupt(cpu);
             last = NULL;

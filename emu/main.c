@@ -16,6 +16,7 @@
 #include "emu/monitor.h"
 #include "emu/symbols.h"
 #include "softmmu/ioport.h"
+#include "softmmu/memory.h"
 #include "ui/chardev.h"
 #include "ui/stepper.h"
 
@@ -356,7 +357,7 @@ int main(int argc, char **argv)
     if (machine_init(&machine) < 0)
         return 1;
     monitor_stats.timing = o->stats || o->stats_json;
-    ioport_timing = monitor_stats.timing;
+    ioport_timing = mem_timing = monitor_stats.timing;
     if (step)
         stepper_init(&machine);
     int status = cpu_exec(&machine.cpu);

@@ -70,11 +70,12 @@ static void print_mmio(const struct mem_region *r, void *arg)
     if (r->kind != MEM_MMIO || !r->accesses)
         return;
     if (d->json)
-        fprintf(d->f, "%s\n    { \"device\": \"%s\", \"base\": %u, \"accesses\": %llu }",
-                d->first ? "" : ",", r->name, r->base, (unsigned long long)r->accesses);
+        fprintf(d->f, "%s\n    { \"device\": \"%s\", \"base\": %u, \"accesses\": %llu, \"ns\": %llu }",
+                d->first ? "" : ",", r->name, r->base, (unsigned long long)r->accesses,
+                (unsigned long long)r->ns);
     else
-        fprintf(d->f, "    %-16s 0x%08x %12llu\n", r->name, r->base,
-                (unsigned long long)r->accesses);
+        fprintf(d->f, "    %-16s 0x%08x %12llu  %9.3f ms\n", r->name, r->base,
+                (unsigned long long)r->accesses, r->ns * 1e-6);
     d->first = 0;
 }
 
@@ -100,6 +101,13 @@ static void collect_hot(const struct tb *tb, void *arg)
     h->tb[i] = tb;
 }
 
+static void sum_mmio(const struct mem_region *r, void *arg)
+{
+    struct device_sum *d = arg;
+    if (r->kind == MEM_MMIO)
+        d->ns += r->ns;
+}
+
 static struct split time_split(struct machine *m)
 {
     struct split s = { 0 };
@@ -111,6 +119,7 @@ static struct split time_split(struct machine *m)
             s.monitor += (double)monitor_stats.helper_ns[i];
     struct device_sum d = { 0 };
     ioport_foreach(sum_ports, &d);
+    mem_foreach(sum_mmio, &d);
     s.devices = (double)(d.ns + monitor_stats.poll_ns);
     for (int v = 0; v < 32; v++)
         s.exceptions += (double)monitor_stats.exception_ns[v];
@@ -144,7 +153,7 @@ void stats_print(struct machine *m, FILE *f)
             100.0 * t.monitor / run_ns);
     fprintf(f, "  time delivering exceptions   %6.2f%%\n", 100.0 * t.exceptions / run_ns);
     fprintf(f, "  time delivering interrupts   %6.2f%%\n", 100.0 * t.interrupts / run_ns);
-    fprintf(f, "  time in devices              %6.2f%%  (port callbacks, timers, polling)\n",
+    fprintf(f, "  time in devices              %6.2f%%  (port and MMIO callbacks, timers, polling)\n",
             100.0 * t.devices / run_ns);
     uint64_t acc = tlb_stats.hits + tlb_stats.misses;
     if (acc)

@@ -28,7 +28,11 @@ struct mem_region {
     void *opaque;
     const char *name;
     uint64_t accesses;
+    uint64_t ns; /* time in the MMIO callbacks, with mem_timing */
 };
+
+/* Non-zero (-stats): time each MMIO callback. */
+extern int mem_timing;
 
 void mem_init(void);
 void mem_add_ram(uint32_t base, uint32_t size, uint8_t *host, const char *name);

@@ -103,6 +103,7 @@ struct dtable {
 #define TLB_INVALID 0x001u
 #define TLB_MMIO 0x002u    /* not RAM: go through the region's callbacks */
 #define TLB_NOTDIRTY 0x004u /* page holds translated code: writes check SMC */
+#define TLB_WATCH 0x008u    /* a debugger watchpoint is on this page */
 struct tlb_entry {
     uint32_t tag_read;
     uint32_t tag_write;

@@ -7,11 +7,14 @@
  * register writes only after everything that can fault.  Interrupts are
  * taken only between blocks: that is where the CPU state is complete.
  */
+#include "emu/debug.h"
 #include "emu/fatal.h"
 #include "emu/flags.h"
 #include "emu/log.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
+#include "emu/symbols.h"
+#include "emu/timer.h"
 #include "softmmu/tlb.h"
 #include "translator/backend.h"
 #include "translator/decode.h"
@@ -146,13 +149,29 @@ int cpu_exec(struct cpu *cpu)
         }
         if (cpu->budget <= 0 || cpu->exit_request) {
             cpu->exit_request = 0;
+            uint64_t t0 = monitor_stats.timing ? host_clock_ns() : 0;
             machine_poll(m);
+            if (monitor_stats.timing)
+                monitor_stats.poll_ns += host_clock_ns() - t0;
+            debug_poll(cpu);
             cpu->budget = BUDGET;
             if (m->stop)
                 break;
         }
+        /* A debugger (gdb stub, stepper) is watching: stop here if it wants. */
+        if (__builtin_expect(debug_active, 0)) {
+            enum debug_stop why = debug_check(cpu);
+            last = NULL;
+            if (why != DEBUG_NONE) {
+                debug_stop_now(cpu, why);
+                continue;
+            }
+        }
         if (cpu->hflags & HF_INHIBIT_IRQ) {
             cpu->hflags &= ~HF_INHIBIT_IRQ;
+        } else if (__builtin_expect(debug_active, 0) && debug_stepping() && !cpu->halted) {
+            /* As QEMU's gdb stub: a single step does not enter interrupt handlers
+             * (but a halted CPU needs one to get anywhere). */
         } else if (cpu->irq_pending && (cpu->eflags & F_IF)) {
             take_interrupt(cpu);
             last = NULL;
@@ -194,21 +213,34 @@ int cpu_exec(struct cpu *cpu)
             tb_link(last, slot, tb);
         if (log_enabled(LOG_EXEC)) {
             FILE *f = log_file ? log_file : stderr;
-            fprintf(f, "Trace: [%08x] %04x:%08x\n", tb->pc, cpu->seg[S_CS].sel, cpu->eip);
+            char sym[128];
+            fprintf(f, "Trace: [%08x] %04x:%08x %s\n", tb->pc, cpu->seg[S_CS].sel, cpu->eip,
+                    symbols_format(tb->pc, sym, sizeof(sym)));
         }
         if (log_enabled(LOG_CPU)) {
             FILE *f = log_file ? log_file : stderr;
             fprintf(f, "EAX=%08x EBX=%08x ECX=%08x EDX=%08x ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n"
-                       "EIP=%08x EFL=%08x CPL=%d CR0=%08x\n",
+                       "EIP=%08x EFL=%08x CPL=%d CR0=%08x CR3=%08x CR4=%08x\n"
+                       "CS=%04x SS=%04x DS=%04x ES=%04x FS=%04x GS=%04x\n",
                     cpu->r[R_EAX], cpu->r[R_EBX], cpu->r[R_ECX], cpu->r[R_EDX], cpu->r[R_ESI],
                     cpu->r[R_EDI], cpu->r[R_EBP], cpu->r[R_ESP], cpu->eip, cpu_get_eflags(cpu),
-                    cpu_cpl(cpu), cpu->cr[0]);
+                    cpu_cpl(cpu), cpu->cr[0], cpu->cr[3], cpu->cr[4], cpu->seg[S_CS].sel,
+                    cpu->seg[S_SS].sel, cpu->seg[S_DS].sel, cpu->seg[S_ES].sel,
+                    cpu->seg[S_FS].sel, cpu->seg[S_GS].sel);
         }
         tb->exec_count++;
         cpu->icount += tb->ninsns;
         cpu->budget -= tb->ninsns;
+        if (__builtin_expect(debug_active, 0) && debug_no_chain())
+            cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
         int s;
-        last = interp_exec(cpu, tb, &s);
+        if (__builtin_expect(monitor_stats.timing, 0)) {
+            uint64_t t0 = host_clock_ns();
+            last = interp_exec(cpu, tb, &s);
+            monitor_stats.exec_ns += host_clock_ns() - t0;
+        } else {
+            last = interp_exec(cpu, tb, &s);
+        }
         slot = s;
         cpu->cur_tb = NULL;
         if (hwbp)

@@ -6,22 +6,53 @@
  */
 #include "emu/helpers.h"
 #include "emu/helpers_impl.h"
+#include "emu/helpers_unsupported.h"
 #include "emu/log.h"
-
-#include <stdio.h>
 #include "emu/monitor.h"
 #include "emu/monitor_entries.h"
 #include "emu/helpers_unsupported.h"
 #include "fpu/x87.h"
+#include "emu/symbols.h"
 #include "translator/insn.h"
 
-void helper_log_call(struct cpu *cpu, uint32_t id)
+#include <stdio.h>
+
+static void log_change(FILE *f, const char *what, uint32_t before, uint32_t after)
 {
-    if (helper_table[id].cls == CLS_INNOCUOUS)
-        return;
-    fprintf(log_file ? log_file : stderr, "MONITOR: %-12s [%s] at %04x:%08x cpl=%d\n",
-            helper_table[id].name, insn_class_names[helper_table[id].cls], cpu->seg[S_CS].sel,
-            cpu->insn_eip, cpu_cpl(cpu));
+    if (before != after)
+        fprintf(f, " %s %x->%x", what, before, after);
+}
+
+uint32_t helper_call_logged(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b, uint32_t c,
+                            uint32_t aux)
+{
+    const struct helper_info *h = &helper_table[id];
+    if (h->cls == CLS_INNOCUOUS)
+        return h->fn(cpu, a, b, c, aux);
+    FILE *f = log_file ? log_file : stderr;
+    char sym[128];
+    uint32_t fl = cpu_get_eflags(cpu), cr0 = cpu->cr[0], cr3 = cpu->cr[3], cr4 = cpu->cr[4];
+    int cpl = cpu_cpl(cpu);
+    uint16_t cs = cpu->seg[S_CS].sel;
+    fprintf(f, "MONITOR: %-12s [%s] at %04x:%08x %s cpl=%d args=(%x,%x,%x,%x)\n", h->name,
+            insn_class_names[h->cls], cs, cpu->insn_eip,
+            symbols_format(cpu->seg[S_CS].base + cpu->insn_eip, sym, sizeof(sym)), cpl, a, b, c,
+            aux);
+    /* If it raises an exception, -d int says so; this line is not printed. */
+    uint32_t r = h->fn(cpu, a, b, c, aux);
+    uint32_t nfl = cpu_get_eflags(cpu);
+    fprintf(f, "MONITOR:   -> %s result=%x", h->name, r);
+    log_change(f, "IF", (fl & F_IF) != 0, (nfl & F_IF) != 0);
+    log_change(f, "IOPL", (fl & F_IOPL) >> 12, (nfl & F_IOPL) >> 12);
+    log_change(f, "CPL", (uint32_t)cpl, (uint32_t)cpu_cpl(cpu));
+    log_change(f, "CS", cs, cpu->seg[S_CS].sel);
+    log_change(f, "CR0", cr0, cpu->cr[0]);
+    log_change(f, "CR3", cr3, cpu->cr[3]);
+    log_change(f, "CR4", cr4, cpu->cr[4]);
+    if (cpu->halted)
+        fprintf(f, " halted");
+    fputc('\n', f);
+    return r;
 }
 
 const struct helper_info helper_table[H_COUNT] = {

@@ -56,8 +56,12 @@ struct helper_info {
 
 extern const struct helper_info helper_table[H_COUNT];
 
-/* -d monitor: one line per monitor entry. */
-void helper_log_call(struct cpu *cpu, uint32_t id);
+/*
+ * -d monitor: call helper `id` and log the entry (arguments) and what it
+ * did (result, and the changes it made to IF, IOPL, CPL, CS, CR0, CR3, CR4).
+ */
+uint32_t helper_call_logged(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b, uint32_t c,
+                            uint32_t aux);
 
 static inline const char *helper_name(uint32_t id)
 {

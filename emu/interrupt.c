@@ -14,6 +14,8 @@
 #include "emu/flags.h"
 #include "emu/log.h"
 #include "emu/monitor.h"
+#include "emu/symbols.h"
+#include "emu/timer.h"
 #include "softmmu/tlb.h"
 
 struct monitor_stats monitor_stats;
@@ -190,9 +192,11 @@ void cpu_do_interrupt(struct cpu *cpu, int vector, enum int_kind kind, int has_e
     uint32_t ret_eip = (kind == INT_SOFT || kind == INT_SOFT_EXC) ? next_eip : cpu->eip;
     if (log_enabled(LOG_INT)) {
         FILE *f = log_file ? log_file : stderr;
-        fprintf(f, "INT: vector 0x%02x %s at %04x:%08x", vector,
+        char sym[128];
+        fprintf(f, "INT: vector 0x%02x %s at %04x:%08x cpl=%d %s", vector,
                 kind == INT_HW ? "(hardware)" : kind == INT_EXC ? "(exception)" : "(software)",
-                cpu->seg[S_CS].sel, cpu->eip);
+                cpu->seg[S_CS].sel, cpu->eip, cpu_cpl(cpu),
+                symbols_format(cpu->seg[S_CS].base + cpu->eip, sym, sizeof(sym)));
         if (has_error)
             fprintf(f, " error=0x%x", error);
         if (vector == EXC_PF)
@@ -204,8 +208,16 @@ void cpu_do_interrupt(struct cpu *cpu, int vector, enum int_kind kind, int has_e
     else
         monitor_stats.interrupts++;
     cpu->halted = 0;
+    /* A delivery that faults unwinds from here: its time is not counted. */
+    uint64_t t0 = monitor_stats.timing ? host_clock_ns() : 0;
     if (!(cpu->cr[0] & CR0_PE))
         deliver_real(cpu, vector, ret_eip);
     else
         deliver_protected(cpu, vector, kind, has_error, error, ret_eip);
+    if (monitor_stats.timing) {
+        if (kind == INT_EXC && vector < 32)
+            monitor_stats.exception_ns[vector] += host_clock_ns() - t0;
+        else
+            monitor_stats.interrupt_ns += host_clock_ns() - t0;
+    }
 }

@@ -10,9 +10,15 @@
  */
 #define _GNU_SOURCE /* strptime, timegm, tm_gmtoff */
 #include "config.h"
+#include "emu/gdbstub.h"
 #include "emu/log.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
+#include "emu/symbols.h"
+#include "softmmu/ioport.h"
+#include "softmmu/memory.h"
+#include "ui/chardev.h"
+#include "ui/stepper.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -53,6 +59,13 @@ static void usage(FILE *f)
             "Debugging and measurement:\n"
             "  -d ITEM[,ITEM]      logs: in_asm, op, out_asm, int, exec, cpu, monitor (-d help)\n"
             "  -D FILE             write logs to FILE instead of standard error\n"
+            "  -symbols FILE       guest symbols for logs, -step and -stats: an ELF or a\n"
+            "                      System.map (default: the -kernel ELF's own symbols)\n"
+            "  -step               block stepper: stop before each block, commands on stdin\n"
+            "                      (COM1 on stdio then only writes; see docs/tutorial.md)\n"
+            "  -gdb tcp::PORT      wait for gdb on TCP port PORT (also tcp:HOST:PORT)\n"
+            "  -s                  shorthand for -gdb tcp::1234\n"
+            "  -S                  do not start the guest before gdb connects and continues\n"
             "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
             "  -backend interp     translation backend (interp: portable threaded code)\n"
             "  -stats              print statistics at exit\n"
@@ -162,6 +175,10 @@ int main(int argc, char **argv)
     o->ram_mb = 128;
     o->vga = 1;
     const char *log_path = NULL;
+    const char *gdb_spec = NULL;
+    const char *symbols_path = NULL;
+    int gdb_wait = 0;
+    int step = 0;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -253,6 +270,16 @@ int main(int argc, char **argv)
                 return 1;
         } else if (!strcmp(a, "-D")) {
             log_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-symbols")) {
+            symbols_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-step")) {
+            step = 1;
+        } else if (!strcmp(a, "-gdb")) {
+            gdb_spec = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-s")) {
+            gdb_spec = "tcp::1234";
+        } else if (!strcmp(a, "-S")) {
+            gdb_wait = 1;
         } else if (!strcmp(a, "-icount")) {
             const char *v = need_arg(argc, argv, &i);
             if (!strncmp(v, "shift=", 6))
@@ -309,9 +336,31 @@ int main(int argc, char **argv)
         o->serial[o->nserial++] = "stdio"; /* COM1 on the terminal, also with a window */
     if (!o->rtc_base_set)
         o->rtc_base = o->icount ? 946684800 /* 2000-01-01 */ : (int64_t)time(NULL);
+    char err[512];
+    if (symbols_path && symbols_load(symbols_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "bt86: -symbols: %s\n", err);
+        return 1;
+    }
+    if (!symbols_path)
+        symbols_load(o->kernel, err, sizeof(err)); /* a stripped kernel just has none */
+    if (gdb_wait && !gdb_spec) {
+        fprintf(stderr, "bt86: -S waits for gdb: give -s or -gdb tcp::PORT too\n");
+        return 1;
+    }
+    if (step && gdb_spec) {
+        fprintf(stderr, "bt86: -step and -gdb both want to stop the guest: choose one\n");
+        return 1;
+    }
+    if (gdb_spec && gdbstub_init(gdb_spec, gdb_wait) < 0)
+        return 1;
+    if (step)
+        chardev_reserve_stdin(); /* the stepper's commands */
     if (machine_init(&machine) < 0)
         return 1;
     monitor_stats.timing = o->stats || o->stats_json;
+    ioport_timing = mem_timing = monitor_stats.timing;
+    if (step)
+        stepper_init(&machine);
     int status = cpu_exec(&machine.cpu);
     machine_exit(&machine, status);
     return status;

@@ -58,6 +58,9 @@ struct monitor_stats {
     uint64_t helper_ns[128];
     uint64_t exceptions[32];
     uint64_t interrupts;
+    /* With timing on: ns in translated code (helpers included), in exception
+     * and interrupt delivery, and between blocks with the devices. */
+    uint64_t exec_ns, exception_ns[32], interrupt_ns, poll_ns;
 };
 extern struct monitor_stats monitor_stats;
 

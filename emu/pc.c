@@ -13,6 +13,7 @@
  * descriptors until the next timer or frame, so an idle guest costs no
  * host CPU beyond drawing its window.
  */
+#include "emu/gdbstub.h"
 #include "emu/loader.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
@@ -69,6 +70,7 @@ static _Noreturn void at_exit_status(int status)
         screen_exit(m); /* -screendump shows the screen as the guest left it */
     if (stop_signal)
         fprintf(stderr, "bt86: terminating on signal %d\n", (int)stop_signal);
+    gdbstub_exit(status);
     if (m && m->opt.stats)
         stats_print(m, stderr);
     if (m && m->opt.stats_json)

@@ -26,6 +26,9 @@ GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt mbinfo sys
 GUEST_NAMES += timer sys_smc_tasks hwbp
 # demo: the default guest of make run, in several files
 GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf
+# gdbtarget: debugged by tests/gdb.test.sh, so with debug info and no optimization
+GUEST_NAMES += gdbtarget
+guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct io_range {
     uint16_t base;
@@ -16,7 +17,17 @@ struct io_range {
     void *opaque;
     const char *name;
     uint64_t count;
+    uint64_t ns;
 };
+
+int ioport_timing;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
 
 #define MAX_RANGES 128
 static struct io_range ranges[MAX_RANGES];
@@ -36,7 +47,7 @@ void ioport_register(uint16_t base, uint32_t len, ioport_read_fn read, ioport_wr
         fprintf(stderr, "bt86: too many I/O port ranges (adding %s)\n", name);
         exit(1);
     }
-    ranges[nranges] = (struct io_range){ base, len, read, write, opaque, name, 0 };
+    ranges[nranges] = (struct io_range){ base, len, read, write, opaque, name, 0, 0 };
     nranges++;
     for (uint32_t p = base; p < base + len && p < 65536; p++)
         port_map[p] = nranges;
@@ -52,6 +63,12 @@ uint32_t ioport_read(uint16_t port, int size)
     r->count++;
     if (!r->read)
         return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
+    if (__builtin_expect(ioport_timing, 0)) {
+        uint64_t t0 = now_ns();
+        uint32_t v = r->read(r->opaque, port - r->base, size);
+        r->ns += now_ns() - t0;
+        return v;
+    }
     return r->read(r->opaque, port - r->base, size);
 }
 
@@ -62,13 +79,18 @@ void ioport_write(uint16_t port, uint32_t value, int size)
         return;
     struct io_range *r = &ranges[idx - 1];
     r->count++;
-    if (r->write)
-        r->write(r->opaque, port - r->base, value, size);
+    if (!r->write)
+        return;
+    uint64_t t0 = ioport_timing ? now_ns() : 0;
+    r->write(r->opaque, port - r->base, value, size);
+    if (ioport_timing)
+        r->ns += now_ns() - t0;
 }
 
-void ioport_foreach(void (*fn)(const char *name, uint16_t base, uint64_t count, void *arg),
+void ioport_foreach(void (*fn)(const char *name, uint16_t base, uint64_t count, uint64_t ns,
+                               void *arg),
                     void *arg)
 {
     for (int i = 0; i < nranges; i++)
-        fn(ranges[i].name, ranges[i].base, ranges[i].count, arg);
+        fn(ranges[i].name, ranges[i].base, ranges[i].count, ranges[i].ns, arg);
 }

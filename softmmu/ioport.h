@@ -19,8 +19,11 @@ void ioport_register(uint16_t base, uint32_t len, ioport_read_fn read, ioport_wr
 uint32_t ioport_read(uint16_t port, int size);
 void ioport_write(uint16_t port, uint32_t value, int size);
 
-/* Per-device access counts, for statistics: calls fn for each range. */
-void ioport_foreach(void (*fn)(const char *name, uint16_t base, uint64_t count, void *arg),
+/* Per-device access counts and time (ns, with -stats), for each range. */
+void ioport_foreach(void (*fn)(const char *name, uint16_t base, uint64_t count, uint64_t ns,
+                               void *arg),
                     void *arg);
+/* Non-zero (-stats): time each device callback. */
+extern int ioport_timing;
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define MAX_REGIONS 64
 
@@ -69,6 +70,15 @@ uint8_t *mem_host_ptr(uint32_t paddr)
     return r->host + (paddr - r->base);
 }
 
+int mem_timing;
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 static uint32_t read_bytes(const uint8_t *p, int size)
 {
     uint32_t v = 0;
@@ -82,8 +92,14 @@ uint32_t phys_read(uint32_t paddr, int size)
     struct mem_region *r = mem_find(paddr);
     if (r && paddr - r->base + size <= r->size) {
         r->accesses++;
-        if (r->kind == MEM_MMIO)
-            return r->ops->read(r->opaque, paddr - r->base, size);
+        if (r->kind == MEM_MMIO) {
+            if (!mem_timing)
+                return r->ops->read(r->opaque, paddr - r->base, size);
+            uint64_t t0 = now_ns();
+            uint32_t v = r->ops->read(r->opaque, paddr - r->base, size);
+            r->ns += now_ns() - t0;
+            return v;
+        }
         return read_bytes(r->host + (paddr - r->base), size);
     }
     if (!r && size == 1)
@@ -109,7 +125,10 @@ void phys_write(uint32_t paddr, uint32_t value, int size)
     if (r && paddr - r->base + size <= r->size) {
         r->accesses++;
         if (r->kind == MEM_MMIO) {
+            uint64_t t0 = mem_timing ? now_ns() : 0;
             r->ops->write(r->opaque, paddr - r->base, value, size);
+            if (mem_timing)
+                r->ns += now_ns() - t0;
         } else if (r->kind == MEM_RAM) {
             smc_notify_write(paddr, size);
             uint8_t *p = r->host + (paddr - r->base);
@@ -155,4 +174,10 @@ int phys_copy_from(void *dst, uint32_t paddr, uint32_t len)
         d[i] = r->host[paddr + i - r->base];
     }
     return 0;
+}
+
+void mem_foreach(void (*fn)(const struct mem_region *r, void *arg), void *arg)
+{
+    for (int i = 0; i < nregions; i++)
+        fn(&regions[i], arg);
 }

@@ -28,7 +28,11 @@ struct mem_region {
     void *opaque;
     const char *name;
     uint64_t accesses;
+    uint64_t ns; /* time in the MMIO callbacks, with mem_timing */
 };
+
+/* Non-zero (-stats): time each MMIO callback. */
+extern int mem_timing;
 
 void mem_init(void);
 void mem_add_ram(uint32_t base, uint32_t size, uint8_t *host, const char *name);
@@ -37,6 +41,8 @@ void mem_add_mmio(uint32_t base, uint32_t size, const struct mem_ops *ops, void 
                   const char *name);
 /* Region containing paddr, or NULL when unmapped. */
 struct mem_region *mem_find(uint32_t paddr);
+/* Each region in turn (statistics: accesses per device). */
+void mem_foreach(void (*fn)(const struct mem_region *r, void *arg), void *arg);
 /* Host pointer for a RAM/ROM physical address, or NULL. */
 uint8_t *mem_host_ptr(uint32_t paddr);
 

@@ -54,8 +54,15 @@ static uint32_t finish(struct cpu *cpu, uint32_t vaddr, int access, int user, ui
     return 0;
 }
 
+/* A/D bit updates; a debugger's walk (update == 0) must leave no trace. */
+static void set_bits(int update, uint32_t addr, uint32_t value)
+{
+    if (update)
+        phys_write(addr, value, 4);
+}
+
 static uint32_t walk_pae(struct cpu *cpu, uint32_t vaddr, int access, int user, uint32_t *paddr,
-                         uint32_t *prot)
+                         uint32_t *prot, int update)
 {
     int is_write = access == ACC_WRITE;
     int nxe = (cpu->msr_efer & EFER_NXE) != 0;
@@ -80,7 +87,7 @@ static uint32_t walk_pae(struct cpu *cpu, uint32_t vaddr, int access, int user, 
                             (pde & 0x0000000fffe00000ull) | (vaddr & 0x1ff000), pde & PTE_D, paddr,
                             prot);
         if (!r && (pde & (PTE_A | (is_write ? PTE_D : 0))) != (PTE_A | (is_write ? PTE_D : 0)))
-            phys_write(pde_addr, (uint32_t)pde | PTE_A | (is_write ? PTE_D : 0), 4);
+            set_bits(update, pde_addr, (uint32_t)pde | PTE_A | (is_write ? PTE_D : 0));
         return r;
     }
     uint32_t pte_addr = (uint32_t)((pde & addr_mask) + ((vaddr >> 12) & 0x1ff) * 8) & cpu->a20_mask;
@@ -96,15 +103,15 @@ static uint32_t walk_pae(struct cpu *cpu, uint32_t vaddr, int access, int user, 
     if (r)
         return r;
     if (!(pde & PTE_A))
-        phys_write(pde_addr, (uint32_t)pde | PTE_A, 4);
+        set_bits(update, pde_addr, (uint32_t)pde | PTE_A);
     uint32_t want = PTE_A | (is_write ? PTE_D : 0);
     if ((pte & want) != want)
-        phys_write(pte_addr, (uint32_t)pte | want, 4);
+        set_bits(update, pte_addr, (uint32_t)pte | want);
     return 0;
 }
 
-uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
-                          uint32_t *paddr, uint32_t *prot)
+static uint32_t walk(struct cpu *cpu, uint32_t vaddr, int access, int user, uint32_t *paddr,
+                     uint32_t *prot, int update)
 {
     if (!(cpu->cr[0] & CR0_PG)) {
         *paddr = vaddr & cpu->a20_mask;
@@ -112,7 +119,7 @@ uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
         return 0;
     }
     if (cpu->cr[4] & CR4_PAE)
-        return walk_pae(cpu, vaddr, access, user, paddr, prot);
+        return walk_pae(cpu, vaddr, access, user, paddr, prot, update);
     int is_write = access == ACC_WRITE;
     uint32_t err = (is_write ? PF_W : 0) | (user ? PF_U : 0);
 
@@ -140,13 +147,25 @@ uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
     if (r)
         return r;
     if (!(pde & PTE_A) && !big)
-        phys_write(pde_addr, pde | PTE_A, 4);
+        set_bits(update, pde_addr, pde | PTE_A);
     uint32_t want = PTE_A | (is_write ? PTE_D : 0);
     if ((pte & want) != want) {
         if (big)
-            phys_write(pde_addr, pte | want, 4);
+            set_bits(update, pde_addr, pte | want);
         else
-            phys_write(pte_addr, pte | want, 4);
+            set_bits(update, pte_addr, pte | want);
     }
     return 0;
+}
+
+uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
+                          uint32_t *paddr, uint32_t *prot)
+{
+    return walk(cpu, vaddr, access, user, paddr, prot, 1);
+}
+
+int paging_debug_translate(struct cpu *cpu, uint32_t vaddr, uint32_t *paddr)
+{
+    uint32_t prot;
+    return walk(cpu, vaddr, ACC_READ, 0, paddr, &prot, 0) ? -1 : 0;
 }

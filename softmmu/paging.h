@@ -23,4 +23,10 @@
 uint32_t paging_translate(struct cpu *cpu, uint32_t vaddr, int access, int user,
                           uint32_t *paddr, uint32_t *prot);
 
+/*
+ * For debuggers: the physical address of vaddr as a supervisor read would
+ * see it, or -1 if it is not mapped.  Sets no accessed/dirty bits.
+ */
+int paging_debug_translate(struct cpu *cpu, uint32_t vaddr, uint32_t *paddr);
+
 #endif

@@ -12,6 +12,14 @@
 #include "softmmu/smc.h"
 
 static struct cpu *tlb_cpu;
+struct tlb_stats tlb_stats;
+static const struct tlb_watch *watch;
+
+void tlb_set_watch(struct cpu *cpu, const struct tlb_watch *w)
+{
+    watch = w;
+    tlb_flush(cpu);
+}
 
 void tlb_attach_cpu(struct cpu *cpu)
 {
@@ -75,6 +83,7 @@ static _Noreturn void raise_pf(struct cpu *cpu, uint32_t vaddr, uint32_t fault)
 static struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t vaddr, int access, int mmu)
 {
     uint32_t paddr, prot;
+    tlb_stats.refills++;
     uint32_t fault = paging_translate(cpu, vaddr, access, mmu, &paddr, &prot);
     if (fault)
         raise_pf(cpu, vaddr, fault);
@@ -89,13 +98,14 @@ static struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t vaddr, int access, i
     int whole_page = r && r->kind != MEM_MMIO && ppage >= r->base &&
                      ppage + 0x1000 - r->base <= r->size;
     uint32_t flags = whole_page ? 0 : TLB_MMIO;
+    uint32_t wflag = watch && watch->page_watched(vpage) ? TLB_WATCH : 0;
     e->addend = whole_page ? (uintptr_t)(r->host + (ppage - r->base)) - vpage : 0;
-    e->tag_read = vpage | flags;
+    e->tag_read = vpage | flags | wflag;
     /* A fetch from a no-execute page misses, and the walk raises #PF. */
     e->tag_code = (prot & PROT_NX) ? TLB_INVALID : vpage | flags;
     e->global = (prot & PROT_G) != 0;
     if (prot & PROT_W) {
-        uint32_t wflags = flags;
+        uint32_t wflags = flags | wflag;
         if (whole_page && r->kind == MEM_ROM)
             wflags |= TLB_MMIO;
         if (smc_is_code_page(ppage))
@@ -125,6 +135,8 @@ uint32_t mem_read_slow(struct cpu *cpu, uint32_t vaddr, int size, int mmu)
         return v;
     }
     struct tlb_entry *e = tlb_lookup(cpu, vaddr, ACC_READ, mmu);
+    if ((e->tag_read & TLB_WATCH) && watch)
+        watch->access(cpu, vaddr, size, 0);
     if (e->tag_read & TLB_MMIO)
         return phys_read(e->phys | (vaddr & 0xfff), size);
     return host_ld((void *)(uintptr_t)(vaddr + e->addend), size);
@@ -134,6 +146,8 @@ static void write_in_page(struct cpu *cpu, struct tlb_entry *e, uint32_t vaddr, 
                           int size)
 {
     uint32_t paddr = e->phys | (vaddr & 0xfff);
+    if ((e->tag_write & TLB_WATCH) && watch)
+        watch->access(cpu, vaddr, size, 1);
     if (e->tag_write & TLB_MMIO) {
         phys_write(paddr, value, size);
         return;

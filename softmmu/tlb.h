@@ -28,6 +28,24 @@ void tlb_flush_nonglobal(struct cpu *cpu);
 /* Make writes to a physical page go through the slow path (it holds code). */
 void tlb_protect_code_page(uint32_t paddr);
 
+/*
+ * Debugger watchpoints: a page for which page_watched() says yes takes the
+ * slow path, which calls access() before each access to it (access() may
+ * unwind to restart the instruction).  NULL: no watchpoints, no cost.
+ */
+struct tlb_watch {
+    int (*page_watched)(uint32_t vpage);
+    void (*access)(struct cpu *cpu, uint32_t vaddr, int size, int is_write);
+};
+/* Install (or with NULL remove) the watch hooks; flushes the TLB. */
+void tlb_set_watch(struct cpu *cpu, const struct tlb_watch *w);
+
+/* -stats: data accesses from translated code, and refills (page walks). */
+struct tlb_stats {
+    uint64_t hits, misses, refills;
+};
+extern struct tlb_stats tlb_stats;
+
 uint32_t mem_read_slow(struct cpu *cpu, uint32_t vaddr, int size, int mmu);
 void mem_write_slow(struct cpu *cpu, uint32_t vaddr, uint32_t value, int size, int mmu);
 /* Physical address of a code byte; raises #PF.  Fills the code TLB. */

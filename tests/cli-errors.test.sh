@@ -56,6 +56,9 @@ check 1 "std.*or none" -kernel "$hello" -vga cirrus
 check 1 "base=utc" -kernel "$hello" -rtc base=yesterday
 check 1 "needs an argument" -kernel "$hello" -screendump
 check 1 "needs an argument" -kernel "$hello" -sendkeys
+check 1 "expected tcp::PORT" -kernel "$hello" -gdb tcp::99999
+check 1 "expected tcp::PORT" -kernel "$hello" -gdb pipe
+check 1 "give -s or -gdb" -kernel "$hello" -S
 # -screendump to a place that cannot be written: the guest still runs and
 # exits normally, and bt86 says why there is no image.
 check 1 "screendump.*No such file" -kernel "$hello" -display none \

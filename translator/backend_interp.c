@@ -29,6 +29,8 @@ struct top {
 };
 
 static const void *const *handlers;
+/* With -stats: loads and stores count TLB hits first (no cost otherwise). */
+static const void *const *count_handlers;
 
 size_t interp_code_size(const struct ir_block *b)
 {
@@ -42,11 +44,12 @@ const struct top *interp_compile(const struct ir_block *b, void *mem)
         interp_exec(NULL, NULL, &slot);
     }
     struct top *out = mem, *t = out;
+    const void *const *h = monitor_stats.timing ? count_handlers : handlers;
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         if (op->opc == IR_NOP)
             continue;
-        t->h = handlers[op->opc];
+        t->h = h[op->opc];
         t->d = op->d;
         t->a = op->a;
         t->b = op->b;
@@ -108,6 +111,18 @@ void interp_dump(FILE *f, const struct tb *tb)
         NEXT;                                                                        \
     } while (0)
 
+/* The TLB check of LOAD/STORE, counted, then the real handler. */
+#define COUNT_TLB(size, tag, real)                                                   \
+    do {                                                                             \
+        uint32_t a_ = v[ip->a];                                                      \
+        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        if (e_->tag == ((a_ + (size)-1) & PAGE_MASK))                                \
+            tlb_stats.hits++;                                                        \
+        else                                                                         \
+            tlb_stats.misses++;                                                      \
+        goto real;                                                                   \
+    } while (0)
+
 struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
 {
     static const void *const table[IR_COUNT] = {
@@ -127,8 +142,17 @@ struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
         [IR_GETFLAGS] = &&L_GETFLAGS, [IR_CALL] = &&L_CALL, [IR_EXIT] = &&L_EXIT,
         [IR_EXITCC] = &&L_EXITCC, [IR_EXITIND] = &&L_EXITIND, [IR_EXITEIP] = &&L_EXITEIP,
     };
+    static const void *count_table[IR_COUNT];
     if (!cpu) {
         handlers = table;
+        memcpy(count_table, table, sizeof(table));
+        count_table[IR_LD8] = &&L_CLD8;
+        count_table[IR_LD16] = &&L_CLD16;
+        count_table[IR_LD32] = &&L_CLD32;
+        count_table[IR_ST8] = &&L_CST8;
+        count_table[IR_ST16] = &&L_CST16;
+        count_table[IR_ST32] = &&L_CST32;
+        count_handlers = count_table;
         return NULL;
     }
     uint32_t *v = cpu->r;
@@ -169,6 +193,12 @@ L_DEP16: v[ip->d] = (v[ip->a] & ~0xffffu) | (v[ip->b] & 0xffff); NEXT;
 L_BSWAP: v[ip->d] = __builtin_bswap32(v[ip->a]); NEXT;
 L_SELECT: v[ip->d] = v[ip->a] ? v[ip->b] : v[ip->c]; NEXT;
 L_SETEQ: v[ip->d] = v[ip->a] == v[ip->b]; NEXT;
+L_CLD8: COUNT_TLB(1, tag_read, L_LD8);
+L_CLD16: COUNT_TLB(2, tag_read, L_LD16);
+L_CLD32: COUNT_TLB(4, tag_read, L_LD32);
+L_CST8: COUNT_TLB(1, tag_write, L_ST8);
+L_CST16: COUNT_TLB(2, tag_write, L_ST16);
+L_CST32: COUNT_TLB(4, tag_write, L_ST32);
 L_LD8: LOAD(1);
 L_LD16: LOAD(2);
 L_LD32: LOAD(4);
@@ -191,9 +221,9 @@ L_GETFLAGS: v[ip->d] = cpu_get_eflags(cpu); NEXT;
 L_CALL:
     SYNC();
     monitor_stats.helper_calls[ip->imm]++;
-    if (__builtin_expect(log_mask & LOG_MONITOR, 0))
-        helper_log_call(cpu, ip->imm);
-    if (__builtin_expect(monitor_stats.timing, 0)) {
+    if (__builtin_expect(log_mask & LOG_MONITOR, 0)) {
+        v[ip->d] = helper_call_logged(cpu, ip->imm, v[ip->a], v[ip->b], v[ip->c], ip->aux);
+    } else if (__builtin_expect(monitor_stats.timing, 0)) {
         uint64_t t0 = host_clock_ns();
         v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
         monitor_stats.helper_ns[ip->imm] += host_clock_ns() - t0;

@@ -560,5 +560,6 @@ int decode_text(const uint8_t *code, size_t len, uint32_t eip, int code32, char 
 }
 
 const char *const insn_class_names[CLS_COUNT] = {
-    "innocuous", "control", "privileged", "sensitive", "virt-sensitive", "hypercall",
+    "innocuous", "control", "privileged", "sensitive-unprivileged", "virtualization-sensitive",
+    "hypercall",
 };

@@ -363,6 +363,8 @@ static int fetch(struct cpu *cpu, uint32_t pc, uint8_t *buf, int first, uint32_t
     return n;
 }
 
+int (*frontend_stop_before)(uint32_t linear);
+
 uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uint32_t hflags,
                             struct ir_block *b, struct insn *insns)
 {
@@ -433,7 +435,8 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
         if (c.ended)
             break;
         eip = c.next_eip;
-        if (((cs_base + eip) & PAGE_MASK) != page0 || !ir_room(b) || (hflags & HF_SINGLE)) {
+        if (((cs_base + eip) & PAGE_MASK) != page0 || !ir_room(b) || (hflags & HF_SINGLE) ||
+            (frontend_stop_before && frontend_stop_before(cs_base + eip))) {
             f_exit(&c, eip);
             break;
         }

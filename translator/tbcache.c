@@ -12,6 +12,7 @@
  */
 #include "translator/tbcache.h"
 #include "emu/log.h"
+#include "emu/symbols.h"
 #include "emu/timer.h"
 #include "translator/backend.h"
 #include "translator/decode.h"
@@ -34,6 +35,7 @@ static uint8_t *arena;
 static size_t arena_used;
 static struct ir_block *irb;
 static struct insn *insns;
+static struct tb *all_tbs;
 
 void tb_init(void)
 {
@@ -62,6 +64,9 @@ void tb_flush_all(void)
             }
         }
     }
+    for (struct tb *tb = all_tbs; tb; tb = tb->all_next)
+        tb_stats.executed_flushed += tb->exec_count;
+    all_tbs = NULL;
     arena_used = 0;
     tb_stats.flushes++;
 }
@@ -108,7 +113,9 @@ static void log_block(struct cpu *cpu, struct tb *tb)
 {
     FILE *f = log_file ? log_file : stderr;
     if (log_enabled(LOG_IN_ASM)) {
-        fprintf(f, "IN: pc=0x%08x phys=0x%08x mode=%s cpl=%u\n", tb->pc, tb->phys_pc,
+        char sym[128];
+        fprintf(f, "IN: %s pc=0x%08x phys=0x%08x mode=%s cpl=%u\n",
+                symbols_format(tb->pc, sym, sizeof(sym)), tb->pc, tb->phys_pc,
                 (tb->hflags & HF_CODE32) ? "32" : "16", (tb->hflags & HF_CPL_MASK) >> HF_CPL_SHIFT);
         for (int i = 0; i < irb->ninsns; i++) {
             const struct insn *in = &insns[i];
@@ -174,6 +181,8 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     tb->phys_last = phys_last;
     tb->ninsns = irb->ninsns;
     tb->guest_bytes = irb->guest_bytes;
+    tb->all_next = all_tbs;
+    all_tbs = tb;
 
     if (cache) {
         uint32_t h = hash_of(phys_pc, pc);
@@ -212,6 +221,20 @@ struct tb *tb_find(struct cpu *cpu)
             return tb;
     }
     return translate(cpu, pc, phys, 1);
+}
+
+void tb_foreach(void (*fn)(const struct tb *tb, void *arg), void *arg)
+{
+    for (struct tb *tb = all_tbs; tb; tb = tb->all_next)
+        fn(tb, arg);
+}
+
+uint64_t tb_blocks_executed(void)
+{
+    uint64_t n = tb_stats.executed_flushed;
+    for (struct tb *tb = all_tbs; tb; tb = tb->all_next)
+        n += tb->exec_count;
+    return n;
 }
 
 void tb_link(struct tb *src, int slot, struct tb *dst)

@@ -35,6 +35,7 @@ struct tb {
     uint32_t *insn_eip;      /* EIP of each guest instruction */
     uint8_t *insn_cls;
     uint64_t exec_count;
+    struct tb *all_next; /* every block since the last flush (statistics) */
 };
 
 void tb_init(void);
@@ -47,8 +48,14 @@ void tb_invalidate_phys(uint32_t paddr, uint32_t len);
 /* Drop every block (arena full, A20 change, mode switch of the memory map). */
 void tb_flush_all(void);
 
+/* Every block translated since the last flush, invalidated ones included. */
+void tb_foreach(void (*fn)(const struct tb *tb, void *arg), void *arg);
+/* Blocks run so far (counted per block, summed here: nothing at run time). */
+uint64_t tb_blocks_executed(void);
+
 struct tb_stats {
     uint64_t translated, invalidated, flushes, chained, guest_insns_translated;
+    uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
     double translate_seconds;
 };
 extern struct tb_stats tb_stats;

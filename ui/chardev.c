@@ -110,6 +110,13 @@ static struct chardev *chr_new(enum chr_kind kind, int in_fd, int out_fd)
     return c;
 }
 
+static int stdin_reserved;
+
+void chardev_reserve_stdin(void)
+{
+    stdin_reserved = 1;
+}
+
 static struct chardev *open_stdio(const char *opts, char *err, size_t errlen)
 {
     int keep_signals = 1;
@@ -122,12 +129,13 @@ static struct chardev *open_stdio(const char *opts, char *err, size_t errlen)
         }
     }
     /* Only one chardev reads stdin; a second stdio is output-only. */
-    struct chardev *c = chr_new(CHR_STDIO, stdin_owner ? -1 : STDIN_FILENO, STDOUT_FILENO);
+    int taken = stdin_owner || stdin_reserved;
+    struct chardev *c = chr_new(CHR_STDIO, taken ? -1 : STDIN_FILENO, STDOUT_FILENO);
     if (!c) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    if (!stdin_owner) {
+    if (!taken) {
         stdin_owner = c;
         if (isatty(STDIN_FILENO)) {
             c->escapes = 1;

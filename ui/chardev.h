@@ -27,6 +27,8 @@ struct chardev;
 
 /* NULL and a message in err on a bad spec or a file that cannot be opened. */
 struct chardev *chardev_open(const char *spec, char *err, size_t errlen);
+/* Something else (the block stepper) reads stdin: stdio chardevs only write. */
+void chardev_reserve_stdin(void);
 /* A chardev on existing descriptors (either may be -1); they are not closed by
  * chardev_close.  Input is read with poll+read, so in_fd may stay blocking. */
 struct chardev *chardev_open_fds(int in_fd, int out_fd);

@@ -205,8 +205,9 @@ bench() {
 			f=$(awk -v a="$t1" -v b="$run_t" -v t="$TARGET" 'BEGIN {
 				d = b - a
 				if (d >= t * 0.7) { print 1; exit }
-				f = (d > 0.001) ? t / d : 1024; p = 2
-				while (p < f && p < 1024) p *= 2
+				# Below 10 ms the difference is mostly noise: grow blindly.
+				f = (d > 0.01) ? t / d : 16; p = 2
+				while (p < f && p < 64) p *= 2
 				print p }')
 			if [ "$f" = 1 ] || [ $k = $rounds ] || [ $((n * f)) -ge 1000000000 ]; then
 				printf 'R\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$e" "$n" \

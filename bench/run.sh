@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# run.sh - the benchmarks (make bench).  Figures, never pass/fail.
+# run.sh - the benchmarks (make bench).  Figures, never pass/fail, except
+# that a broken runner or a WRONG checksum makes it exit non-zero.
+#   QUICK=1   a smoke run: one repetition, short runs (under a minute)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+echo "== translated versus native (bench/compare.sh) =="
+"$here/compare.sh"
+status=$?
+echo
 echo "== translation cost =="
 "$here/translate-cost.sh"
+exit $status

@@ -13,6 +13,8 @@
 #ifndef BT86_EMU_CPU_H
 #define BT86_EMU_CPU_H
 
+#include "fpu/x87_state.h"
+
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -152,6 +154,8 @@ struct cpu {
     uint64_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
     uint64_t msr_apicbase, msr_pat, msr_efer;
     uint64_t tsc_offset;
+
+    struct x87_state fpu;
 
     struct tlb_entry tlb[2][TLB_SIZE]; /* [0] CPL 0-2, [1] CPL 3 */
 

@@ -17,6 +17,8 @@
 #include "translator/decode.h"
 #include "translator/tbcache.h"
 
+#include "fpu/x87.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +54,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->msr_apicbase = 0xfee00900ull;
     cpu->msr_pat = 0x0007040600070406ull;
     cpu->pending_vector = -1;
+    x87_reset(&cpu->fpu, 1);
     cpu_update_hflags(cpu);
     bt86_cpu = cpu;
     tlb_attach_cpu(cpu);

@@ -12,6 +12,7 @@
 #include "emu/monitor.h"
 #include "emu/monitor_entries.h"
 #include "emu/helpers_unsupported.h"
+#include "fpu/x87.h"
 #include "translator/insn.h"
 
 void helper_log_call(struct cpu *cpu, uint32_t id)
@@ -42,6 +43,7 @@ const struct helper_info helper_table[H_COUNT] = {
     [H_SEGCHK] = { helper_segchk, "segchk", CLS_INNOCUOUS },
     [H_UNIMPLEMENTED] = { helper_unimplemented, "unimplemented", CLS_INNOCUOUS },
     [H_X87] = { helper_x87, "x87", CLS_INNOCUOUS },
+    [H_FWAIT] = { helper_fwait, "fwait", CLS_INNOCUOUS },
     [H_NO_EXTENSION] = { helper_no_extension, "no_extension", CLS_INNOCUOUS },
     [H_CLI] = { helper_cli, "cli", CLS_PRIVILEGED },
     [H_STI] = { helper_sti, "sti", CLS_PRIVILEGED },

@@ -31,7 +31,8 @@ enum helper_id {
     H_RAISE,                /* a = vector: raise it at this instruction */
     H_SEGCHK,               /* a = offset, b = seg | size << 4 | write << 8: seg_check */
     H_UNIMPLEMENTED,        /* stop bt86: an instruction it cannot run */
-    H_X87,                  /* x87 escape: #NM if CR0.EM/TS, else not implemented yet */
+    H_X87,                  /* x87 escape: a = linear address or FCMOV condition, b = X87_PACK, c = offset */
+    H_FWAIT,                /* WAIT/FWAIT: #NM (TS and MP), pending x87 errors */
     H_NO_EXTENSION,         /* MMX/SSE/...: #UD, as on a CPU without them */
     /* monitor: privileged */
     H_CLI, H_STI, H_HLT, H_IN, H_OUT,

@@ -1,13 +1,10 @@
 /*
  * helpers_unsupported.c - instructions outside the CPU bt86 implements.
  *
- * CPUID advertises no FPU, MMX or SSE.  A real CPU without an extension
- * raises #UD for its instructions, so that is what the guest gets, and bt86
- * says once on standard error what happened, so that nobody mistakes it for
- * a guest bug.  The x87 is different: CR0.EM/TS make every escape raise #NM
- * (how kernels emulate or lazily switch the FPU), and that is honoured; with
- * EM clear, an escape means the guest expects an FPU, which bt86 does not
- * have yet: it stops with the address and the bytes.
+ * CPUID advertises no MMX or SSE.  A real CPU without an extension raises
+ * #UD for its instructions, so that is what the guest gets, and bt86 says
+ * once on standard error what happened, so that nobody mistakes it for a
+ * guest bug.  (The x87 is implemented: fpu/x87*.c.)
  */
 #include "emu/helpers_unsupported.h"
 #include "emu/helpers_impl.h"
@@ -22,13 +19,6 @@ static void describe(struct cpu *cpu, char *text, size_t len)
     for (int i = 0; i < 16; i++)
         b[i] = mem_read(cpu, cpu->seg[S_CS].base + cpu->insn_eip + i, 1);
     decode_text(b, 16, cpu->insn_eip, (cpu->hflags & HF_CODE32) != 0, text, len);
-}
-
-uint32_t helper_x87(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
-{
-    if (cpu->cr[0] & (CR0_EM | CR0_TS))
-        cpu_raise(cpu, EXC_NM, 0, 0);
-    return helper_unimplemented(cpu, a, b, c, next);
 }
 
 uint32_t helper_no_extension(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)

@@ -9,7 +9,6 @@
 
 #include <stdint.h>
 
-uint32_t helper_x87(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 uint32_t helper_no_extension(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 
 #endif

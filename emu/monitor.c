@@ -317,11 +317,13 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 #define CPUID_PSE (1u << 3)
 #define CPUID_TSC (1u << 4)
 #define CPUID_PAE (1u << 6)
+#define CPUID_FPU (1u << 0)
 #define CPUID_MSR (1u << 5)
 #define CPUID_CX8 (1u << 8)
 #define CPUID_SEP (1u << 11)
 #define CPUID_PGE (1u << 13)
 #define CPUID_CMOV (1u << 15)
+#define CPUID_FXSR (1u << 24)
 #define CPUID_EXT_NX (1u << 20)
 
 uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
@@ -337,8 +339,8 @@ uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         break;
     case 1:
         r[0] = 0x633; /* family 6 model 3 stepping 3 (Pentium II class) */
-        r[3] = CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_CX8 | CPUID_SEP | CPUID_PGE |
-               CPUID_CMOV;
+        r[3] = CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_CX8 |
+               CPUID_SEP | CPUID_PGE | CPUID_CMOV | CPUID_FXSR;
         break;
     case 0x80000000u:
         r[0] = 0x80000004u;

@@ -27,6 +27,8 @@
 #include "hw/port61.h"
 #include "hw/port80.h"
 #include "hw/port92.h"
+#include "hw/port_f0.h"
+#include "fpu/x87.h"
 #include "hw/rtc_mc146818.h"
 #include "hw/uart16550.h"
 #include "hw/vga.h"
@@ -112,6 +114,18 @@ static void cpu_intr(void *opaque, int level)
     m->cpu.irq_pending = level;
     if (level)
         m->cpu.exit_request = 1;
+}
+
+/* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
+static void ferr_irq13(int level)
+{
+    pic_set_irq(bt86_machine->pic, 13, level);
+}
+
+static void ferr_clear(void *opaque)
+{
+    struct machine *m = opaque;
+    x87_clear_ferr(&m->cpu);
 }
 
 static void pit_irq0(void *opaque, int level)
@@ -240,6 +254,8 @@ int machine_init(struct machine *m)
     if (m->opt.debug_exit)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size);
     m->port92 = port92_create(set_a20, fast_reset, m);
+    x87_ferr_hook = ferr_irq13;
+    port_f0_create(ferr_clear, m);
     debug_exit_hook = at_exit_status;
     if (screen_init(m) < 0)
         return -1;

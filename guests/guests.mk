@@ -25,7 +25,7 @@ GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt mbinfo sys_pmode sys_ring3 sys_paging sys_realmode
 GUEST_NAMES += timer sys_smc_tasks hwbp
 # demo: the default guest of make run, in several files
-GUEST_NAMES += demo vm86 rtc vgatext kbd com2
+GUEST_NAMES += demo vm86 rtc vgatext kbd com2 x87
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \

@@ -22,6 +22,8 @@ UNIT_TESTS += i8042
 TEST_OBJS_i8042 := hw/i8042.o hw/ps2kbd.o hw/ps2mouse.o ui/keymap.o softmmu/ioport.o
 UNIT_TESTS += vga
 TEST_OBJS_vga := $(filter hw/vga%.o,$(EMU_OBJS)) softmmu/ioport.o softmmu/memory.o
+UNIT_TESTS += f80
+TEST_OBJS_f80 := $(filter fpu/f80%.o,$(EMU_OBJS))
 # tests/screentext FILE.ppm: the text on a screendump of an 80x25 text screen.
 TEST_TARGETS += tests/screentext
 tests/screentext: $(SRCDIR)/tests/screentext.c hw/vgafont/vgafont.o

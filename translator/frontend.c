@@ -384,6 +384,8 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
         int n = fetch(cpu, pc, buf, first, &pl);
         struct insn *in = &insns[b->ninsns];
         int bad = decode_insn(buf, n, eip, code32, in) < 0;
+        if (bad)
+            bad = f_x87_rescue(in, buf, n, eip) < 0;
         if (bad && !first && n < 16) {
             /* Possibly cut at the page end: let the next block decode it. */
             c.next_eip = eip;
@@ -419,21 +421,12 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             f_raise(&c, EXC_UD);
             done = 1;
         } else {
-            done = f_alu(&c) || f_bits(&c) || f_control(&c) || f_system(&c);
+            done = f_x87(&c) || f_alu(&c) || f_bits(&c) || f_control(&c) || f_system(&c);
         }
         if (!done) {
-            /* x87 escapes D8-DF; anything else unknown is an extension we lack. */
-            int k = 0;
-            while (k < in->len && (in->bytes[k] == 0x66 || in->bytes[k] == 0x67 ||
-                                   in->bytes[k] == 0xf0 || in->bytes[k] == 0xf2 ||
-                                   in->bytes[k] == 0xf3 || in->bytes[k] == 0x26 ||
-                                   in->bytes[k] == 0x2e || in->bytes[k] == 0x36 ||
-                                   in->bytes[k] == 0x3e || in->bytes[k] == 0x64 ||
-                                   in->bytes[k] == 0x65))
-                k++;
-            int x87 = k < in->len && in->bytes[k] >= 0xd8 && in->bytes[k] <= 0xdf;
+            /* Anything unknown is an extension bt86 lacks (MMX, SSE...). */
             c.npw = 0;
-            f_calli(&c, x87 ? H_X87 : H_NO_EXTENSION, 0, 0, 0);
+            f_calli(&c, H_NO_EXTENSION, 0, 0, 0);
             f_exit_eip(&c);
         }
         f_flush_regs(&c);

@@ -82,5 +82,8 @@ int f_alu(struct fctx *c);     /* frontend_alu.c */
 int f_bits(struct fctx *c);    /* frontend_bits.c: shifts, bit ops, mul/div */
 int f_control(struct fctx *c); /* frontend_ctl.c */
 int f_system(struct fctx *c);  /* frontend_sys.c */
+int f_x87(struct fctx *c);     /* frontend_x87.c: D8-DF, FWAIT, FXSAVE/FXRSTOR */
+/* A reserved x87 register encoding Capstone rejects, as a 2-byte escape; 0 if it was one. */
+int f_x87_rescue(struct insn *in, const uint8_t *buf, int n, uint32_t eip);
 
 #endif

@@ -132,6 +132,11 @@ run() {
 	run_t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
 	run_sum=$(tr -d '\r' < "$work/out" | grep -o 'checksum [0-9a-f]*' | head -n 1 | cut -d' ' -f2)
 	run_msg=
+	if [ "$run_sum" = 00000bad ]; then
+		# The programs return 0xbad when their own self-check fails.
+		run_msg="failed: the program's self-check failed (checksum 00000bad)"
+		return 1
+	fi
 	[ -n "$run_sum" ] && return 0
 	if [ "$engine" = native ] && [ "$st" = 3 ]; then
 		run_msg="absent: no native twin"

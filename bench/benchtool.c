@@ -1,0 +1,481 @@
+/*
+ * benchtool - turn compare.sh's raw measurements into figures: a terminal
+ * table, a JSON file and an SVG chart. Kept in C (no python, no gnuplot) so
+ * that `make bench` needs nothing beyond the build dependencies.
+ *
+ *	benchtool check RAW                        statuses only; exit 1 on WRONG
+ *	benchtool report RAW OUT.json OUT.svg [key=value...]
+ *
+ * RAW is tab-separated, one record a line:
+ *	M  name kind                       a benchmark starts (kind int|x87|sys)
+ *	S  name engine status message      ok | absent | unsupported | failed | WRONG
+ *	R  name engine N t(N) t(2N) sum(N) sum(2N)   one timed repetition
+ * The time per iteration of one repetition is (t(2N) - t(N)) / N: whatever a
+ * process pays once (loading, booting the BIOS, translating) cancels. The
+ * figure reported is the median over repetitions, with its spread.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_BENCH 64
+#define MAX_REPS 64
+#define NENG 4
+
+static const char *const eng_id[NENG] = { "native", "interp", "x86_64", "qemu" };
+static const char *const eng_label[NENG] = { "native", "bt86 interp", "bt86 x86_64", "QEMU TCG" };
+static const char *const eng_color[NENG] = { "#555555", "#d95f02", "#1b9e77", "#7570b3" };
+
+struct result {
+	char status[16];	/* "" until an S line says */
+	char msg[256];
+	unsigned long n;
+	int reps;
+	double per_iter[MAX_REPS];
+	char sum[2][16];
+	int inconsistent;	/* a checksum changed between repetitions */
+	double med, spread;	/* seconds per iteration; +-% (half the range) */
+	int timed;
+};
+
+struct bench {
+	char name[32], kind[8];
+	struct result r[NENG];
+};
+
+static struct bench benches[MAX_BENCH];
+static int nbench;
+
+static int eng_index(const char *id)
+{
+	for (int i = 0; i < NENG; i++)
+		if (!strcmp(id, eng_id[i]))
+			return i;
+	return -1;
+}
+
+static struct bench *find_bench(const char *name)
+{
+	for (int i = 0; i < nbench; i++)
+		if (!strcmp(benches[i].name, name))
+			return &benches[i];
+	return NULL;
+}
+
+/* Split LINE in place at tabs into at most MAX fields. */
+static int split(char *line, char **f, int max)
+{
+	int n = 0;
+
+	line[strcspn(line, "\n")] = 0;
+	while (n < max) {
+		f[n++] = line;
+		line = strchr(line, '\t');
+		if (!line)
+			break;
+		*line++ = 0;
+	}
+	return n;
+}
+
+static int load(const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char line[1024], *f[8];
+	int lineno = 0;
+
+	if (!fp) {
+		perror(path);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp)) {
+		int nf = split(line, f, 8), e;
+		struct bench *b;
+
+		lineno++;
+		if (nf >= 3 && !strcmp(f[0], "M")) {
+			if (nbench == MAX_BENCH || find_bench(f[1]))
+				goto bad;
+			b = &benches[nbench++];
+			snprintf(b->name, sizeof(b->name), "%s", f[1]);
+			snprintf(b->kind, sizeof(b->kind), "%s", f[2]);
+			continue;
+		}
+		if (nf < 4 || !(b = find_bench(f[1])) || (e = eng_index(f[2])) < 0)
+			goto bad;
+		if (!strcmp(f[0], "S")) {
+			snprintf(b->r[e].status, sizeof(b->r[e].status), "%s", f[3]);
+			snprintf(b->r[e].msg, sizeof(b->r[e].msg), "%s", nf > 4 ? f[4] : "");
+		} else if (!strcmp(f[0], "R") && nf == 8) {
+			struct result *r = &b->r[e];
+			unsigned long n = strtoul(f[3], NULL, 10);
+
+			if (!n || r->reps == MAX_REPS)
+				goto bad;
+			if (r->reps && (strcmp(r->sum[0], f[6]) || strcmp(r->sum[1], f[7])))
+				r->inconsistent = 1;
+			r->n = n;
+			snprintf(r->sum[0], sizeof(r->sum[0]), "%s", f[6]);
+			snprintf(r->sum[1], sizeof(r->sum[1]), "%s", f[7]);
+			r->per_iter[r->reps++] = (atof(f[5]) - atof(f[4])) / (double)n;
+		} else {
+			goto bad;
+		}
+	}
+	fclose(fp);
+	return 0;
+bad:
+	fprintf(stderr, "%s:%d: malformed record\n", path, lineno);
+	fclose(fp);
+	return -1;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void summarize(void)
+{
+	for (int i = 0; i < nbench; i++)
+		for (int e = 0; e < NENG; e++) {
+			struct result *r = &benches[i].r[e];
+			double v[MAX_REPS];
+
+			if (!r->reps || strcmp(r->status, "ok"))
+				continue;
+			memcpy(v, r->per_iter, sizeof(double) * r->reps);
+			qsort(v, r->reps, sizeof(double), cmp_double);
+			r->med = r->reps % 2 ? v[r->reps / 2] :
+					       (v[r->reps / 2 - 1] + v[r->reps / 2]) / 2;
+			if (r->med <= 0) {
+				/* Noise larger than the work: say so, never a ratio. */
+				snprintf(r->status, sizeof(r->status), "noisy");
+				snprintf(r->msg, sizeof(r->msg),
+					 "t(2N) - t(N) <= 0 at N=%lu: raise TARGET", r->n);
+				continue;
+			}
+			r->spread = (v[r->reps - 1] - v[0]) / 2 / r->med * 100;
+			r->timed = 1;
+			if (r->inconsistent) {
+				snprintf(r->status, sizeof(r->status), "WRONG");
+				snprintf(r->msg, sizeof(r->msg),
+					 "checksum changed between repetitions at N=%lu", r->n);
+				r->timed = 0;
+			}
+		}
+}
+
+/* Ratio of engine e's time to engine base's, or 0 when either is missing. */
+static double ratio(const struct bench *b, int e, int base)
+{
+	if (!b->r[e].timed || !b->r[base].timed)
+		return 0;
+	return b->r[e].med / b->r[base].med;
+}
+
+static const char *fmt_time(char *buf, size_t size, double s)
+{
+	if (s < 1e-6)
+		snprintf(buf, size, "%.1f ns", s * 1e9);
+	else if (s < 1e-3)
+		snprintf(buf, size, "%.2f us", s * 1e6);
+	else
+		snprintf(buf, size, "%.2f ms", s * 1e3);
+	return buf;
+}
+
+static const char *fmt_ratio(char *buf, size_t size, double r)
+{
+	if (r <= 0)
+		snprintf(buf, size, "-");
+	else if (r < 10)
+		snprintf(buf, size, "%.2f", r);
+	else if (r < 100)
+		snprintf(buf, size, "%.1f", r);
+	else
+		snprintf(buf, size, "%.0f", r);
+	return buf;
+}
+
+static int print_table(void)
+{
+	int wrong = 0;
+
+	printf("%-10s %-4s %-12s %11s %7s %9s %8s %11s\n", "benchmark", "kind", "engine",
+	       "time/iter", "spread", "x native", "x QEMU", "N");
+	for (int i = 0; i < nbench; i++) {
+		const struct bench *b = &benches[i];
+
+		for (int e = 0; e < NENG; e++) {
+			const struct result *r = &b->r[e];
+			char t[32], rn[16], rq[16];
+
+			printf("%-10s %-4s %-12s ", e ? "" : b->name, e ? "" : b->kind, eng_label[e]);
+			if (!strcmp(r->status, "WRONG"))
+				wrong = 1;
+			if (r->timed)
+				printf("%11s %6.0f%% %9s %8s %11lu\n",
+				       fmt_time(t, sizeof(t), r->med), r->spread,
+				       fmt_ratio(rn, sizeof(rn), ratio(b, e, 0)),
+				       fmt_ratio(rq, sizeof(rq), ratio(b, e, 3)), r->n);
+			else
+				printf("%s: %s\n", r->status[0] ? r->status : "not run",
+				       r->msg[0] ? r->msg : "-");
+		}
+	}
+	printf("\ntime/iter: median over repetitions of (t(2N) - t(N)) / N, whole processes;"
+	       "\nspread: half the range, in %% of the median; x native, x QEMU: time ratios.\n");
+	return wrong;
+}
+
+static int check(void)
+{
+	int wrong = 0;
+
+	for (int i = 0; i < nbench; i++) {
+		printf("%-10s", benches[i].name);
+		for (int e = 0; e < NENG; e++) {
+			const struct result *r = &benches[i].r[e];
+
+			printf("  %s=%s", eng_id[e], r->status[0] ? r->status : "?");
+			if (!strcmp(r->status, "WRONG"))
+				wrong = 1;
+		}
+		printf("\n");
+		for (int e = 0; e < NENG; e++)
+			if (!strcmp(benches[i].r[e].status, "WRONG"))
+				printf("  WRONG %s: %s\n", eng_id[e], benches[i].r[e].msg);
+	}
+	return wrong;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void json_str(FILE *fp, const char *s)
+{
+	fputc('"', fp);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(fp, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(fp, "\\u%04x", c);
+		else
+			fputc(c, fp);
+	}
+	fputc('"', fp);
+}
+
+static void json_num(FILE *fp, double v)
+{
+	if (v > 0)
+		fprintf(fp, "%.6g", v);
+	else
+		fprintf(fp, "null");
+}
+
+static int write_json(const char *path, char **meta, int nmeta)
+{
+	FILE *fp = fopen(path, "w");
+
+	if (!fp) {
+		perror(path);
+		return -1;
+	}
+	fprintf(fp, "{\n");
+	for (int i = 0; i < nmeta; i++) {
+		char *eq = strchr(meta[i], '=');
+
+		if (!eq)
+			continue;
+		fprintf(fp, "  \"%.*s\": ", (int)(eq - meta[i]), meta[i]);
+		json_str(fp, eq + 1);
+		fprintf(fp, ",\n");
+	}
+	fprintf(fp, "  \"method\": \"median over repetitions of (t(2N)-t(N))/N of whole processes\",\n");
+	fprintf(fp, "  \"benchmarks\": [\n");
+	for (int i = 0; i < nbench; i++) {
+		const struct bench *b = &benches[i];
+
+		fprintf(fp, "    {\"name\": \"%s\", \"kind\": \"%s\", \"engines\": {\n", b->name, b->kind);
+		for (int e = 0; e < NENG; e++) {
+			const struct result *r = &b->r[e];
+
+			fprintf(fp, "      \"%s\": {\"status\": ", eng_id[e]);
+			json_str(fp, r->status[0] ? r->status : "not run");
+			fprintf(fp, ", \"message\": ");
+			json_str(fp, r->msg);
+			if (r->timed) {
+				fprintf(fp, ", \"n\": %lu, \"reps\": %d, \"seconds_per_iter\": ", r->n, r->reps);
+				json_num(fp, r->med);
+				fprintf(fp, ", \"spread_pct\": %.1f, \"ratio_native\": ", r->spread);
+				json_num(fp, ratio(b, e, 0));
+				fprintf(fp, ", \"ratio_qemu\": ");
+				json_num(fp, ratio(b, e, 3));
+			}
+			fprintf(fp, "}%s\n", e + 1 < NENG ? "," : "");
+		}
+		fprintf(fp, "    }}%s\n", i + 1 < nbench ? "," : "");
+	}
+	fprintf(fp, "  ]\n}\n");
+	return fclose(fp);
+}
+
+/* ---------------------------------------------------------------- SVG */
+
+/*
+ * Grouped bars, one group per benchmark, one bar per engine other than
+ * native: time relative to native on a log axis, drawn from the 1x line
+ * (up: slower than native, down: faster). Rows without a native twin or an
+ * engine that could not run get a short note instead of a bar.
+ */
+static int write_svg(const char *path, const char *date)
+{
+	const int left = 70, right = 20, top = 60, plot_h = 320, bottom = 110;
+	const int bar_w = 14, gap = 18;
+	int eng[NENG], ne = 0, width, height, group_w;
+	double lo = 1, hi = 10, y0;
+	FILE *fp;
+
+	/* Engines with a slot: any engine that ran somewhere, but not native. */
+	for (int e = 1; e < NENG; e++) {
+		int present = 0;
+
+		for (int i = 0; i < nbench; i++)
+			if (strcmp(benches[i].r[e].status, "absent") && benches[i].r[e].status[0])
+				present = 1;
+		if (present)
+			eng[ne++] = e;
+	}
+	if (!ne)
+		eng[ne++] = 1;
+	for (int i = 0; i < nbench; i++)
+		for (int e = 1; e < NENG; e++) {
+			double r = ratio(&benches[i], e, 0);
+
+			if (r > 0) {
+				lo = fmin(lo, r);
+				hi = fmax(hi, r);
+			}
+		}
+	lo = pow(10, floor(log10(lo)));
+	hi = pow(10, ceil(log10(hi)));
+	group_w = ne * bar_w + gap;
+	width = left + nbench * group_w + right;
+	height = top + plot_h + bottom;
+#define YPOS(v) (top + plot_h - (log10(v) - log10(lo)) / (log10(hi) - log10(lo)) * plot_h)
+	y0 = YPOS(1.0);
+
+	fp = fopen(path, "w");
+	if (!fp) {
+		perror(path);
+		return -1;
+	}
+	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"font-family=\"sans-serif\" font-size=\"11\">\n", width, height);
+	fprintf(fp, "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n");
+	fprintf(fp, "<text x=\"%d\" y=\"22\" font-size=\"15\" font-weight=\"bold\">"
+		"Time per iteration relative to native (log scale): lower is faster</text>\n", left);
+	fprintf(fp, "<text x=\"%d\" y=\"40\" fill=\"#555\">%s; bars above 1x are slower than "
+		"the host running the same C code, below 1x faster</text>\n", left, date);
+
+	/* Grid and y axis: one line per power of ten. */
+	for (double v = lo; v <= hi * 1.001; v *= 10) {
+		double y = YPOS(v);
+
+		fprintf(fp, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"%s\"/>\n",
+			left, y, width - right, y, v == 1 ? "#000" : "#ddd");
+		fprintf(fp, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%gx</text>\n",
+			left - 6, y + 4, v);
+	}
+	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#000\"/>\n",
+		left, top, left, top + plot_h);
+	fprintf(fp, "<text transform=\"translate(16,%d) rotate(-90)\" text-anchor=\"middle\">"
+		"time relative to native (log scale)</text>\n", top + plot_h / 2);
+
+	for (int i = 0; i < nbench; i++) {
+		const struct bench *b = &benches[i];
+		int gx = left + i * group_w + gap / 2;
+
+		for (int k = 0; k < ne; k++) {
+			int e = eng[k], x = gx + k * bar_w;
+			double r = ratio(b, e, 0);
+			const char *why = NULL;
+
+			if (r > 0) {
+				double y = YPOS(r), ytop = fmin(y, y0), h = fabs(y - y0);
+				char rb[16];
+
+				fprintf(fp, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" "
+					"fill=\"%s\"><title>%s %s: %sx native</title></rect>\n",
+					x, ytop, bar_w - 2, fmax(h, 1), eng_color[e], b->name,
+					eng_label[e], fmt_ratio(rb, sizeof(rb), r));
+				fprintf(fp, "<text transform=\"translate(%d,%.1f) rotate(-90)\" "
+					"font-size=\"9\">%s</text>\n", x + bar_w / 2 + 2,
+					r >= 1 ? ytop - 3 : ytop + h + 3 + 6 * (int)strlen(rb), rb);
+				continue;
+			}
+			if (!strcmp(b->r[e].status, "unsupported"))
+				why = "unsupported";
+			else if (!strcmp(b->r[e].status, "WRONG"))
+				why = "WRONG";
+			else if (!strcmp(b->r[e].status, "failed") || !strcmp(b->r[e].status, "noisy"))
+				why = b->r[e].status;
+			else if (b->r[e].timed && !b->r[0].timed)
+				why = "no native";
+			if (why)
+				fprintf(fp, "<text transform=\"translate(%d,%.1f) rotate(-90)\" "
+					"font-size=\"9\" fill=\"%s\">%s</text>\n", x + bar_w / 2 + 2,
+					y0 - 4, !strcmp(why, "WRONG") ? "red" : "#888", why);
+		}
+		fprintf(fp, "<text transform=\"translate(%d,%d) rotate(-40)\" text-anchor=\"end\">"
+			"%s</text>\n", gx + ne * bar_w / 2 + 4, top + plot_h + 14, b->name);
+	}
+	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">benchmark "
+		"(int: integer C, x87: floating point C, sys: system nanobenchmark)</text>\n",
+		left + nbench * group_w / 2, height - 10);
+
+	/* Legend, top right. */
+	for (int k = 0; k < ne; k++) {
+		int x = width - right - 120, y = top + 4 + 16 * k;
+
+		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
+			x, y, eng_color[eng[k]]);
+		fprintf(fp, "<text x=\"%d\" y=\"%d\">%s</text>\n", x + 17, y + 10, eng_label[eng[k]]);
+	}
+#undef YPOS
+	fprintf(fp, "</svg>\n");
+	return fclose(fp);
+}
+
+int main(int argc, char **argv)
+{
+	const char *date = "";
+	int wrong;
+
+	if (argc >= 3 && !strcmp(argv[1], "check")) {
+		if (load(argv[2]))
+			return 2;
+		return check();
+	}
+	if (argc < 5 || strcmp(argv[1], "report")) {
+		fprintf(stderr, "usage: benchtool check RAW\n"
+				"       benchtool report RAW OUT.json OUT.svg [key=value...]\n");
+		return 2;
+	}
+	if (load(argv[2]))
+		return 2;
+	summarize();
+	for (int i = 5; i < argc; i++)
+		if (!strncmp(argv[i], "date=", 5))
+			date = argv[i] + 5;
+	wrong = print_table();
+	if (write_json(argv[3], argv + 5, argc - 5) || write_svg(argv[4], date))
+		return 2;
+	return wrong;
+}

@@ -1,0 +1,19 @@
+#!/bin/bash
+# bench-checksums.test.sh - every benchmark program (bench/) prints the same
+# checksum under bt86 as natively on the host, or as under QEMU for the
+# system nanobenchmarks without a native twin: the benchmarks measure the
+# right work. Correctness only, at a small N; timing never fails a test.
+# Rows bt86 cannot run yet (it stops on an unimplemented instruction, e.g.
+# the x87) are listed as unsupported and do not fail.
+#
+# Environment (from run-tests.sh): BT86, BUILDDIR, SRCDIR.
+set -u
+cd "${BUILDDIR:-.}" || exit 1
+if [ ! -x bench/benchtool ]; then
+	echo "bench/benchtool not built (run make)"
+	exit 1
+fi
+out=$(BT86=${BT86:-./bt86} BENCH_TIMEOUT=60 "${SRCDIR:-.}/bench/compare.sh" --check 2>&1)
+status=$?
+echo "$out"
+exit $status

@@ -80,11 +80,15 @@ $(DIFF_BIN): $(DIFF_OBJS) $(EMU_OBJS_NO_MAIN)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # Static when the 32-bit libc.a is there; a stub that says why otherwise.
+# 32-bit <asm/...> comes through gcc-multilib's /usr/include/asm, which Debian
+# removes when a cross gcc is installed (make check-cross): the x86-64 headers
+# it points to serve -m32 as well, so name them directly then.
+NATIVE32_ASM := $(if $(wildcard /usr/include/asm),,$(addprefix -idirafter ,$(wildcard /usr/include/x86_64-linux-gnu)))
 $(DIFF_NATIVE): $(SRCDIR)/tests/diff/native32.c $(SRCDIR)/tests/diff/diff.h
 	@mkdir -p $(@D)
 	@echo "$(CC) -m32 -O1 -o $@ $<"
-	@if $(CC) -m32 -O1 -std=gnu11 -Wall -static -I$(SRCDIR) -o $@ $< 2> $@.log || \
-	    $(CC) -m32 -O1 -std=gnu11 -Wall -I$(SRCDIR) -o $@ $< 2>> $@.log; then \
+	@if $(CC) -m32 -O1 -std=gnu11 -Wall -static -I$(SRCDIR) $(NATIVE32_ASM) -o $@ $< 2> $@.log || \
+	    $(CC) -m32 -O1 -std=gnu11 -Wall -I$(SRCDIR) $(NATIVE32_ASM) -o $@ $< 2>> $@.log; then \
 		cat $@.log; rm -f $@.log; \
 	else \
 		printf '#!/bin/sh\necho "cannot build 32-bit code with $(CC) -m32 (see $@.log)"\nexit 77\n' > $@; \

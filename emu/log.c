@@ -3,6 +3,7 @@
  */
 #include "emu/log.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,7 +58,7 @@ int log_set_file(const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
-        perror(path);
+        fprintf(stderr, "bt86: -D %s: cannot open for writing: %s\n", path, strerror(errno));
         return -1;
     }
     setvbuf(f, NULL, _IOLBF, 0);

@@ -343,6 +343,17 @@ int main(int argc, char **argv)
     }
     if (!symbols_path)
         symbols_load(o->kernel, err, sizeof(err)); /* a stripped kernel just has none */
+    /* Written at exit: a path that cannot be written is a command-line
+     * error, said now rather than after the whole run. */
+    if (o->stats_json) {
+        FILE *f = fopen(o->stats_json, "w");
+        if (!f) {
+            fprintf(stderr, "bt86: -stats-json %s: cannot open for writing: %s\n", o->stats_json,
+                    strerror(errno));
+            return 1;
+        }
+        fclose(f);
+    }
     if (gdb_wait && !gdb_spec) {
         fprintf(stderr, "bt86: -S waits for gdb: give -s or -gdb tcp::PORT too\n");
         return 1;

@@ -21,6 +21,7 @@
 #include "translator/insn.h"
 #include "translator/tbcache.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -213,7 +214,7 @@ int stats_write_json(struct machine *m, const char *path)
 {
     FILE *f = fopen(path, "w");
     if (!f) {
-        perror(path);
+        fprintf(stderr, "bt86: -stats-json %s: cannot open for writing: %s\n", path, strerror(errno));
         return -1;
     }
     struct split t = time_split(m);

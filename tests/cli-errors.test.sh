@@ -48,6 +48,18 @@ check 1 "between 2 MiB" -kernel "$hello" -m 1
 check 1 "unknown device" -kernel "$hello" -device e1000
 check 1 "bad property" -kernel "$hello" -device isa-debug-exit,iobase=zz
 check 1 "" -kernel "$hello" -serial file:/nonexistent/dir/x
+check 1 "tcg only" -kernel "$hello" -accel kvm
+check 1 "only the PC" -kernel "$hello" -machine q35
+check 1 "expected shift" -kernel "$hello" -icount lots
+check 1 "cannot open" -kernel "$hello" -initrd "$work/missing.img"
+check 1 "cannot open" -kernel "$hello" -debugcon file:/nonexistent/dir/x
+check 1 "stats-json.*cannot open" -kernel "$hello" -stats-json /nonexistent/dir/x.json
+check 1 "\-D .*cannot open" -kernel "$hello" -D /nonexistent/dir/log -d int
+check 1 "unknown -d item" -kernel "$hello" -d bogus
+check 1 "between 2 MiB" -kernel "$hello" -m 9999999
+check 1 "unknown character device" -kernel "$hello" -serial bogus:x
+check 1 "cannot read" -kernel /etc
+check 1 "needs an argument" -kernel "$hello" -append
 check 1 "unknown display" -kernel "$hello" -display vnc
 check 1 "unknown -d item" -kernel "$hello" -d nonsense
 check 1 "unknown backend" -kernel "$hello" -backend jit

@@ -170,6 +170,7 @@ struct cpu {
     uint32_t insn_eip;    /* EIP of the instruction in a slow path or helper */
     int64_t budget;       /* instructions left before the run loop looks around */
     int single_step_next; /* translate the next block as one instruction (SMC) */
+    unsigned data_bp_hit; /* DR6 B0-B3: guest data breakpoints the running insn hit */
     jmp_buf jmp;          /* exceptions unwind to the run loop */
     int pending_vector;   /* exception raised inside a block, -1 if none */
     uint32_t pending_error;

@@ -61,6 +61,7 @@ void cpu_reset(struct cpu *cpu)
     cpu_update_hflags(cpu);
     bt86_cpu = cpu;
     tlb_attach_cpu(cpu);
+    debug_guest_dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
 }
 
 _Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error, int has_error)
@@ -140,6 +141,7 @@ int cpu_exec(struct cpu *cpu)
     if (setjmp(cpu->jmp)) {
         /* Unwound from a block, a helper or a delivery: state is consistent. */
         cpu->cur_tb = NULL;
+        cpu->data_bp_hit = 0; /* the instruction did not complete: no trap */
         last = NULL;
     }
     while (!m->stop) {
@@ -248,13 +250,24 @@ int cpu_exec(struct cpu *cpu)
         /* RF lasts for the one instruction that started with it (IRET may set it anew). */
         if (rf)
             cpu->eflags &= ~F_RF;
+        /* Data breakpoints (DR7 R/W 01, 11) and single-step are traps after the
+         * instruction: one #DB reports both in DR6. */
+        uint32_t db = 0;
+        if (cpu->data_bp_hit) {
+            last = NULL;
+            db = cpu->data_bp_hit;
+            cpu->data_bp_hit = 0;
+            cpu->dr[6] &= ~0xfu;
+        }
         if (tf) {
             last = NULL;
             /* INT n and friends clear TF on entry: no trap after them. */
-            if (monitor_stats.interrupts == deliveries) {
-                cpu->dr[6] |= 0x4000; /* BS */
-                cpu_do_interrupt(cpu, EXC_DB, INT_EXC, 0, 0, 0);
-            }
+            if (monitor_stats.interrupts == deliveries)
+                db |= 0x4000; /* BS */
+        }
+        if (db) {
+            cpu->dr[6] |= db;
+            cpu_do_interrupt(cpu, EXC_DB, INT_EXC, 0, 0, 0);
         }
         if (log_mask & (LOG_EXEC | LOG_CPU))
             last = NULL; /* no chaining, so that every block is logged */

@@ -5,7 +5,8 @@
  * breakpoint address (frontend_stop_before), the cache is flushed when one
  * is added so that no older block runs across it, and the run loop checks
  * the PC before each block.  Watchpoints put TLB_WATCH on their pages; the
- * slow path calls watch_access() before the access.  A hit inside a block
+ * slow path calls watch_access() before the access; the guest's own data
+ * breakpoints (DR7 R/W 01, 11) ride the same path.  A hit inside a block
  * of several instructions restarts the instruction alone (as a store into
  * the running block's code does), so that the stop comes right after it.
  */
@@ -94,36 +95,91 @@ int debug_bp_remove(uint32_t linear, int hw)
     return -1;
 }
 
+/* The guest's data breakpoints, decoded from DR0-DR3 and DR7. */
+static struct {
+    uint32_t addr, len;
+    int type; /* WATCH_WRITE or WATCH_ACCESS */
+} gdr[4];
+static unsigned gdr_mask;
+
+static int covers(uint32_t vpage, uint32_t addr, uint32_t len)
+{
+    return vpage >= (addr & PAGE_MASK) && vpage <= ((addr + len - 1) & PAGE_MASK);
+}
+
 static int page_watched(uint32_t vpage)
 {
-    for (int i = 0; i < nwp; i++) {
-        uint32_t first = wps[i].addr & PAGE_MASK, last = (wps[i].addr + wps[i].len - 1) & PAGE_MASK;
-        if (vpage >= first && vpage <= last)
+    for (int i = 0; i < nwp; i++)
+        if (covers(vpage, wps[i].addr, wps[i].len))
             return 1;
-    }
+    for (int n = 0; n < 4; n++)
+        if ((gdr_mask >> n & 1) && covers(vpage, gdr[n].addr, gdr[n].len))
+            return 1;
     return 0;
+}
+
+static int overlaps(uint32_t vaddr, int size, uint32_t addr, uint32_t len)
+{
+    return vaddr < addr + len && vaddr + (uint32_t)size > addr;
 }
 
 static void watch_access(struct cpu *cpu, uint32_t vaddr, int size, int is_write)
 {
-    for (int i = 0; i < nwp; i++) {
-        if (!(wps[i].type & (is_write ? WATCH_WRITE : WATCH_READ)))
-            continue;
-        if (vaddr >= wps[i].addr + wps[i].len || vaddr + (uint32_t)size <= wps[i].addr)
-            continue;
-        if (cpu->cur_tb && cpu->cur_tb->ninsns > 1) {
-            /* Redo this instruction alone, so that we stop right after it. */
-            cpu->single_step_next = 1;
-            cpu_restart_insn(cpu);
-        }
-        debug_watch_hit = (struct debug_watch_hit){ wps[i].addr, vaddr, wps[i].type };
+    int hit = -1;
+    unsigned guest = 0;
+    for (int i = 0; i < nwp && hit < 0; i++)
+        if ((wps[i].type & (is_write ? WATCH_WRITE : WATCH_READ)) &&
+            overlaps(vaddr, size, wps[i].addr, wps[i].len))
+            hit = i;
+    for (int n = 0; n < 4; n++)
+        if ((gdr_mask >> n & 1) && (gdr[n].type & (is_write ? WATCH_WRITE : WATCH_READ)) &&
+            overlaps(vaddr, size, gdr[n].addr, gdr[n].len))
+            guest |= 1u << n;
+    if (hit < 0 && !guest)
+        return;
+    if (cpu->cur_tb && cpu->cur_tb->ninsns > 1) {
+        /* Redo this instruction alone, so that we stop (or trap) right after it. */
+        cpu->single_step_next = 1;
+        cpu_restart_insn(cpu);
+    }
+    cpu->data_bp_hit |= guest;
+    if (hit >= 0) {
+        debug_watch_hit = (struct debug_watch_hit){ wps[hit].addr, vaddr, wps[hit].type };
         watch_pending = 1;
         update_active();
-        return;
     }
 }
 
 static const struct tlb_watch watch_ops = { page_watched, watch_access };
+
+static void update_watch(void)
+{
+    if (bt86_cpu)
+        tlb_set_watch(bt86_cpu, nwp || gdr_mask ? &watch_ops : NULL);
+}
+
+void debug_guest_dr_changed(struct cpu *cpu)
+{
+    static const uint32_t lens[4] = { 1, 2, 8, 4 }; /* DR7 LEN: 10 is 8 bytes on later CPUs */
+    unsigned mask = 0;
+    for (int n = 0; n < 4; n++) {
+        uint32_t dr7 = cpu->dr[7];
+        int enabled = (dr7 >> (2 * n)) & 3, rw = (dr7 >> (16 + 4 * n)) & 3;
+        uint32_t len = lens[(dr7 >> (18 + 4 * n)) & 3];
+        /* R/W 00 is an instruction breakpoint (the run loop checks those);
+         * 10 is an I/O breakpoint, undefined without CR4.DE, which bt86 lacks. */
+        if (!enabled || (rw != 1 && rw != 3))
+            continue;
+        gdr[n].addr = cpu->dr[n] & ~(len - 1);
+        gdr[n].len = len;
+        gdr[n].type = rw == 1 ? WATCH_WRITE : WATCH_ACCESS;
+        mask |= 1u << n;
+    }
+    if (!mask && !gdr_mask)
+        return;
+    gdr_mask = mask;
+    update_watch();
+}
 
 int debug_wp_insert(uint32_t linear, uint32_t len, int type)
 {
@@ -133,8 +189,7 @@ int debug_wp_insert(uint32_t linear, uint32_t len, int type)
     wps[nwp].len = len;
     wps[nwp].type = type;
     nwp++;
-    if (bt86_cpu)
-        tlb_set_watch(bt86_cpu, &watch_ops);
+    update_watch();
     update_active();
     return 0;
 }
@@ -144,8 +199,7 @@ int debug_wp_remove(uint32_t linear, uint32_t len, int type)
     for (int i = 0; i < nwp; i++) {
         if (wps[i].addr == linear && wps[i].len == len && wps[i].type == type) {
             wps[i] = wps[--nwp];
-            if (bt86_cpu)
-                tlb_set_watch(bt86_cpu, nwp ? &watch_ops : NULL);
+            update_watch();
             update_active();
             return 0;
         }
@@ -157,9 +211,8 @@ void debug_clear_all(void)
 {
     nbp = 0;
     frontend_stop_before = NULL;
-    if (nwp && bt86_cpu)
-        tlb_set_watch(bt86_cpu, NULL);
     nwp = 0;
+    update_watch();
     stepping = 0;
     watch_pending = 0;
     update_active();

@@ -59,6 +59,14 @@ void debug_resume(struct cpu *cpu, enum debug_run how);
 enum debug_stop debug_check(struct cpu *cpu);
 /* Non-zero while one guest instruction is being stepped (no interrupts then). */
 int debug_stepping(void);
+/*
+ * The guest's own data breakpoints (DR0-DR3 with DR7 R/W = 01 or 11) use
+ * the same TLB_WATCH path: call this after any write to DR0-DR3 or DR7 (and
+ * at reset).  A hit sets bit n of cpu->data_bp_hit; the run loop turns it
+ * into a #DB trap after the instruction.
+ */
+void debug_guest_dr_changed(struct cpu *cpu);
+
 /* Non-zero while blocks must not be chained (breakpoints or stepping). */
 int debug_no_chain(void);
 

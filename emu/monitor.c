@@ -11,6 +11,7 @@
 #include "emu/flags.h"
 #include "emu/monitor_entries.h"
 #include "emu/machine.h"
+#include "emu/debug.h"
 #include "emu/monitor.h"
 #include "softmmu/tlb.h"
 #include "translator/tbcache.h"
@@ -200,6 +201,8 @@ uint32_t helper_mov_to_dr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
     if (n > 7)
         cpu_raise(cpu, EXC_UD, 0, 0);
     cpu->dr[n] = v;
+    if (n < 4 || n == 7)
+        debug_guest_dr_changed(cpu);
     return 0;
 }
 

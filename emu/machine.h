@@ -42,6 +42,7 @@ struct machine_options {
     int vga;                /* 0 with -vga none */
     const char *screendump; /* -screendump FILE.ppm: the screen at exit */
     const char *sendkeys;   /* -sendkeys TEXT: typed on the PS/2 keyboard */
+    const char *sendkeys_when; /* -sendkeys-when TEXT: ...once the screen shows TEXT */
     int64_t rtc_base;       /* Unix time of the RTC at virtual time 0 */
     int rtc_base_set;
 };

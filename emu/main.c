@@ -47,6 +47,7 @@ static void usage(FILE *f)
             "  -screendump FILE    write the screen as a PPM image when bt86 exits\n"
             "  -sendkeys TEXT      type TEXT on the PS/2 keyboard once the guest listens\n"
             "                      (\\n is Enter)\n"
+            "  -sendkeys-when TEXT wait with -sendkeys until the text screen shows TEXT\n"
             "  -rtc base=utc|localtime|YYYY-MM-DDTHH:MM:SS\n"
             "                      start time of the RTC (default: the host's UTC time;\n"
             "                      with -icount, 2000-01-01T00:00:00 so runs repeat)\n"
@@ -227,6 +228,12 @@ int main(int argc, char **argv)
             o->screendump = need_arg(argc, argv, &i);
         } else if (!strcmp(a, "-sendkeys")) {
             o->sendkeys = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-sendkeys-when")) {
+            o->sendkeys_when = need_arg(argc, argv, &i);
+            if (!*o->sendkeys_when) {
+                fprintf(stderr, "bt86: -sendkeys-when: the text to wait for is empty\n");
+                return 1;
+            }
         } else if (!strcmp(a, "-rtc")) {
             const char *v = need_arg(argc, argv, &i);
             if (parse_rtc(v, o) < 0) {
@@ -343,6 +350,10 @@ int main(int argc, char **argv)
     }
     if (!symbols_path)
         symbols_load(o->kernel, err, sizeof(err)); /* a stripped kernel just has none */
+    if (o->sendkeys_when && !o->sendkeys) {
+        fprintf(stderr, "bt86: -sendkeys-when waits before typing: give -sendkeys TEXT too\n");
+        return 1;
+    }
     /* Written at exit: a path that cannot be written is a command-line
      * error, said now rather than after the whole run. */
     if (o->stats_json) {

@@ -13,7 +13,10 @@
  * -sendkeys types on the PS/2 keyboard once the guest listens (IRQ 1
  * unmasked at the PIC, or after two seconds for a guest that polls), one
  * key event at a time, each only when the previous one has been read, so
- * no key is lost however slowly the guest reads them.
+ * no key is lost however slowly the guest reads them.  With -sendkeys-when
+ * TEXT it waits, as a person would, until TEXT shows on the text screen
+ * (a shell's prompt): keys typed before a program reads the console may be
+ * dropped by the guest.
  */
 #include "emu/screen.h"
 
@@ -45,6 +48,8 @@ struct screen {
     const char *keys;
     size_t key_pos;
     int key_step;
+    const char *when;    /* -sendkeys-when: wait for this on the screen */
+    uint64_t next_look;  /* host ns of the next look at the screen for it */
 };
 
 static void on_key(void *opaque, uint16_t keycode, int down)
@@ -73,6 +78,7 @@ int screen_init(struct machine *m)
         return -1;
     s->m = m;
     s->keys = m->opt.sendkeys;
+    s->when = m->opt.sendkeys_when;
     m->screen = s;
     if (m->opt.display == DISPLAY_NONE || !m->vga)
         return 0;
@@ -146,6 +152,16 @@ static void send_keys(struct screen *s)
     struct machine *m = s->m;
     if (!s->keys[s->key_pos])
         return;
+    if (s->when) {
+        /* Ten looks a second: the text screen is 2000 cells. */
+        uint64_t now = host_clock_ns();
+        if (now < s->next_look)
+            return;
+        s->next_look = now + 100000000ull;
+        if (!m->vga || !vga_text_contains(m->vga, s->when))
+            return;
+        s->when = NULL;
+    }
     if (!pic_irq_unmasked(m->pic, 1) && timer_now() < SENDKEYS_POLLING_START_NS)
         return;
     if (!ps2kbd_idle(m->kbd) || !i8042_output_empty(m->kbc))

@@ -40,6 +40,9 @@ int vga_render(struct vga *v, struct vga_surface *s, unsigned flags);
 /* Changes whenever the next render may differ from the last (guest writes,
  * blinking); a display skips the render while it stays the same. */
 uint64_t vga_stamp(struct vga *v);
+/* Non-zero when the text-mode screen shows needle within one row (0 in
+ * graphics modes): what a person reading the screen would see. */
+int vga_text_contains(struct vga *v, const char *needle);
 /* Write the screen (a still render) as a binary PPM; -1 and the reason in err. */
 int vga_screendump(struct vga *v, const char *path, char *err, size_t errlen);
 int vga_save(struct vga *v, FILE *f);

@@ -341,3 +341,26 @@ int vga_screendump(struct vga *v, const char *path, char *err, size_t errlen)
     }
     return 0;
 }
+
+int vga_text_contains(struct vga *v, const char *needle)
+{
+    if (vga_vbe_enabled(v) || !text_mode(v))
+        return 0;
+    const uint8_t *cr = v->r.crtc;
+    struct geometry g = geometry(v);
+    int cols = g.width / char_width(v), rows = g.height / ((cr[0x09] & 0x1f) + 1);
+    uint32_t start = cr[0x0c] << 8 | cr[0x0d], pitch = cr[0x13] * 2;
+    char line[MAX_DIM / 8 + 1];
+    if (cols <= 0 || cols >= (int)sizeof(line))
+        return 0;
+    for (int row = 0; row < rows; row++) {
+        for (int col = 0; col < cols; col++) {
+            uint8_t ch = plane(v, start + row * pitch + col)[0];
+            line[col] = ch ? (char)ch : ' ';
+        }
+        line[cols] = 0;
+        if (strstr(line, needle))
+            return 1;
+    }
+    return 0;
+}

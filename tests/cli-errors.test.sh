@@ -60,6 +60,8 @@ check 1 "between 2 MiB" -kernel "$hello" -m 9999999
 check 1 "unknown character device" -kernel "$hello" -serial bogus:x
 check 1 "cannot read" -kernel /etc
 check 1 "needs an argument" -kernel "$hello" -append
+check 1 "give -sendkeys" -kernel "$hello" -sendkeys-when "login:"
+check 1 "is empty" -kernel "$hello" -sendkeys x -sendkeys-when ""
 check 1 "unknown display" -kernel "$hello" -display vnc
 check 1 "unknown -d item" -kernel "$hello" -d nonsense
 check 1 "unknown backend" -kernel "$hello" -backend jit

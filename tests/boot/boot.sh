@@ -4,10 +4,11 @@
 # to a shell on ttyS0 and back out:
 #
 #   bt86 -kernel vmlinuz -initrd initrd.img -append console=ttyS0 \
-#        -nographic -m 256 -no-reboot
+#        -nographic -m 256 -no-reboot -sendkeys ... -sendkeys-when ...
 #
-# Checks uname, /proc/cpuinfo against bt86's CPUID, a sha256sum and a gzip
-# round trip of a file whose checksum is computed here on the host, a dmesg
+# Checks a command typed on the PS/2 keyboard at the VGA console's shell,
+# uname, /proc/cpuinfo against bt86's CPUID, a sha256sum and a gzip round
+# trip of a file whose checksum is computed here on the host, a dmesg
 # without unexpected warnings or errors, then "reboot -f" must end bt86 with
 # status 0.  Each step has a time limit; on failure bt86 is killed and the
 # serial log is kept (BOOT_WORK, default $BUILDDIR/tests/boot-work/boot.log).
@@ -38,7 +39,8 @@ fifo=$work/stdin
 rm -f "$fifo" "$log"
 mkfifo "$fifo"
 "$BT86" -kernel "$work/vmlinuz" -initrd "$work/initrd.img" -append "console=ttyS0" \
-	-nographic -m 256 -no-reboot < "$fifo" > "$log" 2>&1 &
+	-nographic -m 256 -no-reboot -sendkeys 'echo kbd-$((6*7)) >/dev/ttyS0\n' \
+	-sendkeys-when 'bt86-vga# ' < "$fifo" > "$log" 2>&1 &
 pid=$!
 exec 3> "$fifo"
 start=$(date +%s.%N)
@@ -76,6 +78,11 @@ run() {
 wait_for '^init: up after' "$BOOT_TIMEOUT" || fail "no shell within ${BOOT_TIMEOUT}s"
 wait_for 'bt86-linux# ' 30 || fail "no prompt"
 echo "ok: shell after $(elapsed) s ($(grep -a -o 'init: up after .*' "$log" | tr -d '\r'))"
+
+# The keyboard: bt86 types a command at the VGA console's shell once its
+# prompt shows on the text screen; the shell's answer comes out on ttyS0.
+wait_for 'kbd-42' "$STEP_TIMEOUT" || fail "the command typed on the PS/2 keyboard did not run"
+echo "ok: a command typed on the PS/2 keyboard ran in the VGA console's shell"
 
 run 'uname -a'
 grep -q ' 6\.1\.' <<<"$out" && grep -q 'i686' <<<"$out" || fail "uname -a: '$out' (want 6.1, i686)"

@@ -51,10 +51,11 @@ dpkg-deb -x "$bdeb" "$x/bb"
 cp "$x/k"/boot/vmlinuz-* "$out/vmlinuz"
 
 # The initramfs: busybox, an /init that mounts the pseudo file systems and
-# gives a shell on ttyS0, and a payload whose checksum the test knows.
+# gives a shell on ttyS0 and one on the VGA console (tty1), and a payload
+# whose checksum the test knows.
 root=$out/root
 rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,etc,root}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,etc,root}
 cp "$x/bb/bin/busybox" "$root/bin/busybox"
 seq 1 20000 | sed 's/$/ bt86 boot test payload line/' > "$out/payload"
 cp "$out/payload" "$root/payload"
@@ -67,6 +68,10 @@ mount -t devtmpfs devtmpfs /dev
 export PATH=/bin:/sbin HOME=/root PS1='bt86-linux# '
 echo "init: up after $(cut -d' ' -f1 /proc/uptime) s"
 cd /root
+# A second shell on the VGA console, for the keyboard (the test types there).
+(while true; do
+	PS1='bt86-vga# ' setsid sh -c 'exec sh -i </dev/tty1 >/dev/tty1 2>&1'
+done) &
 while true; do
 	setsid cttyhack sh -i </dev/ttyS0 >/dev/ttyS0 2>&1
 done

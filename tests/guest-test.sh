@@ -48,6 +48,9 @@ args=(-kernel "$elf")
 args+=(-nographic -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
 # Extra options a guest needs (e.g. -no-reboot), one line, split on spaces.
 [ -f "$gdir/options" ] && read -r -a extra < "$gdir/options" && args+=("${extra[@]}")
+# QEMU only: what makes its CPU the one bt86 is for this guest (e.g. -cpu ...,+nx).
+[ $qemu = 1 ] && [ -f "$gdir/qemu-options" ] && read -r -a qextra < "$gdir/qemu-options" &&
+	args+=("${qextra[@]}")
 [ $qemu = 1 ] && args+=(-no-reboot -m 128)
 
 want_status=1

@@ -61,6 +61,7 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/bochs-run.XXXXXX")
 bochs_pid=
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	[ -n "$bochs_pid" ] && kill "$bochs_pid" 2> /dev/null && wait "$bochs_pid" 2> /dev/null
 	if [ "${BOCHS_KEEP:-0}" = 1 ]; then

@@ -12,7 +12,9 @@
 #   2. guest tests: each $SRCDIR/guests/NAME/ with an expected.out, under bt86;
 #   3. qemu-agrees:NAME: the same guest under qemu-system-i386, proving the
 #      expected files are real (skipped when QEMU is not installed);
-#   4. every executable $SRCDIR/tests/*.test.sh script;
+#   4. every executable $SRCDIR/tests/*.test.sh script, then
+#      bochs-agrees:limits (limits.test.sh --bochs): what QEMU cannot vouch
+#      for, proven against Bochs (skipped when Bochs is not installed);
 #   5. the Linux boot test, tests/boot/boot.sh (skipped when the Debian
 #      packages cannot be fetched).
 # Exit status 0 passes, 77 skips, anything else fails. One line per test, then
@@ -102,6 +104,9 @@ for t in "$SRCDIR"/tests/*.test.sh; do
 	st=$?
 	result "$(basename "$t" .test.sh)" $st
 done
+
+(cd "$BUILDDIR" && timeout 600 "$SRCDIR/tests/limits.test.sh" --bochs) > "$out" 2>&1
+result bochs-agrees:limits $?
 
 # A boot takes 30 s natively: under qemu-user or a sanitizer build it would take
 # many minutes, so those runs leave it to the native check (BT86_SKIP_BOOT=why).

@@ -223,8 +223,8 @@ static void test_segments(void)
 /*
  * Limit and type checks on data accesses. QEMU's TCG does not check them
  * (every access below passes there), so it cannot provide the expected
- * output: these run only with "-append limits", to compare bt86 with real
- * hardware by hand.
+ * output: these run only with "-append limits", and expected-limits.out
+ * comes from Bochs (tests/limits.test.sh).
  */
 static void test_limits(void)
 {

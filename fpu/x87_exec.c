@@ -7,8 +7,8 @@
  * the next *waiting* x87 instruction (FWAIT and every escape but FNINIT,
  * FNCLEX, FNSTCW, FNSTSW, FNSTENV, FNSAVE, and FXSAVE/FXRSTOR) reports it:
  * #MF when CR0.NE=1, else FERR#, which the PC turns into IRQ 13 until a
- * write to port F0.  With NE=0 the instruction then goes on, as in QEMU
- * (hardware would freeze until the IRQ 13 handler clears the error).
+ * write to port F0.  With NE=0 the instruction waits for that interrupt,
+ * as the hardware freezes until the IRQ 13 handler has cleared the error.
  */
 #include "fpu/x87_internal.h"
 
@@ -43,9 +43,16 @@ static void report_pending(struct cpu *cpu)
 {
     if (cpu->cr[0] & CR0_NE)
         cpu_raise(cpu, EXC_MF, 0, 0);
-    if (!cpu->fpu.ferr && x87_ferr_hook)
+    int was = cpu->fpu.ferr;
+    if (!was && x87_ferr_hook)
         x87_ferr_hook(1);
     cpu->fpu.ferr = 1;
+    /* The CPU freezes on this instruction until IRQ 13's handler has dealt
+     * with the error (it reads FSW first, then FNCLEX): take the interrupt
+     * before the instruction, which then runs again.  When the interrupt
+     * cannot come (IF clear, IRQ 13 masked) go on instead of hanging. */
+    if (!was && cpu->irq_pending && (cpu->eflags & F_IF))
+        cpu_restart_insn(cpu);
 }
 
 bool x87_post(struct x87_state *s, const struct f80_env *e)

@@ -48,17 +48,17 @@ guests/isahash/isahash.elf: guests/isahash/core.o
 # x87native: the same twin arrangement for the x87 behaviour QEMU cannot
 # vouch for (tests/x87-native.test.sh); its core formats with printf.o.
 guests/x87native/x87native.elf: guests/x87native/core.o
-.SECONDARY: guests/x87native/core.o guests/x87native/native.o
+.SECONDARY: guests/x87native/core.o guests/x87native/native.o guests/lib/native_twin.o
 
 ifneq ($(filter x86_64 i386 i486 i586 i686,$(HOST_ARCH)),)
 GUEST_TARGETS += guests/x87native/x87native-native
 guests/x87native/x87native-native: guests/x87native/native.o guests/x87native/core.o \
-		guests/lib/string.o guests/lib/printf.o
+		guests/lib/native_twin.o guests/lib/string.o guests/lib/printf.o
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) -no-pie \
 		-Wl,--build-id=none -o $@ $^ $(GUEST_LIBS)
 GUEST_TARGETS += guests/isahash/isahash-native
 guests/isahash/isahash-native: guests/isahash/native.o guests/isahash/core.o \
-		guests/lib/string.o
+		guests/lib/native_twin.o guests/lib/string.o
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) -no-pie \
 		-Wl,--build-id=none -o $@ $^ $(GUEST_LIBS)
 endif

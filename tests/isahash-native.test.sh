@@ -8,46 +8,8 @@
 
 set -u
 
-BUILDDIR=${BUILDDIR:-.}
-BT86=${BT86:-$BUILDDIR/bt86}
-native=guests/isahash/isahash-native
-elf=guests/isahash/isahash.elf
-
-cd "$BUILDDIR" || exit 1
-
-case $(uname -m) in
-x86_64 | i?86) ;;
-*)
-	echo "host $(uname -m) is not x86: no native twin to compare with"
-	exit 77
-	;;
-esac
-if [ ! -x "$native" ]; then
-	echo "$BUILDDIR/$native not built (HOST_ARCH in config.mk not x86?)"
-	exit 77
-fi
-if [ ! -f "$elf" ]; then
-	echo "$BUILDDIR/$elf not built (run make)"
-	exit 1
-fi
-if [ ! -x "$BT86" ]; then
-	echo "$BT86 is missing or not executable (build it first)"
-	exit 1
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/isahash.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
-
-if ! timeout 60 "./$native" > "$tmp/native" 2> "$tmp/native.err"; then
-	echo "the native twin failed:"
-	head -n 20 "$tmp/native.err"
-	exit 1
-fi
-
-timeout "${GUEST_TIMEOUT:-60}" "$BT86" -kernel "$elf" -nographic \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	< /dev/null > "$tmp/bt86" 2> "$tmp/bt86.err"
-status=$?
+. "$(dirname "$0")/native-twin.sh"
+twin_run isahash
 
 ok=1
 if ! cmp -s "$tmp/native" "$tmp/bt86"; then

@@ -291,6 +291,25 @@ static __attribute__((unused)) void probe_end(void)
 		printf("  -> no fault\n");
 }
 
+/* A dword read or write at va as a probe; a read that succeeds prints the value. */
+static __attribute__((unused)) void read_probe(const char *what, uint32_t va)
+{
+	uint32_t v = 0xeeeeeeee;
+
+	probe_begin(what);
+	PROBE("movl (%1), %0", : "+r"(v) : "r"(va) : "memory");
+	probe_end();
+	if (!probe_hits)
+		printf("  read %08x\n", v);
+}
+
+static __attribute__((unused)) void write_probe(const char *what, uint32_t va, uint32_t v)
+{
+	probe_begin(what);
+	PROBE("movl %0, (%1)", : : "r"(v), "r"(va) : "memory");
+	probe_end();
+}
+
 static inline void sys_printf(const char *fmt, uint32_t a, uint32_t b)
 {
 	__asm__ volatile("int $0x80" : : "a"(1), "b"(fmt), "c"(a), "d"(b) : "memory");

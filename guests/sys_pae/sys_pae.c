@@ -66,24 +66,6 @@ static int pf_hook(struct frame *f)
 	return 1;
 }
 
-static void read_probe(const char *what, uint32_t va)
-{
-	uint32_t v = 0xeeeeeeee;
-
-	probe_begin(what);
-	PROBE("movl (%1), %0", : "+r"(v) : "r"(va) : "memory");
-	probe_end();
-	if (!probe_hits)
-		printf("  read %08x\n", v);
-}
-
-static void write_probe(const char *what, uint32_t va, uint32_t v)
-{
-	probe_begin(what);
-	PROBE("movl %0, (%1)", : : "r"(v), "r"(va) : "memory");
-	probe_end();
-}
-
 static void call_probe(const char *what, uint32_t va)
 {
 	probe_begin(what);

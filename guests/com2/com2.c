@@ -7,6 +7,7 @@
  * Everything printed is a state or a count, so QEMU and bt86 agree.
  */
 #include "guest.h"
+#include "idt.h"
 #include "io.h"
 
 #define COM2 0x2f8
@@ -21,13 +22,6 @@
 #define MSR (COM2 + 6)
 #define SCR (COM2 + 7)
 
-struct gate {
-    unsigned short off_lo, sel;
-    unsigned char zero, type;
-    unsigned short off_hi;
-} __attribute__((packed));
-
-static struct gate idt[256];
 static volatile unsigned irq3s, iir_seen[8];
 
 void irq3_body(void)
@@ -56,14 +50,6 @@ __asm__(".globl irq3_entry\n"
         "  popal\n"
         "  iret\n");
 
-static void set_gate(int v, void (*fn)(void))
-{
-    unsigned long a = (unsigned long)fn;
-    unsigned short cs;
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    idt[v] = (struct gate){ a & 0xffff, cs, 0, 0x8e, a >> 16 };
-}
-
 static void pic_init(void)
 {
     outb(0x20, 0x11); outb(0x21, 0x20); outb(0x21, 0x04); outb(0x21, 0x01);
@@ -83,11 +69,8 @@ int main(const char *cmdline)
 {
     (void)cmdline;
     serial_init();
-    struct { unsigned short limit; unsigned long base; } __attribute__((packed)) idtr = {
-        sizeof(idt) - 1, (unsigned long)idt
-    };
-    set_gate(0x23, irq3_entry);
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    idt_set(0x23, irq3_entry);
+    idt_load();
     pic_init();
 
     outb(0x80, 0x42);

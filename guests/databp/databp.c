@@ -12,14 +12,8 @@
  * when one instruction meets two breakpoints its DR6 names only the first.
  */
 #include "guest.h"
+#include "idt.h"
 
-struct gate {
-	unsigned short off_lo, sel;
-	unsigned char zero, type;
-	unsigned short off_hi;
-} __attribute__((packed));
-
-static struct gate idt[256];
 static volatile unsigned hits, last_dr6, last_eip;
 static volatile unsigned char data[32] __attribute__((aligned(16)));
 
@@ -106,16 +100,10 @@ static void report(const char *what, const char *after)
 
 int main(const char *cmdline __attribute__((unused)))
 {
-	unsigned cs, base = (unsigned)data;
+	unsigned base = (unsigned)data;
 
-	__asm__ volatile("mov %%cs, %0" : "=r"(cs));
-	unsigned a = (unsigned)db_entry;
-	idt[1] = (struct gate){ a & 0xffff, cs, 0, 0x8e, a >> 16 };
-	struct {
-		unsigned short limit;
-		unsigned base;
-	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (unsigned)idt };
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	idt_set(1, db_entry);
+	idt_load();
 
 	/* DR1: write, 4 bytes at data+8. */
 	set_dr(1, base + 8);

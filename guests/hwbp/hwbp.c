@@ -6,14 +6,8 @@
  * data breakpoints on other addresses do nothing.
  */
 #include "guest.h"
+#include "idt.h"
 
-struct gate {
-    unsigned short off_lo, sel;
-    unsigned char zero, type;
-    unsigned short off_hi;
-} __attribute__((packed));
-
-static struct gate idt[256];
 static volatile unsigned hits, last_dr6, last_eip;
 
 struct frame {
@@ -53,15 +47,8 @@ static int __attribute__((noinline)) run(int x)
 
 int main(const char *cmdline __attribute__((unused)))
 {
-    unsigned cs;
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    unsigned a = (unsigned)db_entry;
-    idt[1] = (struct gate){ a & 0xffff, cs, 0, 0x8e, a >> 16 };
-    struct {
-        unsigned short limit;
-        unsigned base;
-    } __attribute__((packed)) idtr = { sizeof(idt) - 1, (unsigned)idt };
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    idt_set(1, db_entry);
+    idt_load();
 
     printf("hwbp: no breakpoint: %d hits=%u\n", run(10), hits);
     __asm__ volatile("mov %0, %%dr0" : : "r"(target1));

@@ -8,6 +8,7 @@
  * Enter and prints the line; tests/keyboard.test.sh types it with -sendkeys.
  */
 #include "guest.h"
+#include "idt.h"
 #include "io.h"
 
 #define ST_OBF 0x01
@@ -67,13 +68,6 @@ static void mouse(unsigned v)
 
 /* ---- typing on IRQ 1 ---- */
 
-struct gate {
-    unsigned short off_lo, sel;
-    unsigned char zero, type;
-    unsigned short off_hi;
-} __attribute__((packed));
-
-static struct gate idt[256];
 static volatile unsigned char scq[64];
 static volatile unsigned sc_head, sc_tail;
 
@@ -109,14 +103,8 @@ static const char shifted[0x3a] = {
 
 static void type_line(void)
 {
-    unsigned a = (unsigned)irq1_entry, cs;
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    idt[0x21] = (struct gate){ a & 0xffff, cs, 0, 0x8e, a >> 16 };
-    struct {
-        unsigned short limit;
-        unsigned base;
-    } __attribute__((packed)) idtr = { sizeof(idt) - 1, (unsigned)idt };
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    idt_set(0x21, irq1_entry);
+    idt_load();
     outb(0x20, 0x11); outb(0xa0, 0x11);
     outb(0x21, 0x20); outb(0xa1, 0x28);
     outb(0x21, 0x04); outb(0xa1, 0x02);

@@ -7,15 +7,9 @@
  * so the output is the same on QEMU and bt86.
  */
 #include "guest.h"
+#include "idt.h"
 #include "io.h"
 
-struct gate {
-    unsigned short off_lo, sel;
-    unsigned char zero, type;
-    unsigned short off_hi;
-} __attribute__((packed));
-
-static struct gate idt[256];
 static volatile unsigned irq8s, last_c;
 
 static unsigned cmos(unsigned idx)
@@ -46,13 +40,6 @@ __asm__(".globl irq8_entry\n"
         "  call irq8_body\n"
         "  popal\n"
         "  iret\n");
-
-static void set_gate(int v, void (*fn)(void))
-{
-    unsigned a = (unsigned)fn, cs;
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    idt[v] = (struct gate){ a & 0xffff, cs, 0, 0x8e, a >> 16 };
-}
 
 /* Wait for the end of an update: UIP goes 1 then 0. */
 /* UIP (register A bit 7) rises 244 us before an update and falls after it. */
@@ -89,12 +76,8 @@ static void halt_until(volatile unsigned *count, unsigned target)
 
 int main(const char *cmdline __attribute__((unused)))
 {
-    struct {
-        unsigned short limit;
-        unsigned base;
-    } __attribute__((packed)) idtr = { sizeof(idt) - 1, (unsigned)idt };
-    set_gate(0x28, irq8_entry);
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    idt_set(0x28, irq8_entry);
+    idt_load();
     outb(0x20, 0x11); outb(0xa0, 0x11);
     outb(0x21, 0x20); outb(0xa1, 0x28);
     outb(0x21, 0x04); outb(0xa1, 0x02);

@@ -6,15 +6,9 @@
  * PIT read-back in mode 0.  Only counts are printed, never times.
  */
 #include "guest.h"
+#include "idt.h"
 #include "io.h"
 
-struct gate {
-    unsigned short off_lo, sel;
-    unsigned char zero, type;
-    unsigned short off_hi;
-} __attribute__((packed));
-
-static struct gate idt[256];
 static volatile unsigned ticks;
 
 void irq0_body(void)
@@ -32,21 +26,10 @@ __asm__(".globl irq0_entry\n"
         "  popal\n"
         "  iret\n");
 
-static void set_gate(int v, void (*fn)(void))
-{
-    unsigned a = (unsigned)fn, cs;
-    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
-    idt[v] = (struct gate){ a & 0xffff, cs, 0, 0x8e, a >> 16 };
-}
-
 int main(const char *cmdline __attribute__((unused)))
 {
-    struct {
-        unsigned short limit;
-        unsigned base;
-    } __attribute__((packed)) idtr = { sizeof(idt) - 1, (unsigned)idt };
-    set_gate(0x20, irq0_entry);
-    __asm__ volatile("lidt %0" : : "m"(idtr));
+    idt_set(0x20, irq0_entry);
+    idt_load();
 
     /* PIC: ICW1..4, then mask all but IRQ0. */
     outb(0x20, 0x11); outb(0xa0, 0x11);

@@ -157,16 +157,24 @@ int cpu_model_parse(const char *spec, char *err, size_t errlen, char *warn, size
         return errorf(err, errlen, "unknown CPU model '%s' (see -cpu help)", name);
     cpu_model = (struct cpu_model){ m->name, m->signature, m->edx, m->ext_edx };
     turned_off[0] = 0;
-    int enforce = 0;
+    int enforce = 0, check = 1;
     for (char *t = strtok_r(NULL, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         int r;
         char *eq = strchr(t, '=');
-        if (!strcmp(t, "enforce")) {
+        /* QEMU's switches for a model's features the accelerator lacks:
+         * check (the default) warns, enforce refuses. */
+        if (!strcmp(t, "enforce") || !strcmp(t, "enforce=on")) {
             enforce = 1;
             continue;
         }
-        if (!strcmp(t, "check"))
-            continue; /* warning about missing features is what bt86 does anyway */
+        if (!strcmp(t, "enforce=off")) {
+            enforce = 0;
+            continue;
+        }
+        if (!strcmp(t, "check") || !strcmp(t, "check=on") || !strcmp(t, "check=off")) {
+            check = strcmp(t, "check=off") != 0;
+            continue;
+        }
         if (t[0] == '+' || t[0] == '-') {
             r = set_feature(t + 1, t[0] == '+', err, errlen);
         } else if (eq) {
@@ -193,7 +201,7 @@ int cpu_model_parse(const char *spec, char *err, size_t errlen, char *warn, size
     }
     if (*missing && enforce)
         return errorf(err, errlen, "bt86 lacks %s's features %s (enforce)", m->name, missing);
-    if (*missing)
+    if (*missing && check)
         snprintf(warn, warnlen, "bt86 lacks %s's features %s: the guest's CPUID shows them off",
                  m->name, missing);
     return 0;
@@ -204,13 +212,25 @@ void cpu_model_help(FILE *f)
     fprintf(f, "CPU models (-cpu MODEL[,+feat|-feat|feat=on|off...][,enforce]):\n");
     for (size_t i = 0; i < sizeof(models) / sizeof(models[0]); i++) {
         const struct model *m = &models[i];
-        fprintf(f, "  %-9s %s\n", m->name, m->about);
+        fprintf(f, "  %-9s %s\n            CPUID shows:", m->name, m->about);
+        for (size_t j = 0; j < sizeof(features) / sizeof(features[0]); j++)
+            if (strcmp(features[j].name, "xd") &&
+                ((features[j].ext ? m->ext_edx : m->edx) & features[j].bit))
+                fprintf(f, " %s", features[j].name);
+        fprintf(f, "%s\n", m->edx ? "" : " nothing");
         if (*m->lacks)
-            fprintf(f, "            without %s, which bt86 lacks\n", m->lacks);
+            fprintf(f, "            not %s (bt86 lacks them)\n", m->lacks);
     }
     fprintf(f, "  host      not available: it needs KVM and bt86 is software only\n"
-               "\nFeatures bt86 has, each of which -feat turns off in CPUID and in the CPU:\n"
-               "  fpu pse tsc msr pae cx8 sep pge cmov fxsr nx (also spelled xd)\n"
+               "\nFeatures bt86 has; -feat clears the CPUID bit, and the CPU then refuses:\n"
+               "  pse pae pge  setting the CR4 bit (#GP)\n"
+               "  nx (xd)      setting EFER.NXE (#GP)\n"
+               "  tsc          RDTSC (#UD) and CR4.TSD (#GP)\n"
+               "  msr          RDMSR and WRMSR (#UD)\n"
+               "  sep          SYSENTER and SYSEXIT (#UD)\n"
+               "  fxsr         CR4.OSFXSR (#GP); FXSAVE and FXRSTOR still run\n"
+               "  fpu cx8 cmov the CPUID bit only: the instructions still run\n"
                "Other QEMU features (mmx, sse, apic...): -feat is accepted, +feat is an error.\n"
-               "enforce: an error instead of a warning when the model has features bt86 lacks.\n");
+               "enforce: an error instead of a warning when the model has features bt86 lacks;\n"
+               "check=off: neither.\n");
 }

@@ -77,6 +77,8 @@ static const struct model models[] = {
 };
 
 static int errorf(char *err, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int errorf(char *err, size_t len, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -129,9 +131,9 @@ static int set_feature(const char *name, int on, char *err, size_t errlen)
             snprintf(turned_off + n, sizeof(turned_off) - n, " %s ", name);
             return 0;
         }
-        return errorf(err, errlen, "bt86 does not implement the CPU feature '%s' "
-                                   "(it can turn off: fpu pse tsc msr pae cx8 sep pge cmov fxsr nx)",
-                      name);
+        return errorf(err, errlen,
+                      "bt86 does not implement the CPU feature '%s' "
+                      "(it can turn off: fpu pse tsc msr pae cx8 sep pge cmov fxsr nx)", name);
     }
     return errorf(err, errlen, "unknown CPU feature '%s' (see -cpu help)", name);
 }

@@ -58,7 +58,8 @@ check() { # status pattern args...
 		fail=1
 		return
 	fi
-	out=$(timeout 10 env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER "$BT86" "$@" 2>&1 </dev/null)
+	out=$(timeout 10 env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER \
+		"$BT86" "$@" 2>&1 </dev/null)
 	status=$?
 	lines=$(grep -c . <<<"$out")
 	if [ "$status" != "$want" ] || ! grep -Eqi -- "$pat" <<<"$out" ||
@@ -90,10 +91,13 @@ check 2 "bad property" -kernel "$hello" -device isa-debug-exit,iobase=zz
 check 2 "^bt86: -serial file:/nonexistent/dir/x: cannot open '/nonexistent/dir/x' for writing" \
 	-kernel "$hello" -serial file:/nonexistent/dir/x
 check 2 "unknown character device" -kernel "$hello" -serial bogus:x
-check 2 "too many -serial" -kernel "$hello" -serial null -serial null -serial null -serial null -serial null
+check 2 "too many -serial" -kernel "$hello" \
+	-serial null -serial null -serial null -serial null -serial null
 check 2 "^bt86: -initrd: cannot open .*missing.img" -kernel "$hello" -initrd "$work/missing.img"
-check 2 "^bt86: -initrd: cannot open .*missing2.img" -kernel "$hello" -initrd "$hello arg,$work/missing2.img"
-check 2 "^bt86: -debugcon file:/nonexistent/dir/x: cannot open" -kernel "$hello" -debugcon file:/nonexistent/dir/x
+check 2 "^bt86: -initrd: cannot open .*missing2.img" \
+	-kernel "$hello" -initrd "$hello arg,$work/missing2.img"
+check 2 "^bt86: -debugcon file:/nonexistent/dir/x: cannot open" \
+	-kernel "$hello" -debugcon file:/nonexistent/dir/x
 check 2 "stats-json.*cannot open" -kernel "$hello" -stats-json /nonexistent/dir/x.json
 check 2 "-D .*cannot open" -kernel "$hello" -D /nonexistent/dir/log -d int
 check 2 "unknown -d item" -kernel "$hello" -d bogus
@@ -152,7 +156,8 @@ check 2 "-accel hvf: bt86 is software only" -kernel "$hello" -accel hvf
 check 2 "unknown accelerator 'bogus'" -kernel "$hello" -accel bogus
 check 2 "-enable-kvm: bt86 is software only" -kernel "$hello" -enable-kvm
 check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -name test-vm
-check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -name guest=vm,debug-threads=on
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" \
+	-name guest=vm,debug-threads=on
 check 2 "-name needs an argument" -kernel "$hello" -name
 # -nodefaults: no default COM1 (the guest's output goes nowhere), a given one works.
 out=$(timeout 10 "$BT86" -kernel "$hello" -nographic "${exit_dev[@]}" -nodefaults 2>&1 </dev/null)
@@ -168,7 +173,8 @@ check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -cpu max
 check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -cpu qemu32,check=off,-nx
 check 1 "warning: -cpu pentium3: bt86 lacks pentium3's features .*sse" \
 	-kernel "$hello" -nographic "${exit_dev[@]}" -cpu pentium3
-check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -cpu pentium,-de,-mce,-apic,-mmx,enforce
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" \
+	-cpu pentium,-de,-mce,-apic,-mmx,enforce
 check 0 "qemu32 .*family 6 model 6" -cpu help
 check 2 "-cpu host: .*needs KVM" -kernel "$hello" -cpu host
 check 2 "unknown CPU model 'k6'" -kernel "$hello" -cpu k6

@@ -142,7 +142,7 @@ run() {
 		run_msg="absent: no native twin"
 	elif [ "$st" = 124 ]; then
 		run_msg="failed: timed out after ${TMO}s"
-	elif [ "$st" = 2 ] && [ "$engine" != native ] && [ "$engine" != qemu ]; then
+	elif [ "$st" = 70 ] && [ "$engine" != native ] && [ "$engine" != qemu ]; then
 		# bt86 stops on what it does not implement yet, naming it.
 		run_msg="unsupported: $(grep -m1 . "$work/err" | sed 's/^bt86: //' | tr '\t' ' ')"
 	else

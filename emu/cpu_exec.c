@@ -7,7 +7,9 @@
  * register writes only after everything that can fault.  Interrupts are
  * taken only between blocks: that is where the CPU state is complete.
  */
+#include "emu/cpu_model.h"
 #include "emu/debug.h"
+#include "emu/exit_status.h"
 #include "emu/fatal.h"
 #include "emu/flags.h"
 #include "emu/log.h"
@@ -53,7 +55,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->seg[S_TR].flags = DESC_P | (0xbu << DESC_TYPE_SHIFT);
     cpu->idt.limit = 0x3ff;
     cpu->gdt.limit = 0xffff;
-    cpu->r[R_EDX] = 0x00000633; /* family 6, model 3, stepping 3: as CPUID says */
+    cpu->r[R_EDX] = cpu_model.signature; /* family, model, stepping: as CPUID says */
     cpu->msr_apicbase = 0xfee00900ull;
     cpu->msr_pat = 0x0007040600070406ull;
     cpu->pending_vector = -1;
@@ -91,7 +93,7 @@ _Noreturn void fatal_guest(struct cpu *cpu, const char *fmt, ...)
     uint32_t eip = cpu->insn_eip ? cpu->insn_eip : cpu->eip;
     fprintf(stderr, "\nbt86: guest at %04x:%08x (linear 0x%08x), CPL %d\n", cpu->seg[S_CS].sel, eip,
             cpu->seg[S_CS].base + eip, cpu_cpl(cpu));
-    exit(2);
+    exit(EXIT_FATAL);
 }
 
 /* Exceptions that make a fault during their delivery a double fault. */

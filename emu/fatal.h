@@ -7,7 +7,8 @@
 
 #include "emu/cpu.h"
 
-/* Print "bt86: <message>" with the guest's CS:EIP and the code bytes there, then exit(2). */
+/* Print "bt86: <message>" with the guest's CS:EIP and the code bytes there, then
+ * exit with EXIT_FATAL (emu/exit_status.h). */
 _Noreturn void fatal_guest(struct cpu *cpu, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

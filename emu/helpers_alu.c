@@ -23,6 +23,7 @@
  *
  *     f_call(c, H_DIV, src, f_movi(c, 2), 0);   ->  helper_div(cpu, src, 2, 0, next)
  */
+#include "emu/exit_status.h"
 #include "emu/helpers_impl.h"
 #include "emu/monitor.h"
 #include "emu/flags.h"
@@ -545,5 +546,5 @@ uint32_t helper_unimplemented(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t 
     for (size_t i = 0; i < n; i++)
         fprintf(stderr, " %02x", bytes[i]);
     fprintf(stderr, " : %s\n", text);
-    exit(2);
+    exit(EXIT_FATAL);
 }

@@ -45,6 +45,7 @@ struct machine_options {
     const char *sendkeys_when; /* -sendkeys-when TEXT: ...once the screen shows TEXT */
     int64_t rtc_base;       /* Unix time of the RTC at virtual time 0 */
     int rtc_base_set;
+    const char *name;       /* -name: the window title */
 };
 
 enum { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
@@ -77,6 +78,7 @@ struct machine {
 
 extern struct machine *bt86_machine;
 
+/* 0, or the exit status (emu/exit_status.h) for the error it printed. */
 int machine_init(struct machine *m);
 void machine_reset(struct machine *m);
 /* Between blocks: devices, host input.  Cheap when nothing happens. */

@@ -7,6 +7,7 @@
  * Each entry checks privilege first and raises #GP(0) as the hardware
  * would; only then does it change the virtual CPU.
  */
+#include "emu/cpu_model.h"
 #include "emu/fatal.h"
 #include "emu/flags.h"
 #include "emu/monitor_entries.h"
@@ -167,6 +168,24 @@ uint32_t helper_clts(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32
     return 0;
 }
 
+/* A CR4 bit of a feature that -cpu turned off is reserved, as on a CPU
+ * without it (SDM Vol. 3A 2.5: setting a reserved bit is #GP(0)). */
+static uint32_t cr4_valid(void)
+{
+    uint32_t v = 0;
+    if (cpu_has(CPUID_TSC))
+        v |= CR4_TSD;
+    if (cpu_has(CPUID_PSE))
+        v |= CR4_PSE;
+    if (cpu_has(CPUID_PAE))
+        v |= CR4_PAE;
+    if (cpu_has(CPUID_PGE))
+        v |= CR4_PGE;
+    if (cpu_has(CPUID_FXSR))
+        v |= CR4_OSFXSR;
+    return v;
+}
+
 uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, uint32_t next)
 {
     need_cpl0(cpu);
@@ -177,7 +196,7 @@ uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
     case 4:
         /* VME PVI DE MCE PCE OSXMMEXCPT... are not implemented: reserved here.
          * OSFXSR exists because CPUID shows FXSR; with no SSE it changes nothing. */
-        if (v & ~(CR4_TSD | CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR))
+        if (v & ~cr4_valid())
             cpu_raise(cpu, EXC_GP, 0, 1);
         cpu->cr[4] = v;
         tlb_flush(cpu);
@@ -243,6 +262,8 @@ static uint64_t mtrr[0x300];
 
 uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
+    if (!cpu_has(CPUID_MSR))
+        cpu_raise(cpu, EXC_UD, 0, 0);
     need_cpl0(cpu);
     uint32_t n = cpu->r[R_ECX];
     uint64_t v;
@@ -271,6 +292,8 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 
 uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
+    if (!cpu_has(CPUID_MSR))
+        cpu_raise(cpu, EXC_UD, 0, 0);
     need_cpl0(cpu);
     uint32_t n = cpu->r[R_ECX];
     uint64_t v = ((uint64_t)cpu->r[R_EDX] << 32) | cpu->r[R_EAX];
@@ -283,7 +306,8 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x176: cpu->msr_sysenter_eip = (uint32_t)v; break;
     case 0x277: cpu->msr_pat = v; break;
     case 0xc0000080u:
-        if (v & ~(uint64_t)EFER_NXE) /* no long mode, no SYSCALL on this CPU */
+        /* No long mode, no SYSCALL; NXE only while CPUID shows NX. */
+        if (v & ~(uint64_t)(cpu_has_nx() ? EFER_NXE : 0))
             cpu_raise(cpu, EXC_GP, 0, 1);
         cpu->msr_efer = v;
         tlb_flush(cpu);
@@ -307,6 +331,8 @@ uint32_t helper_rdpmc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 
 uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
+    if (!cpu_has(CPUID_TSC))
+        cpu_raise(cpu, EXC_UD, 0, 0);
     if ((cpu->cr[4] & CR4_TSD) && cpu_cpl(cpu) != 0 && (cpu->cr[0] & CR0_PE))
         cpu_raise(cpu, EXC_GP, 0, 1);
     uint64_t t = tsc_now(cpu);
@@ -317,21 +343,9 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 
 /*
  * CPUID describes exactly what bt86 implements: an i686 with TSC, MSRs,
- * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE and SYSENTER.  No FPU bit until
- * the x87 exists.
+ * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE, SYSENTER and FXSR, less what
+ * -cpu turned off (emu/cpu_model.c).
  */
-#define CPUID_PSE (1u << 3)
-#define CPUID_TSC (1u << 4)
-#define CPUID_PAE (1u << 6)
-#define CPUID_FPU (1u << 0)
-#define CPUID_MSR (1u << 5)
-#define CPUID_CX8 (1u << 8)
-#define CPUID_SEP (1u << 11)
-#define CPUID_PGE (1u << 13)
-#define CPUID_CMOV (1u << 15)
-#define CPUID_FXSR (1u << 24)
-#define CPUID_EXT_NX (1u << 20)
-
 uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
     uint32_t leaf = cpu->r[R_EAX], r[4] = { 0, 0, 0, 0 };
@@ -344,15 +358,14 @@ uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         memcpy(&r[2], "ntel", 4);
         break;
     case 1:
-        r[0] = 0x633; /* family 6 model 3 stepping 3 (Pentium II class) */
-        r[3] = CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_CX8 |
-               CPUID_SEP | CPUID_PGE | CPUID_CMOV | CPUID_FXSR;
+        r[0] = cpu_model.signature;
+        r[3] = cpu_model.edx;
         break;
     case 0x80000000u:
         r[0] = 0x80000004u;
         break;
     case 0x80000001u:
-        r[3] = CPUID_EXT_NX;
+        r[3] = cpu_model.ext_edx;
         break;
     case 0x80000002u: case 0x80000003u: case 0x80000004u:
         memcpy(r, brand + (leaf - 0x80000002u) * 16, 16);
@@ -378,6 +391,8 @@ static void flat_seg(struct segment *s, uint16_t sel, int code, int dpl)
 
 uint32_t helper_sysenter(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
+    if (!cpu_has(CPUID_SEP))
+        cpu_raise(cpu, EXC_UD, 0, 0);
     uint16_t cs = cpu->msr_sysenter_cs;
     if (!(cpu->cr[0] & CR0_PE) || (cs & 0xfffc) == 0)
         cpu_raise(cpu, EXC_GP, 0, 1);
@@ -393,6 +408,8 @@ uint32_t helper_sysenter(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, ui
 
 uint32_t helper_sysexit(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
+    if (!cpu_has(CPUID_SEP))
+        cpu_raise(cpu, EXC_UD, 0, 0);
     uint16_t cs = cpu->msr_sysenter_cs;
     if (!(cpu->cr[0] & CR0_PE) || cpu_cpl(cpu) != 0 || (cs & 0xfffc) == 0)
         cpu_raise(cpu, EXC_GP, 0, 1);

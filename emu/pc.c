@@ -13,6 +13,7 @@
  * descriptors until the next timer or frame, so an idle guest costs no
  * host CPU beyond drawing its window.
  */
+#include "emu/exit_status.h"
 #include "emu/gdbstub.h"
 #include "emu/loader.h"
 #include "emu/machine.h"
@@ -208,7 +209,7 @@ int machine_init(struct machine *m)
     m->ram = calloc(1, m->ram_size);
     if (!m->ram) {
         fprintf(stderr, "bt86: cannot allocate %u MiB of guest RAM\n", m->opt.ram_mb);
-        return -1;
+        return EXIT_FATAL;
     }
     catch_stop_signals(); /* before the chardevs, which leave owned signals alone */
     mem_init();
@@ -216,7 +217,7 @@ int machine_init(struct machine *m)
     smc_init(m->ram_size);
     if (decode_init() < 0) {
         fprintf(stderr, "bt86: cannot initialize the Capstone decoder\n");
-        return -1;
+        return EXIT_FATAL;
     }
     mem_add_ram(0, m->ram_size, m->ram, "ram");
 
@@ -224,7 +225,7 @@ int machine_init(struct machine *m)
         m->serial_chr[i] = chardev_open(m->opt.serial[i], err, sizeof(err));
         if (!m->serial_chr[i]) {
             fprintf(stderr, "bt86: -serial %s: %s\n", m->opt.serial[i], err);
-            return -1;
+            return EXIT_USAGE;
         }
     }
     m->pic = pic_create(cpu_intr, m);
@@ -250,7 +251,7 @@ int machine_init(struct machine *m)
         m->debugcon_chr = chardev_open(m->opt.debugcon, err, sizeof(err));
         if (!m->debugcon_chr) {
             fprintf(stderr, "bt86: -debugcon %s: %s\n", m->opt.debugcon, err);
-            return -1;
+            return EXIT_USAGE;
         }
         debugcon_create(0xe9, m->debugcon_chr);
     }
@@ -261,16 +262,17 @@ int machine_init(struct machine *m)
     x87_ferr_hook = ferr_irq13;
     port_f0_create(ferr_clear, m);
     debug_exit_hook = at_exit_status;
-    if (screen_init(m) < 0)
-        return -1;
-    atexit(screen_at_exit); /* -screendump also when bt86 stops on a guest error */
 
     tb_init();
     machine_reset(m);
     if (loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: -kernel: %s\n", err);
-        return -1;
+        return EXIT_USAGE;
     }
+    /* Last: "no display available" is news only once the machine can run. */
+    if (screen_init(m) < 0)
+        return EXIT_FATAL;
+    atexit(screen_at_exit); /* -screendump also when bt86 stops on a guest error */
     return 0;
 }
 
@@ -364,7 +366,7 @@ void machine_reboot(struct machine *m, const char *why)
         port92_reset(m->port92);
     if (loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: reset: %s\n", err);
-        at_exit_status(2);
+        at_exit_status(EXIT_FATAL);
     }
 }
 

@@ -85,6 +85,8 @@ int screen_init(struct machine *m)
     char err[256], title[256];
     const char *k = m->opt.kernel ? strrchr(m->opt.kernel, '/') : NULL;
     snprintf(title, sizeof(title), "bt86 - %s", k ? k + 1 : m->opt.kernel ? m->opt.kernel : "");
+    if (m->opt.name)
+        snprintf(title, sizeof(title), "bt86 (%s)", m->opt.name); /* as QEMU titles -name */
     struct display_input in = { on_key, on_mouse, on_quit, m };
     s->display = display_open(title, &in, err, sizeof(err));
     if (!s->display)

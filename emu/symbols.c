@@ -8,6 +8,7 @@
  * next symbol.
  */
 #include "emu/symbols.h"
+#include "emu/exit_status.h"
 
 #include <errno.h>
 #include <gelf.h>
@@ -34,7 +35,7 @@ static void add(uint32_t addr, uint32_t size, const char *name)
         syms = realloc(syms, cap * sizeof(*syms));
         if (!syms) {
             fprintf(stderr, "bt86: out of memory for symbols\n");
-            exit(1);
+            exit(EXIT_FATAL);
         }
     }
     syms[nsyms++] = (struct sym){ addr, size, strdup(name) };

@@ -14,6 +14,7 @@
  * That keeps runs under -icount repeatable.
  */
 #include "hw/vga_internal.h"
+#include "emu/exit_status.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 
@@ -169,7 +170,7 @@ struct vga *vga_create(void)
     if (!v || !v->vram) {
         fprintf(stderr, "bt86: vga: out of memory for %u MiB of video memory\n",
                 VGA_VRAM_SIZE >> 20);
-        exit(1);
+        exit(EXIT_FATAL);
     }
     ioport_register(0x3b0, 0x30, vga_io_read, vga_io_write, v, "vga");
     vga_vbe_init(v);

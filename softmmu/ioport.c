@@ -3,6 +3,7 @@
  * range, so dispatch is one index; ranges are few and never removed.
  */
 #include "softmmu/ioport.h"
+#include "emu/exit_status.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ void ioport_register(uint16_t base, uint32_t len, ioport_read_fn read, ioport_wr
 {
     if (nranges == MAX_RANGES || nranges >= 255) {
         fprintf(stderr, "bt86: too many I/O port ranges (adding %s)\n", name);
-        exit(1);
+        exit(EXIT_FATAL);
     }
     ranges[nranges] = (struct io_range){ base, len, read, write, opaque, name, 0, 0 };
     nranges++;

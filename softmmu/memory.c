@@ -5,6 +5,7 @@
  * caches the result per page, and only TLB misses and MMIO come here.
  */
 #include "softmmu/memory.h"
+#include "emu/exit_status.h"
 #include "softmmu/smc.h"
 
 #include <stdio.h>
@@ -27,7 +28,7 @@ static void add_region(struct mem_region r)
 {
     if (nregions == MAX_REGIONS) {
         fprintf(stderr, "bt86: too many memory regions (adding %s)\n", r.name);
-        exit(1);
+        exit(EXIT_FATAL);
     }
     /* Later regions shadow earlier ones: search runs newest first. */
     regions[nregions++] = r;

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # cli-errors.test.sh - bad command lines and bad kernel files get a clear
-# message and a non-zero status, never a crash.  Table-driven: each row is
-# the expected status, a pattern the message must contain, and the options.
+# message and exit status 2, never a crash; the QEMU options bt86 accepts
+# run the guest.  Table-driven: each row is the exact expected status, a
+# pattern (grep -E, case-insensitive, never empty) the output must match,
+# and the options.
+#
+# Status 2 and not 1: a guest that writes 0 to isa-debug-exit makes bt86
+# (and QEMU) exit 1, which harnesses read as a pass.  A usage error is one
+# line of output and nothing else: no display message before it either.
 set -u
 cd "${BUILDDIR:-.}"
 BT86=${BT86:-./bt86}
@@ -9,72 +15,196 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
 
+# Probe kernels: a row whose probe cannot be built fails, never vanishes.
+probe() { # OUT CFLAGS... < assembly
+	local out=$1
+	shift
+	cat > "$work/probe.S"
+	if ! cc -nostdlib -static "$@" -o "$work/$out" "$work/probe.S" 2> "$work/cc.err"; then
+		echo "FAIL: cannot build the probe $out (cc $*): $(head -3 "$work/cc.err")"
+		fail=1
+	fi
+}
 # A 64-bit ELF that carries a multiboot header: "not i386" must be said.
-printf '.text\n.globl _start\n_start:\n.long 0x1badb002, 0, -0x1badb002\nhlt\n' > "$work/mb.S"
-cc -nostdlib -static -o "$work/x86_64.elf" "$work/mb.S" 2>/dev/null
+probe x86_64.elf <<'S'
+.text
+.globl _start
+_start:
+.long 0x1badb002, 0, -0x1badb002
+hlt
+S
 # An i386 multiboot ELF whose .bss does not fit in 4 MiB of RAM.
-printf '.text\n.globl _start\n_start:\n.long 0x1badb002, 0, -0x1badb002\nhlt\n.bss\n.lcomm big, 8388608\n' > "$work/big.S"
-cc -m32 -nostdlib -static -Wl,-Ttext=0x100000 -o "$work/big.elf" "$work/big.S" 2>/dev/null
+probe big.elf -m32 -Wl,-Ttext=0x100000 <<'S'
+.text
+.globl _start
+_start:
+.long 0x1badb002, 0, -0x1badb002
+hlt
+.bss
+.lcomm big, 8388608
+S
 printf 'this is not a kernel\n' > "$work/text.bin"
 # A multiboot header in a file that is not ELF and gives no load addresses.
 printf '\x02\xb0\xad\x1b\x00\x00\x00\x00\xfe\x4f\x52\xe4' > "$work/noelf.bin"
 
 hello=guests/hello/hello.elf
+exit_dev=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 check() { # status pattern args...
 	local want=$1 pat=$2
 	shift 2
-	local out status
-	out=$(timeout 10 "$BT86" "$@" 2>&1 </dev/null)
+	local out status lines
+	if [ -z "$pat" ]; then
+		echo "FAIL: bt86 $*: the row has an empty pattern, which matches anything"
+		fail=1
+		return
+	fi
+	out=$(timeout 10 env -u DISPLAY -u WAYLAND_DISPLAY -u SDL_VIDEODRIVER \
+		"$BT86" "$@" 2>&1 </dev/null)
 	status=$?
-	if [ "$status" != "$want" ] || ! grep -qi -- "$pat" <<<"$out"; then
+	lines=$(grep -c . <<<"$out")
+	if [ "$status" != "$want" ] || ! grep -Eqi -- "$pat" <<<"$out" ||
+		{ [ "$want" = 2 ] && [ "$lines" != 1 ]; }; then
 		echo "FAIL: bt86 $*"
-		echo "  status $status (want $want), output: $out"
+		echo "  status $status (want $want), output ($lines lines, want /$pat/):"
+		sed 's/^/    /' <<<"$out"
 		fail=1
 	else
 		echo "ok: bt86 $* -> $status: $(head -1 <<<"$out")"
 	fi
 }
 
-check 1 "unknown option" -bogus
-check 1 "no guest" -nographic
-check 1 "needs an argument" -kernel
-check 1 "cannot open" -kernel "$work/missing.elf"
-check 1 "not a multiboot kernel" -kernel "$work/text.bin"
-check 1 "not an ELF" -kernel "$work/noelf.bin"
-[ -f "$work/x86_64.elf" ] && check 1 "not an i386" -kernel "$work/x86_64.elf"
-[ -f "$work/big.elf" ] && check 1 "does not fit" -kernel "$work/big.elf" -m 4
-check 1 "not a size" -kernel "$hello" -m lots
-check 1 "between 2 MiB" -kernel "$hello" -m 1
-check 1 "unknown device" -kernel "$hello" -device e1000
-check 1 "bad property" -kernel "$hello" -device isa-debug-exit,iobase=zz
-check 1 "" -kernel "$hello" -serial file:/nonexistent/dir/x
-check 1 "tcg only" -kernel "$hello" -accel kvm
-check 1 "only the PC" -kernel "$hello" -machine q35
-check 1 "expected shift" -kernel "$hello" -icount lots
-check 1 "cannot open" -kernel "$hello" -initrd "$work/missing.img"
-check 1 "cannot open" -kernel "$hello" -debugcon file:/nonexistent/dir/x
-check 1 "stats-json.*cannot open" -kernel "$hello" -stats-json /nonexistent/dir/x.json
-check 1 "\-D .*cannot open" -kernel "$hello" -D /nonexistent/dir/log -d int
-check 1 "unknown -d item" -kernel "$hello" -d bogus
-check 1 "between 2 MiB" -kernel "$hello" -m 9999999
-check 1 "unknown character device" -kernel "$hello" -serial bogus:x
-check 1 "cannot read" -kernel /etc
-check 1 "needs an argument" -kernel "$hello" -append
-check 1 "give -sendkeys" -kernel "$hello" -sendkeys-when "login:"
-check 1 "is empty" -kernel "$hello" -sendkeys x -sendkeys-when ""
-check 1 "unknown display" -kernel "$hello" -display vnc
-check 1 "unknown -d item" -kernel "$hello" -d nonsense
-check 1 "unknown backend" -kernel "$hello" -backend jit
+# Options, values and files.
+check 2 "unknown option '-bogus'" -bogus
+check 2 "no guest" -nographic
+check 2 "-kernel needs an argument" -kernel
+check 2 "^bt86: -kernel: cannot open .*missing.elf" -kernel "$work/missing.elf"
+check 2 "not a multiboot kernel" -kernel "$work/text.bin"
+check 2 "not an ELF" -kernel "$work/noelf.bin"
+check 2 "not an i386" -kernel "$work/x86_64.elf"
+check 2 "does not fit" -kernel "$work/big.elf" -m 4
+check 2 "cannot read" -kernel /etc
+check 2 "-m lots: not a size" -kernel "$hello" -m lots
+check 2 "-m 1: .*between 2 MiB" -kernel "$hello" -m 1
+check 2 "between 2 MiB" -kernel "$hello" -m 9999999
+check 2 "-device e1000: unknown device" -kernel "$hello" -device e1000
+check 2 "bad property" -kernel "$hello" -device isa-debug-exit,iobase=zz
+check 2 "^bt86: -serial file:/nonexistent/dir/x: cannot open '/nonexistent/dir/x' for writing" \
+	-kernel "$hello" -serial file:/nonexistent/dir/x
+check 2 "unknown character device" -kernel "$hello" -serial bogus:x
+check 2 "too many -serial" -kernel "$hello" \
+	-serial null -serial null -serial null -serial null -serial null
+check 2 "^bt86: -initrd: cannot open .*missing.img" -kernel "$hello" -initrd "$work/missing.img"
+check 2 "^bt86: -initrd: cannot open .*missing2.img" \
+	-kernel "$hello" -initrd "$hello arg,$work/missing2.img"
+check 2 "^bt86: -debugcon file:/nonexistent/dir/x: cannot open" \
+	-kernel "$hello" -debugcon file:/nonexistent/dir/x
+check 2 "stats-json.*cannot open" -kernel "$hello" -stats-json /nonexistent/dir/x.json
+check 2 "-D .*cannot open" -kernel "$hello" -D /nonexistent/dir/log -d int
+check 2 "unknown -d item" -kernel "$hello" -d bogus
+check 2 "unknown -d item" -kernel "$hello" -d nonsense
+check 2 "^bt86: -symbols: .*missing.map" -kernel "$hello" -symbols "$work/missing.map"
+check 2 "expected shift" -kernel "$hello" -icount lots
+check 2 "-append needs an argument" -kernel "$hello" -append
+check 2 "give -sendkeys" -kernel "$hello" -sendkeys-when "login:"
+check 2 "is empty" -kernel "$hello" -sendkeys x -sendkeys-when ""
+check 2 "unknown display" -kernel "$hello" -display vnc
+check 2 "unknown backend" -kernel "$hello" -backend jit
+check 2 "std.*or none" -kernel "$hello" -vga cirrus
+check 2 "base=utc" -kernel "$hello" -rtc base=yesterday
+check 2 "base=utc" -kernel "$hello" -rtc base=utc,bogus
+check 2 "-screendump needs an argument" -kernel "$hello" -screendump
+check 2 "-sendkeys needs an argument" -kernel "$hello" -sendkeys
+check 2 "expected tcp::PORT" -kernel "$hello" -gdb tcp::99999
+check 2 "expected tcp::PORT" -kernel "$hello" -gdb pipe
+check 2 "give -s or -gdb" -kernel "$hello" -S
+check 2 "choose one" -kernel "$hello" -step -s
+
+# The display is opened last: without one, a file error is the only line,
+# whether the window was the default or asked for (check: one line).
+check 2 "^bt86: -kernel: .*not a multiboot kernel" -kernel "$work/text.bin" -display sdl
+check 2 "^bt86: -initrd: cannot open" -kernel "$hello" -initrd /nope -display sdl
+check 2 "^bt86: -serial bogus:x" -kernel "$hello" -serial bogus:x
+
+# QEMU options that harnesses pass: accepted where bt86 honours them
+# (the guest runs: isa-debug-exit's 1), a clear error where it cannot.
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -smp 1
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -smp cpus=1
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" \
+	-smp 1,sockets=1,cores=1,threads=1,maxcpus=1
+check 2 "-smp 2: bt86 emulates one CPU" -kernel "$hello" -smp 2
+check 2 "one CPU" -kernel "$hello" -smp cpus=4
+check 2 "one CPU" -kernel "$hello" -smp 1,maxcpus=2
+check 2 "one CPU" -kernel "$hello" -smp sockets=1,cores=2
+check 2 "expected a CPU count" -kernel "$hello" -smp lots
+check 2 "unknown property 'bogus'" -kernel "$hello" -smp 1,bogus=1
+check 2 "-smp needs an argument" -kernel "$hello" -smp
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -machine pc
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -M pc,accel=tcg
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -machine type=pc-i440fx-7.2
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -machine accel=kvm:tcg
+check 0 "^pc " -machine help
+check 2 "-machine q35: .*only the PC" -kernel "$hello" -machine q35
+check 2 "-M isapc: .*only the PC" -kernel "$hello" -M isapc
+check 2 "-machine pc,accel=kvm: bt86 is software only" -kernel "$hello" -machine pc,accel=kvm
+check 2 "unknown machine property 'bogus'" -kernel "$hello" -machine pc,bogus=1
+check 2 "has no usb" -kernel "$hello" -machine pc,usb=on
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -accel tcg
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -accel tcg,thread=single
+check 0 "^tcg$" -accel help
+check 2 "-accel kvm: bt86 is software only" -kernel "$hello" -accel kvm
+check 2 "-accel hvf: bt86 is software only" -kernel "$hello" -accel hvf
+check 2 "unknown accelerator 'bogus'" -kernel "$hello" -accel bogus
+check 2 "-enable-kvm: bt86 is software only" -kernel "$hello" -enable-kvm
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -name test-vm
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" \
+	-name guest=vm,debug-threads=on
+check 2 "-name needs an argument" -kernel "$hello" -name
+# -nodefaults: no default COM1 (the guest's output goes nowhere), a given one works.
+out=$(timeout 10 "$BT86" -kernel "$hello" -nographic "${exit_dev[@]}" -nodefaults 2>&1 </dev/null)
+status=$?
+if [ "$status" = 1 ] && [ -z "$out" ]; then
+	echo "ok: bt86 -nodefaults -> 1, no output"
+else
+	echo "FAIL: bt86 -nodefaults: status $status (want 1), output (want none): $out"
+	fail=1
+fi
+check 1 "Hello from bt86" -kernel "$hello" "${exit_dev[@]}" -nodefaults -serial stdio
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -cpu max
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -cpu qemu32,check=off,-nx
+check 1 "warning: -cpu pentium3: bt86 lacks pentium3's features .*sse" \
+	-kernel "$hello" -nographic "${exit_dev[@]}" -cpu pentium3
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" \
+	-cpu pentium,-de,-mce,-apic,-mmx,enforce
+check 0 "qemu32 .*family 6 model 6" -cpu help
+check 2 "-cpu host: .*needs KVM" -kernel "$hello" -cpu host
+check 2 "unknown CPU model 'k6'" -kernel "$hello" -cpu k6
+check 2 "does not implement the CPU feature 'sse'" -kernel "$hello" -cpu max,+sse
+check 2 "does not implement the CPU feature 'mmx'" -kernel "$hello" -cpu max,mmx=on
+check 2 "unknown CPU feature 'bogus'" -kernel "$hello" -cpu max,-bogus
+check 2 "expected nx=on or nx=off" -kernel "$hello" -cpu max,nx=maybe
+check 2 "lacks pentium3's features .*\(enforce\)" -kernel "$hello" -cpu pentium3,enforce
+check 2 "no CPU model name" -kernel "$hello" -cpu ,+nx
+
+# Help and statuses that are not usage errors.
 check 0 "in_asm" -d help
-check 1 "std.*or none" -kernel "$hello" -vga cirrus
-check 1 "base=utc" -kernel "$hello" -rtc base=yesterday
-check 1 "needs an argument" -kernel "$hello" -screendump
-check 1 "needs an argument" -kernel "$hello" -sendkeys
-check 1 "expected tcp::PORT" -kernel "$hello" -gdb tcp::99999
-check 1 "expected tcp::PORT" -kernel "$hello" -gdb pipe
-check 1 "give -s or -gdb" -kernel "$hello" -S
+check 0 "Ctrl-A x" -help
+check 0 "vc \(the same as stdio" -h
+check 0 "^  2 +command-line error" -help
+# bt86 cannot go on (no memory for the guest's RAM): 70, not a usage error.
+check_fatal() {
+	local out status
+	out=$( (ulimit -v 1000000; timeout 10 "$BT86" -kernel "$hello" -m 3G -nographic) 2>&1 </dev/null)
+	status=$?
+	if [ "$status" = 70 ] && grep -q "cannot allocate 3072 MiB" <<<"$out"; then
+		echo "ok: out of memory -> 70: $out"
+	else
+		echo "FAIL: out of memory: status $status (want 70): $out"
+		fail=1
+	fi
+}
+check_fatal
 # -screendump to a place that cannot be written: the guest still runs and
 # exits normally, and bt86 says why there is no image.
 check 1 "screendump.*No such file" -kernel "$hello" -display none \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -screendump /nonexistent/dir/s.ppm
+	"${exit_dev[@]}" -screendump /nonexistent/dir/s.ppm
 exit $fail

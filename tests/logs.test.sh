@@ -69,7 +69,7 @@ run "$work/map" -kernel "$g" -symbols "$work/System.map" -d exec
 check "-symbols System.map" ' renamed_add_step$' "$work/map"
 printf 'garbage\n' > "$work/bad.map"
 out=$("$BT86" -kernel "$g" -symbols "$work/bad.map" 2>&1)
-[ $? = 1 ] && grep -q 'expected "ADDRESS TYPE NAME"' <<< "$out" && echo "ok: a bad -symbols file: $out" ||
+[ $? = 2 ] && grep -q 'expected "ADDRESS TYPE NAME"' <<< "$out" && echo "ok: a bad -symbols file: $out" ||
 	{ echo "FAIL: bad -symbols: $out"; fail=1; }
 
 # -d help lists every item; without -d nothing is logged.

@@ -11,6 +11,7 @@
  * from the hash; its memory goes back at the next flush.
  */
 #include "translator/tbcache.h"
+#include "emu/exit_status.h"
 #include "emu/log.h"
 #include "emu/symbols.h"
 #include "emu/timer.h"
@@ -46,7 +47,7 @@ void tb_init(void)
         insns = malloc(sizeof(*insns) * IR_MAX_INSNS);
         if (!arena || !page_tbs || !irb || !insns) {
             fprintf(stderr, "bt86: out of memory for the translation cache\n");
-            exit(1);
+            exit(EXIT_FATAL);
         }
     }
     smc_set_hook(tb_invalidate_phys);

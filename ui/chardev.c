@@ -56,11 +56,13 @@ static volatile sig_atomic_t tio_stale;
 static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT,
                                      SIGSEGV, SIGBUS, SIGFPE, SIGILL };
 
-/* Async-signal-safe, like everything chardev_restore_terminal calls. */
+/* Async-signal-safe, like everything chardev_restore_terminal calls.  A
+ * terminal that is not our controlling one (tcgetpgrp fails) has no job
+ * control to stop us: it counts as ours. */
 static int in_foreground(void)
 {
     pid_t fg = tcgetpgrp(STDIN_FILENO);
-    return fg != -1 && fg == getpgrp();
+    return fg == -1 || fg == getpgrp();
 }
 
 void chardev_restore_terminal(void)

@@ -9,6 +9,12 @@
  *
  * A terminal on stdin is put in a raw-ish mode (no echo, no line editing, no
  * CR/LF translation on input) and restored at exit and on fatal signals.
+ * Only while bt86 is the terminal's foreground job, though: a background
+ * process group that calls tcsetattr or reads the terminal is stopped by
+ * SIGTTOU/SIGTTIN ("bt86 ... &" would hang, and gdb waiting for it with
+ * it), and the terminal then belongs to someone else anyway.  In the
+ * background the console writes but reads nothing; brought to the
+ * foreground (fg), it takes the terminal over at its next poll.
  */
 #include "ui/chardev.h"
 
@@ -33,6 +39,8 @@ struct chardev {
     int in_eof;
     int out_broken;         /* a write failed for good: drop further output */
     int escapes;            /* Ctrl-A commands (stdio on a terminal) */
+    int tty;                /* in_fd is a terminal: read it only in the foreground */
+    int keep_signals;       /* stdio,signal=on: Ctrl-C and Ctrl-Z stay the terminal's */
     int got_escape;
     uint8_t buf[256];       /* input read from in_fd, not yet handed out */
     int head, count;
@@ -43,13 +51,31 @@ void (*chardev_quit_hook)(void);
 static struct chardev *stdin_owner;
 static struct termios saved_tio;
 static int tio_saved;
+/* Set by SIGCONT: after a stop (Ctrl-Z) the shell has put its own modes back. */
+static volatile sig_atomic_t tio_stale;
 static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT,
                                      SIGSEGV, SIGBUS, SIGFPE, SIGILL };
 
+/* Async-signal-safe, like everything chardev_restore_terminal calls.  A
+ * terminal that is not our controlling one (tcgetpgrp fails) has no job
+ * control to stop us: it counts as ours. */
+static int in_foreground(void)
+{
+    pid_t fg = tcgetpgrp(STDIN_FILENO);
+    return fg == -1 || fg == getpgrp();
+}
+
 void chardev_restore_terminal(void)
 {
-    if (tio_saved)
+    /* From the background the shell or the foreground job owns the modes now. */
+    if (tio_saved && in_foreground())
         tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+}
+
+static void continued(int sig)
+{
+    (void)sig;
+    tio_stale = 1;
 }
 
 /* Async-signal-safe: restore, then die of the same signal (SA_RESETHAND). */
@@ -78,13 +104,23 @@ static void install_restore_handlers(void)
         sigemptyset(&sa.sa_mask);
         sigaction(fatal_signals[i], &sa, NULL);
     }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = continued;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGCONT, &sa, NULL);
 }
 
 static void make_terminal_raw(int keep_signals)
 {
-    struct termios tio;
-    if (tcgetattr(STDIN_FILENO, &saved_tio) != 0)
+    struct termios cur, tio;
+    if (tcgetattr(STDIN_FILENO, &cur) != 0)
         return;
+    /* Still in our modes (a SIGCONT without a stop): keep the first saved ones. */
+    if (tio_saved && !(cur.c_lflag & (ICANON | ECHO)))
+        return;
+    saved_tio = cur;
     tio_saved = 1;
     install_restore_handlers();
     tio = saved_tio;
@@ -139,7 +175,10 @@ static struct chardev *open_stdio(const char *opts, char *err, size_t errlen)
         stdin_owner = c;
         if (isatty(STDIN_FILENO)) {
             c->escapes = 1;
-            make_terminal_raw(keep_signals);
+            c->tty = 1;
+            c->keep_signals = keep_signals;
+            if (in_foreground())
+                make_terminal_raw(keep_signals);
         }
     }
     return c;
@@ -225,6 +264,14 @@ static void fill(struct chardev *c)
 {
     if (c->in_fd < 0 || c->in_eof || c->count > 0)
         return;
+    if (c->tty) {
+        if (!in_foreground())
+            return;
+        if (!tio_saved || tio_stale) {
+            tio_stale = 0;
+            make_terminal_raw(c->keep_signals);
+        }
+    }
     struct pollfd p = { .fd = c->in_fd, .events = POLLIN };
     if (poll(&p, 1, 0) <= 0)
         return;
@@ -320,7 +367,8 @@ int chardev_pending(struct chardev *c)
 
 int chardev_fd(struct chardev *c)
 {
-    if (!c || c->in_eof)
+    /* In the background, input is the foreground job's: waking on it would spin. */
+    if (!c || c->in_eof || (c->tty && !in_foreground()))
         return -1;
     return c->in_fd;
 }

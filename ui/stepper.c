@@ -39,13 +39,15 @@ static int at_eof;
 static int colour;
 static uint32_t prev_regs[10];
 static uint16_t prev_seg[6];
+static int prev_cpl;
 
 static const char *const reg_names[10] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
                                            "eip", "eflags" };
 static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
 
-static void snapshot(struct cpu *cpu, uint32_t *r, uint16_t *s)
+static void snapshot(struct cpu *cpu, uint32_t *r, uint16_t *s, int *cpl)
 {
+    *cpl = cpu_cpl(cpu);
     for (int i = 0; i < 8; i++)
         r[i] = cpu->r[i];
     r[8] = cpu->eip;
@@ -164,7 +166,8 @@ static void show_regs(struct cpu *cpu)
 {
     uint32_t r[10];
     uint16_t s[6];
-    snapshot(cpu, r, s);
+    int cpl;
+    snapshot(cpu, r, s, &cpl);
     for (int i = 0; i < 10; i++) {
         int changed = r[i] != prev_regs[i];
         printf("%s%-6s %08x%s%s", changed && colour ? "\033[1;33m" : "", reg_names[i], r[i],
@@ -176,8 +179,10 @@ static void show_regs(struct cpu *cpu)
         printf("%s%-2s %04x%s%s", changed && colour ? "\033[1;33m" : "", seg_names[i], s[i],
                changed ? (colour ? "\033[0m " : "*") : " ", "  ");
     }
-    printf("cpl %d\ncr0 %08x  cr2 %08x  cr3 %08x  cr4 %08x\n", cpu_cpl(cpu), cpu->cr[0],
-           cpu->cr[2], cpu->cr[3], cpu->cr[4]);
+    int changed = cpl != prev_cpl;
+    printf("%scpl %d%s\ncr0 %08x  cr2 %08x  cr3 %08x  cr4 %08x\n",
+           changed && colour ? "\033[1;33m" : "", cpl, changed ? (colour ? "\033[0m" : "*") : "",
+           cpu->cr[0], cpu->cr[2], cpu->cr[3], cpu->cr[4]);
     printf("(* changed since the last stop)\n");
 }
 
@@ -289,7 +294,8 @@ result:;
 
 static void help(void)
 {
-    printf("commands (stops before each block; an empty line repeats the last command):\n"
+    printf("commands (bt86 stops before each block; as in gdb, an empty line repeats\n"
+           "the last command, and at the first stop it means step):\n"
            "  s, step            run this block, stop before the next\n"
            "  si, stepi          run one guest instruction\n"
            "  c, continue        run until a breakpoint or watchpoint\n"
@@ -366,7 +372,6 @@ static int command(struct cpu *cpu, char *line)
     } else if (!strcmp(c, "help") || !strcmp(c, "h") || !strcmp(c, "?")) {
         help();
     } else if (!strcmp(c, "q") || !strcmp(c, "quit")) {
-        printf("quit\n");
         debug_clear_all();
         debug_resume(cpu, DEBUG_RUN_CONTINUE);
         machine_shutdown(machine, 0);
@@ -414,7 +419,7 @@ static void stopped(struct cpu *cpu, enum debug_stop why)
         if (command(cpu, line))
             break;
     }
-    snapshot(cpu, prev_regs, prev_seg);
+    snapshot(cpu, prev_regs, prev_seg, &prev_cpl);
     fflush(stdout);
 }
 
@@ -424,7 +429,7 @@ void stepper_init(struct machine *m)
 {
     machine = m;
     colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
-    snapshot(&m->cpu, prev_regs, prev_seg);
+    snapshot(&m->cpu, prev_regs, prev_seg, &prev_cpl);
     debug_set_frontend(&stepper_frontend);
     debug_request_stop();
     printf("bt86 block stepper: 'help' lists the commands\n");

@@ -25,7 +25,7 @@ GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt mbinfo sys_pmode sys_ring3 sys_paging sys_realmode
 GUEST_NAMES += timer sys_smc_tasks hwbp
 # demo: the default guest of make run, in several files
-GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf escape databp sys_pae x87irq13
+GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf escape databp sys_pae x87irq13 pitrate uartfifo rtcrate
 # gdbtarget: debugged by tests/gdb.test.sh, so with debug info and no optimization
 GUEST_NAMES += gdbtarget
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0

@@ -8,8 +8,9 @@
  * left on a real line.  Reception is paced by uart_poll(): it only takes
  * input while the FIFO has room, so bytes from the host are never lost to an
  * overrun (only loopback can overrun).  The character timeout of FIFO mode
- * fires on the first poll that brings nothing new while bytes sit below the
- * trigger level.
+ * is a virtual-time timer: 4 character times (at the divisor and frame in
+ * LCR) after the last byte went into or out of the receive FIFO, if bytes
+ * are left in it, as on the chip.
  *
  * Interrupt sources, highest priority first (IIR bits 3..0):
  *   0110 line status (OE, PE, FE, BI)        cleared by reading LSR
@@ -20,6 +21,7 @@
  */
 #include "hw/uart16550.h"
 
+#include "emu/timer.h"
 #include "softmmu/ioport.h"
 #include "ui/chardev.h"
 
@@ -87,6 +89,7 @@ struct uart {
     int rx_head, rx_count;
     uint8_t thr_ipending;     /* THR-empty interrupt latched, not yet acknowledged */
     uint8_t timeout_ipending; /* character timeout (FIFO mode) */
+    struct timer rx_timer;    /* the character timeout's 4 character times */
 };
 
 static int fifo_enabled(struct uart *u)
@@ -132,11 +135,39 @@ static void update_irq(struct uart *u)
     }
 }
 
+/* One character on the line: start, data, parity and stop bits at the divisor's rate. */
+static uint64_t char_ns(struct uart *u)
+{
+    uint64_t bits = 1 + 5 + (u->lcr & 3) + (u->lcr & 0x08 ? 1 : 0) + (u->lcr & 0x04 ? 2 : 1);
+    uint64_t div = u->divisor ? u->divisor : 0x10000;
+    return bits * div * 1000000000ull / 115200;
+}
+
+/* A byte went into or out of the receive FIFO: the timeout starts over. */
+static void rx_activity(struct uart *u)
+{
+    u->timeout_ipending = 0;
+    if (fifo_enabled(u) && u->rx_count > 0)
+        timer_mod(&u->rx_timer, timer_now() + 4 * char_ns(u));
+    else
+        timer_del(&u->rx_timer);
+}
+
+static void rx_timeout(void *opaque)
+{
+    struct uart *u = opaque;
+    if (fifo_enabled(u) && u->rx_count > 0) {
+        u->timeout_ipending = 1;
+        update_irq(u);
+    }
+}
+
 static void rx_clear(struct uart *u)
 {
     u->rx_head = u->rx_count = 0;
     u->lsr &= ~LSR_DR;
     u->timeout_ipending = 0;
+    timer_del(&u->rx_timer);
 }
 
 static void rx_push(struct uart *u, uint8_t b)
@@ -151,6 +182,7 @@ static void rx_push(struct uart *u, uint8_t b)
     u->rx[(u->rx_head + u->rx_count) % FIFO_SIZE] = b;
     u->rx_count++;
     u->lsr |= LSR_DR;
+    rx_activity(u);
 }
 
 static uint8_t rx_pop(struct uart *u)
@@ -161,7 +193,7 @@ static uint8_t rx_pop(struct uart *u)
         if (--u->rx_count == 0)
             u->lsr &= ~LSR_DR;
     }
-    u->timeout_ipending = 0;
+    rx_activity(u);
     return b;
 }
 
@@ -336,6 +368,7 @@ struct uart *uart_create(uint16_t iobase, struct chardev *chr,
     u->chr = chr;
     u->irq = irq;
     u->irq_opaque = irq_opaque;
+    timer_init(&u->rx_timer, rx_timeout, u);
     uart_reset(u);
     ioport_register(iobase, 8, uart_ioread, uart_iowrite, u, u->name);
     return u;
@@ -343,19 +376,11 @@ struct uart *uart_create(uint16_t iobase, struct chardev *chr,
 
 void uart_poll(struct uart *u)
 {
-    int added = 0;
     uint8_t b;
 
-    if (u->chr && !(u->mcr & MCR_LOOP)) {
-        while (u->rx_count < rx_capacity(u) && chardev_read(u->chr, &b)) {
+    if (u->chr && !(u->mcr & MCR_LOOP))
+        while (u->rx_count < rx_capacity(u) && chardev_read(u->chr, &b))
             rx_push(u, b);
-            added++;
-        }
-    }
-    if (added)
-        u->timeout_ipending = 0;
-    else if (fifo_enabled(u) && u->rx_count > 0)
-        u->timeout_ipending = 1;
     update_irq(u);
 }
 
@@ -412,6 +437,8 @@ int uart_load(struct uart *u, FILE *f)
     u->rx_count = s[S_RX_COUNT];
     u->rx_head = 0;
     memcpy(u->rx, s + S_RX, FIFO_SIZE);
+    if (!u->timeout_ipending)
+        rx_activity(u);
     update_irq(u);
     return 0;
 }

@@ -3,7 +3,8 @@
  * the PIC as Linux does (vectors 0x20/0x28), runs PIT channel 0 in mode 2
  * at 1 kHz, takes IRQ0 on an interrupt gate, sends EOIs, and sleeps with
  * STI; HLT between ticks.  Also: the PIC's IRR/ISR reads, masking, and a
- * PIT read-back in mode 0.  Only counts are printed, never times.
+ * PIT read-back in mode 0.  Only counts are printed, never times: the
+ * PIT's rate is guests/pitrate's, checked against the RTC and the TSC.
  */
 #include "guest.h"
 #include "idt.h"

@@ -1,7 +1,10 @@
 /*
- * test_uart.c - the 16550A through the I/O port bus, with chardevs on pipes.
+ * test_uart.c - the 16550A through the I/O port bus, with chardevs on pipes,
+ * on a virtual clock the test moves itself (it supplies timer_now() and the
+ * timers: emu/timer.c would pull in the whole machine).
  * Exits 0 when every check passes; prints each failure.
  */
+#include "emu/timer.h"
 #include "hw/uart16550.h"
 #include "softmmu/ioport.h"
 #include "ui/chardev.h"
@@ -37,6 +40,63 @@ static int failures;
             failures++;                                                                   \
         }                                                                                 \
     } while (0)
+
+/* ------------------------------------------------------------------ fake virtual time */
+
+static uint64_t vclock;
+#define MAX_TIMERS 4
+static struct timer *timers[MAX_TIMERS];
+
+uint64_t timer_now(void)
+{
+    return vclock;
+}
+
+void timer_init(struct timer *t, void (*cb)(void *opaque), void *opaque)
+{
+    *t = (struct timer){ .expire = TIMER_NEVER, .cb = cb, .opaque = opaque };
+    for (int i = 0; i < MAX_TIMERS; i++)
+        if (!timers[i]) {
+            timers[i] = t;
+            return;
+        }
+    fprintf(stderr, "test_uart: too many timers\n");
+    exit(1);
+}
+
+void timer_mod(struct timer *t, uint64_t expire_ns)
+{
+    t->expire = expire_ns;
+    t->active = 1;
+}
+
+void timer_del(struct timer *t)
+{
+    t->active = 0;
+}
+
+/* Move the clock by ns, running each timer at its deadline. */
+static void advance(uint64_t ns)
+{
+    uint64_t end = vclock + ns;
+    for (;;) {
+        struct timer *next = NULL;
+        for (int i = 0; i < MAX_TIMERS; i++)
+            if (timers[i] && timers[i]->active && timers[i]->expire <= end &&
+                (!next || timers[i]->expire < next->expire))
+                next = timers[i];
+        if (!next)
+            break;
+        if (next->expire > vclock)
+            vclock = next->expire;
+        next->active = 0;
+        next->cb(next->opaque);
+    }
+    vclock = end;
+}
+
+/* 8N1 at divisor 1: 10 bits at 115200 baud; the timeout is 4 characters. */
+#define CHAR_NS 86805ull
 
 static int irq_level, irq_raises;
 
@@ -233,7 +293,8 @@ int main(void)
     out8(MCR, 0x0b);
     in8(MSR);
 
-    /* Receive from the chardev, trigger level 14: below it only the timeout fires. */
+    /* Receive from the chardev, trigger level 14: below it only the timeout
+     * fires, 4 character times after the last byte came in or was read. */
     out8(FCR, 0xc7);
     out8(IER, 0x01);
     CHECK_EQ(write(in_pipe[1], "hello", 5), 5);
@@ -242,13 +303,26 @@ int main(void)
     CHECK_EQ(irq_level, 0);
     CHECK_EQ(in8(IIR), 0xc1);
     uart_poll(u);
+    advance(4 * CHAR_NS - 1000);
+    uart_poll(u);
+    CHECK_EQ(irq_level, 0); /* polls alone never time out */
+    CHECK_EQ(in8(IIR), 0xc1);
+    advance(1000);
     CHECK_EQ(irq_level, 1);
     CHECK_EQ(in8(IIR), 0xcc);
-    for (int i = 0; i < 5; i++)
+    buf[0] = (char)in8(RBR); /* a read starts the 4 characters again */
+    CHECK_EQ(irq_level, 0);
+    advance(4 * CHAR_NS - 1000);
+    CHECK_EQ(in8(IIR), 0xc1);
+    advance(1000);
+    CHECK_EQ(in8(IIR), 0xcc);
+    for (int i = 1; i < 5; i++)
         buf[i] = (char)in8(RBR);
     CHECK_EQ(memcmp(buf, "hello", 5), 0);
     CHECK_EQ(irq_level, 0);
     CHECK_EQ(in8(LSR), 0x60);
+    advance(10 * CHAR_NS); /* empty: no timeout */
+    CHECK_EQ(in8(IIR), 0xc1);
 
     /* Trigger level 4 reached at once; the FIFO takes no more than 16. */
     out8(FCR, 0x41);

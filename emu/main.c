@@ -17,6 +17,7 @@
 #include "emu/symbols.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
+#include "translator/backend.h"
 #include "ui/chardev.h"
 #include "ui/stepper.h"
 
@@ -68,7 +69,7 @@ static void usage(FILE *f)
             "  -s                  shorthand for -gdb tcp::1234\n"
             "  -S                  do not start the guest before gdb connects and continues\n"
             "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
-            "  -backend interp     translation backend (interp: portable threaded code)\n"
+            "  -backend NAME       translation backend (-backend help lists them)\n"
             "  -stats              print statistics at exit\n"
             "  -stats-json FILE    write statistics as JSON at exit\n"
             "  -version, -h        version, this help\n");
@@ -302,10 +303,16 @@ int main(int argc, char **argv)
             o->icount = 1;
         } else if (!strcmp(a, "-backend")) {
             const char *v = need_arg(argc, argv, &i);
-            if (strcmp(v, "interp")) {
-                fprintf(stderr, "bt86: -backend %s: unknown backend (available: interp)\n", v);
+            if (!strcmp(v, "help")) {
+                backend_list(stdout);
+                exit(0);
+            }
+            const struct backend *be = backend_find(v);
+            if (!be) {
+                fprintf(stderr, "bt86: -backend %s: unknown backend (-backend help lists them)\n", v);
                 return 1;
             }
+            tb_set_backend(be);
         } else if (!strcmp(a, "-stats")) {
             o->stats = 1;
         } else if (!strcmp(a, "-stats-json")) {

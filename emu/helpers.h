@@ -26,7 +26,7 @@ enum helper_id {
     H_BSF, H_BSR,           /* a = src, b = old dst, c = size */
     H_BCD,                  /* a = op (OP_DAA...), b = immediate */
     H_CMPXCHG8B,            /* a = linear address */
-    H_STRING,               /* a = op | size << 8 | addrsize << 12 | rep << 16, b = source segment */
+    H_STRING,               /* MOVS CMPS SCAS LODS STOS: a = string_pack(), b = source segment */
     H_ENTER,                /* a = frame size, b = level, c = opsize */
     H_PUSHA, H_POPA,        /* a = opsize */
     H_BOUND,                /* a = index, b = linear address, c = size */
@@ -38,6 +38,7 @@ enum helper_id {
     H_NO_EXTENSION,         /* MMX/SSE/...: #UD, as on a CPU without them */
     /* monitor: privileged */
     H_CLI, H_STI, H_HLT, H_IN, H_OUT,
+    H_INS, H_OUTS,          /* as H_STRING (emu/string_op.h) */
     H_LGDT, H_LIDT, H_LLDT, H_LTR, H_LMSW, H_CLTS, H_MOV_TO_CR, H_MOV_FROM_CR,
     H_MOV_TO_DR, H_MOV_FROM_DR, H_INVD, H_INVLPG, H_RDMSR, H_WRMSR, H_RDPMC, H_SYSEXIT,
     /* monitor: sensitive, unprivileged */

@@ -18,7 +18,6 @@
 #include "emu/symbols.h"
 #include "emu/timer.h"
 #include "softmmu/tlb.h"
-#include "translator/backend.h"
 #include "translator/decode.h"
 #include "translator/tbcache.h"
 
@@ -232,18 +231,16 @@ int cpu_exec(struct cpu *cpu)
                     cpu->seg[S_SS].sel, cpu->seg[S_DS].sel, cpu->seg[S_ES].sel,
                     cpu->seg[S_FS].sel, cpu->seg[S_GS].sel);
         }
-        tb->exec_count++;
-        cpu->icount += tb->ninsns;
-        cpu->budget -= tb->ninsns;
+        tb_enter(cpu, tb);
         if (__builtin_expect(debug_active, 0) && debug_no_chain())
             cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
         int s;
         if (__builtin_expect(monitor_stats.timing, 0)) {
             uint64_t t0 = host_clock_ns();
-            last = interp_exec(cpu, tb, &s);
+            last = tb_exec(cpu, tb, &s);
             monitor_stats.exec_ns += host_clock_ns() - t0;
         } else {
-            last = interp_exec(cpu, tb, &s);
+            last = tb_exec(cpu, tb, &s);
         }
         slot = s;
         cpu->cur_tb = NULL;

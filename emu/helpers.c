@@ -1,8 +1,9 @@
 /*
  * helpers.c - the table translated code calls through (IR_CALL imm = id).
  *
- * The interpreter counts every call per entry (monitor_stats.helper_calls);
- * per-class totals come from the `cls` column.
+ * helper_call() (helpers.h) counts every call per entry
+ * (monitor_stats.helper_calls), whichever backend makes it; per-class
+ * totals come from the `cls` column.
  */
 #include "emu/helpers.h"
 #include "emu/helpers_impl.h"
@@ -13,6 +14,7 @@
 #include "emu/helpers_unsupported.h"
 #include "fpu/x87.h"
 #include "emu/symbols.h"
+#include "emu/timer.h"
 #include "translator/insn.h"
 
 #include <stdio.h>
@@ -55,6 +57,15 @@ uint32_t helper_call_logged(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b
     return r;
 }
 
+uint32_t helper_call_timed(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b, uint32_t c,
+                           uint32_t aux)
+{
+    uint64_t t0 = host_clock_ns();
+    uint32_t r = helper_table[id].fn(cpu, a, b, c, aux);
+    monitor_stats.helper_ns[id] += host_clock_ns() - t0;
+    return r;
+}
+
 const struct helper_info helper_table[H_COUNT] = {
     [H_DIV] = { helper_div, "div", CLS_INNOCUOUS },
     [H_IDIV] = { helper_idiv, "idiv", CLS_INNOCUOUS },
@@ -81,6 +92,8 @@ const struct helper_info helper_table[H_COUNT] = {
     [H_HLT] = { helper_hlt, "hlt", CLS_PRIVILEGED },
     [H_IN] = { helper_in, "in", CLS_PRIVILEGED },
     [H_OUT] = { helper_out, "out", CLS_PRIVILEGED },
+    [H_INS] = { helper_string, "ins", CLS_PRIVILEGED },
+    [H_OUTS] = { helper_string, "outs", CLS_PRIVILEGED },
     [H_LGDT] = { helper_lgdt, "lgdt", CLS_PRIVILEGED },
     [H_LIDT] = { helper_lidt, "lidt", CLS_PRIVILEGED },
     [H_LLDT] = { helper_lldt, "lldt", CLS_PRIVILEGED },

@@ -11,6 +11,8 @@
 #define BT86_EMU_HELPERS_H
 
 #include "emu/cpu.h"
+#include "emu/log.h"
+#include "emu/monitor.h"
 
 #include <stdint.h>
 
@@ -24,7 +26,7 @@ enum helper_id {
     H_BSF, H_BSR,           /* a = src, b = old dst, c = size */
     H_BCD,                  /* a = op (OP_DAA...), b = immediate */
     H_CMPXCHG8B,            /* a = linear address */
-    H_STRING,               /* a = op | size << 8 | addrsize << 12 | rep << 16, b = source segment */
+    H_STRING,               /* MOVS CMPS SCAS LODS STOS: a = string_pack(), b = source segment */
     H_ENTER,                /* a = frame size, b = level, c = opsize */
     H_PUSHA, H_POPA,        /* a = opsize */
     H_BOUND,                /* a = index, b = linear address, c = size */
@@ -36,6 +38,7 @@ enum helper_id {
     H_NO_EXTENSION,         /* MMX/SSE/...: #UD, as on a CPU without them */
     /* monitor: privileged */
     H_CLI, H_STI, H_HLT, H_IN, H_OUT,
+    H_INS, H_OUTS,          /* as H_STRING (emu/string_op.h) */
     H_LGDT, H_LIDT, H_LLDT, H_LTR, H_LMSW, H_CLTS, H_MOV_TO_CR, H_MOV_FROM_CR,
     H_MOV_TO_DR, H_MOV_FROM_DR, H_INVD, H_INVLPG, H_RDMSR, H_WRMSR, H_RDPMC, H_SYSEXIT,
     /* monitor: sensitive, unprivileged */
@@ -62,6 +65,27 @@ extern const struct helper_info helper_table[H_COUNT];
  */
 uint32_t helper_call_logged(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b, uint32_t c,
                             uint32_t aux);
+
+/* -stats: call helper `id` and add the time it took to its entry. */
+uint32_t helper_call_timed(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b, uint32_t c,
+                           uint32_t aux);
+
+/*
+ * The one path from translated code into a helper or the monitor, which
+ * every backend takes for IR_CALL: it counts the entry for -stats, and
+ * times or logs it when -stats or -d monitor ask.  Inline, so that the
+ * plain case costs an increment and two predicted branches.
+ */
+static inline uint32_t helper_call(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b,
+                                   uint32_t c, uint32_t aux)
+{
+    monitor_stats.helper_calls[id]++;
+    if (__builtin_expect(log_mask & LOG_MONITOR, 0))
+        return helper_call_logged(cpu, id, a, b, c, aux);
+    if (__builtin_expect(monitor_stats.timing, 0))
+        return helper_call_timed(cpu, id, a, b, c, aux);
+    return helper_table[id].fn(cpu, a, b, c, aux);
+}
 
 static inline const char *helper_name(uint32_t id)
 {

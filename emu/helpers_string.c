@@ -34,7 +34,7 @@
 #include "emu/monitor.h"
 #include "softmmu/ioport.h"
 #include "softmmu/tlb.h"
-#include "translator/insn.h"
+#include "emu/string_op.h"
 
 #include <string.h>
 
@@ -89,48 +89,48 @@ static int one(struct cpu *cpu, const struct strop *s)
     int size = s->size;
     uint32_t v, w;
     int op = s->op;
-    if (s->check_src && (op == OP_MOVS || op == OP_CMPS || op == OP_LODS || op == OP_OUTS))
+    if (s->check_src && (op == STR_MOVS || op == STR_CMPS || op == STR_LODS || op == STR_OUTS))
         seg_check(cpu, s->src_seg, cpu->r[R_ESI] & s->amask, size, 0);
-    if (s->check_dst && op != OP_LODS && op != OP_OUTS)
+    if (s->check_dst && op != STR_LODS && op != STR_OUTS)
         seg_check(cpu, S_ES, cpu->r[R_EDI] & s->amask, size,
-                  op == OP_MOVS || op == OP_STOS || op == OP_INS);
+                  op == STR_MOVS || op == STR_STOS || op == STR_INS);
     switch (s->op) {
-    case OP_MOVS:
+    case STR_MOVS:
         v = mem_read(cpu, src_lin(cpu, s), size);
         mem_write(cpu, dst_lin(cpu, s), v, size);
         bump(cpu, R_ESI, s->step, s->amask);
         bump(cpu, R_EDI, s->step, s->amask);
         return 0;
-    case OP_CMPS:
+    case STR_CMPS:
         v = mem_read(cpu, src_lin(cpu, s), size);
         w = mem_read(cpu, dst_lin(cpu, s), size);
         set_cmp_flags(cpu, size, v, w);
         bump(cpu, R_ESI, s->step, s->amask);
         bump(cpu, R_EDI, s->step, s->amask);
         return v == w;
-    case OP_SCAS:
+    case STR_SCAS:
         v = cpu->r[R_EAX] & size_mask(size);
         w = mem_read(cpu, dst_lin(cpu, s), size);
         set_cmp_flags(cpu, size, v, w);
         bump(cpu, R_EDI, s->step, s->amask);
         return v == w;
-    case OP_LODS:
+    case STR_LODS:
         v = mem_read(cpu, src_lin(cpu, s), size);
         cpu->r[R_EAX] = (cpu->r[R_EAX] & ~size_mask(size)) | v;
         bump(cpu, R_ESI, s->step, s->amask);
         return 0;
-    case OP_STOS:
+    case STR_STOS:
         mem_write(cpu, dst_lin(cpu, s), cpu->r[R_EAX], size);
         bump(cpu, R_EDI, s->step, s->amask);
         return 0;
-    case OP_INS:
+    case STR_INS:
         /* A port read has side effects: make sure the store cannot fault first. */
         mem_probe_write(cpu, dst_lin(cpu, s), (uint32_t)size);
         v = ioport_read((uint16_t)cpu->r[R_EDX], size);
         mem_write(cpu, dst_lin(cpu, s), v, size);
         bump(cpu, R_EDI, s->step, s->amask);
         return 0;
-    case OP_OUTS:
+    case STR_OUTS:
         v = mem_read(cpu, src_lin(cpu, s), size);
         ioport_write((uint16_t)cpu->r[R_EDX], v, size);
         bump(cpu, R_ESI, s->step, s->amask);
@@ -162,7 +162,7 @@ static uint32_t fast_run(struct cpu *cpu, const struct strop *s, uint32_t max)
     uint8_t *d = host_range(cpu, dl, 1), *src = NULL;
     if (!d)
         return 0;
-    if (s->op == OP_MOVS) {
+    if (s->op == STR_MOVS) {
         uint32_t sl = src_lin(cpu, s);
         uint32_t room = (0x1000 - (sl & 0xfff)) / (uint32_t)size;
         src = host_range(cpu, sl, 0);
@@ -177,7 +177,7 @@ static uint32_t fast_run(struct cpu *cpu, const struct strop *s, uint32_t max)
         return 0;
 
     size_t len = (size_t)n * (size_t)size;
-    if (s->op == OP_STOS) {
+    if (s->op == STR_STOS) {
         uint32_t v = cpu->r[R_EAX];
         if (size == 1)
             memset(d, (int)(v & 0xff), len);
@@ -192,7 +192,7 @@ static uint32_t fast_run(struct cpu *cpu, const struct strop *s, uint32_t max)
         for (uint32_t i = 0; i < n; i++)
             host_st(d + (size_t)i * size, host_ld(src + (size_t)i * size, size), size);
     }
-    if (s->op == OP_MOVS)
+    if (s->op == STR_MOVS)
         cpu->r[R_ESI] += (uint32_t)len;
     cpu->r[R_EDI] += (uint32_t)len;
     return n;
@@ -201,10 +201,10 @@ static uint32_t fast_run(struct cpu *cpu, const struct strop *s, uint32_t max)
 uint32_t helper_string(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
     struct strop s;
-    s.op = a & 0xff;
-    s.size = (a >> 8) & 0xf;
-    s.rep = (a >> 16) & 0xff;
-    s.amask = ((a >> 12) & 0xf) == 4 ? 0xffffffffu : 0xffffu;
+    s.op = string_op_of(a);
+    s.size = string_size_of(a);
+    s.rep = string_rep_of(a);
+    s.amask = string_addrsize_of(a) == 4 ? 0xffffffffu : 0xffffu;
     s.step = (cpu->eflags & F_DF) ? 0 - (uint32_t)s.size : (uint32_t)s.size;
     s.src_seg = (int)(b & 7);
     s.src_base = cpu->seg[s.src_seg].base;
@@ -213,7 +213,7 @@ uint32_t helper_string(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
     s.check_dst = (cpu->hflags & HF_SEGCHK(S_ES)) != 0;
 
     uint32_t count = cpu->r[R_ECX] & s.amask;
-    if (s.rep != REP_NONE && count == 0) {
+    if (s.rep != STR_REP_NONE && count == 0) {
         cpu->eip = next;
         return 0;
     }
@@ -222,18 +222,18 @@ uint32_t helper_string(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
      * element; a REP with a zero count does not check (as Bochs and the
      * manual's per-iteration reading suggest).
      */
-    if ((s.op == OP_INS || s.op == OP_OUTS) &&
+    if ((s.op == STR_INS || s.op == STR_OUTS) &&
         !monitor_io_allowed(cpu, cpu->r[R_EDX] & 0xffff, s.size))
         cpu_raise(cpu, EXC_GP, 0, 1);
 
-    if (s.rep == REP_NONE) {
+    if (s.rep == STR_REP_NONE) {
         one(cpu, &s);
         cpu->eip = next;
         return 0;
     }
 
-    int cmp = s.op == OP_CMPS || s.op == OP_SCAS;
-    int fast = (s.op == OP_MOVS || s.op == OP_STOS) && s.amask == 0xffffffffu &&
+    int cmp = s.op == STR_CMPS || s.op == STR_SCAS;
+    int fast = (s.op == STR_MOVS || s.op == STR_STOS) && s.amask == 0xffffffffu &&
                !(cpu->eflags & F_DF) && !s.check_src && !s.check_dst;
     uint32_t done = 0;
     for (;;) {
@@ -249,7 +249,7 @@ uint32_t helper_string(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
         if (count == 0)
             break;
         /* REPE (F3) goes on while equal, REPNE (F2) while different. */
-        if (cmp && equal != (s.rep == REP_E))
+        if (cmp && equal != (s.rep == STR_REP_E))
             break;
         if (done >= REP_SLICE) {
             cpu->eip = cpu->insn_eip;

@@ -24,6 +24,7 @@
 #include "emu/symbols.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
+#include "translator/backend.h"
 #include "ui/chardev.h"
 #include "ui/stepper.h"
 
@@ -89,7 +90,7 @@ static void usage(FILE *f)
             "  -s                  shorthand for -gdb tcp::1234\n"
             "  -S                  do not start the guest before gdb connects and continues\n"
             "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
-            "  -backend interp     translation backend (interp: portable threaded code)\n"
+            "  -backend NAME       translation backend (-backend help lists them)\n"
             "  -stats              print statistics at exit\n"
             "  -stats-json FILE    write statistics as JSON at exit\n"
             "  -version, -h        version, this help\n"
@@ -305,8 +306,14 @@ int main(int argc, char **argv)
             o->icount = 1;
         } else if (!strcmp(a, "-backend")) {
             const char *v = need_arg(argc, argv, &i);
-            if (strcmp(v, "interp"))
-                bad_value(a, v, "unknown backend (available: interp)");
+            if (!strcmp(v, "help")) {
+                backend_list(stdout);
+                exit(0);
+            }
+            const struct backend *be = backend_find(v);
+            if (!be)
+                bad_value(a, v, "unknown backend (-backend help lists them)");
+            tb_set_backend(be);
         } else if (!strcmp(a, "-stats")) {
             o->stats = 1;
         } else if (!strcmp(a, "-stats-json")) {

@@ -23,7 +23,7 @@ GUEST_BASE_CFLAGS := -m32 -march=i686 -O2 -ffreestanding -fno-pic \
 GUEST_BASE_LDFLAGS := -Wl,-T,$(SRCDIR)/guests/lib/guest.ld -Wl,--build-id=none
 
 GUEST_NAMES := hello exitcode integer strings isahash smc nofault_idt mbinfo sys_pmode sys_ring3 sys_paging sys_realmode
-GUEST_NAMES += timer sys_smc_tasks hwbp
+GUEST_NAMES += timer sys_smc_tasks hwbp strio
 # demo: the default guest of make run, in several files
 GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf escape databp sys_pae x87irq13 pitrate uartfifo rtcrate
 # gdbtarget: debugged by tests/gdb.test.sh, so with debug info and no optimization

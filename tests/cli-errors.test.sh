@@ -109,6 +109,8 @@ check 2 "give -sendkeys" -kernel "$hello" -sendkeys-when "login:"
 check 2 "is empty" -kernel "$hello" -sendkeys x -sendkeys-when ""
 check 2 "unknown display" -kernel "$hello" -display vnc
 check 2 "unknown backend" -kernel "$hello" -backend jit
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -backend interp
+check 0 "^interp .*default" -backend help
 check 2 "std.*or none" -kernel "$hello" -vga cirrus
 check 2 "base=utc" -kernel "$hello" -rtc base=yesterday
 check 2 "base=utc" -kernel "$hello" -rtc base=utc,bogus

@@ -1,5 +1,23 @@
 /*
- * backend.h - the interface every backend offers the block cache.
+ * backend.h - the seam between the block cache and a code generator.
+ *
+ * A backend turns an optimized IR block into something it can run, and
+ * runs it.  The block cache (translator/tbcache.c) owns the blocks, their
+ * metadata, the chaining lists and the code cache; a backend owns only the
+ * bytes it writes into the code cache and how they run.  Adding a backend
+ * is one new file that fills a `struct backend`, plus its row in
+ * backends[] (translator/backend.c), which is what -backend selects.
+ *
+ * The contract every backend keeps, so that -icount, -stats and the run
+ * loop see the same thing whichever one runs:
+ *   - A chained exit enters its successor only through tb_chain_enter()
+ *     (translator/tbcache.h), which charges the block budget and the
+ *     instruction count and refuses when the run loop must look around.
+ *   - Every IR_CALL goes through helper_call() (emu/helpers.h): the one
+ *     monitor-call path that counts, times and logs monitor entries.
+ *   - Before an op that may fault or call out (ir_op_info[].flags has
+ *     IRF_MAY_FAULT or IRF_CALL), cpu->insn_eip and cpu->cur_tb say where
+ *     the guest is, so that a fault restores EIP exactly.
  */
 #ifndef BT86_TRANSLATOR_BACKEND_H
 #define BT86_TRANSLATOR_BACKEND_H
@@ -11,17 +29,49 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Size in bytes that compiling `b` needs in the arena. */
-size_t interp_code_size(const struct ir_block *b);
-/* Compile `b` into `mem`; returns the code to store in tb->code. */
-const struct top *interp_compile(const struct ir_block *b, void *mem);
-/*
- * Run from `tb` until an exit that is not chained (or the budget runs out,
- * or an exit is requested).  Sets cpu->eip.  Returns the last block run and
- * in *slot its exit slot (-1 for indirect exits), so the caller can chain.
- */
-struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot);
-/* Print the backend code of a block (for -d out_asm). */
-void interp_dump(FILE *f, const struct tb *tb);
+struct backend {
+    const char *name;
+    const char *help; /* one line for -backend help */
+    /* Non-zero: the code cache must be executable (mapped W^X). */
+    int executable;
+    /* Upper bound of the code-cache bytes compiling `b` needs. */
+    size_t (*code_size)(const struct ir_block *b);
+    /*
+     * Compile `b` into `code` (writable, 16-byte aligned, code_size(b)
+     * bytes).  Returns the block's entry point, stored in tb->code.
+     */
+    const void *(*compile)(const struct ir_block *b, void *code);
+    /*
+     * Run from `tb` until an exit that is not chained, the budget runs out
+     * or an exit is requested.  Sets cpu->eip.  Returns the last block run
+     * and in *slot its exit slot (-1 for indirect exits), so that the
+     * caller can chain it.
+     */
+    struct tb *(*exec)(struct cpu *cpu, struct tb *tb, int *slot);
+    /*
+     * Exit `slot` of `src` now leads to `dst`, or back to the run loop
+     * when dst is NULL.  tb->jmp[] is already updated; a backend that
+     * patches jumps in its code does it here.  Unlinking can happen while
+     * a block runs (a store into code invalidates it): the code cache is
+     * then flipped writable under running code, so a W^X backend must
+     * unlink through data (a jump through tb->jmp[]) or a second mapping,
+     * never by patching the code it may be running.  May be NULL.
+     */
+    void (*link)(struct tb *src, int slot, struct tb *dst);
+    /* The code cache was emptied: forget anything that pointed into it.  May be NULL. */
+    void (*flush)(void);
+    /* Print a block's code for -d out_asm and the stepper. */
+    void (*dump)(FILE *f, const struct tb *tb);
+};
+
+/* The portable threaded-code interpreter (translator/backend_interp.c). */
+extern const struct backend backend_interp;
+
+/* The backend called `name`, or NULL. */
+const struct backend *backend_find(const char *name);
+/* The default: the fastest one this host has. */
+const struct backend *backend_default(void);
+/* One line per backend, for -backend help. */
+void backend_list(FILE *f);
 
 #endif

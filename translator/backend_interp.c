@@ -28,16 +28,18 @@ struct top {
     uint32_t opc;
 };
 
+static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot);
+
 static const void *const *handlers;
 /* With -stats: loads and stores count TLB hits first (no cost otherwise). */
 static const void *const *count_handlers;
 
-size_t interp_code_size(const struct ir_block *b)
+static size_t interp_code_size(const struct ir_block *b)
 {
     return (size_t)(b->nops + 1) * sizeof(struct top);
 }
 
-const struct top *interp_compile(const struct ir_block *b, void *mem)
+static const void *interp_compile(const struct ir_block *b, void *mem)
 {
     if (!handlers) {
         int slot;
@@ -63,7 +65,7 @@ const struct top *interp_compile(const struct ir_block *b, void *mem)
     return out;
 }
 
-void interp_dump(FILE *f, const struct tb *tb)
+static void interp_dump(FILE *f, const struct tb *tb)
 {
     for (const struct top *t = tb->code;; t++) {
         struct ir_op op = { .opc = t->opc, .d = t->d, .a = t->a, .b = t->b, .c = t->c,
@@ -123,7 +125,7 @@ void interp_dump(FILE *f, const struct tb *tb)
         goto real;                                                                   \
     } while (0)
 
-struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
+static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
 {
     static const void *const table[IR_COUNT] = {
         [IR_NOP] = &&L_NOP, [IR_MOVI] = &&L_MOVI, [IR_MOV] = &&L_MOV, [IR_ADD] = &&L_ADD,
@@ -220,16 +222,7 @@ L_TESTCC: v[ip->d] = cc_test(ip->aux, v[ip->a], v[ip->b], v[ip->c], ip->imm); NE
 L_GETFLAGS: v[ip->d] = cpu_get_eflags(cpu); NEXT;
 L_CALL:
     SYNC();
-    monitor_stats.helper_calls[ip->imm]++;
-    if (__builtin_expect(log_mask & LOG_MONITOR, 0)) {
-        v[ip->d] = helper_call_logged(cpu, ip->imm, v[ip->a], v[ip->b], v[ip->c], ip->aux);
-    } else if (__builtin_expect(monitor_stats.timing, 0)) {
-        uint64_t t0 = host_clock_ns();
-        v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
-        monitor_stats.helper_ns[ip->imm] += host_clock_ns() - t0;
-    } else {
-        v[ip->d] = helper_table[ip->imm].fn(cpu, v[ip->a], v[ip->b], v[ip->c], ip->aux);
-    }
+    v[ip->d] = helper_call(cpu, ip->imm, v[ip->a], v[ip->b], v[ip->c], ip->aux);
     NEXT;
 L_EXIT:
     s = 0;
@@ -254,10 +247,7 @@ L_EXITEIP:
 
 chain: {
     struct tb *n = tb->jmp[s];
-    if (n && !cpu->exit_request && cpu->budget > 0) {
-        n->exec_count++;
-        cpu->budget -= n->ninsns;
-        cpu->icount += n->ninsns;
+    if (tb_chain_enter(cpu, n)) {
         tb = n;
         ip = n->code;
         goto *ip->h;
@@ -266,3 +256,15 @@ chain: {
     return tb;
 }
 }
+
+const struct backend backend_interp = {
+    .name = "interp",
+    .help = "portable threaded-code interpreter (any host)",
+    .executable = 0,
+    .code_size = interp_code_size,
+    .compile = interp_compile,
+    .exec = interp_exec,
+    .link = NULL, /* exits read tb->jmp[] as they run */
+    .flush = NULL,
+    .dump = interp_dump,
+};

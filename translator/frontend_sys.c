@@ -9,14 +9,26 @@
  * block so that the next one is translated for the new mode.
  */
 #include "translator/frontend_priv.h"
+#include "emu/string_op.h"
 
 static void string_insn(struct fctx *c)
 {
     const struct insn *in = c->in;
     int seg = in->seg_override != S_NONE ? in->seg_override : S_DS;
-    uint32_t a = in->op | in->opsize << 8 | in->addrsize << 12 | in->rep << 16;
+    enum string_op op;
+    int helper = H_STRING;
+    switch (in->op) {
+    case OP_MOVS: op = STR_MOVS; break;
+    case OP_CMPS: op = STR_CMPS; break;
+    case OP_SCAS: op = STR_SCAS; break;
+    case OP_LODS: op = STR_LODS; break;
+    case OP_STOS: op = STR_STOS; break;
+    case OP_INS: op = STR_INS; helper = H_INS; break;
+    default: op = STR_OUTS; helper = H_OUTS; break;
+    }
+    enum string_rep rep = in->rep == REP_E ? STR_REP_E : in->rep == REP_NE ? STR_REP_NE : STR_REP_NONE;
     c->npw = 0;
-    f_calli(c, H_STRING, a, seg, 0);
+    f_calli(c, helper, string_pack(op, in->opsize, in->addrsize, rep), seg, 0);
     /* The helper sets EIP: past the instruction, or on it to resume a REP. */
     f_exit_eip(c);
 }

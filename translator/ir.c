@@ -6,20 +6,76 @@
 
 #include <string.h>
 
-const char *const ir_opc_names[IR_COUNT] = {
-    [IR_NOP] = "nop", [IR_MOVI] = "movi", [IR_MOV] = "mov", [IR_ADD] = "add", [IR_SUB] = "sub",
-    [IR_AND] = "and", [IR_OR] = "or", [IR_XOR] = "xor", [IR_SHL] = "shl", [IR_SHR] = "shr",
-    [IR_SAR] = "sar", [IR_ROL] = "rol", [IR_ROR] = "ror", [IR_ADDI] = "addi", [IR_LEA] = "lea", [IR_IDX] = "idx", [IR_ANDI] = "andi",
-    [IR_MUL] = "mul", [IR_MULHU] = "mulhu", [IR_MULHS] = "mulhs", [IR_NOT] = "not",
-    [IR_NEG] = "neg", [IR_EXT8U] = "ext8u", [IR_EXT8S] = "ext8s", [IR_EXT16U] = "ext16u",
-    [IR_EXT16S] = "ext16s", [IR_HI8] = "hi8", [IR_DEP8L] = "dep8l", [IR_DEP8H] = "dep8h",
-    [IR_DEP16] = "dep16", [IR_BSWAP] = "bswap", [IR_SELECT] = "select", [IR_SETEQ] = "seteq",
-    [IR_LD8] = "ld8", [IR_LD16] = "ld16", [IR_LD32] = "ld32", [IR_ST8] = "st8",
-    [IR_ST16] = "st16", [IR_ST32] = "st32", [IR_LDCPU] = "ldcpu", [IR_STCPU] = "stcpu",
-    [IR_SETCC] = "setcc", [IR_GETCC] = "getcc", [IR_TESTCC] = "testcc",
-    [IR_GETFLAGS] = "getflags", [IR_CALL] = "call", [IR_EXIT] = "exit", [IR_EXITCC] = "exitcc",
-    [IR_EXITIND] = "exitind", [IR_EXITEIP] = "exiteip",
+#define D IRF_WRITES_D
+#define A IRR_A
+#define B IRR_B
+#define C IRR_C
+/* A load or store may fault and hand control to the run loop: the flags
+ * must be exact there, so they count as read. */
+#define LOAD (D | IRF_MAY_FAULT | IRF_READS_MEM | IRF_READS_FLAGS)
+#define STORE (IRF_MAY_FAULT | IRF_WRITES_MEM | IRF_READS_FLAGS)
+/* A helper or an exit may look at or change anything. */
+#define ANY (IRF_READS_MEM | IRF_WRITES_MEM | IRF_READS_CPU | IRF_WRITES_CPU | IRF_READS_FLAGS | \
+             IRF_WRITES_FLAGS)
+#define EXIT_ (IRF_EXIT | IRF_READS_FLAGS | IRF_READS_CPU)
+
+const struct ir_op_info ir_op_info[IR_COUNT] = {
+    [IR_NOP] = { "nop", 0, 0 },
+    [IR_MOVI] = { "movi", 0, D },
+    [IR_MOV] = { "mov", A, D },
+    [IR_ADD] = { "add", A | B, D },
+    [IR_SUB] = { "sub", A | B, D },
+    [IR_AND] = { "and", A | B, D },
+    [IR_OR] = { "or", A | B, D },
+    [IR_XOR] = { "xor", A | B, D },
+    [IR_SHL] = { "shl", A | B, D },
+    [IR_SHR] = { "shr", A | B, D },
+    [IR_SAR] = { "sar", A | B, D },
+    [IR_ROL] = { "rol", A | B, D },
+    [IR_ROR] = { "ror", A | B, D },
+    [IR_ADDI] = { "addi", A, D },
+    [IR_LEA] = { "lea", A | B, D },
+    [IR_IDX] = { "idx", B, D },
+    [IR_ANDI] = { "andi", A, D },
+    [IR_MUL] = { "mul", A | B, D },
+    [IR_MULHU] = { "mulhu", A | B, D },
+    [IR_MULHS] = { "mulhs", A | B, D },
+    [IR_NOT] = { "not", A, D },
+    [IR_NEG] = { "neg", A, D },
+    [IR_EXT8U] = { "ext8u", A, D },
+    [IR_EXT8S] = { "ext8s", A, D },
+    [IR_EXT16U] = { "ext16u", A, D },
+    [IR_EXT16S] = { "ext16s", A, D },
+    [IR_HI8] = { "hi8", A, D },
+    [IR_DEP8L] = { "dep8l", A | B, D },
+    [IR_DEP8H] = { "dep8h", A | B, D },
+    [IR_DEP16] = { "dep16", A | B, D },
+    [IR_BSWAP] = { "bswap", A, D },
+    [IR_SELECT] = { "select", A | B | C, D },
+    [IR_SETEQ] = { "seteq", A | B, D },
+    [IR_LD8] = { "ld8", A, LOAD },
+    [IR_LD16] = { "ld16", A, LOAD },
+    [IR_LD32] = { "ld32", A, LOAD },
+    [IR_ST8] = { "st8", A | B, STORE },
+    [IR_ST16] = { "st16", A | B, STORE },
+    [IR_ST32] = { "st32", A | B, STORE },
+    [IR_LDCPU] = { "ldcpu", 0, D | IRF_READS_CPU },
+    [IR_STCPU] = { "stcpu", A, IRF_WRITES_CPU },
+    [IR_SETCC] = { "setcc", IRR_D | A | B, IRF_WRITES_FLAGS },
+    [IR_GETCC] = { "getcc", 0, D | IRF_READS_FLAGS },
+    [IR_TESTCC] = { "testcc", A | B | C, D },
+    [IR_GETFLAGS] = { "getflags", 0, D | IRF_READS_FLAGS | IRF_READS_CPU },
+    [IR_CALL] = { "call", A | B | C, D | IRF_CALL | IRF_MAY_FAULT | ANY },
+    [IR_EXIT] = { "exit", 0, EXIT_ },
+    [IR_EXITCC] = { "exitcc", A, EXIT_ },
+    [IR_EXITIND] = { "exitind", A, EXIT_ },
+    [IR_EXITEIP] = { "exiteip", 0, EXIT_ },
 };
+
+#undef D
+#undef A
+#undef B
+#undef C
 
 void ir_block_init(struct ir_block *b, uint32_t eip, uint32_t hflags)
 {
@@ -57,29 +113,6 @@ struct ir_op *ir_emit(struct ir_block *b, int opc, uint16_t d, uint16_t a, uint1
     return op;
 }
 
-int ir_op_has_side_effects(int opc)
-{
-    switch (opc) {
-    case IR_LD8: case IR_LD16: case IR_LD32: /* may fault */
-    case IR_ST8: case IR_ST16: case IR_ST32: case IR_STCPU: case IR_SETCC: case IR_CALL:
-    case IR_EXIT: case IR_EXITCC: case IR_EXITIND: case IR_EXITEIP:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-int ir_op_writes_d(int opc)
-{
-    switch (opc) {
-    case IR_NOP: case IR_ST8: case IR_ST16: case IR_ST32: case IR_STCPU: case IR_SETCC:
-    case IR_EXIT: case IR_EXITCC: case IR_EXITIND: case IR_EXITEIP:
-        return 0;
-    default:
-        return 1;
-    }
-}
-
 static void print_val(FILE *f, uint16_t v)
 {
     static const char *const names[8] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi" };
@@ -91,7 +124,7 @@ static void print_val(FILE *f, uint16_t v)
 
 void ir_dump_op(FILE *f, const struct ir_op *op)
 {
-    fprintf(f, "%-8s ", ir_opc_names[op->opc]);
+    fprintf(f, "%-8s ", ir_op_info[op->opc].name);
     switch (op->opc) {
     case IR_NOP:
         break;
@@ -182,20 +215,24 @@ void ir_dump_op(FILE *f, const struct ir_op *op)
         break;
     case IR_EXITEIP:
         break;
-    default:
+    default: {
+        /* The destination, then the operands the table says the op reads. */
+        const char *sep = ", ";
         print_val(f, op->d);
-        fputs(", ", f);
-        print_val(f, op->a);
-        if (op->opc != IR_MOV && op->opc != IR_NOT && op->opc != IR_NEG && op->opc != IR_BSWAP &&
-            !(op->opc >= IR_EXT8U && op->opc <= IR_HI8) && op->opc != IR_GETFLAGS) {
-            fputs(", ", f);
+        if (ir_op_info[op->opc].reads & IRR_A) {
+            fputs(sep, f);
+            print_val(f, op->a);
+        }
+        if (ir_op_info[op->opc].reads & IRR_B) {
+            fputs(sep, f);
             print_val(f, op->b);
         }
-        if (op->opc == IR_SELECT) {
-            fputs(", ", f);
+        if (ir_op_info[op->opc].reads & IRR_C) {
+            fputs(sep, f);
             print_val(f, op->c);
         }
         break;
+    }
     }
     fputc('\n', f);
 }

@@ -58,7 +58,37 @@ enum ir_opc {
     IR_COUNT
 };
 
-extern const char *const ir_opc_names[IR_COUNT];
+/*
+ * What each op does, in one table that the optimizer, the dumper and every
+ * backend read (translator/ir.c).  `reads` says which of the fields d, a,
+ * b, c hold values the op reads (IR_SETCC also reads c when aux != 0).
+ */
+enum {
+    IRR_D = 1, IRR_A = 2, IRR_B = 4, IRR_C = 8,
+};
+enum {
+    IRF_WRITES_D = 0x001,   /* defines value d */
+    IRF_MAY_FAULT = 0x002,  /* may raise a guest exception (loads, stores, calls) */
+    IRF_CALL = 0x004,       /* calls C: a helper or the monitor */
+    IRF_EXIT = 0x008,       /* leaves the block */
+    IRF_READS_MEM = 0x010,  /* guest memory */
+    IRF_WRITES_MEM = 0x020,
+    IRF_READS_CPU = 0x040,  /* CPU state outside r[]: EIP, EFLAGS, segments... */
+    IRF_WRITES_CPU = 0x080,
+    IRF_READS_FLAGS = 0x100,  /* the lazy arithmetic flags */
+    IRF_WRITES_FLAGS = 0x200,
+};
+/* Ops that must stay even when nothing reads what they define. */
+#define IRF_SIDE_EFFECTS \
+    (IRF_MAY_FAULT | IRF_CALL | IRF_EXIT | IRF_WRITES_MEM | IRF_WRITES_CPU | IRF_WRITES_FLAGS)
+
+struct ir_op_info {
+    const char *name;
+    uint8_t reads;  /* IRR_* */
+    uint16_t flags; /* IRF_* */
+};
+
+extern const struct ir_op_info ir_op_info[IR_COUNT];
 
 struct ir_op {
     uint16_t opc;
@@ -97,8 +127,14 @@ int ir_room(const struct ir_block *b);
 struct ir_op *ir_emit(struct ir_block *b, int opc, uint16_t d, uint16_t a, uint16_t b_, uint16_t c,
                       uint32_t imm, uint32_t aux);
 /* Whether an op may raise a guest exception or has other side effects. */
-int ir_op_has_side_effects(int opc);
-int ir_op_writes_d(int opc);
+static inline int ir_op_has_side_effects(int opc)
+{
+    return (ir_op_info[opc].flags & IRF_SIDE_EFFECTS) != 0;
+}
+static inline int ir_op_writes_d(int opc)
+{
+    return (ir_op_info[opc].flags & IRF_WRITES_D) != 0;
+}
 void ir_dump(FILE *f, const struct ir_block *b);
 void ir_dump_op(FILE *f, const struct ir_op *op);
 

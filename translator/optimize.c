@@ -37,7 +37,7 @@ void ir_optimize(struct ir_block *b)
             /* A conditional update keeps the old flags live. */
             if (!op->aux)
                 flags_live = 0;
-        } else if (opc == IR_GETCC || opc == IR_GETFLAGS || ir_op_has_side_effects(opc)) {
+        } else if (ir_op_info[opc].flags & (IRF_READS_FLAGS | IRF_SIDE_EFFECTS)) {
             flags_live = 1;
         }
         if (ir_op_writes_d(opc)) {
@@ -50,23 +50,14 @@ void ir_optimize(struct ir_block *b)
             else
                 live[op->d] = 1; /* registers stay live: conservative */
         }
-        /* Operand reads. */
-        switch (opc) {
-        case IR_MOVI: case IR_LDCPU: case IR_GETCC: case IR_GETFLAGS: case IR_EXIT:
-        case IR_EXITEIP:
-            break;
-        case IR_SETCC:
+        unsigned reads = ir_op_info[opc].reads;
+        if (reads & IRR_D)
             mark_read(live, op->d);
+        if (reads & IRR_A)
             mark_read(live, op->a);
+        if (reads & IRR_B)
             mark_read(live, op->b);
-            if (op->aux)
-                mark_read(live, op->c);
-            break;
-        default:
-            mark_read(live, op->a);
-            mark_read(live, op->b);
+        if ((reads & IRR_C) || (opc == IR_SETCC && op->aux))
             mark_read(live, op->c);
-            break;
-        }
     }
 }

@@ -2,9 +2,10 @@
  * tbcache.c - the translated-block cache.
  *
  * Lookup: hash of (physical PC, linear PC) -> chain of blocks, compared on
- * the full key.  Translation: frontend -> IR -> optimizer -> backend, into a
- * bump arena; a full arena flushes everything between blocks (never while
- * a block runs: tb_find is only called from the run loop).
+ * the full key.  Translation: frontend -> IR -> optimizer -> backend; the
+ * metadata goes into a bump arena and the backend's code into the code
+ * cache.  When either is full, everything is flushed between blocks (never
+ * while a block runs: tb_find is only called from the run loop).
  *
  * Invalidation never frees memory: an invalidated block may be the one
  * running (a store into its own code), so it is only unlinked and removed
@@ -16,6 +17,7 @@
 #include "emu/symbols.h"
 #include "emu/timer.h"
 #include "translator/backend.h"
+#include "translator/codecache.h"
 #include "translator/decode.h"
 #include "translator/frontend.h"
 #include "softmmu/smc.h"
@@ -26,20 +28,39 @@
 #include <string.h>
 
 #define HASH_BITS 16
-#define ARENA_SIZE (64u << 20)
+#define ARENA_SIZE (32u << 20)
+#define CODE_CACHE_SIZE (48u << 20)
 
 struct tb_stats tb_stats;
 
 static struct tb *hash[1 << HASH_BITS];
 static struct tb **page_tbs; /* physical page number -> blocks with code there */
 static uint8_t *arena;
+static struct code_cache code_cache;
+static const struct backend *be;
 static size_t arena_used;
 static struct ir_block *irb;
 static struct insn *insns;
 static struct tb *all_tbs;
 
+void tb_set_backend(const struct backend *b)
+{
+    be = b;
+}
+
+const struct backend *tb_backend(void)
+{
+    return be;
+}
+
 void tb_init(void)
 {
+    if (!be)
+        be = backend_default();
+    if (!code_cache.base && code_cache_init(&code_cache, CODE_CACHE_SIZE, be->executable) != 0) {
+        perror("bt86: cannot map the code cache");
+        exit(1);
+    }
     if (!arena) {
         arena = malloc(ARENA_SIZE);
         page_tbs = calloc(1u << 20, sizeof(*page_tbs));
@@ -69,6 +90,9 @@ void tb_flush_all(void)
         tb_stats.executed_flushed += tb->exec_count;
     all_tbs = NULL;
     arena_used = 0;
+    code_cache_reset(&code_cache);
+    if (be && be->flush)
+        be->flush();
     tb_stats.flushes++;
 }
 
@@ -137,8 +161,8 @@ static void log_block(struct cpu *cpu, struct tb *tb)
         fputc('\n', f);
     }
     if (log_enabled(LOG_OUT_ASM)) {
-        fprintf(f, "OUT: [threaded code, %u guest insns]\n", tb->ninsns);
-        interp_dump(f, tb);
+        fprintf(f, "OUT: [%s backend, %u guest insns]\n", be->name, tb->ninsns);
+        be->dump(f, tb);
         fputc('\n', f);
     }
     (void)cpu;
@@ -153,19 +177,22 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
         hflags |= HF_SINGLE;
     uint32_t phys_last = frontend_translate(cpu, cpu->eip, cs_base, hflags, irb, insns);
 
-    size_t need = sizeof(struct tb) + interp_code_size(irb) + irb->ninsns * 5 + 64;
+    size_t need = sizeof(struct tb) + irb->ninsns * 5 + 64;
+    size_t code_need = be->code_size(irb);
     void *mem = arena_alloc(need);
-    if (!mem) {
+    code_cache_open(&code_cache);
+    void *code = code_cache_alloc(&code_cache, code_need);
+    if (!mem || !code) {
         /* Safe: we are between blocks.  Nothing may point into the arena. */
         tb_flush_all();
         mem = arena_alloc(need);
+        code = code_cache_alloc(&code_cache, code_need);
     }
     struct tb *tb = mem;
     memset(tb, 0, sizeof(*tb));
     uint8_t *p = (uint8_t *)(tb + 1);
-    p = (uint8_t *)(((uintptr_t)p + 15) & ~(uintptr_t)15);
-    tb->code = interp_compile(irb, p);
-    p += interp_code_size(irb);
+    tb->code = be->compile(irb, code);
+    code_cache_close(&code_cache);
     tb->insn_eip = (uint32_t *)p;
     p += irb->ninsns * 4;
     tb->insn_cls = p;
@@ -224,6 +251,16 @@ struct tb *tb_find(struct cpu *cpu)
     return translate(cpu, pc, phys, 1);
 }
 
+struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot)
+{
+    return be->exec(cpu, tb, slot);
+}
+
+void tb_dump_code(FILE *f, const struct tb *tb)
+{
+    be->dump(f, tb);
+}
+
 void tb_foreach(void (*fn)(const struct tb *tb, void *arg), void *arg)
 {
     for (struct tb *tb = all_tbs; tb; tb = tb->all_next)
@@ -251,6 +288,11 @@ void tb_link(struct tb *src, int slot, struct tb *dst)
     src->jmp[slot] = dst;
     src->jmp_in_next[slot] = dst->jmp_in;
     dst->jmp_in = (uintptr_t)src | slot;
+    if (be->link) {
+        code_cache_open(&code_cache);
+        be->link(src, slot, dst);
+        code_cache_close(&code_cache);
+    }
     tb_stats.chained++;
 }
 
@@ -274,8 +316,14 @@ static void tb_invalidate(struct tb *tb)
     for (uintptr_t l = tb->jmp_in; l;) {
         struct tb *src = (struct tb *)(l & ~(uintptr_t)1);
         int slot = l & 1;
-        if (src->jmp[slot] == tb)
+        if (src->jmp[slot] == tb) {
             src->jmp[slot] = NULL;
+            if (be->link) {
+                code_cache_open(&code_cache);
+                be->link(src, slot, NULL);
+                code_cache_close(&code_cache);
+            }
+        }
         l = src->jmp_in_next[slot];
     }
     tb->jmp_in = 0;

@@ -5,7 +5,8 @@
  * found through a hash.  A block's direct exits are chained to their
  * successors so that hot loops never return to the run loop; writes to a
  * page holding code (SMC) invalidate the blocks on it and unlink them.
- * All blocks live in one arena; when it fills, everything is flushed.
+ * Block metadata lives in one arena and the backend's code in the code
+ * cache (translator/codecache.h); when either fills, everything is flushed.
  */
 #ifndef BT86_TRANSLATOR_TBCACHE_H
 #define BT86_TRANSLATOR_TBCACHE_H
@@ -13,8 +14,9 @@
 #include "emu/cpu.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
-struct top; /* a backend operation */
+struct backend;
 
 struct tb {
     uint32_t pc;      /* linear address of the first instruction */
@@ -31,16 +33,45 @@ struct tb {
     struct tb *jmp[2];       /* chained successors, per exit slot */
     uintptr_t jmp_in;        /* incoming chain list: tb pointer | slot */
     uintptr_t jmp_in_next[2];
-    const struct top *code;
+    const void *code; /* the backend's entry point, in the code cache */
     uint32_t *insn_eip;      /* EIP of each guest instruction */
     uint8_t *insn_cls;
     uint64_t exec_count;
     struct tb *all_next; /* every block since the last flush (statistics) */
 };
 
+/* Choose the backend before tb_init(); the default is backend_default(). */
+void tb_set_backend(const struct backend *be);
+const struct backend *tb_backend(void);
 void tb_init(void);
 /* Find or translate the block for the CPU's current state; may raise #PF. */
 struct tb *tb_find(struct cpu *cpu);
+/*
+ * Run `tb` and whatever it chains to through the backend; returns the last
+ * block run and its exit slot in *slot (see struct backend's exec).
+ */
+struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot);
+/* The backend's code of `tb`, for -d out_asm and the stepper. */
+void tb_dump_code(FILE *f, const struct tb *tb);
+/*
+ * The run loop's accounting for entering a block, which every backend
+ * also does when it follows a chained exit (tb_chain_enter): the block
+ * budget and -icount's instruction count move by the block's length.
+ */
+static inline void tb_enter(struct cpu *cpu, struct tb *tb)
+{
+    tb->exec_count++;
+    cpu->budget -= tb->ninsns;
+    cpu->icount += tb->ninsns;
+}
+/* Whether a chained exit may go on into `next` (then entered) or must return. */
+static inline int tb_chain_enter(struct cpu *cpu, struct tb *next)
+{
+    if (!next || cpu->exit_request || cpu->budget <= 0)
+        return 0;
+    tb_enter(cpu, next);
+    return 1;
+}
 /* Chain src's exit `slot` to dst when that is safe. */
 void tb_link(struct tb *src, int slot, struct tb *dst);
 /* Invalidate blocks whose code overlaps [paddr, paddr+len). */

@@ -156,8 +156,8 @@ static void show_block(struct cpu *cpu, int one_insn)
     printf("guest code:\n");
     for (uint32_t i = 0; i < tb->ninsns; i++)
         show_insn(cpu, tb->insn_eip[i], i == 0);
-    printf("translated (IR micro-ops as the interp backend threads them):\n");
-    interp_dump(stdout, tb);
+    printf("translated (IR micro-ops as the %s backend threads them):\n", tb_backend()->name);
+    tb_dump_code(stdout, tb);
 }
 
 /* ------------------------------------------------------------ commands */

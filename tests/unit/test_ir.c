@@ -56,11 +56,11 @@ int main(void)
     CHECK_EQ(count_opc(&b2, IR_SETCC), 2);
 
     /* Run the first block through the threaded-code backend. */
-    void *mem = aligned_alloc(16, (interp_code_size(&b) + 15) & ~(size_t)15);
+    void *mem = aligned_alloc(16, (backend_interp.code_size(&b) + 15) & ~(size_t)15);
     struct tb tb;
     uint32_t eips[1] = { 0x1000 };
     memset(&tb, 0, sizeof(tb));
-    tb.code = interp_compile(&b, mem);
+    tb.code = backend_interp.compile(&b, mem);
     tb.insn_eip = eips;
     tb.ninsns = 1;
     cpu.r[R_EAX] = 5;
@@ -69,7 +69,7 @@ int main(void)
     cpu.r[R_EDX] = 9;
     cpu.budget = 100;
     int slot;
-    interp_exec(&cpu, &tb, &slot);
+    backend_interp.exec(&cpu, &tb, &slot);
     CHECK_EQ(cpu.r[R_EAX], 12);
     CHECK_EQ(cpu.eip, 0x2000); /* 3 < 9, signed: taken */
     CHECK_EQ(slot, 0);
@@ -78,7 +78,7 @@ int main(void)
     /* The lazy flags give what the hardware sets for 3 - 9. */
     CHECK_EQ(cpu_get_eflags(&cpu) & F_ARITH, F_CF | F_SF | F_AF | F_PF);
     cpu.r[R_ECX] = 10;
-    interp_exec(&cpu, &tb, &slot);
+    backend_interp.exec(&cpu, &tb, &slot);
     CHECK_EQ(cpu.eip, 0x3000);
     CHECK_EQ(slot, 1);
     free(mem);

@@ -1,0 +1,32 @@
+/*
+ * backend.c - the backends bt86 was built with, by name (-backend NAME).
+ */
+#include "translator/backend.h"
+
+#include <string.h>
+
+static const struct backend *const backends[] = {
+    &backend_interp,
+};
+
+#define NBACKENDS (sizeof(backends) / sizeof(backends[0]))
+
+const struct backend *backend_find(const char *name)
+{
+    for (size_t i = 0; i < NBACKENDS; i++)
+        if (!strcmp(backends[i]->name, name))
+            return backends[i];
+    return NULL;
+}
+
+const struct backend *backend_default(void)
+{
+    return backends[0];
+}
+
+void backend_list(FILE *f)
+{
+    for (size_t i = 0; i < NBACKENDS; i++)
+        fprintf(f, "%-10s %s%s\n", backends[i]->name, backends[i]->help,
+                backends[i] == backend_default() ? " (default)" : "");
+}

@@ -1,0 +1,47 @@
+/*
+ * codecache.h - the memory backends write their code into.
+ *
+ * Kept apart from block metadata so that a native backend can have it
+ * executable without making the metadata executable too.  It is one
+ * mapping of bounded size, filled by bumping a pointer; when an
+ * allocation does not fit, the block cache flushes everything (between
+ * blocks, when no generated code is running) and starts again.
+ *
+ * W^X: an executable cache is never writable and executable at once.
+ * Writes happen between code_cache_open() and code_cache_close(), which
+ * flip the whole mapping with mprotect(); a host that forbids the flip
+ * makes code_cache_init() fail, and bt86 says so rather than run with
+ * memory both writable and executable.
+ *
+ *   code_cache_init(&cc, 32 << 20, 1);
+ *   code_cache_open(&cc);
+ *   void *p = code_cache_alloc(&cc, n);   // NULL: full, flush and retry
+ *   ... write n bytes at p ...
+ *   code_cache_close(&cc);                // now executable, read-only
+ */
+#ifndef BT86_TRANSLATOR_CODECACHE_H
+#define BT86_TRANSLATOR_CODECACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct code_cache {
+    uint8_t *base;
+    size_t size, used;
+    int executable; /* mapped PROT_EXEC when closed */
+    int open;       /* currently writable */
+};
+
+/* Map `size` bytes; returns 0, or -1 with errno set. */
+int code_cache_init(struct code_cache *cc, size_t size, int executable);
+void code_cache_destroy(struct code_cache *cc);
+/* Make the cache writable (and, if executable, not executable). */
+void code_cache_open(struct code_cache *cc);
+/* Make it executable again (a no-op for a data-only cache). */
+void code_cache_close(struct code_cache *cc);
+/* `n` bytes, 16-byte aligned, or NULL when the cache is full. */
+void *code_cache_alloc(struct code_cache *cc, size_t n);
+/* Forget every allocation. */
+void code_cache_reset(struct code_cache *cc);
+
+#endif

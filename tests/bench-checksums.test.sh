@@ -3,8 +3,9 @@
 # checksum under bt86 as natively on the host, or as under QEMU for the
 # system nanobenchmarks without a native twin: the benchmarks measure the
 # right work. Correctness only, at a small N; timing never fails a test.
-# Rows bt86 cannot run yet (it stops on an unimplemented instruction, e.g.
-# the x87) are listed as unsupported and do not fail.
+# Any run that crashes, times out or fails its own self-check fails the
+# test, and so does bt86 stopping on something unimplemented, except on the
+# rows compare.sh lists in BENCH_EXPECT_UNSUPPORTED.
 #
 # Environment (from run-tests.sh): BT86, BUILDDIR, SRCDIR.
 set -u

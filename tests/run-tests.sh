@@ -88,8 +88,8 @@ result() {
 		rm -f "$f"
 		status=1
 	done
-	case $status in
-	91 | 92) echo "  exit status $status: a sanitizer error (see run-tests.sh)" >> "$out.san" ;;
+	case $3 in
+	91 | 92) echo "  exit status $3: a sanitizer error (see run-tests.sh)" >> "$out.san" ;;
 	esac
 	case $status in
 	0)

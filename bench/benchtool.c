@@ -3,8 +3,13 @@
  * table, a JSON file and an SVG chart. Kept in C (no python, no gnuplot) so
  * that `make bench` needs nothing beyond the build dependencies.
  *
- *	benchtool check RAW                        statuses only; exit 1 on WRONG
+ *	benchtool check RAW                        statuses only; exit 1 on a fault
  *	benchtool report RAW OUT.json OUT.svg [key=value...]
+ *
+ * Both exit 1 when a row has a fault (see fault() below): a WRONG checksum,
+ * a run that failed (crash, timeout, failed self-check), a row bt86 ran
+ * under no engine, or "unsupported" from bt86 on a row not listed in the
+ * environment variable BENCH_EXPECT_UNSUPPORTED (comma-separated names).
  *
  * RAW is tab-separated, one record a line:
  *	M  name kind                       a benchmark starts (kind int|x87|sys)
@@ -201,10 +206,82 @@ static const char *fmt_ratio(char *buf, size_t size, double r)
 	return buf;
 }
 
+static int is_bt86(int e)
+{
+	return !strcmp(eng_id[e], "interp") || !strcmp(eng_id[e], "x86_64");
+}
+
+/* NAME is in the comma-separated list LIST. */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = list; p && *p; p += strcspn(p, ",")) {
+		p += *p == ',';
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Why engine e's result on benchmark b must fail the run, or NULL. Only a
+ * status that proves the engine and the runner work passes: "ok" (and
+ * "noisy", a timing verdict), "absent" (no such engine here: a missing
+ * QEMU or native twin, a backend not built), and "unsupported" where it is
+ * expected. A crash or timeout is "failed", and must never pass silently.
+ */
+static const char *fault(const struct bench *b, int e)
+{
+	const char *st = b->r[e].status;
+
+	if (!st[0])
+		return "not run (the runner lost this engine)";
+	if (!strcmp(st, "WRONG") || !strcmp(st, "failed"))
+		return st;
+	if (!strcmp(st, "unsupported") && is_bt86(e) &&
+	    !listed(getenv("BENCH_EXPECT_UNSUPPORTED"), b->name))
+		return "unsupported, and not in BENCH_EXPECT_UNSUPPORTED";
+	if (!strcmp(st, "ok") || !strcmp(st, "noisy") || !strcmp(st, "absent") ||
+	    !strcmp(st, "unsupported"))
+		return NULL;
+	return "unknown status";
+}
+
+/* Row b's fault that no single engine shows: bt86 did not run it at all. */
+static const char *row_fault(const struct bench *b)
+{
+	for (int e = 0; e < NENG; e++)
+		if (is_bt86(e) && strcmp(b->r[e].status, "absent"))
+			return NULL;
+	return "no bt86 engine was run";
+}
+
+/* Print every fault; returns 1 if there is one. */
+static int report_faults(void)
+{
+	int bad = 0;
+
+	for (int i = 0; i < nbench; i++) {
+		const struct bench *b = &benches[i];
+		const char *why;
+
+		for (int e = 0; e < NENG; e++)
+			if ((why = fault(b, e))) {
+				printf("  FAIL %s under %s: %s: %s\n", b->name, eng_id[e], why,
+				       b->r[e].msg[0] ? b->r[e].msg : "-");
+				bad = 1;
+			}
+		if ((why = row_fault(b))) {
+			printf("  FAIL %s: %s\n", b->name, why);
+			bad = 1;
+		}
+	}
+	return bad;
+}
+
 static int print_table(void)
 {
-	int wrong = 0;
-
 	printf("%-10s %-4s %-12s %11s %7s %9s %8s %11s\n", "benchmark", "kind", "engine",
 	       "time/iter", "spread", "x native", "x QEMU", "N");
 	for (int i = 0; i < nbench; i++) {
@@ -215,8 +292,6 @@ static int print_table(void)
 			char t[32], rn[16], rq[16];
 
 			printf("%-10s %-4s %-12s ", e ? "" : b->name, e ? "" : b->kind, eng_label[e]);
-			if (!strcmp(r->status, "WRONG"))
-				wrong = 1;
 			if (r->timed)
 				printf("%11s %6.0f%% %9s %8s %11lu\n",
 				       fmt_time(t, sizeof(t), r->med), r->spread,
@@ -229,28 +304,25 @@ static int print_table(void)
 	}
 	printf("\ntime/iter: median over repetitions of (t(2N) - t(N)) / N, whole processes;"
 	       "\nspread: half the range, in %% of the median; x native, x QEMU: time ratios.\n");
-	return wrong;
+	return report_faults();
 }
 
 static int check(void)
 {
-	int wrong = 0;
-
 	for (int i = 0; i < nbench; i++) {
 		printf("%-10s", benches[i].name);
 		for (int e = 0; e < NENG; e++) {
 			const struct result *r = &benches[i].r[e];
 
 			printf("  %s=%s", eng_id[e], r->status[0] ? r->status : "?");
-			if (!strcmp(r->status, "WRONG"))
-				wrong = 1;
 		}
 		printf("\n");
-		for (int e = 0; e < NENG; e++)
-			if (!strcmp(benches[i].r[e].status, "WRONG"))
-				printf("  WRONG %s: %s\n", eng_id[e], benches[i].r[e].msg);
 	}
-	return wrong;
+	if (!nbench) {
+		printf("  FAIL: no benchmark was run\n");
+		return 1;
+	}
+	return report_faults();
 }
 
 /* ---------------------------------------------------------------- JSON */

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# run.sh - the benchmarks (make bench).  Figures, never pass/fail, except
-# that a broken runner or a WRONG checksum makes it exit non-zero.
+# run.sh - the benchmarks (make bench).  Timings never fail it; it exits
+# non-zero as compare.sh does: a broken runner, a WRONG checksum, a run that
+# crashes or times out, or bt86 stopping on an unimplemented feature.
 #   QUICK=1   a smoke run: one repetition, short runs (under a minute)
 set -u
 here=$(cd "$(dirname "$0")" && pwd)

@@ -19,8 +19,12 @@
 #      for, proven against Bochs (skipped when Bochs is not installed);
 #   5. the Linux boot test, tests/boot/boot.sh (skipped when the Debian
 #      packages cannot be fetched).
-# Exit status 0 passes, 77 skips, anything else fails. One line per test, then
-# a summary line "N passed, N failed, N skipped". Exits 0 iff nothing failed.
+# Exit status 0 passes, 77 skips, anything else fails. A test file that is
+# not executable fails (it would otherwise silently not run), and so does any
+# test during which a sanitizer reported an error: see "Sanitizers" below.
+# One line per test, then the number of tests of each kind (so that a drop
+# shows in CI logs), then a summary line "N passed, N failed, N skipped".
+# Exits 0 iff nothing failed.
 
 set -u
 
@@ -35,7 +39,26 @@ export RUN_WRAPPER
 
 passed=0 failed=0 skipped=0
 out=$(mktemp "${TMPDIR:-/tmp}/run-tests.XXXXXX")
-trap 'rm -f "$out"' EXIT
+sanlog=$(mktemp -d "${TMPDIR:-/tmp}/run-tests-san.XXXXXX")
+trap 'rm -rf "$out" "$sanlog"' EXIT
+
+# Sanitizers. A passing guest exits with status 1 through isa-debug-exit, and
+# ASan, LSan and UBSan exit with 1 by default: a sanitizer error could pass.
+# So they get exit codes of their own (91: ASan and its leak checker, whose
+# LSAN_OPTIONS common flags override ASAN_OPTIONS' in the same runtime; 92:
+# UBSan, halting at the first error), and ASan and LSan write their reports to
+# files in $sanlog, which are checked after every test: a test script that
+# sends bt86's stderr to a file, or ignores its exit status, still fails.
+# UBSan in a build that also has ASan (GCC's two runtimes) ignores log_path
+# and reports on stderr only: for it, the test's output is searched.
+# Appended, so that these win over the same options set by the user.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=91:log_path=$sanlog/report"
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}exitcode=91:log_path=$sanlog/report"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=92:halt_on_error=1:log_path=$sanlog/report"
+san_report='ERROR: [A-Za-z]+Sanitizer|SUMMARY: [A-Za-z]+Sanitizer|runtime error:'
+
+declare -A kind_count
+kinds="unit guest qemu-agrees bochs-agrees script boot"
 
 if [ -n "$RUN_WRAPPER" ]; then
 	wrapped=$BUILDDIR/bt86.run
@@ -44,9 +67,30 @@ if [ -n "$RUN_WRAPPER" ]; then
 	BT86=$wrapped
 fi
 
-# result NAME STATUS: report one test from its exit status and output in $out.
+# result KIND NAME STATUS: report one test from its exit status and output in
+# $out, and from the sanitizer reports it left in $sanlog.
 result() {
-	local name=$1 status=$2 reason
+	local kind=$1 name=$2 status=$3 reason f
+	kind_count[$kind]=$((${kind_count[$kind]:-0} + 1))
+	if grep -qE "$san_report" "$out"; then
+		{
+			echo "  a sanitizer reported an error (exit status $status):"
+			grep -E -m 5 "$san_report" "$out" | sed "s/^/  /"
+		} > "$out.san"
+		status=1
+	fi
+	for f in "$sanlog"/*; do
+		[ -e "$f" ] || continue
+		{
+			echo "  a sanitizer report from process ${f##*.}:"
+			head -n 40 "$f"
+		} >> "$out.san"
+		rm -f "$f"
+		status=1
+	done
+	case $3 in
+	91 | 92) echo "  exit status $3: a sanitizer error (see run-tests.sh)" >> "$out.san" ;;
+	esac
 	case $status in
 	0)
 		echo "PASS $name"
@@ -60,19 +104,31 @@ result() {
 	*)
 		echo "FAIL $name"
 		[ "$status" = 124 ] && echo "  timed out"
+		[ -f "$out.san" ] && cat "$out.san"
 		head -n 60 "$out"
 		failed=$((failed + 1))
 		;;
 	esac
+	rm -f "$out.san"
+}
+
+# not_executable KIND FILE: a test that would not run fails instead.
+not_executable() {
+	echo "$2 is not executable (chmod +x it): it was not run" > "$out"
+	result "$1" "$(basename "$2")" 1
 }
 
 for t in "$BUILDDIR"/tests/unit/test_*; do
 	case $t in *.c | *.o | *.d | *.h) continue ;; esac
-	[ -f "$t" ] && [ -x "$t" ] || continue
+	[ -f "$t" ] || continue
+	if [ ! -x "$t" ]; then
+		not_executable unit "$t"
+		continue
+	fi
 	# shellcheck disable=SC2086
 	(cd "$BUILDDIR" && timeout 600 $RUN_WRAPPER "$t") > "$out" 2>&1
 	st=$?
-	result "$(basename "$t")" $st
+	result unit "$(basename "$t")" $st
 done
 
 qemu=$(command -v qemu-system-i386)
@@ -82,10 +138,10 @@ for g in "$SRCDIR"/guests/*/; do
 
 	if [ -x "$BT86" ]; then
 		"$here/guest-test.sh" "$BT86" "$g" "$BUILDDIR" > "$out" 2>&1
-		result "$name" $?
+		result guest "$name" $?
 	else
 		echo "$BT86 is missing or not executable (build it first)" > "$out"
-		result "$name" 1
+		result guest "$name" 1
 	fi
 
 	# A guest whose "reference" file says bochs was recorded from Bochs
@@ -101,41 +157,52 @@ for g in "$SRCDIR"/guests/*/; do
 		[ $st = 77 ] && grep -v '^$' "$out" | tail -n 1 | sed 's/^/skipped: /' > "$out.why" &&
 			mv "$out.why" "$out"
 		rm -f "$out.bochs"
-		result "bochs-agrees:$name" $st
+		result bochs-agrees "bochs-agrees:$name" $st
 	elif [ -n "$RUN_WRAPPER" ]; then
 		echo "skipped: a cross build; the native make check compares with QEMU" > "$out"
-		result "qemu-agrees:$name" 77
+		result qemu-agrees "qemu-agrees:$name" 77
 	elif [ -n "$qemu" ]; then
 		"$here/guest-test.sh" -q "$qemu" "$g" "$BUILDDIR" > "$out" 2>&1
-		result "qemu-agrees:$name" $?
+		result qemu-agrees "qemu-agrees:$name" $?
 	else
 		echo "skipped: qemu-system-i386 not installed" > "$out"
-		result "qemu-agrees:$name" 77
+		result qemu-agrees "qemu-agrees:$name" 77
 	fi
 done
 
 for t in "$SRCDIR"/tests/*.test.sh; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
+	[ -f "$t" ] || continue
+	if [ ! -x "$t" ]; then
+		not_executable script "$t"
+		continue
+	fi
 	(cd "$BUILDDIR" && timeout 1800 "$t") > "$out" 2>&1
 	st=$?
-	result "$(basename "$t" .test.sh)" $st
+	result script "$(basename "$t" .test.sh)" $st
 done
 
 (cd "$BUILDDIR" && timeout 600 "$SRCDIR/tests/limits.test.sh" --bochs) > "$out" 2>&1
-result bochs-agrees:limits $?
+result bochs-agrees bochs-agrees:limits $?
 
 # A boot takes 30 s natively: under qemu-user or a sanitizer build it would take
 # many minutes, so those runs leave it to the native check (BT86_SKIP_BOOT=why).
 if [ -n "$RUN_WRAPPER" ]; then
 	echo "skipped: a cross build under qemu-user; the native make check boots Linux" > "$out"
-	result linux-boot 77
+	result boot linux-boot 77
 elif [ -n "${BT86_SKIP_BOOT:-}" ]; then
 	echo "skipped: $BT86_SKIP_BOOT" > "$out"
-	result linux-boot 77
+	result boot linux-boot 77
 else
 	(cd "$BUILDDIR" && timeout 1800 "$SRCDIR/tests/boot/boot.sh") > "$out" 2>&1
-	result linux-boot $?
+	result boot linux-boot $?
 fi
 
+# One line, never mistaken for the summary: a test that stops being found
+# (renamed, not built, lost its execute bit) shows as a smaller number here.
+line="tests run by kind:"
+for k in $kinds; do
+	line="$line $k ${kind_count[$k]:-0},"
+done
+echo "${line%,}"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

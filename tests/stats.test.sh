@@ -14,6 +14,14 @@ fail=0
 timeout 60 "$BT86" -kernel guests/com2/com2.elf -display none -serial null -serial null \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -stats -stats-json "$work/s.json" \
 	< /dev/null > /dev/null 2> "$work/s.txt"
+st=$?
+# isa-debug-exit: the guest's normal end is status 1; anything else means the
+# figures below describe a run that did not finish.
+if [ "$st" != 1 ]; then
+	echo "FAIL: bt86 exited with status $st, expected 1 (the guest's exit):"
+	cat "$work/s.txt"
+	exit 1
+fi
 jq . "$work/s.json" > /dev/null || { echo "FAIL: the JSON does not parse:"; cat "$work/s.json"; exit 1; }
 echo "ok: the JSON parses"
 expect() { # DESCRIPTION JQ-EXPRESSION (must be true)

@@ -175,9 +175,10 @@ uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
     case 2: cpu->cr[2] = v; break;
     case 3: cpu->cr[3] = v; tlb_flush_nonglobal(cpu); break;
     case 4:
-        /* VME PVI DE MCE PCE OSXMMEXCPT... are not implemented: reserved here.
-         * OSFXSR exists because CPUID shows FXSR; with no SSE it changes nothing. */
-        if (v & ~(CR4_TSD | CR4_PSE | CR4_PAE | CR4_PGE | CR4_OSFXSR))
+        /* VME PVI DE PCE OSXMMEXCPT... are not implemented: reserved here.
+         * OSFXSR exists because CPUID shows FXSR; with no SSE it changes nothing.
+         * MCE: no machine check ever happens, so enabling #MC changes nothing. */
+        if (v & ~(CR4_TSD | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_OSFXSR))
             cpu_raise(cpu, EXC_GP, 0, 1);
         cpu->cr[4] = v;
         tlb_flush(cpu);
@@ -241,6 +242,22 @@ static uint64_t tsc_now(struct cpu *cpu)
 
 static uint64_t mtrr[0x300];
 
+/* The machine-check architecture of a P6: MCG_CAP says 5 banks and MCG_CTL;
+ * nothing ever fails, so every bank's status stays 0 (Linux's MCE driver
+ * polls them; without MCA it says "Unable to init MCE device"). */
+#define MSR_MCG_CAP 0x179
+#define MSR_MCG_STATUS 0x17a
+#define MSR_MCG_CTL 0x17b
+#define MSR_MC0_CTL 0x400
+#define MCA_BANKS 5
+#define MCG_CTL_P (1u << 8)
+static uint64_t mcg_status, mcg_ctl, mc_bank[MCA_BANKS * 4];
+
+static int is_mc_bank(uint32_t n)
+{
+    return n >= MSR_MC0_CTL && n < MSR_MC0_CTL + MCA_BANKS * 4;
+}
+
 uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
     need_cpl0(cpu);
@@ -256,7 +273,14 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x277: v = cpu->msr_pat; break;
     case 0xc0000080u: v = cpu->msr_efer; break;
     case 0xfe: v = 0x508; break; /* MTRRcap: 8 variable ranges, fixed ranges, WC */
+    case MSR_MCG_CAP: v = MCG_CTL_P | MCA_BANKS; break;
+    case MSR_MCG_STATUS: v = mcg_status; break;
+    case MSR_MCG_CTL: v = mcg_ctl; break;
     default:
+        if (is_mc_bank(n)) {
+            v = mc_bank[n - MSR_MC0_CTL];
+            break;
+        }
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
             (n >= 0x268 && n <= 0x26f) || n == 0x2ff) {
             v = mtrr[n];
@@ -282,6 +306,8 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x175: cpu->msr_sysenter_esp = (uint32_t)v; break;
     case 0x176: cpu->msr_sysenter_eip = (uint32_t)v; break;
     case 0x277: cpu->msr_pat = v; break;
+    case MSR_MCG_STATUS: mcg_status = v; break;
+    case MSR_MCG_CTL: mcg_ctl = v; break;
     case 0xc0000080u:
         if (v & ~(uint64_t)EFER_NXE) /* no long mode, no SYSCALL on this CPU */
             cpu_raise(cpu, EXC_GP, 0, 1);
@@ -292,6 +318,11 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
             (n >= 0x268 && n <= 0x26f) || n == 0x2ff) {
             mtrr[n] = v;
+            break;
+        }
+        /* As on a P6, a bank's status may only be cleared. */
+        if (is_mc_bank(n) && !((n - MSR_MC0_CTL) % 4 == 1 && v != 0)) {
+            mc_bank[n - MSR_MC0_CTL] = v;
             break;
         }
         cpu_raise(cpu, EXC_GP, 0, 1);
@@ -317,7 +348,8 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 
 /*
  * CPUID describes exactly what bt86 implements: an i686 with TSC, MSRs,
- * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE and SYSENTER.  No FPU bit until
+ * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE, SYSENTER and the machine-check
+ * architecture (which never reports an error).  No FPU bit until
  * the x87 exists.
  */
 #define CPUID_PSE (1u << 3)
@@ -325,6 +357,8 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 #define CPUID_PAE (1u << 6)
 #define CPUID_FPU (1u << 0)
 #define CPUID_MSR (1u << 5)
+#define CPUID_MCE (1u << 7)
+#define CPUID_MCA (1u << 14)
 #define CPUID_CX8 (1u << 8)
 #define CPUID_SEP (1u << 11)
 #define CPUID_PGE (1u << 13)
@@ -345,8 +379,8 @@ uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         break;
     case 1:
         r[0] = 0x633; /* family 6 model 3 stepping 3 (Pentium II class) */
-        r[3] = CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_CX8 |
-               CPUID_SEP | CPUID_PGE | CPUID_CMOV | CPUID_FXSR;
+        r[3] = CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_MCE |
+               CPUID_CX8 | CPUID_SEP | CPUID_PGE | CPUID_MCA | CPUID_CMOV | CPUID_FXSR;
         break;
     case 0x80000000u:
         r[0] = 0x80000004u;

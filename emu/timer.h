@@ -38,7 +38,9 @@ void clock_steal(uint64_t ns);
  * advance between two readings beyond what the instructions retired in
  * between can take (CLOCK_NS_PER_INSN each, plus CLOCK_SLACK_NS), or beyond
  * CLOCK_MAX_GAP_NS, is stolen too: bt86 was not running the guest (first
- * visits to code, host page faults, another process had the core).  Linux
+ * visits to code, host page faults, another process had the core).  A
+ * halted CPU sees host time, but a wake-up later than the next timer's
+ * deadline (a busy host) stops there, plus CLOCK_SLACK_NS.  Linux
  * calibrates the TSC against PIT channel 2 in loops of a microsecond per
  * iteration and rejects the lot on one slow iteration, and timer ticks that
  * pile up are lost as edges on a still-pending IRQ0.  The debt is repaid at

@@ -23,9 +23,11 @@
 #define CPUID_TSC (1u << 4)
 #define CPUID_MSR (1u << 5)
 #define CPUID_PAE (1u << 6)
+#define CPUID_MCE (1u << 7)
 #define CPUID_CX8 (1u << 8)
 #define CPUID_SEP (1u << 11)
 #define CPUID_PGE (1u << 13)
+#define CPUID_MCA (1u << 14)
 #define CPUID_CMOV (1u << 15)
 #define CPUID_FXSR (1u << 24)
 /* CPUID.80000001h:EDX */
@@ -33,8 +35,8 @@
 
 /* Everything bt86 implements and shows by default. */
 #define CPUID_BT86_EDX                                                                         \
-    (CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_CX8 | CPUID_SEP |        \
-     CPUID_PGE | CPUID_CMOV | CPUID_FXSR)
+    (CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_MCE | CPUID_CX8 |        \
+     CPUID_SEP | CPUID_PGE | CPUID_MCA | CPUID_CMOV | CPUID_FXSR)
 #define CPUID_BT86_EXT_EDX CPUID_EXT_NX
 
 struct cpu_model {

@@ -5,7 +5,8 @@
  *
  *   - the setup header ("HdrS" at 0x202, protocol 2.04 or later, LOADED_HIGH)
  *     is checked, then the protected-mode code (after the 1 + setup_sects
- *     real-mode sectors, syssize paragraphs long) is copied to 1 MiB;
+ *     real-mode sectors, syssize paragraphs long, zero-padded when the file
+ *     ends inside the last paragraphs) is copied to 1 MiB;
  *   - the zero page (struct boot_params) gets a copy of the setup header,
  *     type_of_loader 0xff, CAN_USE_HEAP, the -append command line, the
  *     -initrd ramdisk page aligned as high as initrd_addr_max and RAM allow,
@@ -159,11 +160,17 @@ int loader_bzimage(struct machine *m, const uint8_t *buf, size_t size, char *err
                                           "bt86 boots only bzImages", path);
     uint32_t setup_sects = buf[BP_SETUP_SECTS] ? buf[BP_SETUP_SECTS] : 4;
     uint64_t setup_size = (uint64_t)(setup_sects + 1) * 512;
+    /* syssize counts 16-byte paragraphs, rounded up, so the file may end up
+     * to 15 bytes short of it (Debian's memtest86+ia32.bin does): as GRUB and
+     * QEMU, load what the file holds and let zeros fill the rest. */
     uint64_t pm_size = (uint64_t)get32(buf, 0x1f4) * 16; /* syssize, 32 bits from 2.04 */
-    if (pm_size == 0 || setup_size + pm_size > size)
-        return loader_errorf(err, errlen, "'%s': truncated bzImage (%zu bytes; the setup header "
-                                          "says %llu)", path, size,
-                             (unsigned long long)(setup_size + pm_size));
+    if (size <= setup_size)
+        return loader_errorf(err, errlen, "'%s': truncated bzImage (%zu bytes, no protected-mode "
+                                          "code after the %llu bytes of setup)", path, size,
+                             (unsigned long long)setup_size);
+    uint64_t file_pm = size - setup_size;
+    if (pm_size < file_pm)
+        pm_size = file_pm;
 
     /* Where the kernel will decompress itself: it must fit, and the initrd
      * must stay above it. */
@@ -198,8 +205,14 @@ int loader_bzimage(struct machine *m, const uint8_t *buf, size_t size, char *err
     }
     put32(bp, BP_CMD_LINE_PTR, CMDLINE_ADDR);
 
-    int r = loader_place(m, KERNEL_ADDR, buf + setup_size, (uint32_t)pm_size, 0, "Linux kernel",
-                         err, errlen);
+    uint8_t *pm = calloc(1, pm_size);
+    if (!pm) {
+        free(bp);
+        return loader_errorf(err, errlen, "'%s': out of memory", path);
+    }
+    memcpy(pm, buf + setup_size, file_pm);
+    int r = loader_place(m, KERNEL_ADDR, pm, (uint32_t)pm_size, 0, "Linux kernel", err, errlen);
+    free(pm);
     if (r == 0 && m->opt.initrd && *m->opt.initrd)
         r = load_initrd(m, bp, (uint32_t)((kernel_end + 0xfff) & ~0xfffull), err, errlen);
     if (r == 0)

@@ -181,6 +181,8 @@ static uint32_t cr4_valid(void)
         v |= CR4_PAE;
     if (cpu_has(CPUID_PGE))
         v |= CR4_PGE;
+    if (cpu_has(CPUID_MCE))
+        v |= CR4_MCE;
     if (cpu_has(CPUID_FXSR))
         v |= CR4_OSFXSR;
     return v;
@@ -194,8 +196,9 @@ uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
     case 2: cpu->cr[2] = v; break;
     case 3: cpu->cr[3] = v; tlb_flush_nonglobal(cpu); break;
     case 4:
-        /* VME PVI DE MCE PCE OSXMMEXCPT... are not implemented: reserved here.
-         * OSFXSR exists because CPUID shows FXSR; with no SSE it changes nothing. */
+        /* VME PVI DE PCE OSXMMEXCPT... are not implemented: reserved here.
+         * OSFXSR exists because CPUID shows FXSR; with no SSE it changes nothing.
+         * MCE: no machine check ever happens, so enabling #MC changes nothing. */
         if (v & ~cr4_valid())
             cpu_raise(cpu, EXC_GP, 0, 1);
         cpu->cr[4] = v;
@@ -260,12 +263,36 @@ static uint64_t tsc_now(struct cpu *cpu)
 
 static uint64_t mtrr[0x300];
 
+/* The machine-check architecture of a P6: MCG_CAP says 5 banks and MCG_CTL;
+ * nothing ever fails, so every bank's status stays 0 (Linux's MCE driver
+ * polls them; without MCA it says "Unable to init MCE device"). */
+#define MSR_MCG_CAP 0x179
+#define MSR_MCG_STATUS 0x17a
+#define MSR_MCG_CTL 0x17b
+#define MSR_MC0_CTL 0x400
+#define MCA_BANKS 5
+#define MCG_CTL_P (1u << 8)
+static uint64_t mcg_status, mcg_ctl, mc_bank[MCA_BANKS * 4];
+
+static int is_mc_bank(uint32_t n)
+{
+    return cpu_has(CPUID_MCA) && n >= MSR_MC0_CTL && n < MSR_MC0_CTL + MCA_BANKS * 4;
+}
+
+/* MCG_CAP, MCG_STATUS and MCG_CTL exist only on a CPU with MCA (-cpu ...,-mca: #GP). */
+static void need_mcg(struct cpu *cpu, uint32_t n)
+{
+    if (!cpu_has(CPUID_MCA) && n >= MSR_MCG_CAP && n <= MSR_MCG_CTL)
+        cpu_raise(cpu, EXC_GP, 0, 1);
+}
+
 uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
     if (!cpu_has(CPUID_MSR))
         cpu_raise(cpu, EXC_UD, 0, 0);
     need_cpl0(cpu);
     uint32_t n = cpu->r[R_ECX];
+    need_mcg(cpu, n);
     uint64_t v;
     switch (n) {
     case 0x10: v = tsc_now(cpu); break;
@@ -277,7 +304,14 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x277: v = cpu->msr_pat; break;
     case 0xc0000080u: v = cpu->msr_efer; break;
     case 0xfe: v = 0x508; break; /* MTRRcap: 8 variable ranges, fixed ranges, WC */
+    case MSR_MCG_CAP: v = MCG_CTL_P | MCA_BANKS; break;
+    case MSR_MCG_STATUS: v = mcg_status; break;
+    case MSR_MCG_CTL: v = mcg_ctl; break;
     default:
+        if (is_mc_bank(n)) {
+            v = mc_bank[n - MSR_MC0_CTL];
+            break;
+        }
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
             (n >= 0x268 && n <= 0x26f) || n == 0x2ff) {
             v = mtrr[n];
@@ -296,6 +330,7 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         cpu_raise(cpu, EXC_UD, 0, 0);
     need_cpl0(cpu);
     uint32_t n = cpu->r[R_ECX];
+    need_mcg(cpu, n);
     uint64_t v = ((uint64_t)cpu->r[R_EDX] << 32) | cpu->r[R_EAX];
     switch (n) {
     case 0x10: cpu->tsc_offset += v - tsc_now(cpu); break;
@@ -305,6 +340,8 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x175: cpu->msr_sysenter_esp = (uint32_t)v; break;
     case 0x176: cpu->msr_sysenter_eip = (uint32_t)v; break;
     case 0x277: cpu->msr_pat = v; break;
+    case MSR_MCG_STATUS: mcg_status = v; break;
+    case MSR_MCG_CTL: mcg_ctl = v; break;
     case 0xc0000080u:
         /* No long mode, no SYSCALL; NXE only while CPUID shows NX. */
         if (v & ~(uint64_t)(cpu_has_nx() ? EFER_NXE : 0))
@@ -316,6 +353,11 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
             (n >= 0x268 && n <= 0x26f) || n == 0x2ff) {
             mtrr[n] = v;
+            break;
+        }
+        /* As on a P6, a bank's status may only be cleared. */
+        if (is_mc_bank(n) && !((n - MSR_MC0_CTL) % 4 == 1 && v != 0)) {
+            mc_bank[n - MSR_MC0_CTL] = v;
             break;
         }
         cpu_raise(cpu, EXC_GP, 0, 1);
@@ -343,7 +385,8 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 
 /*
  * CPUID describes exactly what bt86 implements: an i686 with TSC, MSRs,
- * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE, SYSENTER and FXSR, less what
+ * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE, SYSENTER, FXSR and the
+ * machine-check architecture (which never reports an error), less what
  * -cpu turned off (emu/cpu_model.c).
  */
 uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)

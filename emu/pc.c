@@ -57,7 +57,7 @@ uint64_t machine_clock_ns(struct machine *m)
 {
     if (m->opt.icount)
         return m->cpu.icount; /* one instruction = one nanosecond of virtual time */
-    return host_clock_ns() - m->start_ns;
+    return clock_visible_ns(host_clock_ns() - m->start_ns, !m->cpu.halted, m->cpu.icount);
 }
 
 /* As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
@@ -312,7 +312,9 @@ void machine_poll(struct machine *m)
         if (m->uart[i])
             uart_poll(m->uart[i]);
     timers_run(machine_clock_ns(m));
+    uint64_t t0 = host_clock_ns();
     screen_poll(m);
+    clock_steal(host_clock_ns() - t0);
 }
 
 void machine_wait(struct machine *m)

@@ -3,7 +3,7 @@
 # with a busybox initramfs, booted the way qemu-system-i386 users do, driven
 # to a shell on ttyS0 and back out:
 #
-#   bt86 -kernel vmlinuz -initrd initrd.img -append console=ttyS0 \
+#   bt86 -kernel vmlinuz -initrd initrd.img -append "console=ttyS0 console=tty0" \
 #        -nographic -m 256 -no-reboot -sendkeys ... -sendkeys-when ...
 #
 # Checks a command typed on the PS/2 keyboard at the VGA console's shell,
@@ -38,7 +38,10 @@ head -n 1 "$work/fetch.log"
 fifo=$work/stdin
 rm -f "$fifo" "$log"
 mkfifo "$fifo"
-"$BT86" -kernel "$work/vmlinuz" -initrd "$work/initrd.img" -append "console=ttyS0" \
+# Both consoles, the VGA one last: it is /dev/console, as with console=tty0
+# alone, and a shell that follows /dev/console (busybox cttyhack) would land
+# on tty1 next to the VGA shell; the one-shell-per-console check sees that.
+"$BT86" -kernel "$work/vmlinuz" -initrd "$work/initrd.img" -append "console=ttyS0 console=tty0" \
 	-nographic -m 256 -no-reboot -sendkeys 'echo kbd-$((6*7)) >/dev/ttyS0\n' \
 	-sendkeys-when 'bt86-vga# ' < "$fifo" > "$log" 2>&1 &
 pid=$!
@@ -84,12 +87,19 @@ echo "ok: shell after $(elapsed) s ($(grep -a -o 'init: up after .*' "$log" | tr
 wait_for 'kbd-42' "$STEP_TIMEOUT" || fail "the command typed on the PS/2 keyboard did not run"
 echo "ok: a command typed on the PS/2 keyboard ran in the VGA console's shell"
 
+# One interactive shell per console: a shell whose stdin and stdout are the
+# same tty, counted by tty.
+run 'for p in /proc/[0-9]*; do i=$(readlink $p/fd/0); [ "$i" = "$(readlink $p/fd/1)" ] && [ "$(tr "\0" " " <$p/cmdline)" = "sh -i " ] && echo "$i"; done | sort | uniq -c | tr -s " "'
+[ "$out" = " 1 /dev/tty1
+ 1 /dev/ttyS0" ] || fail "interactive shells by tty: '$out' (want one on tty1, one on ttyS0)"
+echo "ok: one shell per console (tty1, ttyS0)"
+
 run 'uname -a'
 grep -q ' 6\.1\.' <<<"$out" && grep -q 'i686' <<<"$out" || fail "uname -a: '$out' (want 6.1, i686)"
 echo "ok: uname -a: $out"
 
 # What emu/monitor.c's CPUID says: GenuineIntel family 6 model 3 stepping 3,
-# EDX = FPU PSE TSC MSR PAE CX8 SEP PGE CMOV FXSR, the brand string; no MMX/SSE.
+# EDX = FPU PSE TSC MSR PAE MCE CX8 SEP PGE MCA CMOV FXSR, the brand string; no MMX/SSE.
 run 'cat /proc/cpuinfo'
 cpuinfo=$out
 field() { sed -n "s/^$1[[:space:]]*: //p" <<<"$cpuinfo" | head -n 1; }
@@ -100,7 +110,7 @@ field() { sed -n "s/^$1[[:space:]]*: //p" <<<"$cpuinfo" | head -n 1; }
 [ "$(field 'model name')" = "bt86 virtual i686 CPU" ] || fail "cpuinfo model name: $(field 'model name')"
 [ "$(field fpu)" = yes ] || fail "cpuinfo fpu: $(field fpu)"
 flags=" $(field flags) "
-for f in fpu pse tsc msr pae cx8 sep pge cmov fxsr; do
+for f in fpu pse tsc msr pae mce cx8 sep pge mca cmov fxsr; do
 	grep -q " $f " <<<"$flags" || fail "cpuinfo flags lack $f:$flags"
 done
 for f in mmx sse sse2 apic; do
@@ -122,6 +132,21 @@ unexpected=$(grep -v -E 'ACPI BIOS Error \(bug\): A valid RSDP was not found' <<
 [ -z "$unexpected" ] || fail "unexpected in dmesg:
 $unexpected"
 echo "ok: dmesg has no unexpected warnings or errors"
+
+# The TSC calibrated against PIT channel 2 (gated through port 0x61), and
+# still the clocksource: the PIT, the TSC and everything else in bt86 follow
+# one virtual clock that skips bt86's own pauses (emu/timer.h).
+run "dmesg | grep -i -E 'tsc|clocksource|calibrat'"
+tsclog=$out
+grep -q 'tsc: Detected [0-9.]* MHz processor' <<<"$tsclog" || fail "no 'tsc: Detected ... MHz processor' in dmesg:
+$tsclog"
+bad=$(grep -E 'Unable to calibrate|calibration failed|unstable|Switched to clocksource (pit|jiffies|refined-jiffies)' <<<"$tsclog")
+[ -z "$bad" ] || fail "the TSC did not calibrate or was dropped:
+$bad"
+run "grep -m 1 'cpu MHz' /proc/cpuinfo"
+mhz=$(sed -n 's/^cpu MHz[[:space:]]*: //p' <<<"$out")
+awk -v m="$mhz" 'BEGIN { exit !(m > 0) }' || fail "/proc/cpuinfo: '$out' (want a calibrated rate)"
+echo "ok: $(grep -o 'tsc: Detected.*' <<<"$tsclog" | head -n 1), cpu MHz $mhz, clocksource $(grep -o 'Switched to clocksource [a-z-]*' <<<"$tsclog" | tail -n 1 | cut -d' ' -f4)"
 
 printf 'reboot -f\n' >&3
 for ((i = 0; i < STEP_TIMEOUT * 5; i++)); do

@@ -66,14 +66,21 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 export PATH=/bin:/sbin HOME=/root PS1='bt86-linux# '
-echo "init: up after $(cut -d' ' -f1 /proc/uptime) s"
+# On both consoles, whichever of them /dev/console is.
+up="init: up after $(cut -d' ' -f1 /proc/uptime) s"
+echo "$up" >/dev/ttyS0
+echo "$up" >/dev/tty1
 cd /root
-# A second shell on the VGA console, for the keyboard (the test types there).
+# One shell per console: ttyS0, and the VGA console (tty1) for the keyboard
+# (the test types there).  Each opens its tty as a new session's leader, which
+# makes it the controlling tty; cttyhack would not do: it opens the console
+# the kernel names (/dev/tty0 under console=tty0), not the tty it is given,
+# and two shells on tty1 split the keys between them.
 (while true; do
 	PS1='bt86-vga# ' setsid sh -c 'exec sh -i </dev/tty1 >/dev/tty1 2>&1'
 done) &
 while true; do
-	setsid cttyhack sh -i </dev/ttyS0 >/dev/ttyS0 2>&1
+	setsid sh -c 'exec sh -i </dev/ttyS0 >/dev/ttyS0 2>&1'
 done
 INIT
 chmod 755 "$root/init"

@@ -177,9 +177,18 @@ int main(void)
     CHECK_EQ(load(64, err), -1);
     CHECK(strstr(err, "boot_flag") != NULL);
     make_bzimage(img, 0x20f, 0x01);
-    write_file(kpath, img, n - 100);
+    write_file(kpath, img, 5 * 512);
     CHECK_EQ(load(64, err), -1);
     CHECK(strstr(err, "truncated") != NULL);
+
+    /* A file that ends before syssize says (it is rounded up to 16 bytes, and
+     * memtest86+ia32.bin is 8 bytes short): loaded, the rest zeros. */
+    write_file(kpath, img, n - 8);
+    CHECK_EQ(load(64, err), 0);
+    CHECK_EQ(mach.ram[0x100000 + 8192 - 9], img[5 * 512 + 8192 - 9]);
+    for (int i = 8192 - 8; i < 8192; i++)
+        CHECK_EQ(mach.ram[0x100000 + i], 0);
+    CHECK_EQ(mach.ram[0x100000 + 8192], 0xcc);
 
     unlink(kpath);
     unlink(rpath);

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# memtest.test.sh - a real guest no one here wrote: Debian's memtest86+
+# (memtest86+ia32.bin, a bzImage whose file is 8 bytes shorter than its
+# setup header's syssize says) booted with -kernel, its screen on the serial
+# port (console=ttyS0,115200).  It must reach its first test screen: the
+# header with the CPU bt86 describes and "#0  [Address test, walking ones",
+# what qemu-system-i386 -kernel shows with the same command line.
+#
+# The package comes with `apt-get download memtest86+` into
+# ${BT86_CACHE:-~/.cache/bt86}/memtest, as tests/boot/fetch.sh fetches the
+# kernel.  Exit 77 ("skipped: reason") when it cannot be had.
+set -u
+cd "${BUILDDIR:-.}"
+BT86=${BT86:-./bt86}
+MEMTEST_TIMEOUT=${MEMTEST_TIMEOUT:-600}
+cache=${BT86_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bt86}/memtest
+
+skip() {
+	echo "skipped: $*"
+	exit 77
+}
+[ -n "${RUN_WRAPPER:-}" ] && skip "a cross build under qemu-user; the native make check runs memtest86+"
+command -v apt-get >/dev/null || skip "apt-get not found (memtest86+ is fetched with it)"
+command -v dpkg-deb >/dev/null || skip "dpkg-deb not installed"
+mkdir -p "$cache" || skip "cannot create the cache $cache"
+
+# The i386 package, as for the kernel (the i386 architecture is in dpkg);
+# the amd64 one holds the same memtest86+ia32.bin.
+deb=
+for pkg in memtest86+:i386 memtest86+; do
+	ver=$(apt-cache policy "$pkg" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || continue
+	deb=$(ls "$cache"/memtest86+_"${ver//:/%3a}"_*.deb 2>/dev/null | head -n 1)
+	if [ -z "$deb" ]; then
+		(cd "$cache" && apt-get download "$pkg" >/dev/null 2>&1) || continue
+		deb=$(ls "$cache"/memtest86+_"${ver//:/%3a}"_*.deb 2>/dev/null | head -n 1)
+	fi
+	[ -n "$deb" ] && break
+done
+[ -n "$deb" ] || skip "apt-get download memtest86+ failed (apt knows no memtest86+, or no network)"
+
+work=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$work"' EXIT
+dpkg-deb -x "$deb" "$work/x" || { echo "FAIL: dpkg-deb -x $deb"; exit 1; }
+bin=$work/x/boot/memtest86+ia32.bin
+[ -f "$bin" ] || { echo "FAIL: $(basename "$deb") has no boot/memtest86+ia32.bin"; exit 1; }
+echo "memtest86+: $(basename "$deb"), memtest86+ia32.bin $(stat -c %s "$bin") bytes"
+
+log=$work/serial.log
+"$BT86" -kernel "$bin" -append "console=ttyS0,115200" -nographic -m 256 -no-reboot \
+	</dev/null >"$log" 2>&1 &
+pid=$!
+start=$(date +%s)
+screen() { tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]/\n/g'; }
+ok=0
+while [ $(($(date +%s) - start)) -lt "$MEMTEST_TIMEOUT" ]; do
+	if screen | grep -q -F '#0  [Address test, walking ones'; then
+		ok=1
+		break
+	fi
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 1
+done
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+pid=
+if [ $ok != 1 ]; then
+	echo "FAIL: no first test screen (#0 Address test) within ${MEMTEST_TIMEOUT}s; the serial output:"
+	screen | grep -v '^[[:space:]]*$' | tail -n 30
+	exit 1
+fi
+fail=0
+for want in 'Memtest86+ v' 'bt86 virtual i686 CPU' 'Status: Testing'; do
+	if ! screen | grep -q -F -- "$want"; then
+		echo "FAIL: the first screen lacks '$want'"
+		fail=1
+	fi
+done
+[ $fail = 0 ] && echo "ok: memtest86+ reached test #0 after $(($(date +%s) - start)) s: $(screen | grep -o -m 1 -F '#0  [Address test, walking ones, no cache]')"
+exit $fail

@@ -33,10 +33,12 @@ struct top {
     const void *h;
     uint16_t d, a, b, c; /* IR value numbers: indexes into the frame */
     uint32_t imm, aux;
-    uint32_t insn;
+    uint16_t insn;
+    uint16_t tlb0; /* loads and stores: aux << TLB_BITS, their TLB's first entry */
     uint16_t opc;
     uint16_t exit; /* enum ir_exit_kind, for the dump */
 };
+_Static_assert(IR_MAX_INSNS <= 0x10000 && (2 << TLB_BITS) <= 0x10000, "struct top's short fields");
 
 static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot);
 
@@ -69,6 +71,10 @@ static const void *interp_compile(const struct ir_block *b, void *mem)
         t->imm = op->imm;
         t->aux = op->aux;
         t->insn = op->insn;
+        t->tlb0 = (ir_op_info[op->opc].flags & (IRF_READS_MEM | IRF_WRITES_MEM)) &&
+                          !(ir_op_info[op->opc].flags & IRF_CALL)
+                      ? op->aux << TLB_BITS
+                      : 0;
         t->opc = op->opc;
         t->exit = op->exit;
         t++;
@@ -105,7 +111,7 @@ static void interp_dump(FILE *f, const struct tb *tb)
 #define LOAD(size)                                                                   \
     do {                                                                             \
         uint32_t a_ = v[ip->a];                                                      \
-        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        struct tlb_entry *e_ = &tlb[ip->tlb0 + TLB_INDEX(a_)];                                   \
         if (__builtin_expect(e_->tag_read == ((a_ + (size)-1) & PAGE_MASK), 1)) {    \
             v[ip->d] = host_ld((void *)(uintptr_t)(a_ + e_->addend), (size));        \
         } else {                                                                     \
@@ -118,7 +124,7 @@ static void interp_dump(FILE *f, const struct tb *tb)
 #define STORE(size)                                                                  \
     do {                                                                             \
         uint32_t a_ = v[ip->a];                                                      \
-        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        struct tlb_entry *e_ = &tlb[ip->tlb0 + TLB_INDEX(a_)];                                   \
         if (__builtin_expect(e_->tag_write == ((a_ + (size)-1) & PAGE_MASK), 1)) {   \
             host_st((void *)(uintptr_t)(a_ + e_->addend), v[ip->b], (size));         \
         } else {                                                                     \
@@ -132,7 +138,7 @@ static void interp_dump(FILE *f, const struct tb *tb)
 #define COUNT_TLB(size, tag, real)                                                   \
     do {                                                                             \
         uint32_t a_ = v[ip->a];                                                      \
-        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        struct tlb_entry *e_ = &tlb[ip->tlb0 + TLB_INDEX(a_)];                                   \
         if (e_->tag == ((a_ + (size)-1) & PAGE_MASK))                                \
             tlb_stats.hits++;                                                        \
         else                                                                         \
@@ -174,6 +180,11 @@ static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
     }
     uint32_t v[IR_NVALUES];
     REGS_IN();
+    /* The TLB base in a register of its own: when its offset in struct cpu
+     * is a multiple of the entry size, GCC folds it into the index and
+     * then recomputes the entry's address for the addend. */
+    struct tlb_entry *tlb = &cpu->tlb[0][0];
+    __asm__("" : "+r"(tlb));
     const struct top *ip = tb->code;
     int s;
     goto *ip->h;

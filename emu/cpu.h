@@ -129,30 +129,44 @@ struct tlb_entry {
 #define HF_SEGCHK_SHIFT 16
 #define HF_SEGCHK(seg) (1u << (HF_SEGCHK_SHIFT + (seg)))
 
-/* Translator scratch values per block; the frontend never exceeds this. */
-#define CPU_NTEMPS 1024
-
 struct tb;
 struct machine;
 
+/*
+ * The first 128 bytes are what translated code and the run loop touch all
+ * the time: the guest registers, EIP, the lazy flags, EFLAGS, the words a
+ * chained exit checks (exit_request, budget) and where the guest is when
+ * something faults.  x86-64 reaches [base + disp8] (-128..127) and aarch64
+ * [base + imm12] from one CPU base register, so a native backend never
+ * needs a long displacement for them; the asserts below the struct pin
+ * every offset generated code uses.  The segment registers follow (their
+ * bases are read by IR_LDCPU), then the soft TLB at a small constant
+ * offset, then the cold state.
+ *
+ * Block temporaries are not here: each backend keeps its own frame for
+ * them (translator/ir.h numbers values, backend.h says who owns what).
+ */
 struct cpu {
-    /*
-     * r[0..7] are the guest's general registers (R_EAX...); r[8..] are
-     * the translator's per-block temporaries, addressed by the same IR
-     * value numbers so that an operation never distinguishes the two.
-     */
-    uint32_t r[8 + CPU_NTEMPS];
+    uint32_t r[8]; /* R_EAX...: the IR's values 0-7 */
     uint32_t eip;
     uint32_t eflags; /* all but the arithmetic flags */
     uint32_t cc_op;
     uint32_t cc_dst, cc_src1, cc_src2;
+    volatile int exit_request; /* checked between blocks and at chained exits */
+    uint32_t insn_eip;    /* EIP of the instruction in a slow path or helper */
+    int64_t budget;       /* instructions left before the run loop looks around */
+    uint64_t icount;      /* guest instructions retired (approximate between blocks) */
+    struct tb *cur_tb;    /* the block in a slow path or helper */
+    uint32_t hflags;
+    uint32_t a20_mask;
 
     struct segment seg[S_COUNT];
+
+    struct tlb_entry tlb[2][TLB_SIZE]; /* [0] CPL 0-2, [1] CPL 3 */
+
     struct dtable gdt, idt;
     uint32_t cr[5];
     uint32_t dr[8];
-    uint32_t hflags;
-    uint32_t a20_mask;
 
     uint64_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
     uint64_t msr_apicbase, msr_pat, msr_efer;
@@ -160,16 +174,9 @@ struct cpu {
 
     struct x87_state fpu;
 
-    struct tlb_entry tlb[2][TLB_SIZE]; /* [0] CPL 0-2, [1] CPL 3 */
-
     /* Run state, owned by emu/cpu_exec.c. */
-    volatile int exit_request; /* checked between blocks */
     int halted;
     int irq_pending;      /* the PIC asserts INTR (set by hw through pc.c) */
-    uint64_t icount;      /* guest instructions retired (approximate between blocks) */
-    struct tb *cur_tb;
-    uint32_t insn_eip;    /* EIP of the instruction in a slow path or helper */
-    int64_t budget;       /* instructions left before the run loop looks around */
     int single_step_next; /* translate the next block as one instruction (SMC) */
     unsigned data_bp_hit; /* DR6 B0-B3: guest data breakpoints the running insn hit */
     jmp_buf jmp;          /* exceptions unwind to the run loop */
@@ -180,7 +187,35 @@ struct cpu {
     struct machine *machine;
 };
 
-_Static_assert(offsetof(struct cpu, r) == 0, "IR values index cpu->r from the base");
+/* The hot area: generated code reaches these with a short displacement. */
+#define CPU_HOT_SIZE 128
+#define CPU_HOT(field) \
+    _Static_assert(offsetof(struct cpu, field) + sizeof(((struct cpu *)0)->field) <= CPU_HOT_SIZE, \
+                   #field " must stay in the first 128 bytes of struct cpu")
+CPU_HOT(r);
+CPU_HOT(eip);
+CPU_HOT(eflags);
+CPU_HOT(cc_op);
+CPU_HOT(cc_dst);
+CPU_HOT(cc_src1);
+CPU_HOT(cc_src2);
+CPU_HOT(exit_request);
+CPU_HOT(insn_eip);
+CPU_HOT(budget);
+CPU_HOT(icount);
+CPU_HOT(cur_tb);
+CPU_HOT(hflags);
+CPU_HOT(a20_mask);
+#undef CPU_HOT
+_Static_assert(offsetof(struct cpu, r) == 0, "guest registers at the CPU base");
+/* IR_LDCPU reads segment selectors and bases: within 256 bytes, one disp8
+ * from a base register biased by 128. */
+_Static_assert(offsetof(struct cpu, seg[S_COUNT - 1].flags) < 256, "segments right after the hot area");
+/* The TLB's base is one add away from the CPU base (imm12 on aarch64). */
+#define CPU_TLB_OFF offsetof(struct cpu, tlb)
+_Static_assert(offsetof(struct cpu, tlb) < 4096, "TLB near the CPU base");
+_Static_assert(sizeof(struct tlb_entry) == 32 || sizeof(void *) != 8,
+               "a TLB entry is 32 bytes on 64-bit hosts: index << 5");
 
 static inline int cpu_cpl(const struct cpu *cpu)
 {

@@ -36,9 +36,12 @@ run "$work/op" -kernel "$g" -d op
 check "op: IR of a block" '^OP: pc=0x[0-9a-f]{8}$' "$work/op"
 check "op: a load micro-op" '^ +ld32 ' "$work/op"
 check "op: a monitor call micro-op" '^ +call ' "$work/op"
+check "op: a conditional branch's exit says cond" '^ +exitcc +t[0-9]+ \? 0x[0-9a-f]{8} : 0x[0-9a-f]{8} \(cond\)$' "$work/op"
+check "op: a near call's exit says call" '^ +exit +0x[0-9a-f]{8} \(call\)$' "$work/op"
+check "op: a return's exit says ret" '^ +exitind +t[0-9]+ \(ret\)$' "$work/op"
 
 run "$work/out_asm" -kernel "$g" -d out_asm
-check "out_asm: the backend's code of a block" '^OUT: \[threaded code, [0-9]+ guest insns\]$' "$work/out_asm"
+check "out_asm: the backend's code of a block" '^OUT: \[interp backend, [0-9]+ guest insns\]$' "$work/out_asm"
 check "out_asm: threaded ops by name" '^ +0x[0-9a-f]+: +(ld32|st32|exit) ' "$work/out_asm"
 
 run "$work/exec" -kernel "$g" -d exec

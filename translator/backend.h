@@ -18,6 +18,27 @@
  *   - Before an op that may fault or call out (ir_op_info[].flags has
  *     IRF_MAY_FAULT or IRF_CALL), cpu->insn_eip and cpu->cur_tb say where
  *     the guest is, so that a fault restores EIP exactly.
+ *
+ * Where values live.  IR values 0-7 are the guest registers, whose home is
+ * cpu->r[]; V_TEMP0 and up are block temporaries, which struct cpu has no
+ * room for: the backend keeps them (the interpreter in a frame on its C
+ * stack, a native backend in host registers and a spill area).  A backend
+ * may also hold guest registers elsewhere while a block runs, but cpu->r[]
+ * must be exact whenever C code can look: before an IRF_MAY_FAULT or
+ * IRF_CALL op takes its slow path or calls out (a fault longjmps from
+ * there to the run loop), and when exec() returns; after an IRF_CALL op a
+ * register copy must be reloaded, as the helper may have changed it.
+ * Temporaries are dead at every exit.  The CPU fields generated code
+ * touches sit in the first 128 bytes of struct cpu, the segments and the
+ * TLB (CPU_TLB_OFF) just after, all pinned by asserts in emu/cpu.h.
+ *
+ * Exits.  Every IRF_EXIT op carries ir_op.exit (enum ir_exit_kind in ir.h),
+ * so that a backend can choose per exit: predict IR_EXIT_RET with a
+ * return-address stack pushed at IR_EXIT_CALL, send other indirect jumps
+ * through a jump cache, and not bother with inline chaining after
+ * IR_EXIT_MONITOR, FAR and RAISE, which mostly change what the run loop
+ * must look at.  Whether a direct exit is chained stays tb_link()'s
+ * decision.
  */
 #ifndef BT86_TRANSLATOR_BACKEND_H
 #define BT86_TRANSLATOR_BACKEND_H

@@ -9,6 +9,15 @@
  * Chained exits jump to the next block's first op without leaving this
  * function; the budget bounds how long we stay (timers, devices and
  * interrupts are looked at between blocks, in the run loop).
+ *
+ * Values live in a frame on this function's stack, indexed by IR value
+ * number: the guest registers are copied in on entry and sit in frame[0..7]
+ * while blocks run, the temporaries after them.  The frame is the only
+ * copy of the registers between a write and the next point where C can see
+ * the CPU, so before any slow path or helper (SYNC) and at every return
+ * the registers go back to cpu->r[], and after a helper (which may change
+ * them) they come in again.  A fault longjmps out from such a point, with
+ * cpu->r[] already exact.
  */
 #include "translator/backend.h"
 #include "emu/flags.h"
@@ -22,11 +31,14 @@
 
 struct top {
     const void *h;
-    uint16_t d, a, b, c;
+    uint16_t d, a, b, c; /* IR value numbers: indexes into the frame */
     uint32_t imm, aux;
-    uint32_t insn;
-    uint32_t opc;
+    uint16_t insn;
+    uint16_t tlb0; /* loads and stores: aux << TLB_BITS, their TLB's first entry */
+    uint16_t opc;
+    uint16_t exit; /* enum ir_exit_kind, for the dump */
 };
+_Static_assert(IR_MAX_INSNS <= 0x10000 && (2 << TLB_BITS) <= 0x10000, "struct top's short fields");
 
 static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot);
 
@@ -59,7 +71,12 @@ static const void *interp_compile(const struct ir_block *b, void *mem)
         t->imm = op->imm;
         t->aux = op->aux;
         t->insn = op->insn;
+        t->tlb0 = (ir_op_info[op->opc].flags & (IRF_READS_MEM | IRF_WRITES_MEM)) &&
+                          !(ir_op_info[op->opc].flags & IRF_CALL)
+                      ? op->aux << TLB_BITS
+                      : 0;
         t->opc = op->opc;
+        t->exit = op->exit;
         t++;
     }
     return out;
@@ -68,12 +85,11 @@ static const void *interp_compile(const struct ir_block *b, void *mem)
 static void interp_dump(FILE *f, const struct tb *tb)
 {
     for (const struct top *t = tb->code;; t++) {
-        struct ir_op op = { .opc = t->opc, .d = t->d, .a = t->a, .b = t->b, .c = t->c,
-                            .imm = t->imm, .aux = t->aux };
+        struct ir_op op = { .opc = t->opc, .exit = t->exit, .d = t->d, .a = t->a, .b = t->b,
+                            .c = t->c, .imm = t->imm, .aux = t->aux };
         fprintf(f, "  %p: ", (const void *)t);
         ir_dump_op(f, &op);
-        if (t->opc == IR_EXIT || t->opc == IR_EXITCC || t->opc == IR_EXITIND ||
-            t->opc == IR_EXITEIP)
+        if (ir_op_info[t->opc].flags & IRF_EXIT)
             break;
     }
 }
@@ -84,13 +100,18 @@ static void interp_dump(FILE *f, const struct tb *tb)
         goto *ip->h;  \
     } while (0)
 
-/* Before anything that may fault or call out: where the guest is. */
-#define SYNC() (cpu->insn_eip = tb->insn_eip[ip->insn], cpu->cur_tb = tb)
+/* The guest registers between the frame and struct cpu. */
+#define REGS_OUT() memcpy(cpu->r, v, sizeof(cpu->r))
+#define REGS_IN() memcpy(v, cpu->r, sizeof(cpu->r))
+
+/* Before anything that may fault or call out: where the guest is, and its
+ * registers where C code and the fault path look for them. */
+#define SYNC() (cpu->insn_eip = tb->insn_eip[ip->insn], cpu->cur_tb = tb, REGS_OUT())
 
 #define LOAD(size)                                                                   \
     do {                                                                             \
         uint32_t a_ = v[ip->a];                                                      \
-        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        struct tlb_entry *e_ = &tlb[ip->tlb0 + TLB_INDEX(a_)];                                   \
         if (__builtin_expect(e_->tag_read == ((a_ + (size)-1) & PAGE_MASK), 1)) {    \
             v[ip->d] = host_ld((void *)(uintptr_t)(a_ + e_->addend), (size));        \
         } else {                                                                     \
@@ -103,7 +124,7 @@ static void interp_dump(FILE *f, const struct tb *tb)
 #define STORE(size)                                                                  \
     do {                                                                             \
         uint32_t a_ = v[ip->a];                                                      \
-        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        struct tlb_entry *e_ = &tlb[ip->tlb0 + TLB_INDEX(a_)];                                   \
         if (__builtin_expect(e_->tag_write == ((a_ + (size)-1) & PAGE_MASK), 1)) {   \
             host_st((void *)(uintptr_t)(a_ + e_->addend), v[ip->b], (size));         \
         } else {                                                                     \
@@ -117,7 +138,7 @@ static void interp_dump(FILE *f, const struct tb *tb)
 #define COUNT_TLB(size, tag, real)                                                   \
     do {                                                                             \
         uint32_t a_ = v[ip->a];                                                      \
-        struct tlb_entry *e_ = &cpu->tlb[ip->aux][TLB_INDEX(a_)];                    \
+        struct tlb_entry *e_ = &tlb[ip->tlb0 + TLB_INDEX(a_)];                                   \
         if (e_->tag == ((a_ + (size)-1) & PAGE_MASK))                                \
             tlb_stats.hits++;                                                        \
         else                                                                         \
@@ -157,7 +178,13 @@ static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
         count_handlers = count_table;
         return NULL;
     }
-    uint32_t *v = cpu->r;
+    uint32_t v[IR_NVALUES];
+    REGS_IN();
+    /* The TLB base in a register of its own: when its offset in struct cpu
+     * is a multiple of the entry size, GCC folds it into the index and
+     * then recomputes the entry's address for the addend. */
+    struct tlb_entry *tlb = &cpu->tlb[0][0];
+    __asm__("" : "+r"(tlb));
     const struct top *ip = tb->code;
     int s;
     goto *ip->h;
@@ -207,6 +234,7 @@ L_LD32: LOAD(4);
 L_ST8: STORE(1);
 L_ST16: STORE(2);
 L_ST32: STORE(4);
+/* Never on cpu->r[] (ir.h), whose live copy is in the frame. */
 L_LDCPU: memcpy(&v[ip->d], (char *)cpu + ip->imm, 4); NEXT;
 L_STCPU: memcpy((char *)cpu + ip->imm, &v[ip->a], 4); NEXT;
 L_SETCC:
@@ -222,7 +250,11 @@ L_TESTCC: v[ip->d] = cc_test(ip->aux, v[ip->a], v[ip->b], v[ip->c], ip->imm); NE
 L_GETFLAGS: v[ip->d] = cpu_get_eflags(cpu); NEXT;
 L_CALL:
     SYNC();
-    v[ip->d] = helper_call(cpu, ip->imm, v[ip->a], v[ip->b], v[ip->c], ip->aux);
+    {
+        uint32_t r_ = helper_call(cpu, ip->imm, v[ip->a], v[ip->b], v[ip->c], ip->aux);
+        REGS_IN();
+        v[ip->d] = r_;
+    }
     NEXT;
 L_EXIT:
     s = 0;
@@ -239,9 +271,11 @@ L_EXITCC:
     goto chain;
 L_EXITIND:
     cpu->eip = v[ip->a];
+    REGS_OUT();
     *slot = -1;
     return tb;
 L_EXITEIP:
+    REGS_OUT();
     *slot = -1;
     return tb;
 
@@ -252,6 +286,7 @@ chain: {
         ip = n->code;
         goto *ip->h;
     }
+    REGS_OUT();
     *slot = s;
     return tb;
 }

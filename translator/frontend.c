@@ -268,32 +268,42 @@ uint16_t f_calli(struct fctx *c, int helper, uint32_t a, uint32_t b, uint32_t cc
     return f_call(c, helper, va, vb, vc);
 }
 
-void f_exit(struct fctx *c, uint32_t eip)
+void f_exit_to(struct fctx *c, uint32_t eip, int kind)
 {
     f_flush_regs(c);
-    ir_emit(c->b, IR_EXIT, 0, 0, 0, 0, eip, 0);
+    ir_emit_exit(c->b, IR_EXIT, kind, 0, eip, 0);
     c->ended = 1;
 }
 
-void f_exit_ind(struct fctx *c, uint16_t eip)
+void f_exit(struct fctx *c, uint32_t eip)
+{
+    f_exit_to(c, eip, IR_EXIT_MONITOR);
+}
+
+void f_exit_ind(struct fctx *c, uint16_t eip, int kind)
 {
     f_flush_regs(c);
-    ir_emit(c->b, IR_EXITIND, 0, eip, 0, 0, 0, 0);
+    ir_emit_exit(c->b, IR_EXITIND, kind, eip, 0, 0);
+    c->ended = 1;
+}
+
+static void exit_eip(struct fctx *c, int kind)
+{
+    f_flush_regs(c);
+    ir_emit_exit(c->b, IR_EXITEIP, kind, 0, 0, 0);
     c->ended = 1;
 }
 
 void f_exit_eip(struct fctx *c)
 {
-    f_flush_regs(c);
-    ir_emit(c->b, IR_EXITEIP, 0, 0, 0, 0, 0, 0);
-    c->ended = 1;
+    exit_eip(c, IR_EXIT_FAR);
 }
 
 void f_raise(struct fctx *c, int vector)
 {
     c->npw = 0;
     f_calli(c, H_RAISE, vector, 0, 0);
-    f_exit_eip(c);
+    exit_eip(c, IR_EXIT_RAISE);
 }
 
 /* Linear address of a stack offset. */
@@ -391,7 +401,7 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
         if (bad && !first && n < 16) {
             /* Possibly cut at the page end: let the next block decode it. */
             c.next_eip = eip;
-            f_exit(&c, eip);
+            f_exit_to(&c, eip, IR_EXIT_PAGE);
             break;
         }
         if (bad) {
@@ -403,7 +413,7 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
         }
         if (!first && (pc & 0xfff) + in->len > 0x1000) {
             c.next_eip = eip;
-            f_exit(&c, eip);
+            f_exit_to(&c, eip, IR_EXIT_PAGE);
             break;
         }
         /* fetch() gave the physical page of the instruction's last byte. */
@@ -429,15 +439,19 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             /* Anything unknown is an extension bt86 lacks (MMX, SSE...). */
             c.npw = 0;
             f_calli(&c, H_NO_EXTENSION, 0, 0, 0);
-            f_exit_eip(&c);
+            exit_eip(&c, IR_EXIT_RAISE);
         }
         f_flush_regs(&c);
         if (c.ended)
             break;
         eip = c.next_eip;
-        if (((cs_base + eip) & PAGE_MASK) != page0 || !ir_room(b) || (hflags & HF_SINGLE) ||
+        if (((cs_base + eip) & PAGE_MASK) != page0) {
+            f_exit_to(&c, eip, IR_EXIT_PAGE);
+            break;
+        }
+        if (!ir_room(b) || (hflags & HF_SINGLE) ||
             (frontend_stop_before && frontend_stop_before(cs_base + eip))) {
-            f_exit(&c, eip);
+            f_exit_to(&c, eip, IR_EXIT_SPLIT);
             break;
         }
     }

@@ -94,7 +94,7 @@ static void loop_insn(struct fctx *c)
         }
     }
     f_flush_regs(c);
-    ir_emit(c->b, IR_EXITCC, 0, taken, 0, 0, t, c->next_eip);
+    ir_emit_exit(c->b, IR_EXITCC, IR_EXIT_COND, taken, t, c->next_eip);
     c->ended = 1;
 }
 
@@ -106,26 +106,26 @@ int f_control(struct fctx *c)
     switch (in->op) {
     case OP_JMP:
         if (in->o[0].kind == OPK_IMM)
-            f_exit(c, target(c, in->o[0].imm));
+            f_exit_to(c, target(c, in->o[0].imm), IR_EXIT_JUMP);
         else
-            f_exit_ind(c, mask_target(c, f_read(c, 0, size, NULL)));
+            f_exit_ind(c, mask_target(c, f_read(c, 0, size, NULL)), IR_EXIT_JUMP);
         return 1;
     case OP_JCC:
         v = f_cond(c, in->cc);
         f_flush_regs(c);
-        ir_emit(c->b, IR_EXITCC, 0, v, 0, 0, target(c, in->o[0].imm), c->next_eip);
+        ir_emit_exit(c->b, IR_EXITCC, IR_EXIT_COND, v, target(c, in->o[0].imm), c->next_eip);
         c->ended = 1;
         return 1;
     case OP_CALL:
         if (in->o[0].kind == OPK_IMM) {
             sp = f_push(c, R_ESP, f_movi(c, c->next_eip), size);
             f_set_reg(c, R_ESP, 4, sp);
-            f_exit(c, target(c, in->o[0].imm));
+            f_exit_to(c, target(c, in->o[0].imm), IR_EXIT_CALL);
         } else {
             v = mask_target(c, f_read(c, 0, size, NULL));
             sp = f_push(c, R_ESP, f_movi(c, c->next_eip), size);
             f_set_reg(c, R_ESP, 4, sp);
-            f_exit_ind(c, v);
+            f_exit_ind(c, v, IR_EXIT_CALL);
         }
         return 1;
     case OP_RET:
@@ -135,7 +135,7 @@ int f_control(struct fctx *c)
             sp = (c->hflags & HF_SS32) ? f_opi(c, IR_ADDI, sp, in->o[0].imm & 0xffff)
                                        : f_op(c, IR_DEP16, sp, f_opi(c, IR_ADDI, sp, in->o[0].imm & 0xffff));
         f_set_reg(c, R_ESP, 4, sp);
-        f_exit_ind(c, v);
+        f_exit_ind(c, v, IR_EXIT_RET);
         return 1;
     case OP_LOOP: case OP_LOOPE: case OP_LOOPNE: case OP_JCXZ:
         loop_insn(c);

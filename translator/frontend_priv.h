@@ -67,8 +67,12 @@ uint16_t f_getflags(struct fctx *c);
 uint16_t f_cond(struct fctx *c, int cond);
 uint16_t f_call(struct fctx *c, int helper, uint16_t a, uint16_t b, uint16_t cc);
 uint16_t f_calli(struct fctx *c, int helper, uint32_t a, uint32_t b, uint32_t cc);
+/* End the block for eip; `kind` says why (enum ir_exit_kind). */
+void f_exit_to(struct fctx *c, uint32_t eip, int kind);
+/* After a sensitive instruction: on to eip through the run loop. */
 void f_exit(struct fctx *c, uint32_t eip);
-void f_exit_ind(struct fctx *c, uint16_t eip);
+void f_exit_ind(struct fctx *c, uint16_t eip, int kind);
+/* After a helper that chose EIP (far transfers, INT, IRET, ...). */
 void f_exit_eip(struct fctx *c);
 void f_raise(struct fctx *c, int vector);
 /* Push/pop with the stack size from SS; sp is the current stack value. */

@@ -77,6 +77,13 @@ const struct ir_op_info ir_op_info[IR_COUNT] = {
 #undef B
 #undef C
 
+const char *const ir_exit_kind_name[IR_EXIT_KINDS] = {
+    [IR_EXIT_NONE] = "none", [IR_EXIT_JUMP] = "jump", [IR_EXIT_COND] = "cond",
+    [IR_EXIT_CALL] = "call", [IR_EXIT_RET] = "ret", [IR_EXIT_PAGE] = "page",
+    [IR_EXIT_SPLIT] = "split", [IR_EXIT_MONITOR] = "monitor", [IR_EXIT_FAR] = "far",
+    [IR_EXIT_RAISE] = "raise",
+};
+
 void ir_block_init(struct ir_block *b, uint32_t eip, uint32_t hflags)
 {
     b->eip = eip;
@@ -95,7 +102,7 @@ uint16_t ir_temp(struct ir_block *b)
 /* Room for one more guest instruction of the worst kind. */
 int ir_room(const struct ir_block *b)
 {
-    return b->nops + 96 < IR_MAX_OPS && b->ntemps + 96 < CPU_NTEMPS && b->ninsns < IR_MAX_INSNS;
+    return b->nops + 96 < IR_MAX_OPS && b->ntemps + 96 < IR_MAX_TEMPS && b->ninsns < IR_MAX_INSNS;
 }
 
 struct ir_op *ir_emit(struct ir_block *b, int opc, uint16_t d, uint16_t a, uint16_t b_, uint16_t c,
@@ -103,6 +110,7 @@ struct ir_op *ir_emit(struct ir_block *b, int opc, uint16_t d, uint16_t a, uint1
 {
     struct ir_op *op = &b->ops[b->nops++];
     op->opc = opc;
+    op->exit = IR_EXIT_NONE;
     op->d = d;
     op->a = a;
     op->b = b_;
@@ -110,6 +118,14 @@ struct ir_op *ir_emit(struct ir_block *b, int opc, uint16_t d, uint16_t a, uint1
     op->imm = imm;
     op->aux = aux;
     op->insn = b->ninsns ? b->ninsns - 1 : 0;
+    return op;
+}
+
+struct ir_op *ir_emit_exit(struct ir_block *b, int opc, int kind, uint16_t a, uint32_t imm,
+                           uint32_t aux)
+{
+    struct ir_op *op = ir_emit(b, opc, 0, a, 0, 0, imm, aux);
+    op->exit = kind;
     return op;
 }
 
@@ -234,6 +250,9 @@ void ir_dump_op(FILE *f, const struct ir_op *op)
         break;
     }
     }
+    if (ir_op_info[op->opc].flags & IRF_EXIT)
+        fprintf(f, "%s(%s)", op->opc == IR_EXITEIP ? "" : " ",
+                op->exit < IR_EXIT_KINDS ? ir_exit_kind_name[op->exit] : "?");
     fputc('\n', f);
 }
 

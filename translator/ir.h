@@ -1,9 +1,11 @@
 /*
  * ir.h - bt86's intermediate representation: micro-ops on 32-bit values.
  *
- * A value is a number: 0-7 are the guest's general registers, 8 and up
- * are block temporaries (both live in cpu->r[]).  Temporaries are written
- * once, so the frontend may refer to them later in the block.  Each op
+ * A value is a number: 0-7 are the guest's general registers (cpu->r[]),
+ * V_TEMP0 and up are block temporaries, which live wherever the backend
+ * keeps them (the interpreter: a frame on its C stack), never in struct
+ * cpu.  Temporaries are written once, so the frontend may refer to them
+ * later in the block; none is live across a block exit.  Each op
  * remembers the guest instruction it came from, so a fault inside any op
  * restores the guest EIP exactly.
  *
@@ -42,6 +44,9 @@ enum ir_opc {
     IR_SETEQ,   /* d = a == b */
     IR_LD8, IR_LD16, IR_LD32, /* d = mem[a], zero-extended; aux = mmu index */
     IR_ST8, IR_ST16, IR_ST32, /* mem[a] = b; aux = mmu index */
+    /* CPU state outside r[] (registers are values 0-7: a backend may keep
+       them elsewhere while a block runs); imm is an offset the asserts in
+       emu/cpu.h keep short. */
     IR_LDCPU,   /* d = *(uint32_t *)((char *)cpu + imm) */
     IR_STCPU,   /* *(uint32_t *)((char *)cpu + imm) = a */
     IR_SETCC,   /* lazy flags: cc_op = imm, dst = d, src1 = a, src2 = b;
@@ -51,17 +56,46 @@ enum ir_opc {
                    dst = a, src1 = b, src2 = c (fused compare + branch) */
     IR_GETFLAGS,/* d = full EFLAGS */
     IR_CALL,    /* d = helper imm (cpu, a, b, c); aux = next EIP */
+    /* Exits say why the block ends in ir_op.exit (enum ir_exit_kind). */
     IR_EXIT,    /* leave the block for EIP imm through chain slot aux */
     IR_EXITCC,  /* if a: exit to EIP imm (slot 0) else to EIP aux (slot 1) */
     IR_EXITIND, /* leave the block for EIP = a */
     IR_EXITEIP, /* leave the block; a helper has set cpu->eip */
     IR_COUNT
 };
+_Static_assert(IR_COUNT <= 256, "ir_op.opc is a byte");
+
+/*
+ * Why a block ends, carried by every exit op (IRF_EXIT) in ir_op.exit, so
+ * that a backend can pick its strategy: chain a direct target, predict a
+ * return with a return-address stack, look an indirect target up in a
+ * jump cache, or go back to the run loop.  The op says how the target is
+ * found (imm, a, or cpu->eip); the kind says what the guest was doing.
+ */
+enum ir_exit_kind {
+    IR_EXIT_NONE,    /* not an exit op */
+    IR_EXIT_JUMP,    /* JMP: direct (IR_EXIT) or indirect (IR_EXITIND) */
+    IR_EXIT_COND,    /* Jcc, LOOPcc, JCXZ: IR_EXITCC, taken = slot 0 */
+    IR_EXIT_CALL,    /* near CALL: the return address is pushed */
+    IR_EXIT_RET,     /* near RET: the target was just popped */
+    IR_EXIT_PAGE,    /* falls through into the next page */
+    IR_EXIT_SPLIT,   /* falls through, block cut: full, one-instruction
+                        (SMC restart) or a debugger stop */
+    IR_EXIT_MONITOR, /* after a sensitive instruction changed the mode, IF,
+                        the TLB or a segment: the run loop must look */
+    IR_EXIT_FAR,     /* a helper chose EIP: far JMP/CALL/RET, INT, IRET,
+                        SYSENTER, HLT, string instructions */
+    IR_EXIT_RAISE,   /* the instruction raises an exception */
+    IR_EXIT_KINDS
+};
+extern const char *const ir_exit_kind_name[IR_EXIT_KINDS];
 
 /*
  * What each op does, in one table that the optimizer, the dumper and every
  * backend read (translator/ir.c).  `reads` says which of the fields d, a,
  * b, c hold values the op reads (IR_SETCC also reads c when aux != 0).
+ * Ops with IRF_EXIT also say why the block ends (ir_op.exit), and no
+ * other op has one.
  */
 enum {
     IRR_D = 1, IRR_A = 2, IRR_B = 4, IRR_C = 8,
@@ -91,7 +125,8 @@ struct ir_op_info {
 extern const struct ir_op_info ir_op_info[IR_COUNT];
 
 struct ir_op {
-    uint16_t opc;
+    uint8_t opc;
+    uint8_t exit; /* enum ir_exit_kind, for IRF_EXIT ops */
     uint16_t d, a, b, c;
     uint16_t insn; /* index of the guest instruction */
     uint32_t imm;
@@ -101,6 +136,12 @@ struct ir_op {
 #define IR_MAX_OPS 2048
 #define IR_MAX_INSNS 128
 #define V_TEMP0 8
+/* Temporaries per block (ir_room keeps the frontend under it) and all the
+ * value numbers a backend's frame must hold. */
+#define IR_MAX_TEMPS 1024
+#define IR_NVALUES (V_TEMP0 + IR_MAX_TEMPS)
+/* The old name, still used by optimize.c. */
+#define CPU_NTEMPS IR_MAX_TEMPS
 
 struct ir_insn_info {
     uint32_t eip;
@@ -126,6 +167,9 @@ uint16_t ir_temp(struct ir_block *b);
 int ir_room(const struct ir_block *b);
 struct ir_op *ir_emit(struct ir_block *b, int opc, uint16_t d, uint16_t a, uint16_t b_, uint16_t c,
                       uint32_t imm, uint32_t aux);
+/* An exit op (IRF_EXIT) that says why the block ends. */
+struct ir_op *ir_emit_exit(struct ir_block *b, int opc, int kind, uint16_t a, uint32_t imm,
+                           uint32_t aux);
 /* Whether an op may raise a guest exception or has other side effects. */
 static inline int ir_op_has_side_effects(int opc)
 {

@@ -27,7 +27,8 @@ for name in "$@"; do
 	mkdir -p "corpus-$name" "crashes-$name"
 	seeds=()
 	for d in "$SRCDIR/tests/fuzz/seeds/$name" "$SRCDIR/tests/fuzz/crashes/$name"; do
-		[ -d "$d" ] && seeds+=("$d")
+		[ -d "$d" ] || { echo "fuzz.sh: $d is missing" >&2; exit 1; }
+		seeds+=("$d")
 	done
 	echo "fuzz-$name: $time s"
 	# The first directory is where libFuzzer adds what it finds.

@@ -79,11 +79,22 @@ static void watch_access(struct cpu *cpu, uint32_t vaddr, int size, int is_write
 
 static const struct tlb_watch page_notes = { note_page, watch_access };
 
+/*
+ * A page that is zero again is as the next input finds it, and the blocks
+ * translated from it still match it (a write to code invalidates): keeping
+ * them matters, since code that runs off its end, or jumps anywhere, runs
+ * on through pages of zeros (ADD [EAX], AL) until the budget ends it, and
+ * translating 20000 instructions anew would cost more than all the rest.
+ */
 static void clear_touched(void)
 {
+    static const uint8_t zero[0x1000];
     for (int i = 0; i < ntouched; i++) {
-        memset(m->ram + (touched[i] << 12), 0, 0x1000);
-        tb_invalidate_phys(touched[i] << 12, 0x1000);
+        uint8_t *p = m->ram + (touched[i] << 12);
+        if (memcmp(p, zero, sizeof(zero))) {
+            memset(p, 0, sizeof(zero));
+            tb_invalidate_phys(touched[i] << 12, sizeof(zero));
+        }
         is_touched[touched[i]] = 0;
     }
     ntouched = 0;
@@ -171,6 +182,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (uint32_t a = CODE_ADDR & ~0xfffu; a < CODE_ADDR + len; a += 0x1000)
         note_page(a);
     memcpy(m->ram + CODE_ADDR, data + skip, len);
+    /* A host write: no SMC check.  Blocks of zeros may be cached there. */
+    tb_invalidate_phys(CODE_ADDR, len);
     cpu_reset(&m->cpu); /* also clears the TLB (and removes the watch hook) */
     tlb_set_watch(&m->cpu, &page_notes);
     struct cpu *cpu = &m->cpu;

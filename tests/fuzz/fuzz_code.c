@@ -15,13 +15,15 @@
  *
  * One machine serves every input, and only what an input could change is
  * put back: the pages it reached (below), the blocks translated from them,
- * the CPU.  Devices are out of its reach (CPL 3, no I/O permission, every
- * IRQ masked since reset), and the blocks of the ROM stubs stay valid.
+ * the CPU, the VGA when it wrote to its window.  Other devices are out of
+ * its reach (CPL 3, no I/O permission, every IRQ masked since reset), and
+ * the blocks of the ROM stubs stay valid.
  */
 #include "tests/fuzz/fuzz.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
 #include "emu/timer.h"
+#include "hw/vga.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -32,6 +34,8 @@
 #include <string.h>
 
 #define RAM_MB 8
+#define VGA_PAGE_FIRST 0xa0
+#define VGA_PAGE_LAST 0xbf
 #define RAM_PAGES (RAM_MB << 8)
 
 #define ROM_BASE 0xf0000u
@@ -89,7 +93,11 @@ static const struct tlb_watch page_notes = { note_page, watch_access };
 static void clear_touched(void)
 {
     static const uint8_t zero[0x1000];
+    int vga = 0;
     for (int i = 0; i < ntouched; i++) {
+        /* The VGA window is in the user page: its memory and registers
+         * (reached through the window's latches) are the input's doing. */
+        vga |= touched[i] >= VGA_PAGE_FIRST && touched[i] <= VGA_PAGE_LAST;
         uint8_t *p = m->ram + (touched[i] << 12);
         if (memcmp(p, zero, sizeof(zero))) {
             memset(p, 0, sizeof(zero));
@@ -98,6 +106,8 @@ static void clear_touched(void)
         is_touched[touched[i]] = 0;
     }
     ntouched = 0;
+    if (vga)
+        vga_reset(m->vga); /* 16 MiB: only after an input that reached it */
 }
 
 static void report(void *opaque, uint32_t off, uint32_t v, int size)

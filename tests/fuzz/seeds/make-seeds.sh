@@ -126,6 +126,7 @@ snippet popf-flags "0 0 0 0 0x3ff000 0 0 0 0x40cd5" "pushf" "orl \$0x47300,(%esp
 snippet trap-flag "0 0 0 0 0x3ff000 0 0 0 0x100" "nop" "nop"
 snippet jump-wild "$z" "jmp *%eax"
 snippet code-end "$z" "nop"
+snippet vga-window "$z" "mov 0xb8000,%eax" "movl \$0x12345678,0xb8000" "mov 0xa0000,%ebx" "movb \$1,0xa0000" "mov 0xa0000,%ecx" "int3"
 snippet far-ptr-ring3 "$z" "ljmp \$0x23,\$0x100010" ".org 0x10" "mov \$0x2b,%ax" "mov %ax,%fs" "mov %fs:0x100000,%eax" "int3"
 
 # ---------------------------------------------------------------- loader

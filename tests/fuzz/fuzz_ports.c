@@ -11,9 +11,8 @@
  * on it would end the process, which is right for bt86 and useless here.
  *
  * One machine serves every input; before each, the devices go back to
- * their power-on state through their reset functions, and the RTC (whose
- * CMOS and clock outlive a reset, as the battery keeps them) through its
- * load function from a copy saved at start.  The VGA's reset clears 16 MiB,
+ * their power-on state through their reset functions, then their load
+ * functions from copies saved at start (for what a reset keeps).  The VGA's reset clears 16 MiB,
  * so it runs only after an input that reached the VGA.
  */
 #include "tests/fuzz/fuzz.h"
@@ -39,30 +38,78 @@
 #define VGA_WINDOW_SIZE 0x20000u
 
 static struct machine *m;
-static char *rtc_state;
-static size_t rtc_state_len;
 static int vga_touched;
 static uint64_t result; /* what the input read */
+
+/*
+ * What the reset functions leave as it was, restored from copies saved at
+ * start: the RTC's CMOS and clock (the battery keeps them), the UARTs'
+ * receive buffer (an empty RBR still reads it), and the PIT's record of
+ * the last tick it delivered, which would hold back IRQ 0 once virtual
+ * time starts again from 0 (cpu_reset clears the instruction count).
+ */
+struct saved {
+    void *dev;
+    int (*save)(void *dev, FILE *f);
+    int (*load)(void *dev, FILE *f);
+    char *buf;
+    size_t len;
+};
+static struct saved saved[12];
+static int nsaved;
+
+static void save(void *dev, int (*save_fn)(void *, FILE *), int (*load_fn)(void *, FILE *))
+{
+    struct saved *s = &saved[nsaved++];
+    *s = (struct saved){ dev, save_fn, load_fn, NULL, 0 };
+    FILE *f = open_memstream(&s->buf, &s->len);
+    if (!f || save_fn(dev, f) < 0 || fclose(f) != 0) {
+        fprintf(stderr, "fuzz_ports: cannot save a device\n");
+        exit(1);
+    }
+}
+
+static void restore_saved(void)
+{
+    for (int i = 0; i < nsaved; i++) {
+        FILE *f = fmemopen(saved[i].buf, saved[i].len, "rb");
+        if (!f || saved[i].load(saved[i].dev, f) < 0) {
+            fprintf(stderr, "fuzz_ports: cannot restore a device\n");
+            abort();
+        }
+        fclose(f);
+    }
+}
+
+/* The save and load functions, each taking its own device type. */
+#define SAVER(dev, type)                                                                        \
+    static int dev##_save_any(void *d, FILE *f) { return dev##_save((struct type *)d, f); }   \
+    static int dev##_load_any(void *d, FILE *f) { return dev##_load((struct type *)d, f); }
+SAVER(pic, pic)
+SAVER(pit, pit)
+SAVER(port61, port61)
+SAVER(port80, port80)
+SAVER(port92, port92)
+SAVER(rtc, rtc)
+SAVER(i8042, i8042)
+SAVER(pci_host, pci_host)
+SAVER(uart, uart)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     m = fuzz_machine(4);
-    FILE *f = open_memstream(&rtc_state, &rtc_state_len);
-    if (!f || rtc_save(m->rtc, f) < 0 || fclose(f) != 0) {
-        fprintf(stderr, "fuzz_ports: cannot save the RTC\n");
-        exit(1);
-    }
+    save(m->pic, pic_save_any, pic_load_any);
+    save(m->pit, pit_save_any, pit_load_any);
+    save(m->port61, port61_save_any, port61_load_any);
+    save(m->port80, port80_save_any, port80_load_any);
+    save(m->port92, port92_save_any, port92_load_any);
+    save(m->rtc, rtc_save_any, rtc_load_any);
+    save(m->kbc, i8042_save_any, i8042_load_any);
+    save(m->pci, pci_host_save_any, pci_host_load_any);
+    for (int i = 0; i < 4; i++)
+        if (m->uart[i])
+            save(m->uart[i], uart_save_any, uart_load_any);
     return 0;
-}
-
-static void restore_rtc(void)
-{
-    FILE *f = fmemopen(rtc_state, rtc_state_len, "rb");
-    if (!f || rtc_load(m->rtc, f) < 0) {
-        fprintf(stderr, "fuzz_ports: cannot restore the RTC\n");
-        abort();
-    }
-    fclose(f);
 }
 
 /* machine_reset() without the translation cache (no code runs here). */
@@ -77,7 +124,7 @@ static void reset_devices(void)
     port61_reset(m->port61);
     port80_reset(m->port80);
     rtc_reset(m->rtc);
-    restore_rtc();
+    restore_saved();
     i8042_reset(m->kbc);
     pci_host_reset(m->pci);
     port92_reset(m->port92);

@@ -35,6 +35,14 @@ struct tb_stats tb_stats;
 
 static struct tb *hash[1 << HASH_BITS];
 static struct tb **page_tbs; /* physical page number -> blocks with code there */
+/*
+ * The pages that got blocks since the last flush, each listed once (the
+ * bit), so that a flush touches only those and not all 2^20 slots: a
+ * machine reset flushes, and the fuzz targets reset for every input.
+ */
+static uint32_t *used_pages;
+static uint32_t nused_pages;
+static uint64_t *page_listed;
 static uint8_t *arena;
 static struct code_cache code_cache;
 static const struct backend *be;
@@ -64,9 +72,11 @@ void tb_init(void)
     if (!arena) {
         arena = malloc(ARENA_SIZE);
         page_tbs = calloc(1u << 20, sizeof(*page_tbs));
+        used_pages = malloc((1u << 20) * sizeof(*used_pages));
+        page_listed = calloc((1u << 20) / 64, sizeof(*page_listed));
         irb = malloc(sizeof(*irb));
         insns = malloc(sizeof(*insns) * IR_MAX_INSNS);
-        if (!arena || !page_tbs || !irb || !insns) {
+        if (!arena || !page_tbs || !used_pages || !page_listed || !irb || !insns) {
             fprintf(stderr, "bt86: out of memory for the translation cache\n");
             exit(EXIT_FATAL);
         }
@@ -78,14 +88,15 @@ void tb_init(void)
 void tb_flush_all(void)
 {
     memset(hash, 0, sizeof(hash));
-    if (page_tbs) {
-        for (uint32_t p = 0; p < (1u << 20); p++) {
-            if (page_tbs[p]) {
-                page_tbs[p] = NULL;
-                smc_unmark_code_page(p << 12);
-            }
+    for (uint32_t i = 0; i < nused_pages; i++) {
+        uint32_t p = used_pages[i];
+        page_listed[p / 64] &= ~(1ull << (p % 64));
+        if (page_tbs[p]) {
+            page_tbs[p] = NULL;
+            smc_unmark_code_page(p << 12);
         }
     }
+    nused_pages = 0;
     for (struct tb *tb = all_tbs; tb; tb = tb->all_next)
         tb_stats.executed_flushed += tb->exec_count;
     all_tbs = NULL;
@@ -114,6 +125,10 @@ static uint32_t hash_of(uint32_t phys, uint32_t pc)
 
 static void page_add(struct tb *tb, int n, uint32_t page)
 {
+    if (!(page_listed[page / 64] & (1ull << (page % 64)))) {
+        page_listed[page / 64] |= 1ull << (page % 64);
+        used_pages[nused_pages++] = page;
+    }
     tb->page_next[n] = page_tbs[page];
     page_tbs[page] = (struct tb *)((uintptr_t)tb | n);
 }

@@ -22,4 +22,27 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
  * image holding one HLT; exits with a message when that cannot be built. */
 struct machine *fuzz_machine(uint32_t ram_mb);
 
+/*
+ * What the last input left that a guest or a user could see (registers,
+ * memory, values read).  replay -c runs inputs in several orders and
+ * compares it, so that no input's result depends on the one before.
+ */
+uint64_t fuzz_result_hash(void);
+
+/* FNV-1a over 64-bit words (the tail bytewise): fast enough to hash RAM. */
+static inline uint64_t fuzz_hash(uint64_t h, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    for (; n >= 8; n -= 8, b += 8) {
+        uint64_t w;
+        __builtin_memcpy(&w, b, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+    }
+    for (; n; n--, b++)
+        h = (h ^ *b) * 0x100000001b3ull;
+    return h;
+}
+
+#define FUZZ_HASH_INIT 0xcbf29ce484222325ull
+
 #endif

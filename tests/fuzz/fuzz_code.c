@@ -12,11 +12,18 @@
  * running: never crash, never touch memory outside the guest's (ASan), never
  * stop the process (a triple fault or a stop on an unimplemented feature
  * would exit, which libFuzzer reports).
+ *
+ * One machine serves every input, and only what an input could change is
+ * put back: the pages it reached (below), the blocks translated from them,
+ * the CPU, the VGA when it wrote to its window.  Other devices are out of
+ * its reach (CPL 3, no I/O permission, every IRQ masked since reset), and
+ * the blocks of the ROM stubs stay valid.
  */
 #include "tests/fuzz/fuzz.h"
 #include "emu/machine.h"
 #include "emu/monitor.h"
 #include "emu/timer.h"
+#include "hw/vga.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
@@ -25,6 +32,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define RAM_MB 8
+#define VGA_PAGE_FIRST 0xa0
+#define VGA_PAGE_LAST 0xbf
+#define RAM_PAGES (RAM_MB << 8)
 
 #define ROM_BASE 0xf0000u
 #define GDT_OFF 0x0000u
@@ -41,6 +53,62 @@ static struct machine *m;
 static uint8_t rom[0x10000];
 static struct timer budget;
 static int last_vector;
+static int verbose;
+
+/*
+ * Every RAM write goes through a TLB entry, and the TLB is empty when an
+ * input starts (the code cannot flush it: CPL 3), so the pages filled into
+ * it are all the pages the input may have written; the mapping is the
+ * identity.  The debugger's watch hook is the one that sees each fill.
+ */
+static uint32_t touched[RAM_PAGES];
+static int ntouched;
+static uint8_t is_touched[RAM_PAGES];
+
+static int note_page(uint32_t vpage)
+{
+    uint32_t p = vpage >> 12;
+    if (vpage - ROM_BASE < sizeof(rom))
+        return 0; /* read-only, and its stub blocks stay valid */
+    if (p < RAM_PAGES && !is_touched[p]) {
+        is_touched[p] = 1;
+        touched[ntouched++] = p;
+    }
+    return 0; /* never watched: the fast path stays as without the hook */
+}
+
+static void watch_access(struct cpu *cpu, uint32_t vaddr, int size, int is_write)
+{
+}
+
+static const struct tlb_watch page_notes = { note_page, watch_access };
+
+/*
+ * A page that is zero again is as the next input finds it, and the blocks
+ * translated from it still match it (a write to code invalidates): keeping
+ * them matters, since code that runs off its end, or jumps anywhere, runs
+ * on through pages of zeros (ADD [EAX], AL) until the budget ends it, and
+ * translating 20000 instructions anew would cost more than all the rest.
+ */
+static void clear_touched(void)
+{
+    static const uint8_t zero[0x1000];
+    int vga = 0;
+    for (int i = 0; i < ntouched; i++) {
+        /* The VGA window is in the user page: its memory and registers
+         * (reached through the window's latches) are the input's doing. */
+        vga |= touched[i] >= VGA_PAGE_FIRST && touched[i] <= VGA_PAGE_LAST;
+        uint8_t *p = m->ram + (touched[i] << 12);
+        if (memcmp(p, zero, sizeof(zero))) {
+            memset(p, 0, sizeof(zero));
+            tb_invalidate_phys(touched[i] << 12, sizeof(zero));
+        }
+        is_touched[touched[i]] = 0;
+    }
+    ntouched = 0;
+    if (vga)
+        vga_reset(m->vga); /* 16 MiB: only after an input that reached it */
+}
 
 static void report(void *opaque, uint32_t off, uint32_t v, int size)
 {
@@ -90,7 +158,11 @@ static void build_rom(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    m = fuzz_machine(8);
+    m = fuzz_machine(RAM_MB);
+    /* What the loader left (its GDT, the kernel) would be seen by the first
+     * input only. */
+    memset(m->ram, 0, m->ram_size);
+    verbose = getenv("FUZZ_VERBOSE") != NULL;
     build_rom();
     mem_add_rom(ROM_BASE, sizeof(rom), rom, "fuzz-rom");
     ioport_register(REPORT_PORT, 1, NULL, report, NULL, "fuzz-report");
@@ -116,12 +188,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (len > 0x10000)
         len = 0x10000;
 
-    /* Only user memory changes between runs: a full machine_reset() would
-     * cost a whole-cache flush per run. */
-    memset(m->ram, 0, USER_TOP);
+    clear_touched();
+    for (uint32_t a = CODE_ADDR & ~0xfffu; a < CODE_ADDR + len; a += 0x1000)
+        note_page(a);
     memcpy(m->ram + CODE_ADDR, data + skip, len);
-    tb_invalidate_phys(0, USER_TOP);
-    cpu_reset(&m->cpu);
+    /* A host write: no SMC check.  Blocks of zeros may be cached there. */
+    tb_invalidate_phys(CODE_ADDR, len);
+    cpu_reset(&m->cpu); /* also clears the TLB (and removes the watch hook) */
+    tlb_set_watch(&m->cpu, &page_notes);
     struct cpu *cpu = &m->cpu;
     cpu->cr[0] |= CR0_PE | CR0_EM | CR0_PG; /* x87 escapes: #NM */
     cpu->cr[3] = ROM_BASE + PD_OFF;
@@ -147,9 +221,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     timer_mod(&budget, machine_clock_ns(m) + BUDGET_INSNS);
     cpu_exec(cpu);
     timer_del(&budget);
-    if (getenv("FUZZ_VERBOSE"))
+    if (verbose)
         fprintf(stderr, "fuzz_code: %zu bytes of code: %s %d after %llu instructions\n", len,
                 last_vector < 0 ? "budget spent" : "vector", last_vector,
                 (unsigned long long)(cpu->icount - start));
     return 0;
+}
+
+uint64_t fuzz_result_hash(void)
+{
+    struct cpu *cpu = &m->cpu;
+    uint64_t h = fuzz_hash(FUZZ_HASH_INIT, cpu->r, sizeof(cpu->r));
+    uint32_t v[8] = { cpu->eip, cpu_get_eflags(cpu), cpu->cr[2], (uint32_t)last_vector,
+                      (uint32_t)cpu->icount, cpu->seg[S_CS].sel, cpu->seg[S_SS].sel,
+                      cpu->seg[S_DS].sel };
+    h = fuzz_hash(h, v, sizeof(v));
+    return fuzz_hash(h, m->ram, m->ram_size);
 }

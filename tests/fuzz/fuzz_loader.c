@@ -2,6 +2,12 @@
  * fuzz_loader.c - any file as -kernel.  The loaders must load it or refuse
  * it with a message; never crash, never write outside guest RAM, never
  * exit.  Inputs go through a real file, since -kernel names one.
+ *
+ * One machine serves every input: the loaders set every register they
+ * pass, and write only RAM, which is zeroed before each input.  Zeroing 16
+ * MiB would cost more than loading, so the RAM's pages go back to the
+ * kernel (MADV_DONTNEED), which frees only those an input touched and
+ * hands out zeroed pages again.
  */
 #include "tests/fuzz/fuzz.h"
 #include "emu/loader.h"
@@ -9,14 +15,37 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static struct machine *m;
 static char path[64];
+static char err[512];
+static int status;
+
+static void zero_ram(void)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)m->ram + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)m->ram + m->ram_size) & ~(page - 1);
+    if (hi <= lo || madvise((void *)lo, hi - lo, MADV_DONTNEED) < 0) {
+        memset(m->ram, 0, m->ram_size);
+        return;
+    }
+    memset(m->ram, 0, lo - (uintptr_t)m->ram);
+    memset((void *)hi, 0, (uintptr_t)m->ram + m->ram_size - hi);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     m = fuzz_machine(16);
+    /* Huge pages would make each input fault in (and zero) 2 MiB at a time. */
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = ((uintptr_t)m->ram + page - 1) & ~(page - 1);
+    uintptr_t hi = ((uintptr_t)m->ram + m->ram_size) & ~(page - 1);
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_NOHUGEPAGE);
     snprintf(path, sizeof(path), "/tmp/bt86-fuzz-loader.%d", (int)getpid());
     m->opt.kernel = path;
     m->opt.append = "console=ttyS0";
@@ -33,12 +62,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         exit(1);
     }
     fclose(f);
-    char err[512];
-    err[0] = 0;
-    if (loader_load_kernel(m, err, sizeof(err)) < 0 && !err[0]) {
+    cpu_reset(&m->cpu);
+    zero_ram();
+    memset(err, 0, sizeof(err));
+    status = loader_load_kernel(m, err, sizeof(err));
+    if (status < 0 && !err[0]) {
         fprintf(stderr, "fuzz_loader: refused with no message\n");
         abort();
     }
     unlink(path);
     return 0;
+}
+
+uint64_t fuzz_result_hash(void)
+{
+    struct cpu *cpu = &m->cpu;
+    uint64_t h = fuzz_hash(FUZZ_HASH_INIT, &status, sizeof(status));
+    h = fuzz_hash(h, err, sizeof(err));
+    h = fuzz_hash(h, cpu->r, sizeof(cpu->r));
+    uint32_t v[6] = { cpu->eip, cpu_get_eflags(cpu), cpu->cr[0], cpu->gdt.base, cpu->gdt.limit,
+                      cpu->seg[S_CS].sel };
+    h = fuzz_hash(h, v, sizeof(v));
+    return fuzz_hash(h, m->ram, m->ram_size);
 }

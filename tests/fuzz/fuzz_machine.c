@@ -30,6 +30,8 @@ struct machine *fuzz_machine(uint32_t ram_mb)
     m.opt.vga = 1;
     m.opt.icount = 1;
     m.opt.no_reboot = 1;
+    m.opt.rtc_base = 946684800; /* 2000-01-01, as -icount: runs repeat */
+    m.opt.rtc_base_set = 1;
     int r = machine_init(&m);
     unlink(path);
     if (r != 0) {

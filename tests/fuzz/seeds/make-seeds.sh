@@ -1,0 +1,180 @@
+#!/bin/bash
+# make-seeds.sh [BUILDDIR] - writes the seed inputs of the fuzz targets into
+# the folder it lives in: ports/ (what the guests' drivers do to the
+# devices, as 5-byte records), code/ (ring-3 snippets, assembled with
+# `as --32`), loader/ (kernels: stripped guest ELFs from BUILDDIR, the
+# multiboot a.out kludge, bzImage headers).  The seeds are committed; run
+# this again only to change them, and commit what it writes.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+build=${1:-.}
+mkdir -p "$here/ports" "$here/code" "$here/loader"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# ---------------------------------------------------------------- ports
+# rec OP PORT VALUE: OP bit 0 write, bits 1-2 size (0: 1, 1: 2, 2: 4 bytes),
+# bit 3 MMIO at 0xa0000 + PORT, bit 4 then 1 ms passes, bit 5 16 times.
+rec() { printf "\\x$(printf %02x "$1")\\x$(printf %02x $(($2 & 255)))\\x$(printf %02x $(($2 >> 8)))\\x$(printf %02x $(($3 & 255)))\\x$(printf %02x $(($3 >> 8)))"; }
+outb() { rec 1 "$1" "$2"; }  # outb
+inb() { rec 0 "$1" 0; }      # inb
+tick() { rec 16 0x80 0; }   # a read of port 0x80, then 1 ms
+pic_init() { # what guests/timer and guests/kbd do: ICW1-4, vectors 0x20/0x28
+	outb 0x20 0x11; outb 0x21 0x20; outb 0x21 0x04; outb 0x21 0x01
+	outb 0xa0 0x11; outb 0xa1 0x28; outb 0xa1 0x02; outb 0xa1 0x01
+	outb 0x21 "$1"; outb 0xa1 "$2"
+}
+{ pic_init 0xfe 0xff; outb 0x43 0x34; outb 0x40 0x9c; outb 0x40 0x2e
+	tick; tick; outb 0x20 0x20; outb 0x20 0x0b; inb 0x20; outb 0x20 0x0a; inb 0x20
+	outb 0x43 0x00; inb 0x40; inb 0x40; outb 0x43 0xc2; inb 0x40; tick; outb 0x20 0x60; tick
+} >"$here/ports/pit-irq0"
+{ outb 0x43 0xb6; outb 0x42 0xa9; outb 0x42 0x04; inb 0x61; outb 0x61 0x03; tick; inb 0x61
+	outb 0x61 0x00; outb 0x43 0x90; outb 0x42 0x10; tick; inb 0x61; inb 0x42
+} >"$here/ports/pit-speaker"
+{ for r in 0x0a 0x00 0x02 0x04 0x06 0x07 0x08 0x09 0x32 0x0b 0x0d; do outb 0x70 $r; inb 0x71; done
+	outb 0x70 0x0b; outb 0x71 0x82; outb 0x70 0x00; outb 0x71 0x30; outb 0x70 0x0b; outb 0x71 0x02
+	pic_init 0xfb 0xfe; outb 0x70 0x0a; outb 0x71 0x26; outb 0x70 0x0b; outb 0x71 0x42
+	tick; tick; outb 0x70 0x0c; inb 0x71; outb 0xa0 0x20; outb 0x20 0x20
+	outb 0x70 0x0e; outb 0x71 0x5a; outb 0x70 0x0e; inb 0x71
+} >"$here/ports/rtc"
+uart() { # guests/com2: 115200 8N1, FIFO, loopback echo, then the IRQ
+	local b=$1
+	outb $((b + 3)) 0x80; outb $b 0x01; outb $((b + 1)) 0x00; outb $((b + 3)) 0x03
+	outb $((b + 2)) 0xc7; outb $((b + 4)) 0x0b; inb $((b + 5)); outb $b 0x41; inb $((b + 5))
+	outb $((b + 4)) 0x1b; outb $b 0x5a; tick; inb $((b + 5)); inb $b; inb $((b + 6))
+	outb $((b + 1)) 0x03; inb $((b + 2)); outb $((b + 7)) 0x55; inb $((b + 7)); tick; inb $((b + 2))
+}
+{ pic_init 0xe7 0xff; uart 0x3f8; uart 0x2f8; rec 33 0x3f8 0x4242; inb 0x3fd; tick; inb 0x3fa; } \
+	>"$here/ports/uart"
+{ outb 0x64 0xaa; inb 0x64; inb 0x60; outb 0x64 0x20; inb 0x60; outb 0x64 0x60; outb 0x60 0x47
+	outb 0x64 0xae; outb 0x60 0xff; tick; inb 0x64; inb 0x60; inb 0x60; outb 0x60 0xf2; tick; inb 0x60
+	inb 0x60; outb 0x60 0xf0; outb 0x60 0x02; inb 0x60; outb 0x60 0xed; outb 0x60 0x07; inb 0x60
+	outb 0x64 0xa8; outb 0x64 0xd4; outb 0x60 0xf4; tick; inb 0x64; inb 0x60; outb 0x64 0xd4
+	outb 0x60 0xf2; inb 0x60; inb 0x60; outb 0x64 0xd0; inb 0x60; outb 0x64 0xd1; outb 0x60 0xdf
+	outb 0x64 0xfe
+} >"$here/ports/i8042"
+{ inb 0x92; outb 0x92 0x00; inb 0x92; outb 0x92 0x02; inb 0x92; outb 0x64 0xdd; outb 0x64 0xdf
+	outb 0x92 0x01; outb 0x80 0x55; inb 0x80; outb 0xf0 0x00; rec 5 0xcf8 0x8000; rec 4 0xcfc 0
+	rec 1 0xcfb 0x80; rec 2 0xcfe 0
+} >"$here/ports/a20-pci-misc"
+{ # guests/vgatext: text at B8000 and the cursor, then the DAC and the AR
+	for i in 0 2 4 6 8; do rec 11 $((0x18000 + i)) 0x0748; done; rec 8 0x18000 0
+	outb 0x3d4 0x0e; outb 0x3d5 0x00; outb 0x3d4 0x0f; outb 0x3d5 0x05; outb 0x3d4 0x0a; outb 0x3d5 0x20
+	inb 0x3da; outb 0x3c0 0x10; inb 0x3c1; outb 0x3c0 0x20; outb 0x3c8 0x01; outb 0x3c9 0x3f
+	outb 0x3c9 0x00; outb 0x3c9 0x15; outb 0x3c7 0x01; inb 0x3c9; inb 0x3c9; inb 0x3c9; inb 0x3cc
+	rec 33 0x3c9 0x2a2a; rec 40 0x18100 0
+} >"$here/ports/vga-text"
+{ # mode 13h by its registers, a few pixels, then planar writes in mode 12h
+	outb 0x3c2 0x63; outb 0x3c4 0x00; outb 0x3c5 0x03; outb 0x3c4 0x04; outb 0x3c5 0x0e
+	outb 0x3d4 0x11; outb 0x3d5 0x0e; outb 0x3ce 0x05; outb 0x3cf 0x40; outb 0x3ce 0x06; outb 0x3cf 0x05
+	inb 0x3da; outb 0x3c0 0x10; outb 0x3c0 0x41; outb 0x3c0 0x20
+	rec 1 0x3c4 0; rec 41 0x0000 0x0f0f; rec 9 0x1f3f 0x2828; rec 8 0x0000 0
+	outb 0x3c4 0x04; outb 0x3c5 0x06; outb 0x3c4 0x02; outb 0x3c5 0x05; outb 0x3ce 0x05; outb 0x3cf 0x02
+	outb 0x3ce 0x08; outb 0x3cf 0x81; rec 9 0x0010 0xffff; rec 8 0x0010 0; outb 0x3ce 0x04
+	outb 0x3cf 0x02; rec 8 0x0010 0; outb 0x3ce 0x05; outb 0x3cf 0x08; outb 0x3ce 0x07; outb 0x3cf 0x0f
+	rec 8 0x0010 0
+} >"$here/ports/vga-modes"
+{ # Bochs VBE (what Linux's bochs driver and guests/demo use)
+	rec 3 0x1ce 0; rec 2 0x1cf 0; rec 3 0x1ce 0; rec 3 0x1cf 0xb0c5; rec 2 0x1cf 0
+	rec 3 0x1ce 1; rec 3 0x1cf 640; rec 3 0x1ce 2; rec 3 0x1cf 480; rec 3 0x1ce 3; rec 3 0x1cf 32
+	rec 3 0x1ce 4; rec 3 0x1cf 0x41; rec 3 0x1ce 5; rec 3 0x1cf 3; rec 9 0x0000 0x1234
+	rec 8 0x0000 0; rec 3 0x1ce 0x0a; rec 2 0x1cf 0; rec 3 0x1ce 4; rec 3 0x1cf 0
+} >"$here/ports/vbe"
+
+# ---------------------------------------------------------------- code
+# Each: EAX ECX EDX EBX ESP EBP ESI EDI EFLAGS, then ring-3 code at 1 MiB.
+snippet() {
+	local name=$1 regs=$2
+	shift 2
+	printf '%s\n' "$@" >"$tmp/s.s"
+	as --32 -o "$tmp/s.o" "$tmp/s.s"
+	objcopy -O binary -j .text "$tmp/s.o" "$tmp/s.bin"
+	{ for r in $regs; do printf "\\x$(printf %02x $((r & 255)))\\x$(printf %02x $((r >> 8 & 255)))\\x$(printf %02x $((r >> 16 & 255)))\\x$(printf %02x $((r >> 24 & 255)))"; done
+		cat "$tmp/s.bin"; } >"$here/code/$name"
+}
+z="0 0 0 0 0x3ff000 0 0 0 0"
+snippet divide "7 0 0 0 0x3ff000 0 0 0 0" "xor %ecx,%ecx" "div %ecx"
+snippet idiv-overflow "0 -1 0x80000000 0 0x3ff000 0 0 0 0" "mov \$0x80000000,%eax" "cltd" "idiv %ecx"
+snippet aam0 "$z" "aam \$0"
+snippet ud2 "$z" "ud2"
+snippet lock-ud "$z" ".byte 0xf0, 0x90"
+snippet hlt "$z" "hlt"
+snippet int80 "$z" "int \$0x80"
+snippet into "0x7fffffff 0 0 0 0x3ff000 0 0 0 0" "add \$1,%eax" "into"
+snippet bound "5 0 0 0 0x3ff000 0 0 0 0" "movl \$1,0x2000" "movl \$3,0x2004" "bound %eax,0x2000"
+snippet mov-ds-ring0 "$z" "mov \$0x18,%ax" "mov %ax,%ds" "mov (%ebx),%eax"
+snippet far-call-ring0 "$z" "lcall \$0x10,\$0"
+snippet task-jump "$z" "ljmp \$0x30,\$0"
+snippet iret-ring3 "$z" "push \$0x2b" "push \$0x3ff000" "push \$0x202" "push \$0x23" "push \$0x100040" "iret" ".org 0x40" "mov \$1,%eax" "int3"
+snippet retf-gp "$z" "push \$0x13" "push \$0" "lret"
+snippet stack-pf "0 0 0 0 0x400004 0 0 0 0" "mov \$0x400004,%esp" "push %eax" "push %eax"
+snippet read-pf "$z" "mov 0x800000,%eax"
+snippet write-kernel "$z" "movl \$1,0x400000"
+snippet sysenter "$z" "sysenter"
+snippet x87-nm "$z" "fld1" "fstp %st(0)"
+snippet sse-ud "$z" "movaps %xmm0,%xmm1"
+snippet cpuid-rdtsc "1 0 0 0 0x3ff000 0 0 0 0" "cpuid" "rdtsc" "mov \$0x80000000,%eax" "cpuid" "int3"
+snippet sys-reads "$z" "sgdt 0x2000" "sidt 0x2008" "str %eax" "smsw %ebx" "sldt %ecx" "lar %ax,%edx" "lsl %ax,%esi" "verr %ax" "verw %ax" "int3"
+snippet strings "0 0x100 0 0 0x3ff000 0 0x100000 0x200000 0x400" "cld" "rep movsl" "std" "mov \$0x2003ff,%edi" "mov \$0x55,%al" "mov \$0x40,%ecx" "rep stosb" "cld" "mov \$0x100000,%esi" "mov \$0x200000,%edi" "mov \$0x80,%ecx" "repe cmpsb" "repne scasb" "int3"
+snippet string-pf "0 0x1000 0 0 0x3ff000 0 0x3ffff0 0x3fff00 0" "rep movsb"
+snippet bitops "0x12345678 0x9abcdef0 5 0 0x3ff000 0 0 0 0" "bsf %ecx,%ebx" "bsr %eax,%esi" "bt %edx,%eax" "bts %edx,%ecx" "shld %cl,%eax,%ebx" "shrd \$7,%ecx,%eax" "bswap %edx" "rol %cl,%eax" "rcr \$3,%ebx" "imul \$-3,%eax,%ecx" "mul %ebx" "daa" "das" "aaa" "aas" "int3"
+snippet cmpxchg "1 2 3 4 0x3ff000 0 0 0 0" "cmpxchg %ecx,0x2000" "cmpxchg8b 0x2000" "xadd %eax,0x2004" "xchg %ebx,0x2008" "lock incl 0x2000" "int3"
+snippet enter-leave "$z" "enter \$16,\$3" "leave" "pushf" "popf" "pusha" "popa" "push %ds" "pop %es" "int3"
+snippet smc "$z" "movb \$0xcc,0x100000+1f" "1: nop" "nop"
+snippet smc-loop "0 100 0 0 0x3ff000 0 0 0 0" "1: incb 0x100000+2f+1" "2: mov \$0,%al" "loop 1b" "int3"
+snippet popf-flags "0 0 0 0 0x3ff000 0 0 0 0x40cd5" "pushf" "orl \$0x47300,(%esp)" "popf" "pushf" "pop %eax" "cli"
+snippet trap-flag "0 0 0 0 0x3ff000 0 0 0 0x100" "nop" "nop"
+snippet jump-wild "$z" "jmp *%eax"
+snippet code-end "$z" "nop"
+snippet vga-window "$z" "mov 0xb8000,%eax" "movl \$0x12345678,0xb8000" "mov 0xa0000,%ebx" "movb \$1,0xa0000" "mov 0xa0000,%ecx" "int3"
+snippet far-ptr-ring3 "$z" "ljmp \$0x23,\$0x100010" ".org 0x10" "mov \$0x2b,%ax" "mov %ax,%fs" "mov %fs:0x100000,%eax" "int3"
+
+# ---------------------------------------------------------------- loader
+le32() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))\\x$(printf %02x $(($1 >> 24 & 255)))"; }
+put() { printf "$2" | dd of="$3" bs=1 seek=$(($1)) conv=notrunc status=none; }
+# The multiboot a.out kludge: addresses in the header, then hlt; jmp $.
+{ le32 0x1badb002; le32 0x10000; le32 $((-(0x1badb002 + 0x10000) & 0xffffffff))
+	le32 0x100000; le32 0x100000; le32 0x100024; le32 0x101000; le32 0x100020
+	printf '\xf4\xeb\xfe\x90'; } >"$here/loader/multiboot-aout"
+# The same asking for memory info and a video mode (flags 1, 2).
+{ le32 0x1badb002; le32 0x10007; le32 $((-(0x1badb002 + 0x10007) & 0xffffffff))
+	le32 0x100000; le32 0x100000; le32 0x100030; le32 0x100030; le32 0x100030
+	le32 0; le32 80; le32 25; le32 0; printf '\xf4\xeb\xfe\x90'; } >"$here/loader/multiboot-video"
+# bzImage: boot sector and one setup sector, header protocol 2.0f, 512
+# bytes of 32-bit code (hlt) at 1 MiB.
+bz=$here/loader/bzimage-2.0f
+head -c 1536 /dev/zero >"$bz"
+put 0x1f1 '\x01' "$bz"                      # setup_sects
+put 0x1f4 '\x20\x00\x00\x00' "$bz"          # syssize: 32 paragraphs
+put 0x1fe '\x55\xaa' "$bz"                  # boot_flag
+put 0x200 '\xeb\x66' "$bz"                  # jump: header to 0x268
+put 0x202 'HdrS\x0f\x02' "$bz"              # magic, version
+put 0x211 '\x01' "$bz"                      # loadflags: LOADED_HIGH
+put 0x214 '\x00\x00\x10\x00' "$bz"          # code32_start
+put 0x22c '\xff\xff\xff\x37' "$bz"          # initrd_addr_max
+put 0x238 '\xff\x07\x00\x00' "$bz"          # cmdline_size
+put 0x258 '\x00\x00\x10\x00\x00\x00\x00\x00' "$bz" # pref_address
+put 0x260 '\x00\x00\x40\x00' "$bz"          # init_size: 4 MiB
+put 0x400 '\xf4\xeb\xfd' "$bz"
+# Protocol 2.04 (syssize 32-bit, no cmdline_size), setup_sects 0 (means 4).
+bz4=$here/loader/bzimage-2.04
+head -c 3072 /dev/zero >"$bz4"
+put 0x1f4 '\x20\x00\x00\x00' "$bz4"
+put 0x1fe '\x55\xaa' "$bz4"
+put 0x200 '\xeb\x32' "$bz4"
+put 0x202 'HdrS\x04\x02' "$bz4"
+put 0x211 '\x01' "$bz4"
+put 0x214 '\x00\x00\x10\x00' "$bz4"
+put 0xa00 '\xf4' "$bz4"
+# A zImage (refused: not LOADED_HIGH) and a protocol 2.02 header (refused).
+head -c 1100 "$bz" >"$here/loader/zimage"
+put 0x211 '\x00' "$here/loader/zimage"
+head -c 1100 "$bz" >"$here/loader/bzimage-2.02"
+put 0x206 '\x02\x02' "$here/loader/bzimage-2.02"
+# Guest kernels as built (multiboot ELF), stripped to stay small.
+for g in hello sys_paging; do
+	if [ -f "$build/guests/$g/$g.elf" ]; then
+		strip -o "$here/loader/$g.elf" "$build/guests/$g/$g.elf"
+	fi
+done
+echo "seeds written to $here"

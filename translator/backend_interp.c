@@ -141,7 +141,8 @@ static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
         [IR_LD16] = &&L_LD16, [IR_LD32] = &&L_LD32, [IR_ST8] = &&L_ST8, [IR_ST16] = &&L_ST16,
         [IR_ST32] = &&L_ST32, [IR_LDCPU] = &&L_LDCPU, [IR_STCPU] = &&L_STCPU,
         [IR_SETCC] = &&L_SETCC, [IR_GETCC] = &&L_GETCC, [IR_TESTCC] = &&L_TESTCC,
-        [IR_GETFLAGS] = &&L_GETFLAGS, [IR_CALL] = &&L_CALL, [IR_EXIT] = &&L_EXIT,
+        [IR_GETFLAGS] = &&L_GETFLAGS, [IR_SETFL] = &&L_SETFL, [IR_CCFLAGS] = &&L_CCFLAGS,
+        [IR_CALL] = &&L_CALL, [IR_EXIT] = &&L_EXIT,
         [IR_EXITCC] = &&L_EXITCC, [IR_EXITIND] = &&L_EXITIND, [IR_EXITEIP] = &&L_EXITEIP,
     };
     static const void *count_table[IR_COUNT];
@@ -220,6 +221,13 @@ L_SETCC:
 L_GETCC: v[ip->d] = cpu_cond(cpu, ip->imm); NEXT;
 L_TESTCC: v[ip->d] = cc_test(ip->aux, v[ip->a], v[ip->b], v[ip->c], ip->imm); NEXT;
 L_GETFLAGS: v[ip->d] = cpu_get_eflags(cpu); NEXT;
+L_SETFL: /* cpu_set_arith_flags() inline, without the full-write case */
+    if (!ip->aux || v[ip->c]) {
+        cpu->cc_fix = (cpu->cc_fix & ~ip->imm) | (v[ip->a] & ip->imm);
+        cpu->cc_op |= ip->imm << CC_OVR_SHIFT;
+    }
+    NEXT;
+L_CCFLAGS: v[ip->d] = cc_compute(ip->aux, v[ip->a], v[ip->b], v[ip->c]); NEXT;
 L_CALL:
     SYNC();
     v[ip->d] = helper_call(cpu, ip->imm, v[ip->a], v[ip->b], v[ip->c], ip->aux);

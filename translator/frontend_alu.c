@@ -54,7 +54,12 @@ static void alu_unary(struct fctx *c, int op)
     switch (op) {
     case OP_INC: case OP_DEC:
         r = f_opi(c, IR_ADDI, a, op == OP_INC ? 1 : 0xffffffffu);
-        old = f_cond(c, CC_B); /* CF alone: the other five are the op's */
+        /* CF alone (the other five are the op's); after INC/DEC it is at hand. */
+        if (c->lastcc.valid && (CC_BASE(c->lastcc.kind) == CCB_INC ||
+                                CC_BASE(c->lastcc.kind) == CCB_DEC))
+            old = c->lastcc.src2;
+        else
+            old = f_cond(c, CC_B);
         f_write(c, 0, size, r, addr);
         f_setcc(c, op == OP_INC ? CCB_INC : CCB_DEC, size, r, a, old);
         break;

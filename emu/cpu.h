@@ -8,7 +8,8 @@
  * Lazy flags: the six arithmetic flags (CF PF AF ZF SF OF) are not kept in
  * `eflags`; the last flag-setting operation leaves its kind in `cc_op` and
  * its operands in cc_dst/cc_src1/cc_src2, and emu/flags.c computes a flag
- * only when something reads it.  `eflags` holds every other bit.
+ * only when something reads it; flags written on their own (CLC, BT, SAHF,
+ * rotates) sit in cc_fix.  `eflags` holds every other bit.
  */
 #ifndef BT86_EMU_CPU_H
 #define BT86_EMU_CPU_H
@@ -152,6 +153,7 @@ struct cpu {
     uint32_t eflags; /* all but the arithmetic flags */
     uint32_t cc_op;
     uint32_t cc_dst, cc_src1, cc_src2;
+    uint32_t cc_fix; /* flags written apart from cc_op's kind (emu/flags.h) */
     volatile int exit_request; /* checked between blocks and at chained exits */
     uint32_t insn_eip;    /* EIP of the instruction in a slow path or helper */
     int64_t budget;       /* instructions left before the run loop looks around */

@@ -21,7 +21,7 @@
  *   AAM                 CF OF AF        0
  *   AAD                 CF OF AF        of the 8-bit add AH*imm + AL (Intel)
  *   ROL/ROR/RCL/RCR n>1 OF     that of the first 1-bit step (Intel); but
- *                              ROL/ROR by an immediate > 1 keep OF (Intel)
+ *                              ROL/ROR r, imm > 1 keep OF (Intel)
  *   SHLD/SHRD n>1       OF     that of the first 1-bit step (Intel); AF 0
  *   SHLD/SHRD 16, n>16  result and CF as a shift of dest:src:dest (Intel)
  */
@@ -103,29 +103,68 @@ uint32_t cc_compute(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2)
         return f;
     }
     case CCB_ROL: /* OF of the first 1-bit step, as Intel hardware gives for any count */
-        return (src2 & F_ARITH & ~(F_CF | F_OF)) | (d & 1) | (((a ^ (a << 1)) & sign) ? F_OF : 0);
+        return (d & 1) | (((a ^ (a << 1)) & sign) ? F_OF : 0);
     case CCB_ROR:
-        return (src2 & F_ARITH & ~(F_CF | F_OF)) | ((d & sign) ? F_CF : 0) |
-               (((a & 1) ^ ((a & sign) != 0)) ? F_OF : 0);
+        return ((d & sign) ? F_CF : 0) | (((a & 1) ^ ((a & sign) != 0)) ? F_OF : 0);
     case CCB_MUL:
     case CCB_IMUL:
         f &= ~F_ZF;
         f |= src1 ? (F_CF | F_OF) : 0;
         return f;
-    case CCB_ROLK:
-        return (src2 & F_ARITH & ~F_CF) | (d & 1);
-    case CCB_RORK:
-        return (src2 & F_ARITH & ~F_CF) | ((d & sign) ? F_CF : 0);
     }
     return 0;
 }
 
+uint32_t cc_carry(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2)
+{
+    if (kind == CC_EFLAGS)
+        return src1 & F_CF;
+    int si = CC_SIZEIDX(kind);
+    uint32_t m = size_mask[si];
+    switch (CC_BASE(kind)) {
+    case CCB_ADD:
+        return (dst & m) < (src1 & m) ? F_CF : 0;
+    case CCB_SUB:
+        return (src1 & m) < (src2 & m) ? F_CF : 0;
+    case CCB_LOGIC:
+        return 0;
+    case CCB_INC:
+    case CCB_DEC:
+        return src2 & F_CF;
+    default:
+        return cc_compute(kind, dst, src1, src2) & F_CF;
+    }
+}
+
+/* Condition cond (without its negation bit) on a flag word. */
+static int flags_test(uint32_t f, int cond)
+{
+    int of = (f & F_OF) != 0, sf = (f & F_SF) != 0;
+    switch (cond >> 1) {
+    case 0: return of;
+    case 1: return (f & F_CF) != 0;
+    case 2: return (f & F_ZF) != 0;
+    case 3: return (f & (F_CF | F_ZF)) != 0;
+    case 4: return sf;
+    case 5: return (f & F_PF) != 0;
+    case 6: return sf != of;
+    default: return (sf != of) || (f & F_ZF);
+    }
+}
+
+/* The flags each condition reads, by cond >> 1. */
+static const uint32_t cond_reads[8] = {
+    F_OF, F_CF, F_ZF, F_CF | F_ZF, F_SF, F_PF, F_SF | F_OF, F_SF | F_OF | F_ZF,
+};
+
 int cc_test(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2, int cond)
 {
     int r;
+    if (kind == CC_EFLAGS)
+        return flags_test(src1, cond) ^ (cond & 1);
+    int si = CC_SIZEIDX(kind);
     /* Compares and logic ops (most conditions) need no flag word. */
-    if (CC_BASE(kind) == CCB_SUB && kind != CC_EFLAGS) {
-        int si = CC_SIZEIDX(kind);
+    if (CC_BASE(kind) == CCB_SUB) {
         uint32_t m = size_mask[si];
         uint32_t a = src1 & m, b = src2 & m;
         int32_t sh = 32 - size_bits[si];
@@ -138,8 +177,7 @@ int cc_test(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2, int cond)
         case CC_LE >> 1: r = sa <= sb; goto done;
         default: break;
         }
-    } else if (CC_BASE(kind) == CCB_LOGIC && kind != CC_EFLAGS) {
-        int si = CC_SIZEIDX(kind);
+    } else if (CC_BASE(kind) == CCB_LOGIC) {
         uint32_t d = dst & size_mask[si];
         int neg = (d & size_sign[si]) != 0;
         switch (cond >> 1) {
@@ -153,54 +191,83 @@ int cc_test(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2, int cond)
         default: break;
         }
     }
-    {
-        uint32_t f = cc_compute(kind, dst, src1, src2);
-        int of = (f & F_OF) != 0, sf = (f & F_SF) != 0;
-        switch (cond >> 1) {
-        case 0: r = of; break;
-        case 1: r = (f & F_CF) != 0; break;
-        case 2: r = (f & F_ZF) != 0; break;
-        case 3: r = (f & (F_CF | F_ZF)) != 0; break;
-        case 4: r = sf; break;
-        case 5: r = (f & F_PF) != 0; break;
-        case 6: r = sf != of; break;
-        default: r = (sf != of) || (f & F_ZF); break;
+    switch (cond >> 1) {
+    case CC_B >> 1:
+        r = cc_carry(kind, dst, src1, src2) != 0;
+        goto done;
+    case CC_E >> 1: /* ZF and SF come from the result for all but MUL and IMUL */
+        if (CC_BASE(kind) != CCB_MUL && CC_BASE(kind) != CCB_IMUL) {
+            r = (dst & size_mask[si]) == 0;
+            goto done;
         }
+        break;
+    case CC_S >> 1:
+        r = (dst & size_sign[si]) != 0;
+        goto done;
+    default:
+        break;
     }
+    r = flags_test(cc_compute(kind, dst, src1, src2), cond);
 done:
     return r ^ (cond & 1);
 }
 
 int cpu_cond(struct cpu *cpu, int cond)
 {
-    return cc_test(cpu->cc_op, cpu->cc_dst, cpu->cc_src1, cpu->cc_src2, cond);
+    uint32_t ovr = cpu->cc_op >> CC_OVR_SHIFT, need = cond_reads[(cond >> 1) & 7];
+    if (!(ovr & need))
+        return cc_test(cpu->cc_op & CC_KIND_MASK, cpu->cc_dst, cpu->cc_src1, cpu->cc_src2, cond);
+    uint32_t f = (need & ~ovr) ? cpu_arith_flags(cpu) : cpu->cc_fix;
+    return flags_test(f, cond) ^ (cond & 1);
 }
 
 uint32_t cpu_get_cf(struct cpu *cpu)
 {
-    return cc_compute(cpu->cc_op, cpu->cc_dst, cpu->cc_src1, cpu->cc_src2) & F_CF;
+    if ((cpu->cc_op >> CC_OVR_SHIFT) & F_CF)
+        return cpu->cc_fix & F_CF;
+    return cc_carry(cpu->cc_op & CC_KIND_MASK, cpu->cc_dst, cpu->cc_src1, cpu->cc_src2);
+}
+
+uint32_t cpu_arith_flags(struct cpu *cpu)
+{
+    uint32_t ovr = cpu->cc_op >> CC_OVR_SHIFT;
+    uint32_t f = 0;
+    if (ovr != F_ARITH)
+        f = cc_compute(cpu->cc_op & CC_KIND_MASK, cpu->cc_dst, cpu->cc_src1, cpu->cc_src2);
+    return (f & ~ovr) | (cpu->cc_fix & ovr);
+}
+
+void cpu_set_arith_flags(struct cpu *cpu, uint32_t value, uint32_t mask)
+{
+    mask &= F_ARITH;
+    if (mask == F_ARITH) {
+        cpu->cc_op = CC_EFLAGS;
+        cpu->cc_src1 = value & F_ARITH;
+        return;
+    }
+    cpu->cc_fix = (cpu->cc_fix & ~mask) | (value & mask);
+    cpu->cc_op |= mask << CC_OVR_SHIFT;
 }
 
 void cpu_flags_materialize(struct cpu *cpu)
 {
-    uint32_t f = cc_compute(cpu->cc_op, cpu->cc_dst, cpu->cc_src1, cpu->cc_src2);
+    uint32_t f = cpu_arith_flags(cpu);
     cpu->cc_op = CC_EFLAGS;
     cpu->cc_src1 = f;
 }
 
 uint32_t cpu_get_eflags(struct cpu *cpu)
 {
-    return (cpu->eflags & ~F_ARITH) | 0x2 |
-           cc_compute(cpu->cc_op, cpu->cc_dst, cpu->cc_src1, cpu->cc_src2);
+    return (cpu->eflags & ~F_ARITH) | 0x2 | cpu_arith_flags(cpu);
 }
 
 void cpu_set_eflags(struct cpu *cpu, uint32_t value, uint32_t mask)
 {
-    uint32_t cur = cpu_get_eflags(cpu);
-    uint32_t nv = (cur & ~mask) | (value & mask);
+    /* Only the arithmetic flags written are touched: the others stay lazy. */
+    if (mask & F_ARITH)
+        cpu_set_arith_flags(cpu, value, mask);
+    uint32_t nv = (cpu->eflags & ~mask) | (value & mask);
     /* Reserved bits: 1 is always set, 3, 5, 15 and 22-31 always clear. */
     nv = (nv | 0x2) & 0x003f7fd7u;
-    cpu->cc_op = CC_EFLAGS;
-    cpu->cc_src1 = nv & F_ARITH;
     cpu->eflags = nv & ~F_ARITH;
 }

@@ -12,18 +12,25 @@
  *   SUB    result    minuend               subtrahend (CMP, NEG: 0-x)
  *   SBB    result    minuend               subtrahend
  *   LOGIC  result    -                     -
- *   INC    result    operand               EFLAGS before (for CF)
- *   DEC    result    operand               EFLAGS before (for CF)
+ *   INC    result    operand               CF before (0 or 1)
+ *   DEC    result    operand               CF before (0 or 1)
  *   SHL    result    operand               count (1..31)
  *   SHR    result    operand               count (1..31)
  *   SAR    result    operand               count (1..31)
  *   MUL    low half  high half != 0        -
  *   IMUL   low half  result overflowed     -
- *   ROL    result    -                     EFLAGS before (all but CF, OF)
- *   ROR    result    -                     EFLAGS before (all but CF, OF)
- *   ROLK   result    -                     EFLAGS before (all but CF): by an
- *   RORK                                   immediate count > 1, OF is kept
+ *   ROL    result    operand               -      (CF and OF only: never
+ *   ROR    result    operand               -       a state, see below)
  *   EFLAGS -         the six flags as bits -
+ *
+ * Flag groups.  An instruction that writes some flags and keeps the others
+ * (CLC/STC/CMC, BT*, SAHF, ROL/ROR, RCL/RCR) does not compute the old ones:
+ * it puts its flags in cc_fix and ORs their mask into cc_op above
+ * CC_OVR_SHIFT.  A flag named in that mask is read from cc_fix, every other
+ * one from the kind and operands, which stay as they were; the next full
+ * write (a new kind) clears the mask.  So CLC after CMP is two stores, and
+ * a native backend can keep cc_fix in a host register.  INC/DEC keep CF by
+ * extracting it alone (cpu_cond(CC_B), cheap for every kind) into src2.
  */
 #ifndef BT86_EMU_FLAGS_H
 #define BT86_EMU_FLAGS_H
@@ -34,12 +41,15 @@
 
 enum cc_base {
     CCB_ADD, CCB_ADC, CCB_SUB, CCB_SBB, CCB_LOGIC, CCB_INC, CCB_DEC,
-    CCB_SHL, CCB_SHR, CCB_SAR, CCB_MUL, CCB_IMUL, CCB_ROL, CCB_ROR, CCB_ROLK, CCB_RORK, CCB_COUNT
+    CCB_SHL, CCB_SHR, CCB_SAR, CCB_MUL, CCB_IMUL, CCB_ROL, CCB_ROR, CCB_COUNT
 };
 #define CC_KIND(base, sizeidx) ((base) * 3 + (sizeidx))
 #define CC_EFLAGS (CCB_COUNT * 3)
 #define CC_BASE(kind) ((kind) / 3)
 #define CC_SIZEIDX(kind) ((kind) % 3)
+/* cc_op = kind | mask of the flags taken from cc_fix << CC_OVR_SHIFT */
+#define CC_OVR_SHIFT 16
+#define CC_KIND_MASK 0xffffu
 
 static inline int size_index(int bytes)
 {
@@ -54,12 +64,18 @@ enum {
 
 /* The six arithmetic flags of an operation, as EFLAGS bits. */
 uint32_t cc_compute(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2);
+/* CF alone (F_CF or 0), without computing the other five. */
+uint32_t cc_carry(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2);
 /* Whether condition `cond` holds after an operation of `kind`. */
 int cc_test(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2, int cond);
 /* Same, reading the CPU's lazy state. */
 int cpu_cond(struct cpu *cpu, int cond);
 /* CF alone (for INC/DEC, ADC/SBB carry-in, RCL/RCR...). */
 uint32_t cpu_get_cf(struct cpu *cpu);
+/* The six arithmetic flags of the CPU's lazy state. */
+uint32_t cpu_arith_flags(struct cpu *cpu);
+/* Set the arithmetic flags in `mask` to those of `value`, keeping the rest lazy. */
+void cpu_set_arith_flags(struct cpu *cpu, uint32_t value, uint32_t mask);
 /* Materialize the flags: afterwards cc_op is CC_EFLAGS. */
 void cpu_flags_materialize(struct cpu *cpu);
 

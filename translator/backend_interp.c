@@ -43,12 +43,52 @@ _Static_assert(IR_MAX_INSNS <= 0x10000 && (2 << TLB_BITS) <= 0x10000, "struct to
 static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot);
 
 static const void *const *handlers;
+/* TESTCC specialized by kind and condition (testcc_pick), with no C call. */
+enum {
+    TCC_GENERIC, TCC_ZERO, TCC_DST_E, TCC_DST_S, TCC_DST_LE, TCC_SUB_B, TCC_SUB_BE, TCC_SUB_L,
+    TCC_SUB_LE, TCC_ADD_B, TCC_INC_B, TCC_COUNT
+};
+static const void *const *tcc_handlers;
 /* With -stats: loads and stores count TLB hits first (no cost otherwise). */
 static const void *const *count_handlers;
 
 static size_t interp_code_size(const struct ir_block *b)
 {
     return (size_t)(b->nops + 1) * sizeof(struct top);
+}
+
+/*
+ * The handler for a fused compare: the kind and condition are known here,
+ * so the common ones are a compare inline.  Operands of 8 and 16 bits are
+ * shifted to the top (by imm bits 8-15) so that one 32-bit compare serves
+ * every size, signed or not; imm bit 0 (of the condition) negates.
+ */
+static int testcc_pick(uint32_t kind, uint32_t cond)
+{
+    if (kind >= CC_EFLAGS)
+        return TCC_GENERIC;
+    int base = CC_BASE(kind);
+    int result_zs = base <= CCB_SAR; /* ZF and SF from dst */
+    switch (cond >> 1) {
+    case CC_O >> 1:
+        return base == CCB_LOGIC ? TCC_ZERO : TCC_GENERIC;
+    case CC_B >> 1:
+        return base == CCB_LOGIC ? TCC_ZERO : base == CCB_SUB ? TCC_SUB_B
+             : base == CCB_ADD ? TCC_ADD_B : base == CCB_INC || base == CCB_DEC ? TCC_INC_B
+             : TCC_GENERIC;
+    case CC_E >> 1:
+        return result_zs ? TCC_DST_E : TCC_GENERIC;
+    case CC_BE >> 1:
+        return base == CCB_LOGIC ? TCC_DST_E : base == CCB_SUB ? TCC_SUB_BE : TCC_GENERIC;
+    case CC_S >> 1:
+        return result_zs || base == CCB_MUL || base == CCB_IMUL ? TCC_DST_S : TCC_GENERIC;
+    case CC_L >> 1:
+        return base == CCB_LOGIC ? TCC_DST_S : base == CCB_SUB ? TCC_SUB_L : TCC_GENERIC;
+    case CC_LE >> 1:
+        return base == CCB_LOGIC ? TCC_DST_LE : base == CCB_SUB ? TCC_SUB_LE : TCC_GENERIC;
+    default:
+        return TCC_GENERIC;
+    }
 }
 
 static const void *interp_compile(const struct ir_block *b, void *mem)
@@ -77,6 +117,13 @@ static const void *interp_compile(const struct ir_block *b, void *mem)
                       : 0;
         t->opc = op->opc;
         t->exit = op->exit;
+        if (op->opc == IR_TESTCC) {
+            int k = testcc_pick(op->aux, op->imm);
+            if (k != TCC_GENERIC) {
+                t->h = tcc_handlers[k];
+                t->imm = op->imm | (uint32_t)(32 - (8 << CC_SIZEIDX(op->aux))) << 8;
+            }
+        }
         t++;
     }
     return out;
@@ -87,6 +134,8 @@ static void interp_dump(FILE *f, const struct tb *tb)
     for (const struct top *t = tb->code;; t++) {
         struct ir_op op = { .opc = t->opc, .exit = t->exit, .d = t->d, .a = t->a, .b = t->b,
                             .c = t->c, .imm = t->imm, .aux = t->aux };
+        if (t->opc == IR_TESTCC)
+            op.imm &= 0xff; /* a specialized one keeps its shift above */
         fprintf(f, "  %p: ", (const void *)t);
         ir_dump_op(f, &op);
         if (ir_op_info[t->opc].flags & IRF_EXIT)
@@ -162,12 +211,20 @@ static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
         [IR_LD16] = &&L_LD16, [IR_LD32] = &&L_LD32, [IR_ST8] = &&L_ST8, [IR_ST16] = &&L_ST16,
         [IR_ST32] = &&L_ST32, [IR_LDCPU] = &&L_LDCPU, [IR_STCPU] = &&L_STCPU,
         [IR_SETCC] = &&L_SETCC, [IR_GETCC] = &&L_GETCC, [IR_TESTCC] = &&L_TESTCC,
-        [IR_GETFLAGS] = &&L_GETFLAGS, [IR_CALL] = &&L_CALL, [IR_EXIT] = &&L_EXIT,
+        [IR_GETFLAGS] = &&L_GETFLAGS, [IR_SETFL] = &&L_SETFL, [IR_CCFLAGS] = &&L_CCFLAGS,
+        [IR_CALL] = &&L_CALL, [IR_EXIT] = &&L_EXIT,
         [IR_EXITCC] = &&L_EXITCC, [IR_EXITIND] = &&L_EXITIND, [IR_EXITEIP] = &&L_EXITEIP,
     };
     static const void *count_table[IR_COUNT];
+    static const void *const tcc_table[TCC_COUNT] = {
+        [TCC_GENERIC] = &&L_TESTCC, [TCC_ZERO] = &&L_TCC_ZERO, [TCC_DST_E] = &&L_TCC_DST_E,
+        [TCC_DST_S] = &&L_TCC_DST_S, [TCC_DST_LE] = &&L_TCC_DST_LE, [TCC_SUB_B] = &&L_TCC_SUB_B,
+        [TCC_SUB_BE] = &&L_TCC_SUB_BE, [TCC_SUB_L] = &&L_TCC_SUB_L,
+        [TCC_SUB_LE] = &&L_TCC_SUB_LE, [TCC_ADD_B] = &&L_TCC_ADD_B, [TCC_INC_B] = &&L_TCC_INC_B,
+    };
     if (!cpu) {
         handlers = table;
+        tcc_handlers = tcc_table;
         memcpy(count_table, table, sizeof(table));
         count_table[IR_LD8] = &&L_CLD8;
         count_table[IR_LD16] = &&L_CLD16;
@@ -247,7 +304,27 @@ L_SETCC:
     NEXT;
 L_GETCC: v[ip->d] = cpu_cond(cpu, ip->imm); NEXT;
 L_TESTCC: v[ip->d] = cc_test(ip->aux, v[ip->a], v[ip->b], v[ip->c], ip->imm); NEXT;
+/* Specialized TESTCC (testcc_pick): a = dst, b = src1, c = src2; imm = cond | shift << 8. */
+#define TSH(x) (v[ip->x] << (ip->imm >> 8))
+L_TCC_ZERO: v[ip->d] = ip->imm & 1; NEXT;
+L_TCC_DST_E: v[ip->d] = (TSH(a) == 0) ^ (ip->imm & 1); NEXT;
+L_TCC_DST_S: v[ip->d] = ((int32_t)TSH(a) < 0) ^ (ip->imm & 1); NEXT;
+L_TCC_DST_LE: v[ip->d] = ((int32_t)TSH(a) <= 0) ^ (ip->imm & 1); NEXT;
+L_TCC_SUB_B: v[ip->d] = (TSH(b) < TSH(c)) ^ (ip->imm & 1); NEXT;
+L_TCC_SUB_BE: v[ip->d] = (TSH(b) <= TSH(c)) ^ (ip->imm & 1); NEXT;
+L_TCC_SUB_L: v[ip->d] = ((int32_t)TSH(b) < (int32_t)TSH(c)) ^ (ip->imm & 1); NEXT;
+L_TCC_SUB_LE: v[ip->d] = ((int32_t)TSH(b) <= (int32_t)TSH(c)) ^ (ip->imm & 1); NEXT;
+L_TCC_ADD_B: v[ip->d] = (TSH(a) < TSH(b)) ^ (ip->imm & 1); NEXT;
+L_TCC_INC_B: v[ip->d] = (v[ip->c] & 1) ^ (ip->imm & 1); NEXT;
+#undef TSH
 L_GETFLAGS: v[ip->d] = cpu_get_eflags(cpu); NEXT;
+L_SETFL: /* cpu_set_arith_flags() inline, without the full-write case */
+    if (!ip->aux || v[ip->c]) {
+        cpu->cc_fix = (cpu->cc_fix & ~ip->imm) | (v[ip->a] & ip->imm);
+        cpu->cc_op |= ip->imm << CC_OVR_SHIFT;
+    }
+    NEXT;
+L_CCFLAGS: v[ip->d] = cc_compute(ip->aux, v[ip->a], v[ip->b], v[ip->c]); NEXT;
 L_CALL:
     SYNC();
     {

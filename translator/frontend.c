@@ -230,9 +230,12 @@ void f_setcc(struct fctx *c, int base, int size, uint16_t dst, uint16_t src1, ui
     c->lastcc.src2 = src2;
 }
 
-void f_setflags(struct fctx *c, uint16_t eflags_val)
+void f_setfl(struct fctx *c, uint16_t val, uint32_t mask, uint16_t cond)
 {
-    ir_emit(c->b, IR_SETCC, 0, eflags_val, 0, 0, CC_EFLAGS, 0);
+    if (mask == F_ARITH && cond == NONE_V)
+        ir_emit(c->b, IR_SETCC, 0, val, 0, 0, CC_EFLAGS, 0);
+    else
+        ir_emit(c->b, IR_SETFL, 0, val, 0, cond == NONE_V ? 0 : cond, mask, cond != NONE_V);
     c->lastcc.valid = 0;
 }
 

@@ -54,7 +54,12 @@ static void alu_unary(struct fctx *c, int op)
     switch (op) {
     case OP_INC: case OP_DEC:
         r = f_opi(c, IR_ADDI, a, op == OP_INC ? 1 : 0xffffffffu);
-        old = f_getflags(c);
+        /* CF alone (the other five are the op's); after INC/DEC it is at hand. */
+        if (c->lastcc.valid && (CC_BASE(c->lastcc.kind) == CCB_INC ||
+                                CC_BASE(c->lastcc.kind) == CCB_DEC))
+            old = c->lastcc.src2;
+        else
+            old = f_cond(c, CC_B);
         f_write(c, 0, size, r, addr);
         f_setcc(c, op == OP_INC ? CCB_INC : CCB_DEC, size, r, a, old);
         break;
@@ -68,19 +73,6 @@ static void alu_unary(struct fctx *c, int op)
         f_write(c, 0, size, r, addr);
         break;
     }
-}
-
-/* New EFLAGS from the old: (old & ~clear) ^ toggle | set, for the arithmetic bits. */
-static void flags_edit(struct fctx *c, uint32_t clear, uint32_t set, uint32_t toggle)
-{
-    uint16_t f = f_getflags(c);
-    if (clear)
-        f = f_opi(c, IR_ANDI, f, ~clear);
-    if (set)
-        f = f_op(c, IR_OR, f, f_movi(c, set));
-    if (toggle)
-        f = f_op(c, IR_XOR, f, f_movi(c, toggle));
-    f_setflags(c, f);
 }
 
 static void df_edit(struct fctx *c, int set)
@@ -204,15 +196,12 @@ int f_alu(struct fctx *c)
     case OP_LAHF:
         f_set_reg(c, 4 /* AH */, 1, f_getflags(c));
         return 1;
-    case OP_SAHF: {
-        uint16_t f = f_opi(c, IR_ANDI, f_getflags(c), ~0xd5u);
-        uint16_t ah = f_opi(c, IR_ANDI, f_op(c, IR_HI8, R_EAX, 0), 0xd5);
-        f_setflags(c, f_op(c, IR_OR, f, ah));
+    case OP_SAHF: /* AH's bits are the EFLAGS bits; OF is kept */
+        f_setfl(c, f_op(c, IR_HI8, R_EAX, 0), F_SF | F_ZF | F_AF | F_PF | F_CF, NONE_V);
         return 1;
-    }
-    case OP_CLC: flags_edit(c, F_CF, 0, 0); return 1;
-    case OP_STC: flags_edit(c, 0, F_CF, 0); return 1;
-    case OP_CMC: flags_edit(c, 0, 0, F_CF); return 1;
+    case OP_CLC: f_setfl(c, f_movi(c, 0), F_CF, NONE_V); return 1;
+    case OP_STC: f_setfl(c, f_movi(c, F_CF), F_CF, NONE_V); return 1;
+    case OP_CMC: f_setfl(c, f_cond(c, CC_AE), F_CF, NONE_V); return 1;
     case OP_CLD: df_edit(c, 0); return 1;
     case OP_STD: df_edit(c, 1); return 1;
     case OP_SALC:

@@ -49,18 +49,19 @@ static void shift(struct fctx *c, int op)
         r = f_call(c, H_ROTATE, a, cnt, f_movi(c, op | size << 8));
         base = op == OP_ROL ? CCB_ROL : CCB_ROR;
     }
-    uint16_t src2 = cnt;
-    if (base == CCB_ROL || base == CCB_ROR) {
-        src2 = f_getflags(c);
-        /* Intel keeps OF for register rotates by an immediate other than 1. */
-        if (is_imm && imm != 1 && c->in->o[1].kind == OPK_IMM && c->in->o[0].kind == OPK_REG)
-            base = base == CCB_ROL ? CCB_ROLK : CCB_RORK;
-    }
     f_write(c, 0, size, r, addr);
-    if (is_imm) {
-        f_setcc(c, base, size, r, a, src2);
+    if (base == CCB_ROL || base == CCB_ROR) {
+        /* CF and OF only; Intel keeps OF for register rotates by an immediate other than 1. */
+        uint32_t mask = F_CF | F_OF;
+        if (is_imm && imm != 1 && c->in->o[1].kind == OPK_IMM && c->in->o[0].kind == OPK_REG)
+            mask = F_CF;
+        uint16_t fl = f_temp(c);
+        ir_emit(c->b, IR_CCFLAGS, fl, r, a, cnt, 0, CC_KIND(base, size_index(size)));
+        f_setfl(c, fl, mask, is_imm ? NONE_V : cnt);
+    } else if (is_imm) {
+        f_setcc(c, base, size, r, a, cnt);
     } else {
-        ir_emit(c->b, IR_SETCC, r, a, src2, cnt, CC_KIND(base, size_index(size)), 1);
+        ir_emit(c->b, IR_SETCC, r, a, cnt, cnt, CC_KIND(base, size_index(size)), 1);
         c->lastcc.valid = 0;
     }
 }
@@ -181,8 +182,7 @@ static void bit_test(struct fctx *c, int op)
                                    : f_op(c, IR_XOR, val, mask);
         f_write(c, 0, size, nv, addr);
     }
-    uint16_t f = f_opi(c, IR_ANDI, f_getflags(c), ~F_CF);
-    f_setflags(c, f_op(c, IR_OR, f, cf));
+    f_setfl(c, cf, F_CF, NONE_V);
 }
 
 int f_bits(struct fctx *c)

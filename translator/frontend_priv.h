@@ -62,7 +62,9 @@ void f_st(struct fctx *c, uint16_t addr, uint16_t val, int size);
 uint16_t f_read(struct fctx *c, int i, int size, uint16_t *addr);
 void f_write(struct fctx *c, int i, int size, uint16_t val, uint16_t addr);
 void f_setcc(struct fctx *c, int base, int size, uint16_t dst, uint16_t src1, uint16_t src2);
-void f_setflags(struct fctx *c, uint16_t eflags_val);
+/* Set the flags in mask to those of val (EFLAGS bits), keeping the others;
+ * only when cond is non-zero unless it is NONE_V. */
+void f_setfl(struct fctx *c, uint16_t val, uint32_t mask, uint16_t cond);
 uint16_t f_getflags(struct fctx *c);
 uint16_t f_cond(struct fctx *c, int cond);
 uint16_t f_call(struct fctx *c, int helper, uint16_t a, uint16_t b, uint16_t cc);

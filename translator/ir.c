@@ -62,9 +62,11 @@ const struct ir_op_info ir_op_info[IR_COUNT] = {
     [IR_LDCPU] = { "ldcpu", 0, D | IRF_READS_CPU },
     [IR_STCPU] = { "stcpu", A, IRF_WRITES_CPU },
     [IR_SETCC] = { "setcc", IRR_D | A | B, IRF_WRITES_FLAGS },
-    [IR_GETCC] = { "getcc", 0, D | IRF_READS_FLAGS },
+    [IR_GETCC] = { "getcc", 0, D | IRF_READS_FLAGS | IRF_FLAGS_MASKED },
     [IR_TESTCC] = { "testcc", A | B | C, D },
     [IR_GETFLAGS] = { "getflags", 0, D | IRF_READS_FLAGS | IRF_READS_CPU },
+    [IR_SETFL] = { "setfl", A, IRF_WRITES_FLAGS | IRF_FLAGS_MASKED },
+    [IR_CCFLAGS] = { "ccflags", A | B | C, D },
     [IR_CALL] = { "call", A | B | C, D | IRF_CALL | IRF_MAY_FAULT | ANY },
     [IR_EXIT] = { "exit", 0, EXIT_ },
     [IR_EXITCC] = { "exitcc", A, EXIT_ },
@@ -83,6 +85,34 @@ const char *const ir_exit_kind_name[IR_EXIT_KINDS] = {
     [IR_EXIT_SPLIT] = "split", [IR_EXIT_MONITOR] = "monitor", [IR_EXIT_FAR] = "far",
     [IR_EXIT_RAISE] = "raise",
 };
+
+/* The flags each condition (Jcc's low nibble >> 1) reads. */
+static const uint32_t cond_reads[8] = {
+    F_OF, F_CF, F_ZF, F_CF | F_ZF, F_SF, F_PF, F_SF | F_OF, F_SF | F_OF | F_ZF,
+};
+
+uint32_t ir_flags_read(const struct ir_op *op)
+{
+    if (!(ir_op_info[op->opc].flags & IRF_READS_FLAGS))
+        return 0;
+    if (op->opc == IR_GETCC)
+        return cond_reads[(op->imm >> 1) & 7];
+    return F_ARITH;
+}
+
+uint32_t ir_flags_written(const struct ir_op *op)
+{
+    if (op->opc == IR_SETCC)
+        return F_ARITH;
+    if (op->opc == IR_SETFL)
+        return op->imm & F_ARITH;
+    return 0;
+}
+
+uint32_t ir_flags_killed(const struct ir_op *op)
+{
+    return op->aux ? 0 : ir_flags_written(op);
+}
 
 void ir_block_init(struct ir_block *b, uint32_t eip, uint32_t hflags)
 {
@@ -195,6 +225,23 @@ void ir_dump_op(FILE *f, const struct ir_op *op)
             fputs(" if ", f);
             print_val(f, op->c);
         }
+        break;
+    case IR_SETFL:
+        fprintf(f, "mask=0x%x ", op->imm);
+        print_val(f, op->a);
+        if (op->aux) {
+            fputs(" if ", f);
+            print_val(f, op->c);
+        }
+        break;
+    case IR_CCFLAGS:
+        print_val(f, op->d);
+        fprintf(f, ", kind=%u ", op->aux);
+        print_val(f, op->a);
+        fputs(", ", f);
+        print_val(f, op->b);
+        fputs(", ", f);
+        print_val(f, op->c);
         break;
     case IR_GETCC:
         print_val(f, op->d);

@@ -55,6 +55,11 @@ enum ir_opc {
     IR_TESTCC,  /* d = condition imm after an op of kind aux with
                    dst = a, src1 = b, src2 = c (fused compare + branch) */
     IR_GETFLAGS,/* d = full EFLAGS */
+    IR_SETFL,   /* partial flag write: the arithmetic flags in mask imm become
+                   those of value a (EFLAGS bits), the others keep their lazy
+                   values; if aux != 0, only when value c is non-zero */
+    IR_CCFLAGS, /* d = the flags (EFLAGS bits) of an op of kind aux with
+                   dst = a, src1 = b, src2 = c; touches no CPU state */
     IR_CALL,    /* d = helper imm (cpu, a, b, c); aux = next EIP */
     /* Exits say why the block ends in ir_op.exit (enum ir_exit_kind). */
     IR_EXIT,    /* leave the block for EIP imm through chain slot aux */
@@ -111,6 +116,7 @@ enum {
     IRF_WRITES_CPU = 0x080,
     IRF_READS_FLAGS = 0x100,  /* the lazy arithmetic flags */
     IRF_WRITES_FLAGS = 0x200,
+    IRF_FLAGS_MASKED = 0x400, /* reads or writes only some flags: see ir_flags_read/written */
 };
 /* Ops that must stay even when nothing reads what they define. */
 #define IRF_SIDE_EFFECTS \
@@ -179,6 +185,16 @@ static inline int ir_op_writes_d(int opc)
 {
     return (ir_op_info[opc].flags & IRF_WRITES_D) != 0;
 }
+/*
+ * Flag groups, as masks of EFLAGS arithmetic bits (F_CF...): the flags an
+ * op may observe, and the flags it always overwrites (none for a
+ * conditional write).  An op that overwrites only some flags leaves the
+ * earlier flag computation live for the others.
+ */
+uint32_t ir_flags_read(const struct ir_op *op);
+uint32_t ir_flags_killed(const struct ir_op *op);
+/* Flags it may write (SETCC, SETFL), whether or not conditionally. */
+uint32_t ir_flags_written(const struct ir_op *op);
 void ir_dump(FILE *f, const struct ir_block *b);
 void ir_dump_op(FILE *f, const struct ir_op *op);
 

@@ -7,6 +7,11 @@
  * hand control to C: exits, helper calls, loads and stores (which may
  * fault).  So the flags an exception handler sees are always exact, and
  * only runs of register-only arithmetic lose their dead flag work.
+ *
+ * Flag liveness is kept per flag (a mask of EFLAGS bits), because some
+ * writes are partial (IR_SETFL: CLC, BT, SAHF, rotates): such a write kills
+ * only its own flags, and an earlier computation stays live as long as a
+ * flag it alone supplies may still be read.
  */
 #include "translator/ir.h"
 
@@ -22,24 +27,24 @@ void ir_optimize(struct ir_block *b)
     static uint8_t live[8 + CPU_NTEMPS];
     memset(live, 0, sizeof(live));
     memset(live, 1, 8); /* guest registers are live out of the block */
-    int flags_live = 1;
+    uint32_t flags_live = F_ARITH;
 
     for (int i = b->nops - 1; i >= 0; i--) {
         struct ir_op *op = &b->ops[i];
         int opc = op->opc;
         if (opc == IR_NOP)
             continue;
-        if (opc == IR_SETCC) {
-            if (!flags_live) {
+        uint32_t written = ir_flags_written(op);
+        if (written) {
+            if (!(flags_live & written)) {
                 op->opc = IR_NOP;
                 continue;
             }
-            /* A conditional update keeps the old flags live. */
-            if (!op->aux)
-                flags_live = 0;
-        } else if (ir_op_info[opc].flags & (IRF_READS_FLAGS | IRF_SIDE_EFFECTS)) {
-            flags_live = 1;
+            flags_live &= ~ir_flags_killed(op);
+        } else if (ir_op_info[opc].flags & IRF_SIDE_EFFECTS) {
+            flags_live = F_ARITH;
         }
+        flags_live |= ir_flags_read(op);
         if (ir_op_writes_d(opc)) {
             if (!live[op->d] && !ir_op_has_side_effects(opc)) {
                 op->opc = IR_NOP;
@@ -57,7 +62,7 @@ void ir_optimize(struct ir_block *b)
             mark_read(live, op->a);
         if (reads & IRR_B)
             mark_read(live, op->b);
-        if ((reads & IRR_C) || (opc == IR_SETCC && op->aux))
+        if ((reads & IRR_C) || ((opc == IR_SETCC || opc == IR_SETFL) && op->aux))
             mark_read(live, op->c);
     }
 }

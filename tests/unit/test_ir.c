@@ -83,6 +83,69 @@ int main(void)
     CHECK_EQ(slot, 1);
     free(mem);
 
+    /* cmp ecx, edx; clc: the partial write keeps the compare live for ZF SF AF PF OF. */
+    static struct ir_block b3;
+    ir_block_init(&b3, 0x1000, HF_CODE32);
+    b3.ninsns = 1;
+    uint16_t c0 = ir_temp(&b3), c1 = ir_temp(&b3);
+    ir_emit(&b3, IR_SUB, c0, R_ECX, R_EDX, 0, 0, 0);
+    ir_emit(&b3, IR_SETCC, c0, R_ECX, R_EDX, 0, CC_KIND(CCB_SUB, 2), 0);
+    ir_emit(&b3, IR_MOVI, c1, 0, 0, 0, 0, 0);
+    ir_emit(&b3, IR_SETFL, 0, c1, 0, 0, F_CF, 0);
+    ir_emit(&b3, IR_EXIT, 0, 0, 0, 0, 0x2000, 0);
+    ir_optimize(&b3);
+    CHECK_EQ(count_opc(&b3, IR_SETCC), 1);
+    CHECK_EQ(count_opc(&b3, IR_SETFL), 1);
+    void *mem3 = aligned_alloc(16, (backend_interp.code_size(&b3) + 15) & ~(size_t)15);
+    memset(&tb, 0, sizeof(tb));
+    tb.code = backend_interp.compile(&b3, mem3);
+    tb.insn_eip = eips;
+    tb.ninsns = 1;
+    cpu.r[R_ECX] = 3;
+    cpu.r[R_EDX] = 9;
+    cpu.budget = 100;
+    backend_interp.exec(&cpu, &tb, &slot);
+    /* 3 - 9 sets CF SF AF PF; CLC clears CF alone. */
+    CHECK_EQ(cpu_get_eflags(&cpu) & F_ARITH, F_SF | F_AF | F_PF);
+    CHECK_EQ(cpu_cond(&cpu, CC_B), 0);
+    CHECK_EQ(cpu_cond(&cpu, CC_L), 1);
+    CHECK_EQ(cpu_cond(&cpu, CC_BE), 0);
+    /* SAHF with AH = ZF|CF keeps OF (clear here) and replaces the other five. */
+    cpu_set_arith_flags(&cpu, F_ZF | F_CF, F_SF | F_ZF | F_AF | F_PF | F_CF);
+    CHECK_EQ(cpu_get_eflags(&cpu) & F_ARITH, F_ZF | F_CF);
+    CHECK_EQ(cpu_get_cf(&cpu), F_CF);
+    /* A full write ends the override. */
+    cpu.cc_op = CC_KIND(CCB_LOGIC, 2);
+    cpu.cc_dst = 0;
+    CHECK_EQ(cpu_get_eflags(&cpu) & F_ARITH, F_ZF | F_PF);
+    free(mem3);
+
+    /* clc; cmp: the partial write is dead; clc; jc; cmp: it is read. */
+    static struct ir_block b4;
+    ir_block_init(&b4, 0x1000, HF_CODE32);
+    b4.ninsns = 1;
+    uint16_t d0 = ir_temp(&b4), d1 = ir_temp(&b4), d2 = ir_temp(&b4), d3 = ir_temp(&b4);
+    ir_emit(&b4, IR_ADD, d0, R_EAX, R_EBX, 0, 0, 0);
+    ir_emit(&b4, IR_SETCC, d0, R_EAX, R_EBX, 0, CC_KIND(CCB_ADD, 2), 0);
+    ir_emit(&b4, IR_MOVI, d1, 0, 0, 0, 0, 0);
+    ir_emit(&b4, IR_SETFL, 0, d1, 0, 0, F_CF, 0);
+    ir_emit(&b4, IR_GETCC, d2, 0, 0, 0, CC_B, 0);
+    ir_emit(&b4, IR_MOV, R_EDI, d2, 0, 0, 0, 0);
+    ir_emit(&b4, IR_SUB, d3, R_ECX, R_EDX, 0, 0, 0);
+    ir_emit(&b4, IR_SETCC, d3, R_ECX, R_EDX, 0, CC_KIND(CCB_SUB, 2), 0);
+    ir_emit(&b4, IR_EXIT, 0, 0, 0, 0, 0x2000, 0);
+    ir_optimize(&b4);
+    /* The GETCC reads CF only, which the SETFL supplies: the ADD's flags are dead. */
+    CHECK_EQ(count_opc(&b4, IR_SETFL), 1);
+    CHECK_EQ(count_opc(&b4, IR_SETCC), 1);
+    b4.ops[4].opc = IR_NOP; /* without the reader */
+    b4.ops[5].opc = IR_NOP;
+    b4.ops[3].opc = IR_SETFL;
+    b4.ops[1].opc = IR_SETCC;
+    ir_optimize(&b4);
+    CHECK_EQ(count_opc(&b4, IR_SETFL), 0);
+    CHECK_EQ(count_opc(&b4, IR_SETCC), 1);
+
     /* Spot checks of the flag rules against the SDM's definitions. */
     CHECK_EQ(cc_compute(CC_KIND(CCB_ADD, 0), 0x00, 0x80, 0x80) & (F_CF | F_OF | F_ZF),
              F_CF | F_OF | F_ZF);
@@ -91,5 +154,8 @@ int main(void)
              F_CF | F_OF | F_SF);
     CHECK_EQ(cc_compute(CC_KIND(CCB_SHR, 2), 0x40000000u, 0x80000000u, 1) & (F_CF | F_OF), F_OF);
     CHECK_EQ(cc_test(CC_KIND(CCB_LOGIC, 1), 0x8000, 0, 0, CC_S), 1);
+    /* ROL/ROR kinds give CF and OF only (rol al, 1 of 0x40 -> 0x80: OF, no CF). */
+    CHECK_EQ(cc_compute(CC_KIND(CCB_ROL, 0), 0x80, 0x40, 1), F_OF);
+    CHECK_EQ(cc_carry(CC_KIND(CCB_SUB, 0), 0xff, 0x01, 0x02), F_CF);
     return check_done("test_ir");
 }

@@ -132,6 +132,9 @@ static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, i
      * instruction it restarts (SDM 17.3.1.1); traps and interrupts push it as it is. */
     if (kind == INT_EXC && vector < 32 && (FAULT_VECTORS >> vector) & 1)
         eflags |= F_RF;
+    /* INT n, INT3, INTO completed: the RF an IRET left for them is spent. */
+    if (kind == INT_SOFT || kind == INT_SOFT_EXC)
+        eflags &= ~F_RF;
     int new_cpl = cpl;
     struct stackp s;
     uint32_t sslo = 0, sshi = 0;

@@ -26,8 +26,9 @@
  *
  *   diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [--native PATH] [--list] [--selftest]
  *
- * --selftest corrupts every bt86 result (a register, the exception, the
- * memory written) and passes only if every case of every form is caught.
+ * --selftest corrupts every bt86 result (a register, the exception, a
+ * flag outside the arithmetic ones, a byte in the guard page) and passes
+ * only if every case of every form is caught.
  *
  * Exit status: 0 all forms pass, 1 some fail, 77 the host cannot run the
  * native side (not x86, or no 32-bit support).
@@ -86,6 +87,7 @@ static int done_vector;
 static uint8_t before[DIFF_WATCH_SIZE];
 static struct segment user_seg[S_COUNT]; /* the ring-3 state every case starts from */
 static uint32_t user_hflags;
+static uint8_t *pristine; /* guest RAM as set up, before any child ran a case */
 
 struct summary {
     volatile int progress;  /* case being run, for a crash report */
@@ -471,20 +473,26 @@ static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_pl
     alarm(120);
     setup_cpu();
     load_code(f);
-    uint8_t *snap = malloc(RAM_SIZE);
-    if (!snap) {
-        printf("FAIL %s: out of memory\n", f->name);
-        _exit(1);
-    }
-    memcpy(snap, m.ram, RAM_SIZE);
+
     for (int i = 0; i < n; i++) {
         shared->progress = i;
         run_bt86(&q[i], &got);
         if (selftest) {
-            switch (i % 3) {
-            case 0: got.r[(i / 3) % 8] ^= 1u << (i % 32); break;
+            /* EFLAGS: a bit outside the arithmetic ones, which the manual always defines */
+            static const uint32_t sysflags[] = { F_TF, F_IF, F_DF, F_IOPL, F_NT, F_RF, F_AC, F_ID, 2 };
+            switch (i % 4) {
+            case 0: got.r[(i / 4) % 8] ^= 1u << (i % 32); break;
             case 1: got.vector = got.vector >= 0 ? -1 : EXC_UD; break;
-            default: got.nchg++; break;
+            case 2: got.eflags ^= sysflags[(i / 4) % (sizeof(sysflags) / sizeof(sysflags[0]))]; break;
+            default: /* a byte written to a guard page */
+                if (got.nchg < DIFF_MAXCHG) {
+                    memmove(got.chg_off + 1, got.chg_off, got.nchg * 2);
+                    memmove(got.chg_val + 1, got.chg_val, got.nchg);
+                    got.chg_off[0] = (uint16_t)(i % DIFF_GUARD);
+                    got.chg_val[0] = 0;
+                }
+                got.nchg++;
+                break;
             }
         }
         if (compare(f, p, i, &q[i], &want[i], &got, 0)) {
@@ -493,10 +501,10 @@ static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_pl
             shared->failures++;
         }
     }
-    long stray = stray_write(snap);
+    long stray = stray_write(pristine);
     if (stray >= 0 && !selftest) {
         printf("FAIL %s: guest RAM outside the watched pages changed, first at %08lx (%02x, was %02x)\n",
-               f->name, stray, m.ram[stray], snap[stray]);
+               f->name, stray, m.ram[stray], pristine[stray]);
         fflush(stdout);
         _exit(1);
     }
@@ -920,6 +928,12 @@ int main(int argc, char **argv)
         return 77;
     }
     setup_machine();
+    pristine = malloc(RAM_SIZE);
+    if (!pristine) {
+        fprintf(stderr, "diff_bt86: out of memory\n");
+        return 2;
+    }
+    memcpy(pristine, m.ram, RAM_SIZE);
     shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
     struct diff_req *q = calloc(ncases, sizeof(*q));
@@ -1059,5 +1073,6 @@ int main(int argc, char **argv)
     free(q);
     free(want);
     free(plans);
+    free(pristine);
     return failed ? 1 : 0;
 }

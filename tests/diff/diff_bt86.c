@@ -87,6 +87,8 @@ static int done_vector;
 static uint8_t before[DIFF_WATCH_SIZE];
 static struct segment user_seg[S_COUNT]; /* the ring-3 state every case starts from */
 static uint32_t user_hflags;
+static struct segment kernel_seg[S_COUNT]; /* and the ring-0 state of the CPL 0 check */
+static uint32_t kernel_hflags;
 static uint8_t *pristine; /* guest RAM as set up, before any child ran a case */
 
 struct summary {
@@ -194,6 +196,13 @@ static void setup_cpu(void)
     cpu_update_hflags(cpu);
     memcpy(user_seg, cpu->seg, sizeof(user_seg));
     user_hflags = cpu->hflags;
+    /* The CPL 0 variant (see cpl0_check): ring-0 code and stack, the same data segments. */
+    memcpy(kernel_seg, user_seg, sizeof(kernel_seg));
+    desc_read(cpu, SEL_CODE0, &lo, &hi);
+    seg_set_cache(&kernel_seg[S_CS], SEL_CODE0, lo, hi);
+    desc_read(cpu, SEL_DATA0, &lo, &hi);
+    seg_set_cache(&kernel_seg[S_SS], SEL_DATA0, lo, hi);
+    kernel_hflags = user_hflags & ~HF_CPL_MASK;
 }
 
 /* The code page of a flow or sweep request, rewritten only when it changed. */
@@ -222,7 +231,8 @@ static int has_error_code(int v)
     return v == EXC_DF || (v >= EXC_TS && v <= EXC_PF) || v == EXC_AC;
 }
 
-static void run_bt86(const struct diff_req *q, struct diff_res *res)
+/* Run q through bt86, at CPL 3 as on the host, or at CPL 0 (cpl0: see cpl0_check). */
+static void run_bt86_at(const struct diff_req *q, struct diff_res *res, int cpl0)
 {
     struct cpu *cpu = &m.cpu;
     uint8_t *watch = m.ram + DIFF_WATCH;
@@ -230,8 +240,8 @@ static void run_bt86(const struct diff_req *q, struct diff_res *res)
     memcpy(before, watch, DIFF_WATCH_SIZE);
     memcpy(cpu->r, q->r, 32);
     /* A form may have left other segments or CPL behind: every case starts at ring 3 alike. */
-    memcpy(cpu->seg, user_seg, sizeof(user_seg));
-    cpu->hflags = user_hflags;
+    memcpy(cpu->seg, cpl0 ? kernel_seg : user_seg, sizeof(user_seg));
+    cpu->hflags = cpl0 ? kernel_hflags : user_hflags;
     cpu_set_eflags(cpu, q->eflags, 0x003f7fd7u); /* nothing interrupts, IF set or not */
     uint32_t base = DIFF_CODE + (q->mode ? DIFF_FLOW_OFF : 0);
     if (q->mode)
@@ -247,7 +257,21 @@ static void run_bt86(const struct diff_req *q, struct diff_res *res)
     memset(res, 0, sizeof(*res));
     memcpy(res->r, cpu->r, 32);
     res->vector = done_vector == -1 ? -1 : done_vector;
-    if (done_vector >= -1) {
+    if (cpl0 && done_vector >= -1) {
+        /* No stack switch: the frame (EIP, CS, EFLAGS) is on the form's stack; undo its push. */
+        uint32_t esp = cpu->r[R_ESP], f[3] = { 0, 0, 0 };
+        int err = done_vector >= 0 && has_error_code(done_vector);
+        esp += err * 4;
+        if (esp >= DIFF_WATCH && esp + 12 <= DIFF_WATCH + DIFF_WATCH_SIZE) {
+            memcpy(f, m.ram + esp, 12);
+            memcpy(watch + (esp - err * 4 - DIFF_WATCH), before + (esp - err * 4 - DIFF_WATCH), 12 + err * 4);
+        }
+        res->eip_off = f[0] - base - (done_vector == -1 ? 2 : 0);
+        res->eflags = f[2];
+        res->r[R_ESP] = esp + 12;
+        if (f[1] != SEL_CODE0)
+            res->vector = 98;
+    } else if (done_vector >= -1) {
         /* The frame on the ring-0 stack: [error,] EIP, CS, EFLAGS, ESP, SS of ring 3. */
         uint32_t f[5];
         memcpy(f, m.ram + R0_TOP - sizeof(f), sizeof(f));
@@ -261,6 +285,11 @@ static void run_bt86(const struct diff_req *q, struct diff_res *res)
         res->vector = 99; /* the run loop stopped without either report */
     }
     diff_changes(before, watch, res);
+}
+
+static void run_bt86(const struct diff_req *q, struct diff_res *res)
+{
+    run_bt86_at(q, res, 0);
 }
 
 /* Guest RAM that no case may change: all but the watched region, the code page, the ring-0 stack. */
@@ -463,6 +492,45 @@ static const char *known_bug(const char *form)
     return NULL;
 }
 
+/*
+ * POPF at CPL 0, which the host cannot run: bt86 runs each case of a form
+ * with the popf constraint at CPL 0 as well, and the result must be the
+ * host's at CPL 3 but for what the SDM's POPF table gives CPL 0 beyond
+ * CPL 3 with IOPL 0: IF and IOPL loaded from the image (everything else
+ * loads or stays alike; RF is cleared at both).  Returns the failures.
+ */
+static int cpl0_check(const struct diff_form *f, const struct diff_plan *p, const struct diff_req *q,
+                      const struct diff_res *want, int n)
+{
+    int popf = 0;
+    for (int i = 0; i < p->ncons; i++)
+        popf |= p->cons[i].kind == CONS_POPF;
+    if (!popf || selftest)
+        return 0;
+    int failures = 0, first = -1;
+    struct diff_res want0, got;
+    for (int i = 0; i <= n; i++) {
+        int k = i < n ? i : first; /* then the first failure again, to print it */
+        if (k < 0)
+            break;
+        uint32_t img = 0, mask = F_IF | F_IOPL;
+        for (int j = 0; j < DIFF_NOVERRIDE; j++)
+            if (q[k].ov_off[j] == q[k].r[R_ESP] - DIFF_DATA)
+                img = q[k].ov_val[j];
+        want0 = want[k];
+        want0.eflags = (want[k].eflags & ~mask) | (img & mask);
+        run_bt86_at(&q[k], &got, 1);
+        if (i == n) {
+            printf("FAIL %s at CPL 0: %d of %d cases differ from the host's CPL 3 result with IF "
+                   "and IOPL loaded (SDM, POPF)\n", f->name, failures, n);
+            compare(f, p, k, &q[k], &want0, &got, 1);
+        } else if (compare(f, p, k, &q[k], &want0, &got, 0) && !failures++) {
+            first = k;
+        }
+    }
+    return failures;
+}
+
 /* In a child: run the form's cases through bt86; exit status 0 pass, 1 fail. */
 static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_plan *p,
                                  const struct diff_req *q, const struct diff_res *want, int n,
@@ -501,6 +569,7 @@ static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_pl
             shared->failures++;
         }
     }
+    int cpl0_failures = cpl0_check(f, p, q, want, n);
     long stray = stray_write(pristine);
     if (stray >= 0 && !selftest) {
         printf("FAIL %s: guest RAM outside the watched pages changed, first at %08lx (%02x, was %02x)\n",
@@ -522,12 +591,13 @@ static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_pl
         setup_cpu();
         run_bt86(&q[first], &got);
         compare(f, p, first, &q[first], &want[first], &got, 1);
-    } else if (!quiet) {
+    } else if (!quiet && !cpl0_failures) {
         printf("PASS %s (%d cases", f->name, n);
         if (shared->undef_diff)
             printf("; undefined flags differed in %d", shared->undef_diff);
-        printf(")\n");
+        printf("%s)\n", cpl0_failures ? "" : p->ncons && p->cons[0].kind == CONS_POPF ? ", and at CPL 0" : "");
     }
+    shared->failures += cpl0_failures;
     fflush(stdout);
     _exit(shared->failures ? 1 : 0);
 }

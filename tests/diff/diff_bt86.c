@@ -4,12 +4,13 @@
  *
  * For each form: generate the states (diff_gen.c), have native32 run them
  * on the host CPU, then fork a child of the set-up machine that runs each
- * state through bt86's translator and compares the eight GPRs, the flags
- * the manual defines (and DF), the exception raised if any, the bytes
- * written to the data and stack pages, and where EIP ends.  A child per
- * form means a crash or a "not implemented yet" stop of bt86 costs that
- * form only.  Flags the manual leaves undefined are not compared, only
- * counted when they differ.  Control-flow forms run from a code page of
+ * state through bt86's translator and compares the eight GPRs, every
+ * EFLAGS bit (but the arithmetic flags the manual leaves undefined: those
+ * are only counted when they differ), the exception raised if any, the
+ * bytes written to the data and stack pages and the guard pages around
+ * them, and where EIP ends.  A child per form means a crash or a "not
+ * implemented yet" stop of bt86 costs that form only.  The popf forms
+ * also run at CPL 0 in bt86 (see cpl0_check).  Control-flow forms run from a code page of
  * INT3 at the same address on both sides: where EIP lands is compared.
  * Two checks that are not forms follow: CPUID and RDTSC, bt86 only (they
  * differ from the host by design), and a #UD sweep of every opcode (see

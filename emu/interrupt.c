@@ -84,6 +84,9 @@ static void deliver_real(struct cpu *cpu, int vector, uint32_t ret_eip)
     cpu->eip = ent & 0xffff;
 }
 
+/* #DE #BR #UD #NM #TS #NP #SS #GP #PF #MF #AC #XM: faults (#DB's instruction breakpoints aside). */
+#define FAULT_VECTORS 0x000b7ce1u
+
 static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, int has_error,
                               uint32_t error, uint32_t ret_eip)
 {
@@ -125,6 +128,13 @@ static void deliver_protected(struct cpu *cpu, int vector, enum int_kind kind, i
     if (vm && (conforming || cdpl != 0))
         cpu_raise(cpu, EXC_GP, (sel & 0xfffc) + ext, 1);
     uint32_t eflags = cpu_get_eflags(cpu);
+    /* A fault pushes RF set, so that the handler's IRET does not break again on the
+     * instruction it restarts (SDM 17.3.1.1); traps and interrupts push it as it is. */
+    if (kind == INT_EXC && vector < 32 && (FAULT_VECTORS >> vector) & 1)
+        eflags |= F_RF;
+    /* INT n, INT3, INTO completed: the RF an IRET left for them is spent. */
+    if (kind == INT_SOFT || kind == INT_SOFT_EXC)
+        eflags &= ~F_RF;
     int new_cpl = cpl;
     struct stackp s;
     uint32_t sslo = 0, sshi = 0;

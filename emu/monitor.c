@@ -190,6 +190,9 @@ static uint32_t cr4_valid(void)
 
 uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, uint32_t next)
 {
+    /* A register that does not exist is an invalid opcode, found before the CPL check. */
+    if (n == 1 || n > 4)
+        cpu_raise(cpu, EXC_UD, 0, 0);
     need_cpl0(cpu);
     switch (n) {
     case 0: set_cr0(cpu, v); break;
@@ -211,9 +214,9 @@ uint32_t helper_mov_to_cr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
 
 uint32_t helper_mov_from_cr(struct cpu *cpu, uint32_t n, uint32_t b, uint32_t c, uint32_t next)
 {
-    need_cpl0(cpu);
     if (n == 1 || n > 4)
         cpu_raise(cpu, EXC_UD, 0, 0);
+    need_cpl0(cpu);
     return cpu->cr[n];
 }
 

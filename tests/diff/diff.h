@@ -11,7 +11,13 @@
  * Memory: both sides map the same guest-physical / host-virtual layout,
  * a data page at DIFF_DATA and a stack page right after it, and fill them
  * from the request's seed with diff_fill(); results name the bytes that
- * changed, so that a request never carries the pages themselves.
+ * changed, so that a request never carries the pages themselves.  A guard
+ * page on either side, filled with DIFF_GUARD_BYTE, is watched as well:
+ * a write that strays just outside the two pages shows as a change there.
+ *
+ * Privilege: the host runs the forms at CPL 3 with IOPL 0, and so does
+ * bt86 (its GDT mirrors Linux's selectors, CS 0x23, SS/DS/ES 0x2b, FS an
+ * LDT entry 0x07), so that every EFLAGS bit a ring-3 program sees compares.
  */
 #ifndef BT86_TESTS_DIFF_H
 #define BT86_TESTS_DIFF_H
@@ -21,7 +27,13 @@
 
 #define DIFF_DATA 0x00200000u  /* data page; memory operands point here */
 #define DIFF_STACK 0x00201000u /* stack page; ESP and sptr= registers */
-#define DIFF_MEM_SIZE 0x2000u  /* both pages, compared after every case */
+#define DIFF_MEM_SIZE 0x2000u  /* both pages */
+#define DIFF_GUARD 0x1000u     /* a guard page below DIFF_DATA and one above the stack */
+#define DIFF_WATCH (DIFF_DATA - DIFF_GUARD) /* compared after every case: */
+#define DIFF_WATCH_SIZE (DIFF_MEM_SIZE + 2 * DIFF_GUARD) /* guards and both pages */
+#define DIFF_GUARD_BYTE 0xa5u
+#define DIFF_USER_CS 0x23u     /* Linux's 32-bit user code and data selectors */
+#define DIFF_USER_DS 0x2bu
 #define DIFF_CODE 0x00300000u  /* where bt86 runs the instruction */
 /*
  * Control flow: forms with the "flow" constraint (and the #UD sweep) run on
@@ -85,8 +97,8 @@ struct diff_res {
     int32_t vector;  /* exception vector, -1 if none */
     uint32_t eip_off; /* EIP from the instruction: 0 when it faults, else its length;
                          flow: where the #BP after the landing reports it */
-    uint32_t nchg;   /* bytes of the two pages that changed (all of them) */
-    uint16_t chg_off[DIFF_MAXCHG]; /* the first DIFF_MAXCHG of them */
+    uint32_t nchg;   /* bytes of the watched region that changed (all of them) */
+    uint16_t chg_off[DIFF_MAXCHG]; /* the first DIFF_MAXCHG of them, from DIFF_WATCH */
     uint8_t chg_val[DIFF_MAXCHG];
 };
 
@@ -137,12 +149,16 @@ static inline uint32_t diff_biased(uint32_t *s)
 }
 
 /*
- * Fill both pages (mem: DIFF_MEM_SIZE bytes at DIFF_DATA) for a request.
- * The middle of the data page, where memory operands point, gets biased
- * values; the rest plain random bytes.
+ * Fill the watched region (watch: DIFF_WATCH_SIZE bytes at DIFF_WATCH) for
+ * a request.  The middle of the data page, where memory operands point,
+ * gets biased values; the rest of both pages plain random bytes; the
+ * guards DIFF_GUARD_BYTE.
  */
-static inline void diff_fill(uint8_t *mem, const struct diff_req *q)
+static inline void diff_fill(uint8_t *watch, const struct diff_req *q)
 {
+    uint8_t *mem = watch + DIFF_GUARD;
+    memset(watch, DIFF_GUARD_BYTE, DIFF_GUARD);
+    memset(mem + DIFF_MEM_SIZE, DIFF_GUARD_BYTE, DIFF_GUARD);
     uint32_t s = q->mem_seed | 1;
     for (uint32_t off = 0; off < DIFF_MEM_SIZE; off += 4) {
         uint32_t v;
@@ -175,11 +191,11 @@ static inline void diff_code_page(uint8_t *page, const struct diff_req *q)
     memcpy(page + DIFF_FLOW_OFF, q->code, q->code_len);
 }
 
-/* Record which bytes changed between before and after. */
+/* Record which bytes of the watched region changed between before and after. */
 static inline void diff_changes(const uint8_t *before, const uint8_t *after, struct diff_res *r)
 {
     r->nchg = 0;
-    for (uint32_t off = 0; off < DIFF_MEM_SIZE; off += 64) {
+    for (uint32_t off = 0; off < DIFF_WATCH_SIZE; off += 64) {
         if (!memcmp(before + off, after + off, 64))
             continue;
         for (uint32_t i = off; i < off + 64; i++)
@@ -213,7 +229,8 @@ struct diff_reg {
 enum diff_cons_kind {
     CONS_PTR, CONS_SPTR, CONS_IDX, CONS_BITOFF, CONS_CNT, CONS_CNT16, CONS_STR, CONS_LOWENT,
     CONS_DIV, CONS_EQEAX, CONS_EQ8B, CONS_PXPTR, CONS_PXESP, CONS_POPF,
-    CONS_FS, CONS_FSPTR, CONS_A16, CONS_FLOW, CONS_CODE, CONS_CODE16, CONS_LOOP
+    CONS_FS, CONS_FSPTR, CONS_A16, CONS_FLOW, CONS_CODE, CONS_CODE16, CONS_LOOP,
+    CONS_FLAGS, CONS_POPFTF, CONS_IRET, CONS_IRETW
 };
 
 struct diff_cons {
@@ -233,6 +250,8 @@ struct diff_plan {
     int8_t ptr_reg; /* first ptr= register, -1 if none */
     uint8_t needs_fs; /* uses FS: skipped when the host cannot set up its LDT */
     uint8_t mode;     /* diff_req.mode: 1 for control flow */
+    uint8_t any_ac;   /* AC may be set in the input (the form cannot misalign) */
+    uint8_t no_nt;    /* NT clear in the input (IRET would switch tasks) */
 };
 
 /* Parse a form's rule and constraints; returns 0, or -1 with a message in err. */
@@ -240,6 +259,11 @@ int diff_plan_parse(const struct diff_form *f, struct diff_plan *p, char *err, i
 /* Generate one random input state for the form. */
 void diff_gen(const struct diff_form *f, const struct diff_plan *p, uint32_t *rng,
               struct diff_req *q);
+/*
+ * EFLAGS bits a ring-3 program can load: POPF and IRET at CPL 3, IOPL 0
+ * leave IF, IOPL, VM, VIF, VIP alone and clear RF.
+ */
+#define DIFF_USER_FLAGS 0x00244fd5u /* F_ARITH TF DF OF NT AC ID */
 /* The arithmetic flags the manual defines after running the form on q. */
 uint32_t diff_defined_flags(const struct diff_plan *p, const struct diff_req *q);
 

@@ -4,26 +4,32 @@
  *
  * For each form: generate the states (diff_gen.c), have native32 run them
  * on the host CPU, then fork a child of the set-up machine that runs each
- * state through bt86's translator and compares the eight GPRs, the flags
- * the manual defines (and DF), the exception raised if any, the bytes
- * written to the data and stack pages, and where EIP ends.  A child per
- * form means a crash or a "not implemented yet" stop of bt86 costs that
- * form only.  Flags the manual leaves undefined are not compared, only
- * counted when they differ.  Control-flow forms run from a code page of
+ * state through bt86's translator and compares the eight GPRs, every
+ * EFLAGS bit (but the arithmetic flags the manual leaves undefined: those
+ * are only counted when they differ), the exception raised if any, the
+ * bytes written to the data and stack pages and the guard pages around
+ * them, and where EIP ends.  A child per form means a crash or a "not
+ * implemented yet" stop of bt86 costs that form only.  The popf forms
+ * also run at CPL 0 in bt86 (see cpl0_check).  Control-flow forms run from a code page of
  * INT3 at the same address on both sides: where EIP lands is compared.
  * Two checks that are not forms follow: CPUID and RDTSC, bt86 only (they
  * differ from the host by design), and a #UD sweep of every opcode (see
  * ud_sweep); "-f cpuid" or "-f ud-sweep" runs just one of them.
  *
- * The guest: flat 32-bit protected mode at CPL 0, no paging, GDT/IDT and
- * one stub per exception vector in low RAM; a stub reports its vector on
- * port 0xC0+vector, and "out 0xE0, al" after the instruction reports the
- * normal end.  Both stop the run loop.
+ * The guest: flat 32-bit protected mode, no paging, and the forms at CPL 3
+ * with IOPL 0 as on the host, with Linux's selectors and CR0.AM.  Every
+ * exception goes through an interrupt gate to a ring-0 stub that reports
+ * its vector on port 0xC0+vector; "int 0x20" after the instruction (a gate
+ * that ring 3 may use) reports the normal end.  Both stop the run loop,
+ * and the frame on the ring-0 stack gives EIP, EFLAGS and ESP.  The bytes
+ * of guest RAM outside the watched region, the code page and the ring-0
+ * stack are checked once per form: no case may have written there.
  *
  *   diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [--native PATH] [--list] [--selftest]
  *
- * --selftest corrupts every bt86 result (a register, the exception, the
- * memory written) and passes only if every case of every form is caught.
+ * --selftest corrupts every bt86 result (a register, the exception, a
+ * flag outside the arithmetic ones, a byte in the guard page) and passes
+ * only if every case of every form is caught.
  *
  * Exit status: 0 all forms pass, 1 some fail, 77 the host cannot run the
  * native side (not x86, or no 32-bit support).
@@ -50,8 +56,18 @@
 
 #define RAM_SIZE (4u << 20)
 #define GDT_ADDR 0x1000u
+#define LDT_ADDR 0x1080u
 #define IDT_ADDR 0x1100u
+#define TSS_ADDR 0x1400u
 #define STUB_ADDR 0x2000u
+#define R0_STACK 0x3000u /* the ring-0 stack page, where exception frames go */
+#define R0_TOP 0x4000u
+#define SEL_CODE0 0x08u
+#define SEL_DATA0 0x10u
+#define SEL_TSS 0x18u
+#define SEL_LDT 0x30u
+#define SEL_FS 0x07u    /* LDT entry 0, RPL 3, as native32's */
+#define VEC_DONE 0x20u  /* "int 0x20" after the instruction: the normal end */
 #define PORT_VECTOR 0xc0
 #define PORT_DONE 0xe0
 #define BATCH 64
@@ -69,7 +85,12 @@ static const struct {
 
 static struct machine m;
 static int done_vector;
-static uint8_t before[DIFF_MEM_SIZE];
+static uint8_t before[DIFF_WATCH_SIZE];
+static struct segment user_seg[S_COUNT]; /* the ring-3 state every case starts from */
+static uint32_t user_hflags;
+static struct segment kernel_seg[S_COUNT]; /* and the ring-0 state of the CPL 0 check */
+static uint32_t kernel_hflags;
+static uint8_t *pristine; /* guest RAM as set up, before any child ran a case */
 
 struct summary {
     volatile int progress;  /* case being run, for a crash report */
@@ -88,6 +109,12 @@ static void port_write(void *opaque, uint32_t off, uint32_t v, int size)
 {
     done_vector = opaque ? -1 : (int)off;
     machine_shutdown(&m, 0);
+}
+
+static void put_desc(uint32_t addr, uint32_t lo, uint32_t hi)
+{
+    memcpy(m.ram + addr, &lo, 4);
+    memcpy(m.ram + addr + 4, &hi, 4);
 }
 
 static void setup_machine(void)
@@ -115,21 +142,30 @@ static void setup_machine(void)
     m.cpu.machine = &m;
     memset(m.ram, 0xcc, DIFF_LOW_LAND); /* where 0x66-truncated branches land */
 
-    /* 0x10 code, 0x18 data, 0x20 data based at DIFF_FS_BASE (for FS) */
-    static const uint32_t gdt[10] = { 0, 0, 0, 0, 0x0000ffff, 0x00cf9b00, 0x0000ffff, 0x00cf9300,
-                                      0x0000ffff | (DIFF_FS_BASE & 0xffff) << 16,
-                                      0x00cf9300 | (DIFF_FS_BASE & 0xff000000u) | ((DIFF_FS_BASE >> 16) & 0xff) };
-    memcpy(m.ram + GDT_ADDR, gdt, sizeof(gdt));
-    for (int v = 0; v < 32; v++) {
+    /* Linux's layout where ring 3 can see it: user code 0x23, user data 0x2b. */
+    put_desc(GDT_ADDR + SEL_CODE0, 0x0000ffff, 0x00cf9b00);
+    put_desc(GDT_ADDR + SEL_DATA0, 0x0000ffff, 0x00cf9300);
+    put_desc(GDT_ADDR + SEL_TSS, TSS_ADDR << 16 | 0x67, 0x00008b00); /* busy 32-bit TSS */
+    put_desc(GDT_ADDR + (DIFF_USER_CS & ~3u), 0x0000ffff, 0x00cffb00);
+    put_desc(GDT_ADDR + (DIFF_USER_DS & ~3u), 0x0000ffff, 0x00cff300);
+    put_desc(GDT_ADDR + SEL_LDT, LDT_ADDR << 16 | 7, 0x00008200);
+    put_desc(LDT_ADDR, 0x0000ffff | (DIFF_FS_BASE & 0xffff) << 16,
+             0x00cff300 | (DIFF_FS_BASE & 0xff000000u) | ((DIFF_FS_BASE >> 16) & 0xff));
+    /* The TSS: ring-0 stack; an I/O map base past the limit: no port for ring 3. */
+    uint32_t esp0 = R0_TOP, ss0 = SEL_DATA0, iomap = 0x68u << 16;
+    memcpy(m.ram + TSS_ADDR + 4, &esp0, 4);
+    memcpy(m.ram + TSS_ADDR + 8, &ss0, 4);
+    memcpy(m.ram + TSS_ADDR + 0x64, &iomap, 4);
+    for (uint32_t v = 0; v <= VEC_DONE; v++) {
         uint32_t stub = STUB_ADDR + v * 8;
-        uint32_t lo = (0x10u << 16) | (stub & 0xffff);
-        uint32_t hi = (stub & 0xffff0000u) | 0x8e00; /* present 32-bit interrupt gate, DPL 0 */
-        memcpy(m.ram + IDT_ADDR + v * 8, &lo, 4);
-        memcpy(m.ram + IDT_ADDR + v * 8 + 4, &hi, 4);
-        uint8_t *s = m.ram + stub;
-        s[0] = 0xe6; s[1] = PORT_VECTOR + v; /* out PORT_VECTOR+v, al */
-        s[2] = 0xf4;                         /* hlt (never reached) */
-        s[3] = 0xeb; s[4] = 0xfd;
+        /* Interrupt gates; INT3, INTO and the end marker may be raised from ring 3, as on Linux. */
+        uint32_t dpl3 = v == EXC_BP || v == EXC_OF || v == VEC_DONE;
+        put_desc(IDT_ADDR + v * 8, SEL_CODE0 << 16 | (stub & 0xffff),
+                 (stub & 0xffff0000u) | (dpl3 ? 0xee00 : 0x8e00));
+        uint8_t *st = m.ram + stub;
+        st[0] = 0xe6; st[1] = v == VEC_DONE ? PORT_DONE : PORT_VECTOR + v; /* out port, al */
+        st[2] = 0xf4;                                                       /* hlt (never reached) */
+        st[3] = 0xeb; st[4] = 0xfd;
     }
 }
 
@@ -137,19 +173,37 @@ static void setup_cpu(void)
 {
     struct cpu *cpu = &m.cpu;
     cpu_reset(cpu);
-    cpu->cr[0] |= CR0_PE;
-    cpu->gdt = (struct dtable){ GDT_ADDR, 39 };
-    cpu->idt = (struct dtable){ IDT_ADDR, 32 * 8 - 1 };
+    cpu->cr[0] |= CR0_PE | CR0_AM;
+    cpu->gdt = (struct dtable){ GDT_ADDR, 0x37 };
+    cpu->idt = (struct dtable){ IDT_ADDR, (VEC_DONE + 1) * 8 - 1 };
     uint32_t lo, hi;
-    desc_read(cpu, 0x10, &lo, &hi);
-    seg_set_cache(&cpu->seg[S_CS], 0x10, lo, hi);
-    desc_read(cpu, 0x18, &lo, &hi);
-    for (int s = 0; s < 6; s++)
-        if (s != S_CS)
-            seg_set_cache(&cpu->seg[s], 0x18, lo, hi);
-    desc_read(cpu, 0x20, &lo, &hi);
-    seg_set_cache(&cpu->seg[S_FS], 0x20, lo, hi);
+    static const struct { int seg; uint16_t sel; } segs[] = {
+        { S_LDTR, SEL_LDT }, { S_TR, SEL_TSS }, { S_CS, DIFF_USER_CS }, { S_SS, DIFF_USER_DS },
+        { S_DS, DIFF_USER_DS }, { S_ES, DIFF_USER_DS }, { S_GS, DIFF_USER_DS }, { S_FS, SEL_FS },
+    };
+    for (unsigned i = 0; i < sizeof(segs) / sizeof(segs[0]); i++) {
+        uint16_t sel = segs[i].sel;
+        /* S_LDTR is loaded first, so that the LDT selector of FS reads from it. */
+        if (segs[i].seg == S_LDTR || segs[i].seg == S_TR) {
+            memcpy(&lo, m.ram + GDT_ADDR + sel, 4);
+            memcpy(&hi, m.ram + GDT_ADDR + sel + 4, 4);
+        } else if (desc_read(cpu, sel, &lo, &hi) < 0) {
+            fprintf(stderr, "diff_bt86: cannot read descriptor %#x\n", sel);
+            exit(2);
+        }
+        seg_set_cache(&cpu->seg[segs[i].seg], sel, lo, hi);
+    }
+    cpu->hflags = (cpu->hflags & ~HF_CPL_MASK) | 3u << HF_CPL_SHIFT;
     cpu_update_hflags(cpu);
+    memcpy(user_seg, cpu->seg, sizeof(user_seg));
+    user_hflags = cpu->hflags;
+    /* The CPL 0 variant (see cpl0_check): ring-0 code and stack, the same data segments. */
+    memcpy(kernel_seg, user_seg, sizeof(kernel_seg));
+    desc_read(cpu, SEL_CODE0, &lo, &hi);
+    seg_set_cache(&kernel_seg[S_CS], SEL_CODE0, lo, hi);
+    desc_read(cpu, SEL_DATA0, &lo, &hi);
+    seg_set_cache(&kernel_seg[S_SS], SEL_DATA0, lo, hi);
+    kernel_hflags = user_hflags & ~HF_CPL_MASK;
 }
 
 /* The code page of a flow or sweep request, rewritten only when it changed. */
@@ -167,8 +221,8 @@ static void load_code(const struct diff_form *f)
 {
     uint8_t code[DIFF_MAXCODE + 4];
     memcpy(code, f->code, f->len);
-    code[f->len] = 0xe6; code[f->len + 1] = PORT_DONE; /* out PORT_DONE, al */
-    code[f->len + 2] = 0xf4;                            /* hlt (never reached) */
+    code[f->len] = 0xcd; code[f->len + 1] = VEC_DONE; /* int VEC_DONE */
+    code[f->len + 2] = 0xf4;                           /* hlt (never reached) */
     tb_invalidate_phys(DIFF_CODE, sizeof(code));
     memcpy(m.ram + DIFF_CODE, code, f->len + 3);
 }
@@ -178,15 +232,18 @@ static int has_error_code(int v)
     return v == EXC_DF || (v >= EXC_TS && v <= EXC_PF) || v == EXC_AC;
 }
 
-static void run_bt86(const struct diff_req *q, struct diff_res *res)
+/* Run q through bt86, at CPL 3 as on the host, or at CPL 0 (cpl0: see cpl0_check). */
+static void run_bt86_at(const struct diff_req *q, struct diff_res *res, int cpl0)
 {
     struct cpu *cpu = &m.cpu;
-    uint8_t *mem = m.ram + DIFF_DATA;
-    diff_fill(mem, q);
-    memcpy(before, mem, DIFF_MEM_SIZE);
+    uint8_t *watch = m.ram + DIFF_WATCH;
+    diff_fill(watch, q);
+    memcpy(before, watch, DIFF_WATCH_SIZE);
     memcpy(cpu->r, q->r, 32);
-    /* IF set as in user mode on the host (PUSHF must agree); nothing interrupts. */
-    cpu_set_eflags(cpu, (q->eflags & (F_ARITH | F_DF)) | F_IF | 0x2, 0x003f7fd7u);
+    /* A form may have left other segments or CPL behind: every case starts at ring 3 alike. */
+    memcpy(cpu->seg, cpl0 ? kernel_seg : user_seg, sizeof(user_seg));
+    cpu->hflags = cpl0 ? kernel_hflags : user_hflags;
+    cpu_set_eflags(cpu, q->eflags, 0x003f7fd7u); /* nothing interrupts, IF set or not */
     uint32_t base = DIFF_CODE + (q->mode ? DIFF_FLOW_OFF : 0);
     if (q->mode)
         load_code_page(q);
@@ -194,36 +251,64 @@ static void run_bt86(const struct diff_req *q, struct diff_res *res)
     cpu->halted = 0;
     cpu->pending_vector = -1;
     cpu->exit_request = 0;
-    cpu->hflags &= ~HF_INHIBIT_IRQ;
     m.stop = 0;
     done_vector = -2;
     cpu_exec(cpu);
 
     memset(res, 0, sizeof(*res));
     memcpy(res->r, cpu->r, 32);
-    res->vector = done_vector;
-    if (done_vector == -1) {
-        res->eflags = cpu_get_eflags(cpu);
-        /* After the OUT, or after the HLT when the block went on past it. */
-        res->eip_off = cpu->eip - base - 2;
-        if (cpu->halted && res->eip_off == q->code_len + 1)
-            res->eip_off = q->code_len;
-    } else if (done_vector >= 0) {
-        /* The exception frame: [error,] EIP, CS, EFLAGS; undo its push. */
-        uint32_t esp = cpu->r[R_ESP], frame = has_error_code(done_vector) ? 16 : 12, eip = 0, fl = 0;
-        if (esp + frame <= RAM_SIZE) {
-            memcpy(&eip, m.ram + esp + frame - 12, 4);
-            memcpy(&fl, m.ram + esp + frame - 4, 4);
+    res->vector = done_vector == -1 ? -1 : done_vector;
+    if (cpl0 && done_vector >= -1) {
+        /* No stack switch: the frame (EIP, CS, EFLAGS) is on the form's stack; undo its push. */
+        uint32_t esp = cpu->r[R_ESP], f[3] = { 0, 0, 0 };
+        int err = done_vector >= 0 && has_error_code(done_vector);
+        esp += err * 4;
+        if (esp >= DIFF_WATCH && esp + 12 <= DIFF_WATCH + DIFF_WATCH_SIZE) {
+            memcpy(f, m.ram + esp, 12);
+            memcpy(watch + (esp - err * 4 - DIFF_WATCH), before + (esp - err * 4 - DIFF_WATCH), 12 + err * 4);
         }
-        res->r[R_ESP] = esp + frame;
-        res->eflags = fl;
-        res->eip_off = eip - base;
-        if (esp >= DIFF_DATA && esp + frame <= DIFF_DATA + DIFF_MEM_SIZE)
-            memcpy(mem + (esp - DIFF_DATA), before + (esp - DIFF_DATA), frame);
+        res->eip_off = f[0] - base - (done_vector == -1 ? 2 : 0);
+        res->eflags = f[2];
+        res->r[R_ESP] = esp + 12;
+        if (f[1] != SEL_CODE0)
+            res->vector = 98;
+    } else if (done_vector >= -1) {
+        /* The frame on the ring-0 stack: [error,] EIP, CS, EFLAGS, ESP, SS of ring 3. */
+        uint32_t f[5];
+        memcpy(f, m.ram + R0_TOP - sizeof(f), sizeof(f));
+        res->eip_off = f[0] - base - (done_vector == -1 ? 2 : 0);
+        res->eflags = f[2];
+        res->r[R_ESP] = f[3];
+        if (f[1] != DIFF_USER_CS || f[4] != DIFF_USER_DS ||
+            cpu->r[R_ESP] != R0_TOP - 20 - (done_vector >= 0 && has_error_code(done_vector)) * 4)
+            res->vector = 98; /* not from ring 3 as the form started */
     } else {
         res->vector = 99; /* the run loop stopped without either report */
     }
-    diff_changes(before, mem, res);
+    diff_changes(before, watch, res);
+}
+
+static void run_bt86(const struct diff_req *q, struct diff_res *res)
+{
+    run_bt86_at(q, res, 0);
+}
+
+/* Guest RAM that no case may change: all but the watched region, the code page, the ring-0 stack. */
+static int outside_watch(uint32_t a)
+{
+    return (a < DIFF_WATCH || a >= DIFF_WATCH + DIFF_WATCH_SIZE) && (a < DIFF_CODE || a >= DIFF_CODE + 0x1000) &&
+           (a < R0_STACK || a >= R0_TOP);
+}
+
+/* The first byte of guest RAM outside the watch that differs from snap, or -1. */
+static long stray_write(const uint8_t *snap)
+{
+    for (uint32_t a = 0; a < RAM_SIZE; a += 4096)
+        if (memcmp(snap + a, m.ram + a, 4096))
+            for (uint32_t i = a; i < a + 4096; i++)
+                if (snap[i] != m.ram[i] && outside_watch(i))
+                    return i;
+    return -1;
 }
 
 /* ---------------------------------------------------------------- the host */
@@ -291,8 +376,10 @@ static int run_native(struct diff_req *q, struct diff_res *res, int n)
 static void print_flags(uint32_t f)
 {
     static const struct { uint32_t bit; const char *name; } names[] = {
-        { F_CF, "CF" }, { F_PF, "PF" }, { F_AF, "AF" }, { F_ZF, "ZF" },
-        { F_SF, "SF" }, { F_DF, "DF" }, { F_OF, "OF" },
+        { F_CF, "CF" }, { 2, "1" }, { F_PF, "PF" }, { F_AF, "AF" }, { F_ZF, "ZF" },
+        { F_SF, "SF" }, { F_TF, "TF" }, { F_IF, "IF" }, { F_DF, "DF" }, { F_OF, "OF" },
+        { 0x1000, "IOPL0" }, { 0x2000, "IOPL1" }, { F_NT, "NT" }, { F_RF, "RF" }, { F_VM, "VM" },
+        { F_AC, "AC" }, { F_VIF, "VIF" }, { F_VIP, "VIP" }, { F_ID, "ID" },
     };
     printf("%08x [", f);
     int any = 0;
@@ -324,7 +411,7 @@ static void print_mem(const char *label, const struct diff_res *r)
 {
     printf("    %s wrote %u bytes:", label, r->nchg);
     for (uint32_t i = 0; i < r->nchg && i < 24; i++)
-        printf(" [%08x]=%02x", DIFF_DATA + r->chg_off[i], r->chg_val[i]);
+        printf(" [%08x]=%02x", DIFF_WATCH + r->chg_off[i], r->chg_val[i]);
     printf(r->nchg > 24 ? " ...\n" : "\n");
 }
 
@@ -340,8 +427,9 @@ static int compare(const struct diff_form *f, const struct diff_plan *p, int idx
                    const struct diff_req *q, const struct diff_res *want, const struct diff_res *got,
                    int print)
 {
-    uint32_t defined = diff_defined_flags(p, q) | F_DF;
-    uint32_t fdiff = (want->eflags ^ got->eflags) & (F_ARITH | F_DF);
+    /* Every bit but the arithmetic flags the manual leaves undefined. */
+    uint32_t defined = diff_defined_flags(p, q) | ~F_ARITH;
+    uint32_t fdiff = want->eflags ^ got->eflags;
     int bad = want->vector != got->vector || want->eip_off != got->eip_off ||
               memcmp(want->r, got->r, 32) || (fdiff & defined) || !same_mem(want, got);
     if (!bad) {
@@ -405,6 +493,45 @@ static const char *known_bug(const char *form)
     return NULL;
 }
 
+/*
+ * POPF at CPL 0, which the host cannot run: bt86 runs each case of a form
+ * with the popf constraint at CPL 0 as well, and the result must be the
+ * host's at CPL 3 but for what the SDM's POPF table gives CPL 0 beyond
+ * CPL 3 with IOPL 0: IF and IOPL loaded from the image (everything else
+ * loads or stays alike; RF is cleared at both).  Returns the failures.
+ */
+static int cpl0_check(const struct diff_form *f, const struct diff_plan *p, const struct diff_req *q,
+                      const struct diff_res *want, int n)
+{
+    int popf = 0;
+    for (int i = 0; i < p->ncons; i++)
+        popf |= p->cons[i].kind == CONS_POPF;
+    if (!popf || selftest)
+        return 0;
+    int failures = 0, first = -1;
+    struct diff_res want0, got;
+    for (int i = 0; i <= n; i++) {
+        int k = i < n ? i : first; /* then the first failure again, to print it */
+        if (k < 0)
+            break;
+        uint32_t img = 0, mask = F_IF | F_IOPL;
+        for (int j = 0; j < DIFF_NOVERRIDE; j++)
+            if (q[k].ov_off[j] == q[k].r[R_ESP] - DIFF_DATA)
+                img = q[k].ov_val[j];
+        want0 = want[k];
+        want0.eflags = (want[k].eflags & ~mask) | (img & mask);
+        run_bt86_at(&q[k], &got, 1);
+        if (i == n) {
+            printf("FAIL %s at CPL 0: %d of %d cases differ from the host's CPL 3 result with IF "
+                   "and IOPL loaded (SDM, POPF)\n", f->name, failures, n);
+            compare(f, p, k, &q[k], &want0, &got, 1);
+        } else if (compare(f, p, k, &q[k], &want0, &got, 0) && !failures++) {
+            first = k;
+        }
+    }
+    return failures;
+}
+
 /* In a child: run the form's cases through bt86; exit status 0 pass, 1 fail. */
 static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_plan *p,
                                  const struct diff_req *q, const struct diff_res *want, int n,
@@ -415,14 +542,26 @@ static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_pl
     alarm(120);
     setup_cpu();
     load_code(f);
+
     for (int i = 0; i < n; i++) {
         shared->progress = i;
         run_bt86(&q[i], &got);
         if (selftest) {
-            switch (i % 3) {
-            case 0: got.r[(i / 3) % 8] ^= 1u << (i % 32); break;
+            /* EFLAGS: a bit outside the arithmetic ones, which the manual always defines */
+            static const uint32_t sysflags[] = { F_TF, F_IF, F_DF, F_IOPL, F_NT, F_RF, F_AC, F_ID, 2 };
+            switch (i % 4) {
+            case 0: got.r[(i / 4) % 8] ^= 1u << (i % 32); break;
             case 1: got.vector = got.vector >= 0 ? -1 : EXC_UD; break;
-            default: got.nchg++; break;
+            case 2: got.eflags ^= sysflags[(i / 4) % (sizeof(sysflags) / sizeof(sysflags[0]))]; break;
+            default: /* a byte written to a guard page */
+                if (got.nchg < DIFF_MAXCHG) {
+                    memmove(got.chg_off + 1, got.chg_off, got.nchg * 2);
+                    memmove(got.chg_val + 1, got.chg_val, got.nchg);
+                    got.chg_off[0] = (uint16_t)(i % DIFF_GUARD);
+                    got.chg_val[0] = 0;
+                }
+                got.nchg++;
+                break;
             }
         }
         if (compare(f, p, i, &q[i], &want[i], &got, 0)) {
@@ -430,6 +569,14 @@ static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_pl
                 first = i;
             shared->failures++;
         }
+    }
+    int cpl0_failures = cpl0_check(f, p, q, want, n);
+    long stray = stray_write(pristine);
+    if (stray >= 0 && !selftest) {
+        printf("FAIL %s: guest RAM outside the watched pages changed, first at %08lx (%02x, was %02x)\n",
+               f->name, stray, m.ram[stray], pristine[stray]);
+        fflush(stdout);
+        _exit(1);
     }
     const char *bug = known_bug(f->name);
     if (selftest) {
@@ -445,12 +592,13 @@ static _Noreturn void bt86_child(const struct diff_form *f, const struct diff_pl
         setup_cpu();
         run_bt86(&q[first], &got);
         compare(f, p, first, &q[first], &want[first], &got, 1);
-    } else if (!quiet) {
+    } else if (!quiet && !cpl0_failures) {
         printf("PASS %s (%d cases", f->name, n);
         if (shared->undef_diff)
             printf("; undefined flags differed in %d", shared->undef_diff);
-        printf(")\n");
+        printf("%s)\n", cpl0_failures ? "" : p->ncons && p->cons[0].kind == CONS_POPF ? ", and at CPL 0" : "");
     }
+    shared->failures += cpl0_failures;
     fflush(stdout);
     _exit(shared->failures ? 1 : 0);
 }
@@ -550,15 +698,15 @@ static int check_virt(void)
  * Every one-byte opcode and every 0F xx, each with eight memory ModRM
  * bytes ([esi], every reg field) and eight register ones (mod 3, every reg
  * field), then zeros for immediates: what does the host do with it?  Where
- * the host raises #UD, bt86 must too.  Where bt86 raises #UD but the host
- * runs the instruction, it should be an extension bt86's CPUID does not
- * advertise: reported by group, not failed.  The sweep runs in mode 2 (see
- * DIFF_SWEEP_WORD), so that what executes stops at once on both sides.
- * Not swept: prefixes (they are not opcodes), the x87 (D8-DF and WAIT: bt86
- * has none yet), and on the host SYSCALL, SYSRET, SYSENTER, SYSEXIT (they
- * would enter the host kernel).  Where the host raises #GP (privileged at
- * CPL 3: I/O, HLT, CLI, INT n, control registers...) bt86, at CPL 0, cannot
- * be compared: skipped.
+ * the host raises #UD, bt86 must too; where the host raises #GP (at CPL 3:
+ * I/O, HLT, CLI, INT n, control registers...), bt86 must too.  Where bt86
+ * raises #UD but the host runs the instruction, it must be an extension
+ * bt86's CPUID does not advertise (reported by group); a base (P6) opcode
+ * fails.  The sweep runs in mode 2 (see DIFF_SWEEP_WORD), so that what
+ * executes stops at once, on both sides.  Not swept: prefixes (they are
+ * not opcodes), the x87 (D8-DF and WAIT: bt86 has none yet), and on the
+ * host SYSCALL, SYSRET, SYSENTER, SYSEXIT (they would enter the host
+ * kernel).
  */
 #define SWEEP_NMODRM 16
 #define SWEEP_MAX (512 * SWEEP_NMODRM)
@@ -594,8 +742,9 @@ static const char *sweep_group(int twobyte, int op, int modrm)
         }
         return NULL;
     }
-    if (op == 0x00 || op == 0x01)
-        return "0F 00/0F 01 system extensions (VMX, SVM, MONITOR, XSAVE, SERIALIZE...)";
+    /* 0F 00 and the memory forms, SMSW and LMSW of 0F 01 are the P6's; the rest came later. */
+    if (op == 0x01 && modrm >= 0xc0 && ((modrm >> 3) & 7) != 4 && ((modrm >> 3) & 7) != 6)
+        return "0F 01 system extensions (VMX, SVM, MONITOR, XGETBV, RDTSCP...)";
     if (op == 0x0d)
         return "PREFETCHW (3DNow!/PRFCHW)";
     if (op == 0x0e || op == 0x0f)
@@ -674,10 +823,6 @@ static int ud_sweep(void)
     /* bt86: a child runs the cases from `start` on; if one kills it, go on after it. */
     int start = 0;
     while (start < n) {
-        while (start < n && want[start].vector == EXC_GP)
-            start++;
-        if (start == n)
-            break;
         shared->progress = start;
         fflush(stdout);
         pid_t pid = fork();
@@ -685,8 +830,6 @@ static int ud_sweep(void)
             freopen("/dev/null", "w", stderr); /* bt86's one-time notes about missing extensions */
             setup_cpu();
             for (int i = start; i < n; i++) {
-                if (want[i].vector == EXC_GP)
-                    continue;
                 shared->progress = i;
                 alarm(5);
                 struct diff_res r;
@@ -704,30 +847,38 @@ static int ud_sweep(void)
         start = shared->progress + 1;
     }
 
-    int failures = 0, host_ud = 0, skipped_gp = 0, extra = 0;
+    int failures = 0, host_ud = 0, host_gp = 0, base_ud = 0, extra = 0;
     const char *groups[64];
     int ngroups = 0;
     for (int i = 0; i < n; i++) {
         int hud = want[i].vector == EXC_UD && want[i].eip_off == 0;
         int bud = got[i].vector == EXC_UD && got[i].eip_off == 0;
-        if (want[i].vector == EXC_GP) {
-            skipped_gp++;
-            continue;
-        }
-        if (hud) {
-            host_ud++;
-            if (!bud) {
-                if (!failures++)
-                    printf("FAIL #UD sweep: the host raises #UD, bt86 does not:\n");
-                printf("    ");
-                print_bytes(&q[i]);
-                if (got[i].vector == -4)
-                    printf(": bt86 stopped or crashed\n");
-                else if (got[i].vector < 0)
-                    printf(": bt86 ran it (EIP landed at offset %d)\n", (int)got[i].eip_off);
-                else
-                    printf(": bt86 exception %d at offset %d\n", got[i].vector, (int)got[i].eip_off);
+        int hgp = want[i].vector == EXC_GP && want[i].eip_off == 0;
+        if (hud || hgp) {
+            host_ud += hud;
+            host_gp += hgp;
+            if (got[i].vector == want[i].vector && got[i].eip_off == 0)
+                continue;
+            int tb = q[i].code[0] == 0x0f;
+            if (hgp && bud && sweep_group(tb, q[i].code[tb], q[i].code[tb + 1])) {
+                extra++; /* privileged or faulting on the host, an extension bt86 lacks */
+                continue;
             }
+            /* FXRSTOR of the sweep's image: its MXCSR has reserved bits, which only an SSE
+             * CPU checks; bt86's FXSR without SSE (a Pentium II's) loads it. */
+            if (hgp && tb && q[i].code[1] == 0xae && q[i].code[2] < 0xc0 && ((q[i].code[2] >> 3) & 7) == 1)
+                continue;
+            if (!failures++)
+                printf("FAIL #UD sweep: the host raises #UD or #GP, bt86 does not:\n");
+            printf("    ");
+            print_bytes(&q[i]);
+            printf(": host #%s, ", hud ? "UD" : "GP");
+            if (got[i].vector == -4)
+                printf("bt86 stopped or crashed\n");
+            else if (got[i].vector < 0)
+                printf("bt86 ran it (EIP landed at offset %d)\n", (int)got[i].eip_off);
+            else
+                printf("bt86 exception %d at offset %d\n", got[i].vector, (int)got[i].eip_off);
             continue;
         }
         if (!bud)
@@ -735,6 +886,10 @@ static int ud_sweep(void)
         extra++;
         int tb = q[i].code[0] == 0x0f;
         const char *g = sweep_group(tb, q[i].code[tb], q[i].code[tb + 1]);
+        if (!g) {
+            failures++;
+            base_ud++;
+        }
         int j;
         for (j = 0; j < ngroups; j++)
             if (groups[j] == g)
@@ -742,23 +897,26 @@ static int ud_sweep(void)
         if (j == ngroups && ngroups < 64)
             groups[ngroups++] = g;
     }
-    printf("%s #UD sweep: %d opcodes, %d encodings: host #UD %d (bt86 #UD in all but %d), host "
-           "#GP %d (skipped), bt86 #UD where the host runs it %d\n", failures ? "FAIL" : "PASS",
-           opcodes, n, host_ud, failures, skipped_gp, extra);
+    printf("%s #UD sweep: %d opcodes, %d encodings: host #UD %d, host #GP %d (bt86 the same in all but "
+           "%d), bt86 #UD where the host runs it %d (base opcodes among them: %d)\n",
+           failures ? "FAIL" : "PASS", opcodes, n, host_ud, host_gp, failures - base_ud, extra, base_ud);
     /* The report: where bt86 raises #UD and the host does not, by group. */
     for (int j = 0; j < ngroups; j++) {
-        printf("info:   #UD in bt86 only, %s:", groups[j] ? groups[j] : "NOT an extension (check these)");
+        printf("%s   #UD in bt86 only, %s:", groups[j] ? "info:" : "FAIL #UD sweep:",
+               groups[j] ? groups[j] : "a base P6 opcode, not an extension");
         for (int i = 0; i < n; i += SWEEP_NMODRM) { /* one entry per opcode */
             int tb = q[i].code[0] == 0x0f, cnt = 0;
             for (int k = i; k < i + SWEEP_NMODRM; k++)
-                cnt += want[k].vector != EXC_GP && !(want[k].vector == EXC_UD && want[k].eip_off == 0) &&
+                cnt += !(want[k].vector == EXC_GP && want[k].eip_off == 0) &&
+                       !(want[k].vector == EXC_UD && want[k].eip_off == 0) &&
                        got[k].vector == EXC_UD && got[k].eip_off == 0 &&
                        sweep_group(tb, q[k].code[tb], q[k].code[tb + 1]) == groups[j];
             if (!cnt)
                 continue;
             if (!groups[j]) { /* base opcodes: every encoding, the host's outcome */
                 for (int k = i; k < i + SWEEP_NMODRM; k++)
-                    if (want[k].vector != EXC_GP && !(want[k].vector == EXC_UD && want[k].eip_off == 0) &&
+                    if (!(want[k].vector == EXC_GP && want[k].eip_off == 0) &&
+                        !(want[k].vector == EXC_UD && want[k].eip_off == 0) &&
                         got[k].vector == EXC_UD && got[k].eip_off == 0) {
                         printf(" [");
                         print_bytes(&q[k]);
@@ -841,6 +999,12 @@ int main(int argc, char **argv)
         return 77;
     }
     setup_machine();
+    pristine = malloc(RAM_SIZE);
+    if (!pristine) {
+        fprintf(stderr, "diff_bt86: out of memory\n");
+        return 2;
+    }
+    memcpy(pristine, m.ram, RAM_SIZE);
     shared = mmap(NULL, sizeof(*shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
     struct diff_req *q = calloc(ncases, sizeof(*q));
@@ -980,5 +1144,6 @@ int main(int argc, char **argv)
     free(q);
     free(want);
     free(plans);
+    free(pristine);
     return failed ? 1 : 0;
 }

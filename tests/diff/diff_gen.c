@@ -96,7 +96,7 @@ int diff_plan_parse(const struct diff_form *f, struct diff_plan *p, char *err, i
     for (char *save, *tok = strtok_r(cons, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
         static const char *const kinds[] = { "ptr", "sptr", "idx", "bitoff", "cnt", "cnt16", "str",
                                              "lowent", "div", "eqeax", "eq8b", "pxptr", "pxesp", "popf", "fs", "fsptr", "a16",
-                                             "flow", "code", "code16", "loop" };
+                                             "flow", "code", "code16", "loop", "flags", "popftf", "iret", "iretw" };
         char *val = strchr(tok, '=');
         if (val)
             *val++ = 0;
@@ -121,8 +121,15 @@ int diff_plan_parse(const struct diff_form *f, struct diff_plan *p, char *err, i
             c->kind = kind;
             if (kind == CONS_FS)
                 p->needs_fs = 1;
-            if (kind >= CONS_FLOW)
+            if (kind >= CONS_FLOW && kind <= CONS_LOOP)
                 p->mode = 1;
+            if (kind == CONS_FLAGS || kind == CONS_POPF || kind == CONS_POPFTF || kind == CONS_IRET ||
+                kind == CONS_IRETW)
+                p->any_ac = 1;
+            if (kind == CONS_IRET || kind == CONS_IRETW) {
+                p->mode = 1;
+                p->no_nt = 1;
+            }
             if (val) {
                 char *sign = strchr(val, ':');
                 if (sign) {
@@ -154,6 +161,18 @@ int diff_plan_parse(const struct diff_form *f, struct diff_plan *p, char *err, i
 static uint32_t rnd(uint32_t *s)
 {
     return diff_xs(s);
+}
+
+/* A flags image for POPF or IRET: every bit random, those a ring-3 program loads often extreme. */
+static uint32_t rand_flags(uint32_t *s)
+{
+    switch (rnd(s) % 8) {
+    case 0: return ~0u;
+    case 1: return 0;
+    case 2: return rnd(s) | DIFF_USER_FLAGS;
+    case 3: return rnd(s) & ~DIFF_USER_FLAGS;
+    default: return rnd(s);
+    }
 }
 
 static void override(struct diff_req *q, uint32_t off, uint32_t val)
@@ -220,6 +239,22 @@ void diff_gen(const struct diff_form *f, const struct diff_plan *p, uint32_t *s,
     }
     if (rnd(s) & 1)
         q->eflags |= F_DF;
+    /*
+     * NT and ID change nothing but IRET (which the iret constraints keep
+     * from a task return); AC makes the host (CR0.AM set, as Linux has it)
+     * check alignment, so only forms that cannot misalign get it: those
+     * with the flags, popf or iret constraints, which keep ESP aligned.
+     */
+    if (rnd(s) % 4 == 0 && !p->no_nt)
+        q->eflags |= F_NT;
+    if (rnd(s) % 4 == 0)
+        q->eflags |= F_ID;
+    if (p->any_ac) {
+        if (rnd(s) % 3 == 0)
+            q->eflags |= F_AC;
+        q->r[R_ESP] &= ~3u;
+    }
+    q->eflags |= F_IF | 2; /* as at ring 3 on the host: IF set, IOPL 0 */
     q->mem_seed = rnd(s);
     for (int i = 0; i < DIFF_NOVERRIDE; i++)
         q->ov_off[i] = ~0u;
@@ -285,8 +320,19 @@ void diff_gen(const struct diff_form *f, const struct diff_plan *p, uint32_t *s,
         case CONS_PXESP:
             q->r[R_ESP] = DIFF_STACK - 3 + rnd(s) % 7;
             break;
-        case CONS_POPF: /* only flags that user mode can load and that cannot trap */
-            override(q, q->r[R_ESP] - DIFF_DATA, (rnd(s) & (F_ARITH | F_DF)) | 2);
+        case CONS_POPF:   /* any image but TF (the single step would trap in the harness) */
+        case CONS_POPFTF: /* any image (its form must end right after the next instruction) */
+            v = rand_flags(s);
+            override(q, q->r[R_ESP] - DIFF_DATA, c->kind == CONS_POPF ? v & ~F_TF : v);
+            break;
+        case CONS_IRET: /* same-privilege IRET: CS and EFLAGS above code=s's EIP */
+            override(q, q->r[R_ESP] + 4 - DIFF_DATA, DIFF_USER_CS);
+            override(q, q->r[R_ESP] + 8 - DIFF_DATA, rand_flags(s) & ~F_TF);
+            break;
+        case CONS_IRETW: /* CS and FLAGS above code16=s's IP, in one dword */
+            override(q, q->r[R_ESP] + 2 - DIFF_DATA, DIFF_USER_CS | (rand_flags(s) & ~F_TF) << 16);
+            break;
+        case CONS_FLAGS:
             break;
         case CONS_FS:
             break;

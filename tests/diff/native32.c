@@ -7,7 +7,7 @@
  * (mapped at the same addresses as in bt86's guest RAM), builds a thunk in
  * an executable page: save the host registers, load EFLAGS and the eight
  * GPRs from the request, the instruction, store the eight GPRs and EFLAGS,
- * restore the host registers.  ESP is just another register: the
+ * restore the host registers and the C ABI's flags.  ESP is just another register: the
  * instruction runs on the test's stack page, and a fault is caught on an
  * alternate signal stack, so neither the kernel nor libc ever touches the
  * pages being compared.  FS is an LDT data segment based at DIFF_FS_BASE.
@@ -37,10 +37,10 @@
 
 #define THUNK_ADDR 0x00400000u
 
-static uint8_t *mem = (uint8_t *)DIFF_DATA;
+static uint8_t *watch = (uint8_t *)DIFF_WATCH;
 static uint8_t *thunk = (uint8_t *)THUNK_ADDR;
 static uint8_t *code_page = (uint8_t *)DIFF_CODE;
-static uint8_t before[DIFF_MEM_SIZE];
+static uint8_t before[DIFF_WATCH_SIZE];
 static uint32_t in_regs[9], out_regs[9]; /* GPRs then EFLAGS */
 static uint32_t host_esp;
 static uint32_t scratch[64];
@@ -127,7 +127,9 @@ static void build_thunk(const uint8_t *code, uint32_t len, uint32_t mode)
     *p++ = 0xbc; p = put32(p, (uint32_t)&scratch[64]);  /* mov esp, scratch top */
     *p++ = 0x9c;                                        /* pushfd */
     *p++ = 0x8f; *p++ = 0x05; p = put32(p, (uint32_t)&out_regs[8]); /* pop dword [eflags] */
-    *p++ = 0xfc;                                        /* cld: the C ABI wants DF clear */
+    /* The C ABI wants DF clear; AC would make C code fault on a misaligned access. */
+    *p++ = 0x68; p = put32(p, 0x202);                   /* push 0x202 */
+    *p++ = 0x9d;                                        /* popfd */
     p = mov_abs(p, 1, 4, (uint32_t)&host_esp);          /* mov esp, [host_esp] */
     *p++ = 0x61;                                        /* popa */
     *p++ = 0xc3;                                        /* ret */
@@ -137,6 +139,8 @@ static void build_thunk(const uint8_t *code, uint32_t len, uint32_t mode)
 
 static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
+    /* The kernel may hand the handler the instruction's AC: C code must not see it. */
+    __asm__ volatile("pushfl; andl $~0x40000, (%%esp); popfl" ::: "memory", "cc");
     ucontext_t *uc = ctx;
     greg_t *g = uc->uc_mcontext.gregs;
     if ((uint32_t)g[REG_EIP] - THUNK_ADDR >= 0x1000 && !cur_mode) {
@@ -155,6 +159,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
         /* a fetch below 64 KiB, where bt86 has INT3: the landing it stands for */
         res.vector = 3;
         res.eip_off++;
+        res.eflags &= ~0x10000u; /* RF: a #BP is a trap, the fault's RF does not stand for it */
     }
     siglongjmp(env, 1);
 }
@@ -171,10 +176,10 @@ static void run(const struct diff_req *q)
         diff_code_page(code_page, q);
         __builtin___clear_cache((char *)code_page, (char *)code_page + 0x1000);
     }
-    diff_fill(mem, q);
-    memcpy(before, mem, DIFF_MEM_SIZE);
+    diff_fill(watch, q);
+    memcpy(before, watch, DIFF_WATCH_SIZE);
     memcpy(in_regs, q->r, 32);
-    in_regs[8] = (q->eflags & 0xcd5u) | 0x202u; /* arithmetic flags and DF; IF as in user mode */
+    in_regs[8] = q->eflags; /* IF set, IOPL 0, TF clear: what ring 3 runs with */
     memset(&res, 0, sizeof(res));
     if (sigsetjmp(env, 1) == 0) {
         ((void (*)(void))thunk)();
@@ -183,7 +188,7 @@ static void run(const struct diff_req *q)
         res.vector = -1;
         res.eip_off = insn_len;
     }
-    diff_changes(before, mem, &res);
+    diff_changes(before, watch, &res);
 }
 
 int main(int argc, char **argv)
@@ -193,7 +198,7 @@ int main(int argc, char **argv)
         printf("ok %s\n", ldt ? "ldt" : "noldt");
         return 0;
     }
-    map_fixed(DIFF_DATA, DIFF_MEM_SIZE, PROT_READ | PROT_WRITE);
+    map_fixed(DIFF_WATCH, DIFF_WATCH_SIZE, PROT_READ | PROT_WRITE);
     map_fixed(THUNK_ADDR, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
     map_fixed(DIFF_CODE, 0x1000, PROT_READ | PROT_WRITE | PROT_EXEC);
 

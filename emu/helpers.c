@@ -67,6 +67,7 @@ uint32_t helper_call_timed(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b,
 }
 
 const struct helper_info helper_table[H_COUNT] = {
+    [H_NONE] = { NULL, "none", CLS_INNOCUOUS },
     [H_DIV] = { helper_div, "div", CLS_INNOCUOUS },
     [H_IDIV] = { helper_idiv, "idiv", CLS_INNOCUOUS },
     [H_ROTATE] = { helper_rotate, "rotate", CLS_INNOCUOUS },

@@ -12,7 +12,9 @@
  *    the decoder gave (and the table's helper, when the row has one),
  *    unless the sequence is a form the table documents as not entering
  *    the monitor, in which case it must not call one.  Every monitor entry
- *    must be reached by some sequence.
+ *    must be reached by some sequence.  A call of an entry that declares
+ *    HE_EXIT must be followed by the end of the block, through
+ *    IR_EXITEIP when the entry sets EIP (HS_EIP).
  */
 #include "check.h"
 #include "emu/helpers.h"
@@ -143,6 +145,22 @@ static void check_translation(void)
                 reached[h] = 1;
             }
             table_helper |= h == (uint32_t)want;
+            /* What the helper declares about leaving the block, the IR must honour. */
+            int exits = 0, exits_eip = 0;
+            for (int j = k + 1; j < end; j++) {
+                exits |= (ir_op_info[b.ops[j].opc].flags & IRF_EXIT) != 0;
+                exits_eip |= b.ops[j].opc == IR_EXITEIP;
+            }
+            if (h < H_COUNT && (helper_table[h].effects & HE_EXIT) && !exits) {
+                CHECK(exits);
+                fprintf(stderr, "  %s: the block goes on after %s (HE_EXIT)\n", s->text,
+                        helper_table[h].name);
+            }
+            if (h < H_COUNT && (helper_table[h].writes & HS_EIP) && !exits_eip) {
+                CHECK(exits_eip);
+                fprintf(stderr, "  %s: %s sets EIP, the block does not exit through it\n",
+                        s->text, helper_table[h].name);
+            }
         }
         if (s->inline_ok) {
             CHECK(!monitor);

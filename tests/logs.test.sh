@@ -38,7 +38,7 @@ check "op: a load micro-op" '^ +ld32 ' "$work/op"
 check "op: a monitor call micro-op" '^ +call ' "$work/op"
 
 run "$work/out_asm" -kernel "$g" -d out_asm
-check "out_asm: the backend's code of a block" '^OUT: \[threaded code, [0-9]+ guest insns\]$' "$work/out_asm"
+check "out_asm: the backend's code of a block" '^OUT: \[[a-z0-9_]+ backend, [0-9]+ guest insns\]$' "$work/out_asm"
 check "out_asm: threaded ops by name" '^ +0x[0-9a-f]+: +(ld32|st32|exit) ' "$work/out_asm"
 
 run "$work/exec" -kernel "$g" -d exec

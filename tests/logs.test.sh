@@ -41,7 +41,7 @@ check "op: a near call's exit says call" '^ +exit +0x[0-9a-f]{8} \(call\)$' "$wo
 check "op: a return's exit says ret" '^ +exitind +t[0-9]+ \(ret\)$' "$work/op"
 
 run "$work/out_asm" -kernel "$g" -d out_asm
-check "out_asm: the backend's code of a block" '^OUT: \[interp backend, [0-9]+ guest insns\]$' "$work/out_asm"
+check "out_asm: the backend's code of a block" '^OUT: \[[a-z0-9_]+ backend, [0-9]+ guest insns\]$' "$work/out_asm"
 check "out_asm: threaded ops by name" '^ +0x[0-9a-f]+: +(ld32|st32|exit) ' "$work/out_asm"
 
 run "$work/exec" -kernel "$g" -d exec

@@ -6,8 +6,10 @@
  * movsb/movsw/movsd, one OP_JCC with a condition...) and fills in what
  * Capstone leaves implicit: default segments, operand size, the AAM/AAD
  * immediate (Capstone drops it), and the string/SSE "movsd" ambiguity.
+ * The class of each op comes from translator/insn_table.c.
  */
 #include "translator/decode.h"
+#include "translator/insn_table.h"
 #include "emu/cpu.h"
 #include "emu/flags.h"
 
@@ -291,32 +293,6 @@ static struct op_map map_op(unsigned id)
     }
 }
 
-static uint8_t classify(int op)
-{
-    switch (op) {
-    case OP_JMP: case OP_JCC: case OP_CALL: case OP_RET: case OP_LOOP: case OP_LOOPE:
-    case OP_LOOPNE: case OP_JCXZ: case OP_UD2: case OP_INT3: case OP_INT1: case OP_INTO:
-    case OP_BOUND:
-        return CLS_CONTROL;
-    case OP_CLI: case OP_STI: case OP_HLT: case OP_IN: case OP_OUT: case OP_INS: case OP_OUTS:
-    case OP_LGDT: case OP_LIDT: case OP_LLDT: case OP_LTR: case OP_LMSW: case OP_CLTS:
-    case OP_MOVCR: case OP_MOVDR: case OP_INVD: case OP_WBINVD: case OP_INVLPG:
-    case OP_RDMSR: case OP_WRMSR: case OP_RDPMC: case OP_SYSEXIT:
-        return CLS_PRIVILEGED;
-    case OP_SGDT: case OP_SIDT: case OP_SLDT: case OP_SMSW: case OP_STR: case OP_PUSHF:
-    case OP_POPF: case OP_LAR: case OP_LSL: case OP_VERR: case OP_VERW: case OP_MOVSEG:
-    case OP_JMPF: case OP_CALLF: case OP_RETF: case OP_INT: case OP_IRET: case OP_ARPL:
-    case OP_LDS: case OP_LES: case OP_LFS: case OP_LGS: case OP_LSS:
-        return CLS_SENSITIVE;
-    case OP_CPUID: case OP_RDTSC: case OP_SYSENTER:
-        return CLS_VIRT;
-    case OP_VMCALL:
-        return CLS_HYPERCALL;
-    default:
-        return CLS_INNOCUOUS;
-    }
-}
-
 /* Index of the first opcode byte after the prefixes. */
 static int opcode_offset(const uint8_t *b, int len)
 {
@@ -394,7 +370,7 @@ static int decode_hint_nop(const uint8_t *code, size_t len, uint32_t eip, int co
     out->len = opc + 2 + m;
     memcpy(out->bytes, code, out->len);
     out->op = OP_NOP;
-    out->cls = CLS_INNOCUOUS;
+    out->cls = insn_table[OP_NOP].cls;
     out->opsize = code32 ? 4 : 2;
     out->addrsize = addr16 ? 2 : 4;
     out->seg_override = S_NONE;
@@ -541,8 +517,9 @@ int decode_insn(const uint8_t *code, size_t len, uint32_t eip, int code32, struc
     default:
         break;
     }
-    out->cls = classify(out->op);
-    /* PUSH/POP of a segment register is one of the 17 Popek-Goldberg violators. */
+    out->cls = insn_table[out->op].cls;
+    /* The one class the table cannot give, since it depends on the operand:
+     * PUSH/POP of a segment register is one of the 17 Popek-Goldberg violators. */
     if ((out->op == OP_PUSH || out->op == OP_POP) && out->nops && out->o[0].kind == OPK_SREG)
         out->cls = CLS_SENSITIVE;
     return 0;
@@ -558,8 +535,3 @@ int decode_text(const uint8_t *code, size_t len, uint32_t eip, int code32, char 
     snprintf(buf, bufsz, "%s", in.text);
     return in.len;
 }
-
-const char *const insn_class_names[CLS_COUNT] = {
-    "innocuous", "control", "privileged", "sensitive-unprivileged", "virtualization-sensitive",
-    "hypercall",
-};

@@ -10,25 +10,31 @@
  */
 #include "translator/frontend_priv.h"
 #include "emu/string_op.h"
+#include "translator/insn_table.h"
+
+/* The instruction's one helper or monitor entry (translator/insn_table.c). */
+static int entry(const struct insn *in)
+{
+    return insn_table[in->op].helper;
+}
 
 static void string_insn(struct fctx *c)
 {
     const struct insn *in = c->in;
     int seg = in->seg_override != S_NONE ? in->seg_override : S_DS;
     enum string_op op;
-    int helper = H_STRING;
     switch (in->op) {
     case OP_MOVS: op = STR_MOVS; break;
     case OP_CMPS: op = STR_CMPS; break;
     case OP_SCAS: op = STR_SCAS; break;
     case OP_LODS: op = STR_LODS; break;
     case OP_STOS: op = STR_STOS; break;
-    case OP_INS: op = STR_INS; helper = H_INS; break;
-    default: op = STR_OUTS; helper = H_OUTS; break;
+    case OP_INS: op = STR_INS; break;
+    default: op = STR_OUTS; break;
     }
     enum string_rep rep = in->rep == REP_E ? STR_REP_E : in->rep == REP_NE ? STR_REP_NE : STR_REP_NONE;
     c->npw = 0;
-    f_calli(c, helper, string_pack(op, in->opsize, in->addrsize, rep), seg, 0);
+    f_calli(c, entry(in), string_pack(op, in->opsize, in->addrsize, rep), seg, 0);
     /* The helper sets EIP: past the instruction, or on it to resume a REP. */
     f_exit_eip(c);
 }
@@ -64,38 +70,38 @@ int f_system(struct fctx *c)
         string_insn(c);
         return 1;
     case OP_CLI:
-        f_calli(c, H_CLI, 0, 0, 0);
+        f_calli(c, entry(in), 0, 0, 0);
         return 1;
     case OP_STI:
-        f_calli(c, H_STI, 0, 0, 0);
+        f_calli(c, entry(in), 0, 0, 0);
         f_exit(c, c->next_eip); /* interrupts may now be taken */
         return 1;
     case OP_HLT:
-        f_calli(c, H_HLT, 0, 0, 0);
+        f_calli(c, entry(in), 0, 0, 0);
         f_exit_eip(c);
         return 1;
     case OP_IN: {
         uint16_t port = in->o[1].kind == OPK_IMM ? f_movi(c, in->o[1].imm & 0xff)
                                                  : f_reg(c, R_EDX, 2);
-        v = f_call(c, H_IN, port, f_movi(c, size), 0);
+        v = f_call(c, entry(in), port, f_movi(c, size), 0);
         f_set_reg(c, R_EAX, size, v);
         return 1;
     }
     case OP_OUT: {
         uint16_t port = in->o[0].kind == OPK_IMM ? f_movi(c, in->o[0].imm & 0xff)
                                                  : f_reg(c, R_EDX, 2);
-        f_call(c, H_OUT, port, f_reg(c, R_EAX, size), f_movi(c, size));
+        f_call(c, entry(in), port, f_reg(c, R_EAX, size), f_movi(c, size));
         return 1;
     }
     case OP_PUSHF:
-        f_calli(c, H_PUSHF, size, 0, 0);
+        f_calli(c, entry(in), size, 0, 0);
         return 1;
     case OP_POPF:
-        f_calli(c, H_POPF, size, 0, 0);
+        f_calli(c, entry(in), size, 0, 0);
         f_exit(c, c->next_eip); /* IF, TF or IOPL may have changed */
         return 1;
     case OP_INT:
-        f_calli(c, H_INT, in->o[0].imm & 0xff, 0, 0);
+        f_calli(c, entry(in), in->o[0].imm & 0xff, 0, 0);
         f_exit_eip(c);
         return 1;
     case OP_INT3:
@@ -111,16 +117,16 @@ int f_system(struct fctx *c)
         f_exit_eip(c);
         return 1;
     case OP_IRET:
-        f_calli(c, H_IRET, size, 0, 0);
+        f_calli(c, entry(in), size, 0, 0);
         f_exit_eip(c);
         return 1;
     case OP_JMPF: case OP_CALLF:
         off = far_pointer(c, &sel);
-        f_call(c, in->op == OP_JMPF ? H_JMPF : H_CALLF, sel, off, f_movi(c, size));
+        f_call(c, entry(in), sel, off, f_movi(c, size));
         f_exit_eip(c);
         return 1;
     case OP_RETF:
-        f_calli(c, H_RETF, in->nops ? in->o[0].imm & 0xffff : 0, size, 0);
+        f_calli(c, entry(in), in->nops ? in->o[0].imm & 0xffff : 0, size, 0);
         f_exit_eip(c);
         return 1;
     case OP_MOVSEG:
@@ -130,7 +136,7 @@ int f_system(struct fctx *c)
                 return 1;
             }
             v = f_read(c, 1, 2, NULL);
-            f_call(c, H_LOAD_SEG, f_movi(c, in->o[0].reg), v, 0);
+            f_call(c, entry(in), f_movi(c, in->o[0].reg), v, 0);
             f_exit(c, c->next_eip);
         } else {
             v = f_temp(c);
@@ -153,7 +159,7 @@ int f_system(struct fctx *c)
         uint16_t addr = f_ea_check(c, &in->o[1], size + 2, 0);
         off = f_ld(c, addr, size);
         sel = f_ld(c, f_opi(c, IR_ADDI, addr, size), 2);
-        f_call(c, H_LOAD_SEG, f_movi(c, seg), sel, 0);
+        f_call(c, entry(in), f_movi(c, seg), sel, 0);
         f_set_reg(c, in->o[0].reg, size, off);
         f_exit(c, c->next_eip);
         return 1;
@@ -163,7 +169,7 @@ int f_system(struct fctx *c)
             f_raise(c, EXC_UD);
             return 1;
         }
-        f_call(c, in->op == OP_LGDT ? H_LGDT : H_LIDT, f_ea_check(c, &in->o[0], 6, 0),
+        f_call(c, entry(in), f_ea_check(c, &in->o[0], 6, 0),
                f_movi(c, size), 0);
         return 1;
     case OP_SGDT: case OP_SIDT:
@@ -171,12 +177,11 @@ int f_system(struct fctx *c)
             f_raise(c, EXC_UD);
             return 1;
         }
-        f_call(c, in->op == OP_SGDT ? H_SGDT : H_SIDT, f_ea_check(c, &in->o[0], 6, 1),
+        f_call(c, entry(in), f_ea_check(c, &in->o[0], 6, 1),
                f_movi(c, size), 0);
         return 1;
     case OP_SLDT: case OP_STR: case OP_SMSW: {
-        int h = in->op == OP_SLDT ? H_SLDT : in->op == OP_STR ? H_STR : H_SMSW;
-        v = f_calli(c, h, 0, 0, 0);
+        v = f_calli(c, entry(in), 0, 0, 0);
         if (in->o[0].kind == OPK_MEM)
             f_write(c, 0, 2, v, NONE_V);
         else
@@ -185,11 +190,11 @@ int f_system(struct fctx *c)
     }
     case OP_LLDT: case OP_LTR: case OP_LMSW:
         v = f_read(c, 0, 2, NULL);
-        f_call(c, in->op == OP_LLDT ? H_LLDT : in->op == OP_LTR ? H_LTR : H_LMSW, v, 0, 0);
+        f_call(c, entry(in), v, 0, 0);
         f_exit(c, c->next_eip);
         return 1;
     case OP_CLTS:
-        f_calli(c, H_CLTS, 0, 0, 0);
+        f_calli(c, entry(in), 0, 0, 0);
         return 1;
     case OP_MOVCR:
         if (in->o[0].kind == OPK_CREG) {
@@ -209,32 +214,30 @@ int f_system(struct fctx *c)
         }
         return 1;
     case OP_INVD: case OP_WBINVD:
-        f_calli(c, H_INVD, 0, 0, 0);
+        f_calli(c, entry(in), 0, 0, 0);
         return 1;
     case OP_INVLPG:
         if (in->o[0].kind != OPK_MEM) {
             f_raise(c, EXC_UD);
             return 1;
         }
-        f_call(c, H_INVLPG, f_ea(c, &in->o[0]), 0, 0);
+        f_call(c, entry(in), f_ea(c, &in->o[0]), 0, 0);
         f_exit(c, c->next_eip);
         return 1;
-    case OP_RDMSR: f_calli(c, H_RDMSR, 0, 0, 0); return 1;
-    case OP_WRMSR: f_calli(c, H_WRMSR, 0, 0, 0); f_exit(c, c->next_eip); return 1;
-    case OP_RDPMC: f_calli(c, H_RDPMC, 0, 0, 0); return 1;
-    case OP_RDTSC: f_calli(c, H_RDTSC, 0, 0, 0); return 1;
-    case OP_CPUID: f_calli(c, H_CPUID, 0, 0, 0); return 1;
-    case OP_SYSENTER: f_calli(c, H_SYSENTER, 0, 0, 0); f_exit_eip(c); return 1;
-    case OP_SYSEXIT: f_calli(c, H_SYSEXIT, 0, 0, 0); f_exit_eip(c); return 1;
+    case OP_RDMSR: case OP_RDPMC: case OP_RDTSC: case OP_CPUID:
+        f_calli(c, entry(in), 0, 0, 0);
+        return 1;
+    case OP_WRMSR: f_calli(c, entry(in), 0, 0, 0); f_exit(c, c->next_eip); return 1;
+    case OP_SYSENTER: case OP_SYSEXIT: f_calli(c, entry(in), 0, 0, 0); f_exit_eip(c); return 1;
     case OP_LAR: case OP_LSL: {
         uint16_t s = f_read(c, 1, 2, NULL);
         uint16_t old = f_reg(c, in->o[0].reg, size);
-        v = f_call(c, in->op == OP_LAR ? H_LAR : H_LSL, s, old, f_movi(c, size));
+        v = f_call(c, entry(in), s, old, f_movi(c, size));
         f_set_reg(c, in->o[0].reg, size, v);
         return 1;
     }
     case OP_VERR: case OP_VERW:
-        f_call(c, in->op == OP_VERR ? H_VERR : H_VERW, f_read(c, 0, 2, NULL), 0, 0);
+        f_call(c, entry(in), f_read(c, 0, 2, NULL), 0, 0);
         return 1;
     case OP_ARPL: {
         if (!(c->hflags & HF_PE) || (c->hflags & HF_VM86)) {
@@ -243,12 +246,12 @@ int f_system(struct fctx *c)
         }
         uint16_t addr = NONE_V;
         uint16_t d = f_read(c, 0, 2, &addr);
-        uint16_t r = f_call(c, H_ARPL, d, f_reg(c, in->o[1].reg, 2), 0);
+        uint16_t r = f_call(c, entry(in), d, f_reg(c, in->o[1].reg, 2), 0);
         f_write(c, 0, 2, r, addr);
         return 1;
     }
     case OP_VMCALL:
-        f_calli(c, H_VMCALL, 0, 0, 0);
+        f_calli(c, entry(in), 0, 0, 0);
         return 1;
     default:
         (void)size;

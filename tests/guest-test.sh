@@ -48,7 +48,9 @@ args=(-kernel "$elf")
 args+=(-nographic -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
 # Extra options a guest needs (e.g. -no-reboot), one line, split on spaces.
 [ -f "$gdir/options" ] && read -r -a extra < "$gdir/options" && args+=("${extra[@]}")
-# QEMU only: what makes its CPU the one bt86 is for this guest (e.g. -cpu ...,+nx).
+# QEMU only: what makes its CPU the one bt86 is for this guest (e.g. -cpu ...,+nx),
+# or keeps QEMU's timing independent of the host's load (-icount for a guest
+# whose interrupt storm can livelock QEMU on a busy host: guests/escape).
 [ $qemu = 1 ] && [ -f "$gdir/qemu-options" ] && read -r -a qextra < "$gdir/qemu-options" &&
 	args+=("${qextra[@]}")
 [ $qemu = 1 ] && args+=(-no-reboot -m 128)
@@ -69,10 +71,11 @@ if [ $qemu = 1 ]; then
 	off=$(grep -abo -F "$marker" "$tmp/raw" | tail -n 1 | cut -d: -f1)
 	if [ -n "$off" ]; then
 		# Under load SeaBIOS may print more progress dots after the marker,
-		# with or without a line break: drop them (no guest output starts
-		# with a dot), and the line too if nothing else was on it.
+		# with or without a line break or a carriage return: drop them (no
+		# guest output starts with a dot or a CR), and the line too if
+		# nothing else was on it.
 		tail -c +$((off + ${#marker} + 1)) "$tmp/raw" |
-			awk 'NR == 1 && sub(/^[.]+/, "") && /^\r?$/ { next } { print }' > "$tmp/out"
+			awk 'NR == 1 { if (sub(/^[.\r]+/, "") && $0 == "") next } { print }' > "$tmp/out"
 	else
 		cp "$tmp/raw" "$tmp/out"
 	fi

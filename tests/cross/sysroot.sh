@@ -27,7 +27,7 @@ if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
 	fi
 	dpkg --add-architecture "$arch"
 	# A mirror in mid-sync may fail one index; the others still serve.
-	apt-get update -qq || echo "sysroot.sh: warning: apt-get update reported errors" >&2
+	apt-get -o DPkg::Lock::Timeout=900 update -qq || echo "sysroot.sh: warning: apt-get update reported errors" >&2
 fi
 
 debs=$(mktemp -d "${TMPDIR:-/tmp}/bt86-sysroot.XXXXXX")

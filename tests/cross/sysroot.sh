@@ -7,7 +7,8 @@
 # dpkg-deb, not installed: multiarch installs demand the same version of
 # every shared package on both architectures, which a mirror in mid-sync
 # does not always offer.  Needs root once, to add DEBARCH to dpkg's
-# architectures and fetch its package lists.
+# architectures and fetch its package lists (for arm64, configure
+# --install-deps has done that already).
 set -eu
 
 arch=${1:?usage: sysroot.sh DEBARCH DIR}
@@ -23,6 +24,7 @@ if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
 	if [ "$(id -u)" != 0 ]; then
 		echo "sysroot.sh: dpkg does not know architecture $arch; as root run:" >&2
 		echo "  dpkg --add-architecture $arch && apt-get update" >&2
+		echo "(./configure --install-deps does it for arm64)" >&2
 		exit 1
 	fi
 	dpkg --add-architecture "$arch"

@@ -30,16 +30,20 @@ check() { # check DESCRIPTION GREP-PATTERN FILE
 start_bt86() {
 	for _ in 1 2 3 4 5 6 7 8; do
 		port=$((20000 + RANDOM % 40000))
+		# The previous bt86's log says "waiting for gdb" too: remove it, or
+		# a loaded machine lets the grep below see it before this bt86's
+		# shell truncates it, and gdb connects to a port nobody listens on.
+		rm -f "$work/bt86.out" "$work/bt86.err"
 		timeout 60 "$BT86" -S -gdb "tcp::$port" -display none \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" \
 			> "$work/bt86.out" 2> "$work/bt86.err" &
 		pid=$!
-		for _ in $(seq 50); do
-			grep -q "waiting for gdb" "$work/bt86.err" && return 0
+		for _ in $(seq 300); do # up to 30 s on a loaded machine
+			grep -qs "waiting for gdb" "$work/bt86.err" && return 0
 			kill -0 "$pid" 2> /dev/null || break
 			sleep 0.1
 		done
-		grep -q "cannot listen" "$work/bt86.err" || { cat "$work/bt86.err"; return 1; }
+		grep -qs "cannot listen" "$work/bt86.err" || { cat "$work/bt86.err" 2> /dev/null; return 1; }
 		wait "$pid"
 	done
 	echo "no free port found"; return 1

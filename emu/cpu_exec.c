@@ -35,12 +35,18 @@ struct cpu *bt86_cpu;
 void cpu_reset(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
+    void (*ferr)(void *, int) = cpu->ferr;
+    void *ferr_opaque = cpu->ferr_opaque;
+    int (*stop_before)(uint32_t) = cpu->stop_before;
     jmp_buf jb;
     /* A reset can happen inside the run loop (triple fault): keep its anchor. */
     memcpy(&jb, &cpu->jmp, sizeof(jb));
     memset(cpu, 0, sizeof(*cpu));
     memcpy(&cpu->jmp, &jb, sizeof(jb));
     cpu->machine = m;
+    cpu->ferr = ferr;
+    cpu->ferr_opaque = ferr_opaque;
+    cpu->stop_before = stop_before;
     cpu->eflags = 0x2;
     cpu->cc_op = CC_EFLAGS;
     cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;

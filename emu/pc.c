@@ -13,6 +13,7 @@
  * descriptors until the next timer or frame, so an idle guest costs no
  * host CPU beyond drawing its window.
  */
+#include "emu/debug.h"
 #include "emu/exit_status.h"
 #include "emu/gdbstub.h"
 #include "emu/loader.h"
@@ -81,6 +82,12 @@ static _Noreturn void at_exit_status(int status)
     exit(status);
 }
 
+static void debug_exit_status(void *opaque, int status)
+{
+    (void)opaque;
+    at_exit_status(status);
+}
+
 void machine_shutdown(struct machine *m, int status)
 {
     m->exit_status = status;
@@ -121,9 +128,10 @@ static void cpu_intr(void *opaque, int level)
 }
 
 /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
-static void ferr_irq13(int level)
+static void ferr_irq13(void *opaque, int level)
 {
-    pic_set_irq(bt86_machine->pic, 13, level);
+    struct machine *m = opaque;
+    pic_set_irq(m->pic, 13, level);
 }
 
 static void ferr_clear(void *opaque)
@@ -256,12 +264,13 @@ int machine_init(struct machine *m)
         debugcon_create(0xe9, m->debugcon_chr);
     }
     if (m->opt.debug_exit)
-        debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size);
+        debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
     m->port92 = port92_create(set_a20, fast_reset, m);
     m->pci = pci_host_create();
-    x87_ferr_hook = ferr_irq13;
+    m->cpu.ferr = ferr_irq13;
+    m->cpu.ferr_opaque = m;
+    m->cpu.stop_before = debug_stop_before;
     port_f0_create(ferr_clear, m);
-    debug_exit_hook = at_exit_status;
 
     tb_init();
     machine_reset(m);

@@ -5,6 +5,7 @@
 #define BT86_EMU_MACHINE_H
 
 #include "emu/cpu.h"
+#include "emu/timer.h"
 
 #include <stdint.h>
 
@@ -50,15 +51,23 @@ struct machine_options {
 
 enum { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
 
+/* One input of the PIC pair, as a device's IRQ output is wired to it. */
+struct isa_irq {
+    struct machine *m;
+    int line;
+};
+
 struct machine {
     struct cpu cpu;
     struct machine_options opt;
+    struct clock clock; /* virtual time: the devices' timers */
     uint8_t *ram;
     uint32_t ram_size;
     struct uart *uart[4];
     struct chardev *serial_chr[4];
     struct chardev *debugcon_chr;
     struct pic *pic;
+    struct isa_irq irq[16];
     struct pit *pit;
     struct port92 *port92;
     struct pci_host *pci;

@@ -58,16 +58,28 @@ uint64_t machine_clock_ns(struct machine *m)
 {
     if (m->opt.icount)
         return m->cpu.icount; /* one instruction = one nanosecond of virtual time */
-    return clock_visible_ns(host_clock_ns() - m->start_ns, !m->cpu.halted, m->cpu.icount);
+    return clock_visible_ns(&m->clock, host_clock_ns() - m->start_ns, !m->cpu.halted, m->cpu.icount);
+}
+
+static uint64_t clock_read(void *opaque)
+{
+    return machine_clock_ns(opaque);
+}
+
+/* A timer armed from a block (an OUT to the PIT): end the block chain so
+ * that it fires on time. */
+static void clock_kick(void *opaque)
+{
+    struct machine *m = opaque;
+    m->cpu.exit_request = 1;
 }
 
 /* As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
  * terminal restored); a second one kills bt86 the default way. */
 static volatile sig_atomic_t stop_signal;
 
-static _Noreturn void at_exit_status(int status)
+static _Noreturn void at_exit_status(struct machine *m, int status)
 {
-    struct machine *m = bt86_machine;
     if (m && m->screen)
         screen_exit(m); /* -screendump shows the screen as the guest left it */
     if (stop_signal)
@@ -84,8 +96,7 @@ static _Noreturn void at_exit_status(int status)
 
 static void debug_exit_status(void *opaque, int status)
 {
-    (void)opaque;
-    at_exit_status(status);
+    at_exit_status(opaque, status);
 }
 
 void machine_shutdown(struct machine *m, int status)
@@ -127,11 +138,11 @@ static void cpu_intr(void *opaque, int level)
         m->cpu.exit_request = 1;
 }
 
-/* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
-static void ferr_irq13(void *opaque, int level)
+/* A device's IRQ output drives its PIC input (opaque: &m->irq[n]). */
+static void isa_irq_set(void *opaque, int level)
 {
-    struct machine *m = opaque;
-    pic_set_irq(m->pic, 13, level);
+    struct isa_irq *irq = opaque;
+    pic_set_irq(irq->m->pic, irq->line, level);
 }
 
 static void ferr_clear(void *opaque)
@@ -140,16 +151,6 @@ static void ferr_clear(void *opaque)
     x87_clear_ferr(&m->cpu);
 }
 
-static void pit_irq0(void *opaque, int level)
-{
-    pic_set_irq(opaque, 0, level);
-}
-
-static void uart_irq(void *opaque, int level)
-{
-    struct machine *m = bt86_machine;
-    pic_set_irq(m->pic, (int)(intptr_t)opaque, level);
-}
 
 static void set_a20(void *opaque, int on)
 {
@@ -181,11 +182,6 @@ static void kbc_reset(void *opaque)
     request_reset(opaque, "reset through the keyboard controller");
 }
 
-static void rtc_irq8(void *opaque, int level)
-{
-    pic_set_irq(opaque, 8, level);
-}
-
 static void kbc_irq(void *opaque, int line, int level)
 {
     struct machine *m = opaque;
@@ -213,6 +209,7 @@ int machine_init(struct machine *m)
     bt86_machine = m;
     /* Virtual time starts here, before any device schedules a timer on it. */
     m->start_ns = host_clock_ns();
+    clock_init(&m->clock, clock_read, clock_kick, m);
     m->ram_size = m->opt.ram_mb << 20;
     m->ram = calloc(1, m->ram_size);
     if (!m->ram) {
@@ -237,10 +234,12 @@ int machine_init(struct machine *m)
         }
     }
     m->pic = pic_create(cpu_intr, m);
-    m->pit = pit_create(pit_irq0, m->pic);
-    m->port61 = port61_create(m->pit);
+    for (int i = 0; i < 16; i++)
+        m->irq[i] = (struct isa_irq){ m, i };
+    m->pit = pit_create(&m->clock, isa_irq_set, &m->irq[0]);
+    m->port61 = port61_create(&m->clock, m->pit);
     m->port80 = port80_create();
-    m->rtc = rtc_create(0x70, rtc_irq8, m->pic, m->opt.rtc_base);
+    m->rtc = rtc_create(&m->clock, 0x70, isa_irq_set, &m->irq[8], m->opt.rtc_base);
     rtc_set_memory(m->rtc, m->ram_size);
     struct i8042_wiring kw = { kbc_irq, kbc_reset, kbc_set_a20, m };
     m->kbc = i8042_create(&kw);
@@ -252,8 +251,8 @@ int machine_init(struct machine *m)
     for (int i = 0; i < 4; i++) {
         static const char *const names[4] = { "com1", "com2", "com3", "com4" };
         if (i < m->opt.nserial || i < 2)
-            m->uart[i] = uart_create(com_base[i], m->serial_chr[i], uart_irq,
-                                     (void *)(intptr_t)(i & 1 ? 3 : 4), names[i]);
+            m->uart[i] = uart_create(&m->clock, com_base[i], m->serial_chr[i], isa_irq_set,
+                                     &m->irq[i & 1 ? 3 : 4], names[i]);
     }
     if (m->opt.debugcon) {
         m->debugcon_chr = chardev_open(m->opt.debugcon, err, sizeof(err));
@@ -267,8 +266,9 @@ int machine_init(struct machine *m)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
     m->port92 = port92_create(set_a20, fast_reset, m);
     m->pci = pci_host_create();
-    m->cpu.ferr = ferr_irq13;
-    m->cpu.ferr_opaque = m;
+    /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
+    m->cpu.ferr = isa_irq_set;
+    m->cpu.ferr_opaque = &m->irq[13];
     m->cpu.stop_before = debug_stop_before;
     port_f0_create(ferr_clear, m);
 
@@ -320,7 +320,7 @@ void machine_poll(struct machine *m)
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_poll(m->uart[i]);
-    timers_run(machine_clock_ns(m));
+    timers_run(&m->clock, machine_clock_ns(m));
     uint64_t t0 = host_clock_ns();
     screen_poll(m);
     clock_steal(host_clock_ns() - t0);
@@ -340,7 +340,7 @@ void machine_wait(struct machine *m)
         if (fd >= 0)
             fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
     }
-    uint64_t now = machine_clock_ns(m), next = timers_next_deadline();
+    uint64_t now = machine_clock_ns(m), next = timers_next_deadline(&m->clock);
     if (m->opt.icount && next != TIMER_NEVER) {
         /* Nothing runs while halted: virtual time jumps to the next event. */
         m->cpu.icount += next > now ? next - now : 0;
@@ -369,7 +369,7 @@ void machine_reboot(struct machine *m, const char *why)
     if (m->opt.no_reboot) {
         /* As QEMU: -no-reboot turns the reset into a normal shutdown. */
         fprintf(stderr, "bt86: %s: exiting (-no-reboot)\n", why);
-        at_exit_status(0);
+        at_exit_status(m, 0);
     }
     char err[512];
     machine_reset(m);
@@ -377,7 +377,7 @@ void machine_reboot(struct machine *m, const char *why)
         port92_reset(m->port92);
     if (loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: reset: %s\n", err);
-        at_exit_status(EXIT_FATAL);
+        at_exit_status(m, EXIT_FATAL);
     }
 }
 
@@ -392,5 +392,5 @@ void machine_triple_fault(struct machine *m)
 
 _Noreturn void machine_exit(struct machine *m, int status)
 {
-    at_exit_status(status);
+    at_exit_status(m, status);
 }

@@ -68,6 +68,7 @@ struct pit_channel {
 };
 
 struct pit {
+    struct clock *clock;
     struct pit_channel ch[3];
     void (*irq0)(void *opaque, int level);
     void *opaque;
@@ -94,9 +95,9 @@ static uint64_t ns_of(int64_t k)
     return q * NS_PER_S + (r * NS_PER_S + PIT_HZ - 1) / PIT_HZ;
 }
 
-static int64_t now_tick(void)
+static int64_t now_tick(struct pit *p)
 {
-    return tick_of(timer_now());
+    return tick_of(clock_now(p->clock));
 }
 
 /* ------------------------------------------------------------------ counting */
@@ -430,7 +431,7 @@ static void irq0_settle(struct pit *p, int64_t t)
 static void pit_timer_cb(void *opaque)
 {
     struct pit *p = opaque;
-    irq0_deliver(p, now_tick());
+    irq0_deliver(p, now_tick(p));
     irq0_schedule(p);
 }
 
@@ -535,7 +536,7 @@ static void control_write(struct pit *p, uint8_t v, int64_t t)
 static uint32_t pit_ioread(void *opaque, uint32_t offset, int size)
 {
     struct pit *p = opaque;
-    int64_t t = now_tick();
+    int64_t t = now_tick(p);
     uint32_t v = 0;
     for (int i = 0; i < size; i++) {
         uint32_t reg = offset + i;
@@ -548,7 +549,7 @@ static uint32_t pit_ioread(void *opaque, uint32_t offset, int size)
 static void pit_iowrite(void *opaque, uint32_t offset, uint32_t value, int size)
 {
     struct pit *p = opaque;
-    int64_t t = now_tick();
+    int64_t t = now_tick(p);
     for (int i = 0; i < size; i++) {
         uint32_t reg = offset + i;
         uint8_t b = (uint8_t)(value >> (8 * i));
@@ -568,7 +569,7 @@ void pit_set_gate(struct pit *p, int channel, int level)
 {
     if (channel < 0 || channel > 2 || p->ch[channel].gate == (level != 0))
         return;
-    int64_t t = now_tick();
+    int64_t t = now_tick(p);
     change_begin(p, channel, t);
     gate_change(&p->ch[channel], level != 0, t);
     change_end(p, channel, t);
@@ -583,7 +584,7 @@ int pit_get_out(struct pit *p, int channel)
 {
     if (channel < 0 || channel > 2)
         return 0;
-    return out_at(&p->ch[channel], now_tick());
+    return out_at(&p->ch[channel], now_tick(p));
 }
 
 static void program(struct pit_channel *c, uint8_t cw, uint32_t count, int64_t t)
@@ -594,7 +595,7 @@ static void program(struct pit_channel *c, uint8_t cw, uint32_t count, int64_t t
 
 void pit_reset(struct pit *p)
 {
-    int64_t t = now_tick();
+    int64_t t = now_tick(p);
 
     memset(p->ch, 0, sizeof(p->ch));
     for (int i = 0; i < 3; i++)
@@ -606,14 +607,15 @@ void pit_reset(struct pit *p)
     irq0_settle(p, t);
 }
 
-struct pit *pit_create(void (*irq0)(void *opaque, int level), void *opaque)
+struct pit *pit_create(struct clock *clock, void (*irq0)(void *opaque, int level), void *opaque)
 {
     struct pit *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
+    p->clock = clock;
     p->irq0 = irq0;
     p->opaque = opaque;
-    timer_init(&p->timer, pit_timer_cb, p);
+    timer_init(&p->timer, clock, pit_timer_cb, p);
     pit_reset(p);
     ioport_register(0x40, 4, pit_ioread, pit_iowrite, p, "pit");
     return p;

@@ -24,6 +24,7 @@
 #define REFRESH_HALF_NS 15085
 
 struct port61 {
+    struct clock *clock;
     struct pit *pit;
     uint8_t bits; /* speaker data and check disables */
 };
@@ -35,7 +36,7 @@ static uint32_t p61_read(void *opaque, uint32_t off, int size)
 
     if (pit_get_gate(s->pit, 2))
         v |= P61_GATE2;
-    if ((timer_now() / REFRESH_HALF_NS) & 1)
+    if ((clock_now(s->clock) / REFRESH_HALF_NS) & 1)
         v |= P61_REFRESH;
     if (pit_get_out(s->pit, 2))
         v |= P61_OUT2;
@@ -49,11 +50,12 @@ static void p61_write(void *opaque, uint32_t off, uint32_t v, int size)
     pit_set_gate(s->pit, 2, v & P61_GATE2);
 }
 
-struct port61 *port61_create(struct pit *pit)
+struct port61 *port61_create(struct clock *clock, struct pit *pit)
 {
     struct port61 *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
+    s->clock = clock;
     s->pit = pit;
     ioport_register(0x61, 1, p61_read, p61_write, s, "port61");
     return s;

@@ -77,6 +77,7 @@
 #define MSR_DELTAS 0x0f
 
 struct uart {
+    struct clock *clock;
     const char *name;
     struct chardev *chr;
     void (*irq)(void *opaque, int level);
@@ -148,7 +149,7 @@ static void rx_activity(struct uart *u)
 {
     u->timeout_ipending = 0;
     if (fifo_enabled(u) && u->rx_count > 0)
-        timer_mod(&u->rx_timer, timer_now() + 4 * char_ns(u));
+        timer_mod(&u->rx_timer, clock_now(u->clock) + 4 * char_ns(u));
     else
         timer_del(&u->rx_timer);
 }
@@ -357,18 +358,19 @@ void uart_reset(struct uart *u)
     update_irq(u);
 }
 
-struct uart *uart_create(uint16_t iobase, struct chardev *chr,
+struct uart *uart_create(struct clock *clock, uint16_t iobase, struct chardev *chr,
                          void (*irq)(void *opaque, int level), void *irq_opaque,
                          const char *name)
 {
     struct uart *u = calloc(1, sizeof(*u));
     if (!u)
         return NULL;
+    u->clock = clock;
     u->name = name ? name : "uart";
     u->chr = chr;
     u->irq = irq;
     u->irq_opaque = irq_opaque;
-    timer_init(&u->rx_timer, rx_timeout, u);
+    timer_init(&u->rx_timer, clock, rx_timeout, u);
     uart_reset(u);
     ioport_register(iobase, 8, uart_ioread, uart_iowrite, u, u->name);
     return u;

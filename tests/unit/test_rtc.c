@@ -1,6 +1,6 @@
 /*
  * test_rtc.c - the MC146818 RTC and CMOS through ports 0x70/0x71, on a
- * virtual clock the test moves itself.  The test supplies timer_now() and
+ * virtual clock the test moves itself.  The test supplies clock_now() and
  * the timer list (emu/timer.c would pull in the whole machine), running each
  * due timer at its own deadline as machine_poll would.  Expected dates are
  * Unix times checked against date(1), not computed by the code under test.
@@ -29,13 +29,15 @@ static uint64_t vclock;
 #define MAX_TIMERS 16
 static struct timer *timers[MAX_TIMERS];
 
-uint64_t timer_now(void)
+uint64_t clock_now(struct clock *c)
 {
+    (void)c;
     return vclock;
 }
 
-void timer_init(struct timer *t, void (*cb)(void *opaque), void *opaque)
+void timer_init(struct timer *t, struct clock *c, void (*cb)(void *opaque), void *opaque)
 {
+    (void)c;
     t->expire = TIMER_NEVER;
     t->cb = cb;
     t->opaque = opaque;
@@ -147,7 +149,7 @@ static struct rtc *fresh(int64_t base)
 {
     irq_level = 0;
     rises = 0;
-    return rtc_create(0x70, fake_irq, NULL, base - (int64_t)(vclock / NS));
+    return rtc_create(NULL, 0x70, fake_irq, NULL, base - (int64_t)(vclock / NS));
 }
 
 /* ------------------------------------------------------------------ tests */

@@ -1,6 +1,6 @@
 /*
  * test_uart.c - the 16550A through the I/O port bus, with chardevs on pipes,
- * on a virtual clock the test moves itself (it supplies timer_now() and the
+ * on a virtual clock the test moves itself (it supplies clock_now() and the
  * timers: emu/timer.c would pull in the whole machine).
  * Exits 0 when every check passes; prints each failure.
  */
@@ -47,13 +47,15 @@ static uint64_t vclock;
 #define MAX_TIMERS 4
 static struct timer *timers[MAX_TIMERS];
 
-uint64_t timer_now(void)
+uint64_t clock_now(struct clock *c)
 {
+    (void)c;
     return vclock;
 }
 
-void timer_init(struct timer *t, void (*cb)(void *opaque), void *opaque)
+void timer_init(struct timer *t, struct clock *c, void (*cb)(void *opaque), void *opaque)
 {
+    (void)c;
     *t = (struct timer){ .expire = TIMER_NEVER, .cb = cb, .opaque = opaque };
     for (int i = 0; i < MAX_TIMERS; i++)
         if (!timers[i]) {
@@ -184,7 +186,7 @@ int main(void)
     fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
     struct chardev *chr = chardev_open_fds(in_pipe[0], out_pipe[1]);
     ioport_init();
-    struct uart *u = uart_create(BASE, chr, fake_irq, &irq_calls, "com1");
+    struct uart *u = uart_create(NULL, BASE, chr, fake_irq, &irq_calls, "com1");
 
     /* After reset. */
     CHECK_EQ(in8(LSR), 0x60);

@@ -39,7 +39,8 @@ void cpu_reset(struct cpu *cpu)
     void *ferr_opaque = cpu->ferr_opaque;
     int (*stop_before)(uint32_t) = cpu->stop_before;
     jmp_buf jb;
-    /* A reset can happen inside the run loop (triple fault): keep its anchor. */
+    /* Not the CPU's state: the wiring, and the run loop's anchor (the machine
+     * resets between blocks, from inside cpu_exec). */
     memcpy(&jb, &cpu->jmp, sizeof(jb));
     memset(cpu, 0, sizeof(*cpu));
     memcpy(&cpu->jmp, &jb, sizeof(jb));

@@ -163,11 +163,9 @@ static void set_a20(void *opaque, int on)
     }
 }
 
-static const char *reset_why;
-
 static void request_reset(struct machine *m, const char *why)
 {
-    reset_why = why;
+    m->reset_why = why;
     m->reset_request = 1;
     m->cpu.exit_request = 1;
 }
@@ -195,6 +193,39 @@ static void kbc_set_a20(void *opaque, int on)
     set_a20(m, on);
     if (m->port92)
         port92_note_a20(m->port92, on);
+}
+
+/* Each device's reset, as machine_reset() calls it. */
+#define DEVICE_RESET(fn, type)             \
+    static void fn##_dev(void *dev)        \
+    {                                      \
+        fn((struct type *)dev);            \
+    }
+DEVICE_RESET(pic_reset, pic)
+DEVICE_RESET(pit_reset, pit)
+DEVICE_RESET(port61_reset, port61)
+DEVICE_RESET(port80_reset, port80)
+DEVICE_RESET(rtc_reset, rtc)
+DEVICE_RESET(i8042_reset, i8042)
+DEVICE_RESET(vga_reset, vga)
+DEVICE_RESET(uart_reset, uart)
+DEVICE_RESET(port92_reset, port92)
+DEVICE_RESET(pci_host_reset, pci_host)
+#undef DEVICE_RESET
+
+/* A device with state joins the list machine_reset() walks, once it exists. */
+static void *add_device(struct machine *m, void *dev, void (*reset)(void *dev))
+{
+    if (!dev) {
+        fprintf(stderr, "bt86: out of memory for the devices\n");
+        exit(EXIT_FATAL);
+    }
+    if (m->ndevices == MACHINE_MAX_DEVICES) {
+        fprintf(stderr, "bt86: more than %d devices\n", MACHINE_MAX_DEVICES);
+        exit(EXIT_FATAL);
+    }
+    m->devices[m->ndevices++] = (struct machine_device){ reset, dev };
+    return dev;
 }
 
 static void screen_at_exit(void)
@@ -233,26 +264,29 @@ int machine_init(struct machine *m)
             return EXIT_USAGE;
         }
     }
-    m->pic = pic_create(cpu_intr, m);
+    m->pic = add_device(m, pic_create(cpu_intr, m), pic_reset_dev);
     for (int i = 0; i < 16; i++)
         m->irq[i] = (struct isa_irq){ m, i };
-    m->pit = pit_create(&m->clock, isa_irq_set, &m->irq[0]);
-    m->port61 = port61_create(&m->clock, m->pit);
-    m->port80 = port80_create();
-    m->rtc = rtc_create(&m->clock, 0x70, isa_irq_set, &m->irq[8], m->opt.rtc_base);
+    m->pit = add_device(m, pit_create(&m->clock, isa_irq_set, &m->irq[0]), pit_reset_dev);
+    m->port61 = add_device(m, port61_create(&m->clock, m->pit), port61_reset_dev);
+    m->port80 = add_device(m, port80_create(), port80_reset_dev);
+    m->rtc = add_device(m, rtc_create(&m->clock, 0x70, isa_irq_set, &m->irq[8], m->opt.rtc_base),
+                        rtc_reset_dev);
     rtc_set_memory(m->rtc, m->ram_size);
     struct i8042_wiring kw = { kbc_irq, kbc_reset, kbc_set_a20, m };
-    m->kbc = i8042_create(&kw);
+    m->kbc = add_device(m, i8042_create(&kw), i8042_reset_dev);
     m->kbd = i8042_kbd(m->kbc);
     m->mouse = i8042_mouse(m->kbc);
     if (m->opt.vga)
-        m->vga = vga_create();
+        m->vga = add_device(m, vga_create(), vga_reset_dev);
     /* The PC has four COM ports (IRQ 4, 3, 4, 3); unconnected ones still answer. */
     for (int i = 0; i < 4; i++) {
         static const char *const names[4] = { "com1", "com2", "com3", "com4" };
         if (i < m->opt.nserial || i < 2)
-            m->uart[i] = uart_create(&m->clock, com_base[i], m->serial_chr[i], isa_irq_set,
-                                     &m->irq[i & 1 ? 3 : 4], names[i]);
+            m->uart[i] = add_device(m,
+                                    uart_create(&m->clock, com_base[i], m->serial_chr[i],
+                                                isa_irq_set, &m->irq[i & 1 ? 3 : 4], names[i]),
+                                    uart_reset_dev);
     }
     if (m->opt.debugcon) {
         m->debugcon_chr = chardev_open(m->opt.debugcon, err, sizeof(err));
@@ -264,8 +298,8 @@ int machine_init(struct machine *m)
     }
     if (m->opt.debug_exit)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
-    m->port92 = port92_create(set_a20, fast_reset, m);
-    m->pci = pci_host_create();
+    m->port92 = add_device(m, port92_create(set_a20, fast_reset, m), port92_reset_dev);
+    m->pci = add_device(m, pci_host_create(), pci_host_reset_dev);
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
@@ -290,32 +324,15 @@ void machine_reset(struct machine *m)
     m->cpu.machine = m;
     cpu_reset(&m->cpu);
     tb_flush_all();
-    if (m->pic)
-        pic_reset(m->pic);
-    if (m->pit)
-        pit_reset(m->pit);
-    for (int i = 0; i < 4; i++)
-        if (m->uart[i])
-            uart_reset(m->uart[i]);
-    if (m->port61)
-        port61_reset(m->port61);
-    if (m->port80)
-        port80_reset(m->port80);
-    if (m->rtc)
-        rtc_reset(m->rtc);
-    if (m->kbc)
-        i8042_reset(m->kbc);
-    if (m->pci)
-        pci_host_reset(m->pci);
-    if (m->vga)
-        vga_reset(m->vga);
+    for (int i = 0; i < m->ndevices; i++)
+        m->devices[i].reset(m->devices[i].dev);
 }
 
 void machine_poll(struct machine *m)
 {
     if (m->reset_request) {
         m->reset_request = 0;
-        machine_reboot(m, reset_why);
+        machine_reboot(m, m->reset_why);
     }
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
@@ -373,8 +390,6 @@ void machine_reboot(struct machine *m, const char *why)
     }
     char err[512];
     machine_reset(m);
-    if (m->port92)
-        port92_reset(m->port92);
     if (loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: reset: %s\n", err);
         at_exit_status(m, EXIT_FATAL);
@@ -387,7 +402,7 @@ void machine_triple_fault(struct machine *m)
     fprintf(stderr, "bt86: triple fault at %04x:%08x (a fault while delivering a double fault;"
                     " IDT base 0x%08x limit 0x%x)\n",
             cpu->seg[S_CS].sel, cpu->eip, cpu->idt.base, cpu->idt.limit);
-    machine_reboot(m, "triple fault");
+    request_reset(m, "triple fault");
 }
 
 _Noreturn void machine_exit(struct machine *m, int status)

@@ -38,6 +38,8 @@ struct port92 *port92_create(void (*set_a20)(void *opaque, int on), void (*reset
                              void *opaque)
 {
     struct port92 *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
     p->set_a20 = set_a20;
     p->reset = reset;
     p->opaque = opaque;

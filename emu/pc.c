@@ -151,7 +151,6 @@ static void ferr_clear(void *opaque)
     x87_clear_ferr(&m->cpu);
 }
 
-
 static void set_a20(void *opaque, int on)
 {
     struct machine *m = opaque;

@@ -186,7 +186,14 @@ struct cpu {
     uint32_t pending_error;
     int pending_has_error;
 
+    /* Wiring, set by the machine when it creates the CPU; kept across a reset. */
     struct machine *machine;
+    void (*ferr)(void *opaque, int level); /* the FERR# pin (the PC: IRQ 13) */
+    void *ferr_opaque;
+    /* A debugger's breakpoints: a block ends before any instruction at a
+     * linear address where this returns non-zero (translator/frontend.c),
+     * so that the run loop checks each one between blocks. */
+    int (*stop_before)(uint32_t linear);
 };
 
 /* The hot area: generated code reaches these with a short displacement. */

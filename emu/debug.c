@@ -2,7 +2,7 @@
  * debug.c - breakpoints, watchpoints and stops for the debug front ends.
  *
  * Breakpoints never touch guest memory: the frontend ends blocks before a
- * breakpoint address (frontend_stop_before), the cache is flushed when one
+ * breakpoint address (cpu->stop_before), the cache is flushed when one
  * is added so that no older block runs across it, and the run loop checks
  * the PC before each block.  Watchpoints put TLB_WATCH on their pages; the
  * slow path calls watch_access() before the access; the guest's own data
@@ -13,7 +13,6 @@
 #include "emu/debug.h"
 #include "emu/monitor.h"
 #include "softmmu/tlb.h"
-#include "translator/frontend.h"
 #include "translator/tbcache.h"
 
 #include <stddef.h>
@@ -57,9 +56,9 @@ int debug_bp_at(uint32_t linear)
     return 0;
 }
 
-static int stop_before(uint32_t linear)
+int debug_stop_before(uint32_t linear)
 {
-    return debug_bp_at(linear) != 0;
+    return nbp && debug_bp_at(linear) != 0;
 }
 
 int debug_bp_insert(uint32_t linear, int hw)
@@ -73,7 +72,6 @@ int debug_bp_insert(uint32_t linear, int hw)
     bps[nbp].addr = linear;
     bps[nbp].kind = kind;
     nbp++;
-    frontend_stop_before = stop_before;
     /* A block translated earlier may run across the new address. */
     tb_flush_all();
     update_active();
@@ -86,8 +84,6 @@ int debug_bp_remove(uint32_t linear, int hw)
     for (int i = 0; i < nbp; i++) {
         if (bps[i].addr == linear && bps[i].kind == kind) {
             bps[i] = bps[--nbp];
-            if (!nbp)
-                frontend_stop_before = NULL;
             update_active();
             return 0;
         }
@@ -210,7 +206,6 @@ int debug_wp_remove(uint32_t linear, uint32_t len, int type)
 void debug_clear_all(void)
 {
     nbp = 0;
-    frontend_stop_before = NULL;
     nwp = 0;
     update_watch();
     stepping = 0;

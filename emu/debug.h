@@ -42,6 +42,8 @@ int debug_wp_remove(uint32_t linear, uint32_t len, int type);
 void debug_clear_all(void);
 /* Breakpoint kind at linear (1 software, 2 hardware), or 0. */
 int debug_bp_at(uint32_t linear);
+/* For cpu->stop_before: a breakpoint is set at linear. */
+int debug_stop_before(uint32_t linear);
 
 struct debug_watch_hit {
     uint32_t addr; /* start of the watchpoint that triggered */

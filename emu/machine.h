@@ -5,6 +5,7 @@
 #define BT86_EMU_MACHINE_H
 
 #include "emu/cpu.h"
+#include "emu/timer.h"
 
 #include <stdint.h>
 
@@ -50,15 +51,33 @@ struct machine_options {
 
 enum { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
 
+/* One input of the PIC pair, as a device's IRQ output is wired to it. */
+struct isa_irq {
+    struct machine *m;
+    int line;
+};
+
+/* A device of the board with state to reset: machine_reset() walks the
+ * list in the order the devices were created (the PIC first, so that a
+ * device lowering its IRQ on reset finds it ready). */
+struct machine_device {
+    void (*reset)(void *dev);
+    void *dev;
+};
+
+#define MACHINE_MAX_DEVICES 16
+
 struct machine {
     struct cpu cpu;
     struct machine_options opt;
+    struct clock clock; /* virtual time: the devices' timers */
     uint8_t *ram;
     uint32_t ram_size;
     struct uart *uart[4];
     struct chardev *serial_chr[4];
     struct chardev *debugcon_chr;
     struct pic *pic;
+    struct isa_irq irq[16];
     struct pit *pit;
     struct port92 *port92;
     struct pci_host *pci;
@@ -70,8 +89,11 @@ struct machine {
     struct ps2mouse *mouse;
     struct vga *vga;
     struct screen *screen;
+    struct machine_device devices[MACHINE_MAX_DEVICES];
+    int ndevices;
     volatile int stop;
-    int reset_request;
+    int reset_request;   /* serviced between blocks (machine_poll) */
+    const char *reset_why;
     int exit_status;
     uint64_t start_ns;
 };
@@ -80,6 +102,7 @@ extern struct machine *bt86_machine;
 
 /* 0, or the exit status (emu/exit_status.h) for the error it printed. */
 int machine_init(struct machine *m);
+/* Every device on the list, the CPU, the block cache: the machine as at power-on. */
 void machine_reset(struct machine *m);
 /* Between blocks: devices, host input.  Cheap when nothing happens. */
 void machine_poll(struct machine *m);
@@ -87,6 +110,8 @@ void machine_poll(struct machine *m);
 void machine_wait(struct machine *m);
 /* Vector of a pending maskable interrupt (acknowledging it), or -1. */
 int machine_irq_ack(struct machine *m);
+/* A shutdown cycle: the board resets the machine (as port 0x92 bit 0 and the
+ * keyboard controller's pulse do), between blocks, in machine_poll(). */
 void machine_triple_fault(struct machine *m);
 /* Reset the PC (reboot the kernel), or exit with status 0 under -no-reboot. */
 void machine_reboot(struct machine *m, const char *why);

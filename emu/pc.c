@@ -13,6 +13,7 @@
  * descriptors until the next timer or frame, so an idle guest costs no
  * host CPU beyond drawing its window.
  */
+#include "emu/debug.h"
 #include "emu/exit_status.h"
 #include "emu/gdbstub.h"
 #include "emu/loader.h"
@@ -57,16 +58,28 @@ uint64_t machine_clock_ns(struct machine *m)
 {
     if (m->opt.icount)
         return m->cpu.icount; /* one instruction = one nanosecond of virtual time */
-    return clock_visible_ns(host_clock_ns() - m->start_ns, !m->cpu.halted, m->cpu.icount);
+    return clock_visible_ns(&m->clock, host_clock_ns() - m->start_ns, !m->cpu.halted, m->cpu.icount);
+}
+
+static uint64_t clock_read(void *opaque)
+{
+    return machine_clock_ns(opaque);
+}
+
+/* A timer armed from a block (an OUT to the PIT): end the block chain so
+ * that it fires on time. */
+static void clock_kick(void *opaque)
+{
+    struct machine *m = opaque;
+    m->cpu.exit_request = 1;
 }
 
 /* As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
  * terminal restored); a second one kills bt86 the default way. */
 static volatile sig_atomic_t stop_signal;
 
-static _Noreturn void at_exit_status(int status)
+static _Noreturn void at_exit_status(struct machine *m, int status)
 {
-    struct machine *m = bt86_machine;
     if (m && m->screen)
         screen_exit(m); /* -screendump shows the screen as the guest left it */
     if (stop_signal)
@@ -79,6 +92,11 @@ static _Noreturn void at_exit_status(int status)
     fflush(stdout);
     fflush(stderr);
     exit(status);
+}
+
+static void debug_exit_status(void *opaque, int status)
+{
+    at_exit_status(opaque, status);
 }
 
 void machine_shutdown(struct machine *m, int status)
@@ -120,27 +138,17 @@ static void cpu_intr(void *opaque, int level)
         m->cpu.exit_request = 1;
 }
 
-/* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
-static void ferr_irq13(int level)
+/* A device's IRQ output drives its PIC input (opaque: &m->irq[n]). */
+static void isa_irq_set(void *opaque, int level)
 {
-    pic_set_irq(bt86_machine->pic, 13, level);
+    struct isa_irq *irq = opaque;
+    pic_set_irq(irq->m->pic, irq->line, level);
 }
 
 static void ferr_clear(void *opaque)
 {
     struct machine *m = opaque;
     x87_clear_ferr(&m->cpu);
-}
-
-static void pit_irq0(void *opaque, int level)
-{
-    pic_set_irq(opaque, 0, level);
-}
-
-static void uart_irq(void *opaque, int level)
-{
-    struct machine *m = bt86_machine;
-    pic_set_irq(m->pic, (int)(intptr_t)opaque, level);
 }
 
 static void set_a20(void *opaque, int on)
@@ -154,11 +162,9 @@ static void set_a20(void *opaque, int on)
     }
 }
 
-static const char *reset_why;
-
 static void request_reset(struct machine *m, const char *why)
 {
-    reset_why = why;
+    m->reset_why = why;
     m->reset_request = 1;
     m->cpu.exit_request = 1;
 }
@@ -171,11 +177,6 @@ static void fast_reset(void *opaque)
 static void kbc_reset(void *opaque)
 {
     request_reset(opaque, "reset through the keyboard controller");
-}
-
-static void rtc_irq8(void *opaque, int level)
-{
-    pic_set_irq(opaque, 8, level);
 }
 
 static void kbc_irq(void *opaque, int line, int level)
@@ -193,6 +194,39 @@ static void kbc_set_a20(void *opaque, int on)
         port92_note_a20(m->port92, on);
 }
 
+/* Each device's reset, as machine_reset() calls it. */
+#define DEVICE_RESET(fn, type)             \
+    static void fn##_dev(void *dev)        \
+    {                                      \
+        fn((struct type *)dev);            \
+    }
+DEVICE_RESET(pic_reset, pic)
+DEVICE_RESET(pit_reset, pit)
+DEVICE_RESET(port61_reset, port61)
+DEVICE_RESET(port80_reset, port80)
+DEVICE_RESET(rtc_reset, rtc)
+DEVICE_RESET(i8042_reset, i8042)
+DEVICE_RESET(vga_reset, vga)
+DEVICE_RESET(uart_reset, uart)
+DEVICE_RESET(port92_reset, port92)
+DEVICE_RESET(pci_host_reset, pci_host)
+#undef DEVICE_RESET
+
+/* A device with state joins the list machine_reset() walks, once it exists. */
+static void *add_device(struct machine *m, void *dev, void (*reset)(void *dev))
+{
+    if (!dev) {
+        fprintf(stderr, "bt86: out of memory for the devices\n");
+        exit(EXIT_FATAL);
+    }
+    if (m->ndevices == MACHINE_MAX_DEVICES) {
+        fprintf(stderr, "bt86: more than %d devices\n", MACHINE_MAX_DEVICES);
+        exit(EXIT_FATAL);
+    }
+    m->devices[m->ndevices++] = (struct machine_device){ reset, dev };
+    return dev;
+}
+
 static void screen_at_exit(void)
 {
     if (bt86_machine && bt86_machine->screen)
@@ -205,6 +239,7 @@ int machine_init(struct machine *m)
     bt86_machine = m;
     /* Virtual time starts here, before any device schedules a timer on it. */
     m->start_ns = host_clock_ns();
+    clock_init(&m->clock, clock_read, clock_kick, m);
     m->ram_size = m->opt.ram_mb << 20;
     m->ram = calloc(1, m->ram_size);
     if (!m->ram) {
@@ -228,24 +263,29 @@ int machine_init(struct machine *m)
             return EXIT_USAGE;
         }
     }
-    m->pic = pic_create(cpu_intr, m);
-    m->pit = pit_create(pit_irq0, m->pic);
-    m->port61 = port61_create(m->pit);
-    m->port80 = port80_create();
-    m->rtc = rtc_create(0x70, rtc_irq8, m->pic, m->opt.rtc_base);
+    m->pic = add_device(m, pic_create(cpu_intr, m), pic_reset_dev);
+    for (int i = 0; i < 16; i++)
+        m->irq[i] = (struct isa_irq){ m, i };
+    m->pit = add_device(m, pit_create(&m->clock, isa_irq_set, &m->irq[0]), pit_reset_dev);
+    m->port61 = add_device(m, port61_create(&m->clock, m->pit), port61_reset_dev);
+    m->port80 = add_device(m, port80_create(), port80_reset_dev);
+    m->rtc = add_device(m, rtc_create(&m->clock, 0x70, isa_irq_set, &m->irq[8], m->opt.rtc_base),
+                        rtc_reset_dev);
     rtc_set_memory(m->rtc, m->ram_size);
     struct i8042_wiring kw = { kbc_irq, kbc_reset, kbc_set_a20, m };
-    m->kbc = i8042_create(&kw);
+    m->kbc = add_device(m, i8042_create(&kw), i8042_reset_dev);
     m->kbd = i8042_kbd(m->kbc);
     m->mouse = i8042_mouse(m->kbc);
     if (m->opt.vga)
-        m->vga = vga_create();
+        m->vga = add_device(m, vga_create(), vga_reset_dev);
     /* The PC has four COM ports (IRQ 4, 3, 4, 3); unconnected ones still answer. */
     for (int i = 0; i < 4; i++) {
         static const char *const names[4] = { "com1", "com2", "com3", "com4" };
         if (i < m->opt.nserial || i < 2)
-            m->uart[i] = uart_create(com_base[i], m->serial_chr[i], uart_irq,
-                                     (void *)(intptr_t)(i & 1 ? 3 : 4), names[i]);
+            m->uart[i] = add_device(m,
+                                    uart_create(&m->clock, com_base[i], m->serial_chr[i],
+                                                isa_irq_set, &m->irq[i & 1 ? 3 : 4], names[i]),
+                                    uart_reset_dev);
     }
     if (m->opt.debugcon) {
         m->debugcon_chr = chardev_open(m->opt.debugcon, err, sizeof(err));
@@ -256,12 +296,14 @@ int machine_init(struct machine *m)
         debugcon_create(0xe9, m->debugcon_chr);
     }
     if (m->opt.debug_exit)
-        debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size);
-    m->port92 = port92_create(set_a20, fast_reset, m);
-    m->pci = pci_host_create();
-    x87_ferr_hook = ferr_irq13;
+        debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
+    m->port92 = add_device(m, port92_create(set_a20, fast_reset, m), port92_reset_dev);
+    m->pci = add_device(m, pci_host_create(), pci_host_reset_dev);
+    /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
+    m->cpu.ferr = isa_irq_set;
+    m->cpu.ferr_opaque = &m->irq[13];
+    m->cpu.stop_before = debug_stop_before;
     port_f0_create(ferr_clear, m);
-    debug_exit_hook = at_exit_status;
 
     tb_init();
     machine_reset(m);
@@ -281,37 +323,20 @@ void machine_reset(struct machine *m)
     m->cpu.machine = m;
     cpu_reset(&m->cpu);
     tb_flush_all();
-    if (m->pic)
-        pic_reset(m->pic);
-    if (m->pit)
-        pit_reset(m->pit);
-    for (int i = 0; i < 4; i++)
-        if (m->uart[i])
-            uart_reset(m->uart[i]);
-    if (m->port61)
-        port61_reset(m->port61);
-    if (m->port80)
-        port80_reset(m->port80);
-    if (m->rtc)
-        rtc_reset(m->rtc);
-    if (m->kbc)
-        i8042_reset(m->kbc);
-    if (m->pci)
-        pci_host_reset(m->pci);
-    if (m->vga)
-        vga_reset(m->vga);
+    for (int i = 0; i < m->ndevices; i++)
+        m->devices[i].reset(m->devices[i].dev);
 }
 
 void machine_poll(struct machine *m)
 {
     if (m->reset_request) {
         m->reset_request = 0;
-        machine_reboot(m, reset_why);
+        machine_reboot(m, m->reset_why);
     }
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_poll(m->uart[i]);
-    timers_run(machine_clock_ns(m));
+    timers_run(&m->clock, machine_clock_ns(m));
     uint64_t t0 = host_clock_ns();
     screen_poll(m);
     clock_steal(host_clock_ns() - t0);
@@ -331,7 +356,7 @@ void machine_wait(struct machine *m)
         if (fd >= 0)
             fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
     }
-    uint64_t now = machine_clock_ns(m), next = timers_next_deadline();
+    uint64_t now = machine_clock_ns(m), next = timers_next_deadline(&m->clock);
     if (m->opt.icount && next != TIMER_NEVER) {
         /* Nothing runs while halted: virtual time jumps to the next event. */
         m->cpu.icount += next > now ? next - now : 0;
@@ -360,15 +385,13 @@ void machine_reboot(struct machine *m, const char *why)
     if (m->opt.no_reboot) {
         /* As QEMU: -no-reboot turns the reset into a normal shutdown. */
         fprintf(stderr, "bt86: %s: exiting (-no-reboot)\n", why);
-        at_exit_status(0);
+        at_exit_status(m, 0);
     }
     char err[512];
     machine_reset(m);
-    if (m->port92)
-        port92_reset(m->port92);
     if (loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: reset: %s\n", err);
-        at_exit_status(EXIT_FATAL);
+        at_exit_status(m, EXIT_FATAL);
     }
 }
 
@@ -378,10 +401,10 @@ void machine_triple_fault(struct machine *m)
     fprintf(stderr, "bt86: triple fault at %04x:%08x (a fault while delivering a double fault;"
                     " IDT base 0x%08x limit 0x%x)\n",
             cpu->seg[S_CS].sel, cpu->eip, cpu->idt.base, cpu->idt.limit);
-    machine_reboot(m, "triple fault");
+    request_reset(m, "triple fault");
 }
 
 _Noreturn void machine_exit(struct machine *m, int status)
 {
-    at_exit_status(status);
+    at_exit_status(m, status);
 }

@@ -164,7 +164,7 @@ static void send_keys(struct screen *s)
             return;
         s->when = NULL;
     }
-    if (!pic_irq_unmasked(m->pic, 1) && timer_now() < SENDKEYS_POLLING_START_NS)
+    if (!pic_irq_unmasked(m->pic, 1) && clock_now(&m->clock) < SENDKEYS_POLLING_START_NS)
         return;
     if (!ps2kbd_idle(m->kbd) || !i8042_output_empty(m->kbc))
         return;

@@ -3,19 +3,27 @@
  * timers, so insertion into a sorted list is cheaper than anything clever.
  */
 #include "emu/timer.h"
-#include "emu/machine.h"
 
 #include <stddef.h>
 #include <time.h>
 
-static struct timer *active_list;
-static int running; /* inside timers_run: the poll that follows sees the new deadline */
+void clock_init(struct clock *c, uint64_t (*now)(void *opaque), void (*kick)(void *opaque),
+                void *opaque)
+{
+    *c = (struct clock){ .now = now, .kick = kick, .opaque = opaque };
+}
 
-void timer_init(struct timer *t, void (*cb)(void *opaque), void *opaque)
+uint64_t clock_now(struct clock *c)
+{
+    return c->now(c->opaque);
+}
+
+void timer_init(struct timer *t, struct clock *c, void (*cb)(void *opaque), void *opaque)
 {
     t->expire = TIMER_NEVER;
     t->cb = cb;
     t->opaque = opaque;
+    t->clock = c;
     t->next = NULL;
     t->active = 0;
 }
@@ -24,7 +32,7 @@ void timer_del(struct timer *t)
 {
     if (!t->active)
         return;
-    for (struct timer **pp = &active_list; *pp; pp = &(*pp)->next) {
+    for (struct timer **pp = &t->clock->active; *pp; pp = &(*pp)->next) {
         if (*pp == t) {
             *pp = t->next;
             break;
@@ -37,15 +45,15 @@ void timer_mod(struct timer *t, uint64_t expire_ns)
 {
     timer_del(t);
     t->expire = expire_ns;
-    struct timer **pp = &active_list;
+    struct clock *c = t->clock;
+    struct timer **pp = &c->active;
     while (*pp && (*pp)->expire <= expire_ns)
         pp = &(*pp)->next;
     t->next = *pp;
     *pp = t;
     t->active = 1;
-    /* Armed from a block (an OUT to the PIT): end the block chain so it fires on time. */
-    if (bt86_machine && !running)
-        bt86_machine->cpu.exit_request = 1;
+    if (c->kick && !c->running)
+        c->kick(c->opaque);
 }
 
 uint64_t host_clock_ns(void)
@@ -63,7 +71,7 @@ void clock_steal(uint64_t ns)
     seen_host_ns += ns; /* no repayment for the stolen interval itself */
 }
 
-uint64_t clock_visible_ns(uint64_t host_ns, int running, uint64_t icount)
+uint64_t clock_visible_ns(struct clock *c, uint64_t host_ns, int running, uint64_t icount)
 {
     if (host_ns > seen_host_ns) {
         uint64_t d = host_ns - seen_host_ns;
@@ -77,10 +85,10 @@ uint64_t clock_visible_ns(uint64_t host_ns, int running, uint64_t icount)
                 stolen_ns += d - most;
                 d = most;
             }
-        } else if (active_list) {
+        } else if (c->active) {
             /* Halted: a late wake-up goes as far as the next deadline. */
             uint64_t was = seen_host_ns > stolen_ns ? seen_host_ns - stolen_ns : 0;
-            room = (active_list->expire > was ? active_list->expire - was : 0) + CLOCK_SLACK_NS;
+            room = (c->active->expire > was ? c->active->expire - was : 0) + CLOCK_SLACK_NS;
             if (d > room) {
                 stolen_ns += d - room;
                 d = room;
@@ -98,25 +106,20 @@ uint64_t clock_visible_ns(uint64_t host_ns, int running, uint64_t icount)
     return host_ns > stolen_ns ? host_ns - stolen_ns : 0;
 }
 
-uint64_t timer_now(void)
+uint64_t timers_run(struct clock *c, uint64_t now)
 {
-    return bt86_machine ? machine_clock_ns(bt86_machine) : 0;
-}
-
-uint64_t timers_run(uint64_t now)
-{
-    running = 1;
-    while (active_list && active_list->expire <= now) {
-        struct timer *t = active_list;
-        active_list = t->next;
+    c->running = 1;
+    while (c->active && c->active->expire <= now) {
+        struct timer *t = c->active;
+        c->active = t->next;
         t->active = 0;
         t->cb(t->opaque); /* may re-arm itself */
     }
-    running = 0;
-    return active_list ? active_list->expire : TIMER_NEVER;
+    c->running = 0;
+    return c->active ? c->active->expire : TIMER_NEVER;
 }
 
-uint64_t timers_next_deadline(void)
+uint64_t timers_next_deadline(struct clock *c)
 {
-    return active_list ? active_list->expire : TIMER_NEVER;
+    return c->active ? c->active->expire : TIMER_NEVER;
 }

@@ -1,5 +1,12 @@
 /*
- * timer.h - timers in virtual time, for devices (PIT, RTC, UART timeouts).
+ * timer.h - a clock and its timers in virtual time, for devices (PIT, RTC,
+ * UART timeouts).
+ *
+ * The machine owns the clock and hands it to each device when it creates
+ * it: nothing here knows the machine.  The clock reads virtual time through
+ * the function the machine gave it, and calls kick when a timer is armed
+ * from inside a block (an OUT to the PIT), so that the block chain ends and
+ * the timer fires on time.
  *
  * Virtual time is machine_clock_ns(): the host clock since boot less the
  * time bt86 spent on itself (translating blocks, drawing the screen) or
@@ -13,17 +20,32 @@
 
 #include <stdint.h>
 
+struct timer;
+
+struct clock {
+    uint64_t (*now)(void *opaque); /* virtual ns */
+    void (*kick)(void *opaque);
+    void *opaque;
+    struct timer *active; /* armed timers, soonest first */
+    int running;          /* inside timers_run: the poll that follows sees new deadlines */
+};
+
 struct timer {
     uint64_t expire; /* virtual ns */
     void (*cb)(void *opaque);
     void *opaque;
+    struct clock *clock;
     struct timer *next;
     int active;
 };
 
 #define TIMER_NEVER UINT64_MAX
 
-void timer_init(struct timer *t, void (*cb)(void *opaque), void *opaque);
+void clock_init(struct clock *c, uint64_t (*now)(void *opaque), void (*kick)(void *opaque),
+                void *opaque);
+/* Current virtual time in ns. */
+uint64_t clock_now(struct clock *c);
+void timer_init(struct timer *t, struct clock *c, void (*cb)(void *opaque), void *opaque);
 /* (Re)arm: cb runs once virtual time reaches expire_ns. */
 void timer_mod(struct timer *t, uint64_t expire_ns);
 void timer_del(struct timer *t);
@@ -49,11 +71,9 @@ void clock_steal(uint64_t ns);
 #define CLOCK_NS_PER_INSN 100u
 #define CLOCK_SLACK_NS 1000u
 #define CLOCK_MAX_GAP_NS 500000u
-uint64_t clock_visible_ns(uint64_t host_ns, int running, uint64_t icount);
-/* Current virtual time in ns. */
-uint64_t timer_now(void);
-/* Run every timer due at `now`; returns the next deadline or TIMER_NEVER. */
-uint64_t timers_run(uint64_t now);
-uint64_t timers_next_deadline(void);
+uint64_t clock_visible_ns(struct clock *c, uint64_t host_ns, int running, uint64_t icount);
+/* Run every timer of c due at `now`; returns the next deadline or TIMER_NEVER. */
+uint64_t timers_run(struct clock *c, uint64_t now);
+uint64_t timers_next_deadline(struct clock *c);
 
 #endif

@@ -72,8 +72,7 @@ uint32_t helper_x87(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
 /* FWAIT: #NM under TS with MP, then any pending unmasked exception. */
 uint32_t helper_fwait(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 
-/* FERR#: the machine wires it to IRQ 13 (CR0.NE=0 error reporting). */
-extern void (*x87_ferr_hook)(int level);
+/* FERR# goes out through cpu->ferr, wired by the machine (IRQ 13 on a PC). */
 /* A write to port F0 (the chipset's "clear FERR#"). */
 void x87_clear_ferr(struct cpu *cpu);
 

@@ -15,8 +15,6 @@
 #include "emu/monitor.h"
 #include "softmmu/tlb.h"
 
-void (*x87_ferr_hook)(int level);
-
 void x87_reset(struct x87_state *s, int power_on)
 {
     int ferr = s->ferr;
@@ -34,8 +32,8 @@ void x87_reset(struct x87_state *s, int power_on)
 
 void x87_clear_ferr(struct cpu *cpu)
 {
-    if (cpu->fpu.ferr && x87_ferr_hook)
-        x87_ferr_hook(0);
+    if (cpu->fpu.ferr && cpu->ferr)
+        cpu->ferr(cpu->ferr_opaque, 0);
     cpu->fpu.ferr = 0;
 }
 
@@ -44,8 +42,8 @@ static void report_pending(struct cpu *cpu)
     if (cpu->cr[0] & CR0_NE)
         cpu_raise(cpu, EXC_MF, 0, 0);
     int was = cpu->fpu.ferr;
-    if (!was && x87_ferr_hook)
-        x87_ferr_hook(1);
+    if (!was && cpu->ferr)
+        cpu->ferr(cpu->ferr_opaque, 1);
     cpu->fpu.ferr = 1;
     /* The CPU freezes on this instruction until IRQ 13's handler has dealt
      * with the error (it reads FSW first, then FNCLEX): take the interrupt

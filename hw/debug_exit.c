@@ -14,7 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void (*debug_exit_hook)(int status);
+struct debug_exit {
+    void (*exit)(void *opaque, int status);
+    void *opaque;
+};
 
 static uint32_t debug_exit_read(void *opaque, uint32_t offset, int size)
 {
@@ -23,17 +26,26 @@ static uint32_t debug_exit_read(void *opaque, uint32_t offset, int size)
 
 static void debug_exit_write(void *opaque, uint32_t offset, uint32_t value, int size)
 {
+    struct debug_exit *d = opaque;
     int status = (int)((value << 1) | 1);
 
-    if (debug_exit_hook) {
-        debug_exit_hook(status);
+    if (d->exit) {
+        d->exit(d->opaque, status);
         return;
     }
     fflush(NULL);
     exit(status);
 }
 
-void debug_exit_create(uint16_t iobase, uint16_t iosize)
+void debug_exit_create(uint16_t iobase, uint16_t iosize, void (*exit_fn)(void *opaque, int status),
+                       void *opaque)
 {
-    ioport_register(iobase, iosize, debug_exit_read, debug_exit_write, NULL, "isa-debug-exit");
+    struct debug_exit *d = calloc(1, sizeof(*d));
+    if (!d) {
+        fprintf(stderr, "bt86: out of memory\n");
+        exit(1);
+    }
+    d->exit = exit_fn;
+    d->opaque = opaque;
+    ioport_register(iobase, iosize, debug_exit_read, debug_exit_write, d, "isa-debug-exit");
 }

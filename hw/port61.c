@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define PORT61_VERSION 1
-
 #define P61_GATE2 0x01
 #define P61_SPEAKER 0x02
 #define P61_CHECKS 0x0c /* parity and IOCHK check disables: kept, no effect */
@@ -24,6 +22,7 @@
 #define REFRESH_HALF_NS 15085
 
 struct port61 {
+    struct clock *clock;
     struct pit *pit;
     uint8_t bits; /* speaker data and check disables */
 };
@@ -35,7 +34,7 @@ static uint32_t p61_read(void *opaque, uint32_t off, int size)
 
     if (pit_get_gate(s->pit, 2))
         v |= P61_GATE2;
-    if ((timer_now() / REFRESH_HALF_NS) & 1)
+    if ((clock_now(s->clock) / REFRESH_HALF_NS) & 1)
         v |= P61_REFRESH;
     if (pit_get_out(s->pit, 2))
         v |= P61_OUT2;
@@ -49,11 +48,12 @@ static void p61_write(void *opaque, uint32_t off, uint32_t v, int size)
     pit_set_gate(s->pit, 2, v & P61_GATE2);
 }
 
-struct port61 *port61_create(struct pit *pit)
+struct port61 *port61_create(struct clock *clock, struct pit *pit)
 {
     struct port61 *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
+    s->clock = clock;
     s->pit = pit;
     ioport_register(0x61, 1, p61_read, p61_write, s, "port61");
     return s;
@@ -63,19 +63,4 @@ struct port61 *port61_create(struct pit *pit)
 void port61_reset(struct port61 *s)
 {
     s->bits = 0;
-}
-
-int port61_save(struct port61 *s, FILE *f)
-{
-    uint8_t rec[2] = { PORT61_VERSION, s->bits };
-    return fwrite(rec, sizeof(rec), 1, f) == 1 ? 0 : -1;
-}
-
-int port61_load(struct port61 *s, FILE *f)
-{
-    uint8_t rec[2];
-    if (fread(rec, sizeof(rec), 1, f) != 1 || rec[0] != PORT61_VERSION)
-        return -1;
-    s->bits = rec[1] & (P61_SPEAKER | P61_CHECKS);
-    return 0;
 }

@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#define PORT92_VERSION 1
-
 struct port92 {
     uint8_t value;
     void (*set_a20)(void *opaque, int on);
@@ -38,6 +36,8 @@ struct port92 *port92_create(void (*set_a20)(void *opaque, int on), void (*reset
                              void *opaque)
 {
     struct port92 *p = calloc(1, sizeof(*p));
+    if (!p)
+        return NULL;
     p->set_a20 = set_a20;
     p->reset = reset;
     p->opaque = opaque;
@@ -54,20 +54,4 @@ void port92_reset(struct port92 *p)
 void port92_note_a20(struct port92 *p, int on)
 {
     p->value = (p->value & ~2) | (on ? 2 : 0);
-}
-
-int port92_save(struct port92 *p, FILE *f)
-{
-    uint8_t rec[2] = { PORT92_VERSION, p->value };
-    return fwrite(rec, sizeof(rec), 1, f) == 1 ? 0 : -1;
-}
-
-int port92_load(struct port92 *p, FILE *f)
-{
-    uint8_t rec[2];
-    if (fread(rec, sizeof(rec), 1, f) != 1 || rec[0] != PORT92_VERSION)
-        return -1;
-    p->value = rec[1] & 0xfe;
-    p->set_a20(p->opaque, (p->value & 2) != 0);
-    return 0;
 }

@@ -78,6 +78,7 @@
 #define ALARM_ANY 0xc0
 
 struct rtc {
+    struct clock *clock;
     uint8_t cmos[128];
     uint8_t index;
     uint8_t nmi_masked;
@@ -347,7 +348,7 @@ static void rearm(struct rtc *r, uint64_t now)
 static void rtc_timer_cb(void *opaque)
 {
     struct rtc *r = opaque;
-    uint64_t now = timer_now();
+    uint64_t now = clock_now(r->clock);
     update_flags(r, now);
     rearm(r, now);
 }
@@ -387,7 +388,7 @@ static int is_time_reg(int index)
 /* The byte at index; reading C clears it when clear_c. */
 static uint8_t cmos_get(struct rtc *r, int index, int clear_c)
 {
-    uint64_t now = timer_now();
+    uint64_t now = clock_now(r->clock);
     uint8_t v;
 
     index &= 0x7f;
@@ -413,7 +414,7 @@ static uint8_t cmos_get(struct rtc *r, int index, int clear_c)
 
 static void cmos_set(struct rtc *r, int index, uint8_t v)
 {
-    uint64_t now = timer_now();
+    uint64_t now = clock_now(r->clock);
 
     update_flags(r, now);
     switch (index) {
@@ -472,7 +473,7 @@ static void rtc_iowrite(void *opaque, uint32_t offset, uint32_t value, int size)
 
 void rtc_reset(struct rtc *r)
 {
-    uint64_t now = timer_now();
+    uint64_t now = clock_now(r->clock);
 
     update_flags(r, now);
     set_control(r, now, 0x26, B_24H);
@@ -481,19 +482,20 @@ void rtc_reset(struct rtc *r)
     rearm(r, now);
 }
 
-struct rtc *rtc_create(uint16_t iobase, void (*irq)(void *opaque, int level), void *irq_opaque,
+struct rtc *rtc_create(struct clock *clock, uint16_t iobase, void (*irq)(void *opaque, int level), void *irq_opaque,
                        int64_t base_unix)
 {
     struct rtc *r = calloc(1, sizeof(*r));
     if (!r)
         return NULL;
+    r->clock = clock;
     r->irq = irq;
     r->irq_opaque = irq_opaque;
     r->base_unix = base_unix;
-    r->flags_ns = timer_now();
+    r->flags_ns = clock_now(r->clock);
     r->cmos[R_A] = 0x26;
     r->cmos[R_B] = B_24H;
-    timer_init(&r->timer, rtc_timer_cb, r);
+    timer_init(&r->timer, clock, rtc_timer_cb, r);
     rtc_reset(r);
     ioport_register(iobase, 2, rtc_ioread, rtc_iowrite, r, "rtc");
     return r;
@@ -531,59 +533,4 @@ void rtc_set_memory(struct rtc *r, uint32_t ram_bytes)
 uint8_t rtc_cmos_read(struct rtc *r, int index)
 {
     return cmos_get(r, index, 0);
-}
-
-/* ------------------------------------------------------------------ save/load */
-
-static const uint8_t save_magic[8] = { 'M', 'C', '1', '4', '6', '8', 0, 1 };
-
-enum {
-    S_CMOS = 0, S_INDEX = 128, S_NMI, S_OFFSET, S_PHASE = S_OFFSET + 8, S_SIZE = S_PHASE + 4
-};
-
-int rtc_save(struct rtc *r, FILE *f)
-{
-    uint64_t now = timer_now();
-    uint8_t s[S_SIZE];
-
-    update_flags(r, now);
-    if (running(r))
-        render_time(r, clock_sec(r, now));
-    memcpy(s + S_CMOS, r->cmos, 128);
-    s[S_INDEX] = r->index;
-    s[S_NMI] = r->nmi_masked;
-    for (int i = 0; i < 8; i++)
-        s[S_OFFSET + i] = (uint8_t)((uint64_t)r->offset_sec >> (8 * i));
-    for (int i = 0; i < 4; i++)
-        s[S_PHASE + i] = (uint8_t)(r->phase_ns >> (8 * i));
-    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
-        return -1;
-    return 0;
-}
-
-int rtc_load(struct rtc *r, FILE *f)
-{
-    uint8_t magic[sizeof(save_magic)], s[S_SIZE];
-    uint64_t offset = 0;
-    uint32_t phase = 0;
-
-    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
-        fread(s, sizeof(s), 1, f) != 1)
-        return -1;
-    for (int i = 0; i < 8; i++)
-        offset |= (uint64_t)s[S_OFFSET + i] << (8 * i);
-    for (int i = 0; i < 4; i++)
-        phase |= (uint32_t)s[S_PHASE + i] << (8 * i);
-    if (phase >= NS_PER_SEC)
-        return -1;
-    memcpy(r->cmos, s + S_CMOS, 128);
-    r->cmos[R_A] &= ~A_UIP;
-    r->cmos[R_D] = D_VRT;
-    r->index = s[S_INDEX] & 0x7f;
-    r->nmi_masked = s[S_NMI] != 0;
-    r->offset_sec = (int64_t)offset;
-    r->phase_ns = phase;
-    r->flags_ns = timer_now();
-    rearm(r, r->flags_ns);
-    return 0;
 }

@@ -77,6 +77,7 @@
 #define MSR_DELTAS 0x0f
 
 struct uart {
+    struct clock *clock;
     const char *name;
     struct chardev *chr;
     void (*irq)(void *opaque, int level);
@@ -148,7 +149,7 @@ static void rx_activity(struct uart *u)
 {
     u->timeout_ipending = 0;
     if (fifo_enabled(u) && u->rx_count > 0)
-        timer_mod(&u->rx_timer, timer_now() + 4 * char_ns(u));
+        timer_mod(&u->rx_timer, clock_now(u->clock) + 4 * char_ns(u));
     else
         timer_del(&u->rx_timer);
 }
@@ -357,18 +358,19 @@ void uart_reset(struct uart *u)
     update_irq(u);
 }
 
-struct uart *uart_create(uint16_t iobase, struct chardev *chr,
+struct uart *uart_create(struct clock *clock, uint16_t iobase, struct chardev *chr,
                          void (*irq)(void *opaque, int level), void *irq_opaque,
                          const char *name)
 {
     struct uart *u = calloc(1, sizeof(*u));
     if (!u)
         return NULL;
+    u->clock = clock;
     u->name = name ? name : "uart";
     u->chr = chr;
     u->irq = irq;
     u->irq_opaque = irq_opaque;
-    timer_init(&u->rx_timer, rx_timeout, u);
+    timer_init(&u->rx_timer, clock, rx_timeout, u);
     uart_reset(u);
     ioport_register(iobase, 8, uart_ioread, uart_iowrite, u, u->name);
     return u;
@@ -382,63 +384,4 @@ void uart_poll(struct uart *u)
         while (u->rx_count < rx_capacity(u) && chardev_read(u->chr, &b))
             rx_push(u, b);
     update_irq(u);
-}
-
-/* ------------------------------------------------------------------ save/load */
-
-static const uint8_t save_magic[8] = { 'U', '1', '6', '5', '5', '0', 0, 1 };
-
-enum {
-    S_IER, S_LCR, S_MCR, S_LSR, S_MSR, S_SCR, S_FCR, S_DIV_LO, S_DIV_HI,
-    S_THR_IP, S_TIMEOUT_IP, S_RX_COUNT, S_RX, S_SIZE = S_RX + FIFO_SIZE
-};
-
-int uart_save(struct uart *u, FILE *f)
-{
-    uint8_t s[S_SIZE];
-
-    s[S_IER] = u->ier;
-    s[S_LCR] = u->lcr;
-    s[S_MCR] = u->mcr;
-    s[S_LSR] = u->lsr;
-    s[S_MSR] = u->msr;
-    s[S_SCR] = u->scr;
-    s[S_FCR] = u->fcr;
-    s[S_DIV_LO] = u->divisor & 0xff;
-    s[S_DIV_HI] = u->divisor >> 8;
-    s[S_THR_IP] = u->thr_ipending;
-    s[S_TIMEOUT_IP] = u->timeout_ipending;
-    s[S_RX_COUNT] = (uint8_t)u->rx_count;
-    for (int i = 0; i < FIFO_SIZE; i++) /* oldest byte first */
-        s[S_RX + i] = u->rx[(u->rx_head + i) % FIFO_SIZE];
-    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
-        return -1;
-    return 0;
-}
-
-int uart_load(struct uart *u, FILE *f)
-{
-    uint8_t magic[sizeof(save_magic)], s[S_SIZE];
-
-    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
-        fread(s, sizeof(s), 1, f) != 1 || s[S_RX_COUNT] > FIFO_SIZE ||
-        (!(s[S_FCR] & FCR_ENABLE) && s[S_RX_COUNT] > 1))
-        return -1;
-    u->ier = s[S_IER] & 0x0f;
-    u->lcr = s[S_LCR];
-    u->mcr = s[S_MCR] & 0x1f;
-    u->lsr = s[S_LSR];
-    u->msr = s[S_MSR];
-    u->scr = s[S_SCR];
-    u->fcr = s[S_FCR] & FCR_WRITABLE;
-    u->divisor = s[S_DIV_LO] | (uint16_t)(s[S_DIV_HI] << 8);
-    u->thr_ipending = s[S_THR_IP] != 0;
-    u->timeout_ipending = s[S_TIMEOUT_IP] != 0;
-    u->rx_count = s[S_RX_COUNT];
-    u->rx_head = 0;
-    memcpy(u->rx, s + S_RX, FIFO_SIZE);
-    if (!u->timeout_ipending)
-        rx_activity(u);
-    update_irq(u);
-    return 0;
 }

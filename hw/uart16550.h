@@ -1,7 +1,7 @@
 /*
  * uart16550.h - a 16550A UART (8 I/O ports) with 16-byte FIFOs.
  *
- *   struct uart *u = uart_create(0x3f8, chr, pic_set_irq4, pic, "com1");
+ *   struct uart *u = uart_create(&m->clock, 0x3f8, chr, pic_set_irq4, pic, "com1");
  *   ...
  *   uart_poll(u);   // from the event loop: chardev input -> receive FIFO
  *
@@ -13,20 +13,17 @@
 #define BT86_HW_UART16550_H
 
 #include <stdint.h>
-#include <stdio.h>
 
 struct chardev;
+struct clock;
 struct uart;
 
 /* chr and irq may be NULL (no backend: output dropped; IRQ not wired). */
-struct uart *uart_create(uint16_t iobase, struct chardev *chr,
+struct uart *uart_create(struct clock *clock, uint16_t iobase, struct chardev *chr,
                          void (*irq)(void *opaque, int level), void *irq_opaque,
                          const char *name);
 void uart_reset(struct uart *u);
 /* Pull input from the chardev while the receive FIFO has room; cheap if none. */
 void uart_poll(struct uart *u);
-/* Register state as a small versioned binary record; 0 on success, -1 on error. */
-int uart_save(struct uart *u, FILE *f);
-int uart_load(struct uart *u, FILE *f);
 
 #endif

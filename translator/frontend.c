@@ -376,8 +376,6 @@ static int fetch(struct cpu *cpu, uint32_t pc, uint8_t *buf, int first, uint32_t
     return n;
 }
 
-int (*frontend_stop_before)(uint32_t linear);
-
 uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uint32_t hflags,
                             struct ir_block *b, struct insn *insns)
 {
@@ -453,7 +451,7 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             break;
         }
         if (!ir_room(b) || (hflags & HF_SINGLE) ||
-            (frontend_stop_before && frontend_stop_before(cs_base + eip))) {
+            (cpu->stop_before && cpu->stop_before(cs_base + eip))) {
             f_exit_to(&c, eip, IR_EXIT_SPLIT);
             break;
         }

@@ -18,11 +18,4 @@
 uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uint32_t hflags,
                             struct ir_block *b, struct insn *insns);
 
-/*
- * Set by a debugger: a block ends before any instruction at a linear address
- * where this returns non-zero, so that breakpoints always start a block and
- * the run loop can check them between blocks.  NULL (no cost) otherwise.
- */
-extern int (*frontend_stop_before)(uint32_t linear);
-
 #endif

@@ -46,8 +46,6 @@ struct chardev {
     int head, count;
 };
 
-void (*chardev_quit_hook)(void);
-
 static struct chardev *stdin_owner;
 static struct termios saved_tio;
 static int tio_saved;
@@ -302,10 +300,6 @@ static void print_help(struct chardev *c)
 
 static void quit(void)
 {
-    if (chardev_quit_hook) {
-        chardev_quit_hook();
-        return;
-    }
     chardev_restore_terminal();
     static const char msg[] = "\r\nbt86: terminated by Ctrl-A x\r\n";
     if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {

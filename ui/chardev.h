@@ -46,7 +46,4 @@ void chardev_close(struct chardev *chr);
 /* Put the terminal back as it was (safe to call any time, also repeatedly). */
 void chardev_restore_terminal(void);
 
-/* Called on Ctrl-A x instead of the default (restore the terminal, exit(0)). */
-extern void (*chardev_quit_hook)(void);
-
 #endif

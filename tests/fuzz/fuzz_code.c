@@ -166,7 +166,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     build_rom();
     mem_add_rom(ROM_BASE, sizeof(rom), rom, "fuzz-rom");
     ioport_register(REPORT_PORT, 1, NULL, report, NULL, "fuzz-report");
-    timer_init(&budget, out_of_budget, NULL);
+    timer_init(&budget, &m->clock, out_of_budget, NULL);
     return 0;
 }
 

@@ -378,3 +378,65 @@ int i8042_output_empty(struct i8042 *k)
 {
     return !k->out_full;
 }
+
+/* ------------------------------------------------------------------ save/load */
+
+static const uint8_t save_magic[8] = { 'I', '8', '0', '4', '2', 0, 0, 1 };
+
+enum {
+    S_SYS, S_LAST_CMD, S_OUTPORT, S_PENDING, S_XLATE_BREAK, S_OUT, S_OUT_FULL, S_OUT_AUX,
+    S_CTL_COUNT, S_CTL, S_RAM = S_CTL + 2 * CTL_QUEUE, S_SIZE = S_RAM + 32
+};
+
+int i8042_save(struct i8042 *k, FILE *f)
+{
+    uint8_t s[S_SIZE] = { 0 };
+
+    s[S_SYS] = k->sys;
+    s[S_LAST_CMD] = k->last_was_cmd;
+    s[S_OUTPORT] = k->outport;
+    s[S_PENDING] = k->pending;
+    s[S_XLATE_BREAK] = k->xlate_break;
+    s[S_OUT] = k->out;
+    s[S_OUT_FULL] = k->out_full;
+    s[S_OUT_AUX] = k->out_aux;
+    s[S_CTL_COUNT] = (uint8_t)k->ctl_count;
+    for (int i = 0; i < k->ctl_count; i++) { /* oldest first: byte, from-mouse flag */
+        uint16_t v = k->ctl[(k->ctl_head + i) % CTL_QUEUE];
+        s[S_CTL + 2 * i] = (uint8_t)v;
+        s[S_CTL + 2 * i + 1] = (uint8_t)(v >> 8);
+    }
+    memcpy(s + S_RAM, k->ram, 32);
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
+        return -1;
+    if (ps2kbd_save(k->kbd, f) < 0 || ps2mouse_save(k->mouse, f) < 0)
+        return -1;
+    return 0;
+}
+
+int i8042_load(struct i8042 *k, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)], s[S_SIZE];
+
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(s, sizeof(s), 1, f) != 1 || s[S_CTL_COUNT] > CTL_QUEUE)
+        return -1;
+    if (ps2kbd_load(k->kbd, f) < 0 || ps2mouse_load(k->mouse, f) < 0)
+        return -1;
+    k->sys = s[S_SYS] != 0;
+    k->last_was_cmd = s[S_LAST_CMD] != 0;
+    k->pending = s[S_PENDING];
+    k->xlate_break = s[S_XLATE_BREAK] != 0;
+    k->out = s[S_OUT];
+    k->out_full = s[S_OUT_FULL] != 0;
+    k->out_aux = s[S_OUT_AUX] != 0;
+    k->ctl_head = 0;
+    k->ctl_count = s[S_CTL_COUNT];
+    for (int i = 0; i < CTL_QUEUE; i++)
+        k->ctl[i] = (uint16_t)(s[S_CTL + 2 * i] | (s[S_CTL + 2 * i + 1] & 1) << 8);
+    memcpy(k->ram, s + S_RAM, 32);
+    k->outport = s[S_OUTPORT] | OP_RESET;
+    k->w.set_a20(k->w.opaque, (k->outport & OP_A20) != 0);
+    refill(k);
+    return 0;
+}

@@ -14,6 +14,7 @@
 #ifndef BT86_HW_I8042_H
 #define BT86_HW_I8042_H
 
+#include <stdio.h>
 
 struct i8042;
 struct ps2kbd;
@@ -33,5 +34,8 @@ struct ps2kbd *i8042_kbd(struct i8042 *k);
 struct ps2mouse *i8042_mouse(struct i8042 *k);
 /* No byte waiting for the guest in the output buffer (port 0x60). */
 int i8042_output_empty(struct i8042 *k);
+/* Controller, keyboard and mouse state; 0 on success, -1 on error. */
+int i8042_save(struct i8042 *k, FILE *f);
+int i8042_load(struct i8042 *k, FILE *f);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#define PCI_HOST_VERSION 1
 #define CONFIG_ADDRESS_MASK 0x80fffffcu
 
 struct pci_host {
@@ -65,4 +66,22 @@ struct pci_host *pci_host_create(void)
 void pci_host_reset(struct pci_host *h)
 {
     h->config_address = 0;
+}
+
+int pci_host_save(struct pci_host *h, FILE *f)
+{
+    uint8_t rec[5] = { PCI_HOST_VERSION, (uint8_t)h->config_address,
+                       (uint8_t)(h->config_address >> 8), (uint8_t)(h->config_address >> 16),
+                       (uint8_t)(h->config_address >> 24) };
+    return fwrite(rec, sizeof(rec), 1, f) == 1 ? 0 : -1;
+}
+
+int pci_host_load(struct pci_host *h, FILE *f)
+{
+    uint8_t rec[5];
+    if (fread(rec, sizeof(rec), 1, f) != 1 || rec[0] != PCI_HOST_VERSION)
+        return -1;
+    h->config_address = (rec[1] | rec[2] << 8 | rec[3] << 16 | (uint32_t)rec[4] << 24) &
+                        CONFIG_ADDRESS_MASK;
+    return 0;
 }

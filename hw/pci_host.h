@@ -8,10 +8,14 @@
 #ifndef BT86_HW_PCI_HOST_H
 #define BT86_HW_PCI_HOST_H
 
+#include <stdio.h>
 
 struct pci_host;
 
 struct pci_host *pci_host_create(void);
 void pci_host_reset(struct pci_host *h);
+/* Register state as a small versioned binary record; 0 on success, -1 on error. */
+int pci_host_save(struct pci_host *h, FILE *f);
+int pci_host_load(struct pci_host *h, FILE *f);
 
 #endif

@@ -392,6 +392,76 @@ struct pic *pic_create(void (*intr)(void *opaque, int level), void *opaque)
     return p;
 }
 
+/* ------------------------------------------------------------------ save/load */
+
+static const uint8_t save_magic[8] = { 'P', 'I', 'C', '8', '2', '5', '9', 1 };
+
+enum {
+    S_IRR, S_ISR, S_IMR, S_PIN, S_ELCR, S_BASE, S_ICW1, S_ICW3, S_ICW4, S_INIT, S_LOWEST,
+    S_READ_ISR, S_POLL, S_SMM, S_ROTATE_AEOI, S_CHIP_SIZE
+};
+
+int pic_save(struct pic *p, FILE *f)
+{
+    uint8_t s[2][S_CHIP_SIZE];
+
+    for (int i = 0; i < 2; i++) {
+        struct pic_chip *c = &p->chip[i];
+        s[i][S_IRR] = c->irr;
+        s[i][S_ISR] = c->isr;
+        s[i][S_IMR] = c->imr;
+        s[i][S_PIN] = c->pin;
+        s[i][S_ELCR] = c->elcr;
+        s[i][S_BASE] = c->base;
+        s[i][S_ICW1] = c->icw1;
+        s[i][S_ICW3] = c->icw3;
+        s[i][S_ICW4] = c->icw4;
+        s[i][S_INIT] = c->init;
+        s[i][S_LOWEST] = c->lowest;
+        s[i][S_READ_ISR] = c->read_isr;
+        s[i][S_POLL] = c->poll;
+        s[i][S_SMM] = c->smm;
+        s[i][S_ROTATE_AEOI] = c->rotate_aeoi;
+    }
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int pic_load(struct pic *p, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)], s[2][S_CHIP_SIZE];
+
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(s, sizeof(s), 1, f) != 1)
+        return -1;
+    for (int i = 0; i < 2; i++)
+        if (s[i][S_INIT] > 4 || s[i][S_INIT] == 1 || s[i][S_LOWEST] > 7)
+            return -1;
+    for (int i = 0; i < 2; i++) {
+        struct pic_chip *c = &p->chip[i];
+        c->irr = s[i][S_IRR];
+        c->isr = s[i][S_ISR];
+        c->imr = s[i][S_IMR];
+        c->pin = s[i][S_PIN];
+        c->elcr = s[i][S_ELCR] & c->elcr_mask;
+        c->base = s[i][S_BASE] & 0xf8;
+        c->icw1 = s[i][S_ICW1];
+        c->icw3 = s[i][S_ICW3];
+        c->icw4 = s[i][S_ICW4] & 0x1f;
+        c->init = s[i][S_INIT];
+        c->lowest = s[i][S_LOWEST];
+        c->read_isr = s[i][S_READ_ISR] != 0;
+        c->poll = s[i][S_POLL] != 0;
+        c->smm = s[i][S_SMM] != 0;
+        c->rotate_aeoi = s[i][S_ROTATE_AEOI] != 0;
+    }
+    p->intr_level = chip_pending(&p->chip[0]) >= 0;
+    p->intr(p->opaque, p->intr_level);
+    update(p);
+    return 0;
+}
+
 int pic_irq_unmasked(struct pic *p, int irq)
 {
     if (irq >= 8 && (p->chip[0].imr & (1 << CASCADE_IRQ)))

@@ -15,6 +15,7 @@
 #ifndef BT86_HW_PIC8259_H
 #define BT86_HW_PIC8259_H
 
+#include <stdio.h>
 
 struct pic;
 
@@ -28,5 +29,8 @@ void pic_set_irq(struct pic *p, int irq, int level);
 int pic_irq_unmasked(struct pic *p, int irq);
 /* The CPU's INTA cycle: the vector to deliver. */
 int pic_ack(struct pic *p);
+/* Register state as a small versioned binary record; 0 on success, -1 on error. */
+int pic_save(struct pic *p, FILE *f);
+int pic_load(struct pic *p, FILE *f);
 
 #endif

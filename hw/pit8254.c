@@ -620,3 +620,96 @@ struct pit *pit_create(struct clock *clock, void (*irq0)(void *opaque, int level
     ioport_register(0x40, 4, pit_ioread, pit_iowrite, p, "pit");
     return p;
 }
+
+/* ------------------------------------------------------------------ save/load */
+
+static const uint8_t save_magic[8] = { 'P', 'I', 'T', '8', '2', '5', '4', 1 };
+
+enum { CH_FIELDS = 26, S_FIELDS = 3 * CH_FIELDS + 2 };
+
+/* Every field as a little-endian 64-bit word, in one fixed order. */
+static void channel_fields(struct pit_channel *c, uint64_t *w, int store)
+{
+    uint64_t v[CH_FIELDS] = {
+        c->mode, c->cw_mode, c->rw, c->bcd, c->gate, c->armed, c->running, c->out_done,
+        c->pre_out, c->cr, c->n, c->start, c->frozen, (uint64_t)c->load, c->pend, c->pend_n,
+        (uint64_t)c->pend_at, (uint64_t)c->pend_load, (uint64_t)c->null_until, c->wstate,
+        c->wlo, c->rstate, c->latched, c->latch, c->status_latched, c->status,
+    };
+    if (store) {
+        memcpy(w, v, sizeof(v));
+        return;
+    }
+    int k = 0;
+    c->mode = (uint8_t)w[k++];
+    c->cw_mode = (uint8_t)w[k++];
+    c->rw = (uint8_t)w[k++];
+    c->bcd = w[k++] != 0;
+    c->gate = w[k++] != 0;
+    c->armed = w[k++] != 0;
+    c->running = w[k++] != 0;
+    c->out_done = w[k++] != 0;
+    c->pre_out = w[k++] != 0;
+    c->cr = (uint32_t)w[k++];
+    c->n = (uint32_t)w[k++];
+    c->start = (uint32_t)w[k++];
+    c->frozen = (uint32_t)w[k++];
+    c->load = (int64_t)w[k++];
+    c->pend = w[k++] != 0;
+    c->pend_n = (uint32_t)w[k++];
+    c->pend_at = (int64_t)w[k++];
+    c->pend_load = (int64_t)w[k++];
+    c->null_until = (int64_t)w[k++];
+    c->wstate = w[k++] != 0;
+    c->wlo = (uint8_t)w[k++];
+    c->rstate = w[k++] != 0;
+    c->latched = (uint8_t)w[k++];
+    c->latch = (uint16_t)w[k++];
+    c->status_latched = w[k++] != 0;
+    c->status = (uint8_t)w[k++];
+}
+
+static int channel_valid(const uint64_t *w)
+{
+    /* mode, cw_mode, rw, ..., cr, n, start, frozen, ..., pend_n, ..., latched */
+    return w[0] <= 5 && w[1] <= 7 && w[2] >= 1 && w[2] <= 3 && w[9] <= 65536 &&
+           w[10] <= 65536 && w[11] <= 65536 && w[12] < 65536 && w[15] <= 65536 && w[22] <= 2;
+}
+
+int pit_save(struct pit *p, FILE *f)
+{
+    uint64_t w[S_FIELDS];
+    uint8_t b[S_FIELDS * 8];
+
+    for (int i = 0; i < 3; i++)
+        channel_fields(&p->ch[i], w + i * CH_FIELDS, 1);
+    w[3 * CH_FIELDS] = (uint64_t)p->irq0_level;
+    w[3 * CH_FIELDS + 1] = (uint64_t)p->irq0_tick;
+    for (int i = 0; i < S_FIELDS * 8; i++)
+        b[i] = (uint8_t)(w[i / 8] >> (8 * (i % 8)));
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(b, sizeof(b), 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int pit_load(struct pit *p, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)], b[S_FIELDS * 8];
+    uint64_t w[S_FIELDS] = { 0 };
+
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(b, sizeof(b), 1, f) != 1)
+        return -1;
+    for (int i = 0; i < S_FIELDS * 8; i++)
+        w[i / 8] |= (uint64_t)b[i] << (8 * (i % 8));
+    for (int i = 0; i < 3; i++)
+        if (!channel_valid(w + i * CH_FIELDS))
+            return -1;
+    for (int i = 0; i < 3; i++)
+        channel_fields(&p->ch[i], w + i * CH_FIELDS, 0);
+    p->irq0_tick = (int64_t)w[3 * CH_FIELDS + 1];
+    p->irq0_level = -1;
+    set_irq0(p, w[3 * CH_FIELDS] != 0);
+    irq0_schedule(p);
+    return 0;
+}

@@ -12,6 +12,7 @@
 #ifndef BT86_HW_PIT8254_H
 #define BT86_HW_PIT8254_H
 
+#include <stdio.h>
 
 struct clock;
 struct pit;
@@ -26,5 +27,9 @@ void pit_reset(struct pit *p);
 void pit_set_gate(struct pit *p, int channel, int level);
 int pit_get_gate(struct pit *p, int channel);
 int pit_get_out(struct pit *p, int channel);
+/* Register state as a small versioned binary record; 0 on success, -1 on error.
+ * Counting positions are in absolute virtual time. */
+int pit_save(struct pit *p, FILE *f);
+int pit_load(struct pit *p, FILE *f);
 
 #endif

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#define PORT61_VERSION 1
+
 #define P61_GATE2 0x01
 #define P61_SPEAKER 0x02
 #define P61_CHECKS 0x0c /* parity and IOCHK check disables: kept, no effect */
@@ -63,4 +65,19 @@ struct port61 *port61_create(struct clock *clock, struct pit *pit)
 void port61_reset(struct port61 *s)
 {
     s->bits = 0;
+}
+
+int port61_save(struct port61 *s, FILE *f)
+{
+    uint8_t rec[2] = { PORT61_VERSION, s->bits };
+    return fwrite(rec, sizeof(rec), 1, f) == 1 ? 0 : -1;
+}
+
+int port61_load(struct port61 *s, FILE *f)
+{
+    uint8_t rec[2];
+    if (fread(rec, sizeof(rec), 1, f) != 1 || rec[0] != PORT61_VERSION)
+        return -1;
+    s->bits = rec[1] & (P61_SPEAKER | P61_CHECKS);
+    return 0;
 }

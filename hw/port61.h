@@ -7,6 +7,7 @@
 #ifndef BT86_HW_PORT61_H
 #define BT86_HW_PORT61_H
 
+#include <stdio.h>
 
 struct clock;
 struct pit;
@@ -14,5 +15,8 @@ struct port61;
 
 struct port61 *port61_create(struct clock *clock, struct pit *pit);
 void port61_reset(struct port61 *s);
+/* Register state as a small versioned binary record; 0 on success, -1 on error. */
+int port61_save(struct port61 *s, FILE *f);
+int port61_load(struct port61 *s, FILE *f);
 
 #endif

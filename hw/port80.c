@@ -10,6 +10,8 @@
 
 #include <stdlib.h>
 
+#define PORT80_VERSION 1
+
 struct port80 {
     uint8_t last;
     uint64_t writes;
@@ -46,4 +48,19 @@ void port80_reset(struct port80 *p)
 uint8_t port80_last(const struct port80 *p)
 {
     return p->last;
+}
+
+int port80_save(struct port80 *p, FILE *f)
+{
+    uint8_t rec[2] = { PORT80_VERSION, p->last };
+    return fwrite(rec, sizeof(rec), 1, f) == 1 ? 0 : -1;
+}
+
+int port80_load(struct port80 *p, FILE *f)
+{
+    uint8_t rec[2];
+    if (fread(rec, sizeof(rec), 1, f) != 1 || rec[0] != PORT80_VERSION)
+        return -1;
+    p->last = rec[1];
+    return 0;
 }

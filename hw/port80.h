@@ -6,6 +6,7 @@
 #define BT86_HW_PORT80_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct port80;
 
@@ -13,5 +14,8 @@ struct port80 *port80_create(void);
 void port80_reset(struct port80 *p);
 /* The last code written. */
 uint8_t port80_last(const struct port80 *p);
+/* Register state as a small versioned binary record; 0 on success, -1 on error. */
+int port80_save(struct port80 *p, FILE *f);
+int port80_load(struct port80 *p, FILE *f);
 
 #endif

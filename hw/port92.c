@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#define PORT92_VERSION 1
+
 struct port92 {
     uint8_t value;
     void (*set_a20)(void *opaque, int on);
@@ -54,4 +56,20 @@ void port92_reset(struct port92 *p)
 void port92_note_a20(struct port92 *p, int on)
 {
     p->value = (p->value & ~2) | (on ? 2 : 0);
+}
+
+int port92_save(struct port92 *p, FILE *f)
+{
+    uint8_t rec[2] = { PORT92_VERSION, p->value };
+    return fwrite(rec, sizeof(rec), 1, f) == 1 ? 0 : -1;
+}
+
+int port92_load(struct port92 *p, FILE *f)
+{
+    uint8_t rec[2];
+    if (fread(rec, sizeof(rec), 1, f) != 1 || rec[0] != PORT92_VERSION)
+        return -1;
+    p->value = rec[1] & 0xfe;
+    p->set_a20(p->opaque, (p->value & 2) != 0);
+    return 0;
 }

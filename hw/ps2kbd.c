@@ -355,3 +355,59 @@ struct ps2kbd *ps2kbd_create(void (*update)(void *opaque), void *opaque)
     ps2kbd_reset(k);
     return k;
 }
+
+/* ------------------------------------------------------------------ save/load */
+
+static const uint8_t save_magic[8] = { 'P', 'S', '2', 'K', 'B', 'D', 0, 1 };
+
+enum {
+    S_PARAM, S_SET, S_LEDS, S_TYPEMATIC, S_ENABLED, S_LAST, S_OVERFLOWED,
+    S_REPLY_COUNT, S_REPLY, S_KEY_COUNT = S_REPLY + REPLY_QUEUE, S_KEYS,
+    S_SIZE = S_KEYS + KEY_QUEUE
+};
+
+int ps2kbd_save(struct ps2kbd *k, FILE *f)
+{
+    uint8_t s[S_SIZE] = { 0 };
+
+    s[S_PARAM] = k->param_cmd;
+    s[S_SET] = k->set;
+    s[S_LEDS] = k->leds;
+    s[S_TYPEMATIC] = k->typematic;
+    s[S_ENABLED] = k->enabled;
+    s[S_LAST] = k->last_sent;
+    s[S_OVERFLOWED] = (uint8_t)k->overflowed;
+    s[S_REPLY_COUNT] = (uint8_t)k->reply_count;
+    for (int i = 0; i < k->reply_count; i++) /* oldest byte first */
+        s[S_REPLY + i] = k->reply[(k->reply_head + i) % REPLY_QUEUE];
+    s[S_KEY_COUNT] = (uint8_t)k->key_count;
+    for (int i = 0; i < k->key_count; i++)
+        s[S_KEYS + i] = k->keys[(k->key_head + i) % KEY_QUEUE];
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int ps2kbd_load(struct ps2kbd *k, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)], s[S_SIZE];
+
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(s, sizeof(s), 1, f) != 1 || s[S_REPLY_COUNT] > REPLY_QUEUE ||
+        s[S_KEY_COUNT] > KEY_QUEUE || s[S_SET] < 1 || s[S_SET] > 3)
+        return -1;
+    k->param_cmd = s[S_PARAM];
+    k->set = s[S_SET];
+    k->leds = s[S_LEDS] & 7;
+    k->typematic = s[S_TYPEMATIC] & 0x7f;
+    k->enabled = s[S_ENABLED] != 0;
+    k->last_sent = s[S_LAST];
+    k->overflowed = s[S_OVERFLOWED] != 0;
+    k->reply_head = 0;
+    k->reply_count = s[S_REPLY_COUNT];
+    memcpy(k->reply, s + S_REPLY, REPLY_QUEUE);
+    k->key_head = 0;
+    k->key_count = s[S_KEY_COUNT];
+    memcpy(k->keys, s + S_KEYS, KEY_QUEUE);
+    return 0;
+}

@@ -11,6 +11,7 @@
 #define BT86_HW_PS2KBD_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct ps2kbd;
 
@@ -27,8 +28,10 @@ int ps2kbd_read(struct ps2kbd *k);
 int ps2kbd_idle(const struct ps2kbd *k);
 /* The LED state last set by the guest (bit 0 scroll, 1 num, 2 caps). */
 uint8_t ps2kbd_leds(const struct ps2kbd *k);
+int ps2kbd_save(struct ps2kbd *k, FILE *f);
 /* The i8042's translation of one set 2 byte to set 1 (a break's 0xF0 prefix
  * is the caller's business: it sets bit 7 of the next translated byte). */
 uint8_t ps2kbd_set2_to_set1(uint8_t code);
+int ps2kbd_load(struct ps2kbd *k, FILE *f);
 
 #endif

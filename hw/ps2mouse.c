@@ -331,3 +331,91 @@ struct ps2mouse *ps2mouse_create(void (*update)(void *opaque), void *opaque)
     ps2mouse_reset(m);
     return m;
 }
+
+/* ------------------------------------------------------------------ save/load */
+
+static const uint8_t save_magic[8] = { 'P', 'S', '2', 'M', 'O', 'U', 0, 1 };
+
+enum {
+    S_PARAM, S_RATE, S_RES, S_SCALING, S_ENABLED, S_REMOTE, S_WRAP, S_ID, S_RATES,
+    S_LAST = S_RATES + 3, S_BUTTONS, S_BUTTONS_CHANGED, S_DX, S_DY = S_DX + 4,
+    S_DZ = S_DY + 4, S_REPLY_COUNT = S_DZ + 4, S_REPLY, S_PACKET_COUNT = S_REPLY + REPLY_QUEUE,
+    S_PACKETS, S_SIZE = S_PACKETS + PACKET_QUEUE
+};
+
+static void put32(uint8_t *p, int v)
+{
+    uint32_t u = (uint32_t)v;
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(u >> (8 * i));
+}
+
+static int get32(const uint8_t *p)
+{
+    uint32_t u = 0;
+    for (int i = 0; i < 4; i++)
+        u |= (uint32_t)p[i] << (8 * i);
+    return clamp((int32_t)u, -COUNTER_LIMIT, COUNTER_LIMIT);
+}
+
+int ps2mouse_save(struct ps2mouse *m, FILE *f)
+{
+    uint8_t s[S_SIZE] = { 0 };
+
+    s[S_PARAM] = m->param_cmd;
+    s[S_RATE] = m->rate;
+    s[S_RES] = m->resolution;
+    s[S_SCALING] = m->scaling21;
+    s[S_ENABLED] = m->enabled;
+    s[S_REMOTE] = m->remote;
+    s[S_WRAP] = m->wrap;
+    s[S_ID] = m->id;
+    memcpy(s + S_RATES, m->rates, 3);
+    s[S_LAST] = m->last_sent;
+    s[S_BUTTONS] = m->buttons;
+    s[S_BUTTONS_CHANGED] = m->buttons_changed;
+    put32(s + S_DX, m->dx);
+    put32(s + S_DY, m->dy);
+    put32(s + S_DZ, m->dz);
+    s[S_REPLY_COUNT] = (uint8_t)m->reply_count;
+    for (int i = 0; i < m->reply_count; i++) /* oldest byte first */
+        s[S_REPLY + i] = m->reply[(m->reply_head + i) % REPLY_QUEUE];
+    s[S_PACKET_COUNT] = (uint8_t)m->packet_count;
+    for (int i = 0; i < m->packet_count; i++)
+        s[S_PACKETS + i] = m->packets[(m->packet_head + i) % PACKET_QUEUE];
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int ps2mouse_load(struct ps2mouse *m, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)], s[S_SIZE];
+
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(s, sizeof(s), 1, f) != 1 || s[S_REPLY_COUNT] > REPLY_QUEUE ||
+        s[S_PACKET_COUNT] > PACKET_QUEUE || (s[S_ID] != 0 && s[S_ID] != 3))
+        return -1;
+    m->param_cmd = s[S_PARAM];
+    m->rate = s[S_RATE];
+    m->resolution = s[S_RES] & 3;
+    m->scaling21 = s[S_SCALING] != 0;
+    m->enabled = s[S_ENABLED] != 0;
+    m->remote = s[S_REMOTE] != 0;
+    m->wrap = s[S_WRAP] != 0;
+    m->id = s[S_ID];
+    memcpy(m->rates, s + S_RATES, 3);
+    m->last_sent = s[S_LAST];
+    m->buttons = s[S_BUTTONS] & 7;
+    m->buttons_changed = s[S_BUTTONS_CHANGED] != 0;
+    m->dx = get32(s + S_DX);
+    m->dy = get32(s + S_DY);
+    m->dz = get32(s + S_DZ);
+    m->reply_head = 0;
+    m->reply_count = s[S_REPLY_COUNT];
+    memcpy(m->reply, s + S_REPLY, REPLY_QUEUE);
+    m->packet_head = 0;
+    m->packet_count = s[S_PACKET_COUNT];
+    memcpy(m->packets, s + S_PACKETS, PACKET_QUEUE);
+    return 0;
+}

@@ -7,6 +7,7 @@
 #define BT86_HW_PS2MOUSE_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct ps2mouse;
 
@@ -18,5 +19,7 @@ void ps2mouse_event(struct ps2mouse *m, int dx, int dy, int dz, unsigned buttons
 void ps2mouse_write(struct ps2mouse *m, uint8_t byte);
 int ps2mouse_read(struct ps2mouse *m);
 int ps2mouse_idle(const struct ps2mouse *m);
+int ps2mouse_save(struct ps2mouse *m, FILE *f);
+int ps2mouse_load(struct ps2mouse *m, FILE *f);
 
 #endif

@@ -534,3 +534,58 @@ uint8_t rtc_cmos_read(struct rtc *r, int index)
 {
     return cmos_get(r, index, 0);
 }
+
+/* ------------------------------------------------------------------ save/load */
+
+static const uint8_t save_magic[8] = { 'M', 'C', '1', '4', '6', '8', 0, 1 };
+
+enum {
+    S_CMOS = 0, S_INDEX = 128, S_NMI, S_OFFSET, S_PHASE = S_OFFSET + 8, S_SIZE = S_PHASE + 4
+};
+
+int rtc_save(struct rtc *r, FILE *f)
+{
+    uint64_t now = clock_now(r->clock);
+    uint8_t s[S_SIZE];
+
+    update_flags(r, now);
+    if (running(r))
+        render_time(r, clock_sec(r, now));
+    memcpy(s + S_CMOS, r->cmos, 128);
+    s[S_INDEX] = r->index;
+    s[S_NMI] = r->nmi_masked;
+    for (int i = 0; i < 8; i++)
+        s[S_OFFSET + i] = (uint8_t)((uint64_t)r->offset_sec >> (8 * i));
+    for (int i = 0; i < 4; i++)
+        s[S_PHASE + i] = (uint8_t)(r->phase_ns >> (8 * i));
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int rtc_load(struct rtc *r, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)], s[S_SIZE];
+    uint64_t offset = 0;
+    uint32_t phase = 0;
+
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(s, sizeof(s), 1, f) != 1)
+        return -1;
+    for (int i = 0; i < 8; i++)
+        offset |= (uint64_t)s[S_OFFSET + i] << (8 * i);
+    for (int i = 0; i < 4; i++)
+        phase |= (uint32_t)s[S_PHASE + i] << (8 * i);
+    if (phase >= NS_PER_SEC)
+        return -1;
+    memcpy(r->cmos, s + S_CMOS, 128);
+    r->cmos[R_A] &= ~A_UIP;
+    r->cmos[R_D] = D_VRT;
+    r->index = s[S_INDEX] & 0x7f;
+    r->nmi_masked = s[S_NMI] != 0;
+    r->offset_sec = (int64_t)offset;
+    r->phase_ns = phase;
+    r->flags_ns = clock_now(r->clock);
+    rearm(r, r->flags_ns);
+    return 0;
+}

@@ -13,6 +13,7 @@
 #define BT86_HW_RTC_MC146818_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct clock;
 struct rtc;
@@ -25,5 +26,8 @@ void rtc_reset(struct rtc *r);
 void rtc_set_memory(struct rtc *r, uint32_t ram_bytes);
 /* A CMOS byte as the guest would read it through port 0x71 (for tests and tools). */
 uint8_t rtc_cmos_read(struct rtc *r, int index);
+/* Register state as a small versioned binary record; 0 on success, -1 on error. */
+int rtc_save(struct rtc *r, FILE *f);
+int rtc_load(struct rtc *r, FILE *f);
 
 #endif

@@ -385,3 +385,62 @@ void uart_poll(struct uart *u)
             rx_push(u, b);
     update_irq(u);
 }
+
+/* ------------------------------------------------------------------ save/load */
+
+static const uint8_t save_magic[8] = { 'U', '1', '6', '5', '5', '0', 0, 1 };
+
+enum {
+    S_IER, S_LCR, S_MCR, S_LSR, S_MSR, S_SCR, S_FCR, S_DIV_LO, S_DIV_HI,
+    S_THR_IP, S_TIMEOUT_IP, S_RX_COUNT, S_RX, S_SIZE = S_RX + FIFO_SIZE
+};
+
+int uart_save(struct uart *u, FILE *f)
+{
+    uint8_t s[S_SIZE];
+
+    s[S_IER] = u->ier;
+    s[S_LCR] = u->lcr;
+    s[S_MCR] = u->mcr;
+    s[S_LSR] = u->lsr;
+    s[S_MSR] = u->msr;
+    s[S_SCR] = u->scr;
+    s[S_FCR] = u->fcr;
+    s[S_DIV_LO] = u->divisor & 0xff;
+    s[S_DIV_HI] = u->divisor >> 8;
+    s[S_THR_IP] = u->thr_ipending;
+    s[S_TIMEOUT_IP] = u->timeout_ipending;
+    s[S_RX_COUNT] = (uint8_t)u->rx_count;
+    for (int i = 0; i < FIFO_SIZE; i++) /* oldest byte first */
+        s[S_RX + i] = u->rx[(u->rx_head + i) % FIFO_SIZE];
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int uart_load(struct uart *u, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)], s[S_SIZE];
+
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(s, sizeof(s), 1, f) != 1 || s[S_RX_COUNT] > FIFO_SIZE ||
+        (!(s[S_FCR] & FCR_ENABLE) && s[S_RX_COUNT] > 1))
+        return -1;
+    u->ier = s[S_IER] & 0x0f;
+    u->lcr = s[S_LCR];
+    u->mcr = s[S_MCR] & 0x1f;
+    u->lsr = s[S_LSR];
+    u->msr = s[S_MSR];
+    u->scr = s[S_SCR];
+    u->fcr = s[S_FCR] & FCR_WRITABLE;
+    u->divisor = s[S_DIV_LO] | (uint16_t)(s[S_DIV_HI] << 8);
+    u->thr_ipending = s[S_THR_IP] != 0;
+    u->timeout_ipending = s[S_TIMEOUT_IP] != 0;
+    u->rx_count = s[S_RX_COUNT];
+    u->rx_head = 0;
+    memcpy(u->rx, s + S_RX, FIFO_SIZE);
+    if (!u->timeout_ipending)
+        rx_activity(u);
+    update_irq(u);
+    return 0;
+}

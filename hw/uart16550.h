@@ -13,6 +13,7 @@
 #define BT86_HW_UART16550_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct chardev;
 struct clock;
@@ -25,5 +26,8 @@ struct uart *uart_create(struct clock *clock, uint16_t iobase, struct chardev *c
 void uart_reset(struct uart *u);
 /* Pull input from the chardev while the receive FIFO has room; cheap if none. */
 void uart_poll(struct uart *u);
+/* Register state as a small versioned binary record; 0 on success, -1 on error. */
+int uart_save(struct uart *u, FILE *f);
+int uart_load(struct uart *u, FILE *f);
 
 #endif

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define VGA_SAVE_VERSION 1
+
 static const uint8_t seq_mask[8] = { 0x03, 0x3d, 0x0f, 0x3f, 0x0e, 0, 0, 0 };
 static const uint8_t gr_mask[16] = { 0x0f, 0x0f, 0x0f, 0x1f, 0x03, 0x7b, 0x0f, 0x0f, 0xff };
 
@@ -178,3 +180,26 @@ struct vga *vga_create(void)
 }
 
 /* Record: version, sizeof(regs) (u32), regs, VRAM size (u32), VRAM. */
+int vga_save(struct vga *v, FILE *f)
+{
+    uint8_t ver = VGA_SAVE_VERSION;
+    uint32_t rsize = sizeof(v->r), vsize = VGA_VRAM_SIZE;
+    if (fwrite(&ver, 1, 1, f) != 1 || fwrite(&rsize, 4, 1, f) != 1 ||
+        fwrite(&v->r, rsize, 1, f) != 1 || fwrite(&vsize, 4, 1, f) != 1 ||
+        fwrite(v->vram, vsize, 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int vga_load(struct vga *v, FILE *f)
+{
+    uint8_t ver;
+    uint32_t rsize, vsize;
+    struct vga_regs r;
+    if (fread(&ver, 1, 1, f) != 1 || ver != VGA_SAVE_VERSION || fread(&rsize, 4, 1, f) != 1 ||
+        rsize != sizeof(r) || fread(&r, rsize, 1, f) != 1 || fread(&vsize, 4, 1, f) != 1 ||
+        vsize != VGA_VRAM_SIZE || fread(v->vram, vsize, 1, f) != 1)
+        return -1;
+    v->r = r;
+    return 0;
+}

@@ -45,5 +45,7 @@ uint64_t vga_stamp(struct vga *v);
 int vga_text_contains(struct vga *v, const char *needle);
 /* Write the screen (a still render) as a binary PPM; -1 and the reason in err. */
 int vga_screendump(struct vga *v, const char *path, char *err, size_t errlen);
+int vga_save(struct vga *v, FILE *f);
+int vga_load(struct vga *v, FILE *f);
 
 #endif

@@ -453,6 +453,51 @@ static void test_mouse(struct ps2mouse *ms)
     CHECK_BYTES(0xfa, 0x00);
 }
 
+static void test_save_load(struct i8042 *k, struct ps2kbd *kbd, struct ps2mouse *ms)
+{
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+
+    set_cb(0x47);
+    drain();
+    out8(0x60, 0xed);
+    out8(0x60, 0x02);
+    CHECK_BYTES(0xfa, 0xfa);
+    static const uint8_t knock[3] = { 200, 100, 80 };
+    for (int i = 0; i < 3; i++) {
+        mouse(0xf3);
+        mouse(knock[i]);
+    }
+    mouse(0xf4);
+    drain();
+    ps2kbd_key(kbd, 0x1c, 1);
+    ps2kbd_key(kbd, 0xe075, 1);
+    ps2mouse_event(ms, 7, 0, 0, 0);
+    /* In the buffer: 1E; waiting: E0 48 from the keyboard, a 4-byte packet. */
+    CHECK_EQ(i8042_save(k, f), 0);
+
+    i8042_reset(k);
+    CHECK_EQ(ps2kbd_leds(kbd), 0);
+    CHECK(i8042_output_empty(k));
+    rewind(f);
+    CHECK_EQ(i8042_load(k, f), 0);
+    CHECK_EQ(ctl(0x20), 0x1e); /* the byte in the buffer came before the reply */
+    CHECK_EQ(next(), 0x47);
+    CHECK_EQ(ps2kbd_leds(kbd), 0x02);
+    CHECK_BYTES(0xe0, 0x48, 0x08, 0x07, 0x00, 0x00);
+    mouse(0xf2);
+    CHECK_BYTES(0xfa, 0x03);
+
+    /* A damaged record is refused. */
+    rewind(f);
+    fputc('X', f);
+    rewind(f);
+    CHECK_EQ(i8042_load(k, f), -1);
+    fclose(f);
+}
+
 static void test_keymap(void)
 {
     uint16_t code;
@@ -524,6 +569,7 @@ int main(void)
     test_keys(kbd);
     test_kbd_commands(kbd);
     test_mouse(ms);
+    test_save_load(k, kbd, ms);
     test_keymap();
     return check_done("test_i8042");
 }

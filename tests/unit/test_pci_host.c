@@ -36,9 +36,14 @@ int main(void)
     ioport_write(0xcfc, 0x12345678u, 4);     /* ignored */
     CHECK_EQ(ioport_read(0xcfc, 4), 0xffffffffu);
 
+    FILE *f = tmpfile();
     ioport_write(0xcf8, 0x80001234u, 4);
-    CHECK_EQ(ioport_read(0xcf8, 4), 0x80001234u);
+    CHECK_EQ(pci_host_save(h, f), 0);
     pci_host_reset(h);
     CHECK_EQ(ioport_read(0xcf8, 4), 0);
+    rewind(f);
+    CHECK_EQ(pci_host_load(h, f), 0);
+    CHECK_EQ(ioport_read(0xcf8, 4), 0x80001234u);
+    fclose(f);
     return check_done("test_pci_host");
 }

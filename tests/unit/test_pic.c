@@ -323,14 +323,26 @@ int main(void)
     ioport_write(0x20, 0xa50a, 2); /* OCW3 read IRR, then IMR = 0xa5 */
     CHECK_EQ(ioport_read(0x20, 2), 0xa500);
 
-    /* A reset lowers INTR and masks all but the cascade. */
+    /* Save, reset, load. */
     out8(0x21, 0x00);
     pic_set_irq(p, 5, 1);
     CHECK_EQ(pic_ack(p), 0x25);
     pic_set_irq(p, 1, 1);
+    FILE *f = tmpfile();
+    CHECK_EQ(pic_save(p, f), 0);
     pic_reset(p);
     CHECK_EQ(intr, 0);
     CHECK_EQ(in8(0x21), 0xfb);
+    rewind(f);
+    CHECK_EQ(pic_load(p, f), 0);
+    CHECK_EQ(intr, 1);
+    CHECK_EQ(read_isr(0x20), 0x20);
+    CHECK_EQ(pic_ack(p), 0x21);
+    rewind(f);
+    CHECK_EQ(fwrite("garbage!", 8, 1, f), 1);
+    rewind(f);
+    CHECK_EQ(pic_load(p, f), -1);
+    fclose(f);
 
     return check_done("test_pic");
 }

@@ -407,6 +407,29 @@ static void test_channel2_port61(struct pit *pit)
     CHECK_EQ(in8(0x61) & 0x10, 0x00);
 }
 
+static void test_save_load(struct pit *pit)
+{
+    int64_t load = program(0, 2, 300);
+    run_to(tick_ns(load + 1000));
+    FILE *f = tmpfile();
+    CHECK_EQ(pit_save(pit, f), 0);
+    program(0, 0, 5000);
+    CHECK_EQ(irq0, 0);
+    rewind(f);
+    CHECK_EQ(pit_load(pit, f), 0);
+    CHECK_EQ(irq0, 1);
+    CHECK_EQ(read_latched(0), 300 - 100);
+    reset_edges();
+    run_to(tick_ns(load + 1500));
+    CHECK_EQ(rises, 2);
+    CHECK_EQ(rise_ns[0], tick_ns(load + 1200));
+    rewind(f);
+    CHECK_EQ(fwrite("garbage!", 8, 1, f), 1);
+    rewind(f);
+    CHECK_EQ(pit_load(pit, f), -1);
+    fclose(f);
+}
+
 int main(void)
 {
     fake.opt.icount = 1;
@@ -422,6 +445,7 @@ int main(void)
     test_mode0_and_latch();
     test_bcd_and_mode4();
     test_channel2_port61(pit);
+    test_save_load(pit);
 
     /* Far in virtual time the tick arithmetic stays exact. */
     fake.cpu.icount = 1000000000ull * 3600 * 24 * 30 + 17;

@@ -588,6 +588,70 @@ static void test_memory(void)
     CHECK_EQ(cmos(0x17) | cmos(0x18) << 8, 0);
 }
 
+static void test_save_load(void)
+{
+    vclock = (vclock / NS + 1) * NS;
+    uint64_t t0 = vclock;
+    struct rtc *r = fresh(T_Y2K);
+
+    set_time_bcd(0x19, 0x98, 0x07, 0x04, 0x12, 0x34, 0x56);
+    cmos_set(0x01, 0x11);
+    cmos_set(0x03, 0x22);
+    cmos_set(0x05, 0x13);
+    cmos_set(0x41, 0x99);
+    cmos_set(0x0a, 0x2a);
+    run_to(t0 + 100 * MS);
+    cmos_set(0x0b, 0x42); /* PIE: the IRQ goes up at the first edge */
+    run_to(t0 + 200 * MS);
+    CHECK_EQ(irq_level, 1);
+    out8(0x70, 0x85);
+    FILE *f = tmpfile();
+    CHECK_EQ(rtc_save(r, f), 0);
+
+    /* Disturb everything, then load. */
+    cmos(0x0c);
+    rtc_reset(r);
+    set_time_bcd(0x20, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11);
+    cmos_set(0x41, 0x00);
+    cmos_set(0x01, 0x00);
+    CHECK_EQ(irq_level, 0);
+    rewind(f);
+    CHECK_EQ(rtc_load(r, f), 0);
+    CHECK_EQ(irq_level, 1);
+    CHECK_EQ(in8(0x71), 0x13); /* the index came back: 0x05 */
+    CHECK_EQ(cmos(0x0a), 0x2a);
+    CHECK_EQ(cmos(0x0b), 0x42);
+    CHECK_EQ(cmos(0x01), 0x11);
+    CHECK_EQ(cmos(0x03), 0x22);
+    CHECK_EQ(cmos(0x41), 0x99);
+    CHECK_TIME(0x19, 0x98, 0x07, 0x04, 7, 0x12, 0x34, 0x56); /* 1998-07-04, a Saturday */
+    CHECK_EQ(cmos(0x0c), 0xc0);
+    run_to(t0 + NS);
+    CHECK_EQ(cmos(0x00), 0x57);
+
+    /* A frozen clock (SET) comes back frozen with its bytes. */
+    cmos_set(0x0b, 0x82);
+    cmos_set(0x00, 0x30);
+    rewind(f);
+    CHECK_EQ(rtc_save(r, f), 0);
+    cmos_set(0x0b, 0x02);
+    run_to(t0 + 3 * NS);
+    rewind(f);
+    CHECK_EQ(rtc_load(r, f), 0);
+    CHECK_EQ(cmos(0x0b), 0x82);
+    CHECK_EQ(cmos(0x00), 0x30);
+    cmos_set(0x0b, 0x02);
+    run_to(t0 + 4 * NS);
+    CHECK_EQ(cmos(0x00), 0x31);
+
+    rewind(f);
+    CHECK_EQ(fwrite("garbage!", 8, 1, f), 1);
+    rewind(f);
+    CHECK_EQ(rtc_load(r, f), -1);
+    fclose(f);
+    cmos_set(0x0b, 0x02);
+}
+
 /* Created before the machine's clock starts: virtual time then restarts from 0. */
 static void test_clock_restart(void)
 {
@@ -615,6 +679,7 @@ int main(void)
     test_periodic();
     test_update_and_alarm();
     test_memory();
+    test_save_load();
     test_clock_restart();
     return check_done("test_rtc");
 }

@@ -352,16 +352,34 @@ int main(void)
     CHECK_EQ(irq_level, 1);
     CHECK_EQ(in8(RBR), 'q');
 
-    /* A reset drops the FIFO and lowers the IRQ. */
+    /* Save, scramble, load. */
     out8(IER, 0x03);
     out8(SCR, 0xa5);
+    out8(LCR, 0x83);
+    out8(DLL, 0x01);
+    out8(LCR, 0x03);
     CHECK_EQ(write(in_pipe[1], "z", 1), 1);
     uart_poll(u);
-    CHECK_EQ(irq_level, 1);
+    FILE *f = tmpfile();
+    CHECK_EQ(uart_save(u, f), 0);
     uart_reset(u);
     CHECK_EQ(in8(SCR), 0x00);
-    CHECK_EQ(in8(IER), 0x00);
     CHECK_EQ(irq_level, 0);
+    rewind(f);
+    CHECK_EQ(uart_load(u, f), 0);
+    CHECK_EQ(irq_level, 1);
+    CHECK_EQ(in8(IER), 0x03);
+    CHECK_EQ(in8(SCR), 0xa5);
+    CHECK_EQ(in8(LSR), 0x61);
+    CHECK_EQ(in8(RBR), 'z');
+    out8(LCR, 0x83);
+    CHECK_EQ(in8(DLL), 0x01);
+    out8(LCR, 0x03);
+    rewind(f);
+    CHECK_EQ(fwrite("garbage!", 8, 1, f), 1);
+    rewind(f);
+    CHECK_EQ(uart_load(u, f), -1);
+    fclose(f);
 
     /* EOF on the input: no fd to poll any more. */
     CHECK_EQ(chardev_fd(chr), in_pipe[0]);

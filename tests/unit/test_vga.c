@@ -405,6 +405,29 @@ static void test_screendump(struct vga *v)
     CHECK(strstr(err, "No such file") != NULL);
 }
 
+static void test_save_load(struct vga *v)
+{
+    vga_reset(v);
+    phys_write(0xb8000, 0x4e58, 2);
+    wreg(0x3d4, 0x0f, 0x42);
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK_EQ(vga_save(v, f), 0);
+    vga_reset(v);
+    CHECK_EQ(phys_read(0xb8000, 2), 0x0720);
+    rewind(f);
+    CHECK_EQ(vga_load(v, f), 0);
+    CHECK_EQ(phys_read(0xb8000, 2), 0x4e58);
+    CHECK_EQ(rreg(0x3d4, 0x0f), 0x42);
+    rewind(f);
+    fputc(99, f); /* unknown version */
+    rewind(f);
+    CHECK_EQ(vga_load(v, f), -1);
+    fclose(f);
+}
+
 int main(void)
 {
     ioport_init();
@@ -422,5 +445,6 @@ int main(void)
     vga_reset(v);
     test_vbe(v);
     test_screendump(v);
+    test_save_load(v);
     return check_done("test_vga");
 }

@@ -38,12 +38,16 @@ void cpu_reset(struct cpu *cpu)
     void (*ferr)(void *, int) = cpu->ferr;
     void *ferr_opaque = cpu->ferr_opaque;
     int (*stop_before)(uint32_t) = cpu->stop_before;
+    /* Instructions retired: the machine's clock under -icount, which a reset
+     * of the CPU must not turn back (the devices' deadlines stay where they are). */
+    uint64_t icount = cpu->icount;
     jmp_buf jb;
     /* Not the CPU's state: the wiring, and the run loop's anchor (the machine
      * resets between blocks, from inside cpu_exec). */
     memcpy(&jb, &cpu->jmp, sizeof(jb));
     memset(cpu, 0, sizeof(*cpu));
     memcpy(&cpu->jmp, &jb, sizeof(jb));
+    cpu->icount = icount;
     cpu->machine = m;
     cpu->ferr = ferr;
     cpu->ferr_opaque = ferr_opaque;

@@ -195,6 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* A host write: no SMC check.  Blocks of zeros may be cached there. */
     tb_invalidate_phys(CODE_ADDR, len);
     cpu_reset(&m->cpu); /* also clears the TLB (and removes the watch hook) */
+    m->cpu.icount = 0; /* each input starts at virtual time 0 (-icount) */
     tlb_set_watch(&m->cpu, &page_notes);
     struct cpu *cpu = &m->cpu;
     cpu->cr[0] |= CR0_PE | CR0_EM | CR0_PG; /* x87 escapes: #NM */

@@ -63,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fclose(f);
     cpu_reset(&m->cpu);
+    m->cpu.icount = 0; /* each input starts at virtual time 0 (-icount) */
     zero_ram();
     memset(err, 0, sizeof(err));
     status = loader_load_kernel(m, err, sizeof(err));

@@ -46,7 +46,7 @@ static uint64_t result; /* what the input read */
  * start: the RTC's CMOS and clock (the battery keeps them), the UARTs'
  * receive buffer (an empty RBR still reads it), and the PIT's record of
  * the last tick it delivered, which would hold back IRQ 0 once virtual
- * time starts again from 0 (cpu_reset clears the instruction count).
+ * time starts again from 0 (the fuzzer sets the instruction count to 0).
  */
 struct saved {
     void *dev;
@@ -115,7 +115,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 /* machine_reset() without the translation cache (no code runs here). */
 static void reset_devices(void)
 {
-    cpu_reset(&m->cpu); /* virtual time back to 0 (-icount) */
+    cpu_reset(&m->cpu);
+    m->cpu.icount = 0; /* virtual time back to 0 (-icount) */
     pic_reset(m->pic);
     pit_reset(m->pit);
     for (int i = 0; i < 4; i++)

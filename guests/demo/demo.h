@@ -3,6 +3,7 @@
 #define DEMO_H
 
 #include "guest.h"
+#include "io.h"
 
 #define HZ		100	/* PIT interrupts per second */
 
@@ -35,14 +36,6 @@ void halt_forever(void) __attribute__((noreturn));
 void enter_user(void (*fn)(void), uint32_t user_esp);	/* isr.S */
 extern uint32_t sysenter_calls;				/* isr.S */
 extern char sysenter_entry[];				/* isr.S */
-
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
 
 static inline void cpuid(uint32_t leaf, uint32_t r[4])
 {

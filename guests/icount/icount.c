@@ -27,13 +27,6 @@
 #define EXPECT_NS 100001508u /* PERIODS * PIT_COUNT * 1e9 / 1193182, rounded */
 #define SLACK_NS 1000u
 
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 /* TSC ticks across N iterations of a two-instruction loop, and what is around it. */
 static __attribute__((noinline)) uint32_t loop_ticks(uint32_t n)
 {

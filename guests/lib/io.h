@@ -1,4 +1,4 @@
-/* io.h - x86 port I/O for guests. */
+/* io.h - x86 port I/O for guests, the CMOS registers behind it, and the TSC. */
 #ifndef GUEST_IO_H
 #define GUEST_IO_H
 
@@ -38,6 +38,26 @@ static inline uint32_t inl(uint16_t port)
 	uint32_t v;
 	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
+}
+
+/* The RTC's CMOS registers through the index and data ports (NMI left enabled). */
+static inline unsigned cmos(unsigned idx)
+{
+	outb(0x70, idx);
+	return inb(0x71);
+}
+
+static inline void cmos_set(unsigned idx, unsigned v)
+{
+	outb(0x70, idx);
+	outb(0x71, v);
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
 }
 
 #endif

@@ -28,25 +28,6 @@
 static volatile unsigned ticks, seconds;
 static volatile uint64_t second_tsc;
 
-static inline uint64_t rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
-static unsigned cmos(unsigned idx)
-{
-	outb(0x70, idx);
-	return inb(0x71);
-}
-
-static void cmos_set(unsigned idx, unsigned v)
-{
-	outb(0x70, idx);
-	outb(0x71, v);
-}
-
 void irq0_body(void)
 {
 	ticks++;

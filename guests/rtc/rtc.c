@@ -12,18 +12,6 @@
 
 static volatile unsigned irq8s, last_c;
 
-static unsigned cmos(unsigned idx)
-{
-    outb(0x70, idx);
-    return inb(0x71);
-}
-
-static void cmos_set(unsigned idx, unsigned v)
-{
-    outb(0x70, idx);
-    outb(0x71, v);
-}
-
 void irq8_body(void)
 {
     irq8s++;

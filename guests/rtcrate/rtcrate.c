@@ -20,18 +20,6 @@
 
 static volatile unsigned seconds, periodics;
 
-static unsigned cmos(unsigned idx)
-{
-	outb(0x70, idx);
-	return inb(0x71);
-}
-
-static void cmos_set(unsigned idx, unsigned v)
-{
-	outb(0x70, idx);
-	outb(0x71, v);
-}
-
 void irq8_body(void)
 {
 	unsigned c = cmos(0x0c); /* reading C acknowledges the interrupt */

@@ -15,7 +15,7 @@
 #ifndef BT86_FPU_X87_H
 #define BT86_FPU_X87_H
 
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 #include "fpu/x87_state.h"
 
 #include <stdint.h>

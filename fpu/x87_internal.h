@@ -9,7 +9,7 @@
 #ifndef BT86_FPU_X87_INTERNAL_H
 #define BT86_FPU_X87_INTERNAL_H
 
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 #include "fpu/f80.h"
 #include "fpu/x87.h"
 

@@ -15,7 +15,7 @@
  */
 #include "fpu/x87_internal.h"
 
-#include "emu/monitor.h"
+#include "monitor/monitor.h"
 
 static bool real_layout(const struct cpu *cpu)
 {

@@ -8,9 +8,9 @@
 #ifndef BT86_TRANSLATOR_FRONTEND_PRIV_H
 #define BT86_TRANSLATOR_FRONTEND_PRIV_H
 
-#include "emu/cpu.h"
-#include "emu/flags.h"
-#include "emu/helpers.h"
+#include "cpu/cpu.h"
+#include "cpu/flags.h"
+#include "monitor/helpers.h"
 #include "translator/insn.h"
 #include "translator/ir.h"
 

@@ -9,7 +9,7 @@
  * block so that the next one is translated for the new mode.
  */
 #include "translator/frontend_priv.h"
-#include "emu/string_op.h"
+#include "monitor/string_op.h"
 #include "translator/insn_table.h"
 
 /* The instruction's one helper or monitor entry (translator/insn_table.c). */

@@ -5,7 +5,7 @@
  * The class of an instruction is decided here and nowhere else:
  * translator/decode.c copies it into struct insn (with one documented
  * exception, PUSH/POP of a segment register), and the monitor's own table
- * (emu/helpers.c, helper_table[].cls) is checked against it, row by row,
+ * (monitor/helpers.c, helper_table[].cls) is checked against it, row by row,
  * by tests/unit/test_insn_table.c.  The helper ids live here, not in emu/,
  * because the translator is the one that names them in IR_CALL; emu/
  * binds each id to its function.
@@ -39,7 +39,7 @@ enum helper_id {
     H_NO_EXTENSION,         /* MMX/SSE/...: #UD, as on a CPU without them */
     /* monitor: privileged */
     H_CLI, H_STI, H_HLT, H_IN, H_OUT,
-    H_INS, H_OUTS,          /* as H_STRING (emu/string_op.h) */
+    H_INS, H_OUTS,          /* as H_STRING (monitor/string_op.h) */
     H_LGDT, H_LIDT, H_LLDT, H_LTR, H_LMSW, H_CLTS, H_MOV_TO_CR, H_MOV_FROM_CR,
     H_MOV_TO_DR, H_MOV_FROM_DR, H_INVD, H_INVLPG, H_RDMSR, H_WRMSR, H_RDPMC, H_SYSEXIT,
     /* monitor: sensitive, unprivileged */

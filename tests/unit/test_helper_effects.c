@@ -1,6 +1,6 @@
 /*
  * test_helper_effects.c - every helper and monitor entry does no more than
- * its row in helper_table (emu/helpers.c) declares.
+ * its row in helper_table (monitor/helpers.c) declares.
  *
  * Each helper runs on random CPU states (flat protected mode, CPL 0 or
  * 3, registers, flags, a GDT in RAM) with arguments of the kinds the
@@ -14,11 +14,11 @@
  * H_UNIMPLEMENTED, which stops bt86 by design.
  */
 #include "check.h"
-#include "emu/flags.h"
-#include "emu/helpers.h"
-#include "emu/machine.h"
-#include "emu/monitor.h"
-#include "emu/string_op.h"
+#include "cpu/flags.h"
+#include "monitor/helpers.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
+#include "monitor/string_op.h"
 #include "fpu/x87.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"

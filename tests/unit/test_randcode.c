@@ -13,8 +13,8 @@
  * is a failure.  Under ASan this also proves no access outside guest memory.
  */
 #include "check.h"
-#include "emu/machine.h"
-#include "emu/monitor.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"

@@ -1,0 +1,99 @@
+/*
+ * helpers.h - C functions that translated code calls (IR_CALL).
+ *
+ * Two kinds: monitor entries, the point of bt86 (every sensitive
+ * instruction lands in one, see emu/monitor*.c), and helpers for innocuous
+ * instructions too involved to inline (division, string instructions, BCD).
+ * Each helper receives the CPU, three IR values and the next instruction's
+ * EIP; it may raise a guest exception with cpu_raise().
+ */
+#ifndef BT86_EMU_HELPERS_H
+#define BT86_EMU_HELPERS_H
+
+#include "cpu/cpu.h"
+#include "base/log.h"
+#include "monitor/monitor.h"
+#include "translator/insn_table.h"
+
+#include <stdint.h>
+
+typedef uint32_t (*helper_fn)(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
+
+/*
+ * Guest state a helper reads or writes (helper_info.reads, .writes), so
+ * that a backend keeping guest state in host registers writes back before
+ * a call only what the helper reads, and reloads after it only what the
+ * helper writes.  "Reads" is what it reads when it returns; an exception
+ * (HE_FAULT) reads everything, see below.
+ */
+#define HS_EAX (1u << R_EAX)
+#define HS_ECX (1u << R_ECX)
+#define HS_EDX (1u << R_EDX)
+#define HS_EBX (1u << R_EBX)
+#define HS_ESP (1u << R_ESP)
+#define HS_EBP (1u << R_EBP)
+#define HS_ESI (1u << R_ESI)
+#define HS_EDI (1u << R_EDI)
+#define HS_GPRS 0xffu         /* all eight */
+#define HS_FLAGS (1u << 8)    /* the lazy arithmetic flags: cc_op, cc_dst, cc_src1, cc_src2 */
+#define HS_EFLAGS (1u << 9)   /* cpu->eflags: DF IF TF IOPL NT VM AC ID (not the six above) */
+#define HS_EIP (1u << 10)
+#define HS_SEGS (1u << 11)    /* cpu->seg[]: selectors and hidden parts, LDTR and TR too */
+#define HS_SYS (1u << 12)     /* CRs, DRs, GDTR, IDTR, MSRs, the TSC, hflags (mode, CPL), halted, the soft TLB */
+#define HS_FPU (1u << 13)     /* the x87 */
+#define HS_MEM (1u << 14)     /* guest memory, through the soft MMU */
+#define HS_IO (1u << 15)      /* devices: port I/O, IRQ lines */
+
+/* What else a helper may do (helper_info.effects). */
+#define HE_FAULT 1u    /* may raise a guest exception or restart the instruction: it
+                          unwinds (longjmp) to the run loop, whose delivery reads the
+                          whole guest state, so all of it must be in struct cpu first */
+#define HE_EXIT 2u     /* may set EIP, or change what the translation of the next
+                          instruction depends on (mode, CPL, segments, the memory map,
+                          IF and TF): the block ends after the call */
+#define HE_NORETURN 4u /* never returns (always raises, or stops bt86) */
+
+struct helper_info {
+    helper_fn fn;
+    const char *name;  /* in -stats, -stats-json and -d monitor */
+    int cls;           /* enum insn_class of the instructions it serves */
+    uint32_t reads, writes; /* HS_* */
+    uint32_t effects;       /* HE_* */
+};
+
+extern const struct helper_info helper_table[H_COUNT];
+
+/*
+ * -d monitor: call helper `id` and log the entry (arguments) and what it
+ * did (result, and the changes it made to IF, IOPL, CPL, CS, CR0, CR3, CR4).
+ */
+uint32_t helper_call_logged(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b, uint32_t c,
+                            uint32_t aux);
+
+/* -stats: call helper `id` and add the time it took to its entry. */
+uint32_t helper_call_timed(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b, uint32_t c,
+                           uint32_t aux);
+
+/*
+ * The one path from translated code into a helper or the monitor, which
+ * every backend takes for IR_CALL: it counts the entry for -stats, and
+ * times or logs it when -stats or -d monitor ask.  Inline, so that the
+ * plain case costs an increment and two predicted branches.
+ */
+static inline uint32_t helper_call(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b,
+                                   uint32_t c, uint32_t aux)
+{
+    monitor_stats.helper_calls[id]++;
+    if (__builtin_expect(log_mask & LOG_MONITOR, 0))
+        return helper_call_logged(cpu, id, a, b, c, aux);
+    if (__builtin_expect(monitor_stats.timing, 0))
+        return helper_call_timed(cpu, id, a, b, c, aux);
+    return helper_table[id].fn(cpu, a, b, c, aux);
+}
+
+static inline const char *helper_name(uint32_t id)
+{
+    return id < H_COUNT ? helper_table[id].name : "?";
+}
+
+#endif

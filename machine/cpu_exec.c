@@ -23,12 +23,9 @@
 
 #include "fpu/x87.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct cpu *bt86_cpu;
 
 #define BUDGET 20000 /* instructions between looks at devices and interrupts */
 
@@ -74,36 +71,6 @@ void cpu_reset(struct cpu *cpu)
     bt86_cpu = cpu;
     tlb_attach_cpu(cpu);
     debug_guest_dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
-}
-
-_Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error, int has_error)
-{
-    cpu->eip = cpu->insn_eip;
-    cpu->pending_vector = vector;
-    cpu->pending_error = error;
-    cpu->pending_has_error = has_error;
-    longjmp(cpu->jmp, 1);
-}
-
-_Noreturn void cpu_restart_insn(struct cpu *cpu)
-{
-    cpu->eip = cpu->insn_eip;
-    cpu->pending_vector = -1;
-    longjmp(cpu->jmp, 2);
-}
-
-_Noreturn void fatal_guest(struct cpu *cpu, const char *fmt, ...)
-{
-    va_list ap;
-    fflush(stdout);
-    fprintf(stderr, "bt86: ");
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    uint32_t eip = cpu->insn_eip ? cpu->insn_eip : cpu->eip;
-    fprintf(stderr, "\nbt86: guest at %04x:%08x (linear 0x%08x), CPL %d\n", cpu->seg[S_CS].sel, eip,
-            cpu->seg[S_CS].base + eip, cpu_cpl(cpu));
-    exit(EXIT_FATAL);
 }
 
 /* Exceptions that make a fault during their delivery a double fault. */

@@ -10,19 +10,9 @@
 #define BT86_EMU_MONITOR_H
 
 #include "cpu/cpu.h"
+#include "softmmu/segment.h" /* the monitor's files all load segments */
 
 #include <stdint.h>
-
-/* Segments and descriptors (softmmu/segment.c). */
-int desc_read(struct cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi);
-void seg_set_cache(struct segment *s, uint16_t sel, uint32_t lo, uint32_t hi);
-void seg_load(struct cpu *cpu, int seg, uint16_t sel);
-void seg_load_real(struct cpu *cpu, int seg, uint16_t sel);
-/* An access of size bytes at offset off through seg: #GP(0) or #SS(0) for a
- * null selector, a wrong type or beyond the limit (expand-down too). */
-void seg_check(struct cpu *cpu, int seg, uint32_t off, int size, int write);
-/* Load CS for a far transfer at privilege cpl (already checked). */
-void seg_load_cs(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int cpl);
 
 /* Interrupt and exception delivery (monitor/interrupt.c). */
 enum int_kind { INT_HW = 0, INT_SOFT = 1, INT_SOFT_EXC = 2, INT_EXC = 3 };

@@ -6,7 +6,7 @@
  * error code.  In real and virtual-8086 mode a load just sets base =
  * selector * 16.
  */
-#include "monitor/monitor.h"
+#include "softmmu/segment.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
 

@@ -194,6 +194,11 @@ struct cpu {
      * linear address where this returns non-zero (translator/frontend.c),
      * so that the run loop checks each one between blocks. */
     int (*stop_before)(uint32_t linear);
+    /* Set by cpu_reset() (machine/cpu_exec.c), so that the monitor needs
+     * nothing above it: the time-stamp counter as RDTSC reads it, and the
+     * hook a guest write to DR0-DR3 or DR7 calls (the data breakpoints). */
+    uint64_t (*tsc)(struct cpu *cpu);
+    void (*dr_changed)(struct cpu *cpu);
 };
 
 /* The hot area: generated code reaches these with a short displacement. */

@@ -70,6 +70,8 @@ void cpu_reset(struct cpu *cpu)
     cpu_update_hflags(cpu);
     bt86_cpu = cpu;
     tlb_attach_cpu(cpu);
+    cpu->tsc = machine_tsc;
+    cpu->dr_changed = debug_guest_dr_changed;
     debug_guest_dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
 }
 

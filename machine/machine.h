@@ -119,6 +119,9 @@ void machine_shutdown(struct machine *m, int status);
 /* Print statistics, flush output and exit the process with status. */
 _Noreturn void machine_exit(struct machine *m, int status);
 uint64_t machine_clock_ns(struct machine *m);
+/* The time-stamp counter (cpu->tsc): the instruction count under -icount,
+ * else the virtual clock in ns moved by WRMSR to IA32_TIME_STAMP_COUNTER. */
+uint64_t machine_tsc(struct cpu *cpu);
 
 /* machine/cpu_exec.c */
 void cpu_reset(struct cpu *cpu);

@@ -61,6 +61,14 @@ uint64_t machine_clock_ns(struct machine *m)
     return clock_visible_ns(&m->clock, host_clock_ns() - m->start_ns, !m->cpu.halted, m->cpu.icount);
 }
 
+uint64_t machine_tsc(struct cpu *cpu)
+{
+    struct machine *m = cpu->machine;
+    if (m->opt.icount)
+        return cpu->icount;
+    return machine_clock_ns(m) + cpu->tsc_offset;
+}
+
 static uint64_t clock_read(void *opaque)
 {
     return machine_clock_ns(opaque);

@@ -11,11 +11,8 @@
 #include "cpu/fatal.h"
 #include "cpu/flags.h"
 #include "monitor/monitor_entries.h"
-#include "machine/machine.h"
-#include "machine/debug.h"
 #include "monitor/monitor.h"
 #include "softmmu/tlb.h"
-#include "translator/tbcache.h"
 
 #include <string.h>
 
@@ -227,7 +224,7 @@ uint32_t helper_mov_to_dr(struct cpu *cpu, uint32_t n, uint32_t v, uint32_t c, u
         cpu_raise(cpu, EXC_UD, 0, 0);
     cpu->dr[n] = v;
     if (n < 4 || n == 7)
-        debug_guest_dr_changed(cpu);
+        cpu->dr_changed(cpu);
     return 0;
 }
 
@@ -254,14 +251,6 @@ uint32_t helper_invlpg(struct cpu *cpu, uint32_t addr, uint32_t b, uint32_t c, u
     need_cpl0(cpu);
     tlb_flush_page(cpu, addr);
     return 0;
-}
-
-static uint64_t tsc_now(struct cpu *cpu)
-{
-    struct machine *m = cpu->machine;
-    if (m->opt.icount)
-        return cpu->icount;
-    return machine_clock_ns(m) + cpu->tsc_offset;
 }
 
 static uint64_t mtrr[0x300];
@@ -298,7 +287,7 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     need_mcg(cpu, n);
     uint64_t v;
     switch (n) {
-    case 0x10: v = tsc_now(cpu); break;
+    case 0x10: v = cpu->tsc(cpu); break;
     case 0x1b: v = cpu->msr_apicbase; break;
     case 0x8b: v = 0; break; /* BIOS_SIGN_ID: microcode revision 0, none loaded */
     case 0x174: v = cpu->msr_sysenter_cs; break;
@@ -336,7 +325,7 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     need_mcg(cpu, n);
     uint64_t v = ((uint64_t)cpu->r[R_EDX] << 32) | cpu->r[R_EAX];
     switch (n) {
-    case 0x10: cpu->tsc_offset += v - tsc_now(cpu); break;
+    case 0x10: cpu->tsc_offset += v - cpu->tsc(cpu); break;
     case 0x1b: cpu->msr_apicbase = v; break;
     case 0x8b: break; /* writing 0 then CPUID latches the revision: it stays 0 */
     case 0x174: cpu->msr_sysenter_cs = v & 0xffff; break;
@@ -380,7 +369,7 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         cpu_raise(cpu, EXC_UD, 0, 0);
     if ((cpu->cr[4] & CR4_TSD) && cpu_cpl(cpu) != 0 && (cpu->cr[0] & CR0_PE))
         cpu_raise(cpu, EXC_GP, 0, 1);
-    uint64_t t = tsc_now(cpu);
+    uint64_t t = cpu->tsc(cpu);
     cpu->r[R_EAX] = (uint32_t)t;
     cpu->r[R_EDX] = (uint32_t)(t >> 32);
     return 0;

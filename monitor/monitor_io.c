@@ -9,7 +9,6 @@
  */
 #include "cpu/flags.h"
 #include "base/log.h"
-#include "machine/machine.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor_entries.h"
 #include "softmmu/ioport.h"

@@ -15,7 +15,6 @@
 #include "fpu/x87.h"
 #include "base/symbols.h"
 #include "base/timer.h"
-#include "translator/insn.h"
 
 #include <stdio.h>
 

@@ -2,7 +2,7 @@
  * helpers.h - C functions that translated code calls (IR_CALL).
  *
  * Two kinds: monitor entries, the point of bt86 (every sensitive
- * instruction lands in one, see emu/monitor*.c), and helpers for innocuous
+ * instruction lands in one, see monitor/monitor*.c), and helpers for innocuous
  * instructions too involved to inline (division, string instructions, BCD).
  * Each helper receives the CPU, three IR values and the next instruction's
  * EIP; it may raise a guest exception with cpu_raise().
@@ -13,9 +13,44 @@
 #include "cpu/cpu.h"
 #include "base/log.h"
 #include "monitor/monitor.h"
-#include "translator/insn_table.h"
+#include "monitor/insn_class.h"
 
 #include <stdint.h>
+
+/* The targets of IR_CALL: helpers (innocuous) and monitor entries. */
+enum helper_id {
+    H_NONE,                 /* "no single helper": never called */
+    /* innocuous, complex */
+    H_DIV, H_IDIV,          /* a = divisor, b = size */
+    H_ROTATE,               /* a = value, b = count, c = op | size << 8 */
+    H_SHLD, H_SHRD,         /* a = dst, b = src, c = count | size << 8 */
+    H_BSF, H_BSR,           /* a = src, b = old dst, c = size */
+    H_BCD,                  /* a = op (OP_DAA...), b = immediate */
+    H_CMPXCHG8B,            /* a = linear address */
+    H_STRING,               /* MOVS CMPS SCAS LODS STOS: a = string_pack(), b = source segment */
+    H_ENTER,                /* a = frame size, b = level, c = opsize */
+    H_PUSHA, H_POPA,        /* a = opsize */
+    H_BOUND,                /* a = index, b = linear address, c = size */
+    H_RAISE,                /* a = vector: raise it at this instruction */
+    H_SEGCHK,               /* a = offset, b = seg | size << 4 | write << 8: seg_check */
+    H_UNIMPLEMENTED,        /* stop bt86: an instruction it cannot run */
+    H_X87,                  /* x87 escape: a = linear address or FCMOV condition, b = X87_PACK, c = offset */
+    H_FWAIT,                /* WAIT/FWAIT: #NM (TS and MP), pending x87 errors */
+    H_NO_EXTENSION,         /* MMX/SSE/...: #UD, as on a CPU without them */
+    /* monitor: privileged */
+    H_CLI, H_STI, H_HLT, H_IN, H_OUT,
+    H_INS, H_OUTS,          /* as H_STRING (monitor/string_op.h) */
+    H_LGDT, H_LIDT, H_LLDT, H_LTR, H_LMSW, H_CLTS, H_MOV_TO_CR, H_MOV_FROM_CR,
+    H_MOV_TO_DR, H_MOV_FROM_DR, H_INVD, H_INVLPG, H_RDMSR, H_WRMSR, H_RDPMC, H_SYSEXIT,
+    /* monitor: sensitive, unprivileged */
+    H_SGDT, H_SIDT, H_SLDT, H_STR, H_SMSW, H_PUSHF, H_POPF, H_LAR, H_LSL, H_VERR, H_VERW,
+    H_LOAD_SEG, H_JMPF, H_CALLF, H_RETF, H_INT, H_IRET, H_ARPL,
+    /* monitor: virtualization-sensitive */
+    H_CPUID, H_RDTSC, H_SYSENTER,
+    /* monitor: hypercall */
+    H_VMCALL,
+    H_COUNT
+};
 
 typedef uint32_t (*helper_fn)(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 

@@ -195,10 +195,14 @@ struct cpu {
      * so that the run loop checks each one between blocks. */
     int (*stop_before)(uint32_t linear);
     /* Set by cpu_reset() (machine/cpu_exec.c), so that the monitor needs
-     * nothing above it: the time-stamp counter as RDTSC reads it, and the
-     * hook a guest write to DR0-DR3 or DR7 calls (the data breakpoints). */
+     * nothing above it: the time-stamp counter as RDTSC reads it, the
+     * hook a guest write to DR0-DR3 or DR7 calls (the data breakpoints),
+     * and the disassembler that error messages quote (translator/decode.c:
+     * the length of the instruction in code, 0 if it does not decode). */
     uint64_t (*tsc)(struct cpu *cpu);
     void (*dr_changed)(struct cpu *cpu);
+    int (*disasm)(const uint8_t *code, size_t len, uint32_t eip, int code32, char *buf,
+                  size_t bufsz);
 };
 
 /* The hot area: generated code reaches these with a short displacement. */

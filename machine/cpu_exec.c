@@ -72,6 +72,7 @@ void cpu_reset(struct cpu *cpu)
     tlb_attach_cpu(cpu);
     cpu->tsc = machine_tsc;
     cpu->dr_changed = debug_guest_dr_changed;
+    cpu->disasm = decode_text;
     debug_guest_dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
 }
 

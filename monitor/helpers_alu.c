@@ -28,7 +28,6 @@
 #include "monitor/monitor.h"
 #include "cpu/flags.h"
 #include "softmmu/tlb.h"
-#include "translator/decode.h"
 #include "translator/insn.h"
 
 #include <stdio.h>
@@ -532,11 +531,11 @@ uint32_t helper_unimplemented(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t 
             break;
         bytes[n++] = (uint8_t)mem_read(cpu, lin, 1);
     }
-    int len = decode_text(bytes, n, eip, code32, text, sizeof(text));
+    int len = cpu->disasm(bytes, n, eip, code32, text, sizeof(text));
     while (len == 0 && n < sizeof(bytes)) {
         uint32_t off = eip + (uint32_t)n;
         bytes[n++] = (uint8_t)mem_read(cpu, base + (code32 ? off : off & 0xffff), 1);
-        len = decode_text(bytes, n, eip, code32, text, sizeof(text));
+        len = cpu->disasm(bytes, n, eip, code32, text, sizeof(text));
     }
     if (len > 0)
         n = (size_t)len;

@@ -9,7 +9,6 @@
 #include "monitor/helpers_unsupported.h"
 #include "monitor/helpers_impl.h"
 #include "softmmu/tlb.h"
-#include "translator/decode.h"
 
 #include <stdio.h>
 
@@ -18,7 +17,7 @@ static void describe(struct cpu *cpu, char *text, size_t len)
     uint8_t b[16];
     for (int i = 0; i < 16; i++)
         b[i] = mem_read(cpu, cpu->seg[S_CS].base + cpu->insn_eip + i, 1);
-    decode_text(b, 16, cpu->insn_eip, (cpu->hflags & HF_CODE32) != 0, text, len);
+    cpu->disasm(b, 16, cpu->insn_eip, (cpu->hflags & HF_CODE32) != 0, text, len);
 }
 
 uint32_t helper_no_extension(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 struct chardev;
+struct display_ops;
 struct i8042;
 struct pci_host;
 struct pic;
@@ -47,6 +48,8 @@ struct machine_options {
     int64_t rtc_base;       /* Unix time of the RTC at virtual time 0 */
     int rtc_base_set;
     const char *name;       /* -name: the window title */
+    /* The host window (ui/display.c); none: headless, as with -display none. */
+    const struct display_ops *display_ops;
 };
 
 enum { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };

@@ -27,7 +27,7 @@
 #include "hw/ps2kbd.h"
 #include "hw/ps2mouse.h"
 #include "hw/vga.h"
-#include "ui/display.h"
+#include "machine/display.h"
 #include "hw/keymap.h"
 
 #include <stdio.h>
@@ -80,7 +80,7 @@ int screen_init(struct machine *m)
     s->keys = m->opt.sendkeys;
     s->when = m->opt.sendkeys_when;
     m->screen = s;
-    if (m->opt.display == DISPLAY_NONE || !m->vga)
+    if (m->opt.display == DISPLAY_NONE || !m->opt.display_ops || !m->vga)
         return 0;
     char err[256], title[256];
     const char *k = m->opt.kernel ? strrchr(m->opt.kernel, '/') : NULL;
@@ -88,7 +88,7 @@ int screen_init(struct machine *m)
     if (m->opt.name)
         snprintf(title, sizeof(title), "bt86 (%s)", m->opt.name); /* as QEMU titles -name */
     struct display_input in = { on_key, on_mouse, on_quit, m };
-    s->display = display_open(title, &in, err, sizeof(err));
+    s->display = m->opt.display_ops->open(title, &in, err, sizeof(err));
     if (!s->display)
         fprintf(stderr, "bt86: %s; running headless\n", err);
     return 0;
@@ -123,7 +123,7 @@ static void refresh(struct screen *s)
     for (int y = 0; s->shown && y < surf.height; y++)
         memcpy(s->shown + (size_t)y * surf.width,
                (const uint8_t *)surf.pixels + (size_t)y * surf.pitch, row);
-    display_update(s->display, surf.pixels, surf.width, surf.height, surf.pitch);
+    s->m->opt.display_ops->update(s->display, surf.pixels, surf.width, surf.height, surf.pitch);
 }
 
 /* The next character of -sendkeys as key events: [shift down] key down, key up [shift up]. */
@@ -192,7 +192,7 @@ void screen_poll(struct machine *m)
     if (now < s->next_refresh)
         return;
     s->next_refresh = now + REFRESH_NS;
-    display_poll(s->display);
+    m->opt.display_ops->poll(s->display);
     refresh(s);
 }
 
@@ -220,7 +220,7 @@ void screen_exit(struct machine *m)
             fprintf(stderr, "bt86: -screendump %s: %s\n", m->opt.screendump, err);
     }
     if (s->display)
-        display_close(s->display);
+        m->opt.display_ops->close(s->display);
     free(s->shown);
     s->display = NULL;
     m->screen = NULL;

@@ -20,6 +20,7 @@
 #include "base/log.h"
 #include "machine/machine.h"
 #include "monitor/monitor.h"
+#include "ui/display.h"
 #include "ui/options.h"
 #include "base/symbols.h"
 #include "softmmu/ioport.h"
@@ -378,6 +379,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     if (step)
         chardev_reserve_stdin(); /* the stepper's commands */
+    machine.opt.display_ops = &ui_display;
     int r = machine_init(&machine);
     if (r)
         return r;

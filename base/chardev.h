@@ -17,8 +17,8 @@
  *   if (!c) { fprintf(stderr, "bt86: -serial: %s\n", err); exit(1); }
  *   chardev_write(c, (const uint8_t *)"hi\n", 3);
  */
-#ifndef BT86_UI_CHARDEV_H
-#define BT86_UI_CHARDEV_H
+#ifndef BT86_BASE_CHARDEV_H
+#define BT86_BASE_CHARDEV_H
 
 #include <stddef.h>
 #include <stdint.h>

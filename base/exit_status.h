@@ -11,8 +11,8 @@
  * success (the guest wrote 0) never mistakes a bt86 error for a pass.
  * QEMU exits 1 on most of these; 70 is sysexits.h's EX_SOFTWARE.
  */
-#ifndef BT86_EMU_EXIT_STATUS_H
-#define BT86_EMU_EXIT_STATUS_H
+#ifndef BT86_BASE_EXIT_STATUS_H
+#define BT86_BASE_EXIT_STATUS_H
 
 enum {
     EXIT_USAGE = 2,

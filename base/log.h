@@ -2,8 +2,8 @@
  * log.h - debug logs, always compiled in and selected at run time with
  * -d ITEM,... (names as in QEMU) into -D FILE or standard error.
  */
-#ifndef BT86_EMU_LOG_H
-#define BT86_EMU_LOG_H
+#ifndef BT86_BASE_LOG_H
+#define BT86_BASE_LOG_H
 
 #include <stdio.h>
 

@@ -7,8 +7,8 @@
  *   symbols_load("guests/demo/demo.elf", err, sizeof(err));
  *   symbols_format(0x100015, buf, sizeof(buf));   // "add_step+0x9"
  */
-#ifndef BT86_EMU_SYMBOLS_H
-#define BT86_EMU_SYMBOLS_H
+#ifndef BT86_BASE_SYMBOLS_H
+#define BT86_BASE_SYMBOLS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -15,8 +15,8 @@
  * between blocks (machine/pc.c machine_poll), never inside one; a halted CPU
  * sleeps until the next deadline (or, with -icount, warps to it).
  */
-#ifndef BT86_EMU_TIMER_H
-#define BT86_EMU_TIMER_H
+#ifndef BT86_BASE_TIMER_H
+#define BT86_BASE_TIMER_H
 
 #include <stdint.h>
 

@@ -11,8 +11,8 @@
  * only when something reads it; flags written on their own (CLC, BT, SAHF,
  * rotates) sit in cc_fix.  `eflags` holds every other bit.
  */
-#ifndef BT86_EMU_CPU_H
-#define BT86_EMU_CPU_H
+#ifndef BT86_CPU_CPU_H
+#define BT86_CPU_CPU_H
 
 #include "fpu/x87_state.h"
 

@@ -10,8 +10,8 @@
  *   if (cpu_model_parse("pentium3,-nx", err, sizeof(err), warn, sizeof(warn)) < 0) ...
  *   if (cpu_has(CPUID_PAE)) ...
  */
-#ifndef BT86_EMU_CPU_MODEL_H
-#define BT86_EMU_CPU_MODEL_H
+#ifndef BT86_CPU_CPU_MODEL_H
+#define BT86_CPU_CPU_MODEL_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * fatal.h - stopping bt86 when it cannot go on (never for guest faults:
  * those get the architectural exception).
  */
-#ifndef BT86_EMU_FATAL_H
-#define BT86_EMU_FATAL_H
+#ifndef BT86_CPU_FATAL_H
+#define BT86_CPU_FATAL_H
 
 #include "cpu/cpu.h"
 

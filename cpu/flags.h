@@ -32,8 +32,8 @@
  * a native backend can keep cc_fix in a host register.  INC/DEC keep CF by
  * extracting it alone (cpu_cond(CC_B), cheap for every kind) into src2.
  */
-#ifndef BT86_EMU_FLAGS_H
-#define BT86_EMU_FLAGS_H
+#ifndef BT86_CPU_FLAGS_H
+#define BT86_CPU_FLAGS_H
 
 #include "cpu/cpu.h"
 

@@ -3,8 +3,8 @@
  * the extended keys (0xE012E07C-style sequences such as Print Screen and
  * Pause are the keyboard's business, given KEYCODE_PRINT / KEYCODE_PAUSE).
  */
-#ifndef BT86_UI_KEYMAP_H
-#define BT86_UI_KEYMAP_H
+#ifndef BT86_HW_KEYMAP_H
+#define BT86_HW_KEYMAP_H
 
 #include <stdint.h>
 

@@ -13,8 +13,8 @@
  *   debug_bp_insert(0x101000);            // stops before the insn there
  *   debug_resume(cpu, DEBUG_RUN_STEP);    // one guest instruction, then stop
  */
-#ifndef BT86_EMU_DEBUG_H
-#define BT86_EMU_DEBUG_H
+#ifndef BT86_MACHINE_DEBUG_H
+#define BT86_MACHINE_DEBUG_H
 
 #include "cpu/cpu.h"
 

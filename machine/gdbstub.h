@@ -5,8 +5,8 @@
  *   bt86 -S -gdb tcp::1234 -kernel k.elf ...    # then, in gdb:
  *   (gdb) target remote :1234
  */
-#ifndef BT86_EMU_GDBSTUB_H
-#define BT86_EMU_GDBSTUB_H
+#ifndef BT86_MACHINE_GDBSTUB_H
+#define BT86_MACHINE_GDBSTUB_H
 
 struct cpu;
 

@@ -3,8 +3,8 @@
  * (boot protocol 2.04+, 32-bit entry) or a multiboot v1 kernel (ELF or the
  * a.out address kludge), told apart by their headers.
  */
-#ifndef BT86_EMU_LOADER_H
-#define BT86_EMU_LOADER_H
+#ifndef BT86_MACHINE_LOADER_H
+#define BT86_MACHINE_LOADER_H
 
 #include "machine/machine.h"
 

@@ -3,8 +3,8 @@
  * reading the file, placing bytes in guest RAM with a clear error when they
  * do not fit, and the flat 32-bit CPU both boot protocols start in.
  */
-#ifndef BT86_EMU_LOADER_COMMON_H
-#define BT86_EMU_LOADER_COMMON_H
+#ifndef BT86_MACHINE_LOADER_COMMON_H
+#define BT86_MACHINE_LOADER_COMMON_H
 
 #include "machine/machine.h"
 

@@ -1,8 +1,8 @@
 /*
  * machine.h - the PC around the CPU, as the run loop sees it.
  */
-#ifndef BT86_EMU_MACHINE_H
-#define BT86_EMU_MACHINE_H
+#ifndef BT86_MACHINE_MACHINE_H
+#define BT86_MACHINE_MACHINE_H
 
 #include "cpu/cpu.h"
 #include "base/timer.h"

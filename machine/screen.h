@@ -3,8 +3,8 @@
  * window, host keys and mouse to the i8042, -sendkeys and -screendump.
  * Called from the event loop in machine/pc.c.
  */
-#ifndef BT86_EMU_SCREEN_H
-#define BT86_EMU_SCREEN_H
+#ifndef BT86_MACHINE_SCREEN_H
+#define BT86_MACHINE_SCREEN_H
 
 struct machine;
 

@@ -1,8 +1,8 @@
 /*
  * stats.h - what the run cost: -stats (text at exit) and -stats-json FILE.
  */
-#ifndef BT86_EMU_STATS_H
-#define BT86_EMU_STATS_H
+#ifndef BT86_MACHINE_STATS_H
+#define BT86_MACHINE_STATS_H
 
 #include <stdio.h>
 

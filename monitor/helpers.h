@@ -7,8 +7,8 @@
  * Each helper receives the CPU, three IR values and the next instruction's
  * EIP; it may raise a guest exception with cpu_raise().
  */
-#ifndef BT86_EMU_HELPERS_H
-#define BT86_EMU_HELPERS_H
+#ifndef BT86_MONITOR_HELPERS_H
+#define BT86_MONITOR_HELPERS_H
 
 #include "cpu/cpu.h"
 #include "base/log.h"

@@ -7,8 +7,8 @@
  * monitor/helpers_alu.c (arithmetic, stack frames, BCD) and
  * monitor/helpers_string.c (MOVS..OUTS with REP).
  */
-#ifndef BT86_EMU_HELPERS_IMPL_H
-#define BT86_EMU_HELPERS_IMPL_H
+#ifndef BT86_MONITOR_HELPERS_IMPL_H
+#define BT86_MONITOR_HELPERS_IMPL_H
 
 #include "cpu/cpu.h"
 

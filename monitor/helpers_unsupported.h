@@ -2,8 +2,8 @@
  * helpers_unsupported.h - what the guest gets for instructions bt86's CPU
  * does not have (see monitor/helpers_unsupported.c).
  */
-#ifndef BT86_EMU_HELPERS_UNSUPPORTED_H
-#define BT86_EMU_HELPERS_UNSUPPORTED_H
+#ifndef BT86_MONITOR_HELPERS_UNSUPPORTED_H
+#define BT86_MONITOR_HELPERS_UNSUPPORTED_H
 
 #include "cpu/cpu.h"
 

@@ -6,8 +6,8 @@
  * counted per instruction class and per helper so that -stats can say
  * what full virtualization cost.
  */
-#ifndef BT86_EMU_MONITOR_H
-#define BT86_EMU_MONITOR_H
+#ifndef BT86_MONITOR_MONITOR_H
+#define BT86_MONITOR_MONITOR_H
 
 #include "cpu/cpu.h"
 #include "softmmu/segment.h" /* the monitor's files all load segments */

@@ -2,8 +2,8 @@
  * monitor_entries.h - the monitor's entry points, one per sensitive
  * instruction (see monitor/helpers.h for the calling convention).
  */
-#ifndef BT86_EMU_MONITOR_ENTRIES_H
-#define BT86_EMU_MONITOR_ENTRIES_H
+#ifndef BT86_MONITOR_MONITOR_ENTRIES_H
+#define BT86_MONITOR_MONITOR_ENTRIES_H
 
 #include "cpu/cpu.h"
 

@@ -8,8 +8,8 @@
  * through their own monitor entries, H_INS and H_OUTS; the other five are
  * innocuous and share H_STRING.
  */
-#ifndef BT86_EMU_STRING_OP_H
-#define BT86_EMU_STRING_OP_H
+#ifndef BT86_MONITOR_STRING_OP_H
+#define BT86_MONITOR_STRING_OP_H
 
 #include <stdint.h>
 

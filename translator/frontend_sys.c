@@ -3,7 +3,7 @@
  * the string instructions (a helper each, so that REP can be interrupted).
  *
  * This is where full virtualization happens: none of these instructions
- * runs "as is".  Each becomes an IR_CALL to a monitor entry in emu/, which
+ * runs "as is".  Each becomes an IR_CALL to a monitor entry in monitor/, which
  * checks privilege, emulates the effect on the virtual CPU or raises the
  * architectural exception.  Those that may change the CPU mode end the
  * block so that the next one is translated for the new mode.

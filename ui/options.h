@@ -6,8 +6,8 @@
  *   char err[256];
  *   if (parse_smp("2", err, sizeof(err)) < 0)  ->  "bt86 has one CPU for now..."
  */
-#ifndef BT86_EMU_OPTIONS_H
-#define BT86_EMU_OPTIONS_H
+#ifndef BT86_UI_OPTIONS_H
+#define BT86_UI_OPTIONS_H
 
 #include <stddef.h>
 #include <stdint.h>

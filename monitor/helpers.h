@@ -22,10 +22,10 @@ enum helper_id {
     H_NONE,                 /* "no single helper": never called */
     /* innocuous, complex */
     H_DIV, H_IDIV,          /* a = divisor, b = size */
-    H_ROTATE,               /* a = value, b = count, c = op | size << 8 */
+    H_ROTATE,               /* a = value, b = count, c = HOP_ROL... | size << 8 */
     H_SHLD, H_SHRD,         /* a = dst, b = src, c = count | size << 8 */
     H_BSF, H_BSR,           /* a = src, b = old dst, c = size */
-    H_BCD,                  /* a = op (OP_DAA...), b = immediate */
+    H_BCD,                  /* a = HOP_DAA..., b = immediate */
     H_CMPXCHG8B,            /* a = linear address */
     H_STRING,               /* MOVS CMPS SCAS LODS STOS: a = string_pack(), b = source segment */
     H_ENTER,                /* a = frame size, b = level, c = opsize */
@@ -50,6 +50,13 @@ enum helper_id {
     /* monitor: hypercall */
     H_VMCALL,
     H_COUNT
+};
+
+/* The operation an H_ROTATE or H_BCD call does: the helpers' own codes, so
+ * that the monitor needs none of the decoder's (the frontend maps them). */
+enum helper_op {
+    HOP_ROL, HOP_ROR, HOP_RCL, HOP_RCR,
+    HOP_DAA, HOP_DAS, HOP_AAA, HOP_AAS, HOP_AAM, HOP_AAD
 };
 
 typedef uint32_t (*helper_fn)(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);

@@ -24,11 +24,11 @@
  *     f_call(c, H_DIV, src, f_movi(c, 2), 0);   ->  helper_div(cpu, src, 2, 0, next)
  */
 #include "base/exit_status.h"
+#include "monitor/helpers.h"
 #include "monitor/helpers_impl.h"
 #include "monitor/monitor.h"
 #include "cpu/flags.h"
 #include "softmmu/tlb.h"
-#include "translator/insn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,7 +150,7 @@ static uint64_t rotate_carry(int op, uint32_t v, uint32_t cf, int bits, uint32_t
     uint32_t k = count % (uint32_t)(bits + 1);
     if (k == 0)
         return x;
-    if (op == OP_RCL)
+    if (op == HOP_RCL)
         return ((x << k) | (x >> (bits + 1 - k))) & wmask;
     return ((x >> k) | (x << (bits + 1 - k))) & wmask;
 }
@@ -161,11 +161,11 @@ uint32_t helper_rotate(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
     int bits = 8 * size;
     uint32_t m = mask_of(size), v = a & m, n = b & 31;
 
-    if (op == OP_ROL || op == OP_ROR) {
+    if (op == HOP_ROL || op == HOP_ROR) {
         uint32_t k = n % (uint32_t)bits;
         if (k == 0)
             return v;
-        if (op == OP_ROL)
+        if (op == HOP_ROL)
             return ((v << k) | (v >> (bits - k))) & m;
         return ((v >> k) | (v << (bits - k))) & m;
     }
@@ -184,7 +184,7 @@ uint32_t helper_rotate(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
         return 0;
     uint32_t cf = (uint32_t)(x >> bits) & 1, of;
     uint32_t sign = sign_of(size);
-    if (op == OP_RCL)
+    if (op == HOP_RCL)
         of = ((v & sign) != 0) ^ ((v & (sign >> 1)) != 0);
     else
         of = cpu_get_cf(cpu) ^ ((v & sign) != 0);
@@ -294,7 +294,7 @@ uint32_t helper_bcd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
     uint32_t base = b & 0xff, f;
 
     switch (a) {
-    case OP_DAA:
+    case HOP_DAA:
         if ((al & 0x0f) > 9 || af) {
             cf = old_cf || al + 6 > 0xff;
             al = (al + 6) & 0xff;
@@ -311,7 +311,7 @@ uint32_t helper_bcd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
         ax = ah << 8 | al;
         f = szp(al, 1);
         break;
-    case OP_DAS:
+    case HOP_DAS:
         if ((al & 0x0f) > 9 || af) {
             cf = old_cf || al < 6;
             al = (al - 6) & 0xff;
@@ -327,7 +327,7 @@ uint32_t helper_bcd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
         ax = ah << 8 | al;
         f = szp(al, 1);
         break;
-    case OP_AAA:
+    case HOP_AAA:
         if ((al & 0x0f) > 9 || af) {
             ax = (ax + 0x106) & 0xffff;
             af = cf = 1;
@@ -337,7 +337,7 @@ uint32_t helper_bcd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
         ax &= 0xff0f;
         f = szp(ax, 1);
         break;
-    case OP_AAS:
+    case HOP_AAS:
         if ((al & 0x0f) > 9 || af) {
             ax = (ax - 6) & 0xffff;
             ax = (ax - 0x100) & 0xffff;
@@ -348,14 +348,14 @@ uint32_t helper_bcd(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_
         ax &= 0xff0f;
         f = szp(ax, 1);
         break;
-    case OP_AAM:
+    case HOP_AAM:
         if (base == 0)
             cpu_raise(cpu, EXC_DE, 0, 0);
         ax = (al / base) << 8 | (al % base);
         af = cf = 0;
         f = szp(ax, 1);
         break;
-    case OP_AAD:
+    case HOP_AAD:
     {
         /* Undefined CF AF OF: as Intel hardware, those of the 8-bit add AH*base + AL. */
         uint32_t t = (ah * base) & 0xff;

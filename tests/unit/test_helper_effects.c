@@ -141,12 +141,12 @@ static struct args make_args(int id, struct cpu *cpu)
     case H_DIV: case H_IDIV: return (struct args){ rnd() | (rnd() & 1), size, 0 };
     case H_ROTATE:
         return (struct args){ rnd(), rnd() & 31,
-                              PICK(OP_RCL, OP_RCR, OP_ROL, OP_ROR) | size << 8 | (rnd() & 1) << 16 };
+                              PICK(HOP_RCL, HOP_RCR, HOP_ROL, HOP_ROR) | size << 8 | (rnd() & 1) << 16 };
     case H_SHLD: case H_SHRD:
         return (struct args){ rnd(), rnd(), (rnd() & 31) | size24 << 8 | (rnd() & 1) << 16 };
     case H_BSF: case H_BSR: return (struct args){ rnd() & PICK(0, 0xffffffffu, 0x00f00000u), rnd(), size };
     case H_BCD:
-        return (struct args){ PICK(OP_DAA, OP_DAS, OP_AAA, OP_AAS, OP_AAM, OP_AAD), PICK(0, 10, rnd() & 0xff), 0 };
+        return (struct args){ PICK(HOP_DAA, HOP_DAS, HOP_AAA, HOP_AAS, HOP_AAM, HOP_AAD), PICK(0, 10, rnd() & 0xff), 0 };
     case H_CMPXCHG8B: {
         uint32_t addr = ptr() & ~7u;
         if (rnd() & 1) {

@@ -14,7 +14,7 @@
 #ifndef BT86_CPU_CPU_H
 #define BT86_CPU_CPU_H
 
-#include "fpu/x87_state.h"
+#include "cpu/x87_state.h"
 
 #include <setjmp.h>
 #include <stddef.h>

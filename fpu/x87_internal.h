@@ -10,7 +10,7 @@
 #define BT86_FPU_X87_INTERNAL_H
 
 #include "cpu/cpu.h"
-#include "fpu/f80.h"
+#include "base/f80.h"
 #include "fpu/x87.h"
 
 #include <stdbool.h>

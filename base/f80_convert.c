@@ -7,7 +7,7 @@
  * the value returned then only matters to nobody.  An integer that does
  * not fit, like a NaN or an infinity, becomes the "integer indefinite".
  */
-#include "fpu/f80_impl.h"
+#include "base/f80_impl.h"
 
 f80 f80_from_i64(int64_t v)
 {

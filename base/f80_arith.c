@@ -7,7 +7,7 @@
  * the encodings the 387 refuses) goes out of line to a *_special function
  * that follows the SDM's tables and reuses the same core for denormals.
  */
-#include "fpu/f80_impl.h"
+#include "base/f80_impl.h"
 
 static inline int clz128(f80_u128 x)
 {

@@ -1,5 +1,5 @@
 /*
- * f80_impl.h - what the fpu/f80_*.c files share and nobody else needs:
+ * f80_impl.h - what the base/f80_*.c files share and nobody else needs:
  * operand inspection, the one rounding routine every result goes through,
  * and NaN propagation.
  *
@@ -8,10 +8,10 @@
  * bit 127: 64 bits more than a register holds, enough for the rounding and
  * sticky bits of every operation here (lower bits are jammed into bit 0).
  */
-#ifndef BT86_FPU_F80_IMPL_H
-#define BT86_FPU_F80_IMPL_H
+#ifndef BT86_BASE_F80_IMPL_H
+#define BT86_BASE_F80_IMPL_H
 
-#include "fpu/f80.h"
+#include "base/f80.h"
 
 __extension__ typedef unsigned __int128 f80_u128;
 

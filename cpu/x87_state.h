@@ -6,10 +6,10 @@
  * full tags that FNSTENV/FNSAVE write are computed from the contents, and
  * FLDENV/FRSTOR keep only "empty or not" from what they load.
  */
-#ifndef BT86_FPU_X87_STATE_H
-#define BT86_FPU_X87_STATE_H
+#ifndef BT86_CPU_X87_STATE_H
+#define BT86_CPU_X87_STATE_H
 
-#include "fpu/f80.h"
+#include "base/f80.h"
 
 #include <stdint.h>
 

@@ -7,7 +7,7 @@
  * exact unless they land in the denormal range, so they go through
  * f80_round at 64 bits only to get underflow right.
  */
-#include "fpu/f80_impl.h"
+#include "base/f80_impl.h"
 
 enum f80_class f80_classify(f80 a)
 {

@@ -20,8 +20,8 @@
  * a float32/float64 store with OE or UE unmasked reports that exception
  * alone, without PE, and the hardware stores nothing.
  */
-#ifndef BT86_FPU_F80_H
-#define BT86_FPU_F80_H
+#ifndef BT86_BASE_F80_H
+#define BT86_BASE_F80_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -12,10 +12,10 @@
  *     struct wide y = wide_mul(x, wide_k(&WIDE_LN2));
  *     return wide_round(env, y, false);
  */
-#ifndef BT86_FPU_F80_WIDE_H
-#define BT86_FPU_F80_WIDE_H
+#ifndef BT86_BASE_F80_WIDE_H
+#define BT86_BASE_F80_WIDE_H
 
-#include "fpu/f80_impl.h"
+#include "base/f80_impl.h"
 
 struct wide {
     f80_u128 m;

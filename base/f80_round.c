@@ -9,7 +9,7 @@
  * wrapped up by 0x6000 (and unmasked overflow wrapped down by it).
  * C1 tells whether the rounded magnitude went up.
  */
-#include "fpu/f80_impl.h"
+#include "base/f80_impl.h"
 
 const f80 f80_default_nan = { .sig = 0xc000000000000000ull, .se = 0xffff };
 

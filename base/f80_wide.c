@@ -3,7 +3,7 @@
  * f80_wide.h.  Integer operations only.  The constants were computed to
  * 600 bits and rounded to 128 (pi, ln 2, atan(k/16)).
  */
-#include "fpu/f80_wide.h"
+#include "base/f80_wide.h"
 
 const struct wide_const WIDE_PI_2 = { 0xc90fdaa22168c234ull, 0xc4c6628b80dc1cd1ull, 0 };
 const struct wide_const WIDE_PI = { 0xc90fdaa22168c234ull, 0xc4c6628b80dc1cd1ull, 1 };

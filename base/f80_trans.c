@@ -9,7 +9,7 @@
  * the SDM's tables for each instruction.  No result uses more than integer
  * arithmetic, so every host computes the same bits.
  */
-#include "fpu/f80_wide.h"
+#include "base/f80_wide.h"
 
 #include <stddef.h>
 

@@ -7,7 +7,7 @@
  * memory format, the 11-bit opcode (for FOP) and the operand's segment, all
  * packed in one IR immediate (X87_PACK).  At run time helper_x87 only
  * switches on the op; it never looks at instruction bytes.  The arithmetic
- * itself is fpu/f80.h's.
+ * itself is base/f80.h's.
  *
  *   helper_x87(cpu, a = linear address or FCMOV condition,
  *              b = X87_PACK(...), c = operand offset (FDP), next)
@@ -15,8 +15,8 @@
 #ifndef BT86_FPU_X87_H
 #define BT86_FPU_X87_H
 
-#include "emu/cpu.h"
-#include "fpu/x87_state.h"
+#include "cpu/cpu.h"
+#include "cpu/x87_state.h"
 
 #include <stdint.h>
 

@@ -8,7 +8,7 @@
  */
 #include "fpu/x87_internal.h"
 
-#include "emu/flags.h"
+#include "cpu/flags.h"
 
 static const uint16_t rel_cc[] = {
     [F80_LT] = FSW_C0, [F80_EQ] = FSW_C3, [F80_GT] = 0,

@@ -12,7 +12,7 @@
  */
 #include "fpu/x87_internal.h"
 
-#include "emu/monitor.h"
+#include "softmmu/segment.h"
 #include "softmmu/tlb.h"
 
 void x87_reset(struct x87_state *s, int power_on)

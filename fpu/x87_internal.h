@@ -9,8 +9,8 @@
 #ifndef BT86_FPU_X87_INTERNAL_H
 #define BT86_FPU_X87_INTERNAL_H
 
-#include "emu/cpu.h"
-#include "fpu/f80.h"
+#include "cpu/cpu.h"
+#include "base/f80.h"
 #include "fpu/x87.h"
 
 #include <stdbool.h>

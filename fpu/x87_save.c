@@ -15,7 +15,6 @@
  */
 #include "fpu/x87_internal.h"
 
-#include "emu/monitor.h"
 
 static bool real_layout(const struct cpu *cpu)
 {

@@ -6,7 +6,7 @@
 #include "hw/debugcon.h"
 
 #include "softmmu/ioport.h"
-#include "ui/chardev.h"
+#include "base/chardev.h"
 
 static uint32_t debugcon_read(void *opaque, uint32_t offset, int size)
 {

@@ -29,7 +29,7 @@
  */
 #include "hw/pit8254.h"
 
-#include "emu/timer.h"
+#include "base/timer.h"
 #include "softmmu/ioport.h"
 
 #include <stdint.h>

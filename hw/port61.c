@@ -6,7 +6,7 @@
  */
 #include "hw/port61.h"
 
-#include "emu/timer.h"
+#include "base/timer.h"
 #include "hw/pit8254.h"
 #include "softmmu/ioport.h"
 

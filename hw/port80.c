@@ -5,7 +5,7 @@
  */
 #include "hw/port80.h"
 
-#include "emu/log.h"
+#include "base/log.h"
 #include "softmmu/ioport.h"
 
 #include <stdlib.h>

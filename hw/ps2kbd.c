@@ -23,7 +23,7 @@
  */
 #include "hw/ps2kbd.h"
 
-#include "ui/keymap.h"
+#include "hw/keymap.h"
 
 #include <stdlib.h>
 #include <string.h>

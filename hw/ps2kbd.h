@@ -4,7 +4,7 @@
  * typematic rate, enable/disable...) and a 16-byte output queue.
  *
  * Host keys arrive as set 2 key codes (0xE0xx for extended keys, see
- * ui/keymap.h); the keyboard makes the make/break bytes.  Typematic repeat
+ * hw/keymap.h); the keyboard makes the make/break bytes.  Typematic repeat
  * is not generated (the host's own repeat is dropped by the display too).
  */
 #ifndef BT86_HW_PS2KBD_H

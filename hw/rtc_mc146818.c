@@ -27,7 +27,7 @@
  */
 #include "hw/rtc_mc146818.h"
 
-#include "emu/timer.h"
+#include "base/timer.h"
 #include "softmmu/ioport.h"
 
 #include <stdlib.h>

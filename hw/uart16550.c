@@ -21,9 +21,9 @@
  */
 #include "hw/uart16550.h"
 
-#include "emu/timer.h"
+#include "base/timer.h"
 #include "softmmu/ioport.h"
-#include "ui/chardev.h"
+#include "base/chardev.h"
 
 #include <stdlib.h>
 #include <string.h>

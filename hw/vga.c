@@ -14,7 +14,7 @@
  * That keeps runs under -icount repeatable.
  */
 #include "hw/vga_internal.h"
-#include "emu/exit_status.h"
+#include "base/exit_status.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 

@@ -3,7 +3,7 @@
  * range, so dispatch is one index; ranges are few and never removed.
  */
 #include "softmmu/ioport.h"
-#include "emu/exit_status.h"
+#include "base/exit_status.h"
 
 #include <stdio.h>
 #include <stdlib.h>

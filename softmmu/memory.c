@@ -5,7 +5,7 @@
  * caches the result per page, and only TLB misses and MMIO come here.
  */
 #include "softmmu/memory.h"
-#include "emu/exit_status.h"
+#include "base/exit_status.h"
 #include "softmmu/smc.h"
 
 #include <stdio.h>

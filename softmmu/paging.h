@@ -5,7 +5,7 @@
 #ifndef BT86_SOFTMMU_PAGING_H
 #define BT86_SOFTMMU_PAGING_H
 
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 
 #include <stdint.h>
 

@@ -11,7 +11,7 @@
 #ifndef BT86_SOFTMMU_TLB_H
 #define BT86_SOFTMMU_TLB_H
 
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 #!/bin/bash
-# fpu-integer-only.test.sh - the soft float in fpu/f80*.c must not use the
+# fpu-integer-only.test.sh - the soft float in base/f80*.c must not use the
 # host's floating point, or its results could differ between hosts: no
 # float/double types or libm in the sources, and (on x86-64, where objdump
 # can tell) no x87 or SSE arithmetic instructions in the objects.
@@ -14,7 +14,7 @@ BUILDDIR=${BUILDDIR:-.}
 status=0
 
 # Code only: strip /* */ and // comments before looking for the types.
-for f in "$SRCDIR"/fpu/f80*.c "$SRCDIR"/fpu/f80*.h; do
+for f in "$SRCDIR"/base/f80*.c "$SRCDIR"/base/f80*.h; do
 	hits=$(sed -e 's://.*$::' "$f" | perl -0pe 's:/\*.*?\*/::gs' |
 		grep -nwE 'float|double|_Float[0-9]+|__float128|math\.h|tgmath\.h')
 	if [ -n "$hits" ]; then
@@ -27,7 +27,7 @@ done
 # x87 or scalar/packed SSE floating-point arithmetic and conversions.
 fp_insn='\b(f(ld|st|add|sub|mul|div|sqrt|ild|ist|com|ucom)[a-z]*|(add|sub|mul|div|sqrt|min|max)[sp][sd]|cvt[a-z0-9]*|ucomis[sd]|comis[sd])\b'
 if [ "$(uname -m)" = x86_64 ] && command -v objdump > /dev/null; then
-	for o in "$BUILDDIR"/fpu/f80*.o; do
+	for o in "$BUILDDIR"/base/f80*.o; do
 		[ -f "$o" ] || continue
 		hits=$(objdump -d --no-show-raw-insn "$o" | awk -F'\t' 'NF >= 2 { print $2 }' |
 			grep -E "^$fp_insn" | sort | uniq -c)
@@ -38,5 +38,5 @@ if [ "$(uname -m)" = x86_64 ] && command -v objdump > /dev/null; then
 		fi
 	done
 fi
-[ $status = 0 ] && echo "fpu/f80*: integer arithmetic only"
+[ $status = 0 ] && echo "base/f80*: integer arithmetic only"
 exit $status

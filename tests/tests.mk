@@ -14,21 +14,21 @@ UNIT_TESTS :=
 
 UNIT_TESTS += uart decode ir tbcache randcode paging
 UNIT_TESTS += insn_table helper_effects
-TEST_OBJS_uart := hw/uart16550.o ui/chardev.o softmmu/ioport.o
+TEST_OBJS_uart := hw/uart16550.o base/chardev.o softmmu/ioport.o
 UNIT_TESTS += pic pit
 TEST_OBJS_pic := hw/pic8259.o softmmu/ioport.o
 UNIT_TESTS += rtc
 TEST_OBJS_rtc := hw/rtc_mc146818.o softmmu/ioport.o
 UNIT_TESTS += i8042
-TEST_OBJS_i8042 := hw/i8042.o hw/ps2kbd.o hw/ps2mouse.o ui/keymap.o softmmu/ioport.o
+TEST_OBJS_i8042 := hw/i8042.o hw/ps2kbd.o hw/ps2mouse.o hw/keymap.o softmmu/ioport.o
 UNIT_TESTS += vga loader_bzimage
 UNIT_TESTS += clock
-TEST_OBJS_clock := emu/timer.o
+TEST_OBJS_clock := base/timer.o
 UNIT_TESTS += pci_host
 TEST_OBJS_pci_host := hw/pci_host.o softmmu/ioport.o
 TEST_OBJS_vga := $(filter hw/vga%.o,$(EMU_OBJS)) softmmu/ioport.o softmmu/memory.o
 UNIT_TESTS += f80
-TEST_OBJS_f80 := $(filter fpu/f80%.o,$(EMU_OBJS))
+TEST_OBJS_f80 := $(filter base/f80%.o,$(EMU_OBJS))
 # tests/screentext FILE.ppm: the text on a screendump of an 80x25 text screen.
 TEST_TARGETS += tests/screentext
 tests/screentext: $(SRCDIR)/tests/screentext.c hw/vgafont/vgafont.o

@@ -5,7 +5,7 @@
 # (see guests/x87native/core.c).
 #
 # Lines compare exactly, except "t" lines (a transcendental's result): there
-# a register may be 1 ulp away from the host's (fpu/f80_trans.c promises
+# a register may be 1 ulp away from the host's (base/f80_trans.c promises
 # that much, the hardware's own error is of the same size), and C1, the
 # direction in which that result was rounded, may differ.  Everything else
 # on a "t" line (the other status bits, tags, NaNs, infinities, exact

@@ -13,7 +13,7 @@
  *   - A chained exit enters its successor only through tb_chain_enter()
  *     (translator/tbcache.h), which charges the block budget and the
  *     instruction count and refuses when the run loop must look around.
- *   - Every IR_CALL goes through helper_call() (emu/helpers.h): the one
+ *   - Every IR_CALL goes through helper_call() (monitor/helpers.h): the one
  *     monitor-call path that counts, times and logs monitor entries.
  *   - Before an op that may fault or call out (ir_op_info[].flags has
  *     IRF_MAY_FAULT or IRF_CALL), cpu->insn_eip and cpu->cur_tb say where
@@ -30,7 +30,7 @@
  * register copy must be reloaded, as the helper may have changed it.
  * Temporaries are dead at every exit.  The CPU fields generated code
  * touches sit in the first 128 bytes of struct cpu, the segments and the
- * TLB (CPU_TLB_OFF) just after, all pinned by asserts in emu/cpu.h.
+ * TLB (CPU_TLB_OFF) just after, all pinned by asserts in cpu/cpu.h.
  *
  * Exits.  Every IRF_EXIT op carries ir_op.exit (enum ir_exit_kind in ir.h),
  * so that a backend can choose per exit: predict IR_EXIT_RET with a
@@ -43,7 +43,7 @@
 #ifndef BT86_TRANSLATOR_BACKEND_H
 #define BT86_TRANSLATOR_BACKEND_H
 
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 #include "translator/ir.h"
 #include "translator/tbcache.h"
 

@@ -20,11 +20,11 @@
  * cpu->r[] already exact.
  */
 #include "translator/backend.h"
-#include "emu/flags.h"
-#include "emu/helpers.h"
-#include "emu/log.h"
-#include "emu/monitor.h"
-#include "emu/timer.h"
+#include "cpu/flags.h"
+#include "monitor/helpers.h"
+#include "base/log.h"
+#include "monitor/monitor.h"
+#include "base/timer.h"
 #include "softmmu/tlb.h"
 
 #include <string.h>

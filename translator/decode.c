@@ -10,8 +10,8 @@
  */
 #include "translator/decode.h"
 #include "translator/insn_table.h"
-#include "emu/cpu.h"
-#include "emu/flags.h"
+#include "cpu/cpu.h"
+#include "cpu/flags.h"
 
 #include <capstone/capstone.h>
 #include <stdio.h>

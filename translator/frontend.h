@@ -4,7 +4,7 @@
 #ifndef BT86_TRANSLATOR_FRONTEND_H
 #define BT86_TRANSLATOR_FRONTEND_H
 
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 #include "translator/insn.h"
 #include "translator/ir.h"
 

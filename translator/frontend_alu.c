@@ -219,7 +219,7 @@ int f_alu(struct fctx *c)
     case OP_NOP: case OP_PAUSE: case OP_WAIT:
         return 1;
     case OP_DAA: case OP_DAS: case OP_AAA: case OP_AAS: case OP_AAM: case OP_AAD:
-        f_calli(c, H_BCD, in->op, in->nops ? in->o[0].imm : 10, 0);
+        f_calli(c, H_BCD, helper_op_of(in->op), in->nops ? in->o[0].imm : 10, 0);
         return 1;
     default:
         return 0;

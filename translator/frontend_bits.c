@@ -46,7 +46,7 @@ static void shift(struct fctx *c, int op)
         r = f_op(c, op == OP_ROL ? IR_ROL : IR_ROR, a, cnt);
         base = op == OP_ROL ? CCB_ROL : CCB_ROR;
     } else {
-        r = f_call(c, H_ROTATE, a, cnt, f_movi(c, op | size << 8));
+        r = f_call(c, H_ROTATE, a, cnt, f_movi(c, helper_op_of(op) | size << 8));
         base = op == OP_ROL ? CCB_ROL : CCB_ROR;
     }
     f_write(c, 0, size, r, addr);
@@ -73,10 +73,10 @@ static void rotate_through_carry(struct fctx *c, int op)
     uint16_t addr = NONE_V;
     uint16_t a = f_read(c, 0, size, &addr);
     uint16_t cnt = shift_count(c, 1, &is_imm, &imm);
-    uint16_t r = f_call(c, H_ROTATE, a, cnt, f_movi(c, op | size << 8));
+    uint16_t r = f_call(c, H_ROTATE, a, cnt, f_movi(c, helper_op_of(op) | size << 8));
     f_write(c, 0, size, r, addr);
     /* Flags only once the store has succeeded. */
-    f_call(c, H_ROTATE, a, cnt, f_movi(c, op | size << 8 | 1 << 16));
+    f_call(c, H_ROTATE, a, cnt, f_movi(c, helper_op_of(op) | size << 8 | 1 << 16));
 }
 
 static void double_shift(struct fctx *c, int op)

@@ -8,9 +8,9 @@
 #ifndef BT86_TRANSLATOR_FRONTEND_PRIV_H
 #define BT86_TRANSLATOR_FRONTEND_PRIV_H
 
-#include "emu/cpu.h"
-#include "emu/flags.h"
-#include "emu/helpers.h"
+#include "cpu/cpu.h"
+#include "cpu/flags.h"
+#include "monitor/helpers.h"
 #include "translator/insn.h"
 #include "translator/ir.h"
 
@@ -91,5 +91,22 @@ int f_system(struct fctx *c);  /* frontend_sys.c */
 int f_x87(struct fctx *c);     /* frontend_x87.c: D8-DF, FWAIT, FXSAVE/FXRSTOR */
 /* A reserved x87 register encoding Capstone rejects, as a 2-byte escape; 0 if it was one. */
 int f_x87_rescue(struct insn *in, const uint8_t *buf, int n, uint32_t eip);
+
+/* The helpers' code (enum helper_op) for a rotate or BCD instruction. */
+static inline uint32_t helper_op_of(int op)
+{
+    switch (op) {
+    case OP_ROL: return HOP_ROL;
+    case OP_ROR: return HOP_ROR;
+    case OP_RCL: return HOP_RCL;
+    case OP_RCR: return HOP_RCR;
+    case OP_DAA: return HOP_DAA;
+    case OP_DAS: return HOP_DAS;
+    case OP_AAA: return HOP_AAA;
+    case OP_AAS: return HOP_AAS;
+    case OP_AAM: return HOP_AAM;
+    default:     return HOP_AAD;
+    }
+}
 
 #endif

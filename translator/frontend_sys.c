@@ -3,13 +3,13 @@
  * the string instructions (a helper each, so that REP can be interrupted).
  *
  * This is where full virtualization happens: none of these instructions
- * runs "as is".  Each becomes an IR_CALL to a monitor entry in emu/, which
+ * runs "as is".  Each becomes an IR_CALL to a monitor entry in monitor/, which
  * checks privilege, emulates the effect on the virtual CPU or raises the
  * architectural exception.  Those that may change the CPU mode end the
  * block so that the next one is translated for the new mode.
  */
 #include "translator/frontend_priv.h"
-#include "emu/string_op.h"
+#include "monitor/string_op.h"
 #include "translator/insn_table.h"
 
 /* The instruction's one helper or monitor entry (translator/insn_table.c). */

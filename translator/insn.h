@@ -9,6 +9,8 @@
 #ifndef BT86_TRANSLATOR_INSN_H
 #define BT86_TRANSLATOR_INSN_H
 
+#include "monitor/insn_class.h"
+
 #include <stdint.h>
 
 enum insn_op {
@@ -39,18 +41,6 @@ enum insn_op {
     OP_LAR, OP_LSL, OP_VERR, OP_VERW, OP_MOVSEG, OP_WAIT, OP_VMCALL,
     OP_COUNT
 };
-
-
-enum insn_class {
-    CLS_INNOCUOUS,  /* translated inline */
-    CLS_CONTROL,    /* ends the block: jumps, calls, returns */
-    CLS_PRIVILEGED, /* monitor: CPL 0 only (or IOPL for I/O, CLI, STI) */
-    CLS_SENSITIVE,  /* monitor: unprivileged yet sensitive (Popek-Goldberg) */
-    CLS_VIRT,       /* monitor: virtualization-sensitive (CPUID, RDTSC) */
-    CLS_HYPERCALL,  /* monitor: paravirtual call */
-    CLS_COUNT
-};
-extern const char *const insn_class_names[CLS_COUNT];
 
 enum operand_kind { OPK_NONE, OPK_REG, OPK_SREG, OPK_CREG, OPK_DREG, OPK_IMM, OPK_MEM };
 

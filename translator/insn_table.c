@@ -171,7 +171,3 @@ const struct insn_info insn_table[OP_COUNT] = {
     [OP_VMCALL] = { "vmcall", CLS_HYPERCALL, H_VMCALL, NULL },
 };
 
-const char *const insn_class_names[CLS_COUNT] = {
-    "innocuous", "control", "privileged", "sensitive-unprivileged", "virtualization-sensitive",
-    "hypercall",
-};

@@ -2,7 +2,7 @@
  * ir.c - building and printing IR blocks.
  */
 #include "translator/ir.h"
-#include "emu/helpers.h"
+#include "monitor/helpers.h"
 
 #include <string.h>
 

@@ -15,7 +15,7 @@
 #ifndef BT86_TRANSLATOR_IR_H
 #define BT86_TRANSLATOR_IR_H
 
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -46,7 +46,7 @@ enum ir_opc {
     IR_ST8, IR_ST16, IR_ST32, /* mem[a] = b; aux = mmu index */
     /* CPU state outside r[] (registers are values 0-7: a backend may keep
        them elsewhere while a block runs); imm is an offset the asserts in
-       emu/cpu.h keep short. */
+       cpu/cpu.h keep short. */
     IR_LDCPU,   /* d = *(uint32_t *)((char *)cpu + imm) */
     IR_STCPU,   /* *(uint32_t *)((char *)cpu + imm) = a */
     IR_SETCC,   /* lazy flags: cc_op = imm, dst = d, src1 = a, src2 = b;

@@ -12,10 +12,10 @@
  * from the hash; its memory goes back at the next flush.
  */
 #include "translator/tbcache.h"
-#include "emu/exit_status.h"
-#include "emu/log.h"
-#include "emu/symbols.h"
-#include "emu/timer.h"
+#include "base/exit_status.h"
+#include "base/log.h"
+#include "base/symbols.h"
+#include "base/timer.h"
 #include "translator/backend.h"
 #include "translator/codecache.h"
 #include "translator/decode.h"

@@ -11,7 +11,7 @@
 #ifndef BT86_TRANSLATOR_TBCACHE_H
 #define BT86_TRANSLATOR_TBCACHE_H
 
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,37 +1,18 @@
 /*
- * display.h - the window the guest's screen is shown in, seen from the
- * machine.  The machine renders the VGA into pixels and hands them over;
- * the display hands back host keyboard and mouse input as PS/2 events.
- *
- *   struct display_input in = { .key = kbd_key, .mouse = mouse_move,
- *                               .quit = close_clicked, .opaque = m };
- *   struct display *d = display_open("bt86", &in, err, sizeof(err));
- *   if (!d) fprintf(stderr, "bt86: %s; running headless\n", err);
- *   ...every refresh period (host time):
- *   display_update(d, pixels, 720, 400, 720 * 4);   // XRGB8888
- *   display_poll(d);                                 // input -> callbacks
- *
- * The only implementation is SDL2 (ui/sdl.c); without SDL display_open
- * always fails with the reason, and bt86 runs headless.  Nothing here owns
- * emulation state: the display never touches a device itself.
+ * display.h - the host window: SDL2 (ui/sdl.c), or without SDL a display
+ * that never opens (ui/nodisplay.c), so that bt86 runs headless.  main()
+ * hands ui_display to the machine (machine/display.h says how it is used).
+ * Nothing here owns emulation state: the display never touches a device.
  */
 #ifndef BT86_UI_DISPLAY_H
 #define BT86_UI_DISPLAY_H
 
+#include "machine/display.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
-struct display;
-
-struct display_input {
-    /* A key went down or up: a PS/2 scan code set 2 key code (0xE0xx extended). */
-    void (*key)(void *opaque, uint16_t keycode, int down);
-    /* Relative motion (dy > 0 is up, as PS/2 counts it), wheel, buttons 0/1/2 = L/R/M. */
-    void (*mouse)(void *opaque, int dx, int dy, int dz, unsigned buttons);
-    /* The window was closed. */
-    void (*quit)(void *opaque);
-    void *opaque;
-};
+extern const struct display_ops ui_display;
 
 /* Open a window; NULL and the reason in err when there is no display. */
 struct display *display_open(const char *title, const struct display_input *in, char *err,

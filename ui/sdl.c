@@ -14,7 +14,7 @@
  */
 #include "ui/display.h"
 
-#include "ui/keymap.h"
+#include "hw/keymap.h"
 
 #define SDL_MAIN_HANDLED
 #include <SDL.h>

@@ -2,7 +2,7 @@
  * stepper.c - the block stepper: watch the translator work, one block (or
  * one guest instruction) at a time.
  *
- * It is a debug front end (emu/debug.h) like the gdb stub: the run loop
+ * It is a debug front end (machine/debug.h) like the gdb stub: the run loop
  * calls stopped() between blocks, and this file reads commands from stdin
  * until one lets the guest run.  To show the block about to run it looks
  * it up (translating it if needed) with exceptions caught, so that a block
@@ -13,11 +13,11 @@
  * script may stop after the part it cares about.
  */
 #include "ui/stepper.h"
-#include "emu/debug.h"
-#include "emu/helpers.h"
-#include "emu/machine.h"
-#include "emu/stats.h"
-#include "emu/symbols.h"
+#include "machine/debug.h"
+#include "monitor/helpers.h"
+#include "machine/machine.h"
+#include "machine/stats.h"
+#include "base/symbols.h"
 #include "softmmu/memory.h"
 #include "softmmu/paging.h"
 #include "softmmu/tlb.h"
@@ -25,7 +25,7 @@
 #include "translator/decode.h"
 #include "translator/insn.h"
 #include "translator/tbcache.h"
-#include "ui/chardev.h"
+#include "base/chardev.h"
 
 #include <ctype.h>
 #include <setjmp.h>

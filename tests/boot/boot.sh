@@ -98,7 +98,7 @@ run 'uname -a'
 grep -q ' 6\.1\.' <<<"$out" && grep -q 'i686' <<<"$out" || fail "uname -a: '$out' (want 6.1, i686)"
 echo "ok: uname -a: $out"
 
-# What emu/monitor.c's CPUID says: GenuineIntel family 6 model 3 stepping 3,
+# What monitor/monitor.c's CPUID says: GenuineIntel family 6 model 3 stepping 3,
 # EDX = FPU PSE TSC MSR PAE MCE CX8 SEP PGE MCA CMOV FXSR, the brand string; no MMX/SSE.
 run 'cat /proc/cpuinfo'
 cpuinfo=$out
@@ -135,7 +135,7 @@ echo "ok: dmesg has no unexpected warnings or errors"
 
 # The TSC calibrated against PIT channel 2 (gated through port 0x61), and
 # still the clocksource: the PIT, the TSC and everything else in bt86 follow
-# one virtual clock that skips bt86's own pauses (emu/timer.h).
+# one virtual clock that skips bt86's own pauses (base/timer.h).
 run "dmesg | grep -i -E 'tsc|clocksource|calibrat'"
 tsclog=$out
 grep -q 'tsc: Detected [0-9.]* MHz processor' <<<"$tsclog" || fail "no 'tsc: Detected ... MHz processor' in dmesg:

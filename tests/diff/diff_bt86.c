@@ -35,9 +35,9 @@
  * native side (not x86, or no 32-bit support).
  */
 #include "tests/diff/diff.h"
-#include "emu/flags.h"
-#include "emu/machine.h"
-#include "emu/monitor.h"
+#include "cpu/flags.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"

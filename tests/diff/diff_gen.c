@@ -10,7 +10,7 @@
  * generator state, so a seed reproduces a run.
  */
 #include "tests/diff/diff.h"
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -19,8 +19,8 @@ FUZZ_MAIN :=
 # operands are Capstone ids, pointers and flag masks, never input bytes that
 # libFuzzer could learn from.  The loader and the devices keep it: there the
 # compared values come from the input (magic numbers, register values).
-FUZZ_NO_CMP := $(call objects_of,$(TRANSLATOR_SRCS)) emu/cpu_exec.o emu/helpers.o \
-	emu/helpers_alu.o emu/helpers_string.o softmmu/tlb.o softmmu/memory.o softmmu/paging.o
+FUZZ_NO_CMP := $(call objects_of,$(TRANSLATOR_SRCS)) machine/cpu_exec.o monitor/helpers.o \
+	monitor/helpers_alu.o monitor/helpers_string.o softmmu/tlb.o softmmu/memory.o softmmu/paging.o
 $(FUZZ_NO_CMP): CFLAGS += -fno-sanitize-coverage=trace-cmp
 else
 FUZZ_LINK :=

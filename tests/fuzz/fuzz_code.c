@@ -20,9 +20,9 @@
  * the blocks of the ROM stubs stay valid.
  */
 #include "tests/fuzz/fuzz.h"
-#include "emu/machine.h"
-#include "emu/monitor.h"
-#include "emu/timer.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
+#include "base/timer.h"
 #include "hw/vga.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"

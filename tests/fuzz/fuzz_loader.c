@@ -10,8 +10,8 @@
  * hands out zeroed pages again.
  */
 #include "tests/fuzz/fuzz.h"
-#include "emu/loader.h"
-#include "emu/machine.h"
+#include "machine/loader.h"
+#include "machine/machine.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -4,7 +4,7 @@
  * machine_init() runs exactly as for a user.
  */
 #include "tests/fuzz/fuzz.h"
-#include "emu/machine.h"
+#include "machine/machine.h"
 
 #include <stdio.h>
 #include <stdlib.h>

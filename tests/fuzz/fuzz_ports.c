@@ -16,7 +16,7 @@
  * so it runs only after an input that reached the VGA.
  */
 #include "tests/fuzz/fuzz.h"
-#include "emu/machine.h"
+#include "machine/machine.h"
 #include "hw/i8042.h"
 #include "hw/pci_host.h"
 #include "hw/pic8259.h"

@@ -59,7 +59,7 @@ mutant pit-period pit hw/pit8254.c \
 	"modes 2 and 3 count one CLK too many per period" \
 	'        *n = c->n;' \
 	'        *n = c->n + 1;'
-mutant popf-ac monitor emu/monitor_io.c \
+mutant popf-ac monitor monitor/monitor_io.c \
 	"POPF at CPL 0 cannot set EFLAGS.AC (bit 18)" \
 	'        mask |= F_IOPL | F_IF;' \
 	'        mask = (mask | F_IOPL | F_IF) & ~F_AC;'
@@ -87,7 +87,7 @@ mutant i8042-sys i8042 hw/i8042.c \
 	"the status register's system flag is inverted" \
 	'    if (k->sys)' \
 	'    if (!k->sys)'
-mutant mb-mem-upper loader emu/loader_multiboot.c \
+mutant mb-mem-upper loader machine/loader_multiboot.c \
 	"multiboot mem_upper is 1 KiB short" \
 	'    put32(m, mbi + 8, (m->ram_size - 0x20000 - 0x100000) / 1024);' \
 	'    put32(m, mbi + 8, (m->ram_size - 0x20000 - 0x100000) / 1024 - 1);'

@@ -1,5 +1,5 @@
 /*
- * test_clock.c - the guest's clock (emu/timer.c clock_visible_ns): host
+ * test_clock.c - the guest's clock (base/timer.c clock_visible_ns): host
  * time less what bt86 spent away from the guest, repaid at 1/16 of each
  * advance.  Fed made-up host times and instruction counts, it must cap an
  * advance by the instructions retired, cap a halted CPU's late wake-up at
@@ -7,7 +7,7 @@
  * go backwards, and catch up with the host clock in the end.
  */
 #include "check.h"
-#include "emu/timer.h"
+#include "base/timer.h"
 
 #include <stdio.h>
 

@@ -5,7 +5,7 @@
  * Intel SDM's encoding tables.
  */
 #include "check.h"
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 #include "translator/decode.h"
 
 #include <string.h>

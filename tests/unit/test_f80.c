@@ -1,5 +1,5 @@
 /*
- * test_f80.c - fpu/f80*.c against the host's own x87, bit for bit.
+ * test_f80.c - base/f80*.c against the host's own x87, bit for bit.
  *
  * Each case loads random operands (biased towards the encodings where x87
  * behaviour is subtle: denormals, pseudo-denormals, unnormals, NaNs, values
@@ -13,7 +13,7 @@
  * Usage: test_f80 [cases-per-op [seed]].  On a host without an x87 the
  * differential part is skipped (exit 77) after the fixed checks.
  */
-#include "fpu/f80.h"
+#include "base/f80.h"
 #include "tests/unit/check.h"
 
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /*
  * test_helper_effects.c - every helper and monitor entry does no more than
- * its row in helper_table (emu/helpers.c) declares.
+ * its row in helper_table (monitor/helpers.c) declares.
  *
  * Each helper runs on random CPU states (flat protected mode, CPL 0 or
  * 3, registers, flags, a GDT in RAM) with arguments of the kinds the
@@ -14,11 +14,11 @@
  * H_UNIMPLEMENTED, which stops bt86 by design.
  */
 #include "check.h"
-#include "emu/flags.h"
-#include "emu/helpers.h"
-#include "emu/machine.h"
-#include "emu/monitor.h"
-#include "emu/string_op.h"
+#include "cpu/flags.h"
+#include "monitor/helpers.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
+#include "monitor/string_op.h"
 #include "fpu/x87.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
@@ -141,12 +141,12 @@ static struct args make_args(int id, struct cpu *cpu)
     case H_DIV: case H_IDIV: return (struct args){ rnd() | (rnd() & 1), size, 0 };
     case H_ROTATE:
         return (struct args){ rnd(), rnd() & 31,
-                              PICK(OP_RCL, OP_RCR, OP_ROL, OP_ROR) | size << 8 | (rnd() & 1) << 16 };
+                              PICK(HOP_RCL, HOP_RCR, HOP_ROL, HOP_ROR) | size << 8 | (rnd() & 1) << 16 };
     case H_SHLD: case H_SHRD:
         return (struct args){ rnd(), rnd(), (rnd() & 31) | size24 << 8 | (rnd() & 1) << 16 };
     case H_BSF: case H_BSR: return (struct args){ rnd() & PICK(0, 0xffffffffu, 0x00f00000u), rnd(), size };
     case H_BCD:
-        return (struct args){ PICK(OP_DAA, OP_DAS, OP_AAA, OP_AAS, OP_AAM, OP_AAD), PICK(0, 10, rnd() & 0xff), 0 };
+        return (struct args){ PICK(HOP_DAA, HOP_DAS, HOP_AAA, HOP_AAS, HOP_AAM, HOP_AAD), PICK(0, 10, rnd() & 0xff), 0 };
     case H_CMPXCHG8B: {
         uint32_t addr = ptr() & ~7u;
         if (rnd() & 1) {

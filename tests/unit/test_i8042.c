@@ -23,7 +23,7 @@
 #include "hw/ps2mouse.h"
 #include "softmmu/ioport.h"
 #include "tests/unit/check.h"
-#include "ui/keymap.h"
+#include "hw/keymap.h"
 
 #include <stdint.h>
 #include <stdio.h>

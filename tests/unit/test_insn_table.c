@@ -1,6 +1,6 @@
 /*
  * test_insn_table.c - the instruction table (translator/insn_table.c) and
- * the monitor's helper table (emu/helpers.c) agree, and the frontend does
+ * the monitor's helper table (monitor/helpers.c) agree, and the frontend does
  * what the table says.
  *
  * 1. Every op has a row; every row that names a helper names one whose
@@ -17,9 +17,9 @@
  *    IR_EXITEIP when the entry sets EIP (HS_EIP).
  */
 #include "check.h"
-#include "emu/helpers.h"
-#include "emu/machine.h"
-#include "emu/monitor.h"
+#include "monitor/helpers.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"

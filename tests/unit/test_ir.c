@@ -4,7 +4,7 @@
  * and the compiled block computes what the ops say.
  */
 #include "check.h"
-#include "emu/flags.h"
+#include "cpu/flags.h"
 #include "translator/backend.h"
 #include "translator/ir.h"
 

@@ -6,8 +6,8 @@
  * are checked; bad headers and too little RAM must give errors.
  */
 #include "check.h"
-#include "emu/loader.h"
-#include "emu/machine.h"
+#include "machine/loader.h"
+#include "machine/machine.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"
 

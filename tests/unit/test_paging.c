@@ -5,7 +5,7 @@
  * I/D).
  */
 #include "check.h"
-#include "emu/cpu.h"
+#include "cpu/cpu.h"
 #include "softmmu/memory.h"
 #include "softmmu/paging.h"
 #include "softmmu/smc.h"

@@ -4,8 +4,8 @@
  * test, with due timers run at their deadlines as machine_poll would.
  * Exits 0 when every check passes.
  */
-#include "emu/machine.h"
-#include "emu/timer.h"
+#include "machine/machine.h"
+#include "base/timer.h"
 #include "hw/pit8254.h"
 #include "hw/port61.h"
 #include "softmmu/ioport.h"

@@ -13,9 +13,9 @@
  * is a failure.  Under ASan this also proves no access outside guest memory.
  */
 #include "check.h"
-#include "emu/exit_status.h"
-#include "emu/machine.h"
-#include "emu/monitor.h"
+#include "base/exit_status.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"

@@ -1,12 +1,12 @@
 /*
  * test_rtc.c - the MC146818 RTC and CMOS through ports 0x70/0x71, on a
  * virtual clock the test moves itself.  The test supplies clock_now() and
- * the timer list (emu/timer.c would pull in the whole machine), running each
+ * the timer list (base/timer.c would pull in the whole machine), running each
  * due timer at its own deadline as machine_poll would.  Expected dates are
  * Unix times checked against date(1), not computed by the code under test.
  * Exits 0 when every check passes.
  */
-#include "emu/timer.h"
+#include "base/timer.h"
 #include "hw/rtc_mc146818.h"
 #include "softmmu/ioport.h"
 #include "tests/unit/check.h"

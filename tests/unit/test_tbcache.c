@@ -4,8 +4,8 @@
  * CPU mode gets a different block.
  */
 #include "check.h"
-#include "emu/machine.h"
-#include "emu/monitor.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"

@@ -1,13 +1,13 @@
 /*
  * test_uart.c - the 16550A through the I/O port bus, with chardevs on pipes,
  * on a virtual clock the test moves itself (it supplies clock_now() and the
- * timers: emu/timer.c would pull in the whole machine).
+ * timers: base/timer.c would pull in the whole machine).
  * Exits 0 when every check passes; prints each failure.
  */
-#include "emu/timer.h"
+#include "base/timer.h"
 #include "hw/uart16550.h"
 #include "softmmu/ioport.h"
-#include "ui/chardev.h"
+#include "base/chardev.h"
 
 #include <fcntl.h>
 #include <stdio.h>

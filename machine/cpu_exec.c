@@ -1,0 +1,338 @@
+/*
+ * cpu_exec.c - the run loop: find a block, run it, handle why it stopped.
+ *
+ * Exceptions raised inside a block (or a helper, or the page walk) unwind
+ * here with longjmp; cpu->eip was restored to the faulting instruction by
+ * cpu_raise(), and the registers are intact because the frontend commits
+ * register writes only after everything that can fault.  Interrupts are
+ * taken only between blocks: that is where the CPU state is complete.
+ */
+#include "cpu/cpu_model.h"
+#include "machine/debug.h"
+#include "base/exit_status.h"
+#include "cpu/fatal.h"
+#include "cpu/flags.h"
+#include "base/log.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
+#include "base/symbols.h"
+#include "base/timer.h"
+#include "softmmu/tlb.h"
+#include "translator/decode.h"
+#include "translator/tbcache.h"
+
+#include "fpu/x87.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUDGET 20000 /* instructions between looks at devices and interrupts */
+
+void cpu_reset(struct cpu *cpu)
+{
+    struct machine *m = cpu->machine;
+    void (*ferr)(void *, int) = cpu->ferr;
+    void *ferr_opaque = cpu->ferr_opaque;
+    int (*stop_before)(uint32_t) = cpu->stop_before;
+    /* Instructions retired: the machine's clock under -icount, which a reset
+     * of the CPU must not turn back (the devices' deadlines stay where they are). */
+    uint64_t icount = cpu->icount;
+    jmp_buf jb;
+    /* Not the CPU's state: the wiring, and the run loop's anchor (the machine
+     * resets between blocks, from inside cpu_exec). */
+    memcpy(&jb, &cpu->jmp, sizeof(jb));
+    memset(cpu, 0, sizeof(*cpu));
+    memcpy(&cpu->jmp, &jb, sizeof(jb));
+    cpu->icount = icount;
+    cpu->machine = m;
+    cpu->ferr = ferr;
+    cpu->ferr_opaque = ferr_opaque;
+    cpu->stop_before = stop_before;
+    cpu->eflags = 0x2;
+    cpu->cc_op = CC_EFLAGS;
+    cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
+    cpu->a20_mask = 0xffffffffu;
+    cpu->eip = 0xfff0;
+    for (int i = 0; i < S_COUNT; i++)
+        cpu->seg[i] = (struct segment){ 0, 0, 0xffff, DESC_P | DESC_S | (0x3u << DESC_TYPE_SHIFT) };
+    cpu->seg[S_CS] = (struct segment){ 0xf000, 0xffff0000u, 0xffff,
+                                       DESC_P | DESC_S | (0xbu << DESC_TYPE_SHIFT) };
+    cpu->seg[S_LDTR].flags = DESC_P | (0x2u << DESC_TYPE_SHIFT);
+    cpu->seg[S_TR].flags = DESC_P | (0xbu << DESC_TYPE_SHIFT);
+    cpu->idt.limit = 0x3ff;
+    cpu->gdt.limit = 0xffff;
+    cpu->r[R_EDX] = cpu_model.signature; /* family, model, stepping: as CPUID says */
+    cpu->msr_apicbase = 0xfee00900ull;
+    cpu->msr_pat = 0x0007040600070406ull;
+    cpu->pending_vector = -1;
+    x87_reset(&cpu->fpu, 1);
+    cpu_update_hflags(cpu);
+    bt86_cpu = cpu;
+    tlb_attach_cpu(cpu);
+    cpu->tsc = machine_tsc;
+    cpu->dr_changed = debug_guest_dr_changed;
+    cpu->disasm = decode_text;
+    debug_guest_dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
+}
+
+/* Exceptions that make a fault during their delivery a double fault. */
+static int contributory(int v)
+{
+    return v == EXC_DE || v == EXC_TS || v == EXC_NP || v == EXC_SS || v == EXC_GP;
+}
+
+static void deliver_pending(struct cpu *cpu)
+{
+    /* Vector being delivered when a delivery faults and unwinds here. */
+    static int delivering = -1;
+    int v = cpu->pending_vector;
+    cpu->pending_vector = -1;
+    if (delivering >= 0) {
+        int first = delivering;
+        if (first == EXC_DF) {
+            delivering = -1;
+            machine_triple_fault(cpu->machine);
+            return;
+        }
+        if ((contributory(first) && contributory(v)) ||
+            (first == EXC_PF && (contributory(v) || v == EXC_PF))) {
+            v = EXC_DF;
+            cpu->pending_error = 0;
+            cpu->pending_has_error = 1;
+        }
+    }
+    delivering = v;
+    cpu_do_interrupt(cpu, v, INT_EXC, cpu->pending_has_error, cpu->pending_error, 0);
+    delivering = -1;
+}
+
+/*
+ * Maskable hardware interrupts: not in the shadow of STI or MOV SS, nor
+ * while a debugger single-steps (as QEMU's gdb stub: a step does not enter
+ * interrupt handlers, but a halted CPU needs one to get anywhere).
+ * Returns 1 when it acknowledged one at the PIC.
+ */
+static int take_interrupt(struct cpu *cpu)
+{
+    if (cpu->hflags & HF_INHIBIT_IRQ) {
+        cpu->hflags &= ~HF_INHIBIT_IRQ;
+        return 0;
+    }
+    if (__builtin_expect(debug_active, 0) && debug_stepping() && !cpu->halted)
+        return 0;
+    if (!cpu->irq_pending || !(cpu->eflags & F_IF))
+        return 0;
+    int vec = machine_irq_ack(cpu->machine);
+    if (vec >= 0)
+        cpu_do_interrupt(cpu, vec, INT_HW, 0, 0, 0);
+    return 1;
+}
+
+/* Every BUDGET instructions, or when something asked (exit_request): a
+ * requested reset, device timers, host input, the debugger's connection. */
+static void service_machine(struct cpu *cpu)
+{
+    struct machine *m = cpu->machine;
+    cpu->exit_request = 0;
+    uint64_t t0 = monitor_stats.timing ? host_clock_ns() : 0;
+    machine_poll(m);
+    if (monitor_stats.timing)
+        monitor_stats.poll_ns += host_clock_ns() - t0;
+    debug_poll(cpu);
+    cpu->budget = BUDGET;
+}
+
+/* A debugger (gdb stub, stepper) watching: 1 when it stopped the guest here. */
+static int debugger_stop(struct cpu *cpu)
+{
+    enum debug_stop why = debug_check(cpu);
+    if (why == DEBUG_NONE)
+        return 0;
+    debug_stop_now(cpu, why);
+    return 1;
+}
+
+/*
+ * Instruction breakpoints (DR0-DR3, R/W = 00), a fault before the
+ * instruction: 1 when one hit and #DB was delivered.  RF lets the
+ * instruction a handler returns to run once without re-faulting.
+ */
+static int code_breakpoint(struct cpu *cpu)
+{
+    uint32_t lin = cpu->seg[S_CS].base + cpu->eip, hit = 0;
+    for (int n = 0; n < 4; n++)
+        if (((cpu->dr[7] >> (2 * n)) & 3) && !((cpu->dr[7] >> (16 + 4 * n)) & 3) &&
+            cpu->dr[n] == lin)
+            hit |= 1u << n;
+    if (!hit || (cpu->eflags & F_RF))
+        return 0;
+    cpu->dr[6] = (cpu->dr[6] & ~0xfu) | hit;
+    cpu_do_interrupt(cpu, EXC_DB, INT_EXC, 0, 0, 0);
+    return 1;
+}
+
+enum event_result {
+    EV_RUN,  /* run the next block */
+    EV_LOOP, /* something was delivered or waited for: look again */
+    EV_STOP, /* the machine stops */
+};
+
+/*
+ * Everything that happens between two blocks, in the order of the SDM's
+ * "Priority Among Simultaneous Exceptions and Interrupts" (Vol. 3, 6.9),
+ * where bt86 has the event: hardware reset (a requested reset, serviced in
+ * machine_poll), external interventions (a debugger's stop), maskable
+ * hardware interrupts, then the code breakpoint fault on the next
+ * instruction.  Traps on the previous instruction (single-step, data
+ * breakpoints) come before all but the reset: the run loop delivers them
+ * as soon as the block ends (deliver_traps).  There is no NMI source.  A
+ * fault raised inside the last block is no simultaneous event: it belongs
+ * to the instruction that faulted and is delivered first.  *unchain is set
+ * when the next block must not be chained to the last one.
+ */
+static enum event_result take_events(struct cpu *cpu, int *unchain)
+{
+    struct machine *m = cpu->machine;
+
+    if (cpu->pending_vector >= 0) {
+        deliver_pending(cpu);
+        return EV_LOOP;
+    }
+    if (cpu->budget <= 0 || cpu->exit_request) {
+        service_machine(cpu);
+        if (m->stop)
+            return EV_STOP;
+    }
+    if (__builtin_expect(debug_active, 0)) {
+        *unchain = 1;
+        if (debugger_stop(cpu))
+            return EV_LOOP;
+    }
+    if (take_interrupt(cpu))
+        *unchain = 1;
+    if (cpu->halted) {
+        machine_wait(m);
+        cpu->budget = 0;
+        return EV_LOOP;
+    }
+    cpu->insn_eip = cpu->eip;
+    if ((cpu->dr[7] & 0xff) && code_breakpoint(cpu)) {
+        *unchain = 1;
+        return EV_LOOP;
+    }
+    return EV_RUN;
+}
+
+/*
+ * Traps after the block's last instruction: data breakpoints (DR7 R/W 01,
+ * 11) and single-step; one #DB reports both in DR6.  deliveries: the
+ * interrupt count before the block (INT n and friends clear TF on entry:
+ * no single-step trap after them).  Returns 1 when there was a trap.
+ */
+static int deliver_traps(struct cpu *cpu, int tf, uint64_t deliveries)
+{
+    uint32_t db = 0;
+    int trapped = 0;
+    if (cpu->data_bp_hit) {
+        trapped = 1;
+        db = cpu->data_bp_hit;
+        cpu->data_bp_hit = 0;
+        cpu->dr[6] &= ~0xfu;
+    }
+    if (tf) {
+        trapped = 1;
+        if (monitor_stats.interrupts == deliveries)
+            db |= 0x4000; /* BS */
+    }
+    if (db) {
+        cpu->dr[6] |= db;
+        cpu_do_interrupt(cpu, EXC_DB, INT_EXC, 0, 0, 0);
+    }
+    return trapped;
+}
+
+static void log_block(struct cpu *cpu, struct tb *tb)
+{
+    if (log_enabled(LOG_EXEC)) {
+        FILE *f = log_file ? log_file : stderr;
+        char sym[128];
+        fprintf(f, "Trace: [%08x] %04x:%08x %s\n", tb->pc, cpu->seg[S_CS].sel, cpu->eip,
+                symbols_format(tb->pc, sym, sizeof(sym)));
+    }
+    if (log_enabled(LOG_CPU)) {
+        FILE *f = log_file ? log_file : stderr;
+        fprintf(f, "EAX=%08x EBX=%08x ECX=%08x EDX=%08x ESI=%08x EDI=%08x EBP=%08x ESP=%08x\n"
+                   "EIP=%08x EFL=%08x CPL=%d CR0=%08x CR3=%08x CR4=%08x\n"
+                   "CS=%04x SS=%04x DS=%04x ES=%04x FS=%04x GS=%04x\n",
+                cpu->r[R_EAX], cpu->r[R_EBX], cpu->r[R_ECX], cpu->r[R_EDX], cpu->r[R_ESI],
+                cpu->r[R_EDI], cpu->r[R_EBP], cpu->r[R_ESP], cpu->eip, cpu_get_eflags(cpu),
+                cpu_cpl(cpu), cpu->cr[0], cpu->cr[3], cpu->cr[4], cpu->seg[S_CS].sel,
+                cpu->seg[S_SS].sel, cpu->seg[S_DS].sel, cpu->seg[S_ES].sel,
+                cpu->seg[S_FS].sel, cpu->seg[S_GS].sel);
+    }
+}
+
+static struct tb *run_block(struct cpu *cpu, struct tb *tb, int *slot)
+{
+    tb_enter(cpu, tb);
+    if (__builtin_expect(debug_active, 0) && debug_no_chain())
+        cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
+    if (__builtin_expect(monitor_stats.timing, 0)) {
+        uint64_t t0 = host_clock_ns();
+        struct tb *last = tb_exec(cpu, tb, slot);
+        monitor_stats.exec_ns += host_clock_ns() - t0;
+        return last;
+    }
+    return tb_exec(cpu, tb, slot);
+}
+
+int cpu_exec(struct cpu *cpu)
+{
+    struct machine *m = cpu->machine;
+    struct tb *volatile last = NULL;
+    volatile int slot = -1;
+
+    if (setjmp(cpu->jmp)) {
+        /* Unwound from a block, a helper or a delivery: state is consistent. */
+        cpu->cur_tb = NULL;
+        cpu->data_bp_hit = 0; /* the instruction did not complete: no trap */
+        last = NULL;
+    }
+    while (!m->stop) {
+        int unchain = 0;
+        enum event_result ev = take_events(cpu, &unchain);
+        if (unchain)
+            last = NULL;
+        if (ev == EV_STOP)
+            break;
+        if (ev == EV_LOOP)
+            continue;
+        /* Instruction breakpoints armed, or single-step (EFLAGS.TF): one
+         * instruction per block, each checked before it runs. */
+        int hwbp = (cpu->dr[7] & 0xff) != 0;
+        int rf = (cpu->eflags & F_RF) != 0;
+        int tf = (cpu->eflags & F_TF) != 0;
+        uint64_t deliveries = monitor_stats.interrupts;
+        if (hwbp || tf)
+            cpu->single_step_next = 1;
+        struct tb *tb = tb_find(cpu);
+        if (last && slot >= 0)
+            tb_link(last, slot, tb);
+        log_block(cpu, tb);
+        int s;
+        last = run_block(cpu, tb, &s);
+        slot = s;
+        cpu->cur_tb = NULL;
+        if (hwbp)
+            last = NULL;
+        /* RF lasts for the one instruction that started with it (IRET may set it anew). */
+        if (rf)
+            cpu->eflags &= ~F_RF;
+        if (deliver_traps(cpu, tf, deliveries))
+            last = NULL;
+        if (log_mask & (LOG_EXEC | LOG_CPU))
+            last = NULL; /* no chaining, so that every block is logged */
+    }
+    return m->exit_status;
+}

@@ -1,0 +1,133 @@
+/*
+ * machine.h - the PC around the CPU, as the run loop sees it.
+ */
+#ifndef BT86_MACHINE_MACHINE_H
+#define BT86_MACHINE_MACHINE_H
+
+#include "cpu/cpu.h"
+#include "base/timer.h"
+
+#include <stdint.h>
+
+struct chardev;
+struct display_ops;
+struct i8042;
+struct pci_host;
+struct pic;
+struct port80;
+struct ps2kbd;
+struct ps2mouse;
+struct rtc;
+struct screen;
+struct vga;
+struct pit;
+struct port61;
+struct port92;
+struct uart;
+
+struct machine_options {
+    uint32_t ram_mb;
+    const char *kernel;
+    const char *initrd;
+    const char *append;
+    const char *serial[4];
+    int nserial;
+    const char *debugcon;
+    int debug_exit;
+    uint16_t debug_exit_base, debug_exit_size;
+    int no_reboot;
+    int no_shutdown;
+    int icount; /* -icount: virtual time from the instruction count */
+    int stats;
+    const char *stats_json;
+    int display;            /* DISPLAY_xxx */
+    int vga;                /* 0 with -vga none */
+    const char *screendump; /* -screendump FILE.ppm: the screen at exit */
+    const char *sendkeys;   /* -sendkeys TEXT: typed on the PS/2 keyboard */
+    const char *sendkeys_when; /* -sendkeys-when TEXT: ...once the screen shows TEXT */
+    int64_t rtc_base;       /* Unix time of the RTC at virtual time 0 */
+    int rtc_base_set;
+    const char *name;       /* -name: the window title */
+    /* The host window (ui/display.c); none: headless, as with -display none. */
+    const struct display_ops *display_ops;
+};
+
+enum { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
+
+/* One input of the PIC pair, as a device's IRQ output is wired to it. */
+struct isa_irq {
+    struct machine *m;
+    int line;
+};
+
+/* A device of the board with state to reset: machine_reset() walks the
+ * list in the order the devices were created (the PIC first, so that a
+ * device lowering its IRQ on reset finds it ready). */
+struct machine_device {
+    void (*reset)(void *dev);
+    void *dev;
+};
+
+#define MACHINE_MAX_DEVICES 16
+
+struct machine {
+    struct cpu cpu;
+    struct machine_options opt;
+    struct clock clock; /* virtual time: the devices' timers */
+    uint8_t *ram;
+    uint32_t ram_size;
+    struct uart *uart[4];
+    struct chardev *serial_chr[4];
+    struct chardev *debugcon_chr;
+    struct pic *pic;
+    struct isa_irq irq[16];
+    struct pit *pit;
+    struct port92 *port92;
+    struct pci_host *pci;
+    struct port61 *port61;
+    struct port80 *port80;
+    struct rtc *rtc;
+    struct i8042 *kbc;
+    struct ps2kbd *kbd;
+    struct ps2mouse *mouse;
+    struct vga *vga;
+    struct screen *screen;
+    struct machine_device devices[MACHINE_MAX_DEVICES];
+    int ndevices;
+    volatile int stop;
+    int reset_request;   /* serviced between blocks (machine_poll) */
+    const char *reset_why;
+    int exit_status;
+    uint64_t start_ns;
+};
+
+extern struct machine *bt86_machine;
+
+/* 0, or the exit status (base/exit_status.h) for the error it printed. */
+int machine_init(struct machine *m);
+/* Every device on the list, the CPU, the block cache: the machine as at power-on. */
+void machine_reset(struct machine *m);
+/* Between blocks: devices, host input.  Cheap when nothing happens. */
+void machine_poll(struct machine *m);
+/* The CPU halted with nothing pending: sleep until something happens. */
+void machine_wait(struct machine *m);
+/* Vector of a pending maskable interrupt (acknowledging it), or -1. */
+int machine_irq_ack(struct machine *m);
+/* A shutdown cycle: the board resets the machine (as port 0x92 bit 0 and the
+ * keyboard controller's pulse do), between blocks, in machine_poll(). */
+void machine_triple_fault(struct machine *m);
+/* Reset the PC (reboot the kernel), or exit with status 0 under -no-reboot. */
+void machine_reboot(struct machine *m, const char *why);
+void machine_shutdown(struct machine *m, int status);
+/* Print statistics, flush output and exit the process with status. */
+_Noreturn void machine_exit(struct machine *m, int status);
+uint64_t machine_clock_ns(struct machine *m);
+/* The time-stamp counter (cpu->tsc): the instruction count under -icount,
+ * else the virtual clock in ns moved by WRMSR to IA32_TIME_STAMP_COUNTER. */
+uint64_t machine_tsc(struct cpu *cpu);
+
+/* machine/cpu_exec.c */
+void cpu_reset(struct cpu *cpu);
+int cpu_exec(struct cpu *cpu);
+
+#endif

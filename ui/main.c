@@ -1,0 +1,393 @@
+/*
+ * main.c - the command line, as qemu-system-i386 spells it.
+ *
+ *   bt86 -kernel guest.elf -append "args" -nographic \
+ *        -device isa-debug-exit,iobase=0xf4,iosize=0x04
+ *
+ * Options QEMU has keep QEMU's names and meaning; bt86's own are -backend,
+ * -step, -stats and -stats-json.  A bad option or value, or a file named
+ * on the command line that cannot be used, is an error with a message and
+ * exit status 2 (EXIT_USAGE), never a guess: status 1 is what a guest that
+ * writes 0 to isa-debug-exit makes, and harnesses read it as a pass.
+ * Everything given is checked before the machine is built, so the first
+ * message is about the command line, not about the display.
+ */
+#define _GNU_SOURCE /* prctl */
+#include "config.h"
+#include "cpu/cpu_model.h"
+#include "base/exit_status.h"
+#include "machine/gdbstub.h"
+#include "base/log.h"
+#include "machine/machine.h"
+#include "monitor/monitor.h"
+#include "ui/display.h"
+#include "ui/options.h"
+#include "base/symbols.h"
+#include "softmmu/ioport.h"
+#include "softmmu/memory.h"
+#include "translator/backend.h"
+#include "base/chardev.h"
+#include "ui/stepper.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+static struct machine machine;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: bt86 [options]\n"
+            "\n"
+            "Guest:\n"
+            "  -kernel FILE        Linux bzImage or multiboot kernel (ELF, i386) to boot\n"
+            "  -append CMDLINE     kernel command line\n"
+            "  -initrd FILE[,FILE] Linux: the initial ramdisk; multiboot: modules\n"
+            "                      (\"file args\", comma separated)\n"
+            "  -m SIZE             guest RAM, in MiB or with a M/G suffix (default 128)\n"
+            "  -cpu MODEL[,-feat]  the CPU CPUID shows: bt86 (default), max, base, qemu32,\n"
+            "                      pentium, pentium2, pentium3, coreduo, n270, kvm32, 486;\n"
+            "                      +feat/-feat for fpu pse tsc msr pae cx8 sep pge cmov fxsr\n"
+            "                      nx (-cpu help)\n"
+            "  -smp 1              one CPU ([cpus=]1 and a topology of 1s are accepted)\n"
+            "  -machine pc[,accel=tcg]  also -M; the PC is the only machine (-machine help)\n"
+            "  -accel tcg          software translation, the only accelerator; -enable-kvm\n"
+            "                      and -accel kvm are errors (bt86 is software only)\n"
+            "  -name NAME          the window title and the process name\n"
+            "Devices and display:\n"
+            "  -nographic          no window; COM1 on the terminal, with the Ctrl-A keys\n"
+            "  -display sdl|none   the VGA in a window (default when a display is\n"
+            "                      available), or no window\n"
+            "  -vga std|none       the VGA with Bochs VBE (default), or no VGA\n"
+            "  -nodefaults         no default devices: no COM1 on the terminal, no VGA\n"
+            "                      (give -serial and -vga std for them)\n"
+            "  -screendump FILE    write the screen as a PPM image when bt86 exits\n"
+            "  -sendkeys TEXT      type TEXT on the PS/2 keyboard once the guest listens\n"
+            "                      (\\n is Enter)\n"
+            "  -sendkeys-when TEXT wait with -sendkeys until the text screen shows TEXT\n"
+            "  -rtc base=utc|localtime|YYYY-MM-DDTHH:MM:SS\n"
+            "                      start time of the RTC (default: the host's UTC time;\n"
+            "                      with -icount, 2000-01-01T00:00:00 so runs repeat)\n"
+            "  -serial DEV         next COM port (repeatable; default COM1 on stdio):\n"
+            "                      stdio (also mon:stdio), vc (the same as stdio: bt86 has\n"
+            "                      no virtual console of its own), null, none, file:PATH\n"
+            "  -debugcon DEV       port 0xe9 console: stdio, null, file:PATH\n"
+            "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
+            "                      a guest write of V to iobase exits with (V<<1)|1\n"
+            "  -no-reboot          exit instead of rebooting (after a triple fault)\n"
+            "  -no-shutdown        accepted for compatibility\n"
+            "Debugging and measurement:\n"
+            "  -d ITEM[,ITEM]      logs: in_asm, op, out_asm, int, exec, cpu, monitor (-d help)\n"
+            "  -D FILE             write logs to FILE instead of standard error\n"
+            "  -symbols FILE       guest symbols for logs, -step and -stats: an ELF or a\n"
+            "                      System.map (default: the -kernel ELF's own symbols)\n"
+            "  -step               block stepper: stop before each block, commands on stdin\n"
+            "                      (COM1 on stdio then only writes; see docs/tutorial.md)\n"
+            "  -gdb tcp::PORT      wait for gdb on TCP port PORT (also tcp:HOST:PORT)\n"
+            "  -s                  shorthand for -gdb tcp::1234\n"
+            "  -S                  do not start the guest before gdb connects and continues\n"
+            "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
+            "  -backend NAME       translation backend (-backend help lists them)\n"
+            "  -stats              print statistics at exit\n"
+            "  -stats-json FILE    write statistics as JSON at exit\n"
+            "  -version, -h        version, this help\n"
+            "\n"
+            "Keys on a terminal that is COM1's stdio (as QEMU's -nographic):\n"
+            "  Ctrl-A x            exit bt86 (status 0)\n"
+            "  Ctrl-A h            list these keys\n"
+            "  Ctrl-A Ctrl-A       send Ctrl-A to the guest\n"
+            "\n"
+            "Exit status:\n"
+            "  0    the guest shut down or rebooted under -no-reboot; Ctrl-A x; a signal\n"
+            "  odd  isa-debug-exit: the guest wrote V, the status is (V<<1)|1\n"
+            "  2    command-line error: a bad option or value, or a file named on the\n"
+            "       command line that cannot be used (the guest did not run)\n"
+            "  70   bt86 could not go on: an instruction it does not implement yet, out\n"
+            "       of memory\n");
+}
+
+static const char *need_arg(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "bt86: option %s needs an argument (see bt86 -h)\n", argv[*i]);
+        exit(EXIT_USAGE);
+    }
+    return argv[++*i];
+}
+
+/* "bt86: -OPTION VALUE: message", and the usage status. */
+static _Noreturn void bad_value(const char *opt, const char *value, const char *msg)
+{
+    fprintf(stderr, "bt86: %s %s: %s\n", opt, value, msg);
+    exit(EXIT_USAGE);
+}
+
+/* A file the loader reads later: said now, naming the option, so no other
+ * message comes first.  For -initrd, each comma-separated "file args". */
+static void check_readable(const char *opt, const char *list, int is_list)
+{
+    char buf[4096];
+    snprintf(buf, sizeof(buf), "%s", list);
+    char *save = NULL;
+    for (char *item = is_list ? strtok_r(buf, ",", &save) : buf; item;
+         item = is_list ? strtok_r(NULL, ",", &save) : NULL) {
+        char *sp = is_list ? strchr(item, ' ') : NULL;
+        if (sp)
+            *sp = 0;
+        FILE *f = fopen(item, "rb");
+        if (!f) {
+            fprintf(stderr, "bt86: %s: cannot open '%s': %s\n", opt, item, strerror(errno));
+            exit(EXIT_USAGE);
+        }
+        fclose(f);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct machine_options *o = &machine.opt;
+    o->ram_mb = 128;
+    o->vga = 1;
+    const char *log_path = NULL;
+    const char *gdb_spec = NULL;
+    const char *symbols_path = NULL;
+    int gdb_wait = 0;
+    int step = 0;
+    int nodefaults = 0, vga_given = 0;
+    char err[512];
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] == '-' && a[1] == '-')
+            a++; /* QEMU accepts --option too */
+        if (!strcmp(a, "-kernel")) {
+            o->kernel = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-append")) {
+            o->append = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-initrd")) {
+            o->initrd = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-m")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_size_mb(v, &o->ram_mb, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-cpu")) {
+            const char *v = need_arg(argc, argv, &i);
+            char warn[512];
+            if (!strcmp(v, "help") || !strcmp(v, "?")) {
+                cpu_model_help(stdout);
+                return 0;
+            }
+            if (cpu_model_parse(v, err, sizeof(err), warn, sizeof(warn)) < 0)
+                bad_value(a, v, err);
+            if (*warn)
+                fprintf(stderr, "bt86: warning: -cpu %s: %s\n", v, warn);
+        } else if (!strcmp(a, "-smp")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_smp(v, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-machine") || !strcmp(a, "-M")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "help") || !strcmp(v, "?")) {
+                machine_help(stdout);
+                return 0;
+            }
+            if (parse_machine(v, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-accel")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "help") || !strcmp(v, "?")) {
+                accel_help(stdout);
+                return 0;
+            }
+            if (parse_accel(v, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-enable-kvm")) {
+            fprintf(stderr, "bt86: -enable-kvm: bt86 is software only: no KVM "
+                            "(leave it out, or use -accel tcg)\n");
+            return EXIT_USAGE;
+        } else if (!strcmp(a, "-name")) {
+            const char *v = need_arg(argc, argv, &i);
+            /* name[,debug-threads=on|off][,process=P]: bt86 has one thread. */
+            static char name[256];
+            snprintf(name, sizeof(name), "%s", v);
+            char *comma = strchr(name, ',');
+            if (comma)
+                *comma = 0;
+            if (!strncmp(name, "guest=", 6))
+                memmove(name, name + 6, strlen(name + 6) + 1);
+            o->name = name;
+            const char *proc = strstr(v, ",process=");
+            char pname[16];
+            snprintf(pname, sizeof(pname), "%.*s", proc ? (int)strcspn(proc + 9, ",") : 15,
+                     proc ? proc + 9 : name);
+            prctl(PR_SET_NAME, pname, 0, 0, 0);
+        } else if (!strcmp(a, "-nodefaults")) {
+            nodefaults = 1;
+        } else if (!strcmp(a, "-nographic")) {
+            o->display = DISPLAY_NONE;
+        } else if (!strcmp(a, "-display")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "sdl") || !strncmp(v, "sdl,", 4) || !strcmp(v, "gtk") ||
+                !strncmp(v, "gtk,", 4) || !strcmp(v, "default")) {
+                o->display = DISPLAY_SDL; /* gtk: the window bt86 has */
+            } else if (!strcmp(v, "none")) {
+                o->display = DISPLAY_NONE;
+            } else {
+                bad_value(a, v, "unknown display (use sdl or none)");
+            }
+        } else if (!strcmp(a, "-vga")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (strcmp(v, "std") && strcmp(v, "none"))
+                bad_value(a, v, "bt86 has the standard VGA with Bochs VBE (std) or none");
+            o->vga = !strcmp(v, "std");
+            vga_given = 1;
+        } else if (!strcmp(a, "-screendump")) {
+            o->screendump = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-sendkeys")) {
+            o->sendkeys = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-sendkeys-when")) {
+            o->sendkeys_when = need_arg(argc, argv, &i);
+            if (!*o->sendkeys_when) {
+                fprintf(stderr, "bt86: -sendkeys-when: the text to wait for is empty\n");
+                return EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "-rtc")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_rtc(v, o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-serial")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (o->nserial == 4) {
+                fprintf(stderr, "bt86: too many -serial options (a PC has 4 COM ports)\n");
+                return EXIT_USAGE;
+            }
+            o->serial[o->nserial++] = !strcmp(v, "mon:stdio") ? "stdio" : v;
+        } else if (!strcmp(a, "-debugcon")) {
+            const char *v = need_arg(argc, argv, &i);
+            o->debugcon = !strcmp(v, "mon:stdio") ? "stdio" : v;
+        } else if (!strcmp(a, "-device")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_device(v, o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-no-reboot")) {
+            o->no_reboot = 1;
+        } else if (!strcmp(a, "-no-shutdown")) {
+            o->no_shutdown = 1;
+        } else if (!strcmp(a, "-d")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "help")) {
+                log_help(stdout);
+                return 0;
+            }
+            if (log_parse(v) < 0)
+                return EXIT_USAGE;
+        } else if (!strcmp(a, "-D")) {
+            log_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-symbols")) {
+            symbols_path = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-step")) {
+            step = 1;
+        } else if (!strcmp(a, "-gdb")) {
+            gdb_spec = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-s")) {
+            gdb_spec = "tcp::1234";
+        } else if (!strcmp(a, "-S")) {
+            gdb_wait = 1;
+        } else if (!strcmp(a, "-icount")) {
+            const char *v = need_arg(argc, argv, &i);
+            const char *n = strncmp(v, "shift=", 6) ? v : v + 6;
+            char *end;
+            strtol(n, &end, 0);
+            if (((*end && *end != ',') || end == n) && strcmp(n, "auto"))
+                bad_value(a, v, "expected shift=N or N");
+            o->icount = 1;
+        } else if (!strcmp(a, "-backend")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "help")) {
+                backend_list(stdout);
+                exit(0);
+            }
+            const struct backend *be = backend_find(v);
+            if (!be)
+                bad_value(a, v, "unknown backend (-backend help lists them)");
+            tb_set_backend(be);
+        } else if (!strcmp(a, "-stats")) {
+            o->stats = 1;
+        } else if (!strcmp(a, "-stats-json")) {
+            o->stats_json = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-version")) {
+            printf("bt86 version %s, a binary-translating x86 PC emulator\n", BT86_VERSION);
+            return 0;
+        } else if (!strcmp(a, "-h") || !strcmp(a, "-help")) {
+            usage(stdout);
+            return 0;
+        } else {
+            fprintf(stderr, "bt86: unknown option '%s' (see bt86 -h)\n", argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (!o->kernel) {
+        fprintf(stderr, "bt86: no guest to run: give a kernel with -kernel FILE (see bt86 -h)\n");
+        return EXIT_USAGE;
+    }
+    check_readable("-kernel", o->kernel, 0);
+    if (o->initrd && *o->initrd)
+        check_readable("-initrd", o->initrd, 1);
+    if (log_path && log_set_file(log_path) < 0)
+        return EXIT_USAGE;
+    /* As QEMU: -nodefaults drops the default COM1 and VGA, not given ones. */
+    if (o->nserial == 0 && !nodefaults)
+        o->serial[o->nserial++] = "stdio"; /* COM1 on the terminal, also with a window */
+    if (nodefaults && !vga_given)
+        o->vga = 0;
+    if (!o->rtc_base_set)
+        o->rtc_base = o->icount ? 946684800 /* 2000-01-01 */ : (int64_t)time(NULL);
+    if (symbols_path && symbols_load(symbols_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "bt86: -symbols: %s\n", err);
+        return EXIT_USAGE;
+    }
+    if (!symbols_path)
+        symbols_load(o->kernel, err, sizeof(err)); /* a stripped kernel just has none */
+    if (o->sendkeys_when && !o->sendkeys) {
+        fprintf(stderr, "bt86: -sendkeys-when waits before typing: give -sendkeys TEXT too\n");
+        return EXIT_USAGE;
+    }
+    /* Written at exit: a path that cannot be written is a command-line
+     * error, said now rather than after the whole run. */
+    if (o->stats_json) {
+        FILE *f = fopen(o->stats_json, "w");
+        if (!f) {
+            fprintf(stderr, "bt86: -stats-json %s: cannot open for writing: %s\n", o->stats_json,
+                    strerror(errno));
+            return EXIT_USAGE;
+        }
+        fclose(f);
+    }
+    if (gdb_wait && !gdb_spec) {
+        fprintf(stderr, "bt86: -S waits for gdb: give -s or -gdb tcp::PORT too\n");
+        return EXIT_USAGE;
+    }
+    if (step && gdb_spec) {
+        fprintf(stderr, "bt86: -step and -gdb both want to stop the guest: choose one\n");
+        return EXIT_USAGE;
+    }
+    if (gdb_spec && gdbstub_init(gdb_spec, gdb_wait) < 0)
+        return EXIT_USAGE;
+    if (step)
+        chardev_reserve_stdin(); /* the stepper's commands */
+    machine.opt.display_ops = &ui_display;
+    int r = machine_init(&machine);
+    if (r)
+        return r;
+    monitor_stats.timing = o->stats || o->stats_json;
+    ioport_timing = mem_timing = monitor_stats.timing;
+    if (step)
+        stepper_init(&machine);
+    int status = cpu_exec(&machine.cpu);
+    machine_exit(&machine, status);
+    return status;
+}

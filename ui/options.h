@@ -1,0 +1,33 @@
+/*
+ * options.h - parsing the values of bt86's command-line options (ui/main.c
+ * walks the command line).  Each parser returns 0, or -1 with a message in
+ * err that main prints after "bt86: -OPTION VALUE: ".
+ *
+ *   char err[256];
+ *   if (parse_smp("2", err, sizeof(err)) < 0)  ->  "bt86 has one CPU for now..."
+ */
+#ifndef BT86_UI_OPTIONS_H
+#define BT86_UI_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct machine_options;
+
+/* -m: MiB, or with a K/M/G suffix; 2 MiB to 3 GiB. */
+int parse_size_mb(const char *s, uint32_t *mb, char *err, size_t errlen);
+/* -device isa-debug-exit[,iobase=N][,iosize=N] */
+int parse_device(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* -rtc base=utc|localtime|DATE[,clock=...][,driftfix=...] */
+int parse_rtc(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* -smp [cpus=]N[,sockets=N][,dies=N][,clusters=N][,cores=N][,threads=N][,maxcpus=N] */
+int parse_smp(const char *spec, char *err, size_t errlen);
+/* -machine [type=]pc[,accel=tcg][,...] */
+int parse_machine(const char *spec, char *err, size_t errlen);
+/* -accel tcg[,thread=single][,tb-size=N] */
+int parse_accel(const char *spec, char *err, size_t errlen);
+void machine_help(FILE *f);
+void accel_help(FILE *f);
+
+#endif

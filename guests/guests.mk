@@ -93,9 +93,10 @@ clean-guests:
 # mbinfo's multiboot modules (-initrd, see guests/mbinfo/options) are read
 # from the build directory, so that their paths print the same everywhere.
 MBINFO_MODULES := guests/mbinfo/module1.txt guests/mbinfo/module2.txt
-GUEST_TARGETS += $(MBINFO_MODULES)
-# In an in-tree build they are already there (a rule would be circular).
+# In an in-tree build they are already there, and are sources: no rule (it
+# would be circular), and not targets, or make clean would delete them.
 ifneq ($(abspath $(SRCDIR)),$(abspath .))
+GUEST_TARGETS += $(MBINFO_MODULES)
 $(MBINFO_MODULES): guests/mbinfo/%: $(SRCDIR)/guests/mbinfo/%
 	@mkdir -p $(@D)
 	@cmp -s $< $@ 2>/dev/null || cp $< $@

@@ -292,6 +292,9 @@ int cpu_exec(struct cpu *cpu)
     struct machine *m = cpu->machine;
     struct tb *volatile last = NULL;
     volatile int slot = -1;
+    /* The flush count when `last` ran: a flush since (the cache filling up
+     * during tb_find, a reset, a debugger change) freed it. */
+    volatile uint64_t last_flushes = 0;
 
     if (setjmp(cpu->jmp)) {
         /* Unwound from a block, a helper or a delivery: state is consistent. */
@@ -317,8 +320,9 @@ int cpu_exec(struct cpu *cpu)
         if (hwbp || tf)
             cpu->single_step_next = 1;
         struct tb *tb = tb_find(cpu);
-        if (last && slot >= 0)
+        if (last && slot >= 0 && last_flushes == tb_stats.flushes)
             tb_link(last, slot, tb);
+        last_flushes = tb_stats.flushes;
         log_block(cpu, tb);
         int s;
         last = run_block(cpu, tb, &s);

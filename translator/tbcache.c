@@ -27,9 +27,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * Under AddressSanitizer the arena is poisoned except for the blocks
+ * allocated since the last flush, so that any use of a flushed block (a
+ * stale pointer kept across tb_find) is reported where it happens.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TB_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define TB_ASAN 1
+#endif
+#ifdef TB_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ARENA_POISON(p, n) ((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define HASH_BITS 16
+/* The defaults; -tb-size scales both (metadata is about 2/3 of the code). */
 #define ARENA_SIZE (32u << 20)
 #define CODE_CACHE_SIZE (48u << 20)
+static size_t arena_size = ARENA_SIZE, code_cache_size = CODE_CACHE_SIZE;
 
 struct tb_stats tb_stats;
 
@@ -56,6 +80,14 @@ void tb_set_backend(const struct backend *b)
     be = b;
 }
 
+void tb_set_size(size_t bytes)
+{
+    code_cache_size = bytes;
+    arena_size = bytes / 3 * 2;
+    if (arena_size < (256u << 10))
+        arena_size = 256u << 10;
+}
+
 const struct backend *tb_backend(void)
 {
     return be;
@@ -65,12 +97,12 @@ void tb_init(void)
 {
     if (!be)
         be = backend_default();
-    if (!code_cache.base && code_cache_init(&code_cache, CODE_CACHE_SIZE, be->executable) != 0) {
+    if (!code_cache.base && code_cache_init(&code_cache, code_cache_size, be->executable) != 0) {
         perror("bt86: cannot map the code cache");
         exit(1);
     }
     if (!arena) {
-        arena = malloc(ARENA_SIZE);
+        arena = malloc(arena_size);
         page_tbs = calloc(1u << 20, sizeof(*page_tbs));
         used_pages = malloc((1u << 20) * sizeof(*used_pages));
         page_listed = calloc((1u << 20) / 64, sizeof(*page_listed));
@@ -101,6 +133,7 @@ void tb_flush_all(void)
         tb_stats.executed_flushed += tb->exec_count;
     all_tbs = NULL;
     arena_used = 0;
+    ARENA_POISON(arena, arena_size);
     code_cache_reset(&code_cache);
     if (be && be->flush)
         be->flush();
@@ -110,10 +143,11 @@ void tb_flush_all(void)
 static void *arena_alloc(size_t n)
 {
     n = (n + 15) & ~(size_t)15;
-    if (arena_used + n > ARENA_SIZE)
+    if (arena_used + n > arena_size)
         return NULL;
     void *p = arena + arena_used;
     arena_used += n;
+    ARENA_UNPOISON(p, n);
     return p;
 }
 

@@ -44,6 +44,9 @@ struct tb {
 void tb_set_backend(const struct backend *be);
 const struct backend *tb_backend(void);
 void tb_init(void);
+/* Before tb_init: the code cache's size in bytes (-tb-size), the block
+ * metadata's in proportion. */
+void tb_set_size(size_t bytes);
 /* Find or translate the block for the CPU's current state; may raise #PF. */
 struct tb *tb_find(struct cpu *cpu);
 /*

@@ -92,6 +92,7 @@ static void usage(FILE *f)
             "  -S                  do not start the guest before gdb connects and continues\n"
             "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
             "  -backend NAME       translation backend (-backend help lists them)\n"
+            "  -tb-size N          translated-code cache of N MiB (default 48); full: flush\n"
             "  -stats              print statistics at exit\n"
             "  -stats-json FILE    write statistics as JSON at exit\n"
             "  -version, -h        version, this help\n"
@@ -315,6 +316,13 @@ int main(int argc, char **argv)
             if (!be)
                 bad_value(a, v, "unknown backend (-backend help lists them)");
             tb_set_backend(be);
+        } else if (!strcmp(a, "-tb-size")) {
+            const char *v = need_arg(argc, argv, &i);
+            char *end;
+            long n = strtol(v, &end, 10);
+            if (*end || end == v || n < 1 || n > 2048)
+                bad_value(a, v, "expected the code cache's size in MiB, 1 to 2048");
+            tb_set_size((size_t)n << 20);
         } else if (!strcmp(a, "-stats")) {
             o->stats = 1;
         } else if (!strcmp(a, "-stats-json")) {

@@ -18,7 +18,10 @@
 #      bochs-agrees:limits (limits.test.sh --bochs): what QEMU cannot vouch
 #      for, proven against Bochs (skipped when Bochs is not installed);
 #   5. the Linux boot test, tests/boot/boot.sh (skipped when the Debian
-#      packages cannot be fetched).
+#      packages cannot be fetched);
+#   6. steps 2, 4 and 5 again for every backend other than the default one
+#      (bt86 -backend help), named NAME@BACKEND; BT86_BACKENDS="a b" limits
+#      which.
 # Exit status 0 passes, 77 skips, anything else fails. A test file that is
 # not executable fails (it would otherwise silently not run), and so does any
 # test during which a sanitizer reported an error: see "Sanitizers" below.
@@ -132,70 +135,109 @@ for t in "$BUILDDIR"/tests/unit/test_*; do
 done
 
 qemu=$(command -v qemu-system-i386)
-for g in "$SRCDIR"/guests/*/; do
-	[ -f "$g/expected.out" ] || continue
-	name=$(basename "$g")
 
-	if [ -x "$BT86" ]; then
-		"$here/guest-test.sh" "$BT86" "$g" "$BUILDDIR" > "$out" 2>&1
-		result guest "$name" $?
-	else
-		echo "$BT86 is missing or not executable (build it first)" > "$out"
-		result guest "$name" 1
-	fi
+# guests [SUFFIX]: every guest under $BT86; without a suffix (the default
+# backend) also under its reference emulator.
+guests() {
+	local sfx=${1:-} g name st
+	for g in "$SRCDIR"/guests/*/; do
+		[ -f "$g/expected.out" ] || continue
+		name=$(basename "$g")
 
-	# A guest whose "reference" file says bochs was recorded from Bochs
-	# (QEMU gets that behaviour wrong or aborts on it): Bochs must agree.
-	if [ "$(cat "$g/reference" 2>/dev/null)" = bochs ]; then
-		(
-			cd "$BUILDDIR" || exit 1
-			"$here/bochs-run.sh" "guests/$name/$name.elf" "$(cat "$g/cmdline" 2>/dev/null)" \
-				"$out.bochs" > /dev/null || exit
-			diff -u --label expected.out --label bochs "$g/expected.out" "$out.bochs"
-		) > "$out" 2>&1
+		if [ -x "$BT86" ]; then
+			"$here/guest-test.sh" "$BT86" "$g" "$BUILDDIR" > "$out" 2>&1
+			result guest "$name$sfx" $?
+		else
+			echo "$BT86 is missing or not executable (build it first)" > "$out"
+			result guest "$name$sfx" 1
+		fi
+		[ -z "$sfx" ] || continue
+
+		# A guest whose "reference" file says bochs was recorded from Bochs
+		# (QEMU gets that behaviour wrong or aborts on it): Bochs must agree.
+		if [ "$(cat "$g/reference" 2>/dev/null)" = bochs ]; then
+			(
+				cd "$BUILDDIR" || exit 1
+				"$here/bochs-run.sh" "guests/$name/$name.elf" "$(cat "$g/cmdline" 2>/dev/null)" \
+					"$out.bochs" > /dev/null || exit
+				diff -u --label expected.out --label bochs "$g/expected.out" "$out.bochs"
+			) > "$out" 2>&1
+			st=$?
+			[ $st = 77 ] && grep -v '^$' "$out" | tail -n 1 | sed 's/^/skipped: /' > "$out.why" &&
+				mv "$out.why" "$out"
+			rm -f "$out.bochs"
+			result bochs-agrees "bochs-agrees:$name" $st
+		elif [ -n "$RUN_WRAPPER" ]; then
+			echo "skipped: a cross build; the native make check compares with QEMU" > "$out"
+			result qemu-agrees "qemu-agrees:$name" 77
+		elif [ -n "$qemu" ]; then
+			"$here/guest-test.sh" -q "$qemu" "$g" "$BUILDDIR" > "$out" 2>&1
+			result qemu-agrees "qemu-agrees:$name" $?
+		else
+			echo "skipped: qemu-system-i386 not installed" > "$out"
+			result qemu-agrees "qemu-agrees:$name" 77
+		fi
+	done
+}
+
+# scripts [SUFFIX]: every tests/*.test.sh.
+scripts() {
+	local sfx=${1:-} t st
+	for t in "$SRCDIR"/tests/*.test.sh; do
+		[ -f "$t" ] || continue
+		if [ ! -x "$t" ]; then
+			not_executable script "$t"
+			continue
+		fi
+		(cd "$BUILDDIR" && timeout 1800 "$t") > "$out" 2>&1
 		st=$?
-		[ $st = 77 ] && grep -v '^$' "$out" | tail -n 1 | sed 's/^/skipped: /' > "$out.why" &&
-			mv "$out.why" "$out"
-		rm -f "$out.bochs"
-		result bochs-agrees "bochs-agrees:$name" $st
-	elif [ -n "$RUN_WRAPPER" ]; then
-		echo "skipped: a cross build; the native make check compares with QEMU" > "$out"
-		result qemu-agrees "qemu-agrees:$name" 77
-	elif [ -n "$qemu" ]; then
-		"$here/guest-test.sh" -q "$qemu" "$g" "$BUILDDIR" > "$out" 2>&1
-		result qemu-agrees "qemu-agrees:$name" $?
-	else
-		echo "skipped: qemu-system-i386 not installed" > "$out"
-		result qemu-agrees "qemu-agrees:$name" 77
-	fi
-done
+		result script "$(basename "$t" .test.sh)$sfx" $st
+	done
+}
 
-for t in "$SRCDIR"/tests/*.test.sh; do
-	[ -f "$t" ] || continue
-	if [ ! -x "$t" ]; then
-		not_executable script "$t"
-		continue
-	fi
-	(cd "$BUILDDIR" && timeout 1800 "$t") > "$out" 2>&1
-	st=$?
-	result script "$(basename "$t" .test.sh)" $st
-done
-
-(cd "$BUILDDIR" && timeout 600 "$SRCDIR/tests/limits.test.sh" --bochs) > "$out" 2>&1
-result bochs-agrees bochs-agrees:limits $?
-
+# boot [SUFFIX]: the Linux boot test.
 # A boot takes 30 s natively: under qemu-user or a sanitizer build it would take
 # many minutes, so those runs leave it to the native check (BT86_SKIP_BOOT=why).
-if [ -n "$RUN_WRAPPER" ]; then
-	echo "skipped: a cross build under qemu-user; the native make check boots Linux" > "$out"
-	result boot linux-boot 77
-elif [ -n "${BT86_SKIP_BOOT:-}" ]; then
-	echo "skipped: $BT86_SKIP_BOOT" > "$out"
-	result boot linux-boot 77
-else
-	(cd "$BUILDDIR" && timeout 1800 "$SRCDIR/tests/boot/boot.sh") > "$out" 2>&1
-	result boot linux-boot $?
-fi
+boot() {
+	local sfx=${1:-}
+	if [ -n "$RUN_WRAPPER" ]; then
+		echo "skipped: a cross build under qemu-user; the native make check boots Linux" > "$out"
+		result boot "linux-boot$sfx" 77
+	elif [ -n "${BT86_SKIP_BOOT:-}" ]; then
+		echo "skipped: $BT86_SKIP_BOOT" > "$out"
+		result boot "linux-boot$sfx" 77
+	else
+		(cd "$BUILDDIR" && timeout 1800 "$SRCDIR/tests/boot/boot.sh") > "$out" 2>&1
+		result boot "linux-boot$sfx" $?
+	fi
+}
+
+guests
+scripts
+(cd "$BUILDDIR" && timeout 600 "$SRCDIR/tests/limits.test.sh" --bochs) > "$out" 2>&1
+result bochs-agrees bochs-agrees:limits $?
+boot
+
+# Every other backend this bt86 has runs the guests, the scripts and the boot
+# again, as NAME@BACKEND: bt86 through a wrapper that selects it (an explicit
+# -backend later on the command line still wins), the test harnesses that
+# link the translator (diff_bt86, the fuzz replays) through
+# BT86_TEST_BACKEND, which only they read.
+default_backend=$("$BT86" -backend help 2>/dev/null | awk '/\(default\)$/ { print $1 }')
+for be in $("$BT86" -backend help 2>/dev/null | awk '{ print $1 }'); do
+	[ "$be" = "$default_backend" ] && continue
+	[ -z "${BT86_BACKENDS:-}" ] || [[ " $BT86_BACKENDS " == *" $be "* ]] || continue
+	default_bt86=$BT86
+	BT86=$BUILDDIR/bt86.$be
+	printf '#!/bin/sh\nexec "%s" -backend %s "$@"\n' "$default_bt86" "$be" > "$BT86"
+	chmod +x "$BT86"
+	export BT86 BT86_TEST_BACKEND=$be
+	guests "@$be"
+	scripts "@$be"
+	boot "@$be"
+	BT86=$default_bt86
+	unset BT86_TEST_BACKEND
+done
 
 # One line, never mistaken for the summary: a test that stops being found
 # (renamed, not built, lost its execute bit) shows as a smaller number here.

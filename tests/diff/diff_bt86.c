@@ -35,6 +35,7 @@
  * native side (not x86, or no 32-bit support).
  */
 #include "tests/diff/diff.h"
+#include "tests/test_backend.h"
 #include "cpu/flags.h"
 #include "machine/machine.h"
 #include "monitor/monitor.h"
@@ -138,6 +139,7 @@ static void setup_machine(void)
         fprintf(stderr, "diff_bt86: cannot initialize the decoder\n");
         exit(2);
     }
+    test_backend_from_env();
     tb_init();
     m.cpu.machine = &m;
     memset(m.ram, 0xcc, DIFF_LOW_LAND); /* where 0x66-truncated branches land */

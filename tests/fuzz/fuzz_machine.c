@@ -5,6 +5,7 @@
  */
 #include "tests/fuzz/fuzz.h"
 #include "machine/machine.h"
+#include "tests/test_backend.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ struct machine *fuzz_machine(uint32_t ram_mb)
     m.opt.no_reboot = 1;
     m.opt.rtc_base = 946684800; /* 2000-01-01, as -icount: runs repeat */
     m.opt.rtc_base_set = 1;
+    test_backend_from_env();
     int r = machine_init(&m);
     unlink(path);
     if (r != 0) {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stepper.test.sh - the block stepper (-step) driven by a script through a
 # pipe: gdbtarget (blocks, instruction classes, step, stepi, regs, break by
-# symbol, x, watch, tlb) and the demo OS with paging on (walk, a SYSENTER
+# symbol, x, watch, tlb, side) and the demo OS with paging on (walk, a SYSENTER
 # block, quit).
 set -u
 cd "${BUILDDIR:-.}"
@@ -21,7 +21,7 @@ exitdev=(-display none -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 g=guests/gdbtarget/gdbtarget.elf
 total=$(nm "$g" | awk '$3 == "total" { print $1 }')
 add_step=$(nm "$g" | awk '$3 == "add_step" { print $1 }')
-printf '%s\n' step regs 'b add_step' c 'x total 8' 'watch total 4' c 'x total 4' tlb \
+printf '%s\n' step side regs 'b add_step' c 'x total 8' 'watch total 4' c 'x total 4' tlb \
 	'walk total' si si nonsense c |
 	timeout 60 "$BT86" -step -kernel "$g" "${exitdev[@]}" > "$work/t1" 2>&1
 st=$?
@@ -29,6 +29,13 @@ st=$?
 check "stops before the first block" '^== stopped \(start\) at 0010:[0-9a-f]{8} _start$' "$work/t1"
 check "shows guest code with classes" '^  => 0x[0-9a-f]{8} _start +fa +cli +\[privileged\]$' "$work/t1"
 check "shows the translated code" '^translated \(IR micro-ops' "$work/t1"
+# side: _start+0x.. after one step; each guest line, then its IR, then host code.
+awk '/^\(bt86\) side$/ { on = 1; next } on && /^\(bt86\)/ { exit }
+	on && /^  (=>|  ) 0x/ { if (n && (!ir || !host)) bad = 1; n++; ir = host = 0; next }
+	on && /^      ir    [a-z]/ { ir = 1 } on && /^      host  / { host = 1 }
+	END { exit !(n >= 2 && ir && host && !bad) }' "$work/t1" &&
+	echo "ok: side: every guest instruction with its IR and host code under it" ||
+	{ echo "FAIL: side: not every instruction has IR and host lines"; fail=1; }
 check "step: one block" '^== stopped \(step\) at 0010:[0-9a-f]{8} _start\+0x' "$work/t1"
 check "regs: EIP changed, marked" '^eax +[0-9a-f]{8}.*$' "$work/t1"
 check "regs: changed registers marked" 'eip +[0-9a-f]{8}\*' "$work/t1"

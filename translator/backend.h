@@ -83,6 +83,11 @@ struct backend {
     void (*flush)(void);
     /* Print a block's code for -d out_asm and the stepper. */
     void (*dump)(FILE *f, const struct tb *tb);
+    /*
+     * Print only the code that guest instruction `insn` (an index into the
+     * block) became, for the stepper's side-by-side view.  May be NULL.
+     */
+    void (*dump_insn)(FILE *f, const struct tb *tb, int insn);
 };
 
 /* The portable threaded-code interpreter (translator/backend_interp.c). */

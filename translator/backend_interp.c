@@ -129,9 +129,15 @@ static const void *interp_compile(const struct ir_block *b, void *mem)
     return out;
 }
 
-static void interp_dump(FILE *f, const struct tb *tb)
+/* The block's threaded code, or only guest instruction `insn`'s (-1: all). */
+static void dump_ops(FILE *f, const struct tb *tb, int insn)
 {
     for (const struct top *t = tb->code;; t++) {
+        if (insn >= 0 && t->insn != insn) {
+            if (ir_op_info[t->opc].flags & IRF_EXIT)
+                break;
+            continue;
+        }
         struct ir_op op = { .opc = t->opc, .exit = t->exit, .d = t->d, .a = t->a, .b = t->b,
                             .c = t->c, .imm = t->imm, .aux = t->aux };
         if (t->opc == IR_TESTCC)
@@ -141,6 +147,16 @@ static void interp_dump(FILE *f, const struct tb *tb)
         if (ir_op_info[t->opc].flags & IRF_EXIT)
             break;
     }
+}
+
+static void interp_dump(FILE *f, const struct tb *tb)
+{
+    dump_ops(f, tb, -1);
+}
+
+static void interp_dump_insn(FILE *f, const struct tb *tb, int insn)
+{
+    dump_ops(f, tb, insn);
 }
 
 #define NEXT          \
@@ -379,4 +395,5 @@ const struct backend backend_interp = {
     .link = NULL, /* exits read tb->jmp[] as they run */
     .flush = NULL,
     .dump = interp_dump,
+    .dump_insn = interp_dump_insn,
 };

@@ -311,6 +311,25 @@ void tb_dump_code(FILE *f, const struct tb *tb)
     be->dump(f, tb);
 }
 
+int tb_dump_insn_code(FILE *f, const struct tb *tb, int insn)
+{
+    if (!be->dump_insn)
+        return -1;
+    be->dump_insn(f, tb, insn);
+    return 0;
+}
+
+int tb_ir_again(struct cpu *cpu, const struct tb *tb, struct ir_block *b, struct insn *insns)
+{
+    frontend_translate(cpu, tb->pc - tb->cs_base, tb->cs_base, tb->hflags, b, insns);
+    if (b->ninsns != (int)tb->ninsns)
+        return -1;
+    for (int i = 0; i < b->ninsns; i++)
+        if (b->insns[i].eip != tb->insn_eip[i])
+            return -1;
+    return 0;
+}
+
 void tb_foreach(void (*fn)(const struct tb *tb, void *arg), void *arg)
 {
     for (struct tb *tb = all_tbs; tb; tb = tb->all_next)

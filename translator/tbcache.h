@@ -16,6 +16,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct ir_block;
+struct insn;
+
 struct backend;
 
 struct tb {
@@ -56,6 +59,15 @@ struct tb *tb_find(struct cpu *cpu);
 struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot);
 /* The backend's code of `tb`, for -d out_asm and the stepper. */
 void tb_dump_code(FILE *f, const struct tb *tb);
+/* Only guest instruction `insn`'s code; -1 if the backend cannot tell. */
+int tb_dump_insn_code(FILE *f, const struct tb *tb, int insn);
+/*
+ * The optimized IR `tb` was compiled from, translated again into `b` and
+ * `insns` (IR_MAX_INSNS of them) from the guest code as it is now, for the
+ * stepper: blocks keep no IR.  May raise #PF like tb_find.  Returns 0, or
+ * -1 when the code no longer gives the same instructions.
+ */
+int tb_ir_again(struct cpu *cpu, const struct tb *tb, struct ir_block *b, struct insn *insns);
 /*
  * The run loop's accounting for entering a block, which every backend
  * also does when it follows a chained exit (tb_chain_enter): the block

@@ -24,6 +24,7 @@
 #include "translator/backend.h"
 #include "translator/decode.h"
 #include "translator/insn.h"
+#include "translator/ir.h"
 #include "translator/tbcache.h"
 #include "base/chardev.h"
 
@@ -158,6 +159,73 @@ static void show_block(struct cpu *cpu, int one_insn)
         show_insn(cpu, tb->insn_eip[i], i == 0);
     printf("translated (IR micro-ops as the %s backend threads them):\n", tb_backend()->name);
     tb_dump_code(stdout, tb);
+}
+
+/*
+ * The next block three ways at once: each guest instruction, the IR ops it
+ * became and the backend's code for them, one under the other.  Blocks keep
+ * no IR, so it is translated again (exceptions caught as in peek_block).
+ */
+static void show_side_by_side(struct cpu *cpu)
+{
+    struct tb *tb = peek_block(cpu);
+    if (!tb) {
+        printf("block: code at 0x%08x is not mapped: the fetch will fault\n",
+               cpu->seg[S_CS].base + cpu->eip);
+        return;
+    }
+    static struct ir_block *b;
+    static struct insn *insns;
+    if (!b) {
+        b = malloc(sizeof(*b));
+        insns = malloc(sizeof(*insns) * IR_MAX_INSNS);
+        if (!b || !insns) {
+            printf("out of memory\n");
+            return;
+        }
+    }
+    jmp_buf saved;
+    memcpy(&saved, &cpu->jmp, sizeof(saved));
+    volatile int ok = 0;
+    if (!setjmp(cpu->jmp))
+        ok = tb_ir_again(cpu, tb, b, insns) == 0;
+    memcpy(&cpu->jmp, &saved, sizeof(saved));
+    cpu->pending_vector = -1;
+    if (!ok) {
+        printf("the block's code changed since it was translated: see 'block'\n");
+        return;
+    }
+    char sym[128];
+    printf("block 0x%08x %s: guest instruction, then its IR, then the %s backend's code\n",
+           tb->pc, symbols_format(tb->pc, sym, sizeof(sym)), tb_backend()->name);
+    for (int i = 0; i < b->ninsns; i++) {
+        show_insn(cpu, b->insns[i].eip, i == 0);
+        int any = 0;
+        for (int k = 0; k < b->nops; k++) {
+            if (b->ops[k].insn != i || b->ops[k].opc == IR_NOP)
+                continue;
+            printf("      ir    ");
+            ir_dump_op(stdout, &b->ops[k]);
+            any = 1;
+        }
+        if (!any)
+            printf("      ir    (nothing left after optimization)\n");
+        char *text = NULL;
+        size_t len = 0;
+        FILE *m = open_memstream(&text, &len);
+        int split = m && tb_dump_insn_code(m, tb, i) == 0;
+        if (m)
+            fclose(m);
+        if (!split)
+            printf("      host  (the %s backend cannot split its code per instruction)\n",
+                   tb_backend()->name);
+        /* The backend indents its own dump by two: one more level here. */
+        char *save = NULL;
+        for (char *line = split ? strtok_r(text, "\n", &save) : NULL; line;
+             line = strtok_r(NULL, "\n", &save))
+            printf("      host%s\n", line);
+        free(text);
+    }
 }
 
 /* ------------------------------------------------------------ commands */
@@ -307,6 +375,8 @@ static void help(void)
            "  tlb                the soft TLB's valid entries\n"
            "  walk ADDR          the page-table walk for a linear address\n"
            "  block              show the next block again\n"
+           "  side               the next block side by side: each guest instruction,\n"
+           "                     its IR and the backend's code under it\n"
            "  stats              the statistics so far (as -stats)\n"
            "  help               this list\n"
            "  q, quit            stop the guest and exit bt86\n");
@@ -366,6 +436,8 @@ static int command(struct cpu *cpu, char *line)
             walk(cpu, addr);
     } else if (!strcmp(c, "block")) {
         show_block(cpu, 0);
+    } else if (!strcmp(c, "side")) {
+        show_side_by_side(cpu);
     } else if (!strcmp(c, "stats")) {
         fflush(stdout);
         stats_print(machine, stdout);

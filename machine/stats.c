@@ -18,12 +18,14 @@
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/tlb.h"
+#include "translator/backend.h"
 #include "translator/insn.h"
 #include "translator/tbcache.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #define HOT_BLOCKS 10
 
@@ -128,6 +130,13 @@ static struct split time_split(struct machine *m)
     return s;
 }
 
+/* The most this process ever had resident (getrusage), in KiB. */
+static long peak_rss_kib(void)
+{
+    struct rusage ru;
+    return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
+}
+
 void stats_print(struct machine *m, FILE *f)
 {
     struct cpu *cpu = &m->cpu;
@@ -143,6 +152,10 @@ void stats_print(struct machine *m, FILE *f)
     if (tb_stats.guest_insns_translated)
         fprintf(f, "  translation cost             %.2f us per guest instruction\n",
                 tb_stats.translate_seconds * 1e6 / tb_stats.guest_insns_translated);
+    if (tb_stats.guest_insns_translated)
+        fprintf(f, "  host code                    %.1f bytes per guest instruction (%s backend)\n",
+                (double)tb_stats.code_bytes / tb_stats.guest_insns_translated, tb_backend()->name);
+    fprintf(f, "  peak resident memory         %.1f MiB\n", peak_rss_kib() / 1024.0);
     fprintf(f, "  blocks chained               %llu\n", (unsigned long long)tb_stats.chained);
     fprintf(f, "  blocks invalidated (SMC)     %llu\n", (unsigned long long)tb_stats.invalidated);
     fprintf(f, "  cache flushes                %llu\n", (unsigned long long)tb_stats.flushes);
@@ -224,6 +237,9 @@ int stats_write_json(struct machine *m, const char *path)
     fprintf(f, "  \"guest_instructions_translated\": %llu,\n",
             (unsigned long long)tb_stats.guest_insns_translated);
     fprintf(f, "  \"translate_seconds\": %.6f,\n", tb_stats.translate_seconds);
+    fprintf(f, "  \"backend\": \"%s\",\n", tb_backend()->name);
+    fprintf(f, "  \"code_bytes\": %llu,\n", (unsigned long long)tb_stats.code_bytes);
+    fprintf(f, "  \"peak_rss_kib\": %ld,\n", peak_rss_kib());
     fprintf(f, "  \"blocks_chained\": %llu,\n", (unsigned long long)tb_stats.chained);
     fprintf(f, "  \"blocks_invalidated\": %llu,\n", (unsigned long long)tb_stats.invalidated);
     fprintf(f, "  \"cache_flushes\": %llu,\n", (unsigned long long)tb_stats.flushes);

@@ -277,6 +277,7 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     uint64_t t1 = host_clock_ns();
     tb_stats.translated++;
     tb_stats.guest_insns_translated += tb->ninsns;
+    tb_stats.code_bytes += code_need;
     tb_stats.translate_seconds += (t1 - t0) * 1e-9;
     clock_steal(t1 - t0);
     if (log_mask & (LOG_IN_ASM | LOG_OP | LOG_OUT_ASM))

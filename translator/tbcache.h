@@ -101,6 +101,7 @@ uint64_t tb_blocks_executed(void);
 
 struct tb_stats {
     uint64_t translated, invalidated, flushes, chained, guest_insns_translated;
+    uint64_t code_bytes; /* code-cache bytes the translations took */
     uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
     double translate_seconds;
 };

@@ -32,6 +32,11 @@
 void cpu_reset(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
+    struct mem_map *mem = cpu->mem;
+    struct ioports *io = cpu->io;
+    struct smc *smc = cpu->smc;
+    struct tb_cache *tbs = cpu->tbs;
+    const struct tlb_watch *watch = cpu->watch;
     void (*ferr)(void *, int) = cpu->ferr;
     void *ferr_opaque = cpu->ferr_opaque;
     int (*stop_before)(uint32_t) = cpu->stop_before;
@@ -46,6 +51,11 @@ void cpu_reset(struct cpu *cpu)
     memcpy(&cpu->jmp, &jb, sizeof(jb));
     cpu->icount = icount;
     cpu->machine = m;
+    cpu->mem = mem;
+    cpu->io = io;
+    cpu->smc = smc;
+    cpu->tbs = tbs;
+    cpu->watch = watch;
     cpu->ferr = ferr;
     cpu->ferr_opaque = ferr_opaque;
     cpu->stop_before = stop_before;
@@ -66,6 +76,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->msr_apicbase = 0xfee00900ull;
     cpu->msr_pat = 0x0007040600070406ull;
     cpu->pending_vector = -1;
+    cpu->delivering = -1;
     x87_reset(&cpu->fpu, 1);
     cpu_update_hflags(cpu);
     bt86_cpu = cpu;
@@ -84,14 +95,14 @@ static int contributory(int v)
 
 static void deliver_pending(struct cpu *cpu)
 {
-    /* Vector being delivered when a delivery faults and unwinds here. */
-    static int delivering = -1;
+    /* cpu->delivering: the vector being delivered when a delivery faults
+     * and unwinds here. */
     int v = cpu->pending_vector;
     cpu->pending_vector = -1;
-    if (delivering >= 0) {
-        int first = delivering;
+    if (cpu->delivering >= 0) {
+        int first = cpu->delivering;
         if (first == EXC_DF) {
-            delivering = -1;
+            cpu->delivering = -1;
             machine_triple_fault(cpu->machine);
             return;
         }
@@ -102,9 +113,9 @@ static void deliver_pending(struct cpu *cpu)
             cpu->pending_has_error = 1;
         }
     }
-    delivering = v;
+    cpu->delivering = v;
     cpu_do_interrupt(cpu, v, INT_EXC, cpu->pending_has_error, cpu->pending_error, 0);
-    delivering = -1;
+    cpu->delivering = -1;
 }
 
 /*
@@ -320,9 +331,9 @@ int cpu_exec(struct cpu *cpu)
         if (hwbp || tf)
             cpu->single_step_next = 1;
         struct tb *tb = tb_find(cpu);
-        if (last && slot >= 0 && last_flushes == tb_stats.flushes)
-            tb_link(last, slot, tb);
-        last_flushes = tb_stats.flushes;
+        if (last && slot >= 0 && last_flushes == cpu->tbs->stats.flushes)
+            tb_link(cpu->tbs, last, slot, tb);
+        last_flushes = cpu->tbs->stats.flushes;
         log_block(cpu, tb);
         int s;
         last = run_block(cpu, tb, &s);

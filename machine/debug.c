@@ -73,7 +73,7 @@ int debug_bp_insert(uint32_t linear, int hw)
     bps[nbp].kind = kind;
     nbp++;
     /* A block translated earlier may run across the new address. */
-    tb_flush_all();
+    tb_flush_all(bt86_cpu->tbs);
     update_active();
     return 0;
 }
@@ -103,8 +103,9 @@ static int covers(uint32_t vpage, uint32_t addr, uint32_t len)
     return vpage >= (addr & PAGE_MASK) && vpage <= ((addr + len - 1) & PAGE_MASK);
 }
 
-static int page_watched(uint32_t vpage)
+static int page_watched(struct cpu *cpu, uint32_t vpage)
 {
+    (void)cpu;
     for (int i = 0; i < nwp; i++)
         if (covers(vpage, wps[i].addr, wps[i].len))
             return 1;

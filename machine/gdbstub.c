@@ -263,7 +263,7 @@ static uint8_t *lin_host(struct cpu *cpu, uint32_t lin, uint32_t *phys)
 {
     if (paging_debug_translate(cpu, lin, phys) < 0)
         return NULL;
-    return mem_host_ptr(*phys);
+    return mem_host_ptr(cpu->mem, *phys);
 }
 
 static void handle_read_mem(struct cpu *cpu, const char *args, char *reply)
@@ -297,7 +297,7 @@ static int write_mem(struct cpu *cpu, uint32_t addr, const uint8_t *data, uint32
             return -1;
         *h = data[i];
         /* Translated copies of these bytes are stale now. */
-        tb_invalidate_phys(phys, 1);
+        tb_invalidate_phys(cpu->tbs, phys, 1);
     }
     return 0;
 }

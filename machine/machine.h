@@ -6,9 +6,14 @@
 
 #include "cpu/cpu.h"
 #include "base/timer.h"
+#include "softmmu/ioport.h"
+#include "softmmu/memory.h"
+#include "softmmu/smc.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
+struct backend;
 struct chardev;
 struct display_ops;
 struct i8042;
@@ -48,6 +53,8 @@ struct machine_options {
     int64_t rtc_base;       /* Unix time of the RTC at virtual time 0 */
     int rtc_base_set;
     const char *name;       /* -name: the window title */
+    const struct backend *backend; /* -backend; NULL: the default */
+    size_t tb_size;         /* -tb-size in bytes; 0: the default */
     /* The host window (ui/display.c); none: headless, as with -display none. */
     const struct display_ops *display_ops;
 };
@@ -74,6 +81,12 @@ struct machine {
     struct cpu cpu;
     struct machine_options opt;
     struct clock clock; /* virtual time: the devices' timers */
+    /* The machine's buses and code tracking; the CPU points at them
+     * (cpu->mem, cpu->io, cpu->smc, cpu->tbs). */
+    struct mem_map mem;
+    struct ioports io;
+    struct smc smc;
+    struct tb_cache *tbs;
     uint8_t *ram;
     uint32_t ram_size;
     struct uart *uart[4];
@@ -105,6 +118,10 @@ extern struct machine *bt86_machine;
 
 /* 0, or the exit status (base/exit_status.h) for the error it printed. */
 int machine_init(struct machine *m);
+/* machine_init's first step, and a test's whole machine: the memory map with
+ * m->ram (m->ram_size bytes) at 0, the port space, the code-page map and the
+ * block cache, wired to m->cpu; no device, no reset. */
+void machine_init_core(struct machine *m);
 /* Every device on the list, the CPU, the block cache: the machine as at power-on. */
 void machine_reset(struct machine *m);
 /* Between blocks: devices, host input.  Cheap when nothing happens. */

@@ -7,16 +7,29 @@
  * page holding code (SMC) invalidate the blocks on it and unlink them.
  * Block metadata lives in one arena and the backend's code in the code
  * cache (translator/codecache.h); when either fills, everything is flushed.
+ *
+ * Each machine has its own cache, made for its CPU (cpu->tbs): the
+ * cache installs its invalidation on the CPU's SMC map (cpu->smc), charges
+ * translation time to the machine's clock, and knows which block that CPU
+ * is running.  Two machines in one process share nothing here.
+ *
+ *   cpu->smc = &m->smc;
+ *   m->tbs = tb_init(&m->cpu, NULL, 0, &m->clock);  // default backend and size
+ *   struct tb *tb = tb_find(&m->cpu);
  */
 #ifndef BT86_TRANSLATOR_TBCACHE_H
 #define BT86_TRANSLATOR_TBCACHE_H
 
 #include "cpu/cpu.h"
+#include "translator/codecache.h"
 
 #include <stdint.h>
 #include <stdio.h>
 
 struct backend;
+struct clock;
+struct insn;
+struct ir_block;
 
 struct tb {
     uint32_t pc;      /* linear address of the first instruction */
@@ -40,14 +53,48 @@ struct tb {
     struct tb *all_next; /* every block since the last flush (statistics) */
 };
 
-/* Choose the backend before tb_init(); the default is backend_default(). */
-void tb_set_backend(const struct backend *be);
-const struct backend *tb_backend(void);
-void tb_init(void);
-/* Before tb_init: the code cache's size in bytes (-tb-size), the block
- * metadata's in proportion. */
-void tb_set_size(size_t bytes);
-/* Find or translate the block for the CPU's current state; may raise #PF. */
+struct tb_stats {
+    uint64_t translated, invalidated, flushes, chained, guest_insns_translated;
+    uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
+    double translate_seconds;
+};
+
+#define TB_HASH_BITS 16
+
+struct tb_cache {
+    struct tb_stats stats;
+    const struct backend *be;
+    struct cpu *cpu;     /* the CPU that runs these blocks (cpu->tbs) */
+    struct clock *clock; /* charged with translation time (clock_steal), or NULL */
+    size_t arena_size, arena_used;
+    uint8_t *arena;
+    struct code_cache code_cache;
+    struct tb **page_tbs; /* physical page number -> blocks with code there */
+    /*
+     * The pages that got blocks since the last flush, each listed once (the
+     * bit), so that a flush touches only those and not all 2^20 slots: a
+     * machine reset flushes, and the fuzz targets reset for every input.
+     */
+    uint32_t *used_pages;
+    uint32_t nused_pages;
+    uint64_t *page_listed;
+    struct ir_block *irb;
+    struct insn *insns;
+    struct tb *all_tbs; /* every block since the last flush (statistics) */
+    struct tb *hash[1 << TB_HASH_BITS];
+};
+
+/*
+ * A new cache for cpu, whose smc must be set: sets cpu->tbs and installs
+ * the cache's invalidation as the SMC map's hook.  be NULL: backend_default();
+ * code_bytes 0: the default code cache size (-tb-size), the block metadata
+ * in proportion.  Exits on out of memory.
+ */
+struct tb_cache *tb_init(struct cpu *cpu, const struct backend *be, size_t code_bytes,
+                         struct clock *clock);
+void tb_free(struct tb_cache *tc);
+const struct backend *tb_backend(struct tb_cache *tc);
+/* Find or translate the block for the CPU's current state (in cpu->tbs); may raise #PF. */
 struct tb *tb_find(struct cpu *cpu);
 /*
  * Run `tb` and whatever it chains to through the backend; returns the last
@@ -55,7 +102,7 @@ struct tb *tb_find(struct cpu *cpu);
  */
 struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot);
 /* The backend's code of `tb`, for -d out_asm and the stepper. */
-void tb_dump_code(FILE *f, const struct tb *tb);
+void tb_dump_code(struct tb_cache *tc, FILE *f, const struct tb *tb);
 /*
  * The run loop's accounting for entering a block, which every backend
  * also does when it follows a chained exit (tb_chain_enter): the block
@@ -76,22 +123,15 @@ static inline int tb_chain_enter(struct cpu *cpu, struct tb *next)
     return 1;
 }
 /* Chain src's exit `slot` to dst when that is safe. */
-void tb_link(struct tb *src, int slot, struct tb *dst);
+void tb_link(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst);
 /* Invalidate blocks whose code overlaps [paddr, paddr+len). */
-void tb_invalidate_phys(uint32_t paddr, uint32_t len);
+void tb_invalidate_phys(struct tb_cache *tc, uint32_t paddr, uint32_t len);
 /* Drop every block (arena full, A20 change, mode switch of the memory map). */
-void tb_flush_all(void);
+void tb_flush_all(struct tb_cache *tc);
 
 /* Every block translated since the last flush, invalidated ones included. */
-void tb_foreach(void (*fn)(const struct tb *tb, void *arg), void *arg);
+void tb_foreach(struct tb_cache *tc, void (*fn)(const struct tb *tb, void *arg), void *arg);
 /* Blocks run so far (counted per block, summed here: nothing at run time). */
-uint64_t tb_blocks_executed(void);
-
-struct tb_stats {
-    uint64_t translated, invalidated, flushes, chained, guest_insns_translated;
-    uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
-    double translate_seconds;
-};
-extern struct tb_stats tb_stats;
+uint64_t tb_blocks_executed(struct tb_cache *tc);
 
 #endif

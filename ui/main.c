@@ -315,14 +315,14 @@ int main(int argc, char **argv)
             const struct backend *be = backend_find(v);
             if (!be)
                 bad_value(a, v, "unknown backend (-backend help lists them)");
-            tb_set_backend(be);
+            o->backend = be;
         } else if (!strcmp(a, "-tb-size")) {
             const char *v = need_arg(argc, argv, &i);
             char *end;
             long n = strtol(v, &end, 10);
             if (*end || end == v || n < 1 || n > 2048)
                 bad_value(a, v, "expected the code cache's size in MiB, 1 to 2048");
-            tb_set_size((size_t)n << 20);
+            o->tb_size = (size_t)n << 20;
         } else if (!strcmp(a, "-stats")) {
             o->stats = 1;
         } else if (!strcmp(a, "-stats-json")) {

@@ -63,7 +63,7 @@ static int read_lin(struct cpu *cpu, uint32_t lin, uint8_t *out)
     uint32_t phys;
     if (paging_debug_translate(cpu, lin, &phys) < 0)
         return -1;
-    uint8_t *h = mem_host_ptr(phys);
+    uint8_t *h = mem_host_ptr(cpu->mem, phys);
     if (!h)
         return -1;
     *out = *h;
@@ -156,8 +156,8 @@ static void show_block(struct cpu *cpu, int one_insn)
     printf("guest code:\n");
     for (uint32_t i = 0; i < tb->ninsns; i++)
         show_insn(cpu, tb->insn_eip[i], i == 0);
-    printf("translated (IR micro-ops as the %s backend threads them):\n", tb_backend()->name);
-    tb_dump_code(stdout, tb);
+    printf("translated (IR micro-ops as the %s backend threads them):\n", tb_backend(cpu->tbs)->name);
+    tb_dump_code(cpu->tbs, stdout, tb);
 }
 
 /* ------------------------------------------------------------ commands */
@@ -237,9 +237,9 @@ static void pte_bits(uint64_t e)
            e & 0x100 ? " G" : "");
 }
 
-static uint64_t phys64(uint32_t a)
+static uint64_t phys64(struct cpu *cpu, uint32_t a)
 {
-    return phys_read(a, 4) | (uint64_t)phys_read(a + 4, 4) << 32;
+    return phys_read(cpu->mem, a, 4) | (uint64_t)phys_read(cpu->mem, a + 4, 4) << 32;
 }
 
 static void walk(struct cpu *cpu, uint32_t va)
@@ -252,34 +252,34 @@ static void walk(struct cpu *cpu, uint32_t va)
     printf("CR3 0x%08x, %s\n", cpu->cr[3], cpu->cr[4] & CR4_PAE ? "PAE" : "two-level");
     if (cpu->cr[4] & CR4_PAE) {
         uint32_t a = (cpu->cr[3] & ~0x1fu) + ((va >> 30) & 3) * 8;
-        uint64_t e = phys64(a);
+        uint64_t e = phys64(cpu, a);
         printf("PDPTE[%u] at 0x%08x = 0x%016llx", (va >> 30) & 3, a, (unsigned long long)e);
         pte_bits(e & 1);
         printf("\n");
         if (!(e & 1))
             return;
         a = (uint32_t)(e & 0xffffff000ull) + ((va >> 21) & 0x1ff) * 8;
-        e = phys64(a);
+        e = phys64(cpu, a);
         printf("PDE[%u] at 0x%08x = 0x%016llx", (va >> 21) & 0x1ff, a, (unsigned long long)e);
         pte_bits(e);
         printf("\n");
         if (!(e & 1) || (e & 0x80))
             goto result;
         a = (uint32_t)(e & 0xffffff000ull) + ((va >> 12) & 0x1ff) * 8;
-        e = phys64(a);
+        e = phys64(cpu, a);
         printf("PTE[%u] at 0x%08x = 0x%016llx", (va >> 12) & 0x1ff, a, (unsigned long long)e);
         pte_bits(e);
         printf("\n");
     } else {
         uint32_t a = (cpu->cr[3] & PAGE_MASK) + (va >> 22) * 4;
-        uint32_t e = phys_read(a, 4);
+        uint32_t e = phys_read(cpu->mem, a, 4);
         printf("PDE[%u] at 0x%08x = 0x%08x", va >> 22, a, e);
         pte_bits(e);
         printf("\n");
         if (!(e & 1) || ((e & 0x80) && (cpu->cr[4] & CR4_PSE)))
             goto result;
         a = (e & PAGE_MASK) + ((va >> 12) & 0x3ff) * 4;
-        e = phys_read(a, 4);
+        e = phys_read(cpu->mem, a, 4);
         printf("PTE[%u] at 0x%08x = 0x%08x", (va >> 12) & 0x3ff, a, e);
         pte_bits(e);
         printf("\n");

@@ -207,7 +207,8 @@ struct cpu {
     /* A debugger's breakpoints: a block ends before any instruction at a
      * linear address where this returns non-zero (translator/frontend.c),
      * so that the run loop checks each one between blocks. */
-    int (*stop_before)(uint32_t linear);
+    int (*stop_before)(void *opaque, uint32_t linear);
+    void *stop_before_opaque;
     /* Set by cpu_reset() (machine/cpu_exec.c), so that the monitor needs
      * nothing above it: the time-stamp counter as RDTSC reads it, the
      * hook a guest write to DR0-DR3 or DR7 calls (the data breakpoints),
@@ -269,9 +270,6 @@ _Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error, int has_er
 /* Leave the running block and redo the current instruction from its start
  * (a store into the block's own code, see translator/tbcache.c). */
 _Noreturn void cpu_restart_insn(struct cpu *cpu);
-
-/* The running CPU (machine/cpu_exec.c); bt86 has one. */
-extern struct cpu *bt86_cpu;
 
 static inline _Noreturn void cpu_raise_ud(struct cpu *cpu) { cpu_raise(cpu, EXC_UD, 0, 0); }
 static inline _Noreturn void cpu_raise_gp(struct cpu *cpu, uint32_t err) { cpu_raise(cpu, EXC_GP, err, 1); }

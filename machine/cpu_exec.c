@@ -29,6 +29,12 @@
 
 #define BUDGET 20000 /* instructions between looks at devices and interrupts */
 
+/* A guest write to DR0-DR3 or DR7: the data breakpoints ride the debugger's watch path. */
+static void dr_changed(struct cpu *cpu)
+{
+    debug_guest_dr_changed(&cpu->machine->debug, cpu);
+}
+
 void cpu_reset(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
@@ -39,7 +45,8 @@ void cpu_reset(struct cpu *cpu)
     const struct tlb_watch *watch = cpu->watch;
     void (*ferr)(void *, int) = cpu->ferr;
     void *ferr_opaque = cpu->ferr_opaque;
-    int (*stop_before)(uint32_t) = cpu->stop_before;
+    int (*stop_before)(void *, uint32_t) = cpu->stop_before;
+    void *stop_before_opaque = cpu->stop_before_opaque;
     /* Instructions retired: the machine's clock under -icount, which a reset
      * of the CPU must not turn back (the devices' deadlines stay where they are). */
     uint64_t icount = cpu->icount;
@@ -59,6 +66,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->ferr = ferr;
     cpu->ferr_opaque = ferr_opaque;
     cpu->stop_before = stop_before;
+    cpu->stop_before_opaque = stop_before_opaque;
     cpu->eflags = 0x2;
     cpu->cc_op = CC_EFLAGS;
     cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
@@ -79,12 +87,11 @@ void cpu_reset(struct cpu *cpu)
     cpu->delivering = -1;
     x87_reset(&cpu->fpu, 1);
     cpu_update_hflags(cpu);
-    bt86_cpu = cpu;
     tlb_attach_cpu(cpu);
     cpu->tsc = machine_tsc;
-    cpu->dr_changed = debug_guest_dr_changed;
+    cpu->dr_changed = dr_changed;
     cpu->disasm = decode_text;
-    debug_guest_dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
+    dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
 }
 
 /* Exceptions that make a fault during their delivery a double fault. */
@@ -130,7 +137,8 @@ static int take_interrupt(struct cpu *cpu)
         cpu->hflags &= ~HF_INHIBIT_IRQ;
         return 0;
     }
-    if (__builtin_expect(debug_active, 0) && debug_stepping() && !cpu->halted)
+    struct debug *d = &cpu->machine->debug;
+    if (__builtin_expect(d->active, 0) && debug_stepping(d) && !cpu->halted)
         return 0;
     if (!cpu->irq_pending || !(cpu->eflags & F_IF))
         return 0;
@@ -150,17 +158,18 @@ static void service_machine(struct cpu *cpu)
     machine_poll(m);
     if (monitor_stats.timing)
         monitor_stats.poll_ns += host_clock_ns() - t0;
-    debug_poll(cpu);
+    debug_poll(&m->debug, cpu);
     cpu->budget = BUDGET;
 }
 
 /* A debugger (gdb stub, stepper) watching: 1 when it stopped the guest here. */
 static int debugger_stop(struct cpu *cpu)
 {
-    enum debug_stop why = debug_check(cpu);
+    struct debug *d = &cpu->machine->debug;
+    enum debug_stop why = debug_check(d, cpu);
     if (why == DEBUG_NONE)
         return 0;
-    debug_stop_now(cpu, why);
+    debug_stop_now(d, cpu, why);
     return 1;
 }
 
@@ -215,7 +224,7 @@ static enum event_result take_events(struct cpu *cpu, int *unchain)
         if (m->stop)
             return EV_STOP;
     }
-    if (__builtin_expect(debug_active, 0)) {
+    if (__builtin_expect(m->debug.active, 0)) {
         *unchain = 1;
         if (debugger_stop(cpu))
             return EV_LOOP;
@@ -287,7 +296,8 @@ static void log_block(struct cpu *cpu, struct tb *tb)
 static struct tb *run_block(struct cpu *cpu, struct tb *tb, int *slot)
 {
     tb_enter(cpu, tb);
-    if (__builtin_expect(debug_active, 0) && debug_no_chain())
+    struct debug *d = &cpu->machine->debug;
+    if (__builtin_expect(d->active, 0) && debug_no_chain(d))
         cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
     if (__builtin_expect(monitor_stats.timing, 0)) {
         uint64_t t0 = host_clock_ns();

@@ -6,6 +6,7 @@
 
 #include "cpu/cpu.h"
 #include "base/timer.h"
+#include "machine/debug.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"
@@ -16,6 +17,7 @@
 struct backend;
 struct chardev;
 struct display_ops;
+struct gdbstub;
 struct i8042;
 struct pci_host;
 struct pic;
@@ -87,6 +89,8 @@ struct machine {
     struct ioports io;
     struct smc smc;
     struct tb_cache *tbs;
+    struct debug debug; /* breakpoints, watchpoints, stops of m->cpu */
+    struct gdbstub *gdb; /* the gdb stub, if -gdb */
     uint8_t *ram;
     uint32_t ram_size;
     struct uart *uart[4];
@@ -108,13 +112,12 @@ struct machine {
     struct machine_device devices[MACHINE_MAX_DEVICES];
     int ndevices;
     volatile int stop;
+    volatile int stop_signal; /* the host signal that stopped the machine (ui/main.c) */
     int reset_request;   /* serviced between blocks (machine_poll) */
     const char *reset_why;
     int exit_status;
     uint64_t start_ns;
 };
-
-extern struct machine *bt86_machine;
 
 /* 0, or the exit status (base/exit_status.h) for the error it printed. */
 int machine_init(struct machine *m);

@@ -45,12 +45,9 @@
 #include "base/chardev.h"
 
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct machine *bt86_machine;
 
 static const uint16_t com_base[4] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
 
@@ -82,17 +79,14 @@ static void clock_kick(void *opaque)
     m->cpu.exit_request = 1;
 }
 
-/* As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
- * terminal restored); a second one kills bt86 the default way. */
-static volatile sig_atomic_t stop_signal;
-
 static _Noreturn void at_exit_status(struct machine *m, int status)
 {
     if (m && m->screen)
         screen_exit(m); /* -screendump shows the screen as the guest left it */
-    if (stop_signal)
-        fprintf(stderr, "bt86: terminating on signal %d\n", (int)stop_signal);
-    gdbstub_exit(status);
+    if (m && m->stop_signal)
+        fprintf(stderr, "bt86: terminating on signal %d\n", m->stop_signal);
+    if (m && m->gdb)
+        gdbstub_exit(m->gdb, status);
     if (m && m->opt.stats)
         stats_print(m, stderr);
     if (m && m->opt.stats_json)
@@ -112,29 +106,6 @@ void machine_shutdown(struct machine *m, int status)
     m->exit_status = status;
     m->stop = 1;
     m->cpu.exit_request = 1;
-}
-
-static void on_stop_signal(int sig)
-{
-    struct machine *m = bt86_machine;
-    stop_signal = sig;
-    if (m) {
-        m->stop = 1;
-        m->cpu.exit_request = 1;
-    }
-}
-
-static void catch_stop_signals(void)
-{
-    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_stop_signal;
-        sa.sa_flags = SA_RESETHAND;
-        sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
-    }
 }
 
 /* The PIC's INTR output: only note it; interrupts are taken between blocks. */
@@ -235,12 +206,6 @@ static void *add_device(struct machine *m, void *dev, void (*reset)(void *dev))
     return dev;
 }
 
-static void screen_at_exit(void)
-{
-    if (bt86_machine && bt86_machine->screen)
-        screen_exit(bt86_machine);
-}
-
 void machine_init_core(struct machine *m)
 {
     smc_init(&m->smc, m->ram_size);
@@ -252,12 +217,14 @@ void machine_init_core(struct machine *m)
     m->cpu.smc = &m->smc;
     mem_add_ram(&m->mem, 0, m->ram_size, m->ram, "ram");
     m->tbs = tb_init(&m->cpu, m->opt.backend, m->opt.tb_size, &m->clock);
+    debug_init(&m->debug, &m->cpu);
+    m->cpu.stop_before = debug_stop_before;
+    m->cpu.stop_before_opaque = &m->debug;
 }
 
 int machine_init(struct machine *m)
 {
     char err[512];
-    bt86_machine = m;
     /* Virtual time starts here, before any device schedules a timer on it. */
     m->start_ns = host_clock_ns();
     clock_init(&m->clock, clock_read, clock_kick, m);
@@ -267,7 +234,6 @@ int machine_init(struct machine *m)
         fprintf(stderr, "bt86: cannot allocate %u MiB of guest RAM\n", m->opt.ram_mb);
         return EXIT_FATAL;
     }
-    catch_stop_signals(); /* before the chardevs, which leave owned signals alone */
     if (decode_init() < 0) {
         fprintf(stderr, "bt86: cannot initialize the Capstone decoder\n");
         return EXIT_FATAL;
@@ -320,7 +286,6 @@ int machine_init(struct machine *m)
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
-    m->cpu.stop_before = debug_stop_before;
     port_f0_create(&m->io, ferr_clear, m);
 
     machine_reset(m);
@@ -331,7 +296,6 @@ int machine_init(struct machine *m)
     /* Last: "no display available" is news only once the machine can run. */
     if (screen_init(m) < 0)
         return EXIT_FATAL;
-    atexit(screen_at_exit); /* -screendump also when bt86 stops on a guest error */
     return 0;
 }
 

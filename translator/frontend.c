@@ -451,7 +451,7 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             break;
         }
         if (!ir_room(b) || (hflags & HF_SINGLE) ||
-            (cpu->stop_before && cpu->stop_before(cs_base + eip))) {
+            (cpu->stop_before && cpu->stop_before(cpu->stop_before_opaque, cs_base + eip))) {
             f_exit_to(&c, eip, IR_EXIT_SPLIT);
             break;
         }

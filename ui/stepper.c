@@ -325,30 +325,30 @@ static int command(struct cpu *cpu, char *line)
     const char *c = argv[0];
     uint32_t addr, len;
     if (!strcmp(c, "s") || !strcmp(c, "step")) {
-        debug_resume(cpu, DEBUG_RUN_BLOCK);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_BLOCK);
         return 1;
     } else if (!strcmp(c, "si") || !strcmp(c, "stepi")) {
-        debug_resume(cpu, DEBUG_RUN_STEP);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_STEP);
         return 1;
     } else if (!strcmp(c, "c") || !strcmp(c, "continue")) {
-        debug_resume(cpu, DEBUG_RUN_CONTINUE);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_CONTINUE);
         return 1;
     } else if (!strcmp(c, "b") || !strcmp(c, "break")) {
         if (parse_addr(argv[1], &addr) < 0)
             printf("break: expected an address (hex) or a symbol\n");
-        else if (debug_bp_insert(addr, 0) < 0)
+        else if (debug_bp_insert(&machine->debug, addr, 0) < 0)
             printf("break: too many breakpoints\n");
         else
             printf("breakpoint at 0x%08x\n", addr);
     } else if (!strcmp(c, "watch")) {
         if (parse_addr(argv[1], &addr) < 0 || !argv[2] || !(len = strtoul(argv[2], NULL, 0)))
             printf("watch: expected ADDR LEN\n");
-        else if (debug_wp_insert(addr, len, WATCH_WRITE) < 0)
+        else if (debug_wp_insert(&machine->debug, addr, len, WATCH_WRITE) < 0)
             printf("watch: too many watchpoints\n");
         else
             printf("watchpoint on writes to 0x%08x, %u bytes\n", addr, len);
     } else if (!strcmp(c, "delete")) {
-        debug_clear_all();
+        debug_clear_all(&machine->debug);
         printf("no breakpoints or watchpoints\n");
     } else if (!strcmp(c, "regs")) {
         show_regs(cpu);
@@ -372,8 +372,8 @@ static int command(struct cpu *cpu, char *line)
     } else if (!strcmp(c, "help") || !strcmp(c, "h") || !strcmp(c, "?")) {
         help();
     } else if (!strcmp(c, "q") || !strcmp(c, "quit")) {
-        debug_clear_all();
-        debug_resume(cpu, DEBUG_RUN_CONTINUE);
+        debug_clear_all(&machine->debug);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_CONTINUE);
         machine_shutdown(machine, 0);
         return 1;
     } else {
@@ -382,13 +382,14 @@ static int command(struct cpu *cpu, char *line)
     return 0;
 }
 
-static void stopped(struct cpu *cpu, enum debug_stop why)
+static void stopped(void *opaque, struct cpu *cpu, enum debug_stop why)
 {
+    (void)opaque; /* the machine, as in `machine` */
     static char last[256] = "step";
     char sym[128];
     uint32_t pc = cpu->seg[S_CS].base + cpu->eip;
     if (at_eof) {
-        debug_resume(cpu, DEBUG_RUN_CONTINUE);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_CONTINUE);
         return;
     }
     static const char *const reason[] = { "", "breakpoint", "step", "watchpoint", "start" };
@@ -396,7 +397,7 @@ static void stopped(struct cpu *cpu, enum debug_stop why)
            symbols_format(pc, sym, sizeof(sym)));
     if (why == DEBUG_WATCH)
         printf("watchpoint 0x%08x: written at 0x%08x by the instruction before this one\n",
-               debug_watch_hit.addr, debug_watch_hit.access_addr);
+               machine->debug.watch_hit.addr, machine->debug.watch_hit.access_addr);
     show_block(cpu, 0);
     for (;;) {
         printf("(bt86) ");
@@ -406,8 +407,8 @@ static void stopped(struct cpu *cpu, enum debug_stop why)
             printf("\n(end of input: the guest runs on)\n");
             fflush(stdout);
             at_eof = 1;
-            debug_clear_all();
-            debug_resume(cpu, DEBUG_RUN_CONTINUE);
+            debug_clear_all(&machine->debug);
+            debug_resume(&machine->debug, cpu, DEBUG_RUN_CONTINUE);
             break;
         }
         if (strspn(line, " \t\r\n") == strlen(line))
@@ -430,7 +431,7 @@ void stepper_init(struct machine *m)
     machine = m;
     colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     snapshot(&m->cpu, prev_regs, prev_seg, &prev_cpl);
-    debug_set_frontend(&stepper_frontend);
-    debug_request_stop();
+    debug_set_frontend(&m->debug, &stepper_frontend, m);
+    debug_request_stop(&m->debug);
     printf("bt86 block stepper: 'help' lists the commands\n");
 }

@@ -131,13 +131,12 @@ static void deliver_pending(struct cpu *cpu)
  * interrupt handlers, but a halted CPU needs one to get anywhere).
  * Returns 1 when it acknowledged one at the PIC.
  */
-static int take_interrupt(struct cpu *cpu)
+static int take_interrupt(struct cpu *cpu, struct debug *d)
 {
     if (cpu->hflags & HF_INHIBIT_IRQ) {
         cpu->hflags &= ~HF_INHIBIT_IRQ;
         return 0;
     }
-    struct debug *d = &cpu->machine->debug;
     if (__builtin_expect(d->active, 0) && debug_stepping(d) && !cpu->halted)
         return 0;
     if (!cpu->irq_pending || !(cpu->eflags & F_IF))
@@ -229,7 +228,7 @@ static enum event_result take_events(struct cpu *cpu, int *unchain)
         if (debugger_stop(cpu))
             return EV_LOOP;
     }
-    if (take_interrupt(cpu))
+    if (take_interrupt(cpu, &m->debug))
         *unchain = 1;
     if (cpu->halted) {
         machine_wait(m);
@@ -293,10 +292,9 @@ static void log_block(struct cpu *cpu, struct tb *tb)
     }
 }
 
-static struct tb *run_block(struct cpu *cpu, struct tb *tb, int *slot)
+static struct tb *run_block(struct cpu *cpu, struct debug *d, struct tb *tb, int *slot)
 {
     tb_enter(cpu, tb);
-    struct debug *d = &cpu->machine->debug;
     if (__builtin_expect(d->active, 0) && debug_no_chain(d))
         cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
     if (__builtin_expect(monitor_stats.timing, 0)) {
@@ -311,6 +309,8 @@ static struct tb *run_block(struct cpu *cpu, struct tb *tb, int *slot)
 int cpu_exec(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
+    struct tb_cache *tc = cpu->tbs; /* neither changes while the CPU runs */
+    struct debug *d = &m->debug;
     struct tb *volatile last = NULL;
     volatile int slot = -1;
     /* The flush count when `last` ran: a flush since (the cache filling up
@@ -341,12 +341,12 @@ int cpu_exec(struct cpu *cpu)
         if (hwbp || tf)
             cpu->single_step_next = 1;
         struct tb *tb = tb_find(cpu);
-        if (last && slot >= 0 && last_flushes == cpu->tbs->stats.flushes)
-            tb_link(cpu->tbs, last, slot, tb);
-        last_flushes = cpu->tbs->stats.flushes;
+        if (last && slot >= 0 && !last->jmp[slot] && last_flushes == tc->stats.flushes)
+            tb_link(tc, last, slot, tb);
+        last_flushes = tc->stats.flushes;
         log_block(cpu, tb);
         int s;
-        last = run_block(cpu, tb, &s);
+        last = run_block(cpu, d, tb, &s);
         slot = s;
         cpu->cur_tb = NULL;
         if (hwbp)

@@ -66,6 +66,7 @@ struct tb_cache *tb_init(struct cpu *cpu, const struct backend *be, size_t code_
     if (!tc)
         goto oom;
     tc->be = be ? be : backend_default();
+    tc->exec = tc->be->exec;
     tc->cpu = cpu;
     tc->clock = clock;
     size_t code_size = CODE_CACHE_SIZE;
@@ -307,11 +308,6 @@ struct tb *tb_find(struct cpu *cpu)
             return tb;
     }
     return translate(cpu, pc, phys, 1);
-}
-
-struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot)
-{
-    return cpu->tbs->be->exec(cpu, tb, slot);
 }
 
 void tb_dump_code(struct tb_cache *tc, FILE *f, const struct tb *tb)

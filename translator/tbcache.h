@@ -62,6 +62,8 @@ struct tb_stats {
 #define TB_HASH_BITS 16
 
 struct tb_cache {
+    /* be->exec, one load closer for the run loop (tb_exec) */
+    struct tb *(*exec)(struct cpu *cpu, struct tb *tb, int *slot);
     struct tb_stats stats;
     const struct backend *be;
     struct cpu *cpu;     /* the CPU that runs these blocks (cpu->tbs) */
@@ -100,7 +102,10 @@ struct tb *tb_find(struct cpu *cpu);
  * Run `tb` and whatever it chains to through the backend; returns the last
  * block run and its exit slot in *slot (see struct backend's exec).
  */
-struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot);
+static inline struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot)
+{
+    return cpu->tbs->exec(cpu, tb, slot);
+}
 /* The backend's code of `tb`, for -d out_asm and the stepper. */
 void tb_dump_code(struct tb_cache *tc, FILE *f, const struct tb *tb);
 /*

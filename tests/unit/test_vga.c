@@ -7,6 +7,7 @@
 #include "hw/vgafont/vgafont.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
+#include "softmmu/smc.h"
 
 #include "check.h"
 
@@ -17,9 +18,9 @@
 static struct ioports io; /* the devices' port space */
 static struct mem_map mem;
 
-/* memory.c's self-modifying-code hook; no translated code here. */
-void smc_notify_write(uint32_t paddr, int size) {}
-void smc_notify_write_range(uint32_t paddr, uint32_t len) {}
+/* memory.c links against the SMC map; this memory map has none (mem_init(&mem, NULL)). */
+void smc_notify_write(struct smc *smc, uint32_t paddr, int size) {}
+void smc_notify_write_range(struct smc *smc, uint32_t paddr, uint32_t len) {}
 
 static const uint8_t mode13_seq[5] = { 0x03, 0x01, 0x0f, 0x00, 0x0e };
 static const uint8_t mode13_crtc[25] = {

@@ -341,7 +341,7 @@ int cpu_exec(struct cpu *cpu)
         if (hwbp || tf)
             cpu->single_step_next = 1;
         struct tb *tb = tb_find(cpu);
-        if (last && slot >= 0 && last_flushes == tc->stats.flushes && !last->jmp[slot])
+        if (last && slot >= 0 && last_flushes == tc->stats.flushes)
             tb_link(tc, last, slot, tb);
         last_flushes = tc->stats.flushes;
         log_block(cpu, tb);

@@ -329,10 +329,8 @@ uint64_t tb_blocks_executed(struct tb_cache *tc)
     return n;
 }
 
-void tb_link(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst)
+void tb_link_slow(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst)
 {
-    if (slot < 0 || src->invalid || dst->invalid || src->no_chain || src->jmp[slot])
-        return;
     /*
      * With paging on, the mapping of another page may change without the
      * block noticing: only chain within the page the block starts on.

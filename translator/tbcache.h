@@ -127,8 +127,17 @@ static inline int tb_chain_enter(struct cpu *cpu, struct tb *next)
     tb_enter(cpu, next);
     return 1;
 }
-/* Chain src's exit `slot` to dst when that is safe. */
-void tb_link(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst);
+/* tb_link's part beyond the common refusals: the page check, the link. */
+void tb_link_slow(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst);
+/* Chain src's exit `slot` to dst when that is safe.  Most exits cannot
+ * chain (a monitor call in the block, chained already) and the run loop
+ * asks after every block, so those answers cost no call. */
+static inline void tb_link(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst)
+{
+    if (slot < 0 || src->invalid || dst->invalid || src->no_chain || src->jmp[slot])
+        return;
+    tb_link_slow(tc, src, slot, dst);
+}
 /* Invalidate blocks whose code overlaps [paddr, paddr+len). */
 void tb_invalidate_phys(struct tb_cache *tc, uint32_t paddr, uint32_t len);
 /* Drop every block (arena full, A20 change, mode switch of the memory map). */

@@ -15,7 +15,7 @@ struct ioports;
  * fflush(NULL) + exit(status).  The status is the full (V << 1) | 1 of the
  * value as written, as QEMU passes it to exit(); the process exit status is
  * its low byte. */
-void debug_exit_create(struct ioports *io, uint16_t iobase, uint16_t iosize, void (*exit_fn)(void *opaque, int status),
-                       void *opaque);
+void debug_exit_create(struct ioports *io, uint16_t iobase, uint16_t iosize,
+                       void (*exit_fn)(void *opaque, int status), void *opaque);
 
 #endif

@@ -607,7 +607,8 @@ void pit_reset(struct pit *p)
     irq0_settle(p, t);
 }
 
-struct pit *pit_create(struct ioports *io, struct clock *clock, void (*irq0)(void *opaque, int level), void *opaque)
+struct pit *pit_create(struct ioports *io, struct clock *clock,
+                       void (*irq0)(void *opaque, int level), void *opaque)
 {
     struct pit *p = calloc(1, sizeof(*p));
     if (!p)

@@ -21,7 +21,8 @@ struct pit;
 
 /* irq0 gets the level of OUT0 each time it changes.  The counters count
  * in clock's time. */
-struct pit *pit_create(struct ioports *io, struct clock *clock, void (*irq0)(void *opaque, int level), void *opaque);
+struct pit *pit_create(struct ioports *io, struct clock *clock,
+                       void (*irq0)(void *opaque, int level), void *opaque);
 /* As a PC BIOS leaves it: channel 0 mode 3 at 18.2 Hz, channel 1 mode 2 count 18,
  * channel 2 mode 3 with its gate low. */
 void pit_reset(struct pit *p);

@@ -34,8 +34,8 @@ static void p92_write(void *opaque, uint32_t off, uint32_t v, int size)
         p->reset(p->opaque);
 }
 
-struct port92 *port92_create(struct ioports *io, void (*set_a20)(void *opaque, int on), void (*reset)(void *opaque),
-                             void *opaque)
+struct port92 *port92_create(struct ioports *io, void (*set_a20)(void *opaque, int on),
+                             void (*reset)(void *opaque), void *opaque)
 {
     struct port92 *p = calloc(1, sizeof(*p));
     if (!p)

@@ -482,8 +482,8 @@ void rtc_reset(struct rtc *r)
     rearm(r, now);
 }
 
-struct rtc *rtc_create(struct ioports *io, struct clock *clock, uint16_t iobase, void (*irq)(void *opaque, int level), void *irq_opaque,
-                       int64_t base_unix)
+struct rtc *rtc_create(struct ioports *io, struct clock *clock, uint16_t iobase,
+                       void (*irq)(void *opaque, int level), void *irq_opaque, int64_t base_unix)
 {
     struct rtc *r = calloc(1, sizeof(*r));
     if (!r)

@@ -358,9 +358,9 @@ void uart_reset(struct uart *u)
     update_irq(u);
 }
 
-struct uart *uart_create(struct ioports *io, struct clock *clock, uint16_t iobase, struct chardev *chr,
-                         void (*irq)(void *opaque, int level), void *irq_opaque,
-                         const char *name)
+struct uart *uart_create(struct ioports *io, struct clock *clock, uint16_t iobase,
+                         struct chardev *chr, void (*irq)(void *opaque, int level),
+                         void *irq_opaque, const char *name)
 {
     struct uart *u = calloc(1, sizeof(*u));
     if (!u)

@@ -22,9 +22,9 @@ struct clock;
 struct uart;
 
 /* chr and irq may be NULL (no backend: output dropped; IRQ not wired). */
-struct uart *uart_create(struct ioports *io, struct clock *clock, uint16_t iobase, struct chardev *chr,
-                         void (*irq)(void *opaque, int level), void *irq_opaque,
-                         const char *name);
+struct uart *uart_create(struct ioports *io, struct clock *clock, uint16_t iobase,
+                         struct chardev *chr, void (*irq)(void *opaque, int level),
+                         void *irq_opaque, const char *name);
 void uart_reset(struct uart *u);
 /* Pull input from the chardev while the receive FIFO has room; cheap if none. */
 void uart_poll(struct uart *u);

@@ -253,7 +253,9 @@ int machine_init(struct machine *m)
     m->pit = add_device(m, pit_create(&m->io, &m->clock, isa_irq_set, &m->irq[0]), pit_reset_dev);
     m->port61 = add_device(m, port61_create(&m->io, &m->clock, m->pit), port61_reset_dev);
     m->port80 = add_device(m, port80_create(&m->io), port80_reset_dev);
-    m->rtc = add_device(m, rtc_create(&m->io, &m->clock, 0x70, isa_irq_set, &m->irq[8], m->opt.rtc_base),
+    m->rtc = add_device(m,
+                        rtc_create(&m->io, &m->clock, 0x70, isa_irq_set, &m->irq[8],
+                                   m->opt.rtc_base),
                         rtc_reset_dev);
     rtc_set_memory(m->rtc, m->ram_size);
     struct i8042_wiring kw = { kbc_irq, kbc_reset, kbc_set_a20, m };
@@ -280,7 +282,8 @@ int machine_init(struct machine *m)
         debugcon_create(&m->io, 0xe9, m->debugcon_chr);
     }
     if (m->opt.debug_exit)
-        debug_exit_create(&m->io, m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
+        debug_exit_create(&m->io, m->opt.debug_exit_base, m->opt.debug_exit_size,
+                          debug_exit_status, m);
     m->port92 = add_device(m, port92_create(&m->io, set_a20, fast_reset, m), port92_reset_dev);
     m->pci = add_device(m, pci_host_create(&m->io), pci_host_reset_dev);
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */

@@ -25,8 +25,8 @@ void ioport_init(struct ioports *io)
     memset(io->port_map, 0, sizeof(io->port_map));
 }
 
-void ioport_register(struct ioports *io, uint16_t base, uint32_t len, ioport_read_fn read, ioport_write_fn write,
-                     void *opaque, const char *name)
+void ioport_register(struct ioports *io, uint16_t base, uint32_t len, ioport_read_fn read,
+                     ioport_write_fn write, void *opaque, const char *name)
 {
     if (io->nranges == IOPORT_MAX_RANGES || io->nranges >= 255) {
         fprintf(stderr, "bt86: too many I/O port ranges (adding %s)\n", name);
@@ -72,8 +72,8 @@ void ioport_write(struct ioports *io, uint16_t port, uint32_t value, int size)
         r->ns += now_ns() - t0;
 }
 
-void ioport_foreach(struct ioports *io, void (*fn)(const char *name, uint16_t base, uint64_t count, uint64_t ns,
-                               void *arg),
+void ioport_foreach(struct ioports *io,
+                    void (*fn)(const char *name, uint16_t base, uint64_t count, uint64_t ns, void *arg),
                     void *arg)
 {
     for (int i = 0; i < io->nranges; i++)

@@ -36,14 +36,14 @@ struct ioports {
 };
 
 void ioport_init(struct ioports *io);
-void ioport_register(struct ioports *io, uint16_t base, uint32_t len, ioport_read_fn read, ioport_write_fn write,
-                     void *opaque, const char *name);
+void ioport_register(struct ioports *io, uint16_t base, uint32_t len, ioport_read_fn read,
+                     ioport_write_fn write, void *opaque, const char *name);
 uint32_t ioport_read(struct ioports *io, uint16_t port, int size);
 void ioport_write(struct ioports *io, uint16_t port, uint32_t value, int size);
 
 /* Per-device access counts and time (ns, with -stats), for each range. */
-void ioport_foreach(struct ioports *io, void (*fn)(const char *name, uint16_t base, uint64_t count, uint64_t ns,
-                               void *arg),
+void ioport_foreach(struct ioports *io,
+                    void (*fn)(const char *name, uint16_t base, uint64_t count, uint64_t ns, void *arg),
                     void *arg);
 /* Non-zero (-stats): time each device callback. */
 extern int ioport_timing;

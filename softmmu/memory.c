@@ -41,8 +41,8 @@ void mem_add_rom(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host
                                     .host = host, .name = name });
 }
 
-void mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size, const struct mem_ops *ops, void *opaque,
-                  const char *name)
+void mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size, const struct mem_ops *ops,
+                  void *opaque, const char *name)
 {
     add_region(mm, (struct mem_region){ .base = base, .size = size, .kind = MEM_MMIO,
                                     .ops = ops, .opaque = opaque, .name = name });

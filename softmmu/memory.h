@@ -52,8 +52,8 @@ extern int mem_timing;
 void mem_init(struct mem_map *mm, struct smc *smc);
 void mem_add_ram(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name);
 void mem_add_rom(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name);
-void mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size, const struct mem_ops *ops, void *opaque,
-                  const char *name);
+void mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size, const struct mem_ops *ops,
+                  void *opaque, const char *name);
 /* Region containing paddr, or NULL when unmapped. */
 struct mem_region *mem_find(struct mem_map *mm, uint32_t paddr);
 /* Each region in turn (statistics: accesses per device). */

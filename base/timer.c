@@ -63,47 +63,45 @@ uint64_t host_clock_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static uint64_t stolen_ns, seen_host_ns, seen_icount;
-
-void clock_steal(uint64_t ns)
+void clock_steal(struct clock *c, uint64_t ns)
 {
-    stolen_ns += ns;
-    seen_host_ns += ns; /* no repayment for the stolen interval itself */
+    c->stolen_ns += ns;
+    c->seen_host_ns += ns; /* no repayment for the stolen interval itself */
 }
 
 uint64_t clock_visible_ns(struct clock *c, uint64_t host_ns, int running, uint64_t icount)
 {
-    if (host_ns > seen_host_ns) {
-        uint64_t d = host_ns - seen_host_ns;
+    if (host_ns > c->seen_host_ns) {
+        uint64_t d = host_ns - c->seen_host_ns;
         uint64_t room = UINT64_MAX;
         if (running) {
-            uint64_t insns = icount - seen_icount;
+            uint64_t insns = icount - c->seen_icount;
             uint64_t most = insns < CLOCK_MAX_GAP_NS / CLOCK_NS_PER_INSN
                                 ? insns * CLOCK_NS_PER_INSN + CLOCK_SLACK_NS
                                 : CLOCK_MAX_GAP_NS;
             if (d > most) {
-                stolen_ns += d - most;
+                c->stolen_ns += d - most;
                 d = most;
             }
         } else if (c->active) {
             /* Halted: a late wake-up goes as far as the next deadline. */
-            uint64_t was = seen_host_ns > stolen_ns ? seen_host_ns - stolen_ns : 0;
+            uint64_t was = c->seen_host_ns > c->stolen_ns ? c->seen_host_ns - c->stolen_ns : 0;
             room = (c->active->expire > was ? c->active->expire - was : 0) + CLOCK_SLACK_NS;
             if (d > room) {
-                stolen_ns += d - room;
+                c->stolen_ns += d - room;
                 d = room;
             }
         }
         uint64_t repay = d / 16;
-        if (repay > stolen_ns)
-            repay = stolen_ns;
+        if (repay > c->stolen_ns)
+            repay = c->stolen_ns;
         if (repay > room - d)
             repay = room - d;
-        stolen_ns -= repay;
-        seen_host_ns = host_ns;
-        seen_icount = icount;
+        c->stolen_ns -= repay;
+        c->seen_host_ns = host_ns;
+        c->seen_icount = icount;
     }
-    return host_ns > stolen_ns ? host_ns - stolen_ns : 0;
+    return host_ns > c->stolen_ns ? host_ns - c->stolen_ns : 0;
 }
 
 uint64_t timers_run(struct clock *c, uint64_t now)

@@ -28,6 +28,8 @@ struct clock {
     void *opaque;
     struct timer *active; /* armed timers, soonest first */
     int running;          /* inside timers_run: the poll that follows sees new deadlines */
+    /* The stolen-time account (clock_steal, clock_visible_ns). */
+    uint64_t stolen_ns, seen_host_ns, seen_icount;
 };
 
 struct timer {
@@ -54,7 +56,7 @@ uint64_t host_clock_ns(void);
 /* Host time the guest must not see: a real CPU never stops for tens of us
  * to translate a block, and Linux's TSC calibration against the PIT
  * rejects a loop iteration ten times slower than the fastest one. */
-void clock_steal(uint64_t ns);
+void clock_steal(struct clock *c, uint64_t ns);
 /* The guest's time for host_ns (host time since boot): host time less the
  * stolen time not yet paid back.  While the CPU runs (running != 0), an
  * advance between two readings beyond what the instructions retired in

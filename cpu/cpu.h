@@ -131,7 +131,12 @@ struct tlb_entry {
 #define HF_SEGCHK(seg) (1u << (HF_SEGCHK_SHIFT + (seg)))
 
 struct tb;
+struct tb_cache;
 struct machine;
+struct mem_map;
+struct ioports;
+struct smc;
+struct tlb_watch;
 
 /*
  * The first 128 bytes are what translated code and the run loop touch all
@@ -185,15 +190,25 @@ struct cpu {
     int pending_vector;   /* exception raised inside a block, -1 if none */
     uint32_t pending_error;
     int pending_has_error;
+    int delivering;       /* vector being delivered, -1 if none (a fault then is a #DF) */
 
     /* Wiring, set by the machine when it creates the CPU; kept across a reset. */
     struct machine *machine;
+    /* The machine's physical memory map, port space, code-page map and
+     * block cache: the soft MMU, IN/OUT and tb_find reach them from here. */
+    struct mem_map *mem;
+    struct ioports *io;
+    struct smc *smc;
+    struct tb_cache *tbs;
+    /* Debugger watchpoints on the soft TLB's slow path (softmmu/tlb.h), or NULL. */
+    const struct tlb_watch *watch;
     void (*ferr)(void *opaque, int level); /* the FERR# pin (the PC: IRQ 13) */
     void *ferr_opaque;
     /* A debugger's breakpoints: a block ends before any instruction at a
      * linear address where this returns non-zero (translator/frontend.c),
      * so that the run loop checks each one between blocks. */
-    int (*stop_before)(uint32_t linear);
+    int (*stop_before)(void *opaque, uint32_t linear);
+    void *stop_before_opaque;
     /* Set by cpu_reset() (machine/cpu_exec.c), so that the monitor needs
      * nothing above it: the time-stamp counter as RDTSC reads it, the
      * hook a guest write to DR0-DR3 or DR7 calls (the data breakpoints),
@@ -255,8 +270,6 @@ _Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error, int has_er
 /* Leave the running block and redo the current instruction from its start
  * (a store into the block's own code, see translator/tbcache.c). */
 _Noreturn void cpu_restart_insn(struct cpu *cpu);
-/* The running CPU (machine/cpu_exec.c); bt86 has one. */
-extern struct cpu *bt86_cpu;
 
 static inline _Noreturn void cpu_raise_ud(struct cpu *cpu) { cpu_raise(cpu, EXC_UD, 0, 0); }
 static inline _Noreturn void cpu_raise_gp(struct cpu *cpu, uint32_t err) { cpu_raise(cpu, EXC_GP, err, 1); }

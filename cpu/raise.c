@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-struct cpu *bt86_cpu;
 
 _Noreturn void cpu_raise(struct cpu *cpu, int vector, uint32_t error, int has_error)
 {

@@ -37,8 +37,8 @@ static void debug_exit_write(void *opaque, uint32_t offset, uint32_t value, int 
     exit(status);
 }
 
-void debug_exit_create(uint16_t iobase, uint16_t iosize, void (*exit_fn)(void *opaque, int status),
-                       void *opaque)
+void debug_exit_create(struct ioports *io, uint16_t iobase, uint16_t iosize,
+                       void (*exit_fn)(void *opaque, int status), void *opaque)
 {
     struct debug_exit *d = calloc(1, sizeof(*d));
     if (!d) {
@@ -47,5 +47,5 @@ void debug_exit_create(uint16_t iobase, uint16_t iosize, void (*exit_fn)(void *o
     }
     d->exit = exit_fn;
     d->opaque = opaque;
-    ioport_register(iobase, iosize, debug_exit_read, debug_exit_write, d, "isa-debug-exit");
+    ioport_register(io, iobase, iosize, debug_exit_read, debug_exit_write, d, "isa-debug-exit");
 }

@@ -20,7 +20,7 @@ static void debugcon_write(void *opaque, uint32_t offset, uint32_t value, int si
     chardev_write(opaque, &b, 1);
 }
 
-void debugcon_create(uint16_t iobase, struct chardev *chr)
+void debugcon_create(struct ioports *io, uint16_t iobase, struct chardev *chr)
 {
-    ioport_register(iobase, 1, debugcon_read, debugcon_write, chr, "debugcon");
+    ioport_register(io, iobase, 1, debugcon_read, debugcon_write, chr, "debugcon");
 }

@@ -343,7 +343,7 @@ void i8042_reset(struct i8042 *k)
     update_irq(k);
 }
 
-struct i8042 *i8042_create(const struct i8042_wiring *w)
+struct i8042 *i8042_create(struct ioports *io, const struct i8042_wiring *w)
 {
     struct i8042 *k = calloc(1, sizeof(*k));
     if (!k)
@@ -358,8 +358,8 @@ struct i8042 *i8042_create(const struct i8042_wiring *w)
         return NULL;
     }
     /* Two ranges: 0x61 (port B) sits between them and belongs to someone else. */
-    ioport_register(0x60, 1, data_ioread, data_iowrite, k, "i8042");
-    ioport_register(0x64, 1, status_ioread, command_iowrite, k, "i8042");
+    ioport_register(io, 0x60, 1, data_ioread, data_iowrite, k, "i8042");
+    ioport_register(io, 0x64, 1, status_ioread, command_iowrite, k, "i8042");
     i8042_reset(k);
     return k;
 }

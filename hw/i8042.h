@@ -5,7 +5,7 @@
  * and the A20 gate (output port bit 1).
  *
  *   struct i8042_wiring w = { irq, reset, set_a20, m };
- *   struct i8042 *k = i8042_create(&w);
+ *   struct i8042 *k = i8042_create(&m->io, &w);
  *   struct ps2kbd *kbd = i8042_kbd(k);     // host keys go here
  *
  * With translation on (command byte bit 6, the default), scan code set 2
@@ -13,6 +13,8 @@
  */
 #ifndef BT86_HW_I8042_H
 #define BT86_HW_I8042_H
+
+struct ioports;
 
 #include <stdio.h>
 
@@ -27,7 +29,7 @@ struct i8042_wiring {
     void *opaque;
 };
 
-struct i8042 *i8042_create(const struct i8042_wiring *w);
+struct i8042 *i8042_create(struct ioports *io, const struct i8042_wiring *w);
 /* Controller, keyboard and mouse back to power-on state. */
 void i8042_reset(struct i8042 *k);
 struct ps2kbd *i8042_kbd(struct i8042 *k);

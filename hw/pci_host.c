@@ -55,11 +55,11 @@ static void data_write(void *opaque, uint32_t off, uint32_t v, int size)
     (void)size;
 }
 
-struct pci_host *pci_host_create(void)
+struct pci_host *pci_host_create(struct ioports *io)
 {
     struct pci_host *h = calloc(1, sizeof(*h));
-    ioport_register(0xcf8, 4, addr_read, addr_write, h, "pci-addr");
-    ioport_register(0xcfc, 4, data_read, data_write, h, "pci-data");
+    ioport_register(io, 0xcf8, 4, addr_read, addr_write, h, "pci-addr");
+    ioport_register(io, 0xcfc, 4, data_read, data_write, h, "pci-data");
     return h;
 }
 

@@ -8,11 +8,13 @@
 #ifndef BT86_HW_PCI_HOST_H
 #define BT86_HW_PCI_HOST_H
 
+struct ioports;
+
 #include <stdio.h>
 
 struct pci_host;
 
-struct pci_host *pci_host_create(void);
+struct pci_host *pci_host_create(struct ioports *io);
 void pci_host_reset(struct pci_host *h);
 /* Register state as a small versioned binary record; 0 on success, -1 on error. */
 int pci_host_save(struct pci_host *h, FILE *f);

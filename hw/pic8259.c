@@ -372,7 +372,7 @@ void pic_reset(struct pic *p)
     update(p);
 }
 
-struct pic *pic_create(void (*intr)(void *opaque, int level), void *opaque)
+struct pic *pic_create(struct ioports *io, void (*intr)(void *opaque, int level), void *opaque)
 {
     struct pic *p = calloc(1, sizeof(*p));
     if (!p)
@@ -386,9 +386,9 @@ struct pic *pic_create(void (*intr)(void *opaque, int level), void *opaque)
     p->chip[0].elcr_mask = 0xf8; /* IRQ0, 1, 2 are always edge */
     p->chip[1].elcr_mask = 0xde; /* and IRQ8, 13 */
     pic_reset(p);
-    ioport_register(0x20, 2, pic_ioread, pic_iowrite, &p->chip[0], "pic-master");
-    ioport_register(0xa0, 2, pic_ioread, pic_iowrite, &p->chip[1], "pic-slave");
-    ioport_register(0x4d0, 2, elcr_ioread, elcr_iowrite, p, "elcr");
+    ioport_register(io, 0x20, 2, pic_ioread, pic_iowrite, &p->chip[0], "pic-master");
+    ioport_register(io, 0xa0, 2, pic_ioread, pic_iowrite, &p->chip[1], "pic-slave");
+    ioport_register(io, 0x4d0, 2, elcr_ioread, elcr_iowrite, p, "elcr");
     return p;
 }
 

@@ -3,7 +3,7 @@
  * master at 0x20-0x21, the slave at 0xa0-0xa1 on the master's IRQ2, and the
  * edge/level control registers (ELCR) at 0x4d0-0x4d1.
  *
- *   struct pic *pic = pic_create(cpu_set_intr, cpu);
+ *   struct pic *pic = pic_create(&m->io, cpu_set_intr, cpu);
  *   pic_set_irq(pic, 4, 1);          // a device raises IRQ4
  *   ...between blocks, INTR high and IF=1:
  *   int vector = pic_ack(pic);       // the INTA cycle
@@ -15,12 +15,14 @@
 #ifndef BT86_HW_PIC8259_H
 #define BT86_HW_PIC8259_H
 
+struct ioports;
+
 #include <stdio.h>
 
 struct pic;
 
 /* intr is the master's INT output (the CPU's INTR line); called when it changes. */
-struct pic *pic_create(void (*intr)(void *opaque, int level), void *opaque);
+struct pic *pic_create(struct ioports *io, void (*intr)(void *opaque, int level), void *opaque);
 /* The state a PC BIOS leaves: vectors 0x08/0x70, every IRQ masked but the cascade. */
 void pic_reset(struct pic *p);
 /* irq 0..15, level 0/1.  IRQ2 is the cascade: a device on ISA IRQ2 is IRQ9, as on a PC/AT. */

@@ -607,7 +607,8 @@ void pit_reset(struct pit *p)
     irq0_settle(p, t);
 }
 
-struct pit *pit_create(struct clock *clock, void (*irq0)(void *opaque, int level), void *opaque)
+struct pit *pit_create(struct ioports *io, struct clock *clock,
+                       void (*irq0)(void *opaque, int level), void *opaque)
 {
     struct pit *p = calloc(1, sizeof(*p));
     if (!p)
@@ -617,7 +618,7 @@ struct pit *pit_create(struct clock *clock, void (*irq0)(void *opaque, int level
     p->opaque = opaque;
     timer_init(&p->timer, clock, pit_timer_cb, p);
     pit_reset(p);
-    ioport_register(0x40, 4, pit_ioread, pit_iowrite, p, "pit");
+    ioport_register(io, 0x40, 4, pit_ioread, pit_iowrite, p, "pit");
     return p;
 }
 

@@ -50,14 +50,14 @@ static void p61_write(void *opaque, uint32_t off, uint32_t v, int size)
     pit_set_gate(s->pit, 2, v & P61_GATE2);
 }
 
-struct port61 *port61_create(struct clock *clock, struct pit *pit)
+struct port61 *port61_create(struct ioports *io, struct clock *clock, struct pit *pit)
 {
     struct port61 *s = calloc(1, sizeof(*s));
     if (!s)
         return NULL;
     s->clock = clock;
     s->pit = pit;
-    ioport_register(0x61, 1, p61_read, p61_write, s, "port61");
+    ioport_register(io, 0x61, 1, p61_read, p61_write, s, "port61");
     return s;
 }
 

@@ -7,13 +7,15 @@
 #ifndef BT86_HW_PORT61_H
 #define BT86_HW_PORT61_H
 
+struct ioports;
+
 #include <stdio.h>
 
 struct clock;
 struct pit;
 struct port61;
 
-struct port61 *port61_create(struct clock *clock, struct pit *pit);
+struct port61 *port61_create(struct ioports *io, struct clock *clock, struct pit *pit);
 void port61_reset(struct port61 *s);
 /* Register state as a small versioned binary record; 0 on success, -1 on error. */
 int port61_save(struct port61 *s, FILE *f);

@@ -32,11 +32,11 @@ static void port80_write(void *opaque, uint32_t off, uint32_t v, int size)
         fprintf(log_file ? log_file : stderr, "POST code 0x%02x\n", p->last);
 }
 
-struct port80 *port80_create(void)
+struct port80 *port80_create(struct ioports *io)
 {
     struct port80 *p = calloc(1, sizeof(*p));
     if (p)
-        ioport_register(0x80, 1, port80_read, port80_write, p, "post");
+        ioport_register(io, 0x80, 1, port80_read, port80_write, p, "post");
     return p;
 }
 

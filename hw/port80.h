@@ -5,12 +5,14 @@
 #ifndef BT86_HW_PORT80_H
 #define BT86_HW_PORT80_H
 
+struct ioports;
+
 #include <stdint.h>
 #include <stdio.h>
 
 struct port80;
 
-struct port80 *port80_create(void);
+struct port80 *port80_create(struct ioports *io);
 void port80_reset(struct port80 *p);
 /* The last code written. */
 uint8_t port80_last(const struct port80 *p);

@@ -34,8 +34,8 @@ static void p92_write(void *opaque, uint32_t off, uint32_t v, int size)
         p->reset(p->opaque);
 }
 
-struct port92 *port92_create(void (*set_a20)(void *opaque, int on), void (*reset)(void *opaque),
-                             void *opaque)
+struct port92 *port92_create(struct ioports *io, void (*set_a20)(void *opaque, int on),
+                             void (*reset)(void *opaque), void *opaque)
 {
     struct port92 *p = calloc(1, sizeof(*p));
     if (!p)
@@ -43,7 +43,7 @@ struct port92 *port92_create(void (*set_a20)(void *opaque, int on), void (*reset
     p->set_a20 = set_a20;
     p->reset = reset;
     p->opaque = opaque;
-    ioport_register(0x92, 1, p92_read, p92_write, p, "port92");
+    ioport_register(io, 0x92, 1, p92_read, p92_write, p, "port92");
     port92_reset(p);
     return p;
 }

@@ -25,13 +25,13 @@ static void port_f0_write(void *opaque, uint32_t off, uint32_t v, int size)
     p->clear(p->opaque);
 }
 
-struct port_f0 *port_f0_create(void (*clear)(void *opaque), void *opaque)
+struct port_f0 *port_f0_create(struct ioports *io, void (*clear)(void *opaque), void *opaque)
 {
     struct port_f0 *p = calloc(1, sizeof(*p));
     if (!p)
         return NULL;
     p->clear = clear;
     p->opaque = opaque;
-    ioport_register(0xf0, 1, port_f0_read, port_f0_write, p, "ferr");
+    ioport_register(io, 0xf0, 1, port_f0_read, port_f0_write, p, "ferr");
     return p;
 }

@@ -6,9 +6,11 @@
 #ifndef BT86_HW_PORT_F0_H
 #define BT86_HW_PORT_F0_H
 
+struct ioports;
+
 struct port_f0;
 
 /* clear(opaque) runs on every write: the machine lowers IRQ 13 there. */
-struct port_f0 *port_f0_create(void (*clear)(void *opaque), void *opaque);
+struct port_f0 *port_f0_create(struct ioports *io, void (*clear)(void *opaque), void *opaque);
 
 #endif

@@ -482,8 +482,8 @@ void rtc_reset(struct rtc *r)
     rearm(r, now);
 }
 
-struct rtc *rtc_create(struct clock *clock, uint16_t iobase, void (*irq)(void *opaque, int level), void *irq_opaque,
-                       int64_t base_unix)
+struct rtc *rtc_create(struct ioports *io, struct clock *clock, uint16_t iobase,
+                       void (*irq)(void *opaque, int level), void *irq_opaque, int64_t base_unix)
 {
     struct rtc *r = calloc(1, sizeof(*r));
     if (!r)
@@ -497,7 +497,7 @@ struct rtc *rtc_create(struct clock *clock, uint16_t iobase, void (*irq)(void *o
     r->cmos[R_B] = B_24H;
     timer_init(&r->timer, clock, rtc_timer_cb, r);
     rtc_reset(r);
-    ioport_register(iobase, 2, rtc_ioread, rtc_iowrite, r, "rtc");
+    ioport_register(io, iobase, 2, rtc_ioread, rtc_iowrite, r, "rtc");
     return r;
 }
 

@@ -2,7 +2,7 @@
  * rtc_mc146818.h - the MC146818 real-time clock and its 128 bytes of CMOS
  * RAM, at ports 0x70 (index, bit 7 masks NMI) and 0x71 (data).
  *
- *   struct rtc *r = rtc_create(&m->clock, 0x70, irq8, pic, time(NULL));
+ *   struct rtc *r = rtc_create(&m->io, &m->clock, 0x70, irq8, pic, time(NULL));
  *   rtc_set_memory(r, ram_bytes);   // the memory-size bytes the BIOS would set
  *
  * The clock is base + virtual time, so under -icount (a fixed base) a run
@@ -12,6 +12,8 @@
 #ifndef BT86_HW_RTC_MC146818_H
 #define BT86_HW_RTC_MC146818_H
 
+struct ioports;
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -19,7 +21,7 @@ struct clock;
 struct rtc;
 
 /* base_unix: the Unix time the clock shows at virtual time 0. irq may be NULL. */
-struct rtc *rtc_create(struct clock *clock, uint16_t iobase,
+struct rtc *rtc_create(struct ioports *io, struct clock *clock, uint16_t iobase,
                        void (*irq)(void *opaque, int level), void *irq_opaque, int64_t base_unix);
 void rtc_reset(struct rtc *r);
 /* Fill the CMOS memory-size bytes (base, extended, above 16 MiB) and the checksum. */

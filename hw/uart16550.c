@@ -358,9 +358,9 @@ void uart_reset(struct uart *u)
     update_irq(u);
 }
 
-struct uart *uart_create(struct clock *clock, uint16_t iobase, struct chardev *chr,
-                         void (*irq)(void *opaque, int level), void *irq_opaque,
-                         const char *name)
+struct uart *uart_create(struct ioports *io, struct clock *clock, uint16_t iobase,
+                         struct chardev *chr, void (*irq)(void *opaque, int level),
+                         void *irq_opaque, const char *name)
 {
     struct uart *u = calloc(1, sizeof(*u));
     if (!u)
@@ -372,7 +372,7 @@ struct uart *uart_create(struct clock *clock, uint16_t iobase, struct chardev *c
     u->irq_opaque = irq_opaque;
     timer_init(&u->rx_timer, clock, rx_timeout, u);
     uart_reset(u);
-    ioport_register(iobase, 8, uart_ioread, uart_iowrite, u, u->name);
+    ioport_register(io, iobase, 8, uart_ioread, uart_iowrite, u, u->name);
     return u;
 }
 

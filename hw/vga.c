@@ -162,7 +162,7 @@ static void vga_io_write(void *opaque, uint32_t off, uint32_t val, int size)
         port_write(opaque, 0x3b0 + off + i, val >> (8 * i));
 }
 
-struct vga *vga_create(void)
+struct vga *vga_create(struct ioports *io, struct mem_map *mem)
 {
     struct vga *v = calloc(1, sizeof(*v));
     if (v)
@@ -172,9 +172,9 @@ struct vga *vga_create(void)
                 VGA_VRAM_SIZE >> 20);
         exit(EXIT_FATAL);
     }
-    ioport_register(0x3b0, 0x30, vga_io_read, vga_io_write, v, "vga");
-    vga_vbe_init(v);
-    vga_mem_init(v);
+    ioport_register(io, 0x3b0, 0x30, vga_io_read, vga_io_write, v, "vga");
+    vga_vbe_init(v, io);
+    vga_mem_init(v, mem);
     vga_reset(v);
     return v;
 }

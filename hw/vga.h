@@ -6,7 +6,7 @@
  * window 0xa0000-0xbffff, and the Bochs VBE DISPI interface (0x1ce/0x1cf)
  * with a linear framebuffer of VGA_VRAM_SIZE at VGA_LFB_BASE.
  *
- *   struct vga *v = vga_create();
+ *   struct vga *v = vga_create(&m->io, &m->mem);
  *   struct vga_surface s;
  *   if (vga_render(v, &s, 0) == 0) show(s.pixels, s.width, s.height, s.pitch);
  */
@@ -21,6 +21,8 @@
 #define VGA_VRAM_SIZE (16u << 20)
 
 struct vga;
+struct ioports;
+struct mem_map;
 
 struct vga_surface {
     const uint32_t *pixels; /* XRGB8888, owned by the VGA, valid until the next render */
@@ -31,7 +33,7 @@ struct vga_surface {
 /* vga_render flags */
 #define VGA_RENDER_STILL 1 /* for a still image: no cursor, blinking text shown */
 
-struct vga *vga_create(void);
+struct vga *vga_create(struct ioports *io, struct mem_map *mem);
 /* Power-on state: mode 03h (80x25 text) with the font loaded, as after the BIOS. */
 void vga_reset(struct vga *v);
 /* Draw the screen as the guest has set it up (a black frame of the last size

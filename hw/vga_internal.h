@@ -105,9 +105,9 @@ struct vga {
 #define AR_PAS 0x20
 
 /* vga_mem.c */
-void vga_mem_init(struct vga *v);
+void vga_mem_init(struct vga *v, struct mem_map *mem);
 /* vga_vbe.c */
-void vga_vbe_init(struct vga *v);
+void vga_vbe_init(struct vga *v, struct ioports *io);
 void vga_vbe_reset(struct vga *v);
 int vga_vbe_enabled(const struct vga *v);
 /* vga_reset.c */

@@ -152,8 +152,8 @@ static void vga_mmio_write(void *opaque, uint32_t off, uint32_t val, int size)
 
 static const struct mem_ops vga_mmio_ops = { vga_mmio_read, vga_mmio_write };
 
-void vga_mem_init(struct vga *v)
+void vga_mem_init(struct vga *v, struct mem_map *mem)
 {
-    mem_add_mmio(0xa0000, 0x20000, &vga_mmio_ops, v, "vga");
-    mem_add_ram(VGA_LFB_BASE, VGA_VRAM_SIZE, v->vram, "vga-lfb");
+    mem_add_mmio(mem, 0xa0000, 0x20000, &vga_mmio_ops, v, "vga");
+    mem_add_ram(mem, VGA_LFB_BASE, VGA_VRAM_SIZE, v->vram, "vga-lfb");
 }

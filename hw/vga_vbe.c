@@ -136,9 +136,9 @@ static void vbe_io_write(void *opaque, uint32_t off, uint32_t val, int size)
         vbe_write(v, val & 0xffff);
 }
 
-void vga_vbe_init(struct vga *v)
+void vga_vbe_init(struct vga *v, struct ioports *io)
 {
-    ioport_register(0x1ce, 3, vbe_io_read, vbe_io_write, v, "vga-vbe");
+    ioport_register(io, 0x1ce, 3, vbe_io_read, vbe_io_write, v, "vga-vbe");
 }
 
 void vga_vbe_reset(struct vga *v)

@@ -29,12 +29,24 @@
 
 #define BUDGET 20000 /* instructions between looks at devices and interrupts */
 
+/* A guest write to DR0-DR3 or DR7: the data breakpoints ride the debugger's watch path. */
+static void dr_changed(struct cpu *cpu)
+{
+    debug_guest_dr_changed(&cpu->machine->debug, cpu);
+}
+
 void cpu_reset(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
+    struct mem_map *mem = cpu->mem;
+    struct ioports *io = cpu->io;
+    struct smc *smc = cpu->smc;
+    struct tb_cache *tbs = cpu->tbs;
+    const struct tlb_watch *watch = cpu->watch;
     void (*ferr)(void *, int) = cpu->ferr;
     void *ferr_opaque = cpu->ferr_opaque;
-    int (*stop_before)(uint32_t) = cpu->stop_before;
+    int (*stop_before)(void *, uint32_t) = cpu->stop_before;
+    void *stop_before_opaque = cpu->stop_before_opaque;
     /* Instructions retired: the machine's clock under -icount, which a reset
      * of the CPU must not turn back (the devices' deadlines stay where they are). */
     uint64_t icount = cpu->icount;
@@ -46,9 +58,15 @@ void cpu_reset(struct cpu *cpu)
     memcpy(&cpu->jmp, &jb, sizeof(jb));
     cpu->icount = icount;
     cpu->machine = m;
+    cpu->mem = mem;
+    cpu->io = io;
+    cpu->smc = smc;
+    cpu->tbs = tbs;
+    cpu->watch = watch;
     cpu->ferr = ferr;
     cpu->ferr_opaque = ferr_opaque;
     cpu->stop_before = stop_before;
+    cpu->stop_before_opaque = stop_before_opaque;
     cpu->eflags = 0x2;
     cpu->cc_op = CC_EFLAGS;
     cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
@@ -66,14 +84,14 @@ void cpu_reset(struct cpu *cpu)
     cpu->msr_apicbase = 0xfee00900ull;
     cpu->msr_pat = 0x0007040600070406ull;
     cpu->pending_vector = -1;
+    cpu->delivering = -1;
     x87_reset(&cpu->fpu, 1);
     cpu_update_hflags(cpu);
-    bt86_cpu = cpu;
     tlb_attach_cpu(cpu);
     cpu->tsc = machine_tsc;
-    cpu->dr_changed = debug_guest_dr_changed;
+    cpu->dr_changed = dr_changed;
     cpu->disasm = decode_text;
-    debug_guest_dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
+    dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
 }
 
 /* Exceptions that make a fault during their delivery a double fault. */
@@ -84,14 +102,14 @@ static int contributory(int v)
 
 static void deliver_pending(struct cpu *cpu)
 {
-    /* Vector being delivered when a delivery faults and unwinds here. */
-    static int delivering = -1;
+    /* cpu->delivering: the vector being delivered when a delivery faults
+     * and unwinds here. */
     int v = cpu->pending_vector;
     cpu->pending_vector = -1;
-    if (delivering >= 0) {
-        int first = delivering;
+    if (cpu->delivering >= 0) {
+        int first = cpu->delivering;
         if (first == EXC_DF) {
-            delivering = -1;
+            cpu->delivering = -1;
             machine_triple_fault(cpu->machine);
             return;
         }
@@ -102,9 +120,9 @@ static void deliver_pending(struct cpu *cpu)
             cpu->pending_has_error = 1;
         }
     }
-    delivering = v;
+    cpu->delivering = v;
     cpu_do_interrupt(cpu, v, INT_EXC, cpu->pending_has_error, cpu->pending_error, 0);
-    delivering = -1;
+    cpu->delivering = -1;
 }
 
 /*
@@ -113,13 +131,13 @@ static void deliver_pending(struct cpu *cpu)
  * interrupt handlers, but a halted CPU needs one to get anywhere).
  * Returns 1 when it acknowledged one at the PIC.
  */
-static int take_interrupt(struct cpu *cpu)
+static int take_interrupt(struct cpu *cpu, struct debug *d)
 {
     if (cpu->hflags & HF_INHIBIT_IRQ) {
         cpu->hflags &= ~HF_INHIBIT_IRQ;
         return 0;
     }
-    if (__builtin_expect(debug_active, 0) && debug_stepping() && !cpu->halted)
+    if (__builtin_expect(d->active, 0) && debug_stepping(d) && !cpu->halted)
         return 0;
     if (!cpu->irq_pending || !(cpu->eflags & F_IF))
         return 0;
@@ -139,17 +157,18 @@ static void service_machine(struct cpu *cpu)
     machine_poll(m);
     if (monitor_stats.timing)
         monitor_stats.poll_ns += host_clock_ns() - t0;
-    debug_poll(cpu);
+    debug_poll(&m->debug, cpu);
     cpu->budget = BUDGET;
 }
 
 /* A debugger (gdb stub, stepper) watching: 1 when it stopped the guest here. */
 static int debugger_stop(struct cpu *cpu)
 {
-    enum debug_stop why = debug_check(cpu);
+    struct debug *d = &cpu->machine->debug;
+    enum debug_stop why = debug_check(d, cpu);
     if (why == DEBUG_NONE)
         return 0;
-    debug_stop_now(cpu, why);
+    debug_stop_now(d, cpu, why);
     return 1;
 }
 
@@ -204,12 +223,12 @@ static enum event_result take_events(struct cpu *cpu, int *unchain)
         if (m->stop)
             return EV_STOP;
     }
-    if (__builtin_expect(debug_active, 0)) {
+    if (__builtin_expect(m->debug.active, 0)) {
         *unchain = 1;
         if (debugger_stop(cpu))
             return EV_LOOP;
     }
-    if (take_interrupt(cpu))
+    if (take_interrupt(cpu, &m->debug))
         *unchain = 1;
     if (cpu->halted) {
         machine_wait(m);
@@ -273,10 +292,10 @@ static void log_block(struct cpu *cpu, struct tb *tb)
     }
 }
 
-static struct tb *run_block(struct cpu *cpu, struct tb *tb, int *slot)
+static struct tb *run_block(struct cpu *cpu, struct debug *d, struct tb *tb, int *slot)
 {
     tb_enter(cpu, tb);
-    if (__builtin_expect(debug_active, 0) && debug_no_chain())
+    if (__builtin_expect(d->active, 0) && debug_no_chain(d))
         cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
     if (__builtin_expect(monitor_stats.timing, 0)) {
         uint64_t t0 = host_clock_ns();
@@ -290,6 +309,8 @@ static struct tb *run_block(struct cpu *cpu, struct tb *tb, int *slot)
 int cpu_exec(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
+    struct tb_cache *tc = cpu->tbs; /* neither changes while the CPU runs */
+    struct debug *d = &m->debug;
     struct tb *volatile last = NULL;
     volatile int slot = -1;
     /* The flush count when `last` ran: a flush since (the cache filling up
@@ -320,12 +341,12 @@ int cpu_exec(struct cpu *cpu)
         if (hwbp || tf)
             cpu->single_step_next = 1;
         struct tb *tb = tb_find(cpu);
-        if (last && slot >= 0 && last_flushes == tb_stats.flushes)
-            tb_link(last, slot, tb);
-        last_flushes = tb_stats.flushes;
+        if (last && slot >= 0 && last_flushes == tc->stats.flushes)
+            tb_link(tc, last, slot, tb);
+        last_flushes = tc->stats.flushes;
         log_block(cpu, tb);
         int s;
-        last = run_block(cpu, tb, &s);
+        last = run_block(cpu, d, tb, &s);
         slot = s;
         cpu->cur_tb = NULL;
         if (hwbp)

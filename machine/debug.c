@@ -11,105 +11,89 @@
  * the running block's code does), so that the stop comes right after it.
  */
 #include "machine/debug.h"
+#include "machine/machine.h"
 #include "monitor/monitor.h"
 #include "softmmu/tlb.h"
 #include "translator/tbcache.h"
 
 #include <stddef.h>
+#include <string.h>
 
-#define MAX_BP 64
-#define MAX_WP 16
-
-volatile int debug_active;
-struct debug_watch_hit debug_watch_hit;
-const struct debug_frontend *debug_frontend;
-
-static struct {
-    uint32_t addr;
-    int kind; /* 1 software (Z0), 2 hardware (Z1) */
-} bps[MAX_BP];
-static int nbp;
-
-static struct {
-    uint32_t addr, len;
-    int type;
-} wps[MAX_WP];
-static int nwp;
-
-static volatile int stop_requested;
-static int watch_pending;
-static enum debug_run run_mode;
-static int stepping;
-static uint32_t resume_pc;
-static uint64_t resume_icount, resume_interrupts;
-
-static void update_active(void)
+void debug_init(struct debug *d, struct cpu *cpu)
 {
-    debug_active = nbp || nwp || stepping || stop_requested || watch_pending;
+    memset(d, 0, sizeof(*d));
+    d->cpu = cpu;
 }
 
-int debug_bp_at(uint32_t linear)
+static void update_active(struct debug *d)
 {
-    for (int i = 0; i < nbp; i++)
-        if (bps[i].addr == linear)
-            return bps[i].kind;
+    d->active = d->nbp || d->nwp || d->stepping || d->stop_requested || d->watch_pending;
+}
+
+int debug_bp_at(struct debug *d, uint32_t linear)
+{
+    for (int i = 0; i < d->nbp; i++)
+        if (d->bps[i].addr == linear)
+            return d->bps[i].kind;
     return 0;
 }
 
-int debug_stop_before(uint32_t linear)
+int debug_stop_before(void *opaque, uint32_t linear)
 {
-    return nbp && debug_bp_at(linear) != 0;
+    struct debug *d = opaque;
+    return d->nbp && debug_bp_at(d, linear) != 0;
 }
 
-int debug_bp_insert(uint32_t linear, int hw)
+int debug_bp_insert(struct debug *d, uint32_t linear, int hw)
 {
     int kind = hw ? 2 : 1;
-    for (int i = 0; i < nbp; i++)
-        if (bps[i].addr == linear && bps[i].kind == kind)
+    for (int i = 0; i < d->nbp; i++)
+        if (d->bps[i].addr == linear && d->bps[i].kind == kind)
             return 0;
-    if (nbp == MAX_BP)
+    if (d->nbp == DEBUG_MAX_BP)
         return -1;
-    bps[nbp].addr = linear;
-    bps[nbp].kind = kind;
-    nbp++;
+    d->bps[d->nbp].addr = linear;
+    d->bps[d->nbp].kind = kind;
+    d->nbp++;
     /* A block translated earlier may run across the new address. */
-    tb_flush_all();
-    update_active();
+    if (d->cpu->tbs)
+        tb_flush_all(d->cpu->tbs);
+    update_active(d);
     return 0;
 }
 
-int debug_bp_remove(uint32_t linear, int hw)
+int debug_bp_remove(struct debug *d, uint32_t linear, int hw)
 {
     int kind = hw ? 2 : 1;
-    for (int i = 0; i < nbp; i++) {
-        if (bps[i].addr == linear && bps[i].kind == kind) {
-            bps[i] = bps[--nbp];
-            update_active();
+    for (int i = 0; i < d->nbp; i++) {
+        if (d->bps[i].addr == linear && d->bps[i].kind == kind) {
+            d->bps[i] = d->bps[--d->nbp];
+            update_active(d);
             return 0;
         }
     }
     return -1;
 }
 
-/* The guest's data breakpoints, decoded from DR0-DR3 and DR7. */
-static struct {
-    uint32_t addr, len;
-    int type; /* WATCH_WRITE or WATCH_ACCESS */
-} gdr[4];
-static unsigned gdr_mask;
-
 static int covers(uint32_t vpage, uint32_t addr, uint32_t len)
 {
     return vpage >= (addr & PAGE_MASK) && vpage <= ((addr + len - 1) & PAGE_MASK);
 }
 
-static int page_watched(uint32_t vpage)
+/* The TLB's hooks get the CPU; its debugger is its machine's. */
+static struct debug *debug_of(struct cpu *cpu)
 {
-    for (int i = 0; i < nwp; i++)
-        if (covers(vpage, wps[i].addr, wps[i].len))
+    return &cpu->machine->debug;
+}
+
+static int page_watched(struct cpu *cpu, uint32_t vpage)
+{
+    struct debug *d = debug_of(cpu);
+    for (int i = 0; i < d->nwp; i++)
+        if (covers(vpage, d->wps[i].addr, d->wps[i].len))
             return 1;
     for (int n = 0; n < 4; n++)
-        if ((gdr_mask >> n & 1) && covers(vpage, gdr[n].addr, gdr[n].len))
+        if ((d->gdr_mask >> n & 1) && covers(vpage, d->gdr[n].addr, d->gdr[n].len))
             return 1;
     return 0;
 }
@@ -121,15 +105,16 @@ static int overlaps(uint32_t vaddr, int size, uint32_t addr, uint32_t len)
 
 static void watch_access(struct cpu *cpu, uint32_t vaddr, int size, int is_write)
 {
+    struct debug *d = debug_of(cpu);
     int hit = -1;
     unsigned guest = 0;
-    for (int i = 0; i < nwp && hit < 0; i++)
-        if ((wps[i].type & (is_write ? WATCH_WRITE : WATCH_READ)) &&
-            overlaps(vaddr, size, wps[i].addr, wps[i].len))
+    for (int i = 0; i < d->nwp && hit < 0; i++)
+        if ((d->wps[i].type & (is_write ? WATCH_WRITE : WATCH_READ)) &&
+            overlaps(vaddr, size, d->wps[i].addr, d->wps[i].len))
             hit = i;
     for (int n = 0; n < 4; n++)
-        if ((gdr_mask >> n & 1) && (gdr[n].type & (is_write ? WATCH_WRITE : WATCH_READ)) &&
-            overlaps(vaddr, size, gdr[n].addr, gdr[n].len))
+        if ((d->gdr_mask >> n & 1) && (d->gdr[n].type & (is_write ? WATCH_WRITE : WATCH_READ)) &&
+            overlaps(vaddr, size, d->gdr[n].addr, d->gdr[n].len))
             guest |= 1u << n;
     if (hit < 0 && !guest)
         return;
@@ -140,21 +125,20 @@ static void watch_access(struct cpu *cpu, uint32_t vaddr, int size, int is_write
     }
     cpu->data_bp_hit |= guest;
     if (hit >= 0) {
-        debug_watch_hit = (struct debug_watch_hit){ wps[hit].addr, vaddr, wps[hit].type };
-        watch_pending = 1;
-        update_active();
+        d->watch_hit = (struct debug_watch_hit){ d->wps[hit].addr, vaddr, d->wps[hit].type };
+        d->watch_pending = 1;
+        update_active(d);
     }
 }
 
 static const struct tlb_watch watch_ops = { page_watched, watch_access };
 
-static void update_watch(void)
+static void update_watch(struct debug *d)
 {
-    if (bt86_cpu)
-        tlb_set_watch(bt86_cpu, nwp || gdr_mask ? &watch_ops : NULL);
+    tlb_set_watch(d->cpu, d->nwp || d->gdr_mask ? &watch_ops : NULL);
 }
 
-void debug_guest_dr_changed(struct cpu *cpu)
+void debug_guest_dr_changed(struct debug *d, struct cpu *cpu)
 {
     static const uint32_t lens[4] = { 1, 2, 8, 4 }; /* DR7 LEN: 10 is 8 bytes on later CPUs */
     unsigned mask = 0;
@@ -166,130 +150,131 @@ void debug_guest_dr_changed(struct cpu *cpu)
          * 10 is an I/O breakpoint, undefined without CR4.DE, which bt86 lacks. */
         if (!enabled || (rw != 1 && rw != 3))
             continue;
-        gdr[n].addr = cpu->dr[n] & ~(len - 1);
-        gdr[n].len = len;
-        gdr[n].type = rw == 1 ? WATCH_WRITE : WATCH_ACCESS;
+        d->gdr[n].addr = cpu->dr[n] & ~(len - 1);
+        d->gdr[n].len = len;
+        d->gdr[n].type = rw == 1 ? WATCH_WRITE : WATCH_ACCESS;
         mask |= 1u << n;
     }
-    if (!mask && !gdr_mask)
+    if (!mask && !d->gdr_mask)
         return;
-    gdr_mask = mask;
-    update_watch();
+    d->gdr_mask = mask;
+    update_watch(d);
 }
 
-int debug_wp_insert(uint32_t linear, uint32_t len, int type)
+int debug_wp_insert(struct debug *d, uint32_t linear, uint32_t len, int type)
 {
-    if (nwp == MAX_WP || !len)
+    if (d->nwp == DEBUG_MAX_WP || !len)
         return -1;
-    wps[nwp].addr = linear;
-    wps[nwp].len = len;
-    wps[nwp].type = type;
-    nwp++;
-    update_watch();
-    update_active();
+    d->wps[d->nwp].addr = linear;
+    d->wps[d->nwp].len = len;
+    d->wps[d->nwp].type = type;
+    d->nwp++;
+    update_watch(d);
+    update_active(d);
     return 0;
 }
 
-int debug_wp_remove(uint32_t linear, uint32_t len, int type)
+int debug_wp_remove(struct debug *d, uint32_t linear, uint32_t len, int type)
 {
-    for (int i = 0; i < nwp; i++) {
-        if (wps[i].addr == linear && wps[i].len == len && wps[i].type == type) {
-            wps[i] = wps[--nwp];
-            update_watch();
-            update_active();
+    for (int i = 0; i < d->nwp; i++) {
+        if (d->wps[i].addr == linear && d->wps[i].len == len && d->wps[i].type == type) {
+            d->wps[i] = d->wps[--d->nwp];
+            update_watch(d);
+            update_active(d);
             return 0;
         }
     }
     return -1;
 }
 
-void debug_clear_all(void)
+void debug_clear_all(struct debug *d)
 {
-    nbp = 0;
-    nwp = 0;
-    update_watch();
-    stepping = 0;
-    watch_pending = 0;
-    update_active();
+    d->nbp = 0;
+    d->nwp = 0;
+    update_watch(d);
+    d->stepping = 0;
+    d->watch_pending = 0;
+    update_active(d);
 }
 
-void debug_request_stop(void)
+void debug_request_stop(struct debug *d)
 {
-    stop_requested = 1;
-    debug_active = 1;
+    d->stop_requested = 1;
+    d->active = 1;
 }
 
-void debug_resume(struct cpu *cpu, enum debug_run how)
+void debug_resume(struct debug *d, struct cpu *cpu, enum debug_run how)
 {
-    run_mode = how;
-    stepping = how != DEBUG_RUN_CONTINUE;
-    resume_pc = cpu->seg[S_CS].base + cpu->eip;
-    resume_icount = cpu->icount;
-    resume_interrupts = monitor_stats.interrupts;
+    d->run_mode = how;
+    d->stepping = how != DEBUG_RUN_CONTINUE;
+    d->resume_pc = cpu->seg[S_CS].base + cpu->eip;
+    d->resume_icount = cpu->icount;
+    d->resume_interrupts = monitor_stats.interrupts;
     if (how == DEBUG_RUN_STEP)
         cpu->single_step_next = 1;
-    stop_requested = 0;
-    watch_pending = 0;
-    update_active();
+    d->stop_requested = 0;
+    d->watch_pending = 0;
+    update_active(d);
 }
 
-int debug_stepping(void)
+int debug_stepping(struct debug *d)
 {
-    return stepping && run_mode == DEBUG_RUN_STEP;
+    return d->stepping && d->run_mode == DEBUG_RUN_STEP;
 }
 
-int debug_no_chain(void)
+int debug_no_chain(struct debug *d)
 {
-    return nbp || stepping;
+    return d->nbp || d->stepping;
 }
 
-enum debug_stop debug_check(struct cpu *cpu)
+enum debug_stop debug_check(struct debug *d, struct cpu *cpu)
 {
-    if (watch_pending) {
-        watch_pending = 0;
-        stepping = 0;
-        update_active();
+    if (d->watch_pending) {
+        d->watch_pending = 0;
+        d->stepping = 0;
+        update_active(d);
         return DEBUG_WATCH;
     }
-    if (stop_requested) {
-        stop_requested = 0;
-        stepping = 0;
-        update_active();
+    if (d->stop_requested) {
+        d->stop_requested = 0;
+        d->stepping = 0;
+        update_active(d);
         return DEBUG_INTERRUPT;
     }
-    int moved = cpu->icount != resume_icount || monitor_stats.interrupts != resume_interrupts;
-    if (stepping && moved) {
-        stepping = 0;
-        update_active();
+    int moved = cpu->icount != d->resume_icount || monitor_stats.interrupts != d->resume_interrupts;
+    if (d->stepping && moved) {
+        d->stepping = 0;
+        update_active(d);
         return DEBUG_STEP;
     }
-    if (stepping && run_mode == DEBUG_RUN_STEP)
+    if (d->stepping && d->run_mode == DEBUG_RUN_STEP)
         cpu->single_step_next = 1; /* an interrupt came first: still one insn */
     uint32_t pc = cpu->seg[S_CS].base + cpu->eip;
     /* The breakpoint we resumed from does not stop us again at once. */
-    if (nbp && debug_bp_at(pc) && (moved || pc != resume_pc)) {
-        stepping = 0;
-        update_active();
+    if (d->nbp && debug_bp_at(d, pc) && (moved || pc != d->resume_pc)) {
+        d->stepping = 0;
+        update_active(d);
         return DEBUG_BREAK;
     }
     return DEBUG_NONE;
 }
 
-void debug_set_frontend(const struct debug_frontend *fe)
+void debug_set_frontend(struct debug *d, const struct debug_frontend *fe, void *opaque)
 {
-    debug_frontend = fe;
+    d->frontend = fe;
+    d->frontend_opaque = opaque;
 }
 
-void debug_poll(struct cpu *cpu)
+void debug_poll(struct debug *d, struct cpu *cpu)
 {
-    if (debug_frontend && debug_frontend->poll)
-        debug_frontend->poll(cpu);
+    if (d->frontend && d->frontend->poll)
+        d->frontend->poll(d->frontend_opaque, cpu);
 }
 
-void debug_stop_now(struct cpu *cpu, enum debug_stop why)
+void debug_stop_now(struct debug *d, struct cpu *cpu, enum debug_stop why)
 {
-    if (debug_frontend && debug_frontend->stopped)
-        debug_frontend->stopped(cpu, why);
+    if (d->frontend && d->frontend->stopped)
+        d->frontend->stopped(d->frontend_opaque, cpu, why);
     else
-        debug_resume(cpu, DEBUG_RUN_CONTINUE);
+        debug_resume(d, cpu, DEBUG_RUN_CONTINUE);
 }

@@ -37,8 +37,14 @@
 
 #define PACKET_SIZE 4096
 
-static int listen_fd = -1, conn_fd = -1;
-static int attached_stop; /* gdb has connected and must see a stop first */
+struct gdbstub {
+    int listen_fd, conn_fd;
+    int attached_stop; /* gdb has connected and must see a stop first */
+    int wait;          /* -S: stop before the first instruction */
+    struct debug *debug;
+    char out[2 * PACKET_SIZE + 8];
+    char pkt[PACKET_SIZE + 1], reply[2 * PACKET_SIZE + 1];
+};
 
 /* Registers that gdb's 32-bit core description lists, in its order. */
 enum { NREGS_GPR = 16, NREGS_CORE = 32 };
@@ -97,17 +103,17 @@ static const char target_xml[] =
 
 /* ------------------------------------------------------------ transport */
 
-static void conn_close(void)
+static void conn_close(struct gdbstub *g)
 {
-    if (conn_fd >= 0)
-        close(conn_fd);
-    conn_fd = -1;
+    if (g->conn_fd >= 0)
+        close(g->conn_fd);
+    g->conn_fd = -1;
 }
 
-static int put_raw(const char *s, size_t n)
+static int put_raw(struct gdbstub *g, const char *s, size_t n)
 {
     while (n) {
-        ssize_t w = write(conn_fd, s, n);
+        ssize_t w = write(g->conn_fd, s, n);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
@@ -118,10 +124,10 @@ static int put_raw(const char *s, size_t n)
     return 0;
 }
 
-static void put_packet(const char *data)
+static void put_packet(struct gdbstub *g, const char *data)
 {
-    static char buf[2 * PACKET_SIZE + 8];
-    if (conn_fd < 0)
+    char *buf = g->out;
+    if (g->conn_fd < 0)
         return;
     size_t n = strlen(data);
     unsigned sum = 0;
@@ -130,16 +136,16 @@ static void put_packet(const char *data)
     for (size_t i = 0; i < n; i++)
         sum += (uint8_t)data[i];
     snprintf(buf + 1 + n, 4, "#%02x", sum & 0xff);
-    if (put_raw(buf, n + 4) < 0)
-        conn_close();
+    if (put_raw(g, buf, n + 4) < 0)
+        conn_close(g);
 }
 
 /* Blocking read of one byte; -1 when gdb went away. */
-static int get_byte(void)
+static int get_byte(struct gdbstub *g)
 {
     uint8_t c;
     for (;;) {
-        ssize_t r = read(conn_fd, &c, 1);
+        ssize_t r = read(g->conn_fd, &c, 1);
         if (r == 1)
             return c;
         if (r < 0 && errno == EINTR)
@@ -149,10 +155,10 @@ static int get_byte(void)
 }
 
 /* The next packet's payload (NUL-terminated, escapes kept); -1 on EOF. */
-static int get_packet(char *out, size_t cap, size_t *len)
+static int get_packet(struct gdbstub *g, char *out, size_t cap, size_t *len)
 {
     for (;;) {
-        int c = get_byte();
+        int c = get_byte(g);
         if (c < 0)
             return -1;
         if (c == 0x03) {
@@ -164,7 +170,7 @@ static int get_packet(char *out, size_t cap, size_t *len)
         size_t n = 0;
         unsigned sum = 0;
         for (;;) {
-            c = get_byte();
+            c = get_byte(g);
             if (c < 0)
                 return -1;
             if (c == '#')
@@ -173,15 +179,15 @@ static int get_packet(char *out, size_t cap, size_t *len)
             if (n + 1 < cap)
                 out[n++] = (char)c;
         }
-        int h = get_byte(), l = get_byte();
+        int h = get_byte(g), l = get_byte(g);
         if (h < 0 || l < 0)
             return -1;
         char cs[3] = { (char)h, (char)l, 0 };
         if (strtoul(cs, NULL, 16) != (sum & 0xff)) {
-            put_raw("-", 1);
+            put_raw(g, "-", 1);
             continue;
         }
-        put_raw("+", 1);
+        put_raw(g, "+", 1);
         out[n] = 0;
         *len = n;
         return 0;
@@ -263,7 +269,7 @@ static uint8_t *lin_host(struct cpu *cpu, uint32_t lin, uint32_t *phys)
 {
     if (paging_debug_translate(cpu, lin, phys) < 0)
         return NULL;
-    return mem_host_ptr(*phys);
+    return mem_host_ptr(cpu->mem, *phys);
 }
 
 static void handle_read_mem(struct cpu *cpu, const char *args, char *reply)
@@ -297,7 +303,7 @@ static int write_mem(struct cpu *cpu, uint32_t addr, const uint8_t *data, uint32
             return -1;
         *h = data[i];
         /* Translated copies of these bytes are stale now. */
-        tb_invalidate_phys(phys, 1);
+        tb_invalidate_phys(cpu->tbs, phys, 1);
     }
     return 0;
 }
@@ -337,20 +343,21 @@ static void handle_write_mem(struct cpu *cpu, char *args, size_t plen, int binar
 
 /* ------------------------------------------------------------ run control */
 
-static void stop_reply(enum debug_stop why, char *out)
+static void stop_reply(struct gdbstub *g, struct cpu *cpu, enum debug_stop why, char *out)
 {
     static const char *const watch_kind[4] = { "", "watch", "rwatch", "awatch" };
     switch (why) {
     case DEBUG_WATCH:
-        sprintf(out, "T05%s:%x;thread:01;", watch_kind[debug_watch_hit.type & 3],
-                debug_watch_hit.addr);
+        sprintf(out, "T05%s:%x;thread:01;", watch_kind[g->debug->watch_hit.type & 3],
+                g->debug->watch_hit.addr);
         break;
     case DEBUG_BREAK:
-        sprintf(out, "T05%sthread:01;", debug_bp_at(bt86_cpu->seg[S_CS].base + bt86_cpu->eip) == 2
-                                            ? "hwbreak:;" : "swbreak:;");
+        sprintf(out, "T05%sthread:01;",
+                debug_bp_at(g->debug, cpu->seg[S_CS].base + cpu->eip) == 2 ? "hwbreak:;"
+                                                                            : "swbreak:;");
         break;
     case DEBUG_INTERRUPT:
-        strcpy(out, attached_stop ? "T05thread:01;" : "T02thread:01;");
+        strcpy(out, g->attached_stop ? "T05thread:01;" : "T02thread:01;");
         break;
     default:
         strcpy(out, "T05thread:01;");
@@ -358,7 +365,7 @@ static void stop_reply(enum debug_stop why, char *out)
     }
 }
 
-static int handle_z(int insert, const char *args, char *reply)
+static int handle_z(struct gdbstub *g, int insert, const char *args, char *reply)
 {
     char *end;
     int type = (int)strtol(args, &end, 10);
@@ -370,13 +377,14 @@ static int handle_z(int insert, const char *args, char *reply)
     switch (type) {
     case 0:
     case 1:
-        r = insert ? debug_bp_insert(addr, type) : debug_bp_remove(addr, type);
+        r = insert ? debug_bp_insert(g->debug, addr, type) : debug_bp_remove(g->debug, addr, type);
         break;
     case 2:
     case 3:
     case 4: {
         static const int t[5] = { 0, 0, WATCH_WRITE, WATCH_READ, WATCH_ACCESS };
-        r = insert ? debug_wp_insert(addr, kind, t[type]) : debug_wp_remove(addr, kind, t[type]);
+        r = insert ? debug_wp_insert(g->debug, addr, kind, t[type])
+                   : debug_wp_remove(g->debug, addr, kind, t[type]);
         break;
     }
     default:
@@ -388,7 +396,7 @@ static int handle_z(int insert, const char *args, char *reply)
 }
 
 /* Returns 1 when the guest should run (debug_resume() done), 0 otherwise. */
-static int handle_vcont(struct cpu *cpu, const char *args, char *reply)
+static int handle_vcont(struct gdbstub *g, struct cpu *cpu, const char *args, char *reply)
 {
     if (!strcmp(args, "?")) {
         strcpy(reply, "vCont;c;C;s;S");
@@ -401,11 +409,11 @@ static int handle_vcont(struct cpu *cpu, const char *args, char *reply)
     /* One CPU: the first action is the one for it. */
     char a = args[1];
     if (a == 'c' || a == 'C') {
-        debug_resume(cpu, DEBUG_RUN_CONTINUE);
+        debug_resume(g->debug, cpu, DEBUG_RUN_CONTINUE);
         return 1;
     }
     if (a == 's' || a == 'S') {
-        debug_resume(cpu, DEBUG_RUN_STEP);
+        debug_resume(g->debug, cpu, DEBUG_RUN_STEP);
         return 1;
     }
     strcpy(reply, "E01");
@@ -451,25 +459,25 @@ static void handle_query(const char *q, char *reply)
 }
 
 /* Answer packets until gdb resumes the guest, detaches or goes away. */
-static void serve(struct cpu *cpu, enum debug_stop why)
+static void serve(struct gdbstub *g, struct cpu *cpu, enum debug_stop why)
 {
-    static char pkt[PACKET_SIZE + 1], reply[2 * PACKET_SIZE + 1];
+    char *pkt = g->pkt, *reply = g->reply;
     size_t plen;
-    if (!attached_stop) {
-        stop_reply(why, reply);
-        put_packet(reply);
+    if (!g->attached_stop) {
+        stop_reply(g, cpu, why, reply);
+        put_packet(g, reply);
     }
-    while (conn_fd >= 0) {
-        if (get_packet(pkt, sizeof(pkt), &plen) < 0) {
-            conn_close();
+    while (g->conn_fd >= 0) {
+        if (get_packet(g, pkt, sizeof(g->pkt), &plen) < 0) {
+            conn_close(g);
             break;
         }
         reply[0] = 0;
         char *p = reply;
         switch (pkt[0]) {
         case '?':
-            stop_reply(why, reply);
-            attached_stop = 0;
+            stop_reply(g, cpu, why, reply);
+            g->attached_stop = 0;
             break;
         case 'g':
             for (int n = 0; n < NREGS_CORE; n++)
@@ -512,38 +520,38 @@ static void serve(struct cpu *cpu, enum debug_stop why)
             break;
         case 'Z':
         case 'z':
-            handle_z(pkt[0] == 'Z', pkt + 1, reply);
+            handle_z(g, pkt[0] == 'Z', pkt + 1, reply);
             break;
         case 'c':
         case 'C':
             /* "c ADDR" resumes elsewhere; a signal number (C) means nothing here. */
             if (pkt[0] == 'c' && pkt[1])
                 cpu->eip = (uint32_t)strtoul(pkt + 1, NULL, 16);
-            debug_resume(cpu, DEBUG_RUN_CONTINUE);
+            debug_resume(g->debug, cpu, DEBUG_RUN_CONTINUE);
             return;
         case 's':
         case 'S':
             if (pkt[0] == 's' && pkt[1])
                 cpu->eip = (uint32_t)strtoul(pkt + 1, NULL, 16);
-            debug_resume(cpu, DEBUG_RUN_STEP);
+            debug_resume(g->debug, cpu, DEBUG_RUN_STEP);
             return;
         case 'v':
             if (!strncmp(pkt, "vCont", 5)) {
-                if (handle_vcont(cpu, pkt + 5, reply))
+                if (handle_vcont(g, cpu, pkt + 5, reply))
                     return;
             } else if (!strncmp(pkt, "vMustReplyEmpty", 15)) {
                 reply[0] = 0;
             }
             break;
         case 'D':
-            put_packet("OK");
-            conn_close();
+            put_packet(g, "OK");
+            conn_close(g);
             break;
         case 'k':
-            conn_close();
+            conn_close(g);
             fprintf(stderr, "bt86: killed by gdb\n");
             machine_shutdown(cpu->machine, 0);
-            debug_clear_all();
+            debug_clear_all(g->debug);
             return;
         case 'H':
         case 'T':
@@ -555,72 +563,74 @@ static void serve(struct cpu *cpu, enum debug_stop why)
         default:
             break; /* empty reply: not supported */
         }
-        put_packet(reply);
+        put_packet(g, reply);
     }
     /* gdb detached or went away: let the guest run free. */
-    debug_clear_all();
-    debug_resume(cpu, DEBUG_RUN_CONTINUE);
+    debug_clear_all(g->debug);
+    debug_resume(g->debug, cpu, DEBUG_RUN_CONTINUE);
 }
 
 /* ------------------------------------------------------------ connection */
 
-static int accept_conn(int blocking)
+static int accept_conn(struct gdbstub *g, int blocking)
 {
     if (!blocking) {
-        fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+        fcntl(g->listen_fd, F_SETFL, fcntl(g->listen_fd, F_GETFL) | O_NONBLOCK);
     }
     int fd;
     do {
-        fd = accept(listen_fd, NULL, NULL);
+        fd = accept(g->listen_fd, NULL, NULL);
     } while (fd < 0 && errno == EINTR);
     if (!blocking)
-        fcntl(listen_fd, F_SETFL, fcntl(listen_fd, F_GETFL) & ~O_NONBLOCK);
+        fcntl(g->listen_fd, F_SETFL, fcntl(g->listen_fd, F_GETFL) & ~O_NONBLOCK);
     if (fd < 0)
         return -1;
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    conn_fd = fd;
+    g->conn_fd = fd;
     return 0;
 }
 
-static void gdb_stopped(struct cpu *cpu, enum debug_stop why)
+static void gdb_stopped(void *opaque, struct cpu *cpu, enum debug_stop why)
 {
-    if (conn_fd < 0) {
-        if (accept_conn(1) < 0) {
-            debug_resume(cpu, DEBUG_RUN_CONTINUE);
+    struct gdbstub *g = opaque;
+    if (g->conn_fd < 0) {
+        if (accept_conn(g, 1) < 0) {
+            debug_resume(g->debug, cpu, DEBUG_RUN_CONTINUE);
             return;
         }
-        attached_stop = 1;
+        g->attached_stop = 1;
     }
-    serve(cpu, why);
+    serve(g, cpu, why);
 }
 
-static void gdb_poll(struct cpu *cpu)
+static void gdb_poll(void *opaque, struct cpu *cpu)
 {
+    struct gdbstub *g = opaque;
     (void)cpu;
-    if (conn_fd < 0) {
-        if (accept_conn(0) == 0) {
+    if (g->conn_fd < 0) {
+        if (accept_conn(g, 0) == 0) {
             /* gdb expects a stopped target when it connects. */
-            attached_stop = 1;
-            debug_request_stop();
+            g->attached_stop = 1;
+            debug_request_stop(g->debug);
         }
         return;
     }
     uint8_t buf[64];
-    ssize_t r = recv(conn_fd, buf, sizeof(buf), MSG_DONTWAIT);
+    ssize_t r = recv(g->conn_fd, buf, sizeof(buf), MSG_DONTWAIT);
     if (r == 0) {
-        conn_close();
-        debug_clear_all();
+        conn_close(g);
+        debug_clear_all(g->debug);
         return;
     }
     for (ssize_t i = 0; i < r; i++)
         if (buf[i] == 0x03)
-            debug_request_stop();
+            debug_request_stop(g->debug);
 }
 
 static const struct debug_frontend gdb_frontend = { gdb_stopped, gdb_poll };
 
-int gdbstub_init(const char *spec, int wait)
+struct gdbstub *gdbstub_init(const char *spec, int wait)
 {
     char host[256] = "", port[32];
     const char *s = spec;
@@ -639,7 +649,7 @@ int gdbstub_init(const char *spec, int wait)
     long pn = strtol(s, &end, 10);
     if (!*s || *end || pn <= 0 || pn > 65535) {
         fprintf(stderr, "bt86: -gdb %s: expected tcp::PORT or tcp:HOST:PORT\n", spec);
-        return -1;
+        return NULL;
     }
     snprintf(port, sizeof(port), "%ld", pn);
 
@@ -650,7 +660,7 @@ int gdbstub_init(const char *spec, int wait)
     int e = getaddrinfo(host[0] ? host : NULL, port, &hints, &res);
     if (e) {
         fprintf(stderr, "bt86: -gdb %s: %s\n", spec, gai_strerror(e));
-        return -1;
+        return NULL;
     }
     int fd = -1, err = 0;
     for (struct addrinfo *a = res; a; a = a->ai_next) {
@@ -668,24 +678,38 @@ int gdbstub_init(const char *spec, int wait)
     freeaddrinfo(res);
     if (fd < 0) {
         fprintf(stderr, "bt86: -gdb %s: cannot listen: %s\n", spec, strerror(err));
-        return -1;
+        return NULL;
     }
     fcntl(fd, F_SETFD, FD_CLOEXEC);
-    listen_fd = fd;
-    debug_set_frontend(&gdb_frontend);
-    if (wait) {
-        fprintf(stderr, "bt86: waiting for gdb on %s\n", spec);
-        debug_request_stop();
+    struct gdbstub *g = calloc(1, sizeof(*g));
+    if (!g) {
+        close(fd);
+        fprintf(stderr, "bt86: -gdb %s: out of memory\n", spec);
+        return NULL;
     }
-    return 0;
+    g->listen_fd = fd;
+    g->conn_fd = -1;
+    g->wait = wait;
+    if (wait)
+        fprintf(stderr, "bt86: waiting for gdb on %s\n", spec);
+    return g;
 }
 
-void gdbstub_exit(int status)
+void gdbstub_attach(struct gdbstub *g, struct machine *m)
 {
-    if (conn_fd < 0)
+    g->debug = &m->debug;
+    m->gdb = g;
+    debug_set_frontend(&m->debug, &gdb_frontend, g);
+    if (g->wait)
+        debug_request_stop(&m->debug);
+}
+
+void gdbstub_exit(struct gdbstub *g, int status)
+{
+    if (g->conn_fd < 0)
         return;
     char buf[8];
     snprintf(buf, sizeof(buf), "W%02x", status & 0xff);
-    put_packet(buf);
-    conn_close();
+    put_packet(g, buf);
+    conn_close(g);
 }

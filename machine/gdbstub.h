@@ -8,15 +8,19 @@
 #ifndef BT86_MACHINE_GDBSTUB_H
 #define BT86_MACHINE_GDBSTUB_H
 
-struct cpu;
+struct gdbstub;
+struct machine;
 
 /*
- * Listen on `spec` ("tcp::PORT", "tcp:HOST:PORT", ":PORT" or "PORT").
+ * Listen on `spec` ("tcp::PORT", "tcp:HOST:PORT", ":PORT" or "PORT"), before
+ * the machine is built, so that a bad address is a command-line error.
  * With wait (-S), the guest does not start before gdb connects and resumes
- * it.  Returns -1 with a message on stderr if the address is bad or busy.
+ * it.  Returns NULL with a message on stderr if the address is bad or busy.
  */
-int gdbstub_init(const char *spec, int wait);
+struct gdbstub *gdbstub_init(const char *spec, int wait);
+/* Become m's debug front end (m->gdb); with wait, stop before the first block. */
+void gdbstub_attach(struct gdbstub *g, struct machine *m);
 /* The guest is gone: tell gdb the exit status ("W" packet). */
-void gdbstub_exit(int status);
+void gdbstub_exit(struct gdbstub *g, int status);
 
 #endif

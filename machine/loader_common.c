@@ -70,7 +70,7 @@ void loader_enter_flat32(struct machine *m, uint32_t entry)
     struct cpu *cpu = &m->cpu;
     /* Both protocols promise 0x10/0x18; a guest may reload them from here. */
     static const uint32_t gdt[8] = { 0, 0, 0, 0, 0x0000ffff, 0x00cf9b00, 0x0000ffff, 0x00cf9300 };
-    phys_copy_to(LOADER_GDT_ADDR, gdt, sizeof(gdt));
+    phys_copy_to(&m->mem, LOADER_GDT_ADDR, gdt, sizeof(gdt));
     cpu->gdt.base = LOADER_GDT_ADDR;
     cpu->gdt.limit = sizeof(gdt) - 1;
     cpu->idt.base = 0;

@@ -86,8 +86,7 @@ static int load_elf(struct machine *m, const uint8_t *buf, size_t size, const ch
 
 static void put32(struct machine *m, uint32_t addr, uint32_t v)
 {
-    (void)m;
-    phys_write(addr, v, 4);
+    phys_write(&m->mem, addr, v, 4);
 }
 
 int loader_multiboot(struct machine *m, const uint8_t *buf, size_t size, size_t hoff, char *err,

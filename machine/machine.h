@@ -6,11 +6,18 @@
 
 #include "cpu/cpu.h"
 #include "base/timer.h"
+#include "machine/debug.h"
+#include "softmmu/ioport.h"
+#include "softmmu/memory.h"
+#include "softmmu/smc.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
+struct backend;
 struct chardev;
 struct display_ops;
+struct gdbstub;
 struct i8042;
 struct pci_host;
 struct pic;
@@ -48,6 +55,8 @@ struct machine_options {
     int64_t rtc_base;       /* Unix time of the RTC at virtual time 0 */
     int rtc_base_set;
     const char *name;       /* -name: the window title */
+    const struct backend *backend; /* -backend; NULL: the default */
+    size_t tb_size;         /* -tb-size in bytes; 0: the default */
     /* The host window (ui/display.c); none: headless, as with -display none. */
     const struct display_ops *display_ops;
 };
@@ -74,6 +83,14 @@ struct machine {
     struct cpu cpu;
     struct machine_options opt;
     struct clock clock; /* virtual time: the devices' timers */
+    /* The machine's buses and code tracking; the CPU points at them
+     * (cpu->mem, cpu->io, cpu->smc, cpu->tbs). */
+    struct mem_map mem;
+    struct ioports io;
+    struct smc smc;
+    struct tb_cache *tbs;
+    struct debug debug; /* breakpoints, watchpoints, stops of m->cpu */
+    struct gdbstub *gdb; /* the gdb stub, if -gdb */
     uint8_t *ram;
     uint32_t ram_size;
     struct uart *uart[4];
@@ -95,16 +112,19 @@ struct machine {
     struct machine_device devices[MACHINE_MAX_DEVICES];
     int ndevices;
     volatile int stop;
+    volatile int stop_signal; /* the host signal that stopped the machine (ui/main.c) */
     int reset_request;   /* serviced between blocks (machine_poll) */
     const char *reset_why;
     int exit_status;
     uint64_t start_ns;
 };
 
-extern struct machine *bt86_machine;
-
 /* 0, or the exit status (base/exit_status.h) for the error it printed. */
 int machine_init(struct machine *m);
+/* machine_init's first step, and a test's whole machine: the memory map with
+ * m->ram (m->ram_size bytes) at 0, the port space, the code-page map and the
+ * block cache, wired to m->cpu; no device, no reset. */
+void machine_init_core(struct machine *m);
 /* Every device on the list, the CPU, the block cache: the machine as at power-on. */
 void machine_reset(struct machine *m);
 /* Between blocks: devices, host input.  Cheap when nothing happens. */

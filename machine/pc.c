@@ -45,12 +45,9 @@
 #include "base/chardev.h"
 
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct machine *bt86_machine;
 
 static const uint16_t com_base[4] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
 
@@ -82,17 +79,14 @@ static void clock_kick(void *opaque)
     m->cpu.exit_request = 1;
 }
 
-/* As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
- * terminal restored); a second one kills bt86 the default way. */
-static volatile sig_atomic_t stop_signal;
-
 static _Noreturn void at_exit_status(struct machine *m, int status)
 {
     if (m && m->screen)
         screen_exit(m); /* -screendump shows the screen as the guest left it */
-    if (stop_signal)
-        fprintf(stderr, "bt86: terminating on signal %d\n", (int)stop_signal);
-    gdbstub_exit(status);
+    if (m && m->stop_signal)
+        fprintf(stderr, "bt86: terminating on signal %d\n", m->stop_signal);
+    if (m && m->gdb)
+        gdbstub_exit(m->gdb, status);
     if (m && m->opt.stats)
         stats_print(m, stderr);
     if (m && m->opt.stats_json)
@@ -112,29 +106,6 @@ void machine_shutdown(struct machine *m, int status)
     m->exit_status = status;
     m->stop = 1;
     m->cpu.exit_request = 1;
-}
-
-static void on_stop_signal(int sig)
-{
-    struct machine *m = bt86_machine;
-    stop_signal = sig;
-    if (m) {
-        m->stop = 1;
-        m->cpu.exit_request = 1;
-    }
-}
-
-static void catch_stop_signals(void)
-{
-    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_stop_signal;
-        sa.sa_flags = SA_RESETHAND;
-        sigemptyset(&sa.sa_mask);
-        sigaction(sigs[i], &sa, NULL);
-    }
 }
 
 /* The PIC's INTR output: only note it; interrupts are taken between blocks. */
@@ -235,16 +206,25 @@ static void *add_device(struct machine *m, void *dev, void (*reset)(void *dev))
     return dev;
 }
 
-static void screen_at_exit(void)
+void machine_init_core(struct machine *m)
 {
-    if (bt86_machine && bt86_machine->screen)
-        screen_exit(bt86_machine);
+    smc_init(&m->smc, m->ram_size);
+    mem_init(&m->mem, &m->smc);
+    ioport_init(&m->io);
+    m->cpu.machine = m;
+    m->cpu.mem = &m->mem;
+    m->cpu.io = &m->io;
+    m->cpu.smc = &m->smc;
+    mem_add_ram(&m->mem, 0, m->ram_size, m->ram, "ram");
+    m->tbs = tb_init(&m->cpu, m->opt.backend, m->opt.tb_size, &m->clock);
+    debug_init(&m->debug, &m->cpu);
+    m->cpu.stop_before = debug_stop_before;
+    m->cpu.stop_before_opaque = &m->debug;
 }
 
 int machine_init(struct machine *m)
 {
     char err[512];
-    bt86_machine = m;
     /* Virtual time starts here, before any device schedules a timer on it. */
     m->start_ns = host_clock_ns();
     clock_init(&m->clock, clock_read, clock_kick, m);
@@ -254,15 +234,11 @@ int machine_init(struct machine *m)
         fprintf(stderr, "bt86: cannot allocate %u MiB of guest RAM\n", m->opt.ram_mb);
         return EXIT_FATAL;
     }
-    catch_stop_signals(); /* before the chardevs, which leave owned signals alone */
-    mem_init();
-    ioport_init();
-    smc_init(m->ram_size);
     if (decode_init() < 0) {
         fprintf(stderr, "bt86: cannot initialize the Capstone decoder\n");
         return EXIT_FATAL;
     }
-    mem_add_ram(0, m->ram_size, m->ram, "ram");
+    machine_init_core(m);
 
     for (int i = 0; i < m->opt.nserial && i < 4; i++) {
         m->serial_chr[i] = chardev_open(m->opt.serial[i], err, sizeof(err));
@@ -271,27 +247,29 @@ int machine_init(struct machine *m)
             return EXIT_USAGE;
         }
     }
-    m->pic = add_device(m, pic_create(cpu_intr, m), pic_reset_dev);
+    m->pic = add_device(m, pic_create(&m->io, cpu_intr, m), pic_reset_dev);
     for (int i = 0; i < 16; i++)
         m->irq[i] = (struct isa_irq){ m, i };
-    m->pit = add_device(m, pit_create(&m->clock, isa_irq_set, &m->irq[0]), pit_reset_dev);
-    m->port61 = add_device(m, port61_create(&m->clock, m->pit), port61_reset_dev);
-    m->port80 = add_device(m, port80_create(), port80_reset_dev);
-    m->rtc = add_device(m, rtc_create(&m->clock, 0x70, isa_irq_set, &m->irq[8], m->opt.rtc_base),
+    m->pit = add_device(m, pit_create(&m->io, &m->clock, isa_irq_set, &m->irq[0]), pit_reset_dev);
+    m->port61 = add_device(m, port61_create(&m->io, &m->clock, m->pit), port61_reset_dev);
+    m->port80 = add_device(m, port80_create(&m->io), port80_reset_dev);
+    m->rtc = add_device(m,
+                        rtc_create(&m->io, &m->clock, 0x70, isa_irq_set, &m->irq[8],
+                                   m->opt.rtc_base),
                         rtc_reset_dev);
     rtc_set_memory(m->rtc, m->ram_size);
     struct i8042_wiring kw = { kbc_irq, kbc_reset, kbc_set_a20, m };
-    m->kbc = add_device(m, i8042_create(&kw), i8042_reset_dev);
+    m->kbc = add_device(m, i8042_create(&m->io, &kw), i8042_reset_dev);
     m->kbd = i8042_kbd(m->kbc);
     m->mouse = i8042_mouse(m->kbc);
     if (m->opt.vga)
-        m->vga = add_device(m, vga_create(), vga_reset_dev);
+        m->vga = add_device(m, vga_create(&m->io, &m->mem), vga_reset_dev);
     /* The PC has four COM ports (IRQ 4, 3, 4, 3); unconnected ones still answer. */
     for (int i = 0; i < 4; i++) {
         static const char *const names[4] = { "com1", "com2", "com3", "com4" };
         if (i < m->opt.nserial || i < 2)
             m->uart[i] = add_device(m,
-                                    uart_create(&m->clock, com_base[i], m->serial_chr[i],
+                                    uart_create(&m->io, &m->clock, com_base[i], m->serial_chr[i],
                                                 isa_irq_set, &m->irq[i & 1 ? 3 : 4], names[i]),
                                     uart_reset_dev);
     }
@@ -301,19 +279,18 @@ int machine_init(struct machine *m)
             fprintf(stderr, "bt86: -debugcon %s: %s\n", m->opt.debugcon, err);
             return EXIT_USAGE;
         }
-        debugcon_create(0xe9, m->debugcon_chr);
+        debugcon_create(&m->io, 0xe9, m->debugcon_chr);
     }
     if (m->opt.debug_exit)
-        debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
-    m->port92 = add_device(m, port92_create(set_a20, fast_reset, m), port92_reset_dev);
-    m->pci = add_device(m, pci_host_create(), pci_host_reset_dev);
+        debug_exit_create(&m->io, m->opt.debug_exit_base, m->opt.debug_exit_size,
+                          debug_exit_status, m);
+    m->port92 = add_device(m, port92_create(&m->io, set_a20, fast_reset, m), port92_reset_dev);
+    m->pci = add_device(m, pci_host_create(&m->io), pci_host_reset_dev);
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
-    m->cpu.stop_before = debug_stop_before;
-    port_f0_create(ferr_clear, m);
+    port_f0_create(&m->io, ferr_clear, m);
 
-    tb_init();
     machine_reset(m);
     if (loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: -kernel: %s\n", err);
@@ -322,7 +299,6 @@ int machine_init(struct machine *m)
     /* Last: "no display available" is news only once the machine can run. */
     if (screen_init(m) < 0)
         return EXIT_FATAL;
-    atexit(screen_at_exit); /* -screendump also when bt86 stops on a guest error */
     return 0;
 }
 
@@ -330,7 +306,7 @@ void machine_reset(struct machine *m)
 {
     m->cpu.machine = m;
     cpu_reset(&m->cpu);
-    tb_flush_all();
+    tb_flush_all(m->tbs);
     for (int i = 0; i < m->ndevices; i++)
         m->devices[i].reset(m->devices[i].dev);
 }
@@ -347,7 +323,7 @@ void machine_poll(struct machine *m)
     timers_run(&m->clock, machine_clock_ns(m));
     uint64_t t0 = host_clock_ns();
     screen_poll(m);
-    clock_steal(host_clock_ns() - t0);
+    clock_steal(&m->clock, host_clock_ns() - t0);
 }
 
 void machine_wait(struct machine *m)

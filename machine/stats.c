@@ -115,14 +115,14 @@ static struct split time_split(struct machine *m)
 {
     struct split s = { 0 };
     s.run = (double)(host_clock_ns() - m->start_ns);
-    s.translate = tb_stats.translate_seconds * 1e9;
+    s.translate = m->tbs->stats.translate_seconds * 1e9;
     s.exec = (double)monitor_stats.exec_ns;
     for (int i = 0; i < H_COUNT; i++)
         if (helper_table[i].cls != CLS_INNOCUOUS)
             s.monitor += (double)monitor_stats.helper_ns[i];
     struct device_sum d = { 0 };
-    ioport_foreach(sum_ports, &d);
-    mem_foreach(sum_mmio, &d);
+    ioport_foreach(&m->io, sum_ports, &d);
+    mem_foreach(&m->mem, sum_mmio, &d);
     s.devices = (double)(d.ns + monitor_stats.poll_ns);
     for (int v = 0; v < 32; v++)
         s.exceptions += (double)monitor_stats.exception_ns[v];
@@ -145,20 +145,21 @@ void stats_print(struct machine *m, FILE *f)
     double run_ns = t.run > 0 ? t.run : 1;
     fprintf(f, "bt86 statistics\n");
     fprintf(f, "  guest instructions executed  %llu\n", (unsigned long long)cpu->icount);
-    fprintf(f, "  blocks executed              %llu\n", (unsigned long long)tb_blocks_executed());
+    fprintf(f, "  blocks executed              %llu\n", (unsigned long long)tb_blocks_executed(m->tbs));
     fprintf(f, "  blocks translated            %llu (%llu guest instructions, %.3f ms)\n",
-            (unsigned long long)tb_stats.translated,
-            (unsigned long long)tb_stats.guest_insns_translated, tb_stats.translate_seconds * 1e3);
-    if (tb_stats.guest_insns_translated)
+            (unsigned long long)m->tbs->stats.translated,
+            (unsigned long long)m->tbs->stats.guest_insns_translated, m->tbs->stats.translate_seconds * 1e3);
+    if (m->tbs->stats.guest_insns_translated)
         fprintf(f, "  translation cost             %.2f us per guest instruction\n",
-                tb_stats.translate_seconds * 1e6 / tb_stats.guest_insns_translated);
-    if (tb_stats.guest_insns_translated)
+                m->tbs->stats.translate_seconds * 1e6 / m->tbs->stats.guest_insns_translated);
+    if (m->tbs->stats.guest_insns_translated)
         fprintf(f, "  host code                    %.1f bytes per guest instruction (%s backend)\n",
-                (double)tb_stats.code_bytes / tb_stats.guest_insns_translated, tb_backend()->name);
+                (double)m->tbs->stats.code_bytes / m->tbs->stats.guest_insns_translated,
+                tb_backend(m->tbs)->name);
     fprintf(f, "  peak resident memory         %.1f MiB\n", peak_rss_kib() / 1024.0);
-    fprintf(f, "  blocks chained               %llu\n", (unsigned long long)tb_stats.chained);
-    fprintf(f, "  blocks invalidated (SMC)     %llu\n", (unsigned long long)tb_stats.invalidated);
-    fprintf(f, "  cache flushes                %llu\n", (unsigned long long)tb_stats.flushes);
+    fprintf(f, "  blocks chained               %llu\n", (unsigned long long)m->tbs->stats.chained);
+    fprintf(f, "  blocks invalidated (SMC)     %llu\n", (unsigned long long)m->tbs->stats.invalidated);
+    fprintf(f, "  cache flushes                %llu\n", (unsigned long long)m->tbs->stats.flushes);
     fprintf(f, "  run time                     %.3f s\n", run_ns * 1e-9);
     fprintf(f, "  time in translated code      %6.2f%%  (monitor entries included)\n",
             100.0 * t.exec / run_ns);
@@ -199,11 +200,11 @@ void stats_print(struct machine *m, FILE *f)
             (unsigned long long)monitor_stats.interrupts);
     struct device_sum d = { .f = f, .first = 1 };
     fprintf(f, "  port accesses per device      base      accesses       time\n");
-    ioport_foreach(print_port, &d);
+    ioport_foreach(&m->io, print_port, &d);
     fprintf(f, "  MMIO accesses per region\n");
-    mem_foreach(print_mmio, &d);
+    mem_foreach(&m->mem, print_mmio, &d);
     struct hot h = { 0 };
-    tb_foreach(collect_hot, &h);
+    tb_foreach(m->tbs, collect_hot, &h);
     fprintf(f, "  hottest blocks (since the last cache flush)   insns x runs\n");
     for (int i = 0; i < h.n; i++) {
         char sym[128];
@@ -232,17 +233,17 @@ int stats_write_json(struct machine *m, const char *path)
     }
     struct split t = time_split(m);
     fprintf(f, "{\n  \"guest_instructions\": %llu,\n", (unsigned long long)m->cpu.icount);
-    fprintf(f, "  \"blocks_executed\": %llu,\n", (unsigned long long)tb_blocks_executed());
-    fprintf(f, "  \"blocks_translated\": %llu,\n", (unsigned long long)tb_stats.translated);
+    fprintf(f, "  \"blocks_executed\": %llu,\n", (unsigned long long)tb_blocks_executed(m->tbs));
+    fprintf(f, "  \"blocks_translated\": %llu,\n", (unsigned long long)m->tbs->stats.translated);
     fprintf(f, "  \"guest_instructions_translated\": %llu,\n",
-            (unsigned long long)tb_stats.guest_insns_translated);
-    fprintf(f, "  \"translate_seconds\": %.6f,\n", tb_stats.translate_seconds);
-    fprintf(f, "  \"backend\": \"%s\",\n", tb_backend()->name);
-    fprintf(f, "  \"code_bytes\": %llu,\n", (unsigned long long)tb_stats.code_bytes);
+            (unsigned long long)m->tbs->stats.guest_insns_translated);
+    fprintf(f, "  \"translate_seconds\": %.6f,\n", m->tbs->stats.translate_seconds);
+    fprintf(f, "  \"backend\": \"%s\",\n", tb_backend(m->tbs)->name);
+    fprintf(f, "  \"code_bytes\": %llu,\n", (unsigned long long)m->tbs->stats.code_bytes);
     fprintf(f, "  \"peak_rss_kib\": %ld,\n", peak_rss_kib());
-    fprintf(f, "  \"blocks_chained\": %llu,\n", (unsigned long long)tb_stats.chained);
-    fprintf(f, "  \"blocks_invalidated\": %llu,\n", (unsigned long long)tb_stats.invalidated);
-    fprintf(f, "  \"cache_flushes\": %llu,\n", (unsigned long long)tb_stats.flushes);
+    fprintf(f, "  \"blocks_chained\": %llu,\n", (unsigned long long)m->tbs->stats.chained);
+    fprintf(f, "  \"blocks_invalidated\": %llu,\n", (unsigned long long)m->tbs->stats.invalidated);
+    fprintf(f, "  \"cache_flushes\": %llu,\n", (unsigned long long)m->tbs->stats.flushes);
     fprintf(f, "  \"time_seconds\": { \"run\": %.6f, \"translated_code\": %.6f, \"translate\": %.6f, "
                "\"monitor\": %.6f, \"exceptions\": %.6f, \"interrupts\": %.6f, \"devices\": %.6f },\n",
             t.run * 1e-9, t.exec * 1e-9, t.translate * 1e-9, t.monitor * 1e-9,
@@ -285,13 +286,13 @@ int stats_write_json(struct machine *m, const char *path)
     fprintf(f, "\n  },\n  \"interrupts\": %llu,\n", (unsigned long long)monitor_stats.interrupts);
     struct device_sum d = { .f = f, .json = 1, .first = 1 };
     fprintf(f, "  \"ports\": [");
-    ioport_foreach(print_port, &d);
+    ioport_foreach(&m->io, print_port, &d);
     fprintf(f, "\n  ],\n  \"mmio\": [");
     d.first = 1;
-    mem_foreach(print_mmio, &d);
+    mem_foreach(&m->mem, print_mmio, &d);
     fprintf(f, "\n  ],\n  \"hot_blocks\": [");
     struct hot h = { 0 };
-    tb_foreach(collect_hot, &h);
+    tb_foreach(m->tbs, collect_hot, &h);
     for (int i = 0; i < h.n; i++) {
         char sym[128];
         fprintf(f, "%s\n    { \"pc\": %u, \"symbol\": \"", i ? "," : "", h.tb[i]->pc);

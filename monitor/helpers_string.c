@@ -126,13 +126,13 @@ static int one(struct cpu *cpu, const struct strop *s)
     case STR_INS:
         /* A port read has side effects: make sure the store cannot fault first. */
         mem_probe_write(cpu, dst_lin(cpu, s), (uint32_t)size);
-        v = ioport_read((uint16_t)cpu->r[R_EDX], size);
+        v = ioport_read(cpu->io, (uint16_t)cpu->r[R_EDX], size);
         mem_write(cpu, dst_lin(cpu, s), v, size);
         bump(cpu, R_EDI, s->step, s->amask);
         return 0;
     case STR_OUTS:
         v = mem_read(cpu, src_lin(cpu, s), size);
-        ioport_write((uint16_t)cpu->r[R_EDX], v, size);
+        ioport_write(cpu->io, (uint16_t)cpu->r[R_EDX], v, size);
         bump(cpu, R_ESI, s->step, s->amask);
         return 0;
     }

@@ -42,14 +42,14 @@ uint32_t helper_in(struct cpu *cpu, uint32_t port, uint32_t size, uint32_t c, ui
 {
     if (!monitor_io_allowed(cpu, port, size))
         cpu_raise(cpu, EXC_GP, 0, 1);
-    return ioport_read(port, size);
+    return ioport_read(cpu->io, port, size);
 }
 
 uint32_t helper_out(struct cpu *cpu, uint32_t port, uint32_t val, uint32_t size, uint32_t next)
 {
     if (!monitor_io_allowed(cpu, port, size))
         cpu_raise(cpu, EXC_GP, 0, 1);
-    ioport_write(port, val, size);
+    ioport_write(cpu->io, port, val, size);
     return 0;
 }
 

@@ -10,17 +10,6 @@
 #include <string.h>
 #include <time.h>
 
-struct io_range {
-    uint16_t base;
-    uint32_t len;
-    ioport_read_fn read;
-    ioport_write_fn write;
-    void *opaque;
-    const char *name;
-    uint64_t count;
-    uint64_t ns;
-};
-
 int ioport_timing;
 
 static uint64_t now_ns(void)
@@ -30,37 +19,32 @@ static uint64_t now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-#define MAX_RANGES 128
-static struct io_range ranges[MAX_RANGES];
-static int nranges;
-static uint8_t port_map[65536]; /* 0 = unassigned, else range index + 1 */
-
-void ioport_init(void)
+void ioport_init(struct ioports *io)
 {
-    nranges = 0;
-    memset(port_map, 0, sizeof(port_map));
+    io->nranges = 0;
+    memset(io->port_map, 0, sizeof(io->port_map));
 }
 
-void ioport_register(uint16_t base, uint32_t len, ioport_read_fn read, ioport_write_fn write,
-                     void *opaque, const char *name)
+void ioport_register(struct ioports *io, uint16_t base, uint32_t len, ioport_read_fn read,
+                     ioport_write_fn write, void *opaque, const char *name)
 {
-    if (nranges == MAX_RANGES || nranges >= 255) {
+    if (io->nranges == IOPORT_MAX_RANGES || io->nranges >= 255) {
         fprintf(stderr, "bt86: too many I/O port ranges (adding %s)\n", name);
         exit(EXIT_FATAL);
     }
-    ranges[nranges] = (struct io_range){ base, len, read, write, opaque, name, 0, 0 };
-    nranges++;
+    io->ranges[io->nranges] = (struct io_range){ base, len, read, write, opaque, name, 0, 0 };
+    io->nranges++;
     for (uint32_t p = base; p < base + len && p < 65536; p++)
-        port_map[p] = nranges;
+        io->port_map[p] = io->nranges;
 }
 
 /* The device sees the access size; byte-wide devices split wide accesses themselves. */
-uint32_t ioport_read(uint16_t port, int size)
+uint32_t ioport_read(struct ioports *io, uint16_t port, int size)
 {
-    int idx = port_map[port];
+    int idx = io->port_map[port];
     if (!idx)
         return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
-    struct io_range *r = &ranges[idx - 1];
+    struct io_range *r = &io->ranges[idx - 1];
     r->count++;
     if (!r->read)
         return size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
@@ -73,12 +57,12 @@ uint32_t ioport_read(uint16_t port, int size)
     return r->read(r->opaque, port - r->base, size);
 }
 
-void ioport_write(uint16_t port, uint32_t value, int size)
+void ioport_write(struct ioports *io, uint16_t port, uint32_t value, int size)
 {
-    int idx = port_map[port];
+    int idx = io->port_map[port];
     if (!idx)
         return;
-    struct io_range *r = &ranges[idx - 1];
+    struct io_range *r = &io->ranges[idx - 1];
     r->count++;
     if (!r->write)
         return;
@@ -88,10 +72,10 @@ void ioport_write(uint16_t port, uint32_t value, int size)
         r->ns += now_ns() - t0;
 }
 
-void ioport_foreach(void (*fn)(const char *name, uint16_t base, uint64_t count, uint64_t ns,
-                               void *arg),
+void ioport_foreach(struct ioports *io,
+                    void (*fn)(const char *name, uint16_t base, uint64_t count, uint64_t ns, void *arg),
                     void *arg)
 {
-    for (int i = 0; i < nranges; i++)
-        fn(ranges[i].name, ranges[i].base, ranges[i].count, ranges[i].ns, arg);
+    for (int i = 0; i < io->nranges; i++)
+        fn(io->ranges[i].name, io->ranges[i].base, io->ranges[i].count, io->ranges[i].ns, arg);
 }

@@ -13,59 +13,54 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_REGIONS 64
-
-static struct mem_region regions[MAX_REGIONS];
-static int nregions;
-
-void mem_init(void)
+void mem_init(struct mem_map *mm, struct smc *smc)
 {
-    memset(regions, 0, sizeof(regions));
-    nregions = 0;
+    memset(mm, 0, sizeof(*mm));
+    mm->smc = smc;
 }
 
-static void add_region(struct mem_region r)
+static void add_region(struct mem_map *mm, struct mem_region r)
 {
-    if (nregions == MAX_REGIONS) {
+    if (mm->nregions == MEM_MAX_REGIONS) {
         fprintf(stderr, "bt86: too many memory regions (adding %s)\n", r.name);
         exit(EXIT_FATAL);
     }
     /* Later regions shadow earlier ones: search runs newest first. */
-    regions[nregions++] = r;
+    mm->regions[mm->nregions++] = r;
 }
 
-void mem_add_ram(uint32_t base, uint32_t size, uint8_t *host, const char *name)
+void mem_add_ram(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name)
 {
-    add_region((struct mem_region){ .base = base, .size = size, .kind = MEM_RAM,
+    add_region(mm, (struct mem_region){ .base = base, .size = size, .kind = MEM_RAM,
                                     .host = host, .name = name });
 }
 
-void mem_add_rom(uint32_t base, uint32_t size, uint8_t *host, const char *name)
+void mem_add_rom(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name)
 {
-    add_region((struct mem_region){ .base = base, .size = size, .kind = MEM_ROM,
+    add_region(mm, (struct mem_region){ .base = base, .size = size, .kind = MEM_ROM,
                                     .host = host, .name = name });
 }
 
-void mem_add_mmio(uint32_t base, uint32_t size, const struct mem_ops *ops, void *opaque,
-                  const char *name)
+void mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size, const struct mem_ops *ops,
+                  void *opaque, const char *name)
 {
-    add_region((struct mem_region){ .base = base, .size = size, .kind = MEM_MMIO,
+    add_region(mm, (struct mem_region){ .base = base, .size = size, .kind = MEM_MMIO,
                                     .ops = ops, .opaque = opaque, .name = name });
 }
 
-struct mem_region *mem_find(uint32_t paddr)
+struct mem_region *mem_find(struct mem_map *mm, uint32_t paddr)
 {
-    for (int i = nregions - 1; i >= 0; i--) {
-        struct mem_region *r = &regions[i];
+    for (int i = mm->nregions - 1; i >= 0; i--) {
+        struct mem_region *r = &mm->regions[i];
         if (paddr - r->base < r->size)
             return r;
     }
     return NULL;
 }
 
-uint8_t *mem_host_ptr(uint32_t paddr)
+uint8_t *mem_host_ptr(struct mem_map *mm, uint32_t paddr)
 {
-    struct mem_region *r = mem_find(paddr);
+    struct mem_region *r = mem_find(mm, paddr);
     if (!r || r->kind == MEM_MMIO)
         return NULL;
     return r->host + (paddr - r->base);
@@ -88,9 +83,9 @@ static uint32_t read_bytes(const uint8_t *p, int size)
     return v;
 }
 
-uint32_t phys_read(uint32_t paddr, int size)
+uint32_t phys_read(struct mem_map *mm, uint32_t paddr, int size)
 {
-    struct mem_region *r = mem_find(paddr);
+    struct mem_region *r = mem_find(mm, paddr);
     if (r && paddr - r->base + size <= r->size) {
         r->accesses++;
         if (r->kind == MEM_MMIO) {
@@ -108,7 +103,7 @@ uint32_t phys_read(uint32_t paddr, int size)
     /* Straddles a region edge or unmapped: one byte at a time. */
     uint32_t v = 0;
     for (int i = size - 1; i >= 0; i--) {
-        struct mem_region *b = mem_find(paddr + i);
+        struct mem_region *b = mem_find(mm, paddr + i);
         v <<= 8;
         if (!b)
             v |= 0xff;
@@ -120,9 +115,9 @@ uint32_t phys_read(uint32_t paddr, int size)
     return v;
 }
 
-void phys_write(uint32_t paddr, uint32_t value, int size)
+void phys_write(struct mem_map *mm, uint32_t paddr, uint32_t value, int size)
 {
-    struct mem_region *r = mem_find(paddr);
+    struct mem_region *r = mem_find(mm, paddr);
     if (r && paddr - r->base + size <= r->size) {
         r->accesses++;
         if (r->kind == MEM_MMIO) {
@@ -131,7 +126,8 @@ void phys_write(uint32_t paddr, uint32_t value, int size)
             if (mem_timing)
                 r->ns += now_ns() - t0;
         } else if (r->kind == MEM_RAM) {
-            smc_notify_write(paddr, size);
+            if (mm->smc)
+                smc_notify_write(mm->smc, paddr, size);
             uint8_t *p = r->host + (paddr - r->base);
             for (int i = 0; i < size; i++)
                 p[i] = value >> (8 * i);
@@ -139,37 +135,39 @@ void phys_write(uint32_t paddr, uint32_t value, int size)
         return;
     }
     for (int i = 0; i < size; i++) {
-        struct mem_region *b = mem_find(paddr + i);
+        struct mem_region *b = mem_find(mm, paddr + i);
         uint8_t byte = value >> (8 * i);
         if (!b)
             continue;
         if (b->kind == MEM_MMIO) {
             b->ops->write(b->opaque, paddr + i - b->base, byte, 1);
         } else if (b->kind == MEM_RAM) {
-            smc_notify_write(paddr + i, 1);
+            if (mm->smc)
+                smc_notify_write(mm->smc, paddr + i, 1);
             b->host[paddr + i - b->base] = byte;
         }
     }
 }
 
-int phys_copy_to(uint32_t paddr, const void *src, uint32_t len)
+int phys_copy_to(struct mem_map *mm, uint32_t paddr, const void *src, uint32_t len)
 {
     const uint8_t *s = src;
     for (uint32_t i = 0; i < len; i++) {
-        struct mem_region *r = mem_find(paddr + i);
+        struct mem_region *r = mem_find(mm, paddr + i);
         if (!r || r->kind == MEM_MMIO)
             return -1;
         r->host[paddr + i - r->base] = s[i];
     }
-    smc_notify_write_range(paddr, len);
+    if (mm->smc)
+        smc_notify_write_range(mm->smc, paddr, len);
     return 0;
 }
 
-int phys_copy_from(void *dst, uint32_t paddr, uint32_t len)
+int phys_copy_from(struct mem_map *mm, void *dst, uint32_t paddr, uint32_t len)
 {
     uint8_t *d = dst;
     for (uint32_t i = 0; i < len; i++) {
-        struct mem_region *r = mem_find(paddr + i);
+        struct mem_region *r = mem_find(mm, paddr + i);
         if (!r || r->kind == MEM_MMIO)
             return -1;
         d[i] = r->host[paddr + i - r->base];
@@ -177,8 +175,8 @@ int phys_copy_from(void *dst, uint32_t paddr, uint32_t len)
     return 0;
 }
 
-void mem_foreach(void (*fn)(const struct mem_region *r, void *arg), void *arg)
+void mem_foreach(struct mem_map *mm, void (*fn)(const struct mem_region *r, void *arg), void *arg)
 {
-    for (int i = 0; i < nregions; i++)
-        fn(&regions[i], arg);
+    for (int i = 0; i < mm->nregions; i++)
+        fn(&mm->regions[i], arg);
 }

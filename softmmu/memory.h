@@ -6,6 +6,10 @@
  * only (offset, size); accesses wider than the device's natural width are
  * split by the caller.  Unmapped space reads as all ones and ignores
  * writes, as on a PC bus.
+ *
+ * Each machine owns its map (struct mem_map) and hands it to whatever
+ * accesses physical memory: the CPU (cpu->mem), devices that add regions
+ * or do DMA, loaders.  RAM writes are reported to the map's SMC tracker.
  */
 #ifndef BT86_SOFTMMU_MEMORY_H
 #define BT86_SOFTMMU_MEMORY_H
@@ -31,26 +35,37 @@ struct mem_region {
     uint64_t ns; /* time in the MMIO callbacks, with mem_timing */
 };
 
+#define MEM_MAX_REGIONS 64
+
+struct smc;
+
+struct mem_map {
+    struct mem_region regions[MEM_MAX_REGIONS];
+    int nregions;
+    struct smc *smc; /* told of every write to RAM */
+};
+
 /* Non-zero (-stats): time each MMIO callback. */
 extern int mem_timing;
 
-void mem_init(void);
-void mem_add_ram(uint32_t base, uint32_t size, uint8_t *host, const char *name);
-void mem_add_rom(uint32_t base, uint32_t size, uint8_t *host, const char *name);
-void mem_add_mmio(uint32_t base, uint32_t size, const struct mem_ops *ops, void *opaque,
-                  const char *name);
+/* An empty map whose RAM writes go to smc's code-page tracking. */
+void mem_init(struct mem_map *mm, struct smc *smc);
+void mem_add_ram(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name);
+void mem_add_rom(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name);
+void mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size, const struct mem_ops *ops,
+                  void *opaque, const char *name);
 /* Region containing paddr, or NULL when unmapped. */
-struct mem_region *mem_find(uint32_t paddr);
+struct mem_region *mem_find(struct mem_map *mm, uint32_t paddr);
 /* Each region in turn (statistics: accesses per device). */
-void mem_foreach(void (*fn)(const struct mem_region *r, void *arg), void *arg);
+void mem_foreach(struct mem_map *mm, void (*fn)(const struct mem_region *r, void *arg), void *arg);
 /* Host pointer for a RAM/ROM physical address, or NULL. */
-uint8_t *mem_host_ptr(uint32_t paddr);
+uint8_t *mem_host_ptr(struct mem_map *mm, uint32_t paddr);
 
 /* Physical accesses, for loaders, devices (DMA) and page walks. */
-uint32_t phys_read(uint32_t paddr, int size);
-void phys_write(uint32_t paddr, uint32_t value, int size);
+uint32_t phys_read(struct mem_map *mm, uint32_t paddr, int size);
+void phys_write(struct mem_map *mm, uint32_t paddr, uint32_t value, int size);
 /* Copy to/from guest physical memory; returns 0, or -1 if any byte is not RAM. */
-int phys_copy_to(uint32_t paddr, const void *src, uint32_t len);
-int phys_copy_from(void *dst, uint32_t paddr, uint32_t len);
+int phys_copy_to(struct mem_map *mm, uint32_t paddr, const void *src, uint32_t len);
+int phys_copy_from(struct mem_map *mm, void *dst, uint32_t paddr, uint32_t len);
 
 #endif

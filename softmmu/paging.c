@@ -26,9 +26,9 @@
 #define PF_RSVD 0x8u
 #define PF_I 0x10u
 
-static uint64_t read64(uint32_t addr)
+static uint64_t read64(struct cpu *cpu, uint32_t addr)
 {
-    return phys_read(addr, 4) | (uint64_t)phys_read(addr + 4, 4) << 32;
+    return phys_read(cpu->mem, addr, 4) | (uint64_t)phys_read(cpu->mem, addr + 4, 4) << 32;
 }
 
 /* Rights common to both page sizes, then A/D updates; shared by both walks. */
@@ -55,10 +55,10 @@ static uint32_t finish(struct cpu *cpu, uint32_t vaddr, int access, int user, ui
 }
 
 /* A/D bit updates; a debugger's walk (update == 0) must leave no trace. */
-static void set_bits(int update, uint32_t addr, uint32_t value)
+static void set_bits(struct cpu *cpu, int update, uint32_t addr, uint32_t value)
 {
     if (update)
-        phys_write(addr, value, 4);
+        phys_write(cpu->mem, addr, value, 4);
 }
 
 static uint32_t walk_pae(struct cpu *cpu, uint32_t vaddr, int access, int user, uint32_t *paddr,
@@ -71,11 +71,11 @@ static uint32_t walk_pae(struct cpu *cpu, uint32_t vaddr, int access, int user, 
     uint64_t rsvd = nxe ? 0 : 1ull << 63;
 
     uint32_t pdpte_addr = ((cpu->cr[3] & ~0x1fu) + ((vaddr >> 30) & 3) * 8) & cpu->a20_mask;
-    uint64_t pdpte = read64(pdpte_addr);
+    uint64_t pdpte = read64(cpu, pdpte_addr);
     if (!(pdpte & PTE_P))
         return 0x10000 | err;
     uint32_t pde_addr = (uint32_t)((pdpte & addr_mask) + ((vaddr >> 21) & 0x1ff) * 8) & cpu->a20_mask;
-    uint64_t pde = read64(pde_addr);
+    uint64_t pde = read64(cpu, pde_addr);
     if (!(pde & PTE_P))
         return 0x10000 | err;
     if (pde & rsvd)
@@ -87,11 +87,11 @@ static uint32_t walk_pae(struct cpu *cpu, uint32_t vaddr, int access, int user, 
                             (pde & 0x0000000fffe00000ull) | (vaddr & 0x1ff000), pde & PTE_D, paddr,
                             prot);
         if (!r && (pde & (PTE_A | (is_write ? PTE_D : 0))) != (PTE_A | (is_write ? PTE_D : 0)))
-            set_bits(update, pde_addr, (uint32_t)pde | PTE_A | (is_write ? PTE_D : 0));
+            set_bits(cpu, update, pde_addr, (uint32_t)pde | PTE_A | (is_write ? PTE_D : 0));
         return r;
     }
     uint32_t pte_addr = (uint32_t)((pde & addr_mask) + ((vaddr >> 12) & 0x1ff) * 8) & cpu->a20_mask;
-    uint64_t pte = read64(pte_addr);
+    uint64_t pte = read64(cpu, pte_addr);
     if (!(pte & PTE_P))
         return 0x10000 | err;
     if (pte & rsvd)
@@ -103,10 +103,10 @@ static uint32_t walk_pae(struct cpu *cpu, uint32_t vaddr, int access, int user, 
     if (r)
         return r;
     if (!(pde & PTE_A))
-        set_bits(update, pde_addr, (uint32_t)pde | PTE_A);
+        set_bits(cpu, update, pde_addr, (uint32_t)pde | PTE_A);
     uint32_t want = PTE_A | (is_write ? PTE_D : 0);
     if ((pte & want) != want)
-        set_bits(update, pte_addr, (uint32_t)pte | want);
+        set_bits(cpu, update, pte_addr, (uint32_t)pte | want);
     return 0;
 }
 
@@ -124,7 +124,7 @@ static uint32_t walk(struct cpu *cpu, uint32_t vaddr, int access, int user, uint
     uint32_t err = (is_write ? PF_W : 0) | (user ? PF_U : 0);
 
     uint32_t pde_addr = ((cpu->cr[3] & PAGE_MASK) + ((vaddr >> 20) & 0xffc)) & cpu->a20_mask;
-    uint32_t pde = phys_read(pde_addr, 4);
+    uint32_t pde = phys_read(cpu->mem, pde_addr, 4);
     if (!(pde & PTE_P))
         return 0x10000 | err;
 
@@ -135,7 +135,7 @@ static uint32_t walk(struct cpu *cpu, uint32_t vaddr, int access, int user, uint
         base = (pde & 0xffc00000u) | (vaddr & 0x003ff000u);
     } else {
         pte_addr = ((pde & PAGE_MASK) + ((vaddr >> 10) & 0xffc)) & cpu->a20_mask;
-        pte = phys_read(pte_addr, 4);
+        pte = phys_read(cpu->mem, pte_addr, 4);
         if (!(pte & PTE_P))
             return 0x10000 | err;
         base = pte & PAGE_MASK;
@@ -147,13 +147,13 @@ static uint32_t walk(struct cpu *cpu, uint32_t vaddr, int access, int user, uint
     if (r)
         return r;
     if (!(pde & PTE_A) && !big)
-        set_bits(update, pde_addr, pde | PTE_A);
+        set_bits(cpu, update, pde_addr, pde | PTE_A);
     uint32_t want = PTE_A | (is_write ? PTE_D : 0);
     if ((pte & want) != want) {
         if (big)
-            set_bits(update, pde_addr, pte | want);
+            set_bits(cpu, update, pde_addr, pte | want);
         else
-            set_bits(update, pte_addr, pte | want);
+            set_bits(cpu, update, pte_addr, pte | want);
     }
     return 0;
 }

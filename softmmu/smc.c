@@ -2,66 +2,78 @@
  * smc.c - code-page bitmap for self-modifying code detection.
  */
 #include "softmmu/smc.h"
+#include "base/exit_status.h"
 #include "softmmu/tlb.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static uint8_t *code_pages; /* one byte per 4 KiB page of the 4 GiB space */
-static smc_hook_fn smc_hook;
-
-void smc_init(uint32_t ram_size)
+void smc_init(struct smc *smc, uint32_t ram_size)
 {
     (void)ram_size;
-    if (!code_pages)
-        code_pages = calloc(1u << 20, 1);
+    if (!smc->code_pages)
+        smc->code_pages = calloc(1u << 20, 1);
     else
-        memset(code_pages, 0, 1u << 20);
+        memset(smc->code_pages, 0, 1u << 20);
+    if (!smc->code_pages) {
+        fprintf(stderr, "bt86: out of memory for the code-page map\n");
+        exit(EXIT_FATAL);
+    }
 }
 
-void smc_set_hook(smc_hook_fn hook)
+void smc_destroy(struct smc *smc)
 {
-    smc_hook = hook;
+    free(smc->code_pages);
+    smc->code_pages = NULL;
 }
 
-void smc_mark_code_page(uint32_t paddr)
+void smc_set_hook(struct smc *smc, smc_hook_fn hook, void *opaque)
+{
+    smc->hook = hook;
+    smc->hook_opaque = opaque;
+}
+
+void smc_mark_code_page(struct smc *smc, uint32_t paddr)
 {
     uint32_t pn = paddr >> 12;
-    if (!code_pages[pn]) {
-        code_pages[pn] = 1;
-        tlb_protect_code_page(paddr & ~0xfffu);
+    if (!smc->code_pages[pn]) {
+        smc->code_pages[pn] = 1;
+        if (smc->cpu)
+            tlb_protect_code_page(smc->cpu, paddr & ~0xfffu);
     }
 }
 
-void smc_unmark_code_page(uint32_t paddr)
+void smc_unmark_code_page(struct smc *smc, uint32_t paddr)
 {
-    code_pages[paddr >> 12] = 0;
+    smc->code_pages[paddr >> 12] = 0;
 }
 
-int smc_is_code_page(uint32_t paddr)
+int smc_is_code_page(const struct smc *smc, uint32_t paddr)
 {
-    return code_pages && code_pages[paddr >> 12];
+    return smc && smc->code_pages && smc->code_pages[paddr >> 12];
 }
 
-void smc_notify_write(uint32_t paddr, int size)
+void smc_notify_write(struct smc *smc, uint32_t paddr, int size)
 {
-    if (!code_pages)
+    const uint8_t *cp = smc->code_pages;
+    if (!cp)
         return;
-    if (code_pages[paddr >> 12] || code_pages[(paddr + size - 1) >> 12]) {
-        if (smc_hook)
-            smc_hook(paddr, size);
+    if (cp[paddr >> 12] || cp[(paddr + size - 1) >> 12]) {
+        if (smc->hook)
+            smc->hook(smc->hook_opaque, paddr, size);
     }
 }
 
-void smc_notify_write_range(uint32_t paddr, uint32_t len)
+void smc_notify_write_range(struct smc *smc, uint32_t paddr, uint32_t len)
 {
-    if (!code_pages || !len)
+    if (!smc->code_pages || !len)
         return;
     uint32_t first = paddr >> 12, last = (uint32_t)((paddr + (uint64_t)len - 1) >> 12);
     for (uint32_t pn = first; pn <= last && pn < (1u << 20); pn++) {
-        if (code_pages[pn]) {
-            if (smc_hook)
-                smc_hook(paddr, len);
+        if (smc->code_pages[pn]) {
+            if (smc->hook)
+                smc->hook(smc->hook_opaque, paddr, len);
             return;
         }
     }

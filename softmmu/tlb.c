@@ -11,19 +11,18 @@
 #include "softmmu/paging.h"
 #include "softmmu/smc.h"
 
-static struct cpu *tlb_cpu;
 struct tlb_stats tlb_stats;
-static const struct tlb_watch *watch;
 
 void tlb_set_watch(struct cpu *cpu, const struct tlb_watch *w)
 {
-    watch = w;
+    cpu->watch = w;
     tlb_flush(cpu);
 }
 
 void tlb_attach_cpu(struct cpu *cpu)
 {
-    tlb_cpu = cpu;
+    if (cpu->smc)
+        cpu->smc->cpu = cpu;
     tlb_flush(cpu);
 }
 
@@ -61,13 +60,11 @@ void tlb_flush_page(struct cpu *cpu, uint32_t vaddr)
     }
 }
 
-void tlb_protect_code_page(uint32_t paddr)
+void tlb_protect_code_page(struct cpu *cpu, uint32_t paddr)
 {
-    if (!tlb_cpu)
-        return;
     for (int m = 0; m < 2; m++)
         for (int i = 0; i < TLB_SIZE; i++) {
-            struct tlb_entry *e = &tlb_cpu->tlb[m][i];
+            struct tlb_entry *e = &cpu->tlb[m][i];
             if (!(e->tag_write & TLB_INVALID) && e->phys == (paddr & PAGE_MASK))
                 e->tag_write |= TLB_NOTDIRTY;
         }
@@ -93,12 +90,12 @@ static struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t vaddr, int access, i
     if ((e->tag_read & PAGE_MASK) != vpage || (e->tag_read & TLB_INVALID))
         entry_clear(e);
     e->phys = ppage;
-    struct mem_region *r = mem_find(ppage);
+    struct mem_region *r = mem_find(cpu->mem, ppage);
     /* Regions smaller than a page (or not page-aligned) go the slow way. */
     int whole_page = r && r->kind != MEM_MMIO && ppage >= r->base &&
                      ppage + 0x1000 - r->base <= r->size;
     uint32_t flags = whole_page ? 0 : TLB_MMIO;
-    uint32_t wflag = watch && watch->page_watched(vpage) ? TLB_WATCH : 0;
+    uint32_t wflag = cpu->watch && cpu->watch->page_watched(cpu, vpage) ? TLB_WATCH : 0;
     e->addend = whole_page ? (uintptr_t)(r->host + (ppage - r->base)) - vpage : 0;
     e->tag_read = vpage | flags | wflag;
     /* A fetch from a no-execute page misses, and the walk raises #PF. */
@@ -108,7 +105,7 @@ static struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t vaddr, int access, i
         uint32_t wflags = flags | wflag;
         if (whole_page && r->kind == MEM_ROM)
             wflags |= TLB_MMIO;
-        if (smc_is_code_page(ppage))
+        if (smc_is_code_page(cpu->smc, ppage))
             wflags |= TLB_NOTDIRTY;
         e->tag_write = vpage | wflags;
     } else {
@@ -135,10 +132,10 @@ uint32_t mem_read_slow(struct cpu *cpu, uint32_t vaddr, int size, int mmu)
         return v;
     }
     struct tlb_entry *e = tlb_lookup(cpu, vaddr, ACC_READ, mmu);
-    if ((e->tag_read & TLB_WATCH) && watch)
-        watch->access(cpu, vaddr, size, 0);
+    if ((e->tag_read & TLB_WATCH) && cpu->watch)
+        cpu->watch->access(cpu, vaddr, size, 0);
     if (e->tag_read & TLB_MMIO)
-        return phys_read(e->phys | (vaddr & 0xfff), size);
+        return phys_read(cpu->mem, e->phys | (vaddr & 0xfff), size);
     return host_ld((void *)(uintptr_t)(vaddr + e->addend), size);
 }
 
@@ -146,16 +143,16 @@ static void write_in_page(struct cpu *cpu, struct tlb_entry *e, uint32_t vaddr, 
                           int size)
 {
     uint32_t paddr = e->phys | (vaddr & 0xfff);
-    if ((e->tag_write & TLB_WATCH) && watch)
-        watch->access(cpu, vaddr, size, 1);
+    if ((e->tag_write & TLB_WATCH) && cpu->watch)
+        cpu->watch->access(cpu, vaddr, size, 1);
     if (e->tag_write & TLB_MMIO) {
-        phys_write(paddr, value, size);
+        phys_write(cpu->mem, paddr, value, size);
         return;
     }
     if (e->tag_write & TLB_NOTDIRTY) {
         /* May unwind to restart the running block (see translator/tbcache.c). */
-        smc_notify_write(paddr, size);
-        if (!smc_is_code_page(paddr))
+        smc_notify_write(cpu->smc, paddr, size);
+        if (!smc_is_code_page(cpu->smc, paddr))
             e->tag_write &= ~TLB_NOTDIRTY;
     }
     host_st((void *)(uintptr_t)(vaddr + e->addend), value, size);

@@ -20,13 +20,15 @@ enum mmu_access { ACC_READ = 0, ACC_WRITE = 1, ACC_CODE = 2 };
 
 #define PAGE_MASK 0xfffff000u
 
+/* cpu's TLB caches its machine's memory (cpu->mem, cpu->smc): the SMC map
+ * protects newly marked code pages in it. */
 void tlb_attach_cpu(struct cpu *cpu);
 void tlb_flush(struct cpu *cpu);
 void tlb_flush_page(struct cpu *cpu, uint32_t vaddr);
 /* A CR3 write: everything but global pages. */
 void tlb_flush_nonglobal(struct cpu *cpu);
 /* Make writes to a physical page go through the slow path (it holds code). */
-void tlb_protect_code_page(uint32_t paddr);
+void tlb_protect_code_page(struct cpu *cpu, uint32_t paddr);
 
 /*
  * Debugger watchpoints: a page for which page_watched() says yes takes the
@@ -34,10 +36,10 @@ void tlb_protect_code_page(uint32_t paddr);
  * unwind to restart the instruction).  NULL: no watchpoints, no cost.
  */
 struct tlb_watch {
-    int (*page_watched)(uint32_t vpage);
+    int (*page_watched)(struct cpu *cpu, uint32_t vpage);
     void (*access)(struct cpu *cpu, uint32_t vaddr, int size, int is_write);
 };
-/* Install (or with NULL remove) the watch hooks; flushes the TLB. */
+/* Install (or with NULL remove) cpu's watch hooks (cpu->watch); flushes its TLB. */
 void tlb_set_watch(struct cpu *cpu, const struct tlb_watch *w);
 
 /* -stats: data accesses from translated code, and refills (page walks). */

@@ -12,18 +12,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Before tb_init() (machine_init() calls it). */
-static inline void test_backend_from_env(void)
+/* For machine_options.backend: the backend named, or NULL for the default. */
+static inline const struct backend *test_backend_from_env(void)
 {
     const char *name = getenv("BT86_TEST_BACKEND");
     if (!name || !*name)
-        return;
+        return NULL;
     const struct backend *be = backend_find(name);
     if (!be) {
         fprintf(stderr, "BT86_TEST_BACKEND=%s: this build has no such backend\n", name);
         exit(2);
     }
-    tb_set_backend(be);
+    return be;
 }
 
 #endif

@@ -13,7 +13,7 @@
 UNIT_TESTS :=
 
 UNIT_TESTS += uart decode ir tbcache randcode paging
-UNIT_TESTS += insn_table helper_effects
+UNIT_TESTS += insn_table helper_effects two_machines
 TEST_OBJS_uart := hw/uart16550.o base/chardev.o softmmu/ioport.o
 UNIT_TESTS += pic pit
 TEST_OBJS_pic := hw/pic8259.o softmmu/ioport.o

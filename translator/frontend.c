@@ -342,15 +342,15 @@ uint16_t f_pop(struct fctx *c, uint16_t *sp, int size)
 }
 
 /* Code bytes within one page: straight from RAM/ROM, else through the bus. */
-static void copy_code(uint8_t *dst, uint32_t phys, int n)
+static void copy_code(struct cpu *cpu, uint8_t *dst, uint32_t phys, int n)
 {
-    const uint8_t *src = mem_host_ptr(phys);
-    if (src && mem_host_ptr(phys + n - 1) == src + n - 1) {
+    const uint8_t *src = mem_host_ptr(cpu->mem, phys);
+    if (src && mem_host_ptr(cpu->mem, phys + n - 1) == src + n - 1) {
         memcpy(dst, src, n);
         return;
     }
     for (int i = 0; i < n; i++)
-        dst[i] = phys_read(phys + i, 1);
+        dst[i] = phys_read(cpu->mem, phys + i, 1);
 }
 
 /*
@@ -363,12 +363,12 @@ static int fetch(struct cpu *cpu, uint32_t pc, uint8_t *buf, int first, uint32_t
     int in_page = 0x1000 - (pc & 0xfff);
     int n = in_page < 16 ? in_page : 16;
     uint32_t phys = mem_code_phys(cpu, pc);
-    copy_code(buf, phys, n);
+    copy_code(cpu, buf, phys, n);
     if (n < 16 && first) {
         uint32_t phys2;
         /* Crossing needs the next page: a #PF here is the instruction's. */
         phys2 = mem_code_phys(cpu, pc + n);
-        copy_code(buf + n, phys2, 16 - n);
+        copy_code(cpu, buf + n, phys2, 16 - n);
         *phys_last = phys2;
         return 16;
     }
@@ -451,7 +451,7 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             break;
         }
         if (!ir_room(b) || (hflags & HF_SINGLE) ||
-            (cpu->stop_before && cpu->stop_before(cs_base + eip))) {
+            (cpu->stop_before && cpu->stop_before(cpu->stop_before_opaque, cs_base + eip))) {
             f_exit_to(&c, eip, IR_EXIT_SPLIT);
             break;
         }

@@ -7,19 +7,29 @@
  * page holding code (SMC) invalidate the blocks on it and unlink them.
  * Block metadata lives in one arena and the backend's code in the code
  * cache (translator/codecache.h); when either fills, everything is flushed.
+ *
+ * Each machine has its own cache, made for its CPU (cpu->tbs): the
+ * cache installs its invalidation on the CPU's SMC map (cpu->smc), charges
+ * translation time to the machine's clock, and knows which block that CPU
+ * is running.  Two machines in one process share nothing here.
+ *
+ *   cpu->smc = &m->smc;
+ *   m->tbs = tb_init(&m->cpu, NULL, 0, &m->clock);  // default backend and size
+ *   struct tb *tb = tb_find(&m->cpu);
  */
 #ifndef BT86_TRANSLATOR_TBCACHE_H
 #define BT86_TRANSLATOR_TBCACHE_H
 
 #include "cpu/cpu.h"
+#include "translator/codecache.h"
 
 #include <stdint.h>
 #include <stdio.h>
 
-struct ir_block;
-struct insn;
-
 struct backend;
+struct clock;
+struct insn;
+struct ir_block;
 
 struct tb {
     uint32_t pc;      /* linear address of the first instruction */
@@ -43,24 +53,64 @@ struct tb {
     struct tb *all_next; /* every block since the last flush (statistics) */
 };
 
-/* Choose the backend before tb_init(); the default is backend_default(). */
-void tb_set_backend(const struct backend *be);
-const struct backend *tb_backend(void);
-void tb_init(void);
-/* Before tb_init: the code cache's size in bytes (-tb-size), the block
- * metadata's in proportion. */
-void tb_set_size(size_t bytes);
-/* Find or translate the block for the CPU's current state; may raise #PF. */
+struct tb_stats {
+    uint64_t translated, invalidated, flushes, chained, guest_insns_translated;
+    uint64_t code_bytes;       /* code-cache bytes the translations took */
+    uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
+    double translate_seconds;
+};
+
+#define TB_HASH_BITS 16
+
+struct tb_cache {
+    /* be->exec, one load closer for the run loop (tb_exec) */
+    struct tb *(*exec)(struct cpu *cpu, struct tb *tb, int *slot);
+    struct tb_stats stats;
+    const struct backend *be;
+    struct cpu *cpu;     /* the CPU that runs these blocks (cpu->tbs) */
+    struct clock *clock; /* charged with translation time (clock_steal), or NULL */
+    size_t arena_size, arena_used;
+    uint8_t *arena;
+    struct code_cache code_cache;
+    struct tb **page_tbs; /* physical page number -> blocks with code there */
+    /*
+     * The pages that got blocks since the last flush, each listed once (the
+     * bit), so that a flush touches only those and not all 2^20 slots: a
+     * machine reset flushes, and the fuzz targets reset for every input.
+     */
+    uint32_t *used_pages;
+    uint32_t nused_pages;
+    uint64_t *page_listed;
+    struct ir_block *irb;
+    struct insn *insns;
+    struct tb *all_tbs; /* every block since the last flush (statistics) */
+    struct tb *hash[1 << TB_HASH_BITS];
+};
+
+/*
+ * A new cache for cpu, whose smc must be set: sets cpu->tbs and installs
+ * the cache's invalidation as the SMC map's hook.  be NULL: backend_default();
+ * code_bytes 0: the default code cache size (-tb-size), the block metadata
+ * in proportion.  Exits on out of memory.
+ */
+struct tb_cache *tb_init(struct cpu *cpu, const struct backend *be, size_t code_bytes,
+                         struct clock *clock);
+void tb_free(struct tb_cache *tc);
+const struct backend *tb_backend(struct tb_cache *tc);
+/* Find or translate the block for the CPU's current state (in cpu->tbs); may raise #PF. */
 struct tb *tb_find(struct cpu *cpu);
 /*
  * Run `tb` and whatever it chains to through the backend; returns the last
  * block run and its exit slot in *slot (see struct backend's exec).
  */
-struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot);
+static inline struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot)
+{
+    return cpu->tbs->exec(cpu, tb, slot);
+}
 /* The backend's code of `tb`, for -d out_asm and the stepper. */
-void tb_dump_code(FILE *f, const struct tb *tb);
+void tb_dump_code(struct tb_cache *tc, FILE *f, const struct tb *tb);
 /* Only guest instruction `insn`'s code; -1 if the backend cannot tell. */
-int tb_dump_insn_code(FILE *f, const struct tb *tb, int insn);
+int tb_dump_insn_code(struct tb_cache *tc, FILE *f, const struct tb *tb, int insn);
 /*
  * The optimized IR `tb` was compiled from, translated again into `b` and
  * `insns` (IR_MAX_INSNS of them) from the guest code as it is now, for the
@@ -87,24 +137,25 @@ static inline int tb_chain_enter(struct cpu *cpu, struct tb *next)
     tb_enter(cpu, next);
     return 1;
 }
-/* Chain src's exit `slot` to dst when that is safe. */
-void tb_link(struct tb *src, int slot, struct tb *dst);
+/* tb_link's part beyond the common refusals: the page check, the link. */
+void tb_link_slow(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst);
+/* Chain src's exit `slot` to dst when that is safe.  Most exits cannot
+ * chain (a monitor call in the block, chained already) and the run loop
+ * asks after every block, so those answers cost no call. */
+static inline void tb_link(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst)
+{
+    if (slot < 0 || src->invalid || dst->invalid || src->no_chain || src->jmp[slot])
+        return;
+    tb_link_slow(tc, src, slot, dst);
+}
 /* Invalidate blocks whose code overlaps [paddr, paddr+len). */
-void tb_invalidate_phys(uint32_t paddr, uint32_t len);
+void tb_invalidate_phys(struct tb_cache *tc, uint32_t paddr, uint32_t len);
 /* Drop every block (arena full, A20 change, mode switch of the memory map). */
-void tb_flush_all(void);
+void tb_flush_all(struct tb_cache *tc);
 
 /* Every block translated since the last flush, invalidated ones included. */
-void tb_foreach(void (*fn)(const struct tb *tb, void *arg), void *arg);
+void tb_foreach(struct tb_cache *tc, void (*fn)(const struct tb *tb, void *arg), void *arg);
 /* Blocks run so far (counted per block, summed here: nothing at run time). */
-uint64_t tb_blocks_executed(void);
-
-struct tb_stats {
-    uint64_t translated, invalidated, flushes, chained, guest_insns_translated;
-    uint64_t code_bytes; /* code-cache bytes the translations took */
-    uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
-    double translate_seconds;
-};
-extern struct tb_stats tb_stats;
+uint64_t tb_blocks_executed(struct tb_cache *tc);
 
 #endif

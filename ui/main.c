@@ -19,6 +19,7 @@
 #include "machine/gdbstub.h"
 #include "base/log.h"
 #include "machine/machine.h"
+#include "machine/screen.h"
 #include "monitor/monitor.h"
 #include "ui/display.h"
 #include "ui/options.h"
@@ -30,13 +31,48 @@
 #include "ui/stepper.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
 
+/*
+ * The one machine of the process.  It is a global only for what has no
+ * opaque to carry it, both here in ui/: the stop-signal handler and the
+ * atexit() screen dump.  Nothing below ui/ reads it.
+ */
 static struct machine machine;
+
+/* As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
+ * terminal restored); a second one kills bt86 the default way. */
+static void on_stop_signal(int sig)
+{
+    machine.stop_signal = sig;
+    machine.stop = 1;
+    machine.cpu.exit_request = 1;
+}
+
+static void catch_stop_signals(void)
+{
+    static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sa_handler = on_stop_signal;
+        sa.sa_flags = SA_RESETHAND;
+        sigemptyset(&sa.sa_mask);
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* -screendump also when bt86 stops on a guest error (fatal.h exits). */
+static void screen_at_exit(void)
+{
+    if (machine.screen)
+        screen_exit(&machine);
+}
 
 static void usage(FILE *f)
 {
@@ -315,14 +351,14 @@ int main(int argc, char **argv)
             const struct backend *be = backend_find(v);
             if (!be)
                 bad_value(a, v, "unknown backend (-backend help lists them)");
-            tb_set_backend(be);
+            o->backend = be;
         } else if (!strcmp(a, "-tb-size")) {
             const char *v = need_arg(argc, argv, &i);
             char *end;
             long n = strtol(v, &end, 10);
             if (*end || end == v || n < 1 || n > 2048)
                 bad_value(a, v, "expected the code cache's size in MiB, 1 to 2048");
-            tb_set_size((size_t)n << 20);
+            o->tb_size = (size_t)n << 20;
         } else if (!strcmp(a, "-stats")) {
             o->stats = 1;
         } else if (!strcmp(a, "-stats-json")) {
@@ -383,14 +419,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "bt86: -step and -gdb both want to stop the guest: choose one\n");
         return EXIT_USAGE;
     }
-    if (gdb_spec && gdbstub_init(gdb_spec, gdb_wait) < 0)
+    struct gdbstub *gdb = NULL;
+    if (gdb_spec && !(gdb = gdbstub_init(gdb_spec, gdb_wait)))
         return EXIT_USAGE;
     if (step)
         chardev_reserve_stdin(); /* the stepper's commands */
     machine.opt.display_ops = &ui_display;
+    catch_stop_signals(); /* before the chardevs, which leave owned signals alone */
     int r = machine_init(&machine);
     if (r)
         return r;
+    atexit(screen_at_exit);
+    if (gdb)
+        gdbstub_attach(gdb, &machine);
     monitor_stats.timing = o->stats || o->stats_json;
     ioport_timing = mem_timing = monitor_stats.timing;
     if (step)

@@ -64,7 +64,7 @@ static int read_lin(struct cpu *cpu, uint32_t lin, uint8_t *out)
     uint32_t phys;
     if (paging_debug_translate(cpu, lin, &phys) < 0)
         return -1;
-    uint8_t *h = mem_host_ptr(phys);
+    uint8_t *h = mem_host_ptr(cpu->mem, phys);
     if (!h)
         return -1;
     *out = *h;
@@ -157,8 +157,9 @@ static void show_block(struct cpu *cpu, int one_insn)
     printf("guest code:\n");
     for (uint32_t i = 0; i < tb->ninsns; i++)
         show_insn(cpu, tb->insn_eip[i], i == 0);
-    printf("translated (IR micro-ops as the %s backend threads them):\n", tb_backend()->name);
-    tb_dump_code(stdout, tb);
+    printf("translated (IR micro-ops as the %s backend threads them):\n",
+           tb_backend(cpu->tbs)->name);
+    tb_dump_code(cpu->tbs, stdout, tb);
 }
 
 /*
@@ -197,7 +198,7 @@ static void show_side_by_side(struct cpu *cpu)
     }
     char sym[128];
     printf("block 0x%08x %s: guest instruction, then its IR, then the %s backend's code\n",
-           tb->pc, symbols_format(tb->pc, sym, sizeof(sym)), tb_backend()->name);
+           tb->pc, symbols_format(tb->pc, sym, sizeof(sym)), tb_backend(cpu->tbs)->name);
     for (int i = 0; i < b->ninsns; i++) {
         show_insn(cpu, b->insns[i].eip, i == 0);
         int any = 0;
@@ -213,12 +214,12 @@ static void show_side_by_side(struct cpu *cpu)
         char *text = NULL;
         size_t len = 0;
         FILE *m = open_memstream(&text, &len);
-        int split = m && tb_dump_insn_code(m, tb, i) == 0;
+        int split = m && tb_dump_insn_code(cpu->tbs, m, tb, i) == 0;
         if (m)
             fclose(m);
         if (!split)
             printf("      host  (the %s backend cannot split its code per instruction)\n",
-                   tb_backend()->name);
+                   tb_backend(cpu->tbs)->name);
         /* The backend indents its own dump by two: one more level here. */
         char *save = NULL;
         for (char *line = split ? strtok_r(text, "\n", &save) : NULL; line;
@@ -305,9 +306,9 @@ static void pte_bits(uint64_t e)
            e & 0x100 ? " G" : "");
 }
 
-static uint64_t phys64(uint32_t a)
+static uint64_t phys64(struct cpu *cpu, uint32_t a)
 {
-    return phys_read(a, 4) | (uint64_t)phys_read(a + 4, 4) << 32;
+    return phys_read(cpu->mem, a, 4) | (uint64_t)phys_read(cpu->mem, a + 4, 4) << 32;
 }
 
 static void walk(struct cpu *cpu, uint32_t va)
@@ -320,34 +321,34 @@ static void walk(struct cpu *cpu, uint32_t va)
     printf("CR3 0x%08x, %s\n", cpu->cr[3], cpu->cr[4] & CR4_PAE ? "PAE" : "two-level");
     if (cpu->cr[4] & CR4_PAE) {
         uint32_t a = (cpu->cr[3] & ~0x1fu) + ((va >> 30) & 3) * 8;
-        uint64_t e = phys64(a);
+        uint64_t e = phys64(cpu, a);
         printf("PDPTE[%u] at 0x%08x = 0x%016llx", (va >> 30) & 3, a, (unsigned long long)e);
         pte_bits(e & 1);
         printf("\n");
         if (!(e & 1))
             return;
         a = (uint32_t)(e & 0xffffff000ull) + ((va >> 21) & 0x1ff) * 8;
-        e = phys64(a);
+        e = phys64(cpu, a);
         printf("PDE[%u] at 0x%08x = 0x%016llx", (va >> 21) & 0x1ff, a, (unsigned long long)e);
         pte_bits(e);
         printf("\n");
         if (!(e & 1) || (e & 0x80))
             goto result;
         a = (uint32_t)(e & 0xffffff000ull) + ((va >> 12) & 0x1ff) * 8;
-        e = phys64(a);
+        e = phys64(cpu, a);
         printf("PTE[%u] at 0x%08x = 0x%016llx", (va >> 12) & 0x1ff, a, (unsigned long long)e);
         pte_bits(e);
         printf("\n");
     } else {
         uint32_t a = (cpu->cr[3] & PAGE_MASK) + (va >> 22) * 4;
-        uint32_t e = phys_read(a, 4);
+        uint32_t e = phys_read(cpu->mem, a, 4);
         printf("PDE[%u] at 0x%08x = 0x%08x", va >> 22, a, e);
         pte_bits(e);
         printf("\n");
         if (!(e & 1) || ((e & 0x80) && (cpu->cr[4] & CR4_PSE)))
             goto result;
         a = (e & PAGE_MASK) + ((va >> 12) & 0x3ff) * 4;
-        e = phys_read(a, 4);
+        e = phys_read(cpu->mem, a, 4);
         printf("PTE[%u] at 0x%08x = 0x%08x", (va >> 12) & 0x3ff, a, e);
         pte_bits(e);
         printf("\n");
@@ -395,30 +396,30 @@ static int command(struct cpu *cpu, char *line)
     const char *c = argv[0];
     uint32_t addr, len;
     if (!strcmp(c, "s") || !strcmp(c, "step")) {
-        debug_resume(cpu, DEBUG_RUN_BLOCK);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_BLOCK);
         return 1;
     } else if (!strcmp(c, "si") || !strcmp(c, "stepi")) {
-        debug_resume(cpu, DEBUG_RUN_STEP);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_STEP);
         return 1;
     } else if (!strcmp(c, "c") || !strcmp(c, "continue")) {
-        debug_resume(cpu, DEBUG_RUN_CONTINUE);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_CONTINUE);
         return 1;
     } else if (!strcmp(c, "b") || !strcmp(c, "break")) {
         if (parse_addr(argv[1], &addr) < 0)
             printf("break: expected an address (hex) or a symbol\n");
-        else if (debug_bp_insert(addr, 0) < 0)
+        else if (debug_bp_insert(&machine->debug, addr, 0) < 0)
             printf("break: too many breakpoints\n");
         else
             printf("breakpoint at 0x%08x\n", addr);
     } else if (!strcmp(c, "watch")) {
         if (parse_addr(argv[1], &addr) < 0 || !argv[2] || !(len = strtoul(argv[2], NULL, 0)))
             printf("watch: expected ADDR LEN\n");
-        else if (debug_wp_insert(addr, len, WATCH_WRITE) < 0)
+        else if (debug_wp_insert(&machine->debug, addr, len, WATCH_WRITE) < 0)
             printf("watch: too many watchpoints\n");
         else
             printf("watchpoint on writes to 0x%08x, %u bytes\n", addr, len);
     } else if (!strcmp(c, "delete")) {
-        debug_clear_all();
+        debug_clear_all(&machine->debug);
         printf("no breakpoints or watchpoints\n");
     } else if (!strcmp(c, "regs")) {
         show_regs(cpu);
@@ -444,8 +445,8 @@ static int command(struct cpu *cpu, char *line)
     } else if (!strcmp(c, "help") || !strcmp(c, "h") || !strcmp(c, "?")) {
         help();
     } else if (!strcmp(c, "q") || !strcmp(c, "quit")) {
-        debug_clear_all();
-        debug_resume(cpu, DEBUG_RUN_CONTINUE);
+        debug_clear_all(&machine->debug);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_CONTINUE);
         machine_shutdown(machine, 0);
         return 1;
     } else {
@@ -454,13 +455,14 @@ static int command(struct cpu *cpu, char *line)
     return 0;
 }
 
-static void stopped(struct cpu *cpu, enum debug_stop why)
+static void stopped(void *opaque, struct cpu *cpu, enum debug_stop why)
 {
+    (void)opaque; /* the machine, as in `machine` */
     static char last[256] = "step";
     char sym[128];
     uint32_t pc = cpu->seg[S_CS].base + cpu->eip;
     if (at_eof) {
-        debug_resume(cpu, DEBUG_RUN_CONTINUE);
+        debug_resume(&machine->debug, cpu, DEBUG_RUN_CONTINUE);
         return;
     }
     static const char *const reason[] = { "", "breakpoint", "step", "watchpoint", "start" };
@@ -468,7 +470,7 @@ static void stopped(struct cpu *cpu, enum debug_stop why)
            symbols_format(pc, sym, sizeof(sym)));
     if (why == DEBUG_WATCH)
         printf("watchpoint 0x%08x: written at 0x%08x by the instruction before this one\n",
-               debug_watch_hit.addr, debug_watch_hit.access_addr);
+               machine->debug.watch_hit.addr, machine->debug.watch_hit.access_addr);
     show_block(cpu, 0);
     for (;;) {
         printf("(bt86) ");
@@ -478,8 +480,8 @@ static void stopped(struct cpu *cpu, enum debug_stop why)
             printf("\n(end of input: the guest runs on)\n");
             fflush(stdout);
             at_eof = 1;
-            debug_clear_all();
-            debug_resume(cpu, DEBUG_RUN_CONTINUE);
+            debug_clear_all(&machine->debug);
+            debug_resume(&machine->debug, cpu, DEBUG_RUN_CONTINUE);
             break;
         }
         if (strspn(line, " \t\r\n") == strlen(line))
@@ -502,7 +504,7 @@ void stepper_init(struct machine *m)
     machine = m;
     colour = isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL;
     snapshot(&m->cpu, prev_regs, prev_seg, &prev_cpl);
-    debug_set_frontend(&stepper_frontend);
-    debug_request_stop();
+    debug_set_frontend(&m->debug, &stepper_frontend, m);
+    debug_request_stop(&m->debug);
     printf("bt86 block stepper: 'help' lists the commands\n");
 }

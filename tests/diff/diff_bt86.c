@@ -128,19 +128,14 @@ static void setup_machine(void)
         fprintf(stderr, "diff_bt86: out of memory\n");
         exit(2);
     }
-    bt86_machine = &m;
-    mem_init();
-    ioport_init();
-    smc_init(m.ram_size);
-    mem_add_ram(0, m.ram_size, m.ram, "ram");
-    ioport_register(PORT_VECTOR, 32, NULL, port_write, NULL, "diff-vector");
-    ioport_register(PORT_DONE, 1, NULL, port_write, &m, "diff-done");
+    m.opt.backend = test_backend_from_env();
+    machine_init_core(&m);
+    ioport_register(&m.io, PORT_VECTOR, 32, NULL, port_write, NULL, "diff-vector");
+    ioport_register(&m.io, PORT_DONE, 1, NULL, port_write, &m, "diff-done");
     if (decode_init() < 0) {
         fprintf(stderr, "diff_bt86: cannot initialize the decoder\n");
         exit(2);
     }
-    test_backend_from_env();
-    tb_init();
     m.cpu.machine = &m;
     memset(m.ram, 0xcc, DIFF_LOW_LAND); /* where 0x66-truncated branches land */
 
@@ -214,7 +209,7 @@ static void load_code_page(const struct diff_req *q)
     uint8_t page[0x1000];
     diff_code_page(page, q);
     if (memcmp(page, m.ram + DIFF_CODE, sizeof(page))) {
-        tb_invalidate_phys(DIFF_CODE, sizeof(page));
+        tb_invalidate_phys(m.tbs, DIFF_CODE, sizeof(page));
         memcpy(m.ram + DIFF_CODE, page, sizeof(page));
     }
 }
@@ -225,7 +220,7 @@ static void load_code(const struct diff_form *f)
     memcpy(code, f->code, f->len);
     code[f->len] = 0xcd; code[f->len + 1] = VEC_DONE; /* int VEC_DONE */
     code[f->len + 2] = 0xf4;                           /* hlt (never reached) */
-    tb_invalidate_phys(DIFF_CODE, sizeof(code));
+    tb_invalidate_phys(m.tbs, DIFF_CODE, sizeof(code));
     memcpy(m.ram + DIFF_CODE, code, f->len + 3);
 }
 

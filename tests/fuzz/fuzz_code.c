@@ -65,8 +65,9 @@ static uint32_t touched[RAM_PAGES];
 static int ntouched;
 static uint8_t is_touched[RAM_PAGES];
 
-static int note_page(uint32_t vpage)
+static int note_page(struct cpu *cpu, uint32_t vpage)
 {
+    (void)cpu;
     uint32_t p = vpage >> 12;
     if (vpage - ROM_BASE < sizeof(rom))
         return 0; /* read-only, and its stub blocks stay valid */
@@ -101,7 +102,7 @@ static void clear_touched(void)
         uint8_t *p = m->ram + (touched[i] << 12);
         if (memcmp(p, zero, sizeof(zero))) {
             memset(p, 0, sizeof(zero));
-            tb_invalidate_phys(touched[i] << 12, sizeof(zero));
+            tb_invalidate_phys(m->tbs, touched[i] << 12, sizeof(zero));
         }
         is_touched[touched[i]] = 0;
     }
@@ -164,8 +165,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     memset(m->ram, 0, m->ram_size);
     verbose = getenv("FUZZ_VERBOSE") != NULL;
     build_rom();
-    mem_add_rom(ROM_BASE, sizeof(rom), rom, "fuzz-rom");
-    ioport_register(REPORT_PORT, 1, NULL, report, NULL, "fuzz-report");
+    mem_add_rom(&m->mem, ROM_BASE, sizeof(rom), rom, "fuzz-rom");
+    ioport_register(&m->io, REPORT_PORT, 1, NULL, report, NULL, "fuzz-report");
     timer_init(&budget, &m->clock, out_of_budget, NULL);
     return 0;
 }
@@ -190,10 +191,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     clear_touched();
     for (uint32_t a = CODE_ADDR & ~0xfffu; a < CODE_ADDR + len; a += 0x1000)
-        note_page(a);
+        note_page(&m->cpu, a);
     memcpy(m->ram + CODE_ADDR, data + skip, len);
     /* A host write: no SMC check.  Blocks of zeros may be cached there. */
-    tb_invalidate_phys(CODE_ADDR, len);
+    tb_invalidate_phys(m->tbs, CODE_ADDR, len);
     cpu_reset(&m->cpu); /* also clears the TLB (and removes the watch hook) */
     m->cpu.icount = 0; /* each input starts at virtual time 0 (-icount) */
     tlb_set_watch(&m->cpu, &page_notes);

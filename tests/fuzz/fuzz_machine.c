@@ -33,7 +33,7 @@ struct machine *fuzz_machine(uint32_t ram_mb)
     m.opt.no_reboot = 1;
     m.opt.rtc_base = 946684800; /* 2000-01-01, as -icount: runs repeat */
     m.opt.rtc_base_set = 1;
-    test_backend_from_env();
+    m.opt.backend = test_backend_from_env();
     int r = machine_init(&m);
     unlink(path);
     if (r != 0) {

@@ -145,13 +145,13 @@ static void one_access(int op, uint16_t port, uint32_t value)
     if (op & 8) {
         uint32_t a = VGA_WINDOW + (port & 0x1ffff & ~(size - 1u));
         if (op & 1)
-            phys_write(a, value, size);
+            phys_write(&m->mem, a, value, size);
         else
-            result = fuzz_hash(result, &(uint32_t){ phys_read(a, size) }, 4);
+            result = fuzz_hash(result, &(uint32_t){ phys_read(&m->mem, a, size) }, 4);
     } else if (op & 1) {
-        ioport_write(port, value, size);
+        ioport_write(&m->io, port, value, size);
     } else {
-        result = fuzz_hash(result, &(uint32_t){ ioport_read(port, size) }, 4);
+        result = fuzz_hash(result, &(uint32_t){ ioport_read(&m->io, port, size) }, 4);
     }
 }
 

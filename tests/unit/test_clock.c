@@ -49,7 +49,7 @@ int main(void)
     CHECK_EQ(v - prev, 1000 + 1000 / 16);
 
     /* Translating for 40 us: the guest does not see it. */
-    clock_steal(40000);
+    clock_steal(&clock, 40000);
     ic += 20;
     prev = v;
     v = clock_visible_ns(&clock, 63000 + 40000 + 1000, 1, ic);

@@ -71,8 +71,8 @@ static uint32_t sel(void)
 
 static void put_desc(int i, uint32_t lo, uint32_t hi)
 {
-    phys_write(GDT_BASE + 8 * i, lo, 4);
-    phys_write(GDT_BASE + 8 * i + 4, hi, 4);
+    phys_write(&m.mem, GDT_BASE + 8 * i, lo, 4);
+    phys_write(&m.mem, GDT_BASE + 8 * i + 4, hi, 4);
 }
 
 /* The state every trial starts from: flat 32-bit protected mode, CPL 0. */
@@ -96,12 +96,12 @@ static void make_base(void)
         if (s != S_CS)
             seg_set_cache(&m.cpu.seg[s], 0x18, 0x0000ffff, 0x00cf9300);
     seg_set_cache(&m.cpu.seg[S_TR], 0x30, 0x30000067, 0x00008b00);
-    phys_write(0x3004, 0x90000, 4); /* ESP0 */
-    phys_write(0x3008, 0x18, 4);    /* SS0 */
+    phys_write(&m.mem, 0x3004, 0x90000, 4); /* ESP0 */
+    phys_write(&m.mem, 0x3008, 0x18, 4);    /* SS0 */
     for (uint32_t v = 0; v < 256; v++) {
         /* 32-bit interrupt gates, DPL 3, to 0x10:0x5000+v */
-        phys_write(0x2000 + 8 * v, 0x00100000u | (0x5000 + v), 4);
-        phys_write(0x2000 + 8 * v + 4, 0x0000ee00u, 4);
+        phys_write(&m.mem, 0x2000 + 8 * v, 0x00100000u | (0x5000 + v), 4);
+        phys_write(&m.mem, 0x2000 + 8 * v + 4, 0x0000ee00u, 4);
     }
     cpu_update_hflags(&m.cpu);
     base = m.cpu;
@@ -150,8 +150,8 @@ static struct args make_args(int id, struct cpu *cpu)
     case H_CMPXCHG8B: {
         uint32_t addr = ptr() & ~7u;
         if (rnd() & 1) {
-            phys_write(addr, cpu->r[R_EAX], 4);
-            phys_write(addr + 4, cpu->r[R_EDX], 4);
+            phys_write(&m.mem, addr, cpu->r[R_EAX], 4);
+            phys_write(&m.mem, addr + 4, cpu->r[R_EDX], 4);
         }
         return (struct args){ addr, 0, 0 };
     }
@@ -168,9 +168,9 @@ static struct args make_args(int id, struct cpu *cpu)
         /* Often a frame that returns to the same privilege level. */
         uint32_t sp = cpu->r[R_ESP], cs = cpu_cpl(cpu) ? 0x23 : 0x10;
         if (rnd() & 1) {
-            phys_write(sp, rnd() & 0xfffff, size24);
-            phys_write(sp + size24, cs, size24);
-            phys_write(sp + 2 * size24, (rnd() & 0xcd5) | 2, size24);
+            phys_write(&m.mem, sp, rnd() & 0xfffff, size24);
+            phys_write(&m.mem, sp + size24, cs, size24);
+            phys_write(&m.mem, sp + 2 * size24, (rnd() & 0xcd5) | 2, size24);
             if (rnd() & 1)
                 cpu->eflags &= ~F_NT;
         }
@@ -283,17 +283,13 @@ int main(void)
     m.opt.icount = 1; /* RDTSC from the instruction count, not the host clock */
     ram_saved = malloc(WINDOW);
     ram_after = malloc(WINDOW);
-    mem_init();
-    ioport_init();
-    smc_init(m.ram_size);
-    mem_add_ram(0, m.ram_size, m.ram, "ram");
+    machine_init_core(&m);
     if (decode_init() < 0)
         return 1;
-    tb_init();
     make_base();
     for (uint32_t i = 0; i < WINDOW - GDT_BASE - 0x100; i += 4)
         if (i >= PTR_BASE - GDT_BASE)
-            phys_write(GDT_BASE + i, rnd(), 4);
+            phys_write(&m.mem, GDT_BASE + i, rnd(), 4);
 
     static struct cpu start, after, start2;
     for (int id = 1; id < H_COUNT; id++) {

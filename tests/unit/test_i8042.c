@@ -28,6 +28,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+static struct ioports io; /* the devices' port space */
+
 #define ST_OBF 0x01
 #define ST_SYS 0x04
 #define ST_CMD 0x08
@@ -56,12 +58,12 @@ static void fake_a20(void *opaque, int on)
 
 static uint8_t in8(uint16_t port)
 {
-    return (uint8_t)ioport_read(port, 1);
+    return (uint8_t)ioport_read(&io, port, 1);
 }
 
 static void out8(uint16_t port, uint8_t v)
 {
-    ioport_write(port, v, 1);
+    ioport_write(&io, port, v, 1);
 }
 
 /* The next byte of the output buffer, or -1 when OBF is clear. */
@@ -555,9 +557,9 @@ static void test_keymap(void)
 
 int main(void)
 {
-    ioport_init();
+    ioport_init(&io);
     struct i8042_wiring w = { fake_irq, fake_reset, fake_a20, NULL };
-    struct i8042 *k = i8042_create(&w);
+    struct i8042 *k = i8042_create(&io, &w);
     CHECK(k != NULL);
     if (!k)
         return 1;

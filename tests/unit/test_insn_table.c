@@ -125,7 +125,7 @@ static void check_translation(void)
         code[n++] = 0xeb; /* jmp $: ends the block without a call */
         code[n++] = 0xfe;
         uint32_t addr = 0x10000 + (uint32_t)i * 0x100;
-        phys_copy_to(addr, code, n);
+        phys_copy_to(&m.mem, addr, code, n);
         frontend_translate(&m.cpu, addr, 0, m.cpu.hflags, &b, insns);
         const struct insn *in = &insns[0];
         if (!insn_class_is_monitor(in->cls)) {
@@ -193,13 +193,9 @@ int main(void)
 {
     m.ram_size = 4 << 20;
     m.ram = calloc(1, m.ram_size);
-    mem_init();
-    ioport_init();
-    smc_init(m.ram_size);
-    mem_add_ram(0, m.ram_size, m.ram, "ram");
+    machine_init_core(&m);
     if (decode_init() < 0)
         return 1;
-    tb_init();
     m.cpu.machine = &m;
     cpu_reset(&m.cpu);
     flat32(&m.cpu);

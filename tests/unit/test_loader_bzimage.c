@@ -76,12 +76,9 @@ int main(void)
     char kpath[] = "/tmp/bt86-bzimage-XXXXXX", rpath[] = "/tmp/bt86-initrd-XXXXXX", err[512];
     close(mkstemp(kpath));
     close(mkstemp(rpath));
-    mem_init();
-    smc_init(64 << 20);
     mach.ram_size = 64 << 20;
     mach.ram = calloc(1, mach.ram_size);
-    mem_add_ram(0, mach.ram_size, mach.ram, "ram");
-    mach.cpu.machine = &mach;
+    machine_init_core(&mach);
 
     size_t n = make_bzimage(img, 0x20f, 0x01);
     write_file(kpath, img, n);

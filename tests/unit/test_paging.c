@@ -15,9 +15,11 @@
 #include <string.h>
 
 static struct cpu cpu;
+static struct mem_map mem;
+static struct smc smc;
 
-static void w32(uint32_t a, uint32_t v) { phys_write(a, v, 4); }
-static uint32_t r32(uint32_t a) { return phys_read(a, 4); }
+static void w32(uint32_t a, uint32_t v) { phys_write(&mem, a, v, 4); }
+static uint32_t r32(uint32_t a) { return phys_read(&mem, a, 4); }
 static void w64(uint32_t a, uint64_t v) { w32(a, (uint32_t)v); w32(a + 4, (uint32_t)(v >> 32)); }
 
 static uint32_t tr(uint32_t va, int acc, int user, uint32_t *pa, uint32_t *prot)
@@ -28,9 +30,11 @@ static uint32_t tr(uint32_t va, int acc, int user, uint32_t *pa, uint32_t *prot)
 int main(void)
 {
     uint32_t ram = 16 << 20;
-    mem_init();
-    smc_init(ram);
-    mem_add_ram(0, ram, calloc(1, ram), "ram");
+    smc_init(&smc, ram);
+    mem_init(&mem, &smc);
+    cpu.mem = &mem;
+    cpu.smc = &smc;
+    mem_add_ram(&mem, 0, ram, calloc(1, ram), "ram");
     cpu.a20_mask = 0xffffffffu;
     uint32_t pa, prot, f;
 

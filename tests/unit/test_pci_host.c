@@ -10,40 +10,42 @@
 
 #include <stdio.h>
 
+static struct ioports io; /* the devices' port space */
+
 int main(void)
 {
-    ioport_init();
-    struct pci_host *h = pci_host_create();
+    ioport_init(&io);
+    struct pci_host *h = pci_host_create(&io);
 
-    CHECK_EQ(ioport_read(0xcf8, 4), 0);
+    CHECK_EQ(ioport_read(&io, 0xcf8, 4), 0);
     /* pci_check_type1: a byte to 0xCFB, then the enable bit reads back. */
-    ioport_write(0xcfb, 0x01, 1);
-    CHECK_EQ(ioport_read(0xcf8, 4), 0);
-    ioport_write(0xcf8, 0x80000000u, 4);
-    CHECK_EQ(ioport_read(0xcf8, 4), 0x80000000u);
-    CHECK_EQ(ioport_read(0xcfb, 1), 0xff);
+    ioport_write(&io, 0xcfb, 0x01, 1);
+    CHECK_EQ(ioport_read(&io, 0xcf8, 4), 0);
+    ioport_write(&io, 0xcf8, 0x80000000u, 4);
+    CHECK_EQ(ioport_read(&io, 0xcf8, 4), 0x80000000u);
+    CHECK_EQ(ioport_read(&io, 0xcfb, 1), 0xff);
     /* Reserved bits 30-24 and 1-0 read 0. */
-    ioport_write(0xcf8, 0xffffffffu, 4);
-    CHECK_EQ(ioport_read(0xcf8, 4), 0x80fffffcu);
+    ioport_write(&io, 0xcf8, 0xffffffffu, 4);
+    CHECK_EQ(ioport_read(&io, 0xcf8, 4), 0x80fffffcu);
     /* Bus 0, device 0..31, vendor/device ID: no device anywhere. */
     for (unsigned dev = 0; dev < 32; dev++) {
-        ioport_write(0xcf8, 0x80000000u | dev << 11, 4);
-        CHECK_EQ(ioport_read(0xcfc, 4), 0xffffffffu);
+        ioport_write(&io, 0xcf8, 0x80000000u | dev << 11, 4);
+        CHECK_EQ(ioport_read(&io, 0xcfc, 4), 0xffffffffu);
     }
-    ioport_write(0xcf8, 0x80000008u, 4);
-    CHECK_EQ(ioport_read(0xcfe, 2), 0xffff); /* class code, as a word */
-    CHECK_EQ(ioport_read(0xcfd, 1), 0xff);
-    ioport_write(0xcfc, 0x12345678u, 4);     /* ignored */
-    CHECK_EQ(ioport_read(0xcfc, 4), 0xffffffffu);
+    ioport_write(&io, 0xcf8, 0x80000008u, 4);
+    CHECK_EQ(ioport_read(&io, 0xcfe, 2), 0xffff); /* class code, as a word */
+    CHECK_EQ(ioport_read(&io, 0xcfd, 1), 0xff);
+    ioport_write(&io, 0xcfc, 0x12345678u, 4);     /* ignored */
+    CHECK_EQ(ioport_read(&io, 0xcfc, 4), 0xffffffffu);
 
     FILE *f = tmpfile();
-    ioport_write(0xcf8, 0x80001234u, 4);
+    ioport_write(&io, 0xcf8, 0x80001234u, 4);
     CHECK_EQ(pci_host_save(h, f), 0);
     pci_host_reset(h);
-    CHECK_EQ(ioport_read(0xcf8, 4), 0);
+    CHECK_EQ(ioport_read(&io, 0xcf8, 4), 0);
     rewind(f);
     CHECK_EQ(pci_host_load(h, f), 0);
-    CHECK_EQ(ioport_read(0xcf8, 4), 0x80001234u);
+    CHECK_EQ(ioport_read(&io, 0xcf8, 4), 0x80001234u);
     fclose(f);
     return check_done("test_pci_host");
 }

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+static struct ioports io; /* the devices' port space */
+
 static int intr, intr_calls;
 
 static void fake_intr(void *opaque, int level)
@@ -19,12 +21,12 @@ static void fake_intr(void *opaque, int level)
 
 static uint8_t in8(uint16_t port)
 {
-    return (uint8_t)ioport_read(port, 1);
+    return (uint8_t)ioport_read(&io, port, 1);
 }
 
 static void out8(uint16_t port, uint8_t v)
 {
-    ioport_write(port, v, 1);
+    ioport_write(&io, port, v, 1);
 }
 
 /* Linux's init_8259A: vectors 0x20/0x28, cascade on IRQ2, 8086 mode, normal EOI. */
@@ -59,8 +61,8 @@ static void eoi_master(void)
 
 int main(void)
 {
-    ioport_init();
-    struct pic *p = pic_create(fake_intr, NULL);
+    ioport_init(&io);
+    struct pic *p = pic_create(&io, fake_intr, NULL);
 
     /* Reset: the BIOS state, everything masked but the cascade. */
     CHECK_EQ(in8(0x21), 0xfb);
@@ -320,8 +322,8 @@ int main(void)
 
     /* Word access: IRR/ISR select then IMR in one go. */
     init_linux(0x00, 0x00);
-    ioport_write(0x20, 0xa50a, 2); /* OCW3 read IRR, then IMR = 0xa5 */
-    CHECK_EQ(ioport_read(0x20, 2), 0xa500);
+    ioport_write(&io, 0x20, 0xa50a, 2); /* OCW3 read IRR, then IMR = 0xa5 */
+    CHECK_EQ(ioport_read(&io, 0x20, 2), 0xa500);
 
     /* Save, reset, load. */
     out8(0x21, 0x00);

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
+static struct ioports io; /* the devices' port space */
+
 static struct machine fake;
 static struct clock clock;
 
@@ -73,12 +75,12 @@ static uint64_t tick_ns(int64_t k)
 
 static uint8_t in8(uint16_t port)
 {
-    return (uint8_t)ioport_read(port, 1);
+    return (uint8_t)ioport_read(&io, port, 1);
 }
 
 static void out8(uint16_t port, uint8_t v)
 {
-    ioport_write(port, v, 1);
+    ioport_write(&io, port, v, 1);
 }
 
 static uint16_t read_latched(int ch)
@@ -435,9 +437,9 @@ int main(void)
     fake.opt.icount = 1;
     fake.cpu.icount = 5000;
     clock_init(&clock, fake_now, NULL, NULL);
-    ioport_init();
-    struct pit *pit = pit_create(&clock, fake_irq0, NULL);
-    port61_create(&clock, pit);
+    ioport_init(&io);
+    struct pit *pit = pit_create(&io, &clock, fake_irq0, NULL);
+    port61_create(&io, &clock, pit);
 
     test_reset_state(pit);
     test_mode2();

@@ -107,16 +107,12 @@ static void setup_machine(void)
     m.ram_size = 8 << 20;
     m.ram = calloc(1, m.ram_size);
     m.opt.no_reboot = 1;
-    mem_init();
-    ioport_init();
-    smc_init(m.ram_size);
-    mem_add_ram(0, m.ram_size, m.ram, "ram");
+    machine_init_core(&m);
     build_rom();
-    mem_add_rom(ROM_BASE, sizeof(rom), rom, "rom");
-    ioport_register(REPORT_PORT, 1, NULL, report, NULL, "report");
+    mem_add_rom(&m.mem, ROM_BASE, sizeof(rom), rom, "rom");
+    ioport_register(&m.io, REPORT_PORT, 1, NULL, report, NULL, "report");
     if (decode_init() < 0)
         exit(1);
-    tb_init();
     m.cpu.machine = &m;
 }
 

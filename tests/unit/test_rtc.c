@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+static struct ioports io; /* the devices' port space */
+
 #define NS 1000000000ull
 #define MS 1000000ull
 #define US 1000ull
@@ -106,12 +108,12 @@ static void fake_irq(void *opaque, int level)
 
 static uint8_t in8(uint16_t port)
 {
-    return (uint8_t)ioport_read(port, 1);
+    return (uint8_t)ioport_read(&io, port, 1);
 }
 
 static void out8(uint16_t port, uint8_t v)
 {
-    ioport_write(port, v, 1);
+    ioport_write(&io, port, v, 1);
 }
 
 static uint8_t cmos(uint8_t index)
@@ -149,7 +151,7 @@ static struct rtc *fresh(int64_t base)
 {
     irq_level = 0;
     rises = 0;
-    return rtc_create(NULL, 0x70, fake_irq, NULL, base - (int64_t)(vclock / NS));
+    return rtc_create(&io, NULL, 0x70, fake_irq, NULL, base - (int64_t)(vclock / NS));
 }
 
 /* ------------------------------------------------------------------ tests */
@@ -178,8 +180,8 @@ static void test_reset_state(void)
     CHECK_EQ(cmos(0x7f), 0xa5);
     CHECK_EQ(rtc_cmos_read(r, 0x40), 0x5a);
     /* A word access: index, then data. */
-    ioport_write(0x70, 0x7f, 1);
-    CHECK_EQ(ioport_read(0x70, 2), 0xa5ff);
+    ioport_write(&io, 0x70, 0x7f, 1);
+    CHECK_EQ(ioport_read(&io, 0x70, 2), 0xa5ff);
     /* No interrupt enabled: no timer. */
     CHECK(!timer_armed());
 
@@ -670,7 +672,7 @@ static void test_clock_restart(void)
 
 int main(void)
 {
-    ioport_init();
+    ioport_init(&io);
     vclock = 5 * NS;
     test_reset_state();
     test_modes_and_rollover();

@@ -33,45 +33,41 @@ int main(void)
 {
     m.ram_size = 4 << 20;
     m.ram = calloc(1, m.ram_size);
-    mem_init();
-    ioport_init();
-    smc_init(m.ram_size);
-    mem_add_ram(0, m.ram_size, m.ram, "ram");
+    machine_init_core(&m);
     if (decode_init() < 0)
         return 1;
-    tb_init();
     m.cpu.machine = &m;
     cpu_reset(&m.cpu);
     flat32(&m.cpu);
 
     /* mov eax, 5; add eax, ebx; jmp $ */
     static const uint8_t code[] = { 0xb8, 5, 0, 0, 0, 0x01, 0xd8, 0xeb, 0xfe };
-    phys_copy_to(0x10000, code, sizeof(code));
+    phys_copy_to(&m.mem, 0x10000, code, sizeof(code));
     m.cpu.eip = 0x10000;
 
-    uint64_t before = tb_stats.translated;
+    uint64_t before = m.tbs->stats.translated;
     struct tb *a = tb_find(&m.cpu);
-    CHECK_EQ(tb_stats.translated, before + 1);
+    CHECK_EQ(m.tbs->stats.translated, before + 1);
     CHECK_EQ(a->ninsns, 3);
     CHECK_EQ(a->phys_pc, 0x10000);
     CHECK_EQ(a->guest_bytes, sizeof(code));
     struct tb *b = tb_find(&m.cpu);
     CHECK(a == b); /* found, not decoded again */
-    CHECK_EQ(tb_stats.translated, before + 1);
-    CHECK(smc_is_code_page(0x10000));
+    CHECK_EQ(m.tbs->stats.translated, before + 1);
+    CHECK(smc_is_code_page(&m.smc, 0x10000));
 
     /* Data written elsewhere on another page leaves it alone. */
-    phys_write(0x20000, 0x12345678, 4);
+    phys_write(&m.mem, 0x20000, 0x12345678, 4);
     CHECK(tb_find(&m.cpu) == a);
 
     /* Writing its code invalidates it; the next lookup translates anew. */
-    uint64_t inval = tb_stats.invalidated;
-    phys_write(0x10001, 7, 1); /* mov eax, 7 */
-    CHECK_EQ(tb_stats.invalidated, inval + 1);
+    uint64_t inval = m.tbs->stats.invalidated;
+    phys_write(&m.mem, 0x10001, 7, 1); /* mov eax, 7 */
+    CHECK_EQ(m.tbs->stats.invalidated, inval + 1);
     struct tb *c = tb_find(&m.cpu);
     CHECK(c != a);
-    CHECK_EQ(tb_stats.translated, before + 2);
-    CHECK(!smc_is_code_page(0x30000));
+    CHECK_EQ(m.tbs->stats.translated, before + 2);
+    CHECK(!smc_is_code_page(&m.smc, 0x30000));
 
     /* Same address in 16-bit mode is another block. */
     m.cpu.seg[S_CS].flags &= ~DESC_B;

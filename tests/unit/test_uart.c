@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+static struct ioports io; /* the devices' port space */
+
 #define BASE 0x3f8
 #define RBR (BASE + 0)
 #define THR (BASE + 0)
@@ -112,12 +114,12 @@ static void fake_irq(void *opaque, int level)
 
 static uint8_t in8(uint16_t port)
 {
-    return (uint8_t)ioport_read(port, 1);
+    return (uint8_t)ioport_read(&io, port, 1);
 }
 
 static void out8(uint16_t port, uint8_t v)
 {
-    ioport_write(port, v, 1);
+    ioport_write(&io, port, v, 1);
 }
 
 /* Everything the UART sent to the output pipe so far (non-blocking). */
@@ -185,8 +187,8 @@ int main(void)
     }
     fcntl(out_pipe[0], F_SETFL, O_NONBLOCK);
     struct chardev *chr = chardev_open_fds(in_pipe[0], out_pipe[1]);
-    ioport_init();
-    struct uart *u = uart_create(NULL, BASE, chr, fake_irq, &irq_calls, "com1");
+    ioport_init(&io);
+    struct uart *u = uart_create(&io, NULL, BASE, chr, fake_irq, &irq_calls, "com1");
 
     /* After reset. */
     CHECK_EQ(in8(LSR), 0x60);
@@ -203,8 +205,8 @@ int main(void)
     out8(DLM, 0x12);
     CHECK_EQ(in8(DLL), 0x34);
     CHECK_EQ(in8(DLM), 0x12);
-    ioport_write(DLL, 0x0001, 2);
-    CHECK_EQ(ioport_read(DLL, 2), 0x0001);
+    ioport_write(&io, DLL, 0x0001, 2);
+    CHECK_EQ(ioport_read(&io, DLL, 2), 0x0001);
     out8(LCR, 0x03);
     CHECK_EQ(in8(LCR), 0x03);
     CHECK_EQ(in8(IER), 0x00);
@@ -388,7 +390,7 @@ int main(void)
     CHECK_EQ(chardev_fd(chr), -1);
 
     /* Unassigned neighbours are untouched; byte reads beyond the UART float high. */
-    CHECK_EQ(ioport_read(BASE + 8, 1), 0xff);
+    CHECK_EQ(ioport_read(&io, BASE + 8, 1), 0xff);
 
     chardev_close(chr);
     if (failures) {

@@ -63,6 +63,7 @@ struct bench {
 };
 
 static struct bench benches[MAX_BENCH];
+static const char *clock_name = "wall";	/* compare.sh's BENCH_CLOCK */
 static int nbench;
 
 static int eng_index(const char *id)
@@ -431,10 +432,11 @@ static int print_table(void)
 				       r->msg[0] ? r->msg : "-");
 		}
 	}
-	printf("\ntime/iter: median over repetitions of (t(2N) - t(N)) / N, whole processes;"
+	printf("\ntime/iter: median over repetitions of (t(2N) - t(N)) / N, whole processes, %s;"
 	       "\nspread: half the range, in %% of the median; x i686, %s, x QEMU: time"
 	       "\nratios to the i686 twin (the guest's own code run natively), to the host"
-	       "\nprogram built from the same C with glibc, and to QEMU TCG.\n", host_column());
+	       "\nprogram built from the same C with glibc, and to QEMU TCG.\n",
+	       strcmp(clock_name, "cpu") ? "wall-clock time" : "user + system CPU time", host_column());
 	print_summary();
 	return report_faults();
 }
@@ -728,6 +730,8 @@ int main(int argc, char **argv)
 	for (int i = 5; i < argc; i++)
 		if (!strncmp(argv[i], "date=", 5))
 			date = argv[i] + 5;
+		else if (!strncmp(argv[i], "clock=", 6))
+			clock_name = argv[i] + 6;
 	wrong = print_table();
 	if (write_json(argv[3], argv + 5, argc - 5) || write_svg(argv[4], date))
 		return 2;

@@ -7,23 +7,38 @@
 # program's own self-check), when bt86 stops on something unimplemented on a
 # row not listed in BENCH_EXPECT_UNSUPPORTED, or when the runner breaks.
 #
+# Engines, in report order:
+#   native-i686   bench/progs/NAME-i686: the guest's own object as a static
+#                 i386 Linux program (bench/twin32.c), the fair baseline;
+#                 bench/sys/sysnative-i686 for the system rows
+#   native-host   bench/progs/NAME-native: the same C built for the host
+#                 with gcc -O2 and glibc (x86-64 code on this machine)
+#   bt86-NAME     bt86 -backend NAME, for every backend `bt86 -backend help`
+#                 lists (bench/backends.sh; BENCH_BACKENDS narrows it)
+#   qemu          qemu-system-i386 (TCG)
+#
 # Method: each benchmark takes an iteration count N. A whole process is timed
 # at N and at 2N and the difference divided by N, so that boot and start-up
 # costs cancel. Each engine gets its own N, grown until the difference is
 # about TARGET seconds (a native run needs far more iterations than a
 # translated one for the same accuracy). Every repetition runs every engine
 # once, starting from a different one each time, so that a burst of noise
-# on this shared machine hits them all alike. Before timing, every engine
-# runs the same small N once: all must print the same checksum.
+# on this shared machine hits them all alike; the report takes the median.
+# Before timing, every engine runs the same small N once: all must print
+# the same checksum.
 #
 # Usage: compare.sh [--check] [--only NAME,...]
 #   --check   only the checksum pass (the test suite's use)
 # Env: BT86, BUILDDIR, SRCDIR (as in make check), QUICK=1 (fewer, shorter
 # runs), REPS, TARGET (seconds), BENCH_OUT (bench/results), QEMU (path or
-# "none"), BENCH_TIMEOUT (seconds per run, 120).
+# "none"), BENCH_TIMEOUT (seconds per run, 120), BENCH_BACKENDS,
+# BENCH_CLOCK (wall, the default, or cpu: the user plus system time of each
+# run's processes, which a machine shared with other work disturbs far
+# less than wall-clock time; every thread of an engine counts).
 
 set -u
 export LC_ALL=C
+here=$(cd "$(dirname "$0")" && pwd)
 
 BUILDDIR=${BUILDDIR:-.}
 cd "$BUILDDIR" || exit 1
@@ -83,32 +98,52 @@ raw=$work/raw.tsv
 : > "$raw"
 
 # ---------------------------------------------------------------- engines
-ENGINES="native interp x86_64 qemu"
-declare -A absent
 if [ ! -x "$BT86" ]; then
 	echo "compare.sh: $BT86 is missing (run make first)" >&2
 	exit 2
 fi
-probe_backend() {
-	# An unknown backend is refused before the kernel is even looked at.
-	local msg
-	msg=$("$BT86" -backend "$1" -kernel /nonexistent 2>&1 < /dev/null)
-	case $msg in *"unknown backend"*) return 1 ;; esac
-	return 0
-}
-probe_backend interp || absent[interp]="bt86 has no -backend interp"
-if [ "$(uname -m)" != x86_64 ]; then
-	absent[x86_64]="host is $(uname -m), not x86-64"
-elif ! probe_backend x86_64; then
-	absent[x86_64]="bt86 has no -backend x86_64 yet"
+. "$here/backends.sh"
+backends=$(bench_backends "$BT86") || { echo "compare.sh: no backend to run" >&2; exit 2; }
+ENGINES="native-i686 native-host"
+for b in $backends; do ENGINES="$ENGINES bt86-$b"; done
+ENGINES="$ENGINES qemu"
+declare -A absent label
+label[native-i686]="native i686"
+label[native-host]="native $(uname -m)"
+label[qemu]="QEMU TCG"
+for b in $backends; do label[bt86-$b]="bt86 $b"; done
+if [ ! -x bench/progs/crc32-i686 ]; then
+	absent[native-i686]="no i686 twin: built on x86 hosts only"
 fi
 QEMU=${QEMU:-$(command -v qemu-system-i386 || true)}
 if [ -z "$QEMU" ] || [ "$QEMU" = none ] || [ ! -x "$QEMU" ]; then
 	absent[qemu]="qemu-system-i386 not installed"
 	QEMU=
 fi
+for e in $ENGINES; do
+	printf 'E\t%s\t%s\n' "$e" "${label[$e]}" >> "$raw"
+done
 
 now() { echo "${EPOCHREALTIME/,/.}"; }
+
+CLOCK=${BENCH_CLOCK:-wall}
+case $CLOCK in
+wall | cpu) ;;
+*) echo "compare.sh: BENCH_CLOCK must be wall or cpu, not '$CLOCK'" >&2; exit 2 ;;
+esac
+# clock: sets clk to the time a run is measured with, in seconds. For cpu,
+# the shell's children's user + system time (bash's times, in ms); never
+# call it in a subshell, whose children are not the runs.
+clock() {
+	if [ "$CLOCK" = wall ]; then
+		clk=${EPOCHREALTIME/,/.}
+		return
+	fi
+	times > "$work/times"
+	clk=$(awk 'function s(x, m) { m = x; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", x);
+		sub(/s$/, "", x); return m * 60 + x }
+		NR == 2 { printf "%.3f", s($1) + s($2) }' "$work/times")
+}
 
 # run ENGINE NAME KIND N: one whole process, timed. Sets run_t (seconds),
 # run_sum (the checksum, empty if none) and run_msg (why not).
@@ -118,23 +153,32 @@ run() {
 	sys) elf=bench/sys/sysbench.elf args="t=$name n=$n" ;;
 	*) elf=bench/progs/$name.elf args="n=$n" ;;
 	esac
-	t0=$(now)
+	clock
+	t0=$clk
 	case $engine in
-	native)
+	native-i686)
+		if [ "$kind" = sys ]; then
+			timeout "$TMO" bench/sys/sysnative-i686 "$name" "$n"
+		else
+			# The twin takes the guest's command line as its arguments.
+			timeout "$TMO" "bench/progs/$name-i686" $args
+		fi ;;
+	native-host)
 		if [ "$kind" = sys ]; then
 			timeout "$TMO" bench/sys/sysnative "$name" "$n"
 		else
 			timeout "$TMO" "bench/progs/$name-native" "$n"
 		fi ;;
-	interp | x86_64)
-		timeout "$TMO" "$BT86" -backend "$engine" -kernel "$elf" -append "$args" \
+	bt86-*)
+		timeout "$TMO" "$BT86" -backend "${engine#bt86-}" -kernel "$elf" -append "$args" \
 			-nographic -device isa-debug-exit,iobase=0xf4,iosize=0x04 ;;
 	qemu)
 		timeout "$TMO" "$QEMU" -kernel "$elf" -append "$args" -nographic \
 			-no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 ;;
 	esac < /dev/null > "$work/out" 2> "$work/err"
 	st=$?
-	t1=$(now)
+	clock
+	t1=$clk
 	run_t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
 	run_sum=$(tr -d '\r' < "$work/out" | grep -o 'checksum [0-9a-f]*' | head -n 1 | cut -d' ' -f2)
 	run_msg=
@@ -149,11 +193,11 @@ run() {
 		return 1
 	fi
 	[ -n "$run_sum" ] && return 0
-	if [ "$engine" = native ] && [ "$st" = 3 ]; then
+	if [ "${engine%-*}" = native ] && [ "$st" = 3 ]; then
 		run_msg="absent: no native twin"
 	elif [ "$st" = 124 ]; then
 		run_msg="failed: timed out after ${TMO}s"
-	elif [ "$st" = 70 ] && [ "$engine" != native ] && [ "$engine" != qemu ]; then
+	elif [ "$st" = 70 ] && [ "${engine#bt86-}" != "$engine" ]; then
 		# bt86 stops on what it does not implement yet, naming it.
 		run_msg="unsupported: $(grep -m1 . "$work/err" | sed 's/^bt86: //' | tr '\t' ' ')"
 	else
@@ -184,8 +228,9 @@ bench() {
 			printf 'S\t%s\t%s\t%s\t%s\n' "$name" "$e" "${run_msg%%:*}" "${run_msg#*: }" >> "$raw"
 		fi
 	done
-	# The reference: native when there is a twin, else QEMU, else bt86.
-	for e in native qemu interp x86_64; do
+	# The reference: the i686 twin (the very code the guest runs), else the
+	# host twin, else QEMU, else the first bt86 backend.
+	for e in native-i686 native-host qemu $ENGINES; do
 		if [ -n "${ok[$e]:-}" ]; then
 			ref=${sum[$e]} refe=$e
 			break
@@ -285,7 +330,7 @@ cp "$raw" "$OUT/latest.tsv"
 elapsed=$(awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }')
 bench/benchtool report "$raw" "$OUT/latest.json" "$OUT/latest.svg" \
 	"date=$(date -u +%Y-%m-%dT%H:%M:%SZ)" "host=$(uname -m) $(nproc) cpu $(uname -r)" \
-	"reps=$REPS" "target_s=$TARGET" "quick=${QUICK:-0}" "elapsed_s=$elapsed" \
+	"reps=$REPS" "target_s=$TARGET" "quick=${QUICK:-0}" "elapsed_s=$elapsed" "clock=$CLOCK" \
 	"qemu=$( [ -n "$QEMU" ] && "$QEMU" --version | head -n 1)"
 case $? in
 0) ;;

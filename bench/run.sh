@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# run.sh - the benchmarks (make bench).  Timings never fail it; it exits
-# non-zero as compare.sh does: a broken runner, a WRONG checksum, a run that
-# crashes or times out, or bt86 stopping on an unimplemented feature.
-#   QUICK=1   a smoke run: one repetition, short runs (under a minute)
+# run.sh - the benchmarks (make bench), each bt86 backend `bt86 -backend
+# help` lists against both native twins and QEMU.  Timings never fail it; it
+# exits non-zero as compare.sh does: a broken runner, a WRONG checksum, a run
+# that crashes or times out, or bt86 stopping on an unimplemented feature,
+# under any of the backends.
+#   QUICK=1   a smoke run: one repetition, short runs, no Linux boot
+# Other settings (BENCH_BACKENDS, BENCH_CLOCK, REPS, ...): bench/compare.sh.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 echo "== translated versus native (bench/compare.sh) =="

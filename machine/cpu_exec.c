@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "machine/machine.h"
 #include "monitor/monitor.h"
+#include "monitor/paravirt.h"
 #include "base/symbols.h"
 #include "base/timer.h"
 #include "softmmu/tlb.h"
@@ -121,6 +122,10 @@ static int take_interrupt(struct cpu *cpu)
     }
     if (__builtin_expect(debug_active, 0) && debug_stepping() && !cpu->halted)
         return 0;
+    /* pv=on: the virtual IF masks too, and the one-shot timer comes first. */
+    int pv = pv_interrupt_gate(cpu);
+    if (pv >= 0)
+        return pv;
     if (!cpu->irq_pending || !(cpu->eflags & F_IF))
         return 0;
     int vec = machine_irq_ack(cpu->machine);

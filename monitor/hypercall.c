@@ -12,6 +12,7 @@
  * own paging at CPL 0 (paging_translate, which reports a fault instead of
  * raising it) and the physical range checked against the RAM regions.
  */
+#include "base/log.h"
 #include "cpu/cpu_model.h"
 #include "monitor/monitor_entries.h"
 #include "monitor/monitor.h"
@@ -20,6 +21,7 @@
 #include "softmmu/paging.h"
 #include "softmmu/tlb.h"
 
+#include <stdio.h>
 #include <string.h>
 
 struct pv_state pv;
@@ -250,6 +252,10 @@ uint32_t helper_vmcall(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint
         stat = PVS_ENOSYS;
         r = -BT86_ENOSYS;
     }
+    if (log_enabled(LOG_MONITOR)) /* the entry's own line shows no registers */
+        fprintf(log_file ? log_file : stderr,
+                "MONITOR:   hypercall %s eax=%x ebx=%x ecx=%x edx=%x -> %d\n",
+                pv_stat_names[stat], nr, cpu->r[R_EBX], cpu->r[R_ECX], cpu->r[R_EDX], r);
     cpu->r[R_EAX] = (uint32_t)r;
     pv_stats.calls[stat]++;
     if (monitor_stats.timing)

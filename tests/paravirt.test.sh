@@ -7,7 +7,7 @@
 # halts, 9 timer calls, 2 refused at CPL 3, 2 unknown numbers, 2 versions);
 # every VMCALL must land in exactly one per-name row, so the rows add up to
 # the "hypercall" class total.  guests/vmcall_ud's three VMCALLs without an
-# interface are "vmcall_ud".
+# interface are "vmcall_ud".  guests/kvmclock also runs without -icount.
 #
 # Environment (from run-tests.sh): BT86, BUILDDIR.
 set -u
@@ -58,6 +58,17 @@ grep -q -E '^    hc_mmu_batch +hypercall +19 ' "$tmp/stats" ||
 run guests/vmcall_ud/vmcall_ud.elf "$tmp/ud.json"
 check "guests/vmcall_ud: monitor entries vmcall_ud" "$(key "$tmp/ud.json" monitor vmcall_ud)" 3
 check "guests/vmcall_ud: hypercall class" "$(key "$tmp/ud.json" monitor_by_class hypercall)" 3
+
+# kvmclock against bt86's virtual clock without -icount too: the TSC is then
+# the host-driven virtual clock, and the record must still be exact, also
+# after the guest moves the TSC (its -icount run is guests/kvmclock).
+[ -f guests/kvmclock/kvmclock.elf ] || { echo "FAIL: guests/kvmclock/kvmclock.elf not built"; exit 1; }
+timeout 60 "$BT86" -kernel guests/kvmclock/kvmclock.elf -nographic -cpu bt86,kvm=on,pv=on \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null 2> /dev/null | tr -d '\r' > "$tmp/kc"
+for what in "kvmclock" "after WRMSR TSC, kvmclock"; do
+	check "guests/kvmclock without -icount: $what brackets BT86_HC_TIME" \
+		"$(sed -n "s/^$what brackets BT86_HC_TIME (10 us slack): //p" "$tmp/kc")" yes
+done
 
 # The spellings: on/off for any model; anything else is a usage error.
 # (The kernel does not exist: a -cpu accepted gets as far as that error.)

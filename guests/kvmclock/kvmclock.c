@@ -71,6 +71,17 @@ static void print_record(const char *what, struct pvclock *p)
 	       p->flags);
 }
 
+/* kvmclock read on both sides of bt86's own BT86_HC_TIME, the same virtual
+ * clock: with or without -icount (tests/paravirt.test.sh runs this guest
+ * without it too), and after the guest moved the TSC. */
+static void brackets(const char *what)
+{
+	uint64_t tsc, t1 = kvmclock_read(&pvti, &tsc), h = pv_time(), t2 = kvmclock_read(&pvti, &tsc);
+
+	printf("%s brackets BT86_HC_TIME (10 us slack): %s\n", what,
+	       t1 <= h + 10000 && h <= t2 + 10000 ? "yes" : "no");
+}
+
 static void user_part(void)
 {
 	uint32_t a = 1;	/* KVM_HC_VAPIC_POLL_IRQ */
@@ -109,6 +120,8 @@ int main(const char *cmdline)
 	t = kvmclock_read(&pvti, &tsc);
 	printf("kvmclock - TSC under -icount: %d\n", (int)(t - tsc));
 
+	brackets("kvmclock");
+
 	/* Moving the TSC: a new record (under -icount the TSC stays the
 	 * instruction count; the record is rewritten all the same). */
 	v = pvti.version;
@@ -116,6 +129,7 @@ int main(const char *cmdline)
 	t = kvmclock_read(&pvti, &tsc);
 	printf("after WRMSR TSC: version +%u, kvmclock - TSC %d\n", pvti.version - v,
 	       (int)(t - tsc));
+	brackets("after WRMSR TSC, kvmclock");
 
 	/* The old MSRs (KVM_FEATURE_CLOCKSOURCE) work the same. */
 	wrmsr(0x12, (uint32_t)&pvti_old | 1);

@@ -132,6 +132,7 @@ struct tlb_entry {
 
 struct tb;
 struct tb_cache;
+struct pv_state;
 struct machine;
 struct mem_map;
 struct ioports;
@@ -192,7 +193,12 @@ struct cpu {
     int pending_has_error;
     int delivering;       /* vector being delivered, -1 if none (a fault then is a #DF) */
 
-    /* Wiring, set by the machine when it creates the CPU; kept across a reset. */
+    /* Whether the paravirtual state has a say in interrupt delivery now
+     * (pv_interrupt_gate, monitor/paravirt.h). */
+    int pv_gate;
+
+    /* Wiring, set by the machine when it creates the CPU; kept across a
+     * reset, which clears everything above `machine` (cpu_reset). */
     struct machine *machine;
     /* The machine's physical memory map, port space, code-page map and
      * block cache: the soft MMU, IN/OUT and tb_find reach them from here. */
@@ -200,6 +206,8 @@ struct cpu {
     struct ioports *io;
     struct smc *smc;
     struct tb_cache *tbs;
+    /* The paravirtual interfaces' state (monitor/paravirt.h). */
+    struct pv_state *pv;
     /* Debugger watchpoints on the soft TLB's slow path (softmmu/tlb.h), or NULL. */
     const struct tlb_watch *watch;
     void (*ferr)(void *opaque, int level); /* the FERR# pin (the PC: IRQ 13) */

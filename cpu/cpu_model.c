@@ -15,7 +15,7 @@
 
 #define BT86_SIGNATURE 0x633 /* family 6 model 3 stepping 3: a Pentium II */
 
-struct cpu_model cpu_model = { "bt86", BT86_SIGNATURE, CPUID_BT86_EDX, CPUID_BT86_EXT_EDX };
+struct cpu_model cpu_model = { "bt86", BT86_SIGNATURE, CPUID_BT86_EDX, CPUID_BT86_EXT_EDX, 0, 0 };
 
 struct feature {
     const char *name;
@@ -120,6 +120,16 @@ static char turned_off[256];
 
 static int set_feature(const char *name, int on, char *err, size_t errlen)
 {
+    /* Not CPUID bits of the model but interfaces of the monitor: any model
+     * can have them (docs/paravirt.md). */
+    if (!strcmp(name, "pv")) {
+        cpu_model.pv = on;
+        return 0;
+    }
+    if (!strcmp(name, "kvm")) {
+        cpu_model.kvm = on;
+        return 0;
+    }
     const struct feature *f = find_feature(name);
     if (f) {
         uint32_t *word = f->ext ? &cpu_model.ext_edx : &cpu_model.edx;
@@ -158,7 +168,7 @@ int cpu_model_parse(const char *spec, char *err, size_t errlen, char *warn, size
                                    "(try -cpu max)");
     if (!m)
         return errorf(err, errlen, "unknown CPU model '%s' (see -cpu help)", name);
-    cpu_model = (struct cpu_model){ m->name, m->signature, m->edx, m->ext_edx };
+    cpu_model = (struct cpu_model){ m->name, m->signature, m->edx, m->ext_edx, 0, 0 };
     turned_off[0] = 0;
     int enforce = 0, check = 1;
     for (char *t = strtok_r(NULL, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -234,6 +244,10 @@ void cpu_model_help(FILE *f)
                "  fxsr         CR4.OSFXSR (#GP); FXSAVE and FXRSTOR still run\n"
                "  fpu cx8 cmov the CPUID bit only: the instructions still run\n"
                "Other QEMU features (mmx, sse, apic...): -feat is accepted, +feat is an error.\n"
+               "\nParavirtual interfaces, off by default, for any model (docs/paravirt.md):\n"
+               "  pv=on        bt86's own hypercalls (VMCALL), CPUID 0x40000000 \"bt86bt86bt86\"\n"
+               "  kvm=on       KVM's: CPUID 0x40000000 \"KVMKVMKVM\", kvmclock, KVM hypercalls\n"
+               "               (with both, bt86's leaves move to 0x40000100)\n"
                "enforce: an error instead of a warning when the model has features bt86 lacks;\n"
                "check=off: neither.\n");
 }

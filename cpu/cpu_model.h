@@ -38,12 +38,18 @@
     (CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_MCE | CPUID_CX8 |        \
      CPUID_SEP | CPUID_PGE | CPUID_MCA | CPUID_CMOV | CPUID_FXSR)
 #define CPUID_BT86_EXT_EDX CPUID_EXT_NX
+/* CPUID.1:ECX: set while a paravirtual interface is on (pv=on or kvm=on). */
+#define CPUID_ECX_HYPERVISOR (1u << 31)
 
 struct cpu_model {
     const char *name;
     uint32_t signature; /* CPUID.1:EAX, and EDX after reset */
     uint32_t edx;       /* CPUID.1:EDX */
     uint32_t ext_edx;   /* CPUID.80000001h:EDX */
+    /* Paravirtual interfaces (docs/paravirt.md), off unless asked for:
+     * pv=on, bt86's own hypercalls; kvm=on, KVM's CPUID leaves, kvmclock
+     * and KVM's hypercalls.  Either one sets CPUID.1:ECX.hypervisor. */
+    int pv, kvm;
 };
 
 extern struct cpu_model cpu_model;

@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "machine/machine.h"
 #include "monitor/monitor.h"
+#include "monitor/paravirt.h"
 #include "base/symbols.h"
 #include "base/timer.h"
 #include "softmmu/tlb.h"
@@ -37,36 +38,17 @@ static void dr_changed(struct cpu *cpu)
 
 void cpu_reset(struct cpu *cpu)
 {
-    struct machine *m = cpu->machine;
-    struct mem_map *mem = cpu->mem;
-    struct ioports *io = cpu->io;
-    struct smc *smc = cpu->smc;
-    struct tb_cache *tbs = cpu->tbs;
-    const struct tlb_watch *watch = cpu->watch;
-    void (*ferr)(void *, int) = cpu->ferr;
-    void *ferr_opaque = cpu->ferr_opaque;
-    int (*stop_before)(void *, uint32_t) = cpu->stop_before;
-    void *stop_before_opaque = cpu->stop_before_opaque;
     /* Instructions retired: the machine's clock under -icount, which a reset
      * of the CPU must not turn back (the devices' deadlines stay where they are). */
     uint64_t icount = cpu->icount;
     jmp_buf jb;
-    /* Not the CPU's state: the wiring, and the run loop's anchor (the machine
-     * resets between blocks, from inside cpu_exec). */
+    /* Not the CPU's state: the wiring (from `machine` to the end of struct
+     * cpu), and the run loop's anchor (the machine resets between blocks,
+     * from inside cpu_exec). */
     memcpy(&jb, &cpu->jmp, sizeof(jb));
-    memset(cpu, 0, sizeof(*cpu));
+    memset(cpu, 0, offsetof(struct cpu, machine));
     memcpy(&cpu->jmp, &jb, sizeof(jb));
     cpu->icount = icount;
-    cpu->machine = m;
-    cpu->mem = mem;
-    cpu->io = io;
-    cpu->smc = smc;
-    cpu->tbs = tbs;
-    cpu->watch = watch;
-    cpu->ferr = ferr;
-    cpu->ferr_opaque = ferr_opaque;
-    cpu->stop_before = stop_before;
-    cpu->stop_before_opaque = stop_before_opaque;
     cpu->eflags = 0x2;
     cpu->cc_op = CC_EFLAGS;
     cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
@@ -139,6 +121,10 @@ static int take_interrupt(struct cpu *cpu, struct debug *d)
     }
     if (__builtin_expect(d->active, 0) && debug_stepping(d) && !cpu->halted)
         return 0;
+    /* pv=on: the virtual IF masks too, and the one-shot timer comes first. */
+    int pv = pv_interrupt_gate(cpu);
+    if (pv >= 0)
+        return pv;
     if (!cpu->irq_pending || !(cpu->eflags & F_IF))
         return 0;
     int vec = machine_irq_ack(cpu->machine);

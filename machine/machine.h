@@ -77,7 +77,7 @@ struct machine_device {
     void *dev;
 };
 
-#define MACHINE_MAX_DEVICES 16
+#define MACHINE_MAX_DEVICES 32
 
 struct machine {
     struct cpu cpu;

@@ -19,6 +19,7 @@
 #include "machine/loader.h"
 #include "machine/machine.h"
 #include "monitor/monitor.h"
+#include "monitor/paravirt.h"
 #include "machine/stats.h"
 #include "base/timer.h"
 #include "hw/debug_exit.h"
@@ -173,6 +174,14 @@ static void kbc_set_a20(void *opaque, int on)
         port92_note_a20(m->port92, on);
 }
 
+/* BT86_HC_CONSOLE_WRITE: to COM1's host side, as the guest's own output. */
+static void pv_console(void *opaque, const uint8_t *buf, size_t len)
+{
+    struct machine *m = opaque;
+    if (m->serial_chr[0])
+        chardev_write(m->serial_chr[0], buf, len);
+}
+
 /* Each device's reset, as machine_reset() calls it. */
 #define DEVICE_RESET(fn, type)             \
     static void fn##_dev(void *dev)        \
@@ -290,6 +299,10 @@ int machine_init(struct machine *m)
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
     port_f0_create(&m->io, ferr_clear, m);
+    /* The paravirtual interfaces' timer and shared page are the board's
+     * state too: a reset drops them. */
+    struct pv_wiring pw = { &m->clock, pv_console, m, m->opt.rtc_base };
+    add_device(m, pv_create(&m->cpu, &pw), pv_reset);
 
     machine_reset(m);
     if (loader_load_kernel(m, err, sizeof(err)) < 0) {

@@ -13,6 +13,7 @@
 #include "monitor/helpers.h"
 #include "machine/machine.h"
 #include "monitor/monitor.h"
+#include "monitor/paravirt.h"
 #include "base/symbols.h"
 #include "base/timer.h"
 #include "softmmu/ioport.h"
@@ -180,6 +181,17 @@ void stats_print(struct machine *m, FILE *f)
         uint64_t n = monitor_stats.helper_calls[i];
         cls[helper_table[i].cls] += n;
         cls_ns[helper_table[i].cls] += monitor_stats.helper_ns[i];
+        if (i == H_VMCALL) {
+            /* One row per hypercall name: the VMCALLs split by what they asked. */
+            for (int k = 0; k < PVS_COUNT; k++)
+                if (pv_stats.calls[k])
+                    fprintf(f, "    %-12s %-24s %9llu   %6.2f%%  (%.0f ns each)\n",
+                            pv_stat_names[k], insn_class_names[CLS_HYPERCALL],
+                            (unsigned long long)pv_stats.calls[k],
+                            100.0 * pv_stats.ns[k] / run_ns,
+                            (double)pv_stats.ns[k] / pv_stats.calls[k]);
+            continue;
+        }
         if (n && helper_table[i].cls != CLS_INNOCUOUS)
             fprintf(f, "    %-12s %-24s %9llu   %6.2f%%  (%.0f ns each)\n", helper_table[i].name,
                     insn_class_names[helper_table[i].cls], (unsigned long long)n,
@@ -254,6 +266,16 @@ int stats_write_json(struct machine *m, const char *path)
     fprintf(f, "  \"monitor\": {");
     int first = 1;
     for (int i = 0; i < H_COUNT; i++) {
+        if (i == H_VMCALL) {
+            for (int k = 0; k < PVS_COUNT; k++) {
+                if (!pv_stats.calls[k])
+                    continue;
+                fprintf(f, "%s\n    \"%s\": %llu", first ? "" : ",", pv_stat_names[k],
+                        (unsigned long long)pv_stats.calls[k]);
+                first = 0;
+            }
+            continue;
+        }
         if (!monitor_stats.helper_calls[i])
             continue;
         fprintf(f, "%s\n    \"%s\": %llu", first ? "" : ",", helper_table[i].name,

@@ -178,7 +178,11 @@ const struct helper_info helper_table[H_COUNT] = {
     [H_SYSENTER] = { helper_sysenter, "sysenter", CLS_VIRT, HS_FLAGS | HS_EFLAGS | HS_SYS,
                      HS_ESP | HS_FLAGS | HS_EFLAGS | HS_EIP | HS_SEGS | HS_SYS,
                      HE_FAULT | HE_EXIT },
-    [H_VMCALL] = { helper_vmcall, "vmcall", CLS_HYPERCALL, 0, 0, HE_FAULT | HE_NORETURN },
+    /* Reads and writes what the calls do (monitor/hypercall.c): EDX for the
+     * time, memory for the console, page tables and the shared page. */
+    [H_VMCALL] = { helper_vmcall, "vmcall", CLS_HYPERCALL,
+                   HS_EAX | HS_ECX | HS_EDX | HS_EBX | HS_EFLAGS | HS_SYS | HS_MEM | HS_IO,
+                   HS_EAX | HS_EDX | HS_EIP | HS_SYS | HS_MEM | HS_IO, HE_FAULT | HE_EXIT },
 };
 #undef STACK
 #undef ALL_GUEST

@@ -12,6 +12,7 @@
 #include "cpu/flags.h"
 #include "monitor/monitor_entries.h"
 #include "monitor/monitor.h"
+#include "monitor/paravirt.h"
 #include "softmmu/tlb.h"
 
 #include <string.h>
@@ -304,6 +305,8 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
             v = mc_bank[n - MSR_MC0_CTL];
             break;
         }
+        if (pv_rdmsr(cpu, n, &v))
+            break;
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
             (n >= 0x268 && n <= 0x26f) || n == 0x2ff) {
             v = mtrr[n];
@@ -325,7 +328,7 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     need_mcg(cpu, n);
     uint64_t v = ((uint64_t)cpu->r[R_EDX] << 32) | cpu->r[R_EAX];
     switch (n) {
-    case 0x10: cpu->tsc_offset += v - cpu->tsc(cpu); break;
+    case 0x10: cpu->tsc_offset += v - cpu->tsc(cpu); pv_tsc_changed(cpu); break;
     case 0x1b: cpu->msr_apicbase = v; break;
     case 0x8b: break; /* writing 0 then CPUID latches the revision: it stays 0 */
     case 0x174: cpu->msr_sysenter_cs = v & 0xffff; break;
@@ -352,6 +355,8 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
             mc_bank[n - MSR_MC0_CTL] = v;
             break;
         }
+        if (pv_wrmsr(cpu, n, v))
+            break;
         cpu_raise(cpu, EXC_GP, 0, 1);
     }
     return 0;
@@ -394,6 +399,7 @@ uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         break;
     case 1:
         r[0] = cpu_model.signature;
+        r[2] = cpu_model.pv || cpu_model.kvm ? CPUID_ECX_HYPERVISOR : 0;
         r[3] = cpu_model.edx;
         break;
     case 0x80000000u:
@@ -406,6 +412,7 @@ uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
         memcpy(r, brand + (leaf - 0x80000002u) * 16, 16);
         break;
     default:
+        pv_cpuid(leaf, r); /* the hypervisor leaves, when -cpu turned one on */
         break;
     }
     cpu->r[R_EAX] = r[0];
@@ -455,12 +462,6 @@ uint32_t helper_sysexit(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uin
     cpu->eip = cpu->r[R_EDX];
     cpu_update_hflags(cpu);
     return 0;
-}
-
-uint32_t helper_vmcall(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
-{
-    /* The paravirtual interface is off: VMCALL outside VMX operation is #UD. */
-    cpu_raise(cpu, EXC_UD, 0, 0);
 }
 
 static void set_zf(struct cpu *cpu, int z)

@@ -251,7 +251,10 @@ int f_system(struct fctx *c)
         return 1;
     }
     case OP_VMCALL:
+        /* A hypercall may halt, arm a timer or let an interrupt through:
+         * back to the run loop, at the EIP the monitor set. */
         f_calli(c, entry(in), 0, 0, 0);
+        f_exit_eip(c);
         return 1;
     default:
         (void)size;

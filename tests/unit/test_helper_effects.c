@@ -11,14 +11,18 @@
  * HE_NORETURN.  Then the same run is repeated with every general register
  * the row does not declare read (and the arithmetic flags, when it does
  * not read them) changed: the outcome must not change.  Not run:
- * H_UNIMPLEMENTED, which stops bt86 by design.
+ * H_UNIMPLEMENTED, which stops bt86 by design.  H_VMCALL runs twice: as
+ * #UD (no paravirtual interface), then with -cpu ...,pv=on,kvm=on on calls
+ * of both ABIs (monitor/paravirt.h).
  */
 #include "check.h"
 #include "cpu/flags.h"
 #include "monitor/helpers.h"
 #include "machine/machine.h"
 #include "monitor/monitor.h"
+#include "monitor/paravirt.h"
 #include "monitor/string_op.h"
+#include "cpu/cpu_model.h"
 #include "fpu/x87.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
@@ -209,8 +213,27 @@ static struct args make_args(int id, struct cpu *cpu)
     case H_INT: return (struct args){ rnd() & 0xff, rnd() & 3, 0 };
     case H_ARPL: return (struct args){ rnd() & 0xffff, rnd() & 0xffff, 0 };
     case H_CPUID:
-        cpu->r[R_EAX] = PICK(0, 1, 2, 0x80000000u, 0x80000001u, 0x80000002u, 0x80000004u, rnd());
+        cpu->r[R_EAX] = PICK(0, 1, 2, 0x80000000u, 0x80000001u, 0x80000002u, 0x80000004u,
+                             0x40000000u, 0x40000001u, 0x40000100u, rnd());
         return (struct args){ 0, 0, 0 };
+    case H_VMCALL: {
+        /* Every call of both ABIs; a batch of two entries of any op. */
+        cpu->r[R_EAX] = PICK(BT86_HC_VERSION, BT86_HC_CONSOLE_WRITE, BT86_HC_MMU_BATCH,
+                             BT86_HC_SHARED_PAGE, BT86_HC_EVENTS, BT86_HC_HALT, BT86_HC_TIMER,
+                             BT86_HC_TIME, BT86_HC_END, KVM_HC_VAPIC_POLL_IRQ, KVM_HC_KICK_CPU, 3,
+                             rnd());
+        uint32_t list = ptr() & ~15u;
+        cpu->r[R_EBX] = PICK(list, ptr() & ~0xfffu, (ptr() & ~0xfffu) | 1, 0, rnd());
+        cpu->r[R_ECX] = PICK(0, 1, 2, 16, 4097, rnd());
+        cpu->r[R_EDX] = PICK(0, 31, 0x40, rnd());
+        for (int i = 0; i < 2; i++) {
+            phys_write(&m.mem, list + 16 * i, rnd() % 6, 4);
+            phys_write(&m.mem, list + 16 * i + 4, PICK(0, ptr() & ~7u, rnd()), 4);
+            phys_write(&m.mem, list + 16 * i + 8, PICK(0, rnd()), 4);
+            phys_write(&m.mem, list + 16 * i + 12, PICK(0, rnd()), 4);
+        }
+        return (struct args){ 0, 0, 0 };
+    }
     default: return (struct args){ rnd(), rnd(), rnd() };
     }
 }
@@ -267,6 +290,12 @@ static const char *const part_names[16] = {
     "flags", "eflags", "EIP", "segments", "system", "x87", "memory", "I/O",
 };
 
+/* The hypercalls' clock: the instruction count, as the TSC here. */
+static uint64_t pv_clock_now(void *opaque)
+{
+    return m.cpu.icount;
+}
+
 static void report(const char *what, int id, uint32_t parts)
 {
     fprintf(stderr, "  %s %s:", helper_table[id].name, what);
@@ -291,8 +320,18 @@ int main(void)
         if (i >= PTR_BASE - GDT_BASE)
             phys_write(&m.mem, GDT_BASE + i, rnd(), 4);
 
+    static struct clock pv_clock;
+    clock_init(&pv_clock, pv_clock_now, NULL, NULL);
+    struct pv_wiring pw = { &pv_clock, NULL, NULL, 0 };
+    struct pv_state *pvs = pv_create(&m.cpu, &pw);
+    base.pv = pvs; /* random_state() starts from base, taken before */
+
     static struct cpu start, after, start2;
-    for (int id = 1; id < H_COUNT; id++) {
+    /* Once per helper, then VMCALL again with the interfaces on. */
+    for (int k = 1; k <= H_COUNT; k++) {
+        int id = k < H_COUNT ? k : H_VMCALL;
+        cpu_model.pv = cpu_model.kvm = k == H_COUNT;
+        pv_reset(pvs);
         const struct helper_info *h = &helper_table[id];
         if (id == H_UNIMPLEMENTED)
             continue;

@@ -3,7 +3,7 @@
 # the folder it lives in: ports/ (what the guests' drivers do to the
 # devices, as 5-byte records), code/ (ring-3 snippets, assembled with
 # `as --32`), loader/ (kernels: stripped guest ELFs from BUILDDIR, the
-# multiboot a.out kludge, bzImage headers).  The seeds are committed; run
+# multiboot a.out kludge, bzImage headers), hypercall/ (call sequences).  The seeds are committed; run
 # this again only to change them, and commit what it writes.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -177,4 +177,43 @@ for g in hello sys_paging; do
 		strip -o "$here/loader/$g.elf" "$build/guests/$g/$g.elf"
 	fi
 done
+# ---------------------------------------------------------------- hypercall
+# A 16-byte header (mode, CR3, number of calls, 0), 24-byte calls (kind,
+# EAX, EBX, ECX, EDX, ESI), then guest RAM from 0x10000 (fuzz_hypercall.c).
+# mode bits: 0 PG, 1 PAE, 2 PSE, 3 WP, 4-5 CPL, 6 pv=on, 7 kvm=on, 8 IF.
+mkdir -p "$here/hypercall"
+hc() { le32 "$1"; le32 "${2:-0}"; le32 "${3:-0}"; le32 "${4:-0}"; le32 "${5:-0}"; le32 "${6:-0}"; }
+vmcall() { hc 0 "$@"; }
+B=0x62740000
+mmu_ops() { # at 0x10000: five entries; a string at 0x10100
+	le32 0; le32 0x20000; le32 0x21003; le32 0      # PTE32
+	le32 2; le32 0x400000; le32 0; le32 0          # INVLPG
+	le32 3; le32 0; le32 0; le32 0                 # FLUSH
+	le32 4; le32 0; le32 0x30000; le32 0           # NEW_CR3
+	le32 1; le32 0x20008; le32 0x22003; le32 1     # PTE64
+	head -c $((0x100 - 80)) /dev/zero; printf 'hello, hypercall\n'
+}
+{ le32 0x140; le32 0; le32 16; le32 0
+	vmcall $B; vmcall $((B + 1)) 0x10100 17; vmcall $((B + 2)) 0x10000 5
+	vmcall $((B + 3)) 0x40001; vmcall $((B + 6)) 1000 0 0x40; hc 2 0 5000; hc 3
+	vmcall $((B + 4)); vmcall $((B + 6)) 100000 0 0x41; vmcall $((B + 5))
+	hc 2 0 200000; vmcall $((B + 7)); vmcall $((B + 0x99)); vmcall $((B + 6)) 0 0 0
+	vmcall $((B + 2)) 0x10000 257; vmcall $((B + 3)) 0
+	mmu_ops; } >"$here/hypercall/pv-calls"
+# Paging by 4 MiB pages (PSE), directory at 0x11000 mapping 0-4 MiB; the
+# batch's bad entries (misaligned, outside RAM, unknown op) change nothing.
+{ le32 0x145; le32 0x11000; le32 6; le32 0
+	vmcall $((B + 1)) 0x10100 17; vmcall $((B + 1)) 0x400000 4; vmcall $((B + 2)) 0x10200 2
+	vmcall $((B + 1)) 0xfffffff0 32; vmcall $((B + 2)) 0x7ffff000 1; vmcall $((B + 2)) 0x10000 5
+	mmu_ops; head -c $((0x100 - 17)) /dev/zero
+	le32 0; le32 0x20002; le32 0; le32 0; le32 9; le32 0; le32 0; le32 0
+	head -c $((0x1000 - 0x220)) /dev/zero; le32 0x87; } >"$here/hypercall/paging-bad"
+# kvm=on and pv=on: kvmclock MSRs, KVM's hypercalls, then the same at CPL 3.
+{ le32 0x1c0; le32 0; le32 9; le32 0
+	hc 1 0x50001 0 3; hc 1 0x50100 0 2; vmcall 1; vmcall 5 0 0; vmcall 3; vmcall $B
+	hc 2 0 1000; hc 1 0 0 3; hc 1 0x7ffff001 0 1; } >"$here/hypercall/kvm"
+{ le32 0x1f0; le32 0; le32 3; le32 0; vmcall $B; vmcall 1; vmcall $((B + 1)) 0x10000 4; } \
+	>"$here/hypercall/cpl3"
+# No interface: VMCALL is #UD.
+{ le32 0; le32 0; le32 2; le32 0; vmcall $B; vmcall 1; } >"$here/hypercall/none"
 echo "seeds written to $here"

@@ -35,6 +35,8 @@ void cpu_reset(struct cpu *cpu)
     void (*ferr)(void *, int) = cpu->ferr;
     void *ferr_opaque = cpu->ferr_opaque;
     int (*stop_before)(uint32_t) = cpu->stop_before;
+    int (*apic_base_write)(struct cpu *, uint64_t) = cpu->apic_base_write;
+    uint8_t apic_id = cpu->apic_id;
     /* Instructions retired: the machine's clock under -icount, which a reset
      * of the CPU must not turn back (the devices' deadlines stay where they are). */
     uint64_t icount = cpu->icount;
@@ -49,6 +51,8 @@ void cpu_reset(struct cpu *cpu)
     cpu->ferr = ferr;
     cpu->ferr_opaque = ferr_opaque;
     cpu->stop_before = stop_before;
+    cpu->apic_base_write = apic_base_write;
+    cpu->apic_id = apic_id;
     cpu->eflags = 0x2;
     cpu->cc_op = CC_EFLAGS;
     cpu->cr[0] = CR0_ET | CR0_CD | CR0_NW;
@@ -108,10 +112,12 @@ static void deliver_pending(struct cpu *cpu)
 }
 
 /*
- * Maskable hardware interrupts: not in the shadow of STI or MOV SS, nor
- * while a debugger single-steps (as QEMU's gdb stub: a step does not enter
- * interrupt handlers, but a halted CPU needs one to get anywhere).
- * Returns 1 when it acknowledged one at the PIC.
+ * NMIs (from the local APIC) and maskable hardware interrupts: not in the
+ * shadow of STI or MOV SS, nor while a debugger single-steps (as QEMU's
+ * gdb stub: a step does not enter interrupt handlers, but a halted CPU
+ * needs one to get anywhere).  An NMI ignores IF but waits for the IRET
+ * of the NMI handler before it.  Returns 1 when it delivered an NMI or
+ * acknowledged an interrupt at the local APIC.
  */
 static int take_interrupt(struct cpu *cpu)
 {
@@ -121,6 +127,12 @@ static int take_interrupt(struct cpu *cpu)
     }
     if (__builtin_expect(debug_active, 0) && debug_stepping() && !cpu->halted)
         return 0;
+    if (cpu->nmi_pending && !cpu->nmi_blocked) {
+        cpu->nmi_pending = 0;
+        cpu->nmi_blocked = 1;
+        cpu_do_interrupt(cpu, EXC_NMI, INT_HW, 0, 0, 0);
+        return 1;
+    }
     if (!cpu->irq_pending || !(cpu->eflags & F_IF))
         return 0;
     int vec = machine_irq_ack(cpu->machine);
@@ -186,7 +198,8 @@ enum event_result {
  * hardware interrupts, then the code breakpoint fault on the next
  * instruction.  Traps on the previous instruction (single-step, data
  * breakpoints) come before all but the reset: the run loop delivers them
- * as soon as the block ends (deliver_traps).  There is no NMI source.  A
+ * as soon as the block ends (deliver_traps).  NMIs come before the
+ * maskable interrupts (take_interrupt).  A
  * fault raised inside the last block is no simultaneous event: it belongs
  * to the instruction that faulted and is delivered first.  *unchain is set
  * when the next block must not be chained to the last one.

@@ -2,10 +2,12 @@
  * ioapic.c - the I/O APIC, after Intel's 82093AA datasheet.
  *
  * Registers (through IOREGSEL/IOWIN): 0x00 the ID (bits 24-27), 0x01 the
- * version (0x11, and the highest entry, 23, in bits 16-23), 0x02 the
+ * version (0x20, and the highest entry, 23, in bits 16-23), 0x02 the
  * arbitration ID (the ID, as after reset), 0x10 + 2n / 0x11 + 2n the low
  * and high halves of redirection entry n.  Anything else reads 0 and
- * ignores writes.
+ * ignores writes.  Version 0x20, QEMU's since 2.x (the 82093AA is 0x11),
+ * also has the EOI register at offset 0x40: writing a vector there does
+ * what the local APICs' EOI broadcast does.
  *
  * A redirection entry: vector (0-7), delivery mode (8-10), destination
  * mode (11), delivery status (12, read-only: messages leave at once, so
@@ -32,7 +34,7 @@
 /* What a guest can write: all but delivery status, remote IRR and reserved bits. */
 #define RTE_WRITABLE (0xff00000000000000ull | 0x1afffull)
 
-#define VERSION 0x11
+#define VERSION 0x20
 
 struct ioapic {
     ioapic_deliver_fn *deliver;
@@ -147,6 +149,8 @@ void ioapic_write(struct ioapic *io, uint32_t offset, uint32_t value, int size)
         io->regsel = (uint8_t)value;
     else if (offset == 0x10 && size == 4)
         write_reg(io, value);
+    else if (offset == 0x40)
+        ioapic_eoi(io, value & 0xff);
 }
 
 void ioapic_reset(struct ioapic *io)

@@ -10,6 +10,8 @@
  *
  * deliver(opaque, dest, logical, mode, vector, level) sends one message;
  * the machine hands it to the local APICs whose destination matches.
+ * The version is QEMU's, 0x20: the 82093AA's registers plus the EOI
+ * register of later I/O APICs.
  */
 #ifndef BT86_HW_IOAPIC_H
 #define BT86_HW_IOAPIC_H
@@ -31,7 +33,8 @@ void ioapic_free(struct ioapic *io);
 void ioapic_reset(struct ioapic *io);
 /* Input pin 0..23, its electrical level (polarity is applied here). */
 void ioapic_set_irq(struct ioapic *io, int pin, int level);
-/* The EOI of a vector: clears the remote IRR of the level entries with it,
+/* The EOI of a vector (the local APIC's broadcast; a write to the EOI
+ * register at 0x40 does the same): clears the remote IRR of the level entries with it,
  * and a pin still asserted sends its message again. */
 void ioapic_eoi(struct ioapic *io, int vector);
 /* The register window: offset 0..0xfff, size 1, 2 or 4. */

@@ -153,6 +153,35 @@ void ioapic_write(struct ioapic *io, uint32_t offset, uint32_t value, int size)
         ioapic_eoi(io, value & 0xff);
 }
 
+static const uint8_t save_magic[8] = { 'I', 'O', 'A', 'P', 'I', 'C', 0, 1 };
+
+int ioapic_save(struct ioapic *io, FILE *f)
+{
+    uint64_t s[3 + IOAPIC_PINS] = { io->regsel, io->id, io->pins };
+    memcpy(s + 3, io->rte, sizeof(io->rte));
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int ioapic_load(struct ioapic *io, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)];
+    uint64_t s[3 + IOAPIC_PINS];
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(s, sizeof(s), 1, f) != 1)
+        return -1;
+    io->regsel = (uint8_t)s[0];
+    io->id = s[1] & 0xf;
+    io->pins = s[2] & ((1u << IOAPIC_PINS) - 1);
+    for (int i = 0; i < IOAPIC_PINS; i++) {
+        io->rte[i] = s[3 + i] & (RTE_WRITABLE | RTE_REMOTE_IRR);
+        if (!(io->rte[i] & RTE_LEVEL))
+            io->rte[i] &= ~RTE_REMOTE_IRR;
+    }
+    return 0;
+}
+
 void ioapic_reset(struct ioapic *io)
 {
     io->regsel = 0;

@@ -17,6 +17,7 @@
 #define BT86_HW_IOAPIC_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct ioapic;
 
@@ -40,5 +41,9 @@ void ioapic_eoi(struct ioapic *io, int vector);
 /* The register window: offset 0..0xfff, size 1, 2 or 4. */
 uint32_t ioapic_read(struct ioapic *io, uint32_t offset, int size);
 void ioapic_write(struct ioapic *io, uint32_t offset, uint32_t value, int size);
+/* Register state and pin levels as a small versioned binary record; 0 on
+ * success, -1 on error.  Loading sends no message. */
+int ioapic_save(struct ioapic *io, FILE *f);
+int ioapic_load(struct ioapic *io, FILE *f);
 
 #endif

@@ -67,6 +67,8 @@ enum { LVT_TIMER, LVT_THERMAL, LVT_PERF, LVT_LINT0, LVT_LINT1, LVT_ERROR, LVT_CO
 #define LVT_PERIODIC (1u << 17)
 #define SVR_ENABLE (1u << 8)
 #define VERSION 0x14 /* an integrated APIC, as QEMU's */
+/* IA32_APIC_BASE's reserved bits: 0-7, 9 (none), 10 (x2APIC, not implemented), 36-63. */
+#define BASE_RESERVED (~(LAPIC_BASE_ADDR | LAPIC_BASE_EN | LAPIC_BASE_BSP))
 
 /* ESR bits. */
 #define ESR_SEND_ILLEGAL (1u << 5)
@@ -509,6 +511,79 @@ int lapic_ack(struct lapic *a)
     return -1;
 }
 
+/* ---------------------------------------------------------------- save, load */
+
+static const uint8_t save_magic[8] = { 'L', 'A', 'P', 'I', 'C', 0, 0, 1 };
+
+/* The record: one 64-bit word per field, in this order. */
+enum {
+    S_BASE, S_ID, S_HW_ID, S_TPR, S_LDR, S_DFR, S_SVR, S_ESR, S_ESR_PENDING, S_ICR_LO,
+    S_ICR_HI, S_TIMER_INIT, S_TIMER_DIV, S_TIMER_LOAD, S_LINT0, S_LINT1, S_EXTINT,
+    S_LVT, S_IRR = S_LVT + LVT_COUNT, S_ISR = S_IRR + 8, S_TMR = S_ISR + 8, S_SIZE = S_TMR + 8
+};
+
+int lapic_save(struct lapic *a, FILE *f)
+{
+    uint64_t s[S_SIZE] = {
+        [S_BASE] = a->base, [S_ID] = a->id, [S_HW_ID] = a->hw_id, [S_TPR] = a->tpr,
+        [S_LDR] = a->ldr, [S_DFR] = a->dfr, [S_SVR] = a->svr, [S_ESR] = a->esr,
+        [S_ESR_PENDING] = a->esr_pending, [S_ICR_LO] = a->icr_lo, [S_ICR_HI] = a->icr_hi,
+        [S_TIMER_INIT] = a->timer_init, [S_TIMER_DIV] = a->timer_div,
+        [S_TIMER_LOAD] = a->timer_load, [S_LINT0] = a->lint[0], [S_LINT1] = a->lint[1],
+        [S_EXTINT] = a->extint_msg,
+    };
+    for (int i = 0; i < LVT_COUNT; i++)
+        s[S_LVT + i] = a->lvt[i];
+    for (int i = 0; i < 8; i++) {
+        s[S_IRR + i] = a->irr[i];
+        s[S_ISR + i] = a->isr[i];
+        s[S_TMR + i] = a->tmr[i];
+    }
+    if (fwrite(save_magic, sizeof(save_magic), 1, f) != 1 || fwrite(s, sizeof(s), 1, f) != 1)
+        return -1;
+    return 0;
+}
+
+int lapic_load(struct lapic *a, FILE *f)
+{
+    uint8_t magic[sizeof(save_magic)];
+    uint64_t s[S_SIZE];
+    if (fread(magic, sizeof(magic), 1, f) != 1 || memcmp(magic, save_magic, sizeof(magic)) ||
+        fread(s, sizeof(s), 1, f) != 1)
+        return -1;
+    if (s[S_BASE] & BASE_RESERVED)
+        return -1;
+    a->base = s[S_BASE];
+    a->id = (uint8_t)s[S_ID];
+    a->hw_id = (uint8_t)s[S_HW_ID];
+    a->tpr = (uint8_t)s[S_TPR];
+    a->ldr = (uint8_t)s[S_LDR];
+    a->dfr = s[S_DFR] & 0xf;
+    a->svr = s[S_SVR] & 0x1ff;
+    a->esr = (uint32_t)s[S_ESR];
+    a->esr_pending = (uint32_t)s[S_ESR_PENDING];
+    a->icr_lo = s[S_ICR_LO] & 0x000ccfffu;
+    a->icr_hi = s[S_ICR_HI] & 0xff000000u;
+    a->timer_init = (uint32_t)s[S_TIMER_INIT];
+    a->timer_div = s[S_TIMER_DIV] & 0xb;
+    a->timer_load = s[S_TIMER_LOAD];
+    a->lint[0] = s[S_LINT0] != 0;
+    a->lint[1] = s[S_LINT1] != 0;
+    a->extint_msg = s[S_EXTINT] != 0;
+    for (int i = 0; i < LVT_COUNT; i++)
+        a->lvt[i] = s[S_LVT + i] & lvt_bits[i];
+    for (int i = 0; i < 8; i++) {
+        a->irr[i] = (uint32_t)s[S_IRR + i];
+        a->isr[i] = (uint32_t)s[S_ISR + i];
+        a->tmr[i] = (uint32_t)s[S_TMR + i];
+    }
+    a->irr[0] &= ~0xffffu; /* vectors 0-15 are never accepted */
+    a->isr[0] &= ~0xffffu;
+    timer_rearm(a);
+    update(a);
+    return 0;
+}
+
 /* ---------------------------------------------------------------- base, reset */
 
 uint64_t lapic_get_base(const struct lapic *a)
@@ -521,8 +596,6 @@ int lapic_enabled(const struct lapic *a)
     return (a->base & LAPIC_BASE_EN) != 0;
 }
 
-/* Reserved: bits 0-7, 9 (none), 10 (x2APIC, not implemented), 36-63. */
-#define BASE_RESERVED (~(LAPIC_BASE_ADDR | LAPIC_BASE_EN | LAPIC_BASE_BSP))
 
 int lapic_set_base(struct lapic *a, uint64_t value)
 {

@@ -20,6 +20,7 @@
 #define BT86_HW_LAPIC_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct clock;
 struct lapic;
@@ -88,5 +89,9 @@ void lapic_accept(struct lapic *a, int mode, int vector, int level_trig);
 int lapic_ack(struct lapic *a);
 /* The CPU's INTR level: lapic_ack() would return a vector. */
 int lapic_intr_level(const struct lapic *a);
+/* Register state as a small versioned binary record; 0 on success, -1 on
+ * error.  The timer's load time is in absolute virtual time. */
+int lapic_save(struct lapic *a, FILE *f);
+int lapic_load(struct lapic *a, FILE *f);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 struct msg {
     uint8_t dest;
@@ -154,6 +155,41 @@ static void test_level(void)
     CHECK_EQ(rd(0x20), 0x0040);
 }
 
+static void test_save_load(void)
+{
+    ioapic_reset(io);
+    nmsgs = 0;
+    wr(0x00, 0x03000000);
+    wr(0x20, 0x8040);
+    wr(0x21, 0x05000000);
+    ioapic_set_irq(io, 8, 1); /* sent: remote IRR set */
+    wr(0x14, 0x2031);
+    ioapic_write(io, 0, 0x21, 4);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_EQ(ioapic_save(io, f), 0);
+    fclose(f);
+    ioapic_reset(io);
+    f = fmemopen(buf, len, "rb");
+    CHECK_EQ(ioapic_load(io, f), 0);
+    fclose(f);
+    CHECK_EQ(nmsgs, 1);
+    CHECK_EQ(ioapic_read(io, 0, 4), 0x21);
+    CHECK_EQ(rd(0x00), 0x03000000);
+    CHECK_EQ(rd(0x20), 0xc040);
+    CHECK_EQ(rd(0x21), 0x05000000);
+    CHECK_EQ(rd(0x14), 0x2031);
+    /* The pin levels came back too: the EOI sends pin 8 again. */
+    ioapic_eoi(io, 0x40);
+    CHECK_EQ(nmsgs, 2);
+    buf[1] ^= 1;
+    f = fmemopen(buf, len, "rb");
+    CHECK_EQ(ioapic_load(io, f), -1);
+    fclose(f);
+    free(buf);
+}
+
 int main(void)
 {
     io = ioapic_create(deliver, NULL);
@@ -162,6 +198,7 @@ int main(void)
     test_registers();
     test_edge();
     test_level();
+    test_save_load();
     ioapic_free(io);
     return check_done("ioapic");
 }

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static uint64_t now_ns;
 static struct clock clock;
@@ -403,6 +404,50 @@ static void test_base(void)
     CHECK_EQ(lapic_get_base(a), 0xfee00900u);
 }
 
+/* Saved, reset, loaded: the same registers, and the timer keeps its phase. */
+static void test_save_load(void)
+{
+    fresh();
+    wr(0xf0, 0x1ff);
+    wr(0x80, 0x20);
+    wr(0xd0, 0x08000000);
+    wr(0x3e0, 0x1); /* divide by 4 */
+    wr(0x320, 0x20047);
+    wr(0x380, 1000); /* a period of 4000 ns */
+    lapic_accept(a, LAPIC_DM_FIXED, 0x66, 1);
+    CHECK_EQ(lapic_ack(a), 0x66);
+    lapic_accept(a, LAPIC_DM_FIXED, 0x33, 0);
+    advance(1000);
+    uint32_t regs[64];
+    for (int i = 0; i < 64; i++)
+        regs[i] = rd(i * 0x10);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    CHECK_EQ(lapic_save(a, f), 0);
+    fclose(f);
+    lapic_reset(a);
+    CHECK_EQ(rd(0x80), 0);
+    f = fmemopen(buf, len, "rb");
+    CHECK_EQ(lapic_load(a, f), 0);
+    fclose(f);
+    for (int i = 0; i < 64; i++)
+        CHECK_EQ(rd(i * 0x10), regs[i]);
+    advance(2999);
+    CHECK(!irr_bit(0x47));
+    advance(1);
+    CHECK(irr_bit(0x47));
+    /* A truncated or foreign record is refused. */
+    f = fmemopen(buf, len - 1, "rb");
+    CHECK_EQ(lapic_load(a, f), -1);
+    fclose(f);
+    buf[0] ^= 1;
+    f = fmemopen(buf, len, "rb");
+    CHECK_EQ(lapic_load(a, f), -1);
+    fclose(f);
+    free(buf);
+}
+
 int main(void)
 {
     struct lapic_wiring w = { &clock, fake_intr, fake_nmi, fake_extint_ack, fake_eoi, NULL };
@@ -418,6 +463,7 @@ int main(void)
     test_lint1_nmi();
     test_timer();
     test_base();
+    test_save_load();
     lapic_free(a);
     return check_done("lapic");
 }

@@ -10,7 +10,9 @@
  *   - the PIT's IRQ0 through the I/O APIC, which QEMU wires to pin 2 (pin 0
  *     stays silent), with the 8259 masked;
  *   - the RTC's IRQ8 as a level-triggered I/O APIC input: remote IRR is set
- *     while the handler runs and cleared by the local APIC's EOI.
+ *     while the handler runs and cleared by the local APIC's EOI;
+ *   - an NMI sent to itself through the ICR, with IF=0: taken at once; a
+ *     second one sent from its handler waits for the handler's IRET.
  * The waits are HLTs, so under -icount time jumps to each interrupt and
  * every measurement is exact; results print as the bounds they fall within
  * (an interval counts the interrupt that ends its last HLT, and the phase
@@ -83,6 +85,31 @@ void irq_body(uint32_t v)
 	last_tsc = t;
 	lapic_wr(0xb0, 0);
 }
+
+/* NMI: a second NMI sent from the handler must not nest. */
+static volatile unsigned nmis, nmi_depth, nmi_max_depth;
+
+void nmi_body(void)
+{
+	nmi_depth++;
+	if (nmi_depth > nmi_max_depth)
+		nmi_max_depth = nmi_depth;
+	if (++nmis == 1) {
+		lapic_wr(0x300, 0x40400); /* self, NMI */
+		for (volatile int i = 0; i < 200; i++)
+			;
+	}
+	nmi_depth--;
+}
+
+extern void nmi_entry(void);
+__asm__(".globl nmi_entry\n"
+	"nmi_entry:\n"
+	"  pushal\n"
+	"  cld\n"
+	"  call nmi_body\n"
+	"  popal\n"
+	"  iret\n");
 
 #define STUB(v)                                 \
 	extern void irq_##v(void);              \
@@ -195,6 +222,15 @@ static void check_ipis(void)
 	printf("isr and irr empty: %s\n", any ? "no" : "yes");
 }
 
+static void check_nmi(void)
+{
+	lapic_wr(0x310, 0);
+	lapic_wr(0x300, 0x40400); /* self, NMI; IF is 0 */
+	for (volatile int i = 0; i < 200; i++)
+		;
+	printf("nmi: %u taken with IF=0, deepest nesting %u\n", nmis, nmi_max_depth);
+}
+
 static void check_timer(void)
 {
 	/* One-shot, divide by 16, 62500 ticks: 1 ms. */
@@ -284,6 +320,7 @@ static void check_ioapic_level(void)
 
 int main(const char *cmdline __attribute__((unused)))
 {
+	idt_set(2, nmi_entry);
 	idt_set(0x40, irq_0x40);
 	idt_set(0x45, irq_0x45);
 	idt_set(0x50, irq_0x50);
@@ -303,6 +340,7 @@ int main(const char *cmdline __attribute__((unused)))
 	lapic_wr(0xf0, 0x1ff); /* software-enable, spurious vector 0xff */
 	lapic_wr(0x280, 0);
 	check_ipis();
+	check_nmi();
 	check_timer();
 	check_ioapic_pit();
 	check_ioapic_level();

@@ -153,6 +153,15 @@ static void service_machine(struct cpu *cpu)
         monitor_stats.poll_ns += host_clock_ns() - t0;
     debug_poll(cpu);
     cpu->budget = BUDGET;
+    /* Under -icount a timer is due after a known number of instructions:
+     * stop there, so that it fires on time rather than up to a budget
+     * late (a guest spinning on an APIC timer or PIT interrupt, as QEMU's
+     * icount deadline does). */
+    if (m->opt.icount) {
+        uint64_t next = timers_next_deadline(&m->clock), now = machine_clock_ns(m);
+        if (next != TIMER_NEVER && next > now && next - now < BUDGET)
+            cpu->budget = (int64_t)(next - now);
+    }
 }
 
 /* A debugger (gdb stub, stepper) watching: 1 when it stopped the guest here. */

@@ -229,7 +229,7 @@ static void lvt_fire(struct lapic *a, int n)
     switch (mode) {
     case LAPIC_DM_FIXED:
         if ((lvt & 0xff) < 16) {
-            error(a, ESR_SEND_ILLEGAL);
+            error(a, ESR_RECV_ILLEGAL); /* a local interrupt is received, not sent */
             break;
         }
         accept_fixed(a, lvt & 0xff, (n == LVT_LINT0 || n == LVT_LINT1) && (lvt & LVT_LEVEL));

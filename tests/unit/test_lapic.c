@@ -231,6 +231,13 @@ static void test_errors(void)
     CHECK_EQ(esr(), 0x80);
     wr(0x3f0, 1);
     CHECK_EQ(esr(), 0x80);
+    /* An LVT entry with an illegal vector: a receive error when it fires. */
+    wr(0x3e0, 0xb);
+    wr(0x320, 0x05);
+    wr(0x380, 10);
+    advance(10);
+    CHECK(!irr_bit(5));
+    CHECK_EQ(esr(), 0x40);
     /* The error LVT raises its vector. */
     wr(0x370, 0xe3);
     lapic_accept(a, LAPIC_DM_FIXED, 3, 0);

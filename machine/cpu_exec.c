@@ -116,13 +116,22 @@ static void deliver_pending(struct cpu *cpu)
  * shadow of STI or MOV SS, nor while a debugger single-steps (as QEMU's
  * gdb stub: a step does not enter interrupt handlers, but a halted CPU
  * needs one to get anywhere).  An NMI ignores IF but waits for the IRET
- * of the NMI handler before it.  Returns 1 when it delivered an NMI or
- * acknowledged an interrupt at the local APIC.
+ * of the NMI handler before it.  Returns 1 when the next block must not be
+ * chained to the last one: it delivered an NMI, acknowledged an interrupt
+ * at the local APIC, or one waits for the end of a shadow.
  */
 static int take_interrupt(struct cpu *cpu)
 {
     if (cpu->hflags & HF_INHIBIT_IRQ) {
         cpu->hflags &= ~HF_INHIBIT_IRQ;
+        /* Something waits for the shadow to end: run its one instruction
+         * alone and look again.  Otherwise chained blocks would run on to
+         * the end of the budget, past a CLI that closes an STI window. */
+        if (cpu->nmi_pending || (cpu->irq_pending && (cpu->eflags & F_IF))) {
+            cpu->single_step_next = 1;
+            cpu->exit_request = 1;
+            return 1;
+        }
         return 0;
     }
     if (__builtin_expect(debug_active, 0) && debug_stepping() && !cpu->halted)

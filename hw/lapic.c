@@ -19,7 +19,9 @@
  * enough to know the current count and the next expiry (one-shot or
  * periodic, initial count ticks per period), so nothing counts while the
  * guest runs and a late poll loses no periods' phase.  The time base is
- * 1 GHz (QEMU's) divided by the divide configuration register.
+ * 1 GHz (QEMU's) divided by the divide configuration register.  A period
+ * is the initial count's ticks, as the count runs from it down to 1 and
+ * reloads at 0 (QEMU's is one tick longer).
  *
  * With one CPU the ICR's destinations reduce to "this APIC or nobody":
  * INIT and Startup have no application processor to go to, and an INIT
@@ -308,9 +310,9 @@ static void send_ipi(struct lapic *a)
     if (mode == LAPIC_DM_INIT && level_trig && !(lo & (1u << 14)))
         return; /* INIT level de-assert: only resynchronizes arbitration IDs */
     switch (shorthand) {
-    case 1: to_self = 1; break;
-    case 2: to_self = 1; break;
-    case 3: to_self = 0; break;
+    case 1: /* self */
+    case 2: to_self = 1; break; /* all including self */
+    case 3: to_self = 0; break; /* all excluding self */
     default: to_self = lapic_match_dest(a, (uint8_t)(a->icr_hi >> 24), logical); break;
     }
     if ((mode == LAPIC_DM_FIXED || mode == LAPIC_DM_LOWEST) && vector < 16) {

@@ -9,7 +9,8 @@
  *   - a fixed self IPI with a vector 0-15 sets "receive illegal vector"
  *     (bit 6), and so does an LVT entry with such a vector when it fires;
  *     none is delivered and no IRR bit 0-15 is ever set;
- *   - writes to read-only registers change nothing.
+ *   - writes to read-only registers change nothing;
+ *   - IA32_APIC_BASE moves the registers to another page.
  * QEMU's APIC differs (it reads the ESR unlatched, never clears it, and
  * delivers illegal vectors), so the expected output is Bochs's
  * (reference: bochs), whose APIC follows the SDM here.  Where Bochs does
@@ -83,6 +84,35 @@ static void window(void)
 	__asm__ volatile("cli");
 }
 
+static uint64_t rdmsr(uint32_t n)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(n));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void wrmsr(uint32_t n, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(n), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
+/* IA32_APIC_BASE moves the register page: the TPR written at the old
+ * address reads back at the new one, and the old page is empty bus. */
+static void check_relocation(void)
+{
+	const uint32_t moved = 0xfe000000u;
+	uint64_t base = rdmsr(0x1b);
+	lapic_wr(0x80, 0x30);
+	wrmsr(0x1b, (base & 0xfff) | moved);
+	uint64_t now = rdmsr(0x1b);
+	uint32_t tpr = *(volatile uint32_t *)(moved + 0x80);
+	uint32_t old = lapic_rd(0x80);
+	*(volatile uint32_t *)(moved + 0x80) = 0;
+	wrmsr(0x1b, base);
+	printf("IA32_APIC_BASE %08x -> %08x: TPR at the new page %08x, at the old %08x; back: %08x\n",
+	       (uint32_t)base, (uint32_t)now, tpr, old, lapic_rd(0x80));
+}
+
 int main(const char *cmdline __attribute__((unused)))
 {
 	idt_set(3, irq_3);
@@ -143,6 +173,7 @@ int main(const char *cmdline __attribute__((unused)))
 	printf("vector 5 taken %u times\n", counts[5]);
 	lapic_wr(0x320, 0x10000);
 
+	check_relocation();
 	after = esr_latch();
 	printf("spurious interrupts: %u, esr at the end %08x\n", counts[0xff], after);
 	return 0;

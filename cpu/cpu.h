@@ -184,7 +184,9 @@ struct cpu {
 
     /* Run state, owned by machine/cpu_exec.c. */
     int halted;
-    int irq_pending;      /* the PIC asserts INTR (set by hw through pc.c) */
+    int irq_pending;      /* the local APIC asserts INTR (set by hw through pc.c) */
+    int nmi_pending;      /* an NMI waits for delivery */
+    int nmi_blocked;      /* an NMI handler runs: no NMI until the next IRET */
     int single_step_next; /* translate the next block as one instruction (SMC) */
     unsigned data_bp_hit; /* DR6 B0-B3: guest data breakpoints the running insn hit */
     jmp_buf jmp;          /* exceptions unwind to the run loop */
@@ -217,6 +219,11 @@ struct cpu {
      * so that the run loop checks each one between blocks. */
     int (*stop_before)(void *opaque, uint32_t linear);
     void *stop_before_opaque;
+    /* WRMSR to IA32_APIC_BASE: the local APIC moves or turns off (0), or
+     * the value has reserved bits (-1, #GP).  NULL: the MSR is only stored.
+     * apic_id: the initial APIC ID, as CPUID.1:EBX[31:24] reports it. */
+    int (*apic_base_write)(struct cpu *cpu, uint64_t value);
+    uint8_t apic_id;
     /* Set by cpu_reset() (machine/cpu_exec.c), so that the monitor needs
      * nothing above it: the time-stamp counter as RDTSC reads it, the
      * hook a guest write to DR0-DR3 or DR7 calls (the data breakpoints),

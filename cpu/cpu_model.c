@@ -5,7 +5,7 @@
  * The models' family/model/stepping and feature lists are those that
  * qemu-system-i386 7.2 reports for them (QMP query-cpu-model-expansion).
  * bt86 shows a model's features that it implements; the rest (MMX, SSE,
- * the local APIC...) it cannot give, and says so once, as QEMU's TCG does
+ * MTRRs...) it cannot give, and says so once, as QEMU's TCG does
  * for features it lacks.  With ",enforce" that is an error instead.
  */
 #include "cpu/cpu_model.h"
@@ -28,13 +28,13 @@ static const struct feature features[] = {
     { "msr", 0, CPUID_MSR }, { "pae", 0, CPUID_PAE },   { "cx8", 0, CPUID_CX8 },
     { "sep", 0, CPUID_SEP }, { "pge", 0, CPUID_PGE },   { "cmov", 0, CPUID_CMOV },
     { "fxsr", 0, CPUID_FXSR }, { "nx", 1, CPUID_EXT_NX }, { "xd", 1, CPUID_EXT_NX },
-    { "mce", 0, CPUID_MCE }, { "mca", 0, CPUID_MCA },
+    { "mce", 0, CPUID_MCE }, { "mca", 0, CPUID_MCA }, { "apic", 0, CPUID_APIC },
 };
 
 /* Features QEMU knows for 32-bit x86 that bt86 does not implement:
  * "-sse" is then already true, "+sse" is an error. */
 static const char *const lacking[] = {
-    "vme", "de", "apic", "mtrr", "pat", "pse36", "pn", "clflush", "ds", "acpi",
+    "vme", "de", "mtrr", "pat", "pse36", "pn", "clflush", "ds", "acpi",
     "mmx", "sse", "sse2", "ss", "ht", "tm", "pbe", "pni", "sse3", "pclmulqdq", "dtes64",
     "monitor", "ds-cpl", "vmx", "smx", "est", "tm2", "ssse3", "fma", "cx16", "xtpr", "pdcm",
     "pcid", "dca", "sse4.1", "sse4.2", "x2apic", "movbe", "popcnt", "tsc-deadline", "aes",
@@ -59,21 +59,22 @@ static const struct model models[] = {
       "every feature bt86 has (the same as bt86)" },
     { "base", 0, 0, 0, "", "no optional feature at all, family 0" },
     { "486", 0x480, CPUID_FPU | CPUID_PSE, 0, "", "family 4 model 8" },
-    { "pentium", 0x543, CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_MCE | CPUID_CX8, 0,
-      "de apic mmx", "family 5 model 4 stepping 3" },
-    { "pentium2", 0x652, ALL_BUT_NX, 0, "de apic mtrr pat pse36 mmx",
+    { "pentium", 0x543,
+      CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_MCE | CPUID_CX8 | CPUID_APIC, 0,
+      "de mmx", "family 5 model 4 stepping 3" },
+    { "pentium2", 0x652, ALL_BUT_NX, 0, "de mtrr pat pse36 mmx",
       "family 6 model 5 stepping 2" },
-    { "pentium3", 0x673, ALL_BUT_NX, 0, "de apic mtrr pat pse36 mmx sse",
+    { "pentium3", 0x673, ALL_BUT_NX, 0, "de mtrr pat pse36 mmx sse",
       "family 6 model 7 stepping 3" },
-    { "qemu32", 0x663, ALL_BUT_NX & ~CPUID_MCA, 0, "de apic pat mmx sse sse2 pni",
+    { "qemu32", 0x663, ALL_BUT_NX & ~CPUID_MCA, 0, "de pat mmx sse sse2 pni",
       "family 6 model 6 stepping 3 (QEMU's default)" },
-    { "kvm32", 0xf61, ALL_BUT_NX, 0, "de apic mtrr pat pse36 clflush mmx sse sse2 pni",
+    { "kvm32", 0xf61, ALL_BUT_NX, 0, "de mtrr pat pse36 clflush mmx sse sse2 pni",
       "family 15 model 6 stepping 1" },
     { "coreduo", 0x6e8, ALL_BUT_NX, CPUID_EXT_NX,
-      "de apic mtrr pat clflush acpi mmx sse sse2 ss pni monitor",
+      "de mtrr pat clflush acpi mmx sse sse2 ss pni monitor",
       "family 6 model 14 stepping 8" },
     { "n270", 0x106c2, ALL_BUT_NX, CPUID_EXT_NX,
-      "de apic mtrr pat clflush acpi mmx sse sse2 ss pni ssse3 monitor movbe",
+      "de mtrr pat clflush acpi mmx sse sse2 ss pni ssse3 monitor movbe",
       "family 6 model 28 stepping 2" },
 };
 
@@ -144,7 +145,7 @@ static int set_feature(const char *name, int on, char *err, size_t errlen)
         }
         return errorf(err, errlen,
                       "bt86 does not implement the CPU feature '%s' "
-                      "(it can turn off: fpu pse tsc msr pae cx8 sep pge cmov fxsr nx)", name);
+                      "(it can turn off: fpu pse tsc msr pae cx8 apic sep pge cmov fxsr nx)", name);
     }
     return errorf(err, errlen, "unknown CPU feature '%s' (see -cpu help)", name);
 }
@@ -243,7 +244,7 @@ void cpu_model_help(FILE *f)
                "  sep          SYSENTER and SYSEXIT (#UD)\n"
                "  fxsr         CR4.OSFXSR (#GP); FXSAVE and FXRSTOR still run\n"
                "  fpu cx8 cmov the CPUID bit only: the instructions still run\n"
-               "Other QEMU features (mmx, sse, apic...): -feat is accepted, +feat is an error.\n"
+               "Other QEMU features (mmx, sse, mtrr...): -feat is accepted, +feat is an error.\n"
                "\nParavirtual interfaces, off by default, for any model (docs/paravirt.md):\n"
                "  pv=on        bt86's own hypercalls (VMCALL), CPUID 0x40000000 \"bt86bt86bt86\"\n"
                "  kvm=on       KVM's: CPUID 0x40000000 \"KVMKVMKVM\", kvmclock, KVM hypercalls\n"

@@ -25,6 +25,7 @@
 #define CPUID_PAE (1u << 6)
 #define CPUID_MCE (1u << 7)
 #define CPUID_CX8 (1u << 8)
+#define CPUID_APIC (1u << 9)
 #define CPUID_SEP (1u << 11)
 #define CPUID_PGE (1u << 13)
 #define CPUID_MCA (1u << 14)
@@ -36,7 +37,7 @@
 /* Everything bt86 implements and shows by default. */
 #define CPUID_BT86_EDX                                                                         \
     (CPUID_FPU | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_PAE | CPUID_MCE | CPUID_CX8 |        \
-     CPUID_SEP | CPUID_PGE | CPUID_MCA | CPUID_CMOV | CPUID_FXSR)
+     CPUID_APIC | CPUID_SEP | CPUID_PGE | CPUID_MCA | CPUID_CMOV | CPUID_FXSR)
 #define CPUID_BT86_EXT_EDX CPUID_EXT_NX
 /* CPUID.1:ECX: set while a paravirtual interface is on (pv=on or kvm=on). */
 #define CPUID_ECX_HYPERVISOR (1u << 31)

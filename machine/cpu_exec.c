@@ -108,19 +108,36 @@ static void deliver_pending(struct cpu *cpu)
 }
 
 /*
- * Maskable hardware interrupts: not in the shadow of STI or MOV SS, nor
- * while a debugger single-steps (as QEMU's gdb stub: a step does not enter
- * interrupt handlers, but a halted CPU needs one to get anywhere).
- * Returns 1 when it acknowledged one at the PIC.
+ * NMIs (from the local APIC) and maskable hardware interrupts: not in the
+ * shadow of STI or MOV SS, nor while a debugger single-steps (as QEMU's
+ * gdb stub: a step does not enter interrupt handlers, but a halted CPU
+ * needs one to get anywhere).  An NMI ignores IF but waits for the IRET
+ * of the NMI handler before it.  Returns 1 when the next block must not be
+ * chained to the last one: it delivered an NMI, acknowledged an interrupt
+ * at the local APIC, or one waits for the end of a shadow.
  */
 static int take_interrupt(struct cpu *cpu, struct debug *d)
 {
     if (cpu->hflags & HF_INHIBIT_IRQ) {
         cpu->hflags &= ~HF_INHIBIT_IRQ;
+        /* Something waits for the shadow to end: run its one instruction
+         * alone and look again.  Otherwise chained blocks would run on to
+         * the end of the budget, past a CLI that closes an STI window. */
+        if (cpu->nmi_pending || (cpu->irq_pending && (cpu->eflags & F_IF))) {
+            cpu->single_step_next = 1;
+            cpu->exit_request = 1;
+            return 1;
+        }
         return 0;
     }
     if (__builtin_expect(d->active, 0) && debug_stepping(d) && !cpu->halted)
         return 0;
+    if (cpu->nmi_pending && !cpu->nmi_blocked) {
+        cpu->nmi_pending = 0;
+        cpu->nmi_blocked = 1;
+        cpu_do_interrupt(cpu, EXC_NMI, INT_HW, 0, 0, 0);
+        return 1;
+    }
     /* pv=on: the virtual IF masks too, and the one-shot timer comes first. */
     int pv = pv_interrupt_gate(cpu);
     if (pv >= 0)
@@ -145,6 +162,15 @@ static void service_machine(struct cpu *cpu)
         monitor_stats.poll_ns += host_clock_ns() - t0;
     debug_poll(&m->debug, cpu);
     cpu->budget = BUDGET;
+    /* Under -icount a timer is due after a known number of instructions:
+     * stop there, so that it fires on time rather than up to a budget
+     * late (a guest spinning on an APIC timer or PIT interrupt, as QEMU's
+     * icount deadline does). */
+    if (m->opt.icount) {
+        uint64_t next = timers_next_deadline(&m->clock), now = machine_clock_ns(m);
+        if (next != TIMER_NEVER && next > now && next - now < BUDGET)
+            cpu->budget = (int64_t)(next - now);
+    }
 }
 
 /* A debugger (gdb stub, stepper) watching: 1 when it stopped the guest here. */
@@ -191,7 +217,8 @@ enum event_result {
  * hardware interrupts, then the code breakpoint fault on the next
  * instruction.  Traps on the previous instruction (single-step, data
  * breakpoints) come before all but the reset: the run loop delivers them
- * as soon as the block ends (deliver_traps).  There is no NMI source.  A
+ * as soon as the block ends (deliver_traps).  NMIs come before the
+ * maskable interrupts (take_interrupt).  A
  * fault raised inside the last block is no simultaneous event: it belongs
  * to the instruction that faulted and is delivered first.  *unchain is set
  * when the next block must not be chained to the last one.

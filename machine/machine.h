@@ -19,6 +19,9 @@ struct chardev;
 struct display_ops;
 struct gdbstub;
 struct i8042;
+struct ioapic;
+struct lapic;
+struct mem_region;
 struct pci_host;
 struct pic;
 struct port80;
@@ -63,7 +66,8 @@ struct machine_options {
 
 enum { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
 
-/* One input of the PIC pair, as a device's IRQ output is wired to it. */
+/* One ISA IRQ line, as a device's IRQ output is wired to it: an input of
+ * the PIC pair and one of the I/O APIC, as on a real board. */
 struct isa_irq {
     struct machine *m;
     int line;
@@ -96,6 +100,9 @@ struct machine {
     struct uart *uart[4];
     struct chardev *serial_chr[4];
     struct chardev *debugcon_chr;
+    struct lapic *lapic;       /* the CPU's local APIC; the 8259 is on its LINT0 */
+    struct mem_region *lapic_region; /* moved by IA32_APIC_BASE */
+    struct ioapic *ioapic;
     struct pic *pic;
     struct isa_irq irq[16];
     struct pit *pit;
@@ -131,7 +138,8 @@ void machine_reset(struct machine *m);
 void machine_poll(struct machine *m);
 /* The CPU halted with nothing pending: sleep until something happens. */
 void machine_wait(struct machine *m);
-/* Vector of a pending maskable interrupt (acknowledging it), or -1. */
+/* Vector of a pending maskable interrupt (acknowledging it at the local
+ * APIC, or through it at the 8259), or -1. */
 int machine_irq_ack(struct machine *m);
 /* A shutdown cycle: the board resets the machine (as port 0x92 bit 0 and the
  * keyboard controller's pulse do), between blocks, in machine_poll(). */

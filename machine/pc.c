@@ -4,7 +4,10 @@
  *
  * The board is an ISA PC: 8259A pair, 8254 PIT, ports 0x61/0x80/0x92,
  * MC146818 RTC, i8042 with PS/2 keyboard and mouse, COM1-2 (up to 4), and
- * the VGA unless -vga none; a PCI host bridge with an empty bus.
+ * the VGA unless -vga none; a PCI host bridge with an empty bus; the CPU's
+ * local APIC at 0xFEE00000, with the 8259 on its LINT0, and an I/O APIC at
+ * 0xFEC00000.  Each ISA IRQ line goes to both the 8259 and the I/O APIC,
+ * to pin n but IRQ0 to pin 2, as QEMU's `pc` wires them.
  *
  * The event loop runs only between blocks (every BUDGET instructions or
  * when a block asks): it runs due device timers (virtual time), polls host
@@ -13,6 +16,7 @@
  * descriptors until the next timer or frame, so an idle guest costs no
  * host CPU beyond drawing its window.
  */
+#include "cpu/cpu_model.h"
 #include "machine/debug.h"
 #include "base/exit_status.h"
 #include "machine/gdbstub.h"
@@ -26,6 +30,8 @@
 #include "hw/debugcon.h"
 #include "machine/screen.h"
 #include "hw/i8042.h"
+#include "hw/ioapic.h"
+#include "hw/lapic.h"
 #include "hw/pci_host.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
@@ -109,7 +115,7 @@ void machine_shutdown(struct machine *m, int status)
     m->cpu.exit_request = 1;
 }
 
-/* The PIC's INTR output: only note it; interrupts are taken between blocks. */
+/* The local APIC's INTR output: only note it; interrupts are taken between blocks. */
 static void cpu_intr(void *opaque, int level)
 {
     struct machine *m = opaque;
@@ -118,11 +124,61 @@ static void cpu_intr(void *opaque, int level)
         m->cpu.exit_request = 1;
 }
 
-/* A device's IRQ output drives its PIC input (opaque: &m->irq[n]). */
+static void cpu_nmi(void *opaque)
+{
+    struct machine *m = opaque;
+    m->cpu.nmi_pending = 1;
+    m->cpu.exit_request = 1;
+}
+
+/* The 8259's INT output is the local APIC's LINT0. */
+static void pic_intr(void *opaque, int level)
+{
+    struct machine *m = opaque;
+    lapic_set_lint(m->lapic, 0, level);
+}
+
+static int pic_inta(void *opaque)
+{
+    struct machine *m = opaque;
+    return pic_ack(m->pic);
+}
+
+static void lapic_eoi(void *opaque, int vector)
+{
+    struct machine *m = opaque;
+    ioapic_eoi(m->ioapic, vector);
+}
+
+/* An I/O APIC message on the APIC bus: to the one local APIC, if it is
+ * the destination. */
+static void ioapic_deliver(void *opaque, uint8_t dest, int logical, int mode, int vector,
+                           int level_trig)
+{
+    struct machine *m = opaque;
+    if (lapic_match_dest(m->lapic, dest, logical))
+        lapic_accept(m->lapic, mode, vector, level_trig);
+}
+
+/* ISA IRQ n on the I/O APIC: pin n, but IRQ0 (the PIT) on pin 2, as QEMU's
+ * `pc` and the MADT's interrupt source override say; IRQ2 is IRQ9 on an
+ * AT, as the 8259 pair has it. */
+static int isa_irq_pin(int line)
+{
+    return line == 0 ? 2 : line == 2 ? 9 : line;
+}
+
+static void isa_irq_drive(struct machine *m, int line, int level)
+{
+    pic_set_irq(m->pic, line, level);
+    ioapic_set_irq(m->ioapic, isa_irq_pin(line), level);
+}
+
+/* A device's IRQ output drives its ISA line (opaque: &m->irq[n]). */
 static void isa_irq_set(void *opaque, int level)
 {
     struct isa_irq *irq = opaque;
-    pic_set_irq(irq->m->pic, irq->line, level);
+    isa_irq_drive(irq->m, irq->line, level);
 }
 
 static void ferr_clear(void *opaque)
@@ -162,7 +218,7 @@ static void kbc_reset(void *opaque)
 static void kbc_irq(void *opaque, int line, int level)
 {
     struct machine *m = opaque;
-    pic_set_irq(m->pic, line, level);
+    isa_irq_drive(m, line, level);
 }
 
 /* The keyboard controller's A20 line: the gate is one, port 0x92 shows it too. */
@@ -188,6 +244,7 @@ static void pv_console(void *opaque, const uint8_t *buf, size_t len)
     {                                      \
         fn((struct type *)dev);            \
     }
+DEVICE_RESET(ioapic_reset, ioapic)
 DEVICE_RESET(pic_reset, pic)
 DEVICE_RESET(pit_reset, pit)
 DEVICE_RESET(port61_reset, port61)
@@ -199,6 +256,63 @@ DEVICE_RESET(uart_reset, uart)
 DEVICE_RESET(port92_reset, port92)
 DEVICE_RESET(pci_host_reset, pci_host)
 #undef DEVICE_RESET
+
+static uint32_t lapic_mmio_read(void *opaque, uint32_t offset, int size)
+{
+    return lapic_read(opaque, offset, size);
+}
+
+static void lapic_mmio_write(void *opaque, uint32_t offset, uint32_t value, int size)
+{
+    lapic_write(opaque, offset, value, size);
+}
+
+static const struct mem_ops lapic_mmio = { lapic_mmio_read, lapic_mmio_write };
+
+static uint32_t ioapic_mmio_read(void *opaque, uint32_t offset, int size)
+{
+    return ioapic_read(opaque, offset, size);
+}
+
+static void ioapic_mmio_write(void *opaque, uint32_t offset, uint32_t value, int size)
+{
+    ioapic_write(opaque, offset, value, size);
+}
+
+static const struct mem_ops ioapic_mmio = { ioapic_mmio_read, ioapic_mmio_write };
+
+/* The local APIC's registers where IA32_APIC_BASE puts them, or nowhere
+ * when it is off (or above 4 GiB, out of bt86's physical bus): what was
+ * under them shows again.  Cached translations of the old and new pages go. */
+static void lapic_map(struct machine *m)
+{
+    uint64_t base = lapic_get_base(m->lapic);
+    uint64_t addr = base & LAPIC_BASE_ADDR;
+    m->cpu.msr_apicbase = base;
+    m->lapic_region->base = (uint32_t)addr;
+    m->lapic_region->size = lapic_enabled(m->lapic) && addr < (1ull << 32) ? LAPIC_SIZE : 0;
+    tlb_flush(&m->cpu);
+}
+
+static int apic_base_write(struct cpu *cpu, uint64_t value)
+{
+    struct machine *m = cpu->machine;
+    if (lapic_set_base(m->lapic, value) < 0)
+        return -1;
+    lapic_map(m);
+    return 0;
+}
+
+/* The APIC resets with the CPU; -cpu ...,-apic is a CPU without one, as
+ * an APIC turned off through IA32_APIC_BASE is. */
+static void lapic_reset_dev(void *dev)
+{
+    struct machine *m = dev;
+    lapic_reset(m->lapic);
+    if (!cpu_has(CPUID_APIC))
+        lapic_set_base(m->lapic, lapic_get_base(m->lapic) & ~LAPIC_BASE_EN);
+    lapic_map(m);
+}
 
 /* A device with state joins the list machine_reset() walks, once it exists. */
 static void *add_device(struct machine *m, void *dev, void (*reset)(void *dev))
@@ -256,7 +370,17 @@ int machine_init(struct machine *m)
             return EXIT_USAGE;
         }
     }
-    m->pic = add_device(m, pic_create(&m->io, cpu_intr, m), pic_reset_dev);
+    /* The interrupt path from the CPU outwards: the local APIC, then the
+     * I/O APIC and the 8259, which both drive it. */
+    struct lapic_wiring lw = { &m->clock, cpu_intr, cpu_nmi, pic_inta, lapic_eoi, m };
+    m->lapic = lapic_create(&lw, 0);
+    add_device(m, m->lapic ? m : NULL, lapic_reset_dev);
+    mem_add_mmio(&m->mem, LAPIC_DEFAULT_BASE, LAPIC_SIZE, &lapic_mmio, m->lapic, "lapic");
+    m->lapic_region = mem_find(&m->mem, LAPIC_DEFAULT_BASE);
+    m->cpu.apic_base_write = apic_base_write;
+    m->ioapic = add_device(m, ioapic_create(ioapic_deliver, m), ioapic_reset_dev);
+    mem_add_mmio(&m->mem, IOAPIC_BASE, IOAPIC_SIZE, &ioapic_mmio, m->ioapic, "ioapic");
+    m->pic = add_device(m, pic_create(&m->io, pic_intr, m), pic_reset_dev);
     for (int i = 0; i < 16; i++)
         m->irq[i] = (struct isa_irq){ m, i };
     m->pit = add_device(m, pit_create(&m->io, &m->clock, isa_irq_set, &m->irq[0]), pit_reset_dev);
@@ -373,7 +497,7 @@ void machine_wait(struct machine *m)
 
 int machine_irq_ack(struct machine *m)
 {
-    return pic_ack(m->pic);
+    return lapic_ack(m->lapic);
 }
 
 /* A reset of the whole PC: with no firmware, bt86 boots the kernel again. */

@@ -329,7 +329,12 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     uint64_t v = ((uint64_t)cpu->r[R_EDX] << 32) | cpu->r[R_EAX];
     switch (n) {
     case 0x10: cpu->tsc_offset += v - cpu->tsc(cpu); pv_tsc_changed(cpu); break;
-    case 0x1b: cpu->msr_apicbase = v; break;
+    case 0x1b:
+        if (!cpu->apic_base_write)
+            cpu->msr_apicbase = v;
+        else if (cpu->apic_base_write(cpu, v) < 0)
+            cpu_raise(cpu, EXC_GP, 0, 1);
+        break;
     case 0x8b: break; /* writing 0 then CPUID latches the revision: it stays 0 */
     case 0x174: cpu->msr_sysenter_cs = v & 0xffff; break;
     case 0x175: cpu->msr_sysenter_esp = (uint32_t)v; break;
@@ -382,8 +387,8 @@ uint32_t helper_rdtsc(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 
 /*
  * CPUID describes exactly what bt86 implements: an i686 with TSC, MSRs,
- * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE, SYSENTER, FXSR and the
- * machine-check architecture (which never reports an error), less what
+ * CMPXCHG8B, CMOV, PSE, PAE (with NX), PGE, SYSENTER, FXSR, the local
+ * APIC and the machine-check architecture (which never reports an error), less what
  * -cpu turned off (cpu/cpu_model.c).
  */
 uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
@@ -400,7 +405,11 @@ uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 1:
         r[0] = cpu_model.signature;
         r[2] = cpu_model.pv || cpu_model.kvm ? CPUID_ECX_HYPERVISOR : 0;
+        r[1] = (uint32_t)cpu->apic_id << 24;
         r[3] = cpu_model.edx;
+        /* A globally disabled APIC is gone from CPUID too (SDM 10.4.3). */
+        if (!(cpu->msr_apicbase & (1u << 11)))
+            r[3] &= ~CPUID_APIC;
         break;
     case 0x80000000u:
         r[0] = 0x80000004u;

@@ -255,6 +255,7 @@ static uint32_t iret_to_vm86(struct cpu *cpu, uint32_t sp, uint16_t cs, uint32_t
 uint32_t helper_iret(struct cpu *cpu, uint32_t size, uint32_t b, uint32_t c, uint32_t next)
 {
     uint32_t sp = cpu->r[R_ESP];
+    cpu->nmi_blocked = 0; /* the end of an NMI handler lets the next NMI in */
     if (!(cpu->cr[0] & CR0_PE)) {
         uint32_t eip = stack_pop(cpu, &sp, size);
         uint16_t cs = stack_pop(cpu, &sp, size);

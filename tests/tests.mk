@@ -27,6 +27,9 @@ TEST_OBJS_clock := base/timer.o
 UNIT_TESTS += pci_host
 TEST_OBJS_pci_host := hw/pci_host.o softmmu/ioport.o
 TEST_OBJS_vga := $(filter hw/vga%.o,$(EMU_OBJS)) softmmu/ioport.o softmmu/memory.o
+UNIT_TESTS += lapic ioapic
+TEST_OBJS_lapic := hw/lapic.o base/timer.o base/log.o
+TEST_OBJS_ioapic := hw/ioapic.o
 UNIT_TESTS += f80
 TEST_OBJS_f80 := $(filter base/f80%.o,$(EMU_OBJS))
 # tests/screentext FILE.ppm: the text on a screendump of an 80x25 text screen.

@@ -87,7 +87,7 @@ static void usage(FILE *f)
             "  -m SIZE             guest RAM, in MiB or with a M/G suffix (default 128)\n"
             "  -cpu MODEL[,-feat]  the CPU CPUID shows: bt86 (default), max, base, qemu32,\n"
             "                      pentium, pentium2, pentium3, coreduo, n270, kvm32, 486;\n"
-            "                      +feat/-feat for fpu pse tsc msr pae cx8 sep pge cmov fxsr\n"
+            "                      +feat/-feat for fpu pse tsc msr pae cx8 apic sep pge cmov fxsr\n"
             "                      nx (-cpu help)\n"
             "  -smp 1              one CPU ([cpus=]1 and a topology of 1s are accepted)\n"
             "  -machine pc[,accel=tcg]  also -M; the PC is the only machine (-machine help)\n"

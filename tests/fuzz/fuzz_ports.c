@@ -5,7 +5,9 @@
  * (or an offset into the VGA window at 0xa0000 for MMIO) and a 16-bit value.
  * Operation bits: 0 write (else read), 1-2 size (1, 2, 4, 4 bytes), 3 MMIO
  * instead of port I/O, 4 let virtual time pass (timers, interrupts
- * acknowledged), 5 a string of 16 such accesses (as REP OUTS/INS would).
+ * acknowledged), 5 a string of 16 such accesses (as REP OUTS/INS would),
+ * 6 (with 3) MMIO to the APICs instead of the VGA: the local APIC's page
+ * at 0xfee00000, or with port bit 15 the I/O APIC's at 0xfec00000.
  * Devices must answer anything without crashing or growing without bound.
  * A reset request (port 0x92 bit 0, i8042 command 0xfe) is dropped: acting
  * on it would end the process, which is right for bt86 and useless here.
@@ -18,6 +20,8 @@
 #include "tests/fuzz/fuzz.h"
 #include "machine/machine.h"
 #include "hw/i8042.h"
+#include "hw/ioapic.h"
+#include "hw/lapic.h"
 #include "hw/pci_host.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
@@ -117,6 +121,8 @@ static void reset_devices(void)
 {
     cpu_reset(&m->cpu);
     m->cpu.icount = 0; /* virtual time back to 0 (-icount) */
+    lapic_reset(m->lapic);
+    ioapic_reset(m->ioapic);
     pic_reset(m->pic);
     pit_reset(m->pit);
     for (int i = 0; i < 4; i++)
@@ -140,6 +146,14 @@ static void one_access(int op, uint16_t port, uint32_t value)
 {
     static const int sizes[4] = { 1, 2, 4, 4 };
     int size = sizes[op >> 1 & 3];
+    if ((op & 0x48) == 0x48) {
+        uint32_t a = (port & 0x8000 ? IOAPIC_BASE : LAPIC_DEFAULT_BASE) + (port & 0xfff & ~(size - 1u));
+        if (op & 1)
+            phys_write(&m->mem, a, value, size);
+        else
+            result = fuzz_hash(result, &(uint32_t){ phys_read(&m->mem, a, size) }, 4);
+        return;
+    }
     if (op & 8 || (port >= 0x3b0 && port < 0x3e0) || (port >= 0x1ce && port < 0x1d1))
         vga_touched = 1;
     if (op & 8) {

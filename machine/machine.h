@@ -10,7 +10,10 @@
 #include <stdint.h>
 
 struct chardev;
+struct acpi_pm;
 struct display_ops;
+struct fw_cfg;
+struct hpet;
 struct i8042;
 struct pci_host;
 struct pic;
@@ -68,7 +71,7 @@ struct machine_device {
     void *dev;
 };
 
-#define MACHINE_MAX_DEVICES 16
+#define MACHINE_MAX_DEVICES 24
 
 struct machine {
     struct cpu cpu;
@@ -91,6 +94,10 @@ struct machine {
     struct ps2kbd *kbd;
     struct ps2mouse *mouse;
     struct vga *vga;
+    struct hpet *hpet;
+    struct acpi_pm *acpi_pm;
+    struct fw_cfg *fw_cfg;
+    int hpet_legacy; /* the HPET's legacy replacement owns IRQ 0 and 8 */
     struct screen *screen;
     struct machine_device devices[MACHINE_MAX_DEVICES];
     int ndevices;

@@ -29,6 +29,8 @@ GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf escape da
 # gdbtarget: debugged by tests/gdb.test.sh, so with debug info and no optimization
 GUEST_NAMES += gdbtarget
 GUEST_NAMES += icount
+# the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)
+GUEST_NAMES += acpi
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 

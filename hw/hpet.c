@@ -94,13 +94,10 @@ static int route_of(const struct hpet_timer *t)
     return (t->config & TN_ROUTE_MASK) >> TN_ROUTE_SHIFT;
 }
 
-/* A level-triggered timer holds its line while its status bit is set. */
-static void update_line(struct hpet_timer *t)
+/* The line t holds high, or -1. */
+static void drive(struct hpet_timer *t, int want)
 {
     struct hpet *h = t->h;
-    int want = -1;
-    if ((t->config & TN_LEVEL) && (t->config & TN_INT_ENB) && (h->isr & 1u << t->n) && enabled(h))
-        want = route_of(t);
     if (want == t->line)
         return;
     if (t->line >= 0)
@@ -110,6 +107,21 @@ static void update_line(struct hpet_timer *t)
         h->irq(h->opaque, want, 1);
 }
 
+/* A level-triggered timer holds its line while its status bit is set.  An
+ * edge-triggered one holds it from one interrupt to the next: the 8259 drops
+ * an edge request whose line falls before the CPU takes it, as the chip
+ * does, so a pulse would be lost; the next interrupt lowers and raises it. */
+static void update_line(struct hpet_timer *t)
+{
+    struct hpet *h = t->h;
+    int want = -1, on = (t->config & TN_INT_ENB) && enabled(h);
+    if (t->config & TN_LEVEL)
+        want = on && (h->isr & 1u << t->n) ? route_of(t) : -1;
+    else
+        want = on && t->line == route_of(t) ? t->line : -1;
+    drive(t, want);
+}
+
 static void fire(struct hpet_timer *t)
 {
     struct hpet *h = t->h;
@@ -117,10 +129,9 @@ static void fire(struct hpet_timer *t)
         /* The status bit is set even with the interrupt disabled (spec 2.3.9.1). */
         h->isr |= 1u << t->n;
         update_line(t);
-    } else if (t->config & TN_INT_ENB) {
-        int line = route_of(t);
-        h->irq(h->opaque, line, 1);
-        h->irq(h->opaque, line, 0);
+    } else if ((t->config & TN_INT_ENB) && enabled(h)) {
+        drive(t, -1);
+        drive(t, route_of(t));
     }
 }
 
@@ -255,6 +266,10 @@ static void set_config(struct hpet *h, uint32_t v)
                 h->irq(h->opaque, h->tm[i].line, 0);
                 h->tm[i].line = -1;
             }
+        /* As QEMU: lines 0 and 8 start low under their new owner, so that
+         * the first edge is not lost on a level the PIT left high. */
+        h->irq(h->opaque, 0, 0);
+        h->irq(h->opaque, 8, 0);
         if (h->legacy)
             h->legacy(h->opaque, legacy);
     }

@@ -13,7 +13,10 @@
  * counter to come round again (QEMU fires it at once).  A 32-bit one-shot
  * timer also fires when the counter's low half wraps (specification 2.3.9.2.1).
  *
- * Interrupt outputs: irq(opaque, line, level), line being an ISA IRQ /
+ * Interrupt outputs: irq(opaque, line, level), a level (an edge-triggered
+ * timer holds its line high until its next interrupt, since bt86's 8259
+ * drops an edge whose line falls before the CPU takes it, as the chip
+ * does), line being an ISA IRQ /
  * GSI number as QEMU's gsi array has them (line 0 is IRQ0, which the I/O
  * APIC takes on pin 2).  In legacy replacement mode timer 0 drives line 0
  * and timer 1 line 8, and legacy(opaque, on) tells the board to cut the

@@ -174,6 +174,9 @@ static void hpet_legacy(void *opaque, int on)
 {
     struct machine *m = opaque;
     m->hpet_legacy = on;
+    /* Back to the PIT: IRQ 0 shows its OUT0 again (the RTC raises IRQ 8 at its next event). */
+    if (!on)
+        pic_set_irq(m->pic, 0, pit_get_out(m->pit, 0));
 }
 
 /* S5 through PM1_CNT: QEMU ends with status 0 on a guest's power-off. */

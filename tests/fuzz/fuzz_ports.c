@@ -5,7 +5,8 @@
  * (or an offset into the VGA window at 0xa0000 for MMIO) and a 16-bit value.
  * Operation bits: 0 write (else read), 1-2 size (1, 2, 4, 4 bytes), 3 MMIO
  * instead of port I/O, 4 let virtual time pass (timers, interrupts
- * acknowledged), 5 a string of 16 such accesses (as REP OUTS/INS would).
+ * acknowledged), 5 a string of 16 such accesses (as REP OUTS/INS would),
+ * 6 with 3: the HPET's window at 0xfed00000 instead of the VGA's.
  * Devices must answer anything without crashing or growing without bound.
  * A reset request (port 0x92 bit 0, i8042 command 0xfe) is dropped: acting
  * on it would end the process, which is right for bt86 and useless here.
@@ -13,10 +14,14 @@
  * One machine serves every input; before each, the devices go back to
  * their power-on state through their reset functions, then their load
  * functions from copies saved at start (for what a reset keeps).  The VGA's reset clears 16 MiB,
- * so it runs only after an input that reached the VGA.
+ * so it runs only after an input that reached the VGA; RAM is cleared only
+ * after an input that reached fw_cfg's DMA port (which writes anywhere).
  */
 #include "tests/fuzz/fuzz.h"
 #include "machine/machine.h"
+#include "hw/acpi_pm.h"
+#include "hw/fw_cfg.h"
+#include "hw/hpet.h"
 #include "hw/i8042.h"
 #include "hw/pci_host.h"
 #include "hw/pic8259.h"
@@ -38,7 +43,7 @@
 #define VGA_WINDOW_SIZE 0x20000u
 
 static struct machine *m;
-static int vga_touched;
+static int vga_touched, dma_touched;
 static uint64_t result; /* what the input read */
 
 /*
@@ -129,6 +134,13 @@ static void reset_devices(void)
     i8042_reset(m->kbc);
     pci_host_reset(m->pci);
     port92_reset(m->port92);
+    hpet_reset(m->hpet);
+    acpi_pm_reset(m->acpi_pm);
+    fw_cfg_reset(m->fw_cfg);
+    m->stop = 0; /* an S5 through PM1_CNT */
+    if (dma_touched)
+        memset(m->ram, 0, m->ram_size);
+    dma_touched = 0;
     if (vga_touched)
         vga_reset(m->vga);
     vga_touched = 0;
@@ -140,6 +152,16 @@ static void one_access(int op, uint16_t port, uint32_t value)
 {
     static const int sizes[4] = { 1, 2, 4, 4 };
     int size = sizes[op >> 1 & 3];
+    if (!(op & 8) && port >= FW_CFG_PORT_DMA && port < FW_CFG_PORT_DMA + 8)
+        dma_touched = 1;
+    if ((op & 0x48) == 0x48) {
+        uint32_t a = HPET_BASE + (port & (HPET_SIZE - 1) & ~(size - 1u));
+        if (op & 1)
+            phys_write(a, value, size);
+        else
+            result = fuzz_hash(result, &(uint32_t){ phys_read(a, size) }, 4);
+        return;
+    }
     if (op & 8 || (port >= 0x3b0 && port < 0x3e0) || (port >= 0x1ce && port < 0x1d1))
         vga_touched = 1;
     if (op & 8) {

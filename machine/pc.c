@@ -162,11 +162,13 @@ static void isa_irq_set(void *opaque, int level)
     pic_set_irq(irq->m->pic, irq->line, level);
 }
 
-/* The HPET's outputs are lines of QEMU's gsi array: 0-15 reach the PIC. */
+/* The HPET's outputs are lines of QEMU's gsi array: 0-15 reach the PIC but
+ * for 2, the cascade (pic_set_irq would take it for IRQ 9, the SCI's line);
+ * an I/O APIC takes line n on pin n, 0 on 2. */
 static void hpet_irq(void *opaque, int line, int level)
 {
     struct machine *m = opaque;
-    if (line < 16)
+    if (line < 16 && line != 2)
         pic_set_irq(m->pic, line, level);
 }
 

@@ -30,7 +30,7 @@ GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf escape da
 GUEST_NAMES += gdbtarget
 GUEST_NAMES += icount
 # the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)
-GUEST_NAMES += acpi hpet
+GUEST_NAMES += acpi hpet resetcf9
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 

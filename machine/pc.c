@@ -4,7 +4,8 @@
  *
  * The board is an ISA PC: 8259A pair, 8254 PIT, ports 0x61/0x80/0x92,
  * MC146818 RTC, i8042 with PS/2 keyboard and mouse, COM1-2 (up to 4), and
- * the VGA unless -vga none; a PCI host bridge with an empty bus; the HPET,
+ * the VGA unless -vga none; a PCI host bridge with an empty bus and the
+ * PIIX reset control register at 0xcf9; the HPET,
  * the ACPI PM block (PIIX4's, SCI on IRQ 9) with the ACPI tables a BIOS
  * would leave in the F segment (machine/acpi_tables.c), and QEMU's fw_cfg.
  *
@@ -37,6 +38,7 @@
 #include "hw/port61.h"
 #include "hw/port80.h"
 #include "hw/port92.h"
+#include "hw/port_cf9.h"
 #include "hw/port_f0.h"
 #include "fpu/x87.h"
 #include "hw/rtc_mc146818.h"
@@ -249,6 +251,11 @@ static void fast_reset(void *opaque)
     request_reset(opaque, "reset through port 0x92");
 }
 
+static void cf9_reset(void *opaque)
+{
+    request_reset(opaque, "reset through port 0xcf9");
+}
+
 static void kbc_reset(void *opaque)
 {
     request_reset(opaque, "reset through the keyboard controller");
@@ -288,6 +295,7 @@ DEVICE_RESET(pci_host_reset, pci_host)
 DEVICE_RESET(hpet_reset, hpet)
 DEVICE_RESET(acpi_pm_reset, acpi_pm)
 DEVICE_RESET(fw_cfg_reset, fw_cfg)
+DEVICE_RESET(port_cf9_reset, port_cf9)
 #undef DEVICE_RESET
 
 /* A device with state joins the list machine_reset() walks, once it exists. */
@@ -377,6 +385,7 @@ int machine_init(struct machine *m)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
     m->port92 = add_device(m, port92_create(set_a20, fast_reset, m), port92_reset_dev);
     m->pci = add_device(m, pci_host_create(), pci_host_reset_dev);
+    add_device(m, port_cf9_create(cf9_reset, m), port_cf9_reset_dev); /* over CONFIG_ADDRESS's byte 1 */
     m->hpet = add_device(m, hpet_create(&m->clock, hpet_irq, hpet_legacy, m), hpet_reset_dev);
     mem_add_mmio(HPET_BASE, HPET_SIZE, &hpet_mem_ops, m->hpet, "hpet");
     m->acpi_pm = add_device(m,

@@ -26,6 +26,7 @@ struct vga;
 struct pit;
 struct port61;
 struct port92;
+struct port_cf9;
 struct uart;
 
 struct machine_options {
@@ -86,6 +87,7 @@ struct machine {
     struct isa_irq irq[16];
     struct pit *pit;
     struct port92 *port92;
+    struct port_cf9 *port_cf9;
     struct pci_host *pci;
     struct port61 *port61;
     struct port80 *port80;

@@ -385,7 +385,8 @@ int machine_init(struct machine *m)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
     m->port92 = add_device(m, port92_create(set_a20, fast_reset, m), port92_reset_dev);
     m->pci = add_device(m, pci_host_create(), pci_host_reset_dev);
-    add_device(m, port_cf9_create(cf9_reset, m), port_cf9_reset_dev); /* over CONFIG_ADDRESS's byte 1 */
+    /* Over CONFIG_ADDRESS's byte 1, as on the PIIX. */
+    m->port_cf9 = add_device(m, port_cf9_create(cf9_reset, m), port_cf9_reset_dev);
     m->hpet = add_device(m, hpet_create(&m->clock, hpet_irq, hpet_legacy, m), hpet_reset_dev);
     mem_add_mmio(HPET_BASE, HPET_SIZE, &hpet_mem_ops, m->hpet, "hpet");
     m->acpi_pm = add_device(m,

@@ -26,6 +26,7 @@
 #include "hw/pci_host.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
+#include "hw/port_cf9.h"
 #include "hw/port61.h"
 #include "hw/port80.h"
 #include "hw/port92.h"
@@ -137,6 +138,7 @@ static void reset_devices(void)
     hpet_reset(m->hpet);
     acpi_pm_reset(m->acpi_pm);
     fw_cfg_reset(m->fw_cfg);
+    port_cf9_reset(m->port_cf9);
     m->stop = 0; /* an S5 through PM1_CNT */
     if (dma_touched)
         memset(m->ram, 0, m->ram_size);

@@ -31,6 +31,8 @@ GUEST_NAMES += gdbtarget
 GUEST_NAMES += icount apic apicerr
 # the paravirtual interfaces (docs/paravirt.md): VMCALL without them, bt86's ABI, kvmclock
 GUEST_NAMES += vmcall_ud pv kvmclock
+# the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)
+GUEST_NAMES += acpi hpet resetcf9
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 

@@ -16,8 +16,11 @@
 
 struct backend;
 struct chardev;
+struct acpi_pm;
 struct display_ops;
 struct gdbstub;
+struct fw_cfg;
+struct hpet;
 struct i8042;
 struct ioapic;
 struct lapic;
@@ -33,6 +36,7 @@ struct vga;
 struct pit;
 struct port61;
 struct port92;
+struct port_cf9;
 struct uart;
 
 struct machine_options {
@@ -107,6 +111,7 @@ struct machine {
     struct isa_irq irq[16];
     struct pit *pit;
     struct port92 *port92;
+    struct port_cf9 *port_cf9;
     struct pci_host *pci;
     struct port61 *port61;
     struct port80 *port80;
@@ -115,6 +120,10 @@ struct machine {
     struct ps2kbd *kbd;
     struct ps2mouse *mouse;
     struct vga *vga;
+    struct hpet *hpet;
+    struct acpi_pm *acpi_pm;
+    struct fw_cfg *fw_cfg;
+    int hpet_legacy; /* the HPET's legacy replacement owns IRQ 0 and 8 */
     struct screen *screen;
     struct machine_device devices[MACHINE_MAX_DEVICES];
     int ndevices;

@@ -7,7 +7,10 @@
  * the VGA unless -vga none; a PCI host bridge with an empty bus; the CPU's
  * local APIC at 0xFEE00000, with the 8259 on its LINT0, and an I/O APIC at
  * 0xFEC00000.  Each ISA IRQ line goes to both the 8259 and the I/O APIC,
- * to pin n but IRQ0 to pin 2, as QEMU's `pc` wires them.
+ * to pin n but IRQ0 to pin 2, as QEMU's `pc` wires them.  The PIIX reset
+ * control register at 0xcf9; the HPET, the ACPI PM block (PIIX4's, SCI on
+ * IRQ 9) with the ACPI tables a BIOS would leave in the F segment
+ * (machine/acpi_tables.c), and QEMU's fw_cfg.
  *
  * The event loop runs only between blocks (every BUDGET instructions or
  * when a block asks): it runs due device timers (virtual time), polls host
@@ -28,6 +31,10 @@
 #include "base/timer.h"
 #include "hw/debug_exit.h"
 #include "hw/debugcon.h"
+#include "hw/acpi_pm.h"
+#include "hw/fw_cfg.h"
+#include "hw/hpet.h"
+#include "machine/acpi_tables.h"
 #include "machine/screen.h"
 #include "hw/i8042.h"
 #include "hw/ioapic.h"
@@ -38,6 +45,7 @@
 #include "hw/port61.h"
 #include "hw/port80.h"
 #include "hw/port92.h"
+#include "hw/port_cf9.h"
 #include "hw/port_f0.h"
 #include "fpu/x87.h"
 #include "hw/rtc_mc146818.h"
@@ -174,11 +182,73 @@ static void isa_irq_drive(struct machine *m, int line, int level)
     ioapic_set_irq(m->ioapic, isa_irq_pin(line), level);
 }
 
-/* A device's IRQ output drives its ISA line (opaque: &m->irq[n]). */
+/* A device's IRQ output drives its ISA line (opaque: &m->irq[n]).  The
+ * HPET's legacy replacement mode takes IRQ 0 and 8 from the PIT and RTC. */
 static void isa_irq_set(void *opaque, int level)
 {
     struct isa_irq *irq = opaque;
+    if (irq->m->hpet_legacy && (irq->line == 0 || irq->line == 8))
+        return;
     isa_irq_drive(irq->m, irq->line, level);
+}
+
+/* The HPET's outputs are lines of QEMU's gsi array: 0-15 reach the PIC but
+ * for 2, the cascade (pic_set_irq would take it for IRQ 9, the SCI's line);
+ * the I/O APIC takes line n on pin n, 0 on 2. */
+static void hpet_irq(void *opaque, int line, int level)
+{
+    struct machine *m = opaque;
+    if (line < 16 && line != 2)
+        pic_set_irq(m->pic, line, level);
+    ioapic_set_irq(m->ioapic, line == 0 ? 2 : line, level);
+}
+
+static void hpet_legacy(void *opaque, int on)
+{
+    struct machine *m = opaque;
+    m->hpet_legacy = on;
+    /* Back to the PIT: IRQ 0 shows its OUT0 again (the RTC raises IRQ 8 at its next event). */
+    if (!on)
+        isa_irq_drive(m, 0, pit_get_out(m->pit, 0));
+}
+
+/* S5 through PM1_CNT: QEMU ends with status 0 on a guest's power-off. */
+static void acpi_power_off(void *opaque)
+{
+    machine_shutdown(opaque, 0);
+}
+
+/* What QEMU's pc machine puts in fw_cfg that bt86 has too (no kernel items:
+ * bt86 loads the kernel itself). */
+static void fw_cfg_fill(struct machine *m)
+{
+    struct fw_cfg *f = m->fw_cfg;
+    fw_cfg_add_i64(f, FW_CFG_RAM_SIZE, m->ram_size);
+    fw_cfg_add_i16(f, FW_CFG_NB_CPUS, 1);
+    fw_cfg_add_i16(f, FW_CFG_MAX_CPUS, 1);
+    fw_cfg_add_i32(f, FW_CFG_IRQ0_OVERRIDE, 1);
+    /* struct hpet_fw_config: a count, then 8 entries of id, address, min tick, protection */
+    uint8_t hpet[1 + 8 * 15] = { 1, 0x01, 0xa2, 0x86, 0x80 };
+    for (int i = 0; i < 4; i++)
+        hpet[5 + i] = (uint8_t)(HPET_BASE >> 8 * i);
+    fw_cfg_add_bytes(f, FW_CFG_ARCH_LOCAL + 4, hpet, sizeof(hpet));
+    /* QEMU's etc/e820 is the RAM it has: one entry, {address, length, type 1} */
+    uint8_t e820[20] = { 0 };
+    for (int i = 0; i < 4; i++)
+        e820[8 + i] = (uint8_t)(m->ram_size >> 8 * i);
+    e820[16] = 1;
+    fw_cfg_add_file(f, "etc/e820", e820, sizeof(e820));
+}
+
+/* What a BIOS leaves in RAM: the ACPI tables in the F segment. */
+static void write_firmware_tables(struct machine *m)
+{
+    static uint8_t seg[ACPI_TABLES_SIZE];
+    if (!acpi_tables_build(seg, ACPI_TABLES_BASE, 1) ||
+        phys_copy_to(&m->mem, ACPI_TABLES_BASE, seg, sizeof(seg)) < 0) {
+        fprintf(stderr, "bt86: cannot place the ACPI tables at 0x%x\n", ACPI_TABLES_BASE);
+        exit(EXIT_FATAL);
+    }
 }
 
 static void ferr_clear(void *opaque)
@@ -208,6 +278,11 @@ static void request_reset(struct machine *m, const char *why)
 static void fast_reset(void *opaque)
 {
     request_reset(opaque, "reset through port 0x92");
+}
+
+static void cf9_reset(void *opaque)
+{
+    request_reset(opaque, "reset through port 0xcf9");
 }
 
 static void kbc_reset(void *opaque)
@@ -255,6 +330,10 @@ DEVICE_RESET(vga_reset, vga)
 DEVICE_RESET(uart_reset, uart)
 DEVICE_RESET(port92_reset, port92)
 DEVICE_RESET(pci_host_reset, pci_host)
+DEVICE_RESET(hpet_reset, hpet)
+DEVICE_RESET(acpi_pm_reset, acpi_pm)
+DEVICE_RESET(fw_cfg_reset, fw_cfg)
+DEVICE_RESET(port_cf9_reset, port_cf9)
 #undef DEVICE_RESET
 
 static uint32_t lapic_mmio_read(void *opaque, uint32_t offset, int size)
@@ -419,6 +498,16 @@ int machine_init(struct machine *m)
                           debug_exit_status, m);
     m->port92 = add_device(m, port92_create(&m->io, set_a20, fast_reset, m), port92_reset_dev);
     m->pci = add_device(m, pci_host_create(&m->io), pci_host_reset_dev);
+    /* Over CONFIG_ADDRESS's byte 1, as on the PIIX. */
+    m->port_cf9 = add_device(m, port_cf9_create(&m->io, cf9_reset, m), port_cf9_reset_dev);
+    m->hpet = add_device(m, hpet_create(&m->clock, hpet_irq, hpet_legacy, m), hpet_reset_dev);
+    mem_add_mmio(&m->mem, HPET_BASE, HPET_SIZE, &hpet_mem_ops, m->hpet, "hpet");
+    m->acpi_pm = add_device(m,
+                            acpi_pm_create(&m->io, &m->clock, isa_irq_set, &m->irq[ACPI_SCI_IRQ],
+                                           acpi_power_off, m),
+                            acpi_pm_reset_dev);
+    m->fw_cfg = add_device(m, fw_cfg_create(&m->io, &m->mem), fw_cfg_reset_dev);
+    fw_cfg_fill(m);
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
@@ -446,6 +535,7 @@ void machine_reset(struct machine *m)
     tb_flush_all(m->tbs);
     for (int i = 0; i < m->ndevices; i++)
         m->devices[i].reset(m->devices[i].dev);
+    write_firmware_tables(m);
 }
 
 void machine_poll(struct machine *m)

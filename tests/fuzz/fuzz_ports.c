@@ -6,8 +6,9 @@
  * Operation bits: 0 write (else read), 1-2 size (1, 2, 4, 4 bytes), 3 MMIO
  * instead of port I/O, 4 let virtual time pass (timers, interrupts
  * acknowledged), 5 a string of 16 such accesses (as REP OUTS/INS would),
- * 6 (with 3) MMIO to the APICs instead of the VGA: the local APIC's page
- * at 0xfee00000, or with port bit 15 the I/O APIC's at 0xfec00000.
+ * 6 (with 3) MMIO to the board's windows instead of the VGA's: with port
+ * bit 15 the I/O APIC's at 0xfec00000, else with bit 14 the HPET's at
+ * 0xfed00000, else the local APIC's page at 0xfee00000.
  * Devices must answer anything without crashing or growing without bound.
  * A reset request (port 0x92 bit 0, i8042 command 0xfe) is dropped: acting
  * on it would end the process, which is right for bt86 and useless here.
@@ -15,16 +16,21 @@
  * One machine serves every input; before each, the devices go back to
  * their power-on state through their reset functions, then their load
  * functions from copies saved at start (for what a reset keeps).  The VGA's reset clears 16 MiB,
- * so it runs only after an input that reached the VGA.
+ * so it runs only after an input that reached the VGA; RAM is cleared only
+ * after an input that reached fw_cfg's DMA port (which writes anywhere).
  */
 #include "tests/fuzz/fuzz.h"
 #include "machine/machine.h"
+#include "hw/acpi_pm.h"
+#include "hw/fw_cfg.h"
+#include "hw/hpet.h"
 #include "hw/i8042.h"
 #include "hw/ioapic.h"
 #include "hw/lapic.h"
 #include "hw/pci_host.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
+#include "hw/port_cf9.h"
 #include "hw/port61.h"
 #include "hw/port80.h"
 #include "hw/port92.h"
@@ -42,7 +48,7 @@
 #define VGA_WINDOW_SIZE 0x20000u
 
 static struct machine *m;
-static int vga_touched;
+static int vga_touched, dma_touched;
 static uint64_t result; /* what the input read */
 
 /*
@@ -135,6 +141,14 @@ static void reset_devices(void)
     i8042_reset(m->kbc);
     pci_host_reset(m->pci);
     port92_reset(m->port92);
+    hpet_reset(m->hpet);
+    acpi_pm_reset(m->acpi_pm);
+    fw_cfg_reset(m->fw_cfg);
+    port_cf9_reset(m->port_cf9);
+    m->stop = 0; /* an S5 through PM1_CNT */
+    if (dma_touched)
+        memset(m->ram, 0, m->ram_size);
+    dma_touched = 0;
     if (vga_touched)
         vga_reset(m->vga);
     vga_touched = 0;
@@ -146,8 +160,13 @@ static void one_access(int op, uint16_t port, uint32_t value)
 {
     static const int sizes[4] = { 1, 2, 4, 4 };
     int size = sizes[op >> 1 & 3];
+    if (!(op & 8) && port >= FW_CFG_PORT_DMA && port < FW_CFG_PORT_DMA + 8)
+        dma_touched = 1;
     if ((op & 0x48) == 0x48) {
-        uint32_t a = (port & 0x8000 ? IOAPIC_BASE : LAPIC_DEFAULT_BASE) + (port & 0xfff & ~(size - 1u));
+        uint32_t off = port & 0xfff & ~(size - 1u);
+        uint32_t a = port & 0x8000   ? IOAPIC_BASE + off
+                     : port & 0x4000 ? HPET_BASE + (port & (HPET_SIZE - 1) & ~(size - 1u))
+                                     : LAPIC_DEFAULT_BASE + off;
         if (op & 1)
             phys_write(&m->mem, a, value, size);
         else

@@ -14,7 +14,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # ---------------------------------------------------------------- ports
 # rec OP PORT VALUE: OP bit 0 write, bits 1-2 size (0: 1, 1: 2, 2: 4 bytes),
-# bit 3 MMIO at 0xa0000 + PORT, bit 4 then 1 ms passes, bit 5 16 times.
+# bit 3 MMIO at 0xa0000 + PORT (with bit 6: at the HPET, 0xfed00000 + PORT),
+# bit 4 then 1 ms passes, bit 5 16 times.
 rec() { printf "\\x$(printf %02x "$1")\\x$(printf %02x $(($2 & 255)))\\x$(printf %02x $(($2 >> 8)))\\x$(printf %02x $(($3 & 255)))\\x$(printf %02x $(($3 >> 8)))"; }
 outb() { rec 1 "$1" "$2"; }  # outb
 inb() { rec 0 "$1" 0; }      # inb
@@ -55,8 +56,29 @@ uart() { # guests/com2: 115200 8N1, FIFO, loopback echo, then the IRQ
 } >"$here/ports/i8042"
 { inb 0x92; outb 0x92 0x00; inb 0x92; outb 0x92 0x02; inb 0x92; outb 0x64 0xdd; outb 0x64 0xdf
 	outb 0x92 0x01; outb 0x80 0x55; inb 0x80; outb 0xf0 0x00; rec 5 0xcf8 0x8000; rec 4 0xcfc 0
-	rec 1 0xcfb 0x80; rec 2 0xcfe 0
+	rec 1 0xcfb 0x80; rec 2 0xcfe 0; outb 0xcf9 0x0a; inb 0xcf9; rec 2 0xcf9 0; outb 0xcf9 0x06
 } >"$here/ports/a20-pci-misc"
+{ # guests/acpi: the PM timer, PM1 status/enable with the carry SCI, ACPI mode, GPE0, S5
+	rec 4 0x608 0; rec 3 0x600 0xffff; rec 3 0x602 0x0101; pic_init 0xfb 0xfd; tick; tick
+	rec 2 0x600 0; rec 3 0x600 0x0001; outb 0xb2 0xf1; rec 2 0x604 0; rec 3 0xafe2 0xffff
+	rec 4 0xafe0 0; outb 0xb3 0x5a; inb 0xb3; rec 1 0x605 0x20; rec 3 0x604 0x2000
+} >"$here/ports/acpi-pm"
+{ # guests/acpi: fw_cfg's signature, the directory, a key past its end, the DMA port
+	rec 3 0x510 0x0000; inb 0x511; inb 0x511; inb 0x511; inb 0x511; inb 0x510
+	rec 3 0x510 0x0019; rec 32 0x511 0; rec 3 0x510 0x0005; rec 32 0x511 0
+	rec 3 0x510 0x8004; rec 2 0x511 0; rec 4 0x514 0; rec 4 0x518 0
+	rec 5 0x514 0x0000; rec 5 0x518 0x0010
+} >"$here/ports/fw-cfg"
+{ # guests/hpet (MMIO at 0xfed00000 + PORT: bit 6 with bit 3): caps, counter,
+	# legacy mode, a one-shot and a periodic comparator, level status
+	hpet_rd() { rec 76 "$1" 0; }
+	hpet_wr() { rec 77 "$1" "$2"; }
+	pic_init 0xfa 0xfe; hpet_rd 0x000; hpet_rd 0x004; hpet_wr 0x0f0 0xff00; hpet_wr 0x010 0x0003
+	hpet_rd 0x0f0; hpet_wr 0x108 0x0400; hpet_wr 0x10c 0; hpet_wr 0x100 0x0004; tick; tick
+	hpet_wr 0x100 0x014c; hpet_wr 0x108 0x1000; hpet_wr 0x108 0x0800; tick; tick; hpet_rd 0x108
+	hpet_wr 0x128 0x2000; hpet_wr 0x120 0x0006; tick; hpet_rd 0x020; hpet_wr 0x020 0x0002
+	rec 72 0x101 0; rec 73 0x111 0x0004; hpet_wr 0x010 0
+} >"$here/ports/hpet"
 { # guests/vgatext: text at B8000 and the cursor, then the DAC and the AR
 	for i in 0 2 4 6 8; do rec 11 $((0x18000 + i)) 0x0748; done; rec 8 0x18000 0
 	outb 0x3d4 0x0e; outb 0x3d5 0x00; outb 0x3d4 0x0f; outb 0x3d5 0x05; outb 0x3d4 0x0a; outb 0x3d5 0x20

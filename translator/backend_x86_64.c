@@ -181,8 +181,8 @@ static void alloc_temp(struct xc *x, int v)
 static int op_reads(const struct ir_op *op, int field)
 {
     int r = ir_op_info[op->opc].reads;
-    if (op->opc == IR_SETCC && op->aux)
-        r |= IRR_C;
+    if ((op->opc == IR_SETCC || op->opc == IR_SETFL) && op->aux)
+        r |= IRR_C; /* the condition of a conditional flag write */
     return r & field;
 }
 

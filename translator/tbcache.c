@@ -229,7 +229,7 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     size_t need = sizeof(struct tb) + irb->ninsns * 5 + 64;
     size_t code_need = be->code_size(irb);
     void *mem = arena_alloc(need);
-    code_cache_open(&code_cache);
+    code_cache_open_tail(&code_cache);
     void *code = code_cache_alloc(&code_cache, code_need);
     if (!mem || !code) {
         /* Safe: we are between blocks.  Nothing may point into the arena. */

@@ -41,6 +41,7 @@
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"
+#include "translator/backend.h"
 #include "translator/decode.h"
 #include "translator/tbcache.h"
 
@@ -938,7 +939,7 @@ static int ud_sweep(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [--native PATH] [--list] [--selftest]\n");
+    fprintf(stderr, "usage: diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [-backend NAME] [--native PATH] [--list] [--selftest]\n");
     exit(2);
 }
 
@@ -963,6 +964,14 @@ int main(int argc, char **argv)
             snprintf(native, sizeof(native), "%s", argv[++i]);
         else if (!strcmp(argv[i], "-q"))
             quiet = 1;
+        else if (!strcmp(argv[i], "-backend") && i + 1 < argc) {
+            const struct backend *be = backend_find(argv[++i]);
+            if (!be) {
+                fprintf(stderr, "diff_bt86: unknown backend '%s'\n", argv[i]);
+                return 2;
+            }
+            tb_set_backend(be);
+        }
         else if (!strcmp(argv[i], "--selftest"))
             selftest = 1;
         else if (!strcmp(argv[i], "--list"))

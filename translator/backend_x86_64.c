@@ -80,6 +80,8 @@ struct xc {
     struct xbuf f, c;
     int cur;                 /* op index */
     int16_t home[IR_NVALUES]; /* temporaries: host register, or -1 for the frame */
+    uint8_t is_const[IR_NVALUES]; /* a temporary IR_MOVI defined: never materialized */
+    uint32_t cval[IR_NVALUES];
     uint16_t last[IR_NVALUES];
     int owner[16];           /* pool register -> temporary in it, 0 if free */
     int fused_cc;            /* host condition of a TESTCC fused into the EXITCC next */
@@ -123,19 +125,36 @@ static struct xmem tslot(int v)
     return xmem_bd(X_RSP, FR_TEMPS + 4 * (v - V_TEMP0));
 }
 
-/* The host register holding v, or -1 when it is in the frame. */
+/* The host register holding v, or -1 when it is in the frame or a constant. */
 static int vhome(struct xc *x, int v)
 {
-    return v < V_TEMP0 ? greg[v] : x->home[v];
+    return v < V_TEMP0 ? greg[v] : x->is_const[v] ? -1 : x->home[v];
 }
 
-/* v in a register: its own, or `scratch` loaded from the frame. */
+static int vconst(struct xc *x, int v)
+{
+    return v >= V_TEMP0 && x->is_const[v];
+}
+
+/* Host register r = v. */
+static void load_val(struct xc *x, struct xbuf *o, int r, int v)
+{
+    int h = vhome(x, v);
+    if (vconst(x, v))
+        emit_mov_ri32(o, r, x->cval[v]);
+    else if (h < 0)
+        emit_load32(o, r, tslot(v));
+    else if (h != r)
+        emit_mov_rr32(o, r, h);
+}
+
+/* v in a register: its own, or `scratch` loaded from the frame or the constant. */
 static int vreg(struct xc *x, struct xbuf *o, int v, int scratch)
 {
     int h = vhome(x, v);
     if (h >= 0)
         return h;
-    emit_load32(o, scratch, tslot(v));
+    load_val(x, o, scratch, v);
     return scratch;
 }
 
@@ -256,7 +275,7 @@ static void emit_ccall(struct xc *x, struct xbuf *o, const void *fn, const struc
     /* Values into the argument area first, so that no argument register
      * is overwritten before it is read. */
     for (int k = 0; k < nargs; k++) {
-        if (args[k].kind != A_VAL)
+        if (args[k].kind != A_VAL || vconst(x, (int)args[k].v))
             continue;
         int h = vhome(x, (int)args[k].v);
         if (h >= 0)
@@ -278,8 +297,11 @@ static void emit_ccall(struct xc *x, struct xbuf *o, const void *fn, const struc
             emit_mov_ri32(o, r, args[k].v);
             break;
         case A_VAL: {
-            int h = vhome(x, (int)args[k].v);
-            emit_load32(o, r, h >= 0 ? xmem_bd(X_RSP, FR_ARGS + 4 * k) : tslot((int)args[k].v));
+            int v = (int)args[k].v, h = vhome(x, v);
+            if (vconst(x, v))
+                emit_mov_ri32(o, r, x->cval[v]);
+            else
+                emit_load32(o, r, h >= 0 ? xmem_bd(X_RSP, FR_ARGS + 4 * k) : tslot(v));
             break;
         }
         }
@@ -318,29 +340,41 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
     int32_t tag_off = store ? (int32_t)offsetof(struct tlb_entry, tag_write)
                             : (int32_t)offsetof(struct tlb_entry, tag_read);
     int ha = vhome(x, op->a);
-    /* rcx = entry offset, eax = tag of the last byte */
-    if (ha >= 0)
-        emit_mov_rr32(f, X_RCX, ha);
-    else
-        emit_load32(f, X_RCX, tslot(op->a));
-    if (size > 1)
-        emit_lea32(f, X_RAX, xmem_bd(X_RCX, size - 1));
-    else
-        emit_mov_rr32(f, X_RAX, X_RCX);
-    emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
-    emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
-    emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
-    emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
-    jump_to_cold(x, XCC_NE);
-    if (monitor_stats.timing) {
-        emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
-        emit_inc_m64(f, xmem_bd(X_RAX, 0));
-    }
-    emit_load64(f, X_RAX,
-                xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend)));
-    if (ha < 0) {
-        emit_load32(f, X_RCX, tslot(op->a));
+    int32_t addend_off = (int32_t)offsetof(struct tlb_entry, addend);
+    if (vconst(x, op->a)) {
+        /* A constant address: the entry and the tag are known now. */
+        uint32_t va = x->cval[op->a];
+        int32_t e = tlb + (int32_t)(TLB_INDEX(va) * sizeof(struct tlb_entry));
+        emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RBP, e + tag_off), (va + size - 1) & PAGE_MASK);
+        jump_to_cold(x, XCC_NE);
+        if (monitor_stats.timing) {
+            emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
+            emit_inc_m64(f, xmem_bd(X_RAX, 0));
+        }
+        emit_load64(f, X_RAX, xmem_bd(X_RBP, e + addend_off));
+        emit_mov_ri32(f, X_RCX, va);
         ha = X_RCX;
+    } else {
+        /* rcx = entry offset, eax = tag of the last byte */
+        load_val(x, f, X_RCX, op->a);
+        if (size > 1)
+            emit_lea32(f, X_RAX, xmem_bd(X_RCX, size - 1));
+        else
+            emit_mov_rr32(f, X_RAX, X_RCX);
+        emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+        emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
+        emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
+        emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
+        jump_to_cold(x, XCC_NE);
+        if (monitor_stats.timing) {
+            emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
+            emit_inc_m64(f, xmem_bd(X_RAX, 0));
+        }
+        emit_load64(f, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + addend_off));
+        if (ha < 0) {
+            load_val(x, f, X_RCX, op->a);
+            ha = X_RCX;
+        }
     }
     struct xmem host = xmem_bid(X_RAX, ha, 1, 0);
     if (store) {
@@ -350,7 +384,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
             int s = ha == X_RCX ? X_RDX : X_RCX;
             if (s == X_RDX)
                 emit_store64(f, xmem_bd(X_RSP, FR_ARGS), X_RDX);
-            emit_load32(f, s, tslot(op->b));
+            load_val(x, f, s, op->b);
             hb = s;
             if (size == 1)
                 emit_store8(f, host, hb);
@@ -568,8 +602,18 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
 static void emit_binop(struct xc *x, const struct ir_op *op, int alu, int commutative)
 {
     struct xbuf *f = &x->f;
-    int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
     int hd = vhome(x, op->d);
+    if (vconst(x, op->b)) {
+        uint32_t imm = x->cval[op->b];
+        int ra = vreg(x, f, op->a, X_RAX);
+        int t = hd >= 0 ? hd : X_RAX;
+        if (t != ra)
+            emit_mov_rr32(f, t, ra);
+        emit_alu_ri32(f, alu, t, imm);
+        dput(x, f, op->d, t);
+        return;
+    }
+    int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
     if (hd >= 0 && hd == ra) {
         emit_alu_rr32(f, alu, hd, rb);
     } else if (hd >= 0 && hd != rb) {
@@ -610,6 +654,11 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_MOV: {
+        int hd = vhome(x, op->d);
+        if (vconst(x, op->a) && hd >= 0) {
+            emit_mov_ri32(f, hd, x->cval[op->a]);
+            break;
+        }
         int ra = vreg(x, f, op->a, X_RAX);
         dput(x, f, op->d, ra);
         break;
@@ -917,6 +966,7 @@ static size_t x64_translate(const struct ir_block *b)
     if (nvals > IR_NVALUES)
         nvals = IR_NVALUES;
     memset(x->last, 0, nvals * sizeof(x->last[0]));
+    memset(x->is_const, 0, nvals);
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         const uint16_t *fld[4] = { &op->d, &op->a, &op->b, &op->c };
@@ -947,6 +997,11 @@ static size_t x64_translate(const struct ir_block *b)
             }
         }
         free_dead(x);
+        if (op->opc == IR_MOVI && is_temp(op->d)) {
+            x->is_const[op->d] = 1;
+            x->cval[op->d] = op->imm;
+            continue;
+        }
         if (ir_op_writes_d(op->opc) && is_temp(op->d))
             alloc_temp(x, op->d);
         emit_op(x, op);

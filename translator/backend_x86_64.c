@@ -82,6 +82,8 @@ struct xc {
     int16_t home[IR_NVALUES]; /* temporaries: host register, or -1 for the frame */
     uint8_t is_const[IR_NVALUES]; /* a temporary IR_MOVI defined: never materialized */
     uint32_t cval[IR_NVALUES];
+    int8_t alias[IR_NVALUES]; /* a temporary computed straight into this guest register */
+    uint8_t skip[IR_MAX_OPS];  /* the MOV that an alias made redundant */
     uint16_t last[IR_NVALUES];
     int owner[16];           /* pool register -> temporary in it, 0 if free */
     int fused_cc;            /* host condition of a TESTCC fused into the EXITCC next */
@@ -128,7 +130,11 @@ static struct xmem tslot(int v)
 /* The host register holding v, or -1 when it is in the frame or a constant. */
 static int vhome(struct xc *x, int v)
 {
-    return v < V_TEMP0 ? greg[v] : x->is_const[v] ? -1 : x->home[v];
+    if (v < V_TEMP0)
+        return greg[v];
+    if (x->alias[v] >= 0)
+        return greg[x->alias[v]];
+    return x->is_const[v] ? -1 : x->home[v];
 }
 
 static int vconst(struct xc *x, int v)
@@ -942,6 +948,53 @@ static void emit_op(struct xc *x, const struct ir_op *op)
     }
 }
 
+/*
+ * "t = ...; (ops that neither read nor write g, nor can fault or call);
+ * mov g, t" with t read nowhere after: compute t in g's register and drop
+ * the MOV.  Nothing in between can let C code see cpu->r[] (the guest
+ * state a fault must show is the one before the instruction), and nothing
+ * in between wanted g's old value.
+ */
+static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
+{
+    static int16_t def_at[IR_NVALUES];
+    memset(x->alias, -1, nvals);
+    for (uint32_t v = 0; v < nvals; v++)
+        def_at[v] = -1;
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        x->skip[i] = 0;
+        if (ir_op_writes_d(op->opc) && is_temp(op->d) && op->opc != IR_MOVI &&
+            op->opc != IR_TESTCC)
+            def_at[op->d] = (int16_t)i;
+    }
+    for (int j = 0; j < b->nops; j++) {
+        const struct ir_op *mv = &b->ops[j];
+        if (mv->opc != IR_MOV || mv->d >= V_TEMP0 || !is_temp(mv->a) || def_at[mv->a] < 0 ||
+            x->last[mv->a] != j)
+            continue;
+        int t = mv->a, g = mv->d, ok = 1;
+        for (int k = def_at[t] + 1; k < j && ok; k++) {
+            const struct ir_op *op = &b->ops[k];
+            if (op->opc == IR_NOP)
+                continue;
+            if (ir_op_info[op->opc].flags & (IRF_MAY_FAULT | IRF_CALL | IRF_EXIT))
+                ok = 0;
+            else if ((op_reads(op, IRR_D) && op->d == g) || (op_reads(op, IRR_A) && op->a == g) ||
+                     (op_reads(op, IRR_B) && op->b == g) || (op_reads(op, IRR_C) && op->c == g))
+                ok = 0;
+            else if (ir_op_writes_d(op->opc) && op->d == g)
+                ok = 0;
+            else if (op->opc == IR_MOV && op->d < V_TEMP0 && x->alias[op->a] == g)
+                ok = 0;
+        }
+        if (ok) {
+            x->alias[t] = (int8_t)g;
+            x->skip[j] = 1;
+        }
+    }
+}
+
 /* The next op that is not a NOP after i, or -1. */
 static int next_op(const struct ir_block *b, int i)
 {
@@ -976,6 +1029,7 @@ static size_t x64_translate(const struct ir_block *b)
         if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->last[op->d] < i)
             x->last[op->d] = (uint16_t)i;
     }
+    find_aliases(x, b, nvals);
     for (int i = 0; i < b->ninsns; i++)
         x->insn_off[i] = UINT32_MAX;
     for (int i = 0; i < b->nops; i++) {
@@ -1002,7 +1056,9 @@ static size_t x64_translate(const struct ir_block *b)
             x->cval[op->d] = op->imm;
             continue;
         }
-        if (ir_op_writes_d(op->opc) && is_temp(op->d))
+        if (x->skip[i])
+            continue;
+        if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->alias[op->d] < 0)
             alloc_temp(x, op->d);
         emit_op(x, op);
     }

@@ -33,6 +33,7 @@
 #include "cpu/flags.h"
 #include "monitor/helpers.h"
 #include "softmmu/tlb.h"
+#include "base/log.h"
 
 #include <capstone/capstone.h>
 #include <inttypes.h>
@@ -64,6 +65,15 @@ struct x64_ret {
 };
 typedef struct x64_ret (*x64_entry_fn)(struct cpu *cpu, struct tb *tb);
 static x64_entry_fn x64_entry;
+
+/*
+ * The jump cache: blocks by linear PC, filled as the run loop enters them
+ * (x64_exec), read by indirect exits, which check the whole key tb_find()
+ * would (linear and physical PC, CS base, mode) before going on.
+ */
+#define JC_BITS 12
+#define JC_MASK ((1u << JC_BITS) - 1)
+static struct tb *x64_jc[1u << JC_BITS];
 
 #define BUF_SIZE (1u << 20)
 #define MAX_FIX 8192
@@ -527,6 +537,70 @@ static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
     return cc ^ (int)(op->imm & 1);
 }
 
+/*
+ * GETCC of CF (or its negation), which every INC and DEC needs: the kinds
+ * a loop leaves behind most often (CMP, TEST, ADD, INC, DEC on 32 bits,
+ * CMP on 8) are tested inline, as cc_carry() computes them; any other
+ * state, an override from cc_fix included (cc_op then equals no plain
+ * kind), calls cpu_cond() out of line.
+ */
+static void emit_getcc_cf(struct xc *x, const struct ir_op *op)
+{
+    struct xbuf *f = &x->f;
+    size_t done[8];
+    int nd = 0;
+    emit_load32(f, X_RAX, CPUF(cc_op));
+    /* SUB32: src1 < src2 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_SUB, 2));
+    size_t n1 = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RCX, CPUF(cc_src1));
+    emit_alu_rm32(f, XALU_CMP, X_RCX, CPUF(cc_src2));
+    emit_setcc(f, XCC_B, X_RAX);
+    done[nd++] = emit_jmp32(f);
+    emit_patch_rel32(f, n1, xbuf_len(f));
+    /* LOGIC32: 0 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_LOGIC, 2));
+    size_t n2 = emit_jcc32(f, XCC_NE);
+    emit_mov_ri32(f, X_RAX, 0);
+    done[nd++] = emit_jmp32(f);
+    emit_patch_rel32(f, n2, xbuf_len(f));
+    /* INC32, DEC32: the CF they kept, in src2 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_INC, 2));
+    size_t i1 = emit_jcc32(f, XCC_E);
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_DEC, 2));
+    size_t n3 = emit_jcc32(f, XCC_NE);
+    emit_patch_rel32(f, i1, xbuf_len(f));
+    emit_load32(f, X_RAX, CPUF(cc_src2));
+    emit_alu_ri32(f, XALU_AND, X_RAX, 1);
+    done[nd++] = emit_jmp32(f);
+    emit_patch_rel32(f, n3, xbuf_len(f));
+    /* ADD32: dst < src1 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_ADD, 2));
+    size_t n4 = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RCX, CPUF(cc_dst));
+    emit_alu_rm32(f, XALU_CMP, X_RCX, CPUF(cc_src1));
+    emit_setcc(f, XCC_B, X_RAX);
+    done[nd++] = emit_jmp32(f);
+    emit_patch_rel32(f, n4, xbuf_len(f));
+    /* SUB8: (src1 & 0xff) < (src2 & 0xff) */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_SUB, 0));
+    jump_to_cold(x, XCC_NE);
+    emit_load8zx(f, X_RCX, CPUF(cc_src1));
+    emit_load8zx(f, X_RAX, CPUF(cc_src2));
+    emit_alu_rr32(f, XALU_CMP, X_RCX, X_RAX);
+    emit_setcc(f, XCC_B, X_RAX);
+    for (int i = 0; i < nd; i++)
+        emit_patch_rel32(f, done[i], xbuf_len(f));
+    size_t back = xbuf_len(f);
+    emit_movzx8(f, X_RAX, X_RAX);
+    if (op->imm & 1)
+        emit_alu_ri32(f, XALU_XOR, X_RAX, 1);
+    dput(x, f, op->d, X_RAX);
+    struct carg args[2] = { ARG_CPU, ARG_IMM(CC_B) };
+    emit_ccall(x, &x->c, (const void *)cpu_cond, args, 2, -1, 0);
+    jump_to_fast(x, back);
+}
+
 /* ---------------------------------------------------------------- exits */
 
 static void emit_store_gregs(struct xbuf *o)
@@ -600,6 +674,80 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
     emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RAX);
     emit_jmp_m(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, code)));
     emit_leave(x, &x->c, slot);
+}
+
+/*
+ * An indirect exit to EIP in register `target`: what the run loop would
+ * do next (tb_find on the CPU's state, then tb_chain_enter's checks), done
+ * inline when the jump cache has the block and the code TLB has its page;
+ * any miss falls through to the exit that follows.  Never from a block
+ * that must not chain (tb_link's rule: invalid, or ends in the monitor).
+ */
+static void emit_jump_cache(struct xc *x, int target)
+{
+    struct xbuf *f = &x->f;
+    size_t miss[16];
+    int nm = 0;
+    uint32_t hflags = x->b->hflags & ~HF_INHIBIT_IRQ;
+    int mmu = ((hflags & HF_CPL_MASK) >> HF_CPL_SHIFT) == 3;
+    int32_t e = (int32_t)(CPU_TLB_OFF + mmu * sizeof(((struct cpu *)0)->tlb[0]));
+    if (target != X_RAX)
+        emit_mov_rr32(f, X_RAX, target);
+    emit_load64(f, X_RCX, xmem_bd(X_RSP, FR_TB));
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RCX, (int32_t)offsetof(struct tb, invalid)), 0);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RCX, (int32_t)offsetof(struct tb, no_chain)), 0);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* the mode this code was translated for, which fixes the TLB too */
+    emit_load32(f, X_RSI, CPUF(hflags));
+    emit_alu_ri32(f, XALU_AND, X_RSI, ~HF_INHIBIT_IRQ);
+    emit_alu_ri32(f, XALU_CMP, X_RSI, hflags);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* eax = linear PC; rdx = the cached block */
+    emit_alu_rm32(f, XALU_ADD, X_RAX, CPUF(seg[S_CS].base));
+    emit_mov_rr32(f, X_RDX, X_RAX);
+    emit_alu_ri32(f, XALU_AND, X_RDX, JC_MASK);
+    emit_mov_ri64(f, X_RDI, (uint64_t)(uintptr_t)x64_jc);
+    emit_load64(f, X_RDX, xmem_bid(X_RDI, X_RDX, 8, 0));
+    emit_alu_ri64(f, XALU_CMP, X_RDX, 0);
+    miss[nm++] = emit_jcc32(f, XCC_E);
+    emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, pc)));
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, invalid)), 0);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, hflags)));
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RSI, CPUF(seg[S_CS].base));
+    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, cs_base)));
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* the physical PC through the code TLB, as mem_code_phys() on a hit */
+    emit_mov_rr32(f, X_RCX, X_RAX);
+    emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+    emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
+    emit_load32(f, X_RSI, xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, tag_code)));
+    emit_alu_ri32(f, XALU_AND, X_RSI, PAGE_MASK | TLB_INVALID);
+    emit_mov_rr32(f, X_RDI, X_RAX);
+    emit_alu_ri32(f, XALU_AND, X_RDI, PAGE_MASK);
+    emit_alu_rr32(f, XALU_CMP, X_RSI, X_RDI);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RSI, xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, phys)));
+    emit_alu_ri32(f, XALU_AND, X_RAX, 0xfff);
+    emit_alu_rr32(f, XALU_OR, X_RSI, X_RAX);
+    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* tb_chain_enter() */
+    emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_alu_mi64(f, XALU_CMP, CPUF(budget), 0);
+    miss[nm++] = emit_jcc32(f, XCC_LE);
+    emit_inc_m64(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, exec_count)));
+    emit_load32(f, X_RCX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, ninsns)));
+    emit_alu_mr64(f, XALU_SUB, CPUF(budget), X_RCX);
+    emit_alu_mr64(f, XALU_ADD, CPUF(icount), X_RCX);
+    emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RDX);
+    emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
+    for (int i = 0; i < nm; i++)
+        emit_patch_rel32(f, miss[i], xbuf_len(f));
 }
 
 /* ---------------------------------------------------------------- ops */
@@ -876,11 +1024,14 @@ static void emit_op(struct xc *x, const struct ir_op *op)
             emit_patch_rel32(f, skip, xbuf_len(f));
         break;
     }
-    case IR_GETCC: {
-        struct carg args[2] = { ARG_CPU, ARG_IMM(op->imm) };
-        emit_ccall(x, f, (const void *)cpu_cond, args, 2, op->d, 0);
+    case IR_GETCC:
+        if ((op->imm >> 1) == (CC_B >> 1)) {
+            emit_getcc_cf(x, op);
+        } else {
+            struct carg args[2] = { ARG_CPU, ARG_IMM(op->imm) };
+            emit_ccall(x, f, (const void *)cpu_cond, args, 2, op->d, 0);
+        }
         break;
-    }
     case IR_TESTCC: {
         int cc = emit_testcc_cmp(x, op);
         if (cc >= 0) {
@@ -939,6 +1090,8 @@ static void emit_op(struct xc *x, const struct ir_op *op)
     case IR_EXITIND: {
         int ra = vreg(x, f, op->a, X_RAX);
         emit_store32(f, CPUF(eip), ra);
+        if (!(log_mask & (LOG_EXEC | LOG_CPU)))
+            emit_jump_cache(x, ra);
         emit_leave(x, f, -1);
         break;
     }
@@ -1157,9 +1310,17 @@ static struct tb *x64_exec(struct cpu *cpu, struct tb *tb, int *slot)
 {
     if (!x64_entry)
         x64_make_entry();
+    if (!tb->invalid)
+        x64_jc[tb->pc & JC_MASK] = tb;
     struct x64_ret r = x64_entry(cpu, tb);
     *slot = r.slot;
     return r.tb;
+}
+
+/* The jump cache points into the freed arena now. */
+static void x64_flush(void)
+{
+    memset(x64_jc, 0, sizeof(x64_jc));
 }
 
 /* ---------------------------------------------------------------- dump */
@@ -1218,6 +1379,6 @@ const struct backend backend_x86_64 = {
     .compile = x64_compile,
     .exec = x64_exec,
     .link = NULL, /* exits read tb->jmp[] as they run: nothing to patch */
-    .flush = NULL,
+    .flush = x64_flush,
     .dump = x64_dump,
 };

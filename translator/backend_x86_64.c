@@ -830,6 +830,14 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         static const int sh[] = { [IR_SHL - IR_SHL] = XSH_SHL, [IR_SHR - IR_SHL] = XSH_SHR,
                                   [IR_SAR - IR_SHL] = XSH_SAR, [IR_ROL - IR_SHL] = XSH_ROL,
                                   [IR_ROR - IR_SHL] = XSH_ROR };
+        if (vconst(x, op->b)) {
+            int t = unary_start(x, op);
+            int n = (int)(x->cval[op->b] & 31);
+            if (n)
+                emit_shift_ri32(f, sh[op->opc - IR_SHL], t, n);
+            dput(x, f, op->d, t);
+            break;
+        }
         int rb = vreg(x, f, op->b, X_RCX);
         if (rb != X_RCX)
             emit_mov_rr32(f, X_RCX, rb);

@@ -752,6 +752,15 @@ static void emit_jump_cache(struct xc *x, int target)
 
 /* ---------------------------------------------------------------- ops */
 
+/* A dword of CPU state = v. */
+static void emit_store_val(struct xc *x, struct xmem m, int v)
+{
+    if (vconst(x, v))
+        emit_store_i32(&x->f, m, x->cval[v]);
+    else
+        emit_store32(&x->f, m, vreg(x, &x->f, v, X_RAX));
+}
+
 /* d = a op b for the two-operand ALU group. */
 static void emit_binop(struct xc *x, const struct ir_op *op, int alu, int commutative)
 {
@@ -992,11 +1001,9 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         dput(x, f, op->d, t);
         break;
     }
-    case IR_STCPU: {
-        int ra = vreg(x, f, op->a, X_RAX);
-        emit_store32(f, xmem_bd(X_RBP, (int32_t)op->imm), ra);
+    case IR_STCPU:
+        emit_store_val(x, xmem_bd(X_RBP, (int32_t)op->imm), op->a);
         break;
-    }
     case IR_SETCC: {
         size_t skip = 0;
         if (op->aux) {
@@ -1005,9 +1012,9 @@ static void emit_op(struct xc *x, const struct ir_op *op)
             skip = emit_jcc32(f, XCC_E);
         }
         emit_store_i32(f, CPUF(cc_op), op->imm);
-        emit_store32(f, CPUF(cc_dst), vreg(x, f, op->d, X_RAX));
-        emit_store32(f, CPUF(cc_src1), vreg(x, f, op->a, X_RAX));
-        emit_store32(f, CPUF(cc_src2), vreg(x, f, op->b, X_RAX));
+        emit_store_val(x, CPUF(cc_dst), op->d);
+        emit_store_val(x, CPUF(cc_src1), op->a);
+        emit_store_val(x, CPUF(cc_src2), op->b);
         if (op->aux)
             emit_patch_rel32(f, skip, xbuf_len(f));
         break;

@@ -5,6 +5,8 @@
  */
 #include "tests/fuzz/fuzz.h"
 #include "machine/machine.h"
+#include "translator/backend.h"
+#include "translator/tbcache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +34,16 @@ struct machine *fuzz_machine(uint32_t ram_mb)
     m.opt.no_reboot = 1;
     m.opt.rtc_base = 946684800; /* 2000-01-01, as -icount: runs repeat */
     m.opt.rtc_base_set = 1;
+    /* BT86_BACKEND=NAME: replay or fuzz on that backend (the default otherwise). */
+    const char *bename = getenv("BT86_BACKEND");
+    if (bename) {
+        const struct backend *be = backend_find(bename);
+        if (!be) {
+            fprintf(stderr, "fuzz: unknown backend '%s' in BT86_BACKEND\n", bename);
+            exit(1);
+        }
+        tb_set_backend(be);
+    }
     int r = machine_init(&m);
     unlink(path);
     if (r != 0) {

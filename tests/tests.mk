@@ -31,7 +31,7 @@ UNIT_TESTS += f80
 TEST_OBJS_f80 := $(filter base/f80%.o,$(EMU_OBJS))
 # The native backend's emitter exists only where the host is x86-64.
 ifeq ($(HOST_X86_64),y)
-UNIT_TESTS += x86_64_emit
+UNIT_TESTS += x86_64_emit backend_x86_64
 TEST_OBJS_x86_64_emit := translator/backend_x86_64_emit.o
 endif
 # tests/screentext FILE.ppm: the text on a screendump of an 80x25 text screen.

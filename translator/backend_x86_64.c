@@ -601,6 +601,55 @@ static void emit_getcc_cf(struct xc *x, const struct ir_op *op)
     jump_to_fast(x, back);
 }
 
+/*
+ * GETCC of ZF (or its negation), as cc_test() answers it: a compare's
+ * operands equal (SUB, on 32 or 8 bits), or the result zero (LOGIC, ADD,
+ * INC, DEC on 32 bits); anything else calls cpu_cond() out of line.
+ */
+static void emit_getcc_zf(struct xc *x, const struct ir_op *op)
+{
+    struct xbuf *f = &x->f;
+    static const int k32[] = { CC_KIND(CCB_LOGIC, 2), CC_KIND(CCB_ADD, 2), CC_KIND(CCB_INC, 2),
+                               CC_KIND(CCB_DEC, 2) };
+    size_t to32[4], done[2];
+    emit_load32(f, X_RAX, CPUF(cc_op));
+    /* SUB32: src1 == src2 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_SUB, 2));
+    size_t n1 = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RCX, CPUF(cc_src1));
+    emit_alu_rm32(f, XALU_CMP, X_RCX, CPUF(cc_src2));
+    emit_setcc(f, XCC_E, X_RAX);
+    done[0] = emit_jmp32(f);
+    emit_patch_rel32(f, n1, xbuf_len(f));
+    for (int i = 0; i < 4; i++) {
+        emit_alu_ri32(f, XALU_CMP, X_RAX, (uint32_t)k32[i]);
+        to32[i] = emit_jcc32(f, XCC_E);
+    }
+    /* SUB8: the low bytes of src1 and src2 equal */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_SUB, 0));
+    jump_to_cold(x, XCC_NE);
+    emit_load8zx(f, X_RCX, CPUF(cc_src1));
+    emit_load8zx(f, X_RAX, CPUF(cc_src2));
+    emit_alu_rr32(f, XALU_CMP, X_RCX, X_RAX);
+    emit_setcc(f, XCC_E, X_RAX);
+    done[1] = emit_jmp32(f);
+    /* the result zero */
+    for (int i = 0; i < 4; i++)
+        emit_patch_rel32(f, to32[i], xbuf_len(f));
+    emit_alu_mi32(f, XALU_CMP, CPUF(cc_dst), 0);
+    emit_setcc(f, XCC_E, X_RAX);
+    for (int i = 0; i < 2; i++)
+        emit_patch_rel32(f, done[i], xbuf_len(f));
+    size_t back = xbuf_len(f);
+    emit_movzx8(f, X_RAX, X_RAX);
+    if (op->imm & 1)
+        emit_alu_ri32(f, XALU_XOR, X_RAX, 1);
+    dput(x, f, op->d, X_RAX);
+    struct carg args[2] = { ARG_CPU, ARG_IMM(CC_E) };
+    emit_ccall(x, &x->c, (const void *)cpu_cond, args, 2, -1, 0);
+    jump_to_fast(x, back);
+}
+
 /* ---------------------------------------------------------------- exits */
 
 static void emit_store_gregs(struct xbuf *o)
@@ -1042,6 +1091,8 @@ static void emit_op(struct xc *x, const struct ir_op *op)
     case IR_GETCC:
         if ((op->imm >> 1) == (CC_B >> 1)) {
             emit_getcc_cf(x, op);
+        } else if ((op->imm >> 1) == (CC_E >> 1)) {
+            emit_getcc_zf(x, op);
         } else {
             struct carg args[2] = { ARG_CPU, ARG_IMM(op->imm) };
             emit_ccall(x, f, (const void *)cpu_cond, args, 2, op->d, 0);

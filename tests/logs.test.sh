@@ -42,7 +42,12 @@ check "op: a return's exit says ret" '^ +exitind +t[0-9]+ \(ret\)$' "$work/op"
 
 run "$work/out_asm" -kernel "$g" -d out_asm
 check "out_asm: the backend's code of a block" '^OUT: \[[a-z0-9_]+ backend, [0-9]+ guest insns\]$' "$work/out_asm"
-check "out_asm: threaded ops by name" '^ +0x[0-9a-f]+: +(ld32|st32|exit) ' "$work/out_asm"
+if grep -q '^OUT: \[x86_64 backend' "$work/out_asm"; then
+	check "out_asm: host code under each guest instruction" '^ -- guest 0x[0-9a-f]{8}$' "$work/out_asm"
+	check "out_asm: x86-64 instructions from Capstone" '^ +0x[0-9a-f]+: +mov +dword ptr \[rbp' "$work/out_asm"
+else
+	check "out_asm: threaded ops by name" '^ +0x[0-9a-f]+: +(ld32|st32|exit) ' "$work/out_asm"
+fi
 
 run "$work/exec" -kernel "$g" -d exec
 check "exec: each block with its symbol" '^Trace: \[[0-9a-f]{8}\] 0010:[0-9a-f]{8} add_step$' "$work/exec"

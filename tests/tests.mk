@@ -37,6 +37,11 @@ TEST_OBJS_lapic := hw/lapic.o base/timer.o base/log.o
 TEST_OBJS_ioapic := hw/ioapic.o
 UNIT_TESTS += f80
 TEST_OBJS_f80 := $(filter base/f80%.o,$(EMU_OBJS))
+# The native backend's emitter exists only where the host is x86-64.
+ifeq ($(HOST_X86_64),y)
+UNIT_TESTS += x86_64_emit backend_x86_64
+TEST_OBJS_x86_64_emit := translator/backend_x86_64_emit.o
+endif
 # tests/screentext FILE.ppm: the text on a screendump of an 80x25 text screen.
 TEST_TARGETS += tests/screentext
 tests/screentext: $(SRCDIR)/tests/screentext.c hw/vgafont/vgafont.o

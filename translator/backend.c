@@ -7,6 +7,9 @@
 
 static const struct backend *const backends[] = {
     &backend_interp,
+#if defined(__x86_64__) && !defined(__ILP32__)
+    &backend_x86_64,
+#endif
 };
 
 #define NBACKENDS (sizeof(backends) / sizeof(backends[0]))

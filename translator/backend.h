@@ -92,6 +92,8 @@ struct backend {
 
 /* The portable threaded-code interpreter (translator/backend_interp.c). */
 extern const struct backend backend_interp;
+/* Native code for x86-64 hosts (translator/backend_x86_64.c); only built there. */
+extern const struct backend backend_x86_64;
 
 /* The backend called `name`, or NULL. */
 const struct backend *backend_find(const char *name);

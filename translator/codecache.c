@@ -14,13 +14,16 @@ int code_cache_init(struct code_cache *cc, size_t size, int executable)
     if (p == MAP_FAILED)
         return -1;
     *cc = (struct code_cache){ .base = p, .size = size, .executable = executable, .open = 1 };
-    if (executable && mprotect(p, size, PROT_READ | PROT_EXEC) != 0) {
+    /* Whether the host lets us flip it at all: say so now, not at the first block. */
+    if (executable && (mprotect(p, size, PROT_READ | PROT_EXEC) != 0 ||
+                       mprotect(p, size, PROT_READ | PROT_WRITE) != 0)) {
         int e = errno;
         munmap(p, size);
         errno = e;
         return -1;
     }
     cc->open = !executable;
+    cc->rw_from = 0;
     return 0;
 }
 
@@ -31,30 +34,55 @@ void code_cache_destroy(struct code_cache *cc)
     *cc = (struct code_cache){ 0 };
 }
 
-static void protect(struct code_cache *cc, int prot)
+#define PAGE_DOWN(n) ((n) & ~(size_t)4095)
+#define PAGE_UP(n) (((n) + 4095) & ~(size_t)4095)
+
+static void protect(struct code_cache *cc, size_t from, size_t to, int prot)
 {
+    if (to > cc->size)
+        to = cc->size;
+    if (from >= to)
+        return;
     /* Cannot fail on a mapping of our own once the first flip worked. */
-    if (mprotect(cc->base, cc->size, prot) != 0) {
+    if (mprotect(cc->base + from, to - from, prot) != 0) {
         perror("bt86: mprotect of the code cache");
         abort();
     }
 }
 
+/* Make [from, size) writable (not executable). */
+static void open_from(struct code_cache *cc, size_t from)
+{
+    if (cc->executable && from < cc->rw_from) {
+        protect(cc, from, cc->rw_from, PROT_READ | PROT_WRITE);
+        cc->rw_from = from;
+    }
+    cc->open = 1;
+}
+
 void code_cache_open(struct code_cache *cc)
 {
-    if (cc->executable && !cc->open)
-        protect(cc, PROT_READ | PROT_WRITE);
-    cc->open = 1;
+    open_from(cc, 0);
+}
+
+void code_cache_open_tail(struct code_cache *cc)
+{
+    open_from(cc, PAGE_DOWN(cc->used));
 }
 
 void code_cache_close(struct code_cache *cc)
 {
     if (cc->executable && cc->open) {
+        size_t hi = PAGE_UP(cc->used);
         /* Hosts whose instruction cache does not snoop data writes (aarch64). */
-        __builtin___clear_cache((char *)cc->base, (char *)cc->base + cc->used);
-        protect(cc, PROT_READ | PROT_EXEC);
-        cc->open = 0;
+        if (cc->used > cc->rw_from)
+            __builtin___clear_cache((char *)cc->base + cc->rw_from, (char *)cc->base + cc->used);
+        if (hi > cc->rw_from) {
+            protect(cc, cc->rw_from, hi, PROT_READ | PROT_EXEC);
+            cc->rw_from = hi;
+        }
     }
+    cc->open = 0;
 }
 
 void *code_cache_alloc(struct code_cache *cc, size_t n)
@@ -70,4 +98,8 @@ void *code_cache_alloc(struct code_cache *cc, size_t n)
 void code_cache_reset(struct code_cache *cc)
 {
     cc->used = 0;
+    /* Reset while open (a flush in the middle of a translation): what is
+     * allocated next must be writable now. */
+    if (cc->open)
+        open_from(cc, 0);
 }

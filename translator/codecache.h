@@ -9,12 +9,18 @@
  *
  * W^X: an executable cache is never writable and executable at once.
  * Writes happen between code_cache_open() and code_cache_close(), which
- * flip the whole mapping with mprotect(); a host that forbids the flip
- * makes code_cache_init() fail, and bt86 says so rather than run with
- * memory both writable and executable.
+ * flip the mapping with mprotect(); a host that forbids the flip makes
+ * code_cache_init() fail, and bt86 says so rather than run with memory
+ * both writable and executable.  Only the pages that hold code are
+ * executable: the part not yet allocated stays writable (and never
+ * executable), so that a translation, which only appends, opens with
+ * code_cache_open_tail() at the cost of flipping one or two pages, not
+ * the whole cache (mprotect's cost grows with the pages it walks).
+ * code_cache_open() makes everything writable, for a backend that
+ * patches code it wrote earlier.
  *
  *   code_cache_init(&cc, 32 << 20, 1);
- *   code_cache_open(&cc);
+ *   code_cache_open_tail(&cc);
  *   void *p = code_cache_alloc(&cc, n);   // NULL: full, flush and retry
  *   ... write n bytes at p ...
  *   code_cache_close(&cc);                // now executable, read-only
@@ -30,6 +36,7 @@ struct code_cache {
     size_t size, used;
     int executable; /* mapped PROT_EXEC when closed */
     int open;       /* currently writable */
+    size_t rw_from; /* executable caches: [0, rw_from) is code (RX), the rest RW */
 };
 
 /* Map `size` bytes; returns 0, or -1 with errno set. */
@@ -37,6 +44,9 @@ int code_cache_init(struct code_cache *cc, size_t size, int executable);
 void code_cache_destroy(struct code_cache *cc);
 /* Make the cache writable (and, if executable, not executable). */
 void code_cache_open(struct code_cache *cc);
+/* Make writable only what is not allocated yet: enough to allocate and
+ * write new code, and cheap. */
+void code_cache_open_tail(struct code_cache *cc);
 /* Make it executable again (a no-op for a data-only cache). */
 void code_cache_close(struct code_cache *cc);
 /* `n` bytes, 16-byte aligned, or NULL when the cache is full. */

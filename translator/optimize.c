@@ -44,10 +44,9 @@ void ir_optimize(struct ir_block *b)
         } else if (ir_op_info[opc].flags & IRF_SIDE_EFFECTS) {
             flags_live = F_ARITH;
         }
-        flags_live |= ir_flags_read(op);
         if (ir_op_writes_d(opc)) {
             if (!live[op->d] && !ir_op_has_side_effects(opc)) {
-                op->opc = IR_NOP;
+                op->opc = IR_NOP; /* a dead GETCC reads no flags either */
                 continue;
             }
             if (op->d >= V_TEMP0)
@@ -55,6 +54,7 @@ void ir_optimize(struct ir_block *b)
             else
                 live[op->d] = 1; /* registers stay live: conservative */
         }
+        flags_live |= ir_flags_read(op);
         unsigned reads = ir_op_info[opc].reads;
         if (reads & IRR_D)
             mark_read(live, op->d);

@@ -236,7 +236,7 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     size_t need = sizeof(struct tb) + tc->irb->ninsns * 5 + 64;
     size_t code_need = tc->be->code_size(tc->irb);
     void *mem = arena_alloc(tc, need);
-    code_cache_open(&tc->code_cache);
+    code_cache_open_tail(&tc->code_cache);
     void *code = code_cache_alloc(&tc->code_cache, code_need);
     if (!mem || !code) {
         /* Safe: we are between blocks.  Nothing may point into the arena. */

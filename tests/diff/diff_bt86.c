@@ -42,6 +42,7 @@
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 #include "softmmu/smc.h"
+#include "translator/backend.h"
 #include "translator/decode.h"
 #include "translator/tbcache.h"
 
@@ -128,7 +129,8 @@ static void setup_machine(void)
         fprintf(stderr, "diff_bt86: out of memory\n");
         exit(2);
     }
-    m.opt.backend = test_backend_from_env();
+    if (!m.opt.backend) /* -backend wins */
+        m.opt.backend = test_backend_from_env();
     machine_init_core(&m);
     ioport_register(&m.io, PORT_VECTOR, 32, NULL, port_write, NULL, "diff-vector");
     ioport_register(&m.io, PORT_DONE, 1, NULL, port_write, &m, "diff-done");
@@ -935,7 +937,7 @@ static int ud_sweep(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [--native PATH] [--list] [--selftest]\n");
+    fprintf(stderr, "usage: diff_bt86 [-n CASES] [-s SEED] [-f SUBSTRING] [-q] [-backend NAME] [--native PATH] [--list] [--selftest]\n");
     exit(2);
 }
 
@@ -960,6 +962,14 @@ int main(int argc, char **argv)
             snprintf(native, sizeof(native), "%s", argv[++i]);
         else if (!strcmp(argv[i], "-q"))
             quiet = 1;
+        else if (!strcmp(argv[i], "-backend") && i + 1 < argc) {
+            const struct backend *be = backend_find(argv[++i]);
+            if (!be) {
+                fprintf(stderr, "diff_bt86: unknown backend '%s'\n", argv[i]);
+                return 2;
+            }
+            m.opt.backend = be;
+        }
         else if (!strcmp(argv[i], "--selftest"))
             selftest = 1;
         else if (!strcmp(argv[i], "--list"))

@@ -1,0 +1,1450 @@
+/*
+ * backend_x86_64.c - the native backend: IR blocks compiled to x86-64 code.
+ *
+ * Same semantics as the interpreter (backend_interp.c), op by op; only
+ * where values live differs.  While generated code runs:
+ *
+ *   rbp          the CPU (struct cpu *)
+ *   r8-r15       the guest registers EAX..EDI, across blocks and chains
+ *   rbx rsi rdi rdx   block temporaries (a linear-scan allocator; a
+ *                temporary that finds none free lives in the frame)
+ *   rax rcx      scratch within one op
+ *   [rsp]        the running block (struct tb *), then call arguments and
+ *                the temporaries' frame slots
+ *
+ * cpu->r[] is written back before every slow path and helper call (they
+ * may fault: cpu_raise() longjmps from C straight to the run loop, which
+ * needs nothing from this frame) and at every exit; the TLB miss paths are
+ * cold stubs after the block's code, so a hit pays only the probe.
+ *
+ * Chaining goes through data, never through patched code: a direct exit
+ * loads tb->jmp[slot] from the running block and, when tb_chain_enter()'s
+ * checks pass (inline: the same fields, the same order), jumps through the
+ * successor's tb->code.  Unlinking is then a store into struct tb, which is
+ * safe while the block runs even though the code cache is W^X.
+ *
+ * Blocks are compiled once, into scratch buffers, by code_size() (so the
+ * code cache gets the exact size); compile() copies the result.  Before
+ * each block's entry point sits a small header: the host offsets of each
+ * guest instruction, which -d out_asm uses to group the host code.
+ */
+#include "translator/backend.h"
+#include "translator/backend_x86_64_emit.h"
+#include "cpu/flags.h"
+#include "monitor/helpers.h"
+#include "softmmu/tlb.h"
+#include "base/log.h"
+
+#include <capstone/capstone.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+static const int8_t greg[8] = { X_R8, X_R9, X_R10, X_R11, X_R12, X_R13, X_R14, X_R15 };
+/* Guest registers in host registers a C call may clobber. */
+#define NGREG_VOLATILE 4
+static const int8_t temp_pool[] = { X_RBX, X_RSI, X_RDI, X_RDX };
+#define NPOOL (int)(sizeof(temp_pool) / sizeof(temp_pool[0]))
+
+/* The frame below the saved registers; its size keeps rsp 16-aligned for calls. */
+#define FR_TB 0
+#define FR_ARGS 8
+#define FR_TEMPS 32
+#define FRAME_SIZE (FR_TEMPS + 4 * IR_MAX_TEMPS + 8)
+_Static_assert(FRAME_SIZE % 16 == 8, "six pushes and the return address: rsp aligned");
+
+#define CPUF(field) xmem_bd(X_RBP, (int32_t)offsetof(struct cpu, field))
+#define GMEM(g) xmem_bd(X_RBP, (int32_t)(4 * (g)))
+
+/* What the trampoline returns in rax:rdx. */
+struct x64_ret {
+    struct tb *tb;
+    int slot;
+};
+typedef struct x64_ret (*x64_entry_fn)(struct cpu *cpu, struct tb *tb);
+static x64_entry_fn x64_entry;
+
+/*
+ * The jump cache: blocks by linear PC, filled as the run loop enters them
+ * (x64_exec), read by indirect exits, which check the whole key tb_find()
+ * would (linear and physical PC, CS base, mode) before going on.
+ */
+#define JC_BITS 12
+#define JC_MASK ((1u << JC_BITS) - 1)
+static struct tb *x64_jc[1u << JC_BITS];
+
+#define BUF_SIZE (1u << 20)
+#define MAX_FIX 8192
+
+struct fixup {
+    uint32_t at;     /* rel32 field */
+    uint32_t target; /* offset in the other buffer */
+    uint8_t in_cold; /* the rel32 is in the cold buffer (and the target in fast) */
+};
+
+/* One block's compilation. */
+struct xc {
+    const struct ir_block *b;
+    struct xbuf f, c;
+    int cur;                 /* op index */
+    int16_t home[IR_NVALUES]; /* temporaries: host register, or -1 for the frame */
+    uint8_t is_const[IR_NVALUES]; /* a temporary IR_MOVI defined: never materialized */
+    uint32_t cval[IR_NVALUES];
+    int8_t alias[IR_NVALUES]; /* a temporary computed straight into this guest register */
+    uint8_t skip[IR_MAX_OPS];  /* the MOV that an alias made redundant */
+    uint16_t last[IR_NVALUES];
+    int owner[16];           /* pool register -> temporary in it, 0 if free */
+    int fused_cc;            /* host condition of a TESTCC fused into the EXITCC next */
+    size_t ret_stub;         /* cold offset of the shared epilogue, or -1 */
+    struct fixup fix[MAX_FIX];
+    int nfix;
+    uint32_t insn_off[IR_MAX_INSNS];
+};
+
+static uint8_t fast_buf[BUF_SIZE], cold_buf[BUF_SIZE];
+static struct xc xc_state;
+/* The last block compiled by code_size(), for compile() to copy. */
+static struct ir_op cached_ops[IR_MAX_OPS];
+static struct {
+    const struct ir_block *b;
+    uint32_t eip;
+    int nops, ninsns;
+    size_t size;
+} cached;
+
+struct x64_hdr {
+    uint32_t magic;
+    uint32_t fast_len, cold_len, ninsns;
+    uint32_t insn_off[];
+};
+#define X64_MAGIC 0x3436786eu
+static size_t hdr_size(int ninsns)
+{
+    return (sizeof(struct x64_hdr) + 4 * (size_t)ninsns + 15) & ~(size_t)15;
+}
+
+/* ---------------------------------------------------------------- values */
+
+static int is_temp(int v)
+{
+    return v >= V_TEMP0;
+}
+
+static struct xmem tslot(int v)
+{
+    return xmem_bd(X_RSP, FR_TEMPS + 4 * (v - V_TEMP0));
+}
+
+/* The host register holding v, or -1 when it is in the frame or a constant. */
+static int vhome(struct xc *x, int v)
+{
+    if (v < V_TEMP0)
+        return greg[v];
+    if (x->alias[v] >= 0)
+        return greg[x->alias[v]];
+    return x->is_const[v] ? -1 : x->home[v];
+}
+
+static int vconst(struct xc *x, int v)
+{
+    return v >= V_TEMP0 && x->is_const[v];
+}
+
+/* Host register r = v. */
+static void load_val(struct xc *x, struct xbuf *o, int r, int v)
+{
+    int h = vhome(x, v);
+    if (vconst(x, v))
+        emit_mov_ri32(o, r, x->cval[v]);
+    else if (h < 0)
+        emit_load32(o, r, tslot(v));
+    else if (h != r)
+        emit_mov_rr32(o, r, h);
+}
+
+/* v in a register: its own, or `scratch` loaded from the frame or the constant. */
+static int vreg(struct xc *x, struct xbuf *o, int v, int scratch)
+{
+    int h = vhome(x, v);
+    if (h >= 0)
+        return h;
+    load_val(x, o, scratch, v);
+    return scratch;
+}
+
+/* Make v's home hold host register r. */
+static void dput(struct xc *x, struct xbuf *o, int v, int r)
+{
+    int h = vhome(x, v);
+    if (h < 0)
+        emit_store32(o, tslot(v), r);
+    else if (h != r)
+        emit_mov_rr32(o, h, r);
+}
+
+/* The register to compute v into: its home, or rax (then dput). */
+static int dreg(struct xc *x, int v)
+{
+    int h = vhome(x, v);
+    return h >= 0 ? h : X_RAX;
+}
+
+static void free_dead(struct xc *x)
+{
+    for (int i = 0; i < NPOOL; i++) {
+        int r = temp_pool[i], t = x->owner[r];
+        if (t && x->last[t] <= x->cur)
+            x->owner[r] = 0;
+    }
+}
+
+static void alloc_temp(struct xc *x, int v)
+{
+    x->home[v] = -1;
+    for (int i = 0; i < NPOOL; i++) {
+        int r = temp_pool[i];
+        if (!x->owner[r]) {
+            x->owner[r] = v;
+            x->home[v] = (int16_t)r;
+            return;
+        }
+    }
+}
+
+static int op_reads(const struct ir_op *op, int field)
+{
+    int r = ir_op_info[op->opc].reads;
+    if ((op->opc == IR_SETCC || op->opc == IR_SETFL) && op->aux)
+        r |= IRR_C; /* the condition of a conditional flag write */
+    return r & field;
+}
+
+/* ---------------------------------------------------------------- branches */
+
+static void fix_add(struct xc *x, size_t at, size_t target, int in_cold)
+{
+    if (x->nfix < MAX_FIX)
+        x->fix[x->nfix++] = (struct fixup){ (uint32_t)at, (uint32_t)target, (uint8_t)in_cold };
+    else
+        x->f.overflow = 1;
+}
+
+/* A jcc (cc >= 0) or jmp in the fast path to the cold code emitted next. */
+static void jump_to_cold(struct xc *x, int cc)
+{
+    size_t at = cc >= 0 ? emit_jcc32(&x->f, cc) : emit_jmp32(&x->f);
+    fix_add(x, at, xbuf_len(&x->c), 0);
+}
+
+/* From the cold code back to fast offset `target`. */
+static void jump_to_fast(struct xc *x, size_t target)
+{
+    size_t at = emit_jmp32(&x->c);
+    fix_add(x, at, target, 1);
+}
+
+/* ---------------------------------------------------------------- C calls */
+
+enum { A_NONE, A_CPU, A_IMM, A_VAL };
+struct carg {
+    int kind;
+    uint32_t v;
+};
+#define ARG_CPU ((struct carg){ A_CPU, 0 })
+#define ARG_IMM(i) ((struct carg){ A_IMM, (uint32_t)(i) })
+#define ARG_VAL(x) ((struct carg){ A_VAL, (uint32_t)(x) })
+
+enum {
+    CC_SYNC = 1,       /* may fault or look at the guest: cpu->r[], insn_eip, cur_tb */
+    CC_RELOAD_ALL = 2, /* may change the guest registers: reload all eight */
+};
+
+static const int8_t arg_regs[6] = { X_RDI, X_RSI, X_RDX, X_RCX, X_R8, X_R9 };
+
+static int caller_saved(int r)
+{
+    return r == X_RAX || r == X_RCX || r == X_RDX || r == X_RSI || r == X_RDI ||
+           (r >= X_R8 && r <= X_R11);
+}
+
+/*
+ * Call fn(args...) from op x->cur; the result (if d) goes to value d.
+ * Registers the call may clobber are kept in memory around it: the guest
+ * registers in cpu->r[], the live temporaries in their frame slots.
+ */
+static void emit_ccall(struct xc *x, struct xbuf *o, const void *fn, const struct carg *args,
+                       int nargs, int d, int flags)
+{
+    int ng = (flags & CC_SYNC) ? 8 : NGREG_VOLATILE;
+    for (int g = 0; g < ng; g++)
+        emit_store32(o, GMEM(g), greg[g]);
+    int saved[NPOOL], nsaved = 0;
+    for (int i = 0; i < NPOOL; i++) {
+        int r = temp_pool[i], t = x->owner[r];
+        if (t && t != d && caller_saved(r) && x->last[t] > x->cur) {
+            emit_store32(o, tslot(t), r);
+            saved[nsaved++] = t;
+        }
+    }
+    /* Values into the argument area first, so that no argument register
+     * is overwritten before it is read. */
+    for (int k = 0; k < nargs; k++) {
+        if (args[k].kind != A_VAL || vconst(x, (int)args[k].v))
+            continue;
+        int h = vhome(x, (int)args[k].v);
+        if (h >= 0)
+            emit_store32(o, xmem_bd(X_RSP, FR_ARGS + 4 * k), h);
+    }
+    if (flags & CC_SYNC) {
+        const struct ir_op *op = &x->b->ops[x->cur];
+        emit_store_i32(o, CPUF(insn_eip), x->b->insns[op->insn].eip);
+        emit_load64(o, X_RAX, xmem_bd(X_RSP, FR_TB));
+        emit_store64(o, CPUF(cur_tb), X_RAX);
+    }
+    for (int k = 0; k < nargs; k++) {
+        int r = arg_regs[k];
+        switch (args[k].kind) {
+        case A_CPU:
+            emit_mov_rr64(o, r, X_RBP);
+            break;
+        case A_IMM:
+            emit_mov_ri32(o, r, args[k].v);
+            break;
+        case A_VAL: {
+            int v = (int)args[k].v, h = vhome(x, v);
+            if (vconst(x, v))
+                emit_mov_ri32(o, r, x->cval[v]);
+            else
+                emit_load32(o, r, h >= 0 ? xmem_bd(X_RSP, FR_ARGS + 4 * k) : tslot(v));
+            break;
+        }
+        }
+    }
+    emit_mov_ri64(o, X_RAX, (uint64_t)(uintptr_t)fn);
+    emit_call_r(o, X_RAX);
+    int nr = (flags & CC_RELOAD_ALL) ? 8 : NGREG_VOLATILE;
+    for (int g = 0; g < nr; g++)
+        emit_load32(o, greg[g], GMEM(g));
+    for (int i = 0; i < nsaved; i++)
+        emit_load32(o, x->home[saved[i]], tslot(saved[i]));
+    if (d >= 0)
+        dput(x, o, d, X_RAX);
+}
+
+/* IR_CALL's way into the monitor: helper_call() is inline, this is not. */
+static uint32_t x64_helper_call(struct cpu *cpu, uint32_t id, uint32_t a, uint32_t b, uint32_t c,
+                                uint32_t aux)
+{
+    return helper_call(cpu, id, a, b, c, aux);
+}
+
+/* ---------------------------------------------------------------- memory */
+
+/*
+ * Every guest memory access is emitted here: the soft-TLB probe inline
+ * (index, tag compare, addend) and the miss out of line.  A different
+ * memory scheme (host page tables, say) replaces this function alone.
+ */
+static void emit_mem_access(struct xc *x, const struct ir_op *op)
+{
+    struct xbuf *f = &x->f;
+    int store = op->opc >= IR_ST8 && op->opc <= IR_ST32;
+    int size = store ? 1 << (op->opc - IR_ST8) : 1 << (op->opc - IR_LD8);
+    int32_t tlb = (int32_t)(CPU_TLB_OFF + op->aux * sizeof(((struct cpu *)0)->tlb[0]));
+    int32_t tag_off = store ? (int32_t)offsetof(struct tlb_entry, tag_write)
+                            : (int32_t)offsetof(struct tlb_entry, tag_read);
+    int ha = vhome(x, op->a);
+    int32_t addend_off = (int32_t)offsetof(struct tlb_entry, addend);
+    if (vconst(x, op->a)) {
+        /* A constant address: the entry and the tag are known now. */
+        uint32_t va = x->cval[op->a];
+        int32_t e = tlb + (int32_t)(TLB_INDEX(va) * sizeof(struct tlb_entry));
+        emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RBP, e + tag_off), (va + size - 1) & PAGE_MASK);
+        jump_to_cold(x, XCC_NE);
+        if (monitor_stats.timing) {
+            emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
+            emit_inc_m64(f, xmem_bd(X_RAX, 0));
+        }
+        emit_load64(f, X_RAX, xmem_bd(X_RBP, e + addend_off));
+        emit_mov_ri32(f, X_RCX, va);
+        ha = X_RCX;
+    } else {
+        /* rcx = entry offset, eax = tag of the last byte */
+        load_val(x, f, X_RCX, op->a);
+        if (size > 1)
+            emit_lea32(f, X_RAX, xmem_bd(X_RCX, size - 1));
+        else
+            emit_mov_rr32(f, X_RAX, X_RCX);
+        emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+        emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
+        emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
+        emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
+        jump_to_cold(x, XCC_NE);
+        if (monitor_stats.timing) {
+            emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
+            emit_inc_m64(f, xmem_bd(X_RAX, 0));
+        }
+        emit_load64(f, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + addend_off));
+        if (ha < 0) {
+            load_val(x, f, X_RCX, op->a);
+            ha = X_RCX;
+        }
+    }
+    struct xmem host = xmem_bid(X_RAX, ha, 1, 0);
+    if (store) {
+        int hb = vhome(x, op->b);
+        if (hb < 0) {
+            /* rcx may hold the address: the value goes through the frame slot's reload */
+            int s = ha == X_RCX ? X_RDX : X_RCX;
+            if (s == X_RDX)
+                emit_store64(f, xmem_bd(X_RSP, FR_ARGS), X_RDX);
+            load_val(x, f, s, op->b);
+            hb = s;
+            if (size == 1)
+                emit_store8(f, host, hb);
+            else if (size == 2)
+                emit_store16(f, host, hb);
+            else
+                emit_store32(f, host, hb);
+            if (s == X_RDX)
+                emit_load64(f, X_RDX, xmem_bd(X_RSP, FR_ARGS));
+        } else if (size == 1) {
+            emit_store8(f, host, hb);
+        } else if (size == 2) {
+            emit_store16(f, host, hb);
+        } else {
+            emit_store32(f, host, hb);
+        }
+    } else {
+        int hd = dreg(x, op->d);
+        if (size == 1)
+            emit_load8zx(f, hd, host);
+        else if (size == 2)
+            emit_load16zx(f, hd, host);
+        else
+            emit_load32(f, hd, host);
+        dput(x, f, op->d, hd);
+    }
+    size_t back = xbuf_len(f);
+    /* The miss: count it, then the slow path with the guest state exact. */
+    struct xbuf *c = &x->c;
+    if (monitor_stats.timing) {
+        emit_mov_ri64(c, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.misses);
+        emit_inc_m64(c, xmem_bd(X_RAX, 0));
+    }
+    if (store) {
+        struct carg args[5] = { ARG_CPU, ARG_VAL(op->a), ARG_VAL(op->b), ARG_IMM(size),
+                                ARG_IMM(op->aux) };
+        emit_ccall(x, c, (const void *)mem_write_slow, args, 5, -1, CC_SYNC);
+    } else {
+        struct carg args[4] = { ARG_CPU, ARG_VAL(op->a), ARG_IMM(size), ARG_IMM(op->aux) };
+        emit_ccall(x, c, (const void *)mem_read_slow, args, 4, op->d, CC_SYNC);
+    }
+    jump_to_fast(x, back);
+}
+
+/* ---------------------------------------------------------------- flags */
+
+/* As in the interpreter: the kinds and conditions a compare answers inline. */
+enum {
+    TCC_GENERIC, TCC_ZERO, TCC_DST_E, TCC_DST_S, TCC_DST_LE, TCC_SUB_B, TCC_SUB_BE, TCC_SUB_L,
+    TCC_SUB_LE, TCC_ADD_B, TCC_INC_B
+};
+
+static int testcc_pick(uint32_t kind, uint32_t cond)
+{
+    if (kind >= CC_EFLAGS)
+        return TCC_GENERIC;
+    int base = CC_BASE(kind);
+    int result_zs = base <= CCB_SAR; /* ZF and SF from dst */
+    switch (cond >> 1) {
+    case CC_O >> 1:
+        return base == CCB_LOGIC ? TCC_ZERO : TCC_GENERIC;
+    case CC_B >> 1:
+        return base == CCB_LOGIC ? TCC_ZERO : base == CCB_SUB ? TCC_SUB_B
+             : base == CCB_ADD ? TCC_ADD_B : base == CCB_INC || base == CCB_DEC ? TCC_INC_B
+             : TCC_GENERIC;
+    case CC_E >> 1:
+        return result_zs ? TCC_DST_E : TCC_GENERIC;
+    case CC_BE >> 1:
+        return base == CCB_LOGIC ? TCC_DST_E : base == CCB_SUB ? TCC_SUB_BE : TCC_GENERIC;
+    case CC_S >> 1:
+        return result_zs || base == CCB_MUL || base == CCB_IMUL ? TCC_DST_S : TCC_GENERIC;
+    case CC_L >> 1:
+        return base == CCB_LOGIC ? TCC_DST_S : base == CCB_SUB ? TCC_SUB_L : TCC_GENERIC;
+    case CC_LE >> 1:
+        return base == CCB_LOGIC ? TCC_DST_LE : base == CCB_SUB ? TCC_SUB_LE : TCC_GENERIC;
+    default:
+        return TCC_GENERIC;
+    }
+}
+
+/* v shifted left by sh (8- and 16-bit operands to the top) in a register. */
+static int shifted(struct xc *x, int v, int sh, int scratch)
+{
+    int r = vreg(x, &x->f, v, scratch);
+    if (!sh)
+        return r;
+    if (r != scratch)
+        emit_mov_rr32(&x->f, scratch, r);
+    emit_shift_ri32(&x->f, XSH_SHL, scratch, sh);
+    return scratch;
+}
+
+/*
+ * A specialized TESTCC as a host compare: returns the host condition that
+ * holds when the guest's does, after setting the host flags.  -1 for
+ * TCC_GENERIC and TCC_ZERO, which do not compare.
+ */
+static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
+{
+    int k = testcc_pick(op->aux, op->imm);
+    if (k == TCC_GENERIC || k == TCC_ZERO)
+        return -1;
+    int sh = 32 - (8 << CC_SIZEIDX(op->aux));
+    int cc;
+    struct xbuf *f = &x->f;
+    switch (k) {
+    case TCC_DST_E:
+    case TCC_DST_S:
+    case TCC_DST_LE: {
+        int r = shifted(x, op->a, sh, X_RAX);
+        emit_test_rr32(f, r, r);
+        cc = k == TCC_DST_E ? XCC_E : k == TCC_DST_S ? XCC_S : XCC_LE;
+        break;
+    }
+    case TCC_INC_B: {
+        int r = vreg(x, f, op->c, X_RAX);
+        emit_test_ri32(f, r, 1);
+        cc = XCC_NE;
+        break;
+    }
+    case TCC_ADD_B: {
+        int ra = shifted(x, op->a, sh, X_RAX), rb = shifted(x, op->b, sh, X_RCX);
+        emit_alu_rr32(f, XALU_CMP, ra, rb);
+        cc = XCC_B;
+        break;
+    }
+    default: {
+        int rb = shifted(x, op->b, sh, X_RAX), rc = shifted(x, op->c, sh, X_RCX);
+        emit_alu_rr32(f, XALU_CMP, rb, rc);
+        cc = k == TCC_SUB_B ? XCC_B : k == TCC_SUB_BE ? XCC_BE : k == TCC_SUB_L ? XCC_L : XCC_LE;
+        break;
+    }
+    }
+    return cc ^ (int)(op->imm & 1);
+}
+
+/*
+ * GETCC of CF (or its negation), which every INC and DEC needs: the kinds
+ * a loop leaves behind most often (CMP, TEST, ADD, INC, DEC on 32 bits,
+ * CMP on 8) are tested inline, as cc_carry() computes them; any other
+ * state, an override from cc_fix included (cc_op then equals no plain
+ * kind), calls cpu_cond() out of line.
+ */
+static void emit_getcc_cf(struct xc *x, const struct ir_op *op)
+{
+    struct xbuf *f = &x->f;
+    size_t done[8];
+    int nd = 0;
+    emit_load32(f, X_RAX, CPUF(cc_op));
+    /* SUB32: src1 < src2 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_SUB, 2));
+    size_t n1 = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RCX, CPUF(cc_src1));
+    emit_alu_rm32(f, XALU_CMP, X_RCX, CPUF(cc_src2));
+    emit_setcc(f, XCC_B, X_RAX);
+    done[nd++] = emit_jmp32(f);
+    emit_patch_rel32(f, n1, xbuf_len(f));
+    /* LOGIC32: 0 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_LOGIC, 2));
+    size_t n2 = emit_jcc32(f, XCC_NE);
+    emit_mov_ri32(f, X_RAX, 0);
+    done[nd++] = emit_jmp32(f);
+    emit_patch_rel32(f, n2, xbuf_len(f));
+    /* INC32, DEC32: the CF they kept, in src2 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_INC, 2));
+    size_t i1 = emit_jcc32(f, XCC_E);
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_DEC, 2));
+    size_t n3 = emit_jcc32(f, XCC_NE);
+    emit_patch_rel32(f, i1, xbuf_len(f));
+    emit_load32(f, X_RAX, CPUF(cc_src2));
+    emit_alu_ri32(f, XALU_AND, X_RAX, 1);
+    done[nd++] = emit_jmp32(f);
+    emit_patch_rel32(f, n3, xbuf_len(f));
+    /* ADD32: dst < src1 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_ADD, 2));
+    size_t n4 = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RCX, CPUF(cc_dst));
+    emit_alu_rm32(f, XALU_CMP, X_RCX, CPUF(cc_src1));
+    emit_setcc(f, XCC_B, X_RAX);
+    done[nd++] = emit_jmp32(f);
+    emit_patch_rel32(f, n4, xbuf_len(f));
+    /* SUB8: (src1 & 0xff) < (src2 & 0xff) */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_SUB, 0));
+    jump_to_cold(x, XCC_NE);
+    emit_load8zx(f, X_RCX, CPUF(cc_src1));
+    emit_load8zx(f, X_RAX, CPUF(cc_src2));
+    emit_alu_rr32(f, XALU_CMP, X_RCX, X_RAX);
+    emit_setcc(f, XCC_B, X_RAX);
+    for (int i = 0; i < nd; i++)
+        emit_patch_rel32(f, done[i], xbuf_len(f));
+    size_t back = xbuf_len(f);
+    emit_movzx8(f, X_RAX, X_RAX);
+    if (op->imm & 1)
+        emit_alu_ri32(f, XALU_XOR, X_RAX, 1);
+    dput(x, f, op->d, X_RAX);
+    struct carg args[2] = { ARG_CPU, ARG_IMM(CC_B) };
+    emit_ccall(x, &x->c, (const void *)cpu_cond, args, 2, -1, 0);
+    jump_to_fast(x, back);
+}
+
+/*
+ * GETCC of ZF (or its negation), as cc_test() answers it: a compare's
+ * operands equal (SUB, on 32 or 8 bits), or the result zero (LOGIC, ADD,
+ * INC, DEC on 32 bits); anything else calls cpu_cond() out of line.
+ */
+static void emit_getcc_zf(struct xc *x, const struct ir_op *op)
+{
+    struct xbuf *f = &x->f;
+    static const int k32[] = { CC_KIND(CCB_LOGIC, 2), CC_KIND(CCB_ADD, 2), CC_KIND(CCB_INC, 2),
+                               CC_KIND(CCB_DEC, 2) };
+    size_t to32[4], done[2];
+    emit_load32(f, X_RAX, CPUF(cc_op));
+    /* SUB32: src1 == src2 */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_SUB, 2));
+    size_t n1 = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RCX, CPUF(cc_src1));
+    emit_alu_rm32(f, XALU_CMP, X_RCX, CPUF(cc_src2));
+    emit_setcc(f, XCC_E, X_RAX);
+    done[0] = emit_jmp32(f);
+    emit_patch_rel32(f, n1, xbuf_len(f));
+    for (int i = 0; i < 4; i++) {
+        emit_alu_ri32(f, XALU_CMP, X_RAX, (uint32_t)k32[i]);
+        to32[i] = emit_jcc32(f, XCC_E);
+    }
+    /* SUB8: the low bytes of src1 and src2 equal */
+    emit_alu_ri32(f, XALU_CMP, X_RAX, CC_KIND(CCB_SUB, 0));
+    jump_to_cold(x, XCC_NE);
+    emit_load8zx(f, X_RCX, CPUF(cc_src1));
+    emit_load8zx(f, X_RAX, CPUF(cc_src2));
+    emit_alu_rr32(f, XALU_CMP, X_RCX, X_RAX);
+    emit_setcc(f, XCC_E, X_RAX);
+    done[1] = emit_jmp32(f);
+    /* the result zero */
+    for (int i = 0; i < 4; i++)
+        emit_patch_rel32(f, to32[i], xbuf_len(f));
+    emit_alu_mi32(f, XALU_CMP, CPUF(cc_dst), 0);
+    emit_setcc(f, XCC_E, X_RAX);
+    for (int i = 0; i < 2; i++)
+        emit_patch_rel32(f, done[i], xbuf_len(f));
+    size_t back = xbuf_len(f);
+    emit_movzx8(f, X_RAX, X_RAX);
+    if (op->imm & 1)
+        emit_alu_ri32(f, XALU_XOR, X_RAX, 1);
+    dput(x, f, op->d, X_RAX);
+    struct carg args[2] = { ARG_CPU, ARG_IMM(CC_E) };
+    emit_ccall(x, &x->c, (const void *)cpu_cond, args, 2, -1, 0);
+    jump_to_fast(x, back);
+}
+
+/* ---------------------------------------------------------------- exits */
+
+static void emit_store_gregs(struct xbuf *o)
+{
+    for (int g = 0; g < 8; g++)
+        emit_store32(o, GMEM(g), greg[g]);
+}
+
+/* The shared epilogue, in the cold code: returns rax = tb, edx = slot. */
+static size_t ret_stub(struct xc *x)
+{
+    if (x->ret_stub != (size_t)-1)
+        return x->ret_stub;
+    struct xbuf *c = &x->c;
+    x->ret_stub = xbuf_len(c);
+    emit_alu_ri64(c, XALU_ADD, X_RSP, FRAME_SIZE);
+    emit_pop(c, X_R15);
+    emit_pop(c, X_R14);
+    emit_pop(c, X_R13);
+    emit_pop(c, X_R12);
+    emit_pop(c, X_RBP);
+    emit_pop(c, X_RBX);
+    emit_ret(c);
+    return x->ret_stub;
+}
+
+/* Leave for the run loop from buffer o: registers out, rax = this tb, edx = slot. */
+static void emit_leave(struct xc *x, struct xbuf *o, int slot)
+{
+    emit_store_gregs(o);
+    emit_mov_ri32(o, X_RDX, (uint32_t)slot);
+    emit_load64(o, X_RAX, xmem_bd(X_RSP, FR_TB));
+    if (o == &x->c) {
+        if (x->ret_stub == (size_t)-1) {
+            ret_stub(x); /* right here: fall into it */
+        } else {
+            size_t at = emit_jmp32(o);
+            emit_patch_rel32(o, at, x->ret_stub);
+        }
+    } else {
+        size_t stub = ret_stub(x);
+        size_t at = emit_jmp32(o);
+        fix_add(x, at, stub, 0);
+    }
+}
+
+/*
+ * A direct exit through chain slot `slot` to EIP eip: tb_chain_enter()
+ * inline, reading tb->jmp[slot] as it is now.
+ */
+static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
+{
+    struct xbuf *f = &x->f;
+    emit_store_i32(f, CPUF(eip), eip);
+    emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
+    emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
+    emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
+    size_t cold = xbuf_len(&x->c);
+    size_t j1 = emit_jcc32(f, XCC_E);
+    emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
+    size_t j2 = emit_jcc32(f, XCC_NE);
+    emit_alu_mi64(f, XALU_CMP, CPUF(budget), 0);
+    size_t j3 = emit_jcc32(f, XCC_LE);
+    fix_add(x, j1, cold, 0);
+    fix_add(x, j2, cold, 0);
+    fix_add(x, j3, cold, 0);
+    emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
+    emit_load32(f, X_RCX, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, ninsns)));
+    emit_alu_mr64(f, XALU_SUB, CPUF(budget), X_RCX);
+    emit_alu_mr64(f, XALU_ADD, CPUF(icount), X_RCX);
+    emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RAX);
+    emit_jmp_m(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, code)));
+    emit_leave(x, &x->c, slot);
+}
+
+/*
+ * An indirect exit to EIP in register `target`: what the run loop would
+ * do next (tb_find on the CPU's state, then tb_chain_enter's checks), done
+ * inline when the jump cache has the block and the code TLB has its page;
+ * any miss falls through to the exit that follows.  Never from a block
+ * that must not chain (tb_link's rule: invalid, or ends in the monitor).
+ */
+static void emit_jump_cache(struct xc *x, int target)
+{
+    struct xbuf *f = &x->f;
+    size_t miss[16];
+    int nm = 0;
+    uint32_t hflags = x->b->hflags & ~HF_INHIBIT_IRQ;
+    int mmu = ((hflags & HF_CPL_MASK) >> HF_CPL_SHIFT) == 3;
+    int32_t e = (int32_t)(CPU_TLB_OFF + mmu * sizeof(((struct cpu *)0)->tlb[0]));
+    if (target != X_RAX)
+        emit_mov_rr32(f, X_RAX, target);
+    emit_load64(f, X_RCX, xmem_bd(X_RSP, FR_TB));
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RCX, (int32_t)offsetof(struct tb, invalid)), 0);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RCX, (int32_t)offsetof(struct tb, no_chain)), 0);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* the mode this code was translated for, which fixes the TLB too */
+    emit_load32(f, X_RSI, CPUF(hflags));
+    emit_alu_ri32(f, XALU_AND, X_RSI, ~HF_INHIBIT_IRQ);
+    emit_alu_ri32(f, XALU_CMP, X_RSI, hflags);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* eax = linear PC; rdx = the cached block */
+    emit_alu_rm32(f, XALU_ADD, X_RAX, CPUF(seg[S_CS].base));
+    emit_mov_rr32(f, X_RDX, X_RAX);
+    emit_alu_ri32(f, XALU_AND, X_RDX, JC_MASK);
+    emit_mov_ri64(f, X_RDI, (uint64_t)(uintptr_t)x64_jc);
+    emit_load64(f, X_RDX, xmem_bid(X_RDI, X_RDX, 8, 0));
+    emit_alu_ri64(f, XALU_CMP, X_RDX, 0);
+    miss[nm++] = emit_jcc32(f, XCC_E);
+    emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, pc)));
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, invalid)), 0);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, hflags)));
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RSI, CPUF(seg[S_CS].base));
+    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, cs_base)));
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* the physical PC through the code TLB, as mem_code_phys() on a hit */
+    emit_mov_rr32(f, X_RCX, X_RAX);
+    emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+    emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
+    emit_load32(f, X_RSI, xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, tag_code)));
+    emit_alu_ri32(f, XALU_AND, X_RSI, PAGE_MASK | TLB_INVALID);
+    emit_mov_rr32(f, X_RDI, X_RAX);
+    emit_alu_ri32(f, XALU_AND, X_RDI, PAGE_MASK);
+    emit_alu_rr32(f, XALU_CMP, X_RSI, X_RDI);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_load32(f, X_RSI, xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, phys)));
+    emit_alu_ri32(f, XALU_AND, X_RAX, 0xfff);
+    emit_alu_rr32(f, XALU_OR, X_RSI, X_RAX);
+    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* tb_chain_enter() */
+    emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
+    miss[nm++] = emit_jcc32(f, XCC_NE);
+    emit_alu_mi64(f, XALU_CMP, CPUF(budget), 0);
+    miss[nm++] = emit_jcc32(f, XCC_LE);
+    emit_inc_m64(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, exec_count)));
+    emit_load32(f, X_RCX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, ninsns)));
+    emit_alu_mr64(f, XALU_SUB, CPUF(budget), X_RCX);
+    emit_alu_mr64(f, XALU_ADD, CPUF(icount), X_RCX);
+    emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RDX);
+    emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
+    for (int i = 0; i < nm; i++)
+        emit_patch_rel32(f, miss[i], xbuf_len(f));
+}
+
+/* ---------------------------------------------------------------- ops */
+
+/* A dword of CPU state = v. */
+static void emit_store_val(struct xc *x, struct xmem m, int v)
+{
+    if (vconst(x, v))
+        emit_store_i32(&x->f, m, x->cval[v]);
+    else
+        emit_store32(&x->f, m, vreg(x, &x->f, v, X_RAX));
+}
+
+/* d = a op b for the two-operand ALU group. */
+static void emit_binop(struct xc *x, const struct ir_op *op, int alu, int commutative)
+{
+    struct xbuf *f = &x->f;
+    int hd = vhome(x, op->d);
+    if (vconst(x, op->b)) {
+        uint32_t imm = x->cval[op->b];
+        int ra = vreg(x, f, op->a, X_RAX);
+        int t = hd >= 0 ? hd : X_RAX;
+        if (t != ra)
+            emit_mov_rr32(f, t, ra);
+        emit_alu_ri32(f, alu, t, imm);
+        dput(x, f, op->d, t);
+        return;
+    }
+    int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
+    if (hd >= 0 && hd == ra) {
+        emit_alu_rr32(f, alu, hd, rb);
+    } else if (hd >= 0 && hd != rb) {
+        emit_mov_rr32(f, hd, ra);
+        emit_alu_rr32(f, alu, hd, rb);
+    } else if (hd >= 0 && commutative) {
+        emit_alu_rr32(f, alu, hd, ra);
+    } else {
+        if (ra != X_RAX)
+            emit_mov_rr32(f, X_RAX, ra);
+        emit_alu_rr32(f, alu, X_RAX, rb);
+        dput(x, f, op->d, X_RAX);
+    }
+}
+
+/* The register d is computed in, holding a's value (for one-operand forms). */
+static int unary_start(struct xc *x, const struct ir_op *op)
+{
+    int ra = vreg(x, &x->f, op->a, X_RAX);
+    int t = dreg(x, op->d);
+    if (t != ra)
+        emit_mov_rr32(&x->f, t, ra);
+    return t;
+}
+
+static void emit_op(struct xc *x, const struct ir_op *op)
+{
+    struct xbuf *f = &x->f;
+    switch (op->opc) {
+    case IR_NOP:
+        break;
+    case IR_MOVI: {
+        int hd = vhome(x, op->d);
+        if (hd >= 0)
+            emit_mov_ri32(f, hd, op->imm);
+        else
+            emit_store_i32(f, tslot(op->d), op->imm);
+        break;
+    }
+    case IR_MOV: {
+        int hd = vhome(x, op->d);
+        if (vconst(x, op->a) && hd >= 0) {
+            emit_mov_ri32(f, hd, x->cval[op->a]);
+            break;
+        }
+        int ra = vreg(x, f, op->a, X_RAX);
+        dput(x, f, op->d, ra);
+        break;
+    }
+    case IR_ADD: emit_binop(x, op, XALU_ADD, 1); break;
+    case IR_SUB: emit_binop(x, op, XALU_SUB, 0); break;
+    case IR_AND: emit_binop(x, op, XALU_AND, 1); break;
+    case IR_OR: emit_binop(x, op, XALU_OR, 1); break;
+    case IR_XOR: emit_binop(x, op, XALU_XOR, 1); break;
+    case IR_SHL:
+    case IR_SHR:
+    case IR_SAR:
+    case IR_ROL:
+    case IR_ROR: {
+        static const int sh[] = { [IR_SHL - IR_SHL] = XSH_SHL, [IR_SHR - IR_SHL] = XSH_SHR,
+                                  [IR_SAR - IR_SHL] = XSH_SAR, [IR_ROL - IR_SHL] = XSH_ROL,
+                                  [IR_ROR - IR_SHL] = XSH_ROR };
+        if (vconst(x, op->b)) {
+            int t = unary_start(x, op);
+            int n = (int)(x->cval[op->b] & 31);
+            if (n)
+                emit_shift_ri32(f, sh[op->opc - IR_SHL], t, n);
+            dput(x, f, op->d, t);
+            break;
+        }
+        int rb = vreg(x, f, op->b, X_RCX);
+        if (rb != X_RCX)
+            emit_mov_rr32(f, X_RCX, rb);
+        int t = unary_start(x, op);
+        emit_shift_cl32(f, sh[op->opc - IR_SHL], t);
+        dput(x, f, op->d, t);
+        break;
+    }
+    case IR_ADDI: {
+        int ra = vreg(x, f, op->a, X_RAX);
+        int t = dreg(x, op->d);
+        emit_lea32(f, t, xmem_bd(ra, (int32_t)op->imm));
+        dput(x, f, op->d, t);
+        break;
+    }
+    case IR_LEA:
+    case IR_IDX: {
+        int rb = vreg(x, f, op->b, X_RCX);
+        int t = dreg(x, op->d);
+        if (op->imm <= 3) {
+            int base = op->opc == IR_LEA ? vreg(x, f, op->a, X_RAX) : X_NONE;
+            emit_lea32(f, t, xmem_bid(base, rb, 1 << op->imm, (int32_t)op->aux));
+        } else {
+            if (rb != X_RCX)
+                emit_mov_rr32(f, X_RCX, rb);
+            emit_shift_ri32(f, XSH_SHL, X_RCX, (int)(op->imm & 31));
+            if (op->opc == IR_LEA) {
+                int ra = vreg(x, f, op->a, X_RAX);
+                emit_lea32(f, t, xmem_bid(ra, X_RCX, 1, (int32_t)op->aux));
+            } else {
+                emit_lea32(f, t, xmem_bd(X_RCX, (int32_t)op->aux));
+            }
+        }
+        dput(x, f, op->d, t);
+        break;
+    }
+    case IR_ANDI: {
+        int t = unary_start(x, op);
+        emit_alu_ri32(f, XALU_AND, t, op->imm);
+        dput(x, f, op->d, t);
+        break;
+    }
+    case IR_MUL: {
+        int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
+        if (ra != X_RAX)
+            emit_mov_rr32(f, X_RAX, ra);
+        emit_imul_rr32(f, X_RAX, rb);
+        dput(x, f, op->d, X_RAX);
+        break;
+    }
+    case IR_MULHU:
+    case IR_MULHS: {
+        int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
+        if (op->opc == IR_MULHS) {
+            emit_movsxd(f, X_RAX, ra);
+            emit_movsxd(f, X_RCX, rb);
+        } else {
+            if (ra != X_RAX)
+                emit_mov_rr32(f, X_RAX, ra); /* zero-extends */
+            if (rb != X_RCX)
+                emit_mov_rr32(f, X_RCX, rb);
+        }
+        emit_imul_rr64(f, X_RAX, X_RCX);
+        emit_shift_ri64(f, XSH_SHR, X_RAX, 32);
+        dput(x, f, op->d, X_RAX);
+        break;
+    }
+    case IR_NOT:
+    case IR_NEG:
+    case IR_BSWAP: {
+        int t = unary_start(x, op);
+        if (op->opc == IR_NOT)
+            emit_not32(f, t);
+        else if (op->opc == IR_NEG)
+            emit_neg32(f, t);
+        else
+            emit_bswap32(f, t);
+        dput(x, f, op->d, t);
+        break;
+    }
+    case IR_EXT8U:
+    case IR_EXT8S:
+    case IR_EXT16U:
+    case IR_EXT16S: {
+        int ra = vreg(x, f, op->a, X_RAX);
+        int t = dreg(x, op->d);
+        if (op->opc == IR_EXT8U)
+            emit_movzx8(f, t, ra);
+        else if (op->opc == IR_EXT8S)
+            emit_movsx8(f, t, ra);
+        else if (op->opc == IR_EXT16U)
+            emit_movzx16(f, t, ra);
+        else
+            emit_movsx16(f, t, ra);
+        dput(x, f, op->d, t);
+        break;
+    }
+    case IR_HI8: {
+        int ra = vreg(x, f, op->a, X_RAX);
+        if (ra != X_RAX)
+            emit_mov_rr32(f, X_RAX, ra);
+        emit_shift_ri32(f, XSH_SHR, X_RAX, 8);
+        int t = dreg(x, op->d);
+        emit_movzx8(f, t, X_RAX);
+        dput(x, f, op->d, t);
+        break;
+    }
+    case IR_DEP8L:
+    case IR_DEP8H:
+    case IR_DEP16: {
+        int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
+        if (op->opc == IR_DEP16)
+            emit_movzx16(f, X_RCX, rb);
+        else
+            emit_movzx8(f, X_RCX, rb);
+        if (ra != X_RAX)
+            emit_mov_rr32(f, X_RAX, ra);
+        if (op->opc == IR_DEP8H)
+            emit_shift_ri32(f, XSH_SHL, X_RCX, 8);
+        emit_alu_ri32(f, XALU_AND, X_RAX,
+                      op->opc == IR_DEP8L ? ~0xffu : op->opc == IR_DEP8H ? ~0xff00u : ~0xffffu);
+        emit_alu_rr32(f, XALU_OR, X_RAX, X_RCX);
+        dput(x, f, op->d, X_RAX);
+        break;
+    }
+    case IR_SELECT: {
+        int rc = vreg(x, f, op->c, X_RAX);
+        if (rc != X_RAX)
+            emit_mov_rr32(f, X_RAX, rc);
+        int ra = vreg(x, f, op->a, X_RCX);
+        emit_test_rr32(f, ra, ra);
+        int rb = vreg(x, f, op->b, X_RCX);
+        emit_cmov32(f, XCC_NE, X_RAX, rb);
+        dput(x, f, op->d, X_RAX);
+        break;
+    }
+    case IR_SETEQ: {
+        int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
+        emit_alu_rr32(f, XALU_CMP, ra, rb);
+        emit_setcc(f, XCC_E, X_RAX);
+        emit_movzx8(f, X_RAX, X_RAX);
+        dput(x, f, op->d, X_RAX);
+        break;
+    }
+    case IR_LD8: case IR_LD16: case IR_LD32:
+    case IR_ST8: case IR_ST16: case IR_ST32:
+        emit_mem_access(x, op);
+        break;
+    case IR_LDCPU: {
+        int t = dreg(x, op->d);
+        emit_load32(f, t, xmem_bd(X_RBP, (int32_t)op->imm));
+        dput(x, f, op->d, t);
+        break;
+    }
+    case IR_STCPU:
+        emit_store_val(x, xmem_bd(X_RBP, (int32_t)op->imm), op->a);
+        break;
+    case IR_SETCC: {
+        size_t skip = 0;
+        if (op->aux) {
+            int rc = vreg(x, f, op->c, X_RAX);
+            emit_test_rr32(f, rc, rc);
+            skip = emit_jcc32(f, XCC_E);
+        }
+        emit_store_i32(f, CPUF(cc_op), op->imm);
+        emit_store_val(x, CPUF(cc_dst), op->d);
+        emit_store_val(x, CPUF(cc_src1), op->a);
+        emit_store_val(x, CPUF(cc_src2), op->b);
+        if (op->aux)
+            emit_patch_rel32(f, skip, xbuf_len(f));
+        break;
+    }
+    case IR_SETFL: {
+        size_t skip = 0;
+        if (op->aux) {
+            int rc = vreg(x, f, op->c, X_RAX);
+            emit_test_rr32(f, rc, rc);
+            skip = emit_jcc32(f, XCC_E);
+        }
+        int ra = vreg(x, f, op->a, X_RAX);
+        if (ra != X_RAX)
+            emit_mov_rr32(f, X_RAX, ra);
+        emit_alu_ri32(f, XALU_AND, X_RAX, op->imm);
+        emit_load32(f, X_RCX, CPUF(cc_fix));
+        emit_alu_ri32(f, XALU_AND, X_RCX, ~op->imm);
+        emit_alu_rr32(f, XALU_OR, X_RAX, X_RCX);
+        emit_store32(f, CPUF(cc_fix), X_RAX);
+        emit_alu_mi32(f, XALU_OR, CPUF(cc_op), op->imm << CC_OVR_SHIFT);
+        if (op->aux)
+            emit_patch_rel32(f, skip, xbuf_len(f));
+        break;
+    }
+    case IR_GETCC:
+        if ((op->imm >> 1) == (CC_B >> 1)) {
+            emit_getcc_cf(x, op);
+        } else if ((op->imm >> 1) == (CC_E >> 1)) {
+            emit_getcc_zf(x, op);
+        } else {
+            struct carg args[2] = { ARG_CPU, ARG_IMM(op->imm) };
+            emit_ccall(x, f, (const void *)cpu_cond, args, 2, op->d, 0);
+        }
+        break;
+    case IR_TESTCC: {
+        int cc = emit_testcc_cmp(x, op);
+        if (cc >= 0) {
+            int t = dreg(x, op->d);
+            emit_setcc(f, cc, t);
+            emit_movzx8(f, t, t);
+            dput(x, f, op->d, t);
+        } else if (testcc_pick(op->aux, op->imm) == TCC_ZERO) {
+            int hd = vhome(x, op->d);
+            if (hd >= 0)
+                emit_mov_ri32(f, hd, op->imm & 1);
+            else
+                emit_store_i32(f, tslot(op->d), op->imm & 1);
+        } else {
+            struct carg args[5] = { ARG_IMM(op->aux), ARG_VAL(op->a), ARG_VAL(op->b),
+                                    ARG_VAL(op->c), ARG_IMM(op->imm) };
+            emit_ccall(x, f, (const void *)cc_test, args, 5, op->d, 0);
+        }
+        break;
+    }
+    case IR_GETFLAGS: {
+        struct carg args[1] = { ARG_CPU };
+        emit_ccall(x, f, (const void *)cpu_get_eflags, args, 1, op->d, 0);
+        break;
+    }
+    case IR_CCFLAGS: {
+        struct carg args[4] = { ARG_IMM(op->aux), ARG_VAL(op->a), ARG_VAL(op->b),
+                                ARG_VAL(op->c) };
+        emit_ccall(x, f, (const void *)cc_compute, args, 4, op->d, 0);
+        break;
+    }
+    case IR_CALL: {
+        struct carg args[6] = { ARG_CPU, ARG_IMM(op->imm), ARG_VAL(op->a), ARG_VAL(op->b),
+                                ARG_VAL(op->c), ARG_IMM(op->aux) };
+        emit_ccall(x, f, (const void *)x64_helper_call, args, 6, op->d, CC_SYNC | CC_RELOAD_ALL);
+        break;
+    }
+    case IR_EXIT:
+        emit_exit_chain(x, 0, op->imm);
+        break;
+    case IR_EXITCC: {
+        size_t not_taken;
+        if (x->fused_cc >= 0) {
+            not_taken = emit_jcc32(f, x->fused_cc ^ 1);
+            x->fused_cc = -1;
+        } else {
+            int ra = vreg(x, f, op->a, X_RAX);
+            emit_test_rr32(f, ra, ra);
+            not_taken = emit_jcc32(f, XCC_E);
+        }
+        emit_exit_chain(x, 0, op->imm);
+        emit_patch_rel32(f, not_taken, xbuf_len(f));
+        emit_exit_chain(x, 1, op->aux);
+        break;
+    }
+    case IR_EXITIND: {
+        int ra = vreg(x, f, op->a, X_RAX);
+        emit_store32(f, CPUF(eip), ra);
+        if (!(log_mask & (LOG_EXEC | LOG_CPU)))
+            emit_jump_cache(x, ra);
+        emit_leave(x, f, -1);
+        break;
+    }
+    case IR_EXITEIP:
+        emit_leave(x, f, -1);
+        break;
+    }
+}
+
+/*
+ * "t = ...; (ops that neither read nor write g, nor can fault or call);
+ * mov g, t" with t read nowhere after: compute t in g's register and drop
+ * the MOV.  Nothing in between can let C code see cpu->r[] (the guest
+ * state a fault must show is the one before the instruction), and nothing
+ * in between wanted g's old value.
+ */
+static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
+{
+    static int16_t def_at[IR_NVALUES];
+    memset(x->alias, -1, nvals);
+    for (uint32_t v = 0; v < nvals; v++)
+        def_at[v] = -1;
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        x->skip[i] = 0;
+        if (ir_op_writes_d(op->opc) && is_temp(op->d) && op->opc != IR_MOVI &&
+            op->opc != IR_TESTCC)
+            def_at[op->d] = (int16_t)i;
+    }
+    for (int j = 0; j < b->nops; j++) {
+        const struct ir_op *mv = &b->ops[j];
+        if (mv->opc != IR_MOV || mv->d >= V_TEMP0 || !is_temp(mv->a) || def_at[mv->a] < 0 ||
+            x->last[mv->a] != j)
+            continue;
+        int t = mv->a, g = mv->d, ok = 1;
+        for (int k = def_at[t] + 1; k < j && ok; k++) {
+            const struct ir_op *op = &b->ops[k];
+            if (op->opc == IR_NOP)
+                continue;
+            if (ir_op_info[op->opc].flags & (IRF_MAY_FAULT | IRF_CALL | IRF_EXIT))
+                ok = 0;
+            else if ((op_reads(op, IRR_D) && op->d == g) || (op_reads(op, IRR_A) && op->a == g) ||
+                     (op_reads(op, IRR_B) && op->b == g) || (op_reads(op, IRR_C) && op->c == g))
+                ok = 0;
+            else if (ir_op_writes_d(op->opc) && op->d == g)
+                ok = 0;
+            else if (op->opc == IR_MOV && op->d < V_TEMP0 && x->alias[op->a] == g)
+                ok = 0;
+        }
+        if (ok) {
+            x->alias[t] = (int8_t)g;
+            x->skip[j] = 1;
+        }
+    }
+}
+
+/* The next op that is not a NOP after i, or -1. */
+static int next_op(const struct ir_block *b, int i)
+{
+    for (int j = i + 1; j < b->nops; j++)
+        if (b->ops[j].opc != IR_NOP)
+            return j;
+    return -1;
+}
+
+/* Compile b into the scratch buffers; returns the total size with the header, 0 if too big. */
+static size_t x64_translate(const struct ir_block *b)
+{
+    struct xc *x = &xc_state;
+    x->b = b;
+    x->f = (struct xbuf){ .p = fast_buf, .start = fast_buf, .end = fast_buf + BUF_SIZE };
+    x->c = (struct xbuf){ .p = cold_buf, .start = cold_buf, .end = cold_buf + BUF_SIZE };
+    x->nfix = 0;
+    x->fused_cc = -1;
+    x->ret_stub = (size_t)-1;
+    memset(x->owner, 0, sizeof(x->owner));
+    uint32_t nvals = V_TEMP0 + b->ntemps;
+    if (nvals > IR_NVALUES)
+        nvals = IR_NVALUES;
+    memset(x->last, 0, nvals * sizeof(x->last[0]));
+    memset(x->is_const, 0, nvals);
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        const uint16_t *fld[4] = { &op->d, &op->a, &op->b, &op->c };
+        for (int k = 0; k < 4; k++)
+            if (op_reads(op, 1 << k) && is_temp(*fld[k]))
+                x->last[*fld[k]] = (uint16_t)i;
+        if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->last[op->d] < i)
+            x->last[op->d] = (uint16_t)i;
+    }
+    find_aliases(x, b, nvals);
+    for (int i = 0; i < b->ninsns; i++)
+        x->insn_off[i] = UINT32_MAX;
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        if (op->opc == IR_NOP)
+            continue;
+        x->cur = i;
+        if (op->insn < b->ninsns && x->insn_off[op->insn] == UINT32_MAX)
+            x->insn_off[op->insn] = (uint32_t)xbuf_len(&x->f);
+        if (op->opc == IR_TESTCC && is_temp(op->d)) {
+            int j = next_op(b, i);
+            if (j >= 0 && b->ops[j].opc == IR_EXITCC && b->ops[j].a == op->d && x->last[op->d] == j) {
+                int cc = emit_testcc_cmp(x, op);
+                if (cc >= 0) {
+                    x->fused_cc = cc;
+                    free_dead(x);
+                    continue;
+                }
+            }
+        }
+        free_dead(x);
+        if (op->opc == IR_MOVI && is_temp(op->d)) {
+            x->is_const[op->d] = 1;
+            x->cval[op->d] = op->imm;
+            continue;
+        }
+        if (x->skip[i])
+            continue;
+        if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->alias[op->d] < 0)
+            alloc_temp(x, op->d);
+        emit_op(x, op);
+    }
+    /* Instructions with no op of their own start where the next one does. */
+    uint32_t next = (uint32_t)xbuf_len(&x->f);
+    for (int i = b->ninsns - 1; i >= 0; i--) {
+        if (x->insn_off[i] == UINT32_MAX)
+            x->insn_off[i] = next;
+        next = x->insn_off[i];
+    }
+    if (x->f.overflow || x->c.overflow)
+        return 0;
+    return hdr_size(b->ninsns) + xbuf_len(&x->f) + xbuf_len(&x->c);
+}
+
+static void x64_fatal_size(const struct ir_block *b)
+{
+    fprintf(stderr, "bt86: x86_64 backend: block at 0x%08x does not fit its buffers\n", b->eip);
+    abort();
+}
+
+static size_t x64_code_size(const struct ir_block *b)
+{
+    size_t n = x64_translate(b);
+    if (!n)
+        x64_fatal_size(b);
+    cached.b = b;
+    cached.eip = b->eip;
+    cached.nops = b->nops;
+    cached.ninsns = b->ninsns;
+    cached.size = n;
+    memcpy(cached_ops, b->ops, (size_t)b->nops * sizeof(b->ops[0]));
+    return n;
+}
+
+static const void *x64_compile(const struct ir_block *b, void *code)
+{
+    if (cached.b != b || cached.eip != b->eip || cached.nops != b->nops ||
+        cached.ninsns != b->ninsns ||
+        memcmp(cached_ops, b->ops, (size_t)b->nops * sizeof(b->ops[0])))
+        x64_code_size(b);
+    struct xc *x = &xc_state;
+    size_t hs = hdr_size(b->ninsns), fl = xbuf_len(&x->f), cl = xbuf_len(&x->c);
+    uint8_t *entry = (uint8_t *)code + hs;
+    memcpy(entry, fast_buf, fl);
+    memcpy(entry + fl, cold_buf, cl);
+    for (int i = 0; i < x->nfix; i++) {
+        const struct fixup *fx = &x->fix[i];
+        size_t at = fx->in_cold ? fl + fx->at : fx->at;
+        size_t target = fx->in_cold ? fx->target : fl + fx->target;
+        uint32_t rel = (uint32_t)(target - (at + 4));
+        memcpy(entry + at, &rel, 4);
+    }
+    struct x64_hdr *h = code;
+    h->magic = X64_MAGIC;
+    h->fast_len = (uint32_t)fl;
+    h->cold_len = (uint32_t)cl;
+    h->ninsns = (uint32_t)b->ninsns;
+    memcpy(h->insn_off, x->insn_off, 4 * (size_t)b->ninsns);
+    return entry;
+}
+
+/* ---------------------------------------------------------------- entry */
+
+/* The way in from C, once per process: save the callee-saved registers,
+ * set the frame up and load the guest registers, then enter the block. */
+static void x64_make_entry(void)
+{
+    size_t size = 4096;
+    uint8_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        perror("bt86: x86_64 backend: mmap");
+        exit(1);
+    }
+    struct xbuf b = { .p = p, .start = p, .end = p + size };
+    emit_push(&b, X_RBX);
+    emit_push(&b, X_RBP);
+    emit_push(&b, X_R12);
+    emit_push(&b, X_R13);
+    emit_push(&b, X_R14);
+    emit_push(&b, X_R15);
+    emit_alu_ri64(&b, XALU_SUB, X_RSP, FRAME_SIZE);
+    emit_mov_rr64(&b, X_RBP, X_RDI);
+    emit_store64(&b, xmem_bd(X_RSP, FR_TB), X_RSI);
+    for (int g = 0; g < 8; g++)
+        emit_load32(&b, greg[g], GMEM(g));
+    emit_jmp_m(&b, xmem_bd(X_RSI, (int32_t)offsetof(struct tb, code)));
+    if (mprotect(p, size, PROT_READ | PROT_EXEC) != 0) {
+        perror("bt86: x86_64 backend: mprotect");
+        exit(1);
+    }
+    x64_entry = (x64_entry_fn)(void *)p;
+}
+
+static struct tb *x64_exec(struct cpu *cpu, struct tb *tb, int *slot)
+{
+    if (!x64_entry)
+        x64_make_entry();
+    if (!tb->invalid)
+        x64_jc[tb->pc & JC_MASK] = tb;
+    struct x64_ret r = x64_entry(cpu, tb);
+    *slot = r.slot;
+    return r.tb;
+}
+
+/* The jump cache points into the freed arena now. */
+static void x64_flush(void)
+{
+    memset(x64_jc, 0, sizeof(x64_jc));
+}
+
+/* ---------------------------------------------------------------- dump */
+
+static void dump_range(FILE *f, csh cs, const uint8_t *code, size_t len)
+{
+    cs_insn *insn;
+    size_t n = cs_disasm(cs, code, len, (uint64_t)(uintptr_t)code, 0, &insn);
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "  0x%012" PRIx64 ":  %-8s %s\n", insn[i].address, insn[i].mnemonic,
+                insn[i].op_str);
+        done += insn[i].size;
+    }
+    if (n)
+        cs_free(insn, n);
+    if (done < len)
+        fprintf(f, "  0x%012" PRIxPTR ":  (%zu bytes Capstone does not decode)\n",
+                (uintptr_t)(code + done), len - done);
+}
+
+static void x64_dump(FILE *f, const struct tb *tb)
+{
+    const uint8_t *entry = tb->code;
+    const struct x64_hdr *h = (const void *)(entry - hdr_size((int)tb->ninsns));
+    if (h->magic != X64_MAGIC || h->ninsns != tb->ninsns) {
+        fprintf(f, "  (no x86_64 code header)\n");
+        return;
+    }
+    static csh cs;
+    static int cs_ok;
+    if (!cs_ok) {
+        if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
+            fprintf(f, "  (Capstone cannot disassemble x86-64)\n");
+            return;
+        }
+        cs_ok = 1;
+    }
+    for (uint32_t i = 0; i < h->ninsns; i++) {
+        uint32_t from = h->insn_off[i], to = i + 1 < h->ninsns ? h->insn_off[i + 1] : h->fast_len;
+        fprintf(f, " -- guest 0x%08x\n", tb->insn_eip[i]);
+        if (to > from)
+            dump_range(f, cs, entry + from, to - from);
+    }
+    if (h->cold_len) {
+        fprintf(f, " -- out of line: TLB misses, exits to the run loop\n");
+        dump_range(f, cs, entry + h->fast_len, h->cold_len);
+    }
+}
+
+const struct backend backend_x86_64 = {
+    .name = "x86_64",
+    .help = "native x86-64 code generator (x86-64 hosts)",
+    .executable = 1,
+    .code_size = x64_code_size,
+    .compile = x64_compile,
+    .exec = x64_exec,
+    .link = NULL, /* exits read tb->jmp[] as they run: nothing to patch */
+    .flush = x64_flush,
+    .dump = x64_dump,
+};

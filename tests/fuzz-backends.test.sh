@@ -19,7 +19,7 @@ ref=interp
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail=0
-for name in code ports loader; do
+for name in code ports loader hypercall; do
 	bin=tests/fuzz/fuzz_$name
 	[ -x "$bin" ] || { echo "FAIL: $bin is not built (run make)"; fail=1; continue; }
 	args=("$SRCDIR/tests/fuzz/seeds/$name" "$SRCDIR/tests/fuzz/crashes/$name")

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 static struct machine *m;
+#define KERNEL_FD 99
 static char path[64];
 static char err[512];
 static int status;
@@ -46,7 +47,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     uintptr_t hi = ((uintptr_t)m->ram + m->ram_size) & ~(page - 1);
     if (hi > lo)
         (void)madvise((void *)lo, hi - lo, MADV_NOHUGEPAGE);
-    snprintf(path, sizeof(path), "/tmp/bt86-fuzz-loader.%d", (int)getpid());
+    /*
+     * The kernel's name goes into messages and into RAM (a multiboot
+     * command line starts with it), so it must be the same in every
+     * process: an unlinked temporary file, named through a fixed fd.
+     */
+    char tmp[] = "/tmp/bt86-fuzz-loader.XXXXXX";
+    int fd = mkstemp(tmp);
+    if (fd < 0 || dup2(fd, KERNEL_FD) < 0) {
+        perror("fuzz_loader: kernel file");
+        exit(1);
+    }
+    close(fd);
+    unlink(tmp);
+    snprintf(path, sizeof(path), "/dev/fd/%d", KERNEL_FD);
     m->opt.kernel = path;
     m->opt.append = "console=ttyS0";
     return 0;
@@ -56,12 +70,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!m)
         LLVMFuzzerInitialize(NULL, NULL);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, size, f) != size) {
+    if (ftruncate(KERNEL_FD, 0) < 0 || pwrite(KERNEL_FD, data, size, 0) != (ssize_t)size) {
         perror(path);
         exit(1);
     }
-    fclose(f);
     cpu_reset(&m->cpu);
     m->cpu.icount = 0; /* each input starts at virtual time 0 (-icount) */
     zero_ram();
@@ -71,7 +83,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fprintf(stderr, "fuzz_loader: refused with no message\n");
         abort();
     }
-    unlink(path);
     return 0;
 }
 

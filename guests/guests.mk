@@ -101,3 +101,13 @@ $(MBINFO_MODULES): guests/mbinfo/%: $(SRCDIR)/guests/mbinfo/%
 	@mkdir -p $(@D)
 	@cmp -s $< $@ 2>/dev/null || cp $< $@
 endif
+
+# Guests with a disk: guests/NAME/mkdisk.sh OUT writes the image into the
+# build directory at build time (never a committed blob); the guest's
+# options file names it (with -snapshot, so that runs leave it as built).
+DISK_GUESTS := pciide
+GUEST_NAMES += $(DISK_GUESTS)
+GUEST_TARGETS += $(foreach g,$(DISK_GUESTS),guests/$(g)/disk.img)
+guests/%/disk.img: $(SRCDIR)/guests/%/mkdisk.sh
+	@mkdir -p $(@D)
+	sh $< $@

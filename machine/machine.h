@@ -9,8 +9,12 @@
 
 #include <stdint.h>
 
+struct block;
 struct chardev;
 struct display_ops;
+struct i440fx;
+struct piix3;
+struct piix_ide;
 struct i8042;
 struct pci_host;
 struct pic;
@@ -48,6 +52,12 @@ struct machine_options {
     int64_t rtc_base;       /* Unix time of the RTC at virtual time 0 */
     int rtc_base_set;
     const char *name;       /* -name: the window title */
+    /* IDE drives by index (0 primary master .. 3 secondary slave): -drive, -hda.. */
+    struct drive_option {
+        const char *file; /* NULL: no drive there */
+        int readonly;
+        int snapshot;     /* snapshot=on, or -snapshot for all */
+    } drive[4];
     /* The host window (ui/display.c); none: headless, as with -display none. */
     const struct display_ops *display_ops;
 };
@@ -68,7 +78,7 @@ struct machine_device {
     void *dev;
 };
 
-#define MACHINE_MAX_DEVICES 16
+#define MACHINE_MAX_DEVICES 32
 
 struct machine {
     struct cpu cpu;
@@ -84,6 +94,10 @@ struct machine {
     struct pit *pit;
     struct port92 *port92;
     struct pci_host *pci;
+    struct i440fx *i440fx;
+    struct piix3 *piix3;
+    struct piix_ide *ide;
+    struct block *disk[4]; /* by IDE index, as opt.drive */
     struct port61 *port61;
     struct port80 *port80;
     struct rtc *rtc;

@@ -4,7 +4,9 @@
  *
  * The board is an ISA PC: 8259A pair, 8254 PIT, ports 0x61/0x80/0x92,
  * MC146818 RTC, i8042 with PS/2 keyboard and mouse, COM1-2 (up to 4), and
- * the VGA unless -vga none; a PCI host bridge with an empty bus.
+ * the VGA unless -vga none; a PCI bus as on QEMU's pc (i440FX host bridge
+ * 00:00.0, PIIX3 ISA bridge 00:01.0, PIIX3 IDE 00:01.1 with the -drive
+ * disks).
  *
  * The event loop runs only between blocks (every BUDGET instructions or
  * when a block asks): it runs due device timers (virtual time), polls host
@@ -24,8 +26,13 @@
 #include "hw/debug_exit.h"
 #include "hw/debugcon.h"
 #include "machine/screen.h"
+#include "block/image.h"
+#include "hw/i440fx.h"
 #include "hw/i8042.h"
+#include "hw/ide.h"
 #include "hw/pci_host.h"
+#include "hw/piix3.h"
+#include "hw/piix_ide.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
 #include "hw/port61.h"
@@ -93,6 +100,11 @@ static _Noreturn void at_exit_status(struct machine *m, int status)
     if (stop_signal)
         fprintf(stderr, "bt86: terminating on signal %d\n", (int)stop_signal);
     gdbstub_exit(status);
+    for (int i = 0; m && i < 4; i++)
+        if (m->disk[i]) {
+            block_close(m->disk[i]); /* the guest's writes made durable */
+            m->disk[i] = NULL;
+        }
     if (m && m->opt.stats)
         stats_print(m, stderr);
     if (m && m->opt.stats_json)
@@ -151,6 +163,16 @@ static void isa_irq_set(void *opaque, int level)
 {
     struct isa_irq *irq = opaque;
     pic_set_irq(irq->m->pic, irq->line, level);
+}
+
+/* PCI interrupts (through the PIIX3's PIRQ routes) and the IDE channels'
+ * legacy IRQ 14 and 15 reach the board's ISA IRQ lines the way every ISA
+ * device does, so whatever isa_irq_set feeds (the PICs, an I/O APIC's ISA
+ * pins) sees them too. */
+static void pci_isa_irq(void *opaque, int irq, int level)
+{
+    struct machine *m = opaque;
+    isa_irq_set(&m->irq[irq & 15], level);
 }
 
 static void ferr_clear(void *opaque)
@@ -218,6 +240,9 @@ DEVICE_RESET(vga_reset, vga)
 DEVICE_RESET(uart_reset, uart)
 DEVICE_RESET(port92_reset, port92)
 DEVICE_RESET(pci_host_reset, pci_host)
+DEVICE_RESET(i440fx_reset, i440fx)
+DEVICE_RESET(piix3_reset, piix3)
+DEVICE_RESET(piix_ide_reset, piix_ide)
 #undef DEVICE_RESET
 
 /* A device with state joins the list machine_reset() walks, once it exists. */
@@ -253,6 +278,17 @@ int machine_init(struct machine *m)
     if (!m->ram) {
         fprintf(stderr, "bt86: cannot allocate %u MiB of guest RAM\n", m->opt.ram_mb);
         return EXIT_FATAL;
+    }
+    /* Disks first: a bad image is the whole error, before anything runs. */
+    for (int i = 0; i < 4; i++) {
+        const struct drive_option *d = &m->opt.drive[i];
+        if (!d->file)
+            continue;
+        m->disk[i] = block_open(d->file, d->readonly, d->snapshot, err, sizeof(err));
+        if (!m->disk[i]) {
+            fprintf(stderr, "bt86: -drive file=%s: %s\n", d->file, err);
+            return EXIT_USAGE;
+        }
     }
     catch_stop_signals(); /* before the chardevs, which leave owned signals alone */
     mem_init();
@@ -307,6 +343,17 @@ int machine_init(struct machine *m)
         debug_exit_create(m->opt.debug_exit_base, m->opt.debug_exit_size, debug_exit_status, m);
     m->port92 = add_device(m, port92_create(set_a20, fast_reset, m), port92_reset_dev);
     m->pci = add_device(m, pci_host_create(), pci_host_reset_dev);
+    m->i440fx = add_device(m, i440fx_create(m->pci, NULL, NULL), i440fx_reset_dev);
+    /* pirq: where an I/O APIC's PCI pins 16-19 would listen, as on QEMU's pc. */
+    struct piix3_wiring pw = { pci_isa_irq, NULL, m };
+    m->piix3 = add_device(m, piix3_create(m->pci, &pw), piix3_reset_dev);
+    m->ide = add_device(m, piix_ide_create(m->pci, 0x09, pci_isa_irq, m), piix_ide_reset_dev);
+    for (int i = 0; i < 4; i++)
+        if (m->disk[i]) {
+            char serial[21];
+            snprintf(serial, sizeof(serial), "BT86%05d", i + 1);
+            ide_attach_disk(piix_ide_channel(m->ide, i / 2), i % 2, m->disk[i], serial);
+        }
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];

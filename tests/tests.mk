@@ -25,7 +25,6 @@ UNIT_TESTS += vga loader_bzimage
 UNIT_TESTS += clock
 TEST_OBJS_clock := base/timer.o
 UNIT_TESTS += pci_host
-TEST_OBJS_pci_host := hw/pci_host.o softmmu/ioport.o
 TEST_OBJS_vga := $(filter hw/vga%.o,$(EMU_OBJS)) softmmu/ioport.o softmmu/memory.o
 UNIT_TESTS += f80
 TEST_OBJS_f80 := $(filter base/f80%.o,$(EMU_OBJS))

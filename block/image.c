@@ -86,11 +86,14 @@ struct block *block_open(const char *path, int readonly, int snapshot, char *err
         return NULL;
     }
     if (lock_image(fd, write_image) < 0) {
-        if (errno == EAGAIN || errno == EACCES)
-            errorf(err, errlen, "'%s' is locked: another bt86 or QEMU is using it %s", path,
-                   write_image ? "(a written image is used by one only)"
-                               : "for writing");
-        else
+        if (errno == EAGAIN || errno == EACCES) {
+            /* Say which: a writer excludes everyone, a reader only writers. */
+            struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+            int reader = fcntl(fd, F_OFD_GETLK, &fl) == 0 && fl.l_type == F_RDLCK;
+            errorf(err, errlen, "'%s' is locked: another bt86 or QEMU is %s it%s", path,
+                   reader ? "reading" : "writing",
+                   reader ? " (use readonly=on or -snapshot to share it)" : "");
+        } else
             errorf(err, errlen, "cannot lock '%s': %s", path, strerror(errno));
         close(fd);
         return NULL;

@@ -54,10 +54,10 @@ struct i440fx *i440fx_create(struct pci_host *host, i440fx_pam_fn pam_changed, v
     pci_dev_init(&b->pci, 0x8086, 0x1237, 0x060000, 0x02);
     b->pci.config_write = config_write;
     b->pci.opaque = b;
-    i440fx_reset(b);
     if (pci_host_plug(host, &b->pci, PCI_DEVFN(0, 0)) < 0) {
         free(b);
         return NULL;
     }
+    i440fx_reset(b);
     return b;
 }

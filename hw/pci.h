@@ -76,6 +76,7 @@ struct pci_dev {
     uint8_t config[256];
     uint8_t wmask[256];   /* bits a configuration write may change */
     uint8_t w1cmask[256]; /* bits a configuration write of one clears */
+    uint8_t power_on[256]; /* the space as plugged in: what a reset restores */
     uint8_t devfn;
     struct pci_bar bar[PCI_NUM_BARS];
     struct pci_host *host;
@@ -97,7 +98,7 @@ uint32_t pci_config_read(struct pci_dev *d, unsigned off, int size);
 void pci_config_write(struct pci_dev *d, unsigned off, uint32_t value, int size);
 /* The device's INTx# line (its interrupt pin register names which). */
 void pci_set_intx(struct pci_dev *d, int level);
-/* Power-on state of the registers the guest writes: command, BARs, line... */
+/* Back to the configuration space the function had when it was plugged in. */
 void pci_dev_reset(struct pci_dev *d);
 /* Recompute where the BARs decode (after a reset or a configuration write). */
 void pci_update_mappings(struct pci_dev *d);

@@ -132,17 +132,7 @@ void pci_set_intx(struct pci_dev *d, int level)
 
 void pci_dev_reset(struct pci_dev *d)
 {
-    pci_put_word(d->config + PCI_COMMAND, 0);
-    uint16_t st = pci_get_word(d->config + PCI_STATUS);
-    pci_put_word(d->config + PCI_STATUS, st & ~0xf908);
-    d->config[PCI_CACHE_LINE] = 0;
-    d->config[PCI_LATENCY] = 0;
-    d->config[PCI_INT_LINE] = 0;
-    for (int n = 0; n < PCI_NUM_BARS; n++) {
-        uint8_t *r = d->config + PCI_BAR0 + 4 * n;
-        if (d->bar[n].kind != PCI_BAR_NONE)
-            pci_put_long(r, pci_get_long(r) & ~pci_get_long(d->wmask + PCI_BAR0 + 4 * n));
-    }
+    memcpy(d->config, d->power_on, sizeof(d->config));
     if (d->intx && d->config[PCI_INT_PIN] && d->host)
         pci_host_intx(d->host, d, d->config[PCI_INT_PIN] - 1, 0);
     d->intx = 0;

@@ -22,6 +22,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PCI_HOST_VERSION 1
 #define CONFIG_ADDRESS_MASK 0x80fffffcu
@@ -183,6 +184,12 @@ int pci_host_plug(struct pci_host *h, struct pci_dev *d, int devfn)
         for (int f = 1; f < 8; f++)
             if (h->dev[devfn + f])
                 d->config[PCI_HEADER_TYPE] |= 0x80;
+    for (int f = 0; f < 8; f++) {
+        struct pci_dev *g = h->dev[(devfn & ~7) + f];
+        if (g)
+            g->power_on[PCI_HEADER_TYPE] = g->config[PCI_HEADER_TYPE];
+    }
+    memcpy(d->power_on, d->config, sizeof(d->config));
     pci_update_mappings(d);
     return 0;
 }

@@ -17,8 +17,11 @@
  */
 #include "tests/fuzz/fuzz.h"
 #include "machine/machine.h"
+#include "hw/i440fx.h"
 #include "hw/i8042.h"
 #include "hw/pci_host.h"
+#include "hw/piix3.h"
+#include "hw/piix_ide.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
 #include "hw/port61.h"
@@ -128,6 +131,9 @@ static void reset_devices(void)
     restore_saved();
     i8042_reset(m->kbc);
     pci_host_reset(m->pci);
+    i440fx_reset(m->i440fx);
+    piix3_reset(m->piix3);
+    piix_ide_reset(m->ide);
     port92_reset(m->port92);
     if (vga_touched)
         vga_reset(m->vga);

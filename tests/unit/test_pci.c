@@ -223,7 +223,10 @@ int main(void)
     CHECK_EQ(cfg_read(0x00, 0x72, 1), 0x3a); /* locked */
     CHECK_EQ(cfg_read(0x08, 0x60, 1), 11);
 
-    /* Reset: PAM, SMRAM, routes, command and BARs as at power-on. */
+    /* Reset: PAM, SMRAM, routes, command, BARs and the device-specific
+     * registers as at power-on (fuzz_ide found them kept). */
+    cfg_write(0x18, 0x44, 0x55, 1);
+    CHECK_EQ(cfg_read(0x18, 0x44, 1), 0x55);
     i440fx_reset(nb);
     piix3_reset(sb);
     pci_dev_reset(t);
@@ -236,5 +239,6 @@ int main(void)
     CHECK_EQ(cfg_read(0x18, 0x04, 2), 0);
     CHECK_EQ(cfg_read(0x18, 0x10, 4), 1);
     CHECK_EQ(ioport_read(0xd004, 1), 0xff);
+    CHECK_EQ(cfg_read(0x18, 0x44, 1), 0);
     return check_done("test_pci");
 }

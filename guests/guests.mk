@@ -105,7 +105,7 @@ endif
 # Guests with a disk: guests/NAME/mkdisk.sh OUT writes the image into the
 # build directory at build time (never a committed blob); the guest's
 # options file names it (with -snapshot, so that runs leave it as built).
-DISK_GUESTS := pciide
+DISK_GUESTS := pciide atapi
 GUEST_NAMES += $(DISK_GUESTS)
 GUEST_TARGETS += $(foreach g,$(DISK_GUESTS),guests/$(g)/disk.img)
 guests/%/disk.img: $(SRCDIR)/guests/%/mkdisk.sh

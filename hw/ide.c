@@ -13,59 +13,17 @@
  * default geometry (16 heads, 63 sectors) are QEMU's.
  */
 #include "hw/ide.h"
-#include "block/image.h"
+#include "hw/ide_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-enum {
-    ST_ERR = 0x01, ST_DRQ = 0x08, ST_DSC = 0x10, ST_DRDY = 0x40, ST_BSY = 0x80,
-    ER_ABRT = 0x04, ER_IDNF = 0x10, ER_UNC = 0x40,
-    DC_NIEN = 0x02, DC_SRST = 0x04, DC_HOB = 0x80,
-    SEL_LBA = 0x40, SEL_DEV = 0x10,
-};
-
-#define MAX_MULT 16
-#define BUF_BYTES (MAX_MULT * BLOCK_SECTOR)
-#define DMA_CHUNK 128 /* sectors per trip through the bus master */
-
-enum xfer { X_NONE, X_PIO_IN, X_PIO_OUT, X_DMA_IN, X_DMA_OUT };
-
-struct ide_drive {
-    struct block *blk; /* NULL: nothing here */
-    uint64_t sectors;
-    unsigned cyls, heads, spt;
-    uint16_t id[256];
-    unsigned mult; /* sectors per DRQ block of READ/WRITE MULTIPLE; 0: off */
-    uint8_t status, error;
-};
-
-struct ide_channel {
-    struct ide_drive drive[2];
-    uint8_t feature, nsector, sector, lcyl, hcyl;
-    uint8_t hob_feature, hob_nsector, hob_sector, hob_lcyl, hob_hcyl;
-    uint8_t select, ctl;
-    int pending; /* INTRQ before nIEN */
-    int irq_level;
-    void (*irq)(void *opaque, int level);
-    void *opaque;
-    /* The command in progress. */
-    enum xfer xfer;
-    uint64_t lba;
-    uint32_t remaining; /* sectors */
-    unsigned per_block; /* sectors per DRQ block */
-    unsigned pos, end;  /* bytes of buf the guest has moved, and the block's size */
-    int identify;       /* the block is IDENTIFY data, not sectors */
-    int lba48;          /* the command's addressing, for the registers it leaves */
-    uint8_t buf[DMA_CHUNK * BLOCK_SECTOR];
-};
-
-static struct ide_drive *cur(struct ide_channel *ch)
+struct ide_drive *ide_cur(struct ide_channel *ch)
 {
     return &ch->drive[ch->select & SEL_DEV ? 1 : 0];
 }
 
-static void update_irq(struct ide_channel *ch)
+void ide_update_irq(struct ide_channel *ch)
 {
     int level = ch->pending && !(ch->ctl & DC_NIEN);
     if (level != ch->irq_level) {
@@ -74,10 +32,10 @@ static void update_irq(struct ide_channel *ch)
     }
 }
 
-static void raise_irq(struct ide_channel *ch)
+void ide_raise_irq(struct ide_channel *ch)
 {
     ch->pending = 1;
-    update_irq(ch);
+    ide_update_irq(ch);
 }
 
 static void put_string(uint16_t *w, const char *s, int words)
@@ -152,6 +110,19 @@ void ide_attach_disk(struct ide_channel *ch, int unit, struct block *blk, const 
     d->id[59] = 0x0100 | MAX_MULT;
 }
 
+void ide_attach_cdrom(struct ide_channel *ch, int unit, struct block *blk, const char *serial)
+{
+    struct ide_drive *d = &ch->drive[unit & 1];
+    memset(d, 0, sizeof(*d));
+    d->blk = blk;
+    d->cdrom = 1;
+    d->sectors = block_sectors(blk);
+    atapi_identify_build(d, serial);
+    d->error = 0x01;
+    if (((ch->select & SEL_DEV) != 0) == (unit & 1))
+        atapi_set_signature(ch);
+}
+
 /* The signature a reset or diagnostic leaves: an ATA device. */
 static void set_signature(struct ide_channel *ch)
 {
@@ -160,6 +131,8 @@ static void set_signature(struct ide_channel *ch)
     ch->nsector = ch->sector = 1;
     ch->lcyl = ch->hcyl = 0;
     ch->hob_nsector = ch->hob_sector = ch->hob_lcyl = ch->hob_hcyl = 0;
+    if (ide_cur(ch)->cdrom)
+        atapi_set_signature(ch);
 }
 
 static void drives_reset(struct ide_channel *ch)
@@ -168,7 +141,7 @@ static void drives_reset(struct ide_channel *ch)
     ch->pos = ch->end = 0;
     for (int i = 0; i < 2; i++) {
         struct ide_drive *d = &ch->drive[i];
-        d->status = d->blk ? ST_DRDY | ST_DSC : 0;
+        d->status = d->blk && !d->cdrom ? ST_DRDY | ST_DSC : 0; /* ATAPI: DRDY clear */
         d->error = 0x01; /* diagnostic: no error */
         d->mult = MAX_MULT;
         if (d->blk) {
@@ -186,7 +159,7 @@ void ide_channel_reset(struct ide_channel *ch)
     ch->ctl = 0;
     ch->feature = ch->hob_feature = 0;
     ch->pending = 0;
-    update_irq(ch);
+    ide_update_irq(ch);
     drives_reset(ch);
 }
 
@@ -203,21 +176,21 @@ struct ide_channel *ide_channel_create(void (*irq)(void *opaque, int level), voi
 
 static void finish_ok(struct ide_channel *ch, int irq)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
     d->status = ST_DRDY | ST_DSC;
     ch->xfer = X_NONE;
     if (irq)
-        raise_irq(ch);
+        ide_raise_irq(ch);
 }
 
 static void finish_error(struct ide_channel *ch, uint8_t error)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
     d->status = ST_DRDY | ST_ERR;
     d->error = error;
     ch->xfer = X_NONE;
     ch->pos = ch->end = 0;
-    raise_irq(ch);
+    ide_raise_irq(ch);
 }
 
 /* The command's first sector and count, from the task file. */
@@ -237,7 +210,7 @@ static void command_range(struct ide_channel *ch, int lba48, uint64_t *lba, uint
         *lba = (uint32_t)(ch->select & 0x0f) << 24 | (uint32_t)ch->hcyl << 16 | ch->lcyl << 8 |
                ch->sector;
     } else {
-        struct ide_drive *d = cur(ch);
+        struct ide_drive *d = ide_cur(ch);
         unsigned cyl = ch->hcyl << 8 | ch->lcyl, head = ch->select & 0x0f, s = ch->sector;
         if (s == 0 || s > d->spt || head >= d->heads)
             *lba = UINT64_MAX; /* no such sector */
@@ -268,7 +241,7 @@ static void set_position(struct ide_channel *ch, uint64_t lba)
 /* Fill buf with the next DRQ block of a PIO read and assert DRQ and INTRQ. */
 static void pio_in_block(struct ide_channel *ch)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
     unsigned n = ch->remaining < ch->per_block ? ch->remaining : ch->per_block;
     if (block_read(d->blk, ch->lba, ch->buf, n) < 0) {
         finish_error(ch, ER_UNC);
@@ -277,12 +250,12 @@ static void pio_in_block(struct ide_channel *ch)
     ch->pos = 0;
     ch->end = n * BLOCK_SECTOR;
     d->status = ST_DRDY | ST_DSC | ST_DRQ;
-    raise_irq(ch);
+    ide_raise_irq(ch);
 }
 
 static void pio_out_block(struct ide_channel *ch)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
     unsigned n = ch->remaining < ch->per_block ? ch->remaining : ch->per_block;
     ch->pos = 0;
     ch->end = n * BLOCK_SECTOR;
@@ -292,7 +265,11 @@ static void pio_out_block(struct ide_channel *ch)
 /* The guest moved the whole DRQ block. */
 static void block_done(struct ide_channel *ch)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
+    if (ch->xfer == X_PACKET || ch->xfer == X_ATAPI_IN) {
+        atapi_drq_done(ch);
+        return;
+    }
     if (ch->identify) {
         ch->identify = 0;
         ch->xfer = X_NONE;
@@ -316,7 +293,7 @@ static void block_done(struct ide_channel *ch)
     } else {
         if (ch->remaining) {
             pio_out_block(ch);
-            raise_irq(ch);
+            ide_raise_irq(ch);
         } else {
             finish_ok(ch, 1);
         }
@@ -330,7 +307,7 @@ static int range_ok(struct ide_drive *d, uint64_t lba, uint32_t count)
 
 static void start_rw(struct ide_channel *ch, enum xfer x, int lba48, unsigned per_block)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
     uint64_t lba;
     uint32_t count;
     command_range(ch, lba48, &lba, &count);
@@ -358,7 +335,7 @@ static void start_rw(struct ide_channel *ch, enum xfer x, int lba48, unsigned pe
 
 static void set_features(struct ide_channel *ch)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
     switch (ch->feature) {
     case 0x02: case 0x82: /* write cache on/off: writes reach the file anyway */
     case 0xaa: case 0x55: /* read look-ahead */
@@ -399,15 +376,20 @@ static void set_features(struct ide_channel *ch)
 
 static void execute(struct ide_channel *ch, uint8_t cmd)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
     /* A command to an absent drive goes nowhere. */
     if (!d->blk)
         return;
     ch->pending = 0; /* a new command clears INTRQ */
-    update_irq(ch);
+    ide_update_irq(ch);
     ch->xfer = X_NONE;
     ch->pos = ch->end = 0;
     d->error = 0;
+    /* A CD-ROM shares only the housekeeping commands with a disk. */
+    if (d->cdrom && cmd != 0xef && cmd != 0x90 && cmd != 0xe5 && (cmd < 0xe0 || cmd > 0xe3)) {
+        atapi_execute(ch, cmd);
+        return;
+    }
     switch (cmd) {
     case 0xec: /* IDENTIFY DEVICE */
         for (int i = 0; i < 256; i++) { /* little-endian words */
@@ -419,7 +401,7 @@ static void execute(struct ide_channel *ch, uint8_t cmd)
         ch->pos = 0;
         ch->end = BLOCK_SECTOR;
         d->status = ST_DRDY | ST_DSC | ST_DRQ;
-        raise_irq(ch);
+        ide_raise_irq(ch);
         return;
     case 0x20: case 0x21: start_rw(ch, X_PIO_IN, 0, 1); return;
     case 0x24: start_rw(ch, X_PIO_IN, 1, 1); return;
@@ -466,14 +448,14 @@ static void execute(struct ide_channel *ch, uint8_t cmd)
         set_features(ch);
         return;
     case 0x90: /* EXECUTE DEVICE DIAGNOSTIC: both drives report; device 0 answers */
-        set_signature(ch);
         ch->select &= ~SEL_DEV;
+        set_signature(ch);
         for (int i = 0; i < 2; i++) {
             ch->drive[i].error = 0x01;
             if (ch->drive[i].blk)
-                ch->drive[i].status = ST_DRDY | ST_DSC;
+                ch->drive[i].status = ch->drive[i].cdrom ? 0 : ST_DRDY | ST_DSC;
         }
-        raise_irq(ch);
+        ide_raise_irq(ch);
         return;
     case 0x91: /* INITIALIZE DEVICE PARAMETERS: bt86 keeps its translation */
     case 0xe0: case 0xe1: case 0xe2: case 0xe3: /* standby, idle */
@@ -495,12 +477,14 @@ static void execute(struct ide_channel *ch, uint8_t cmd)
 
 int ide_dma_pending(const struct ide_channel *ch)
 {
-    return ch->xfer == X_DMA_IN || ch->xfer == X_DMA_OUT;
+    return ch->xfer == X_DMA_IN || ch->xfer == X_DMA_OUT || ch->xfer == X_ATAPI_DMA;
 }
 
 int ide_dma_run(struct ide_channel *ch, ide_xfer_fn xfer, void *opaque)
 {
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
+    if (ch->xfer == X_ATAPI_DMA)
+        return atapi_dma_run(ch, xfer, opaque);
     while (ch->remaining) {
         uint32_t n = ch->remaining < DMA_CHUNK ? ch->remaining : DMA_CHUNK;
         uint32_t len = n * BLOCK_SECTOR;
@@ -532,7 +516,7 @@ int ide_dma_run(struct ide_channel *ch, ide_xfer_fn xfer, void *opaque)
 
 static uint32_t data_read(struct ide_channel *ch, int size)
 {
-    if (ch->xfer != X_PIO_IN || ch->pos >= ch->end)
+    if ((ch->xfer != X_PIO_IN && ch->xfer != X_ATAPI_IN) || ch->pos >= ch->end)
         return size == 4 ? 0xffffffffu : 0xffff; /* no DRQ: nothing to read */
     uint32_t v = 0;
     for (int i = 0; i < size && ch->pos < ch->end; i++)
@@ -544,7 +528,7 @@ static uint32_t data_read(struct ide_channel *ch, int size)
 
 static void data_write(struct ide_channel *ch, uint32_t v, int size)
 {
-    if (ch->xfer != X_PIO_OUT || ch->pos >= ch->end)
+    if ((ch->xfer != X_PIO_OUT && ch->xfer != X_PACKET) || ch->pos >= ch->end)
         return;
     for (int i = 0; i < size && ch->pos < ch->end; i++)
         ch->buf[ch->pos++] = (uint8_t)(v >> (8 * i));
@@ -554,7 +538,7 @@ static void data_write(struct ide_channel *ch, uint32_t v, int size)
 
 static int no_drive(struct ide_channel *ch)
 {
-    return !cur(ch)->blk;
+    return !ide_cur(ch)->blk;
 }
 
 uint32_t ide_cmd_read(struct ide_channel *ch, uint32_t off, int size)
@@ -570,7 +554,7 @@ uint32_t ide_cmd_read(struct ide_channel *ch, uint32_t off, int size)
     if (no_drive(ch))
         return 0;
     int hob = ch->ctl & DC_HOB;
-    struct ide_drive *d = cur(ch);
+    struct ide_drive *d = ide_cur(ch);
     switch (off) {
     case 0: return 0xff;
     case 1: return hob ? ch->hob_feature : d->error;
@@ -581,7 +565,7 @@ uint32_t ide_cmd_read(struct ide_channel *ch, uint32_t off, int size)
     case 6: return ch->select;
     default:
         ch->pending = 0;
-        update_irq(ch);
+        ide_update_irq(ch);
         return d->status;
     }
 }
@@ -620,7 +604,7 @@ void ide_cmd_write(struct ide_channel *ch, uint32_t off, uint32_t v, int size)
 
 uint8_t ide_ctl_read(struct ide_channel *ch)
 {
-    return no_drive(ch) ? 0 : cur(ch)->status;
+    return no_drive(ch) ? 0 : ide_cur(ch)->status;
 }
 
 void ide_ctl_write(struct ide_channel *ch, uint8_t v)
@@ -636,5 +620,5 @@ void ide_ctl_write(struct ide_channel *ch, uint8_t v)
     } else if (!(v & DC_SRST) && (old & DC_SRST)) {
         drives_reset(ch);
     }
-    update_irq(ch);
+    ide_update_irq(ch);
 }

@@ -28,6 +28,9 @@ typedef int (*ide_xfer_fn)(void *opaque, uint8_t *buf, uint32_t len, int to_memo
 struct ide_channel *ide_channel_create(void (*irq)(void *opaque, int level), void *opaque);
 /* Attach a disk at position 0 (master) or 1 (slave); the channel does not own it. */
 void ide_attach_disk(struct ide_channel *ch, int unit, struct block *blk, const char *serial);
+/* An ATAPI CD-ROM on a read-only image of 2048-byte blocks (a partial last
+ * block is not read). */
+void ide_attach_cdrom(struct ide_channel *ch, int unit, struct block *blk, const char *serial);
 void ide_channel_reset(struct ide_channel *ch);
 
 /* Command block (offset 0-7: data ... status/command) and control (alt status/DC). */

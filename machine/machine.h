@@ -57,6 +57,7 @@ struct machine_options {
         const char *file; /* NULL: no drive there */
         int readonly;
         int snapshot;     /* snapshot=on, or -snapshot for all */
+        int cdrom;        /* media=cdrom, -cdrom: an ATAPI CD-ROM (read-only) */
     } drive[4];
     /* The host window (ui/display.c); none: headless, as with -display none. */
     const struct display_ops *display_ops;

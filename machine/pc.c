@@ -284,7 +284,7 @@ int machine_init(struct machine *m)
         const struct drive_option *d = &m->opt.drive[i];
         if (!d->file)
             continue;
-        m->disk[i] = block_open(d->file, d->readonly, d->snapshot, err, sizeof(err));
+        m->disk[i] = block_open(d->file, d->readonly || d->cdrom, d->snapshot, err, sizeof(err));
         if (!m->disk[i]) {
             fprintf(stderr, "bt86: -drive file=%s: %s\n", d->file, err);
             return EXIT_USAGE;
@@ -352,7 +352,10 @@ int machine_init(struct machine *m)
         if (m->disk[i]) {
             char serial[21];
             snprintf(serial, sizeof(serial), "BT86%05d", i + 1);
-            ide_attach_disk(piix_ide_channel(m->ide, i / 2), i % 2, m->disk[i], serial);
+            if (m->opt.drive[i].cdrom)
+                ide_attach_cdrom(piix_ide_channel(m->ide, i / 2), i % 2, m->disk[i], serial);
+            else
+                ide_attach_disk(piix_ide_channel(m->ide, i / 2), i % 2, m->disk[i], serial);
         }
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;

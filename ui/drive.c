@@ -1,9 +1,9 @@
 /*
  * drive.c - -drive, -hda..-hdd and -snapshot.
  *
- * bt86 has IDE hard disks on raw images, so anything else QEMU would accept
- * (another format, if=virtio/scsi/floppy, a CD-ROM, two drives at one
- * index) is an error that says so, never silently a different machine.
+ * bt86 has IDE hard disks and ATAPI CD-ROMs on raw images, so anything else
+ * QEMU would accept (another format, if=virtio/scsi/floppy, two drives at
+ * one index) is an error that says so, never silently a different machine.
  * Unlike QEMU, which refuses a read-only IDE hard disk, readonly=on is
  * allowed: the guest reads it, and its writes end in ABRT.
  */
@@ -66,7 +66,7 @@ static char *next_item(const char **p)
 }
 
 static int set_drive(struct machine_options *o, int index, const char *file, int readonly,
-                     int snapshot, char *err, size_t errlen)
+                     int snapshot, int cdrom, char *err, size_t errlen)
 {
     if (index < 0) {
         for (index = 0; index < 4 && o->drive[index].file; index++)
@@ -80,14 +80,14 @@ static int set_drive(struct machine_options *o, int index, const char *file, int
     char *f = strdup(file);
     if (!f)
         return errorf(err, errlen, "out of memory");
-    o->drive[index] = (struct drive_option){ f, readonly, snapshot };
+    o->drive[index] = (struct drive_option){ f, readonly || cdrom, snapshot, cdrom };
     return 0;
 }
 
 int parse_drive(const char *spec, struct machine_options *o, char *err, size_t errlen)
 {
     char *file = NULL;
-    int index = -1, bus = -1, unit = -1, readonly = 0, snapshot = 0, r = -1;
+    int index = -1, bus = -1, unit = -1, readonly = 0, snapshot = 0, cdrom = 0, r = -1;
     const char *p = spec;
     for (char *t; (t = next_item(&p)); free(t)) {
         char *eq = strchr(t, '=');
@@ -129,12 +129,9 @@ int parse_drive(const char *spec, struct machine_options *o, char *err, size_t e
             }
             *(!strcmp(k, "index") ? &index : !strcmp(k, "bus") ? &bus : &unit) = (int)n;
         } else if (!strcmp(k, "media")) {
-            if (!strcmp(v, "cdrom")) {
-                errorf(err, errlen, "media=cdrom: bt86 has no ATAPI CD-ROM yet");
-                free(t);
-                goto out;
-            }
-            if (strcmp(v, "disk")) {
+            if (!strcmp(v, "cdrom"))
+                cdrom = 1;
+            else if (strcmp(v, "disk")) {
                 errorf(err, errlen, "media=%s: expected disk", v);
                 free(t);
                 goto out;
@@ -167,7 +164,7 @@ int parse_drive(const char *spec, struct machine_options *o, char *err, size_t e
     }
     if (bus >= 0 || unit >= 0)
         index = (bus < 0 ? 0 : bus) * 2 + (unit < 0 ? 0 : unit);
-    r = set_drive(o, index, file, readonly, snapshot, err, errlen);
+    r = set_drive(o, index, file, readonly, snapshot, cdrom, err, errlen);
 out:
     free(file);
     return r;
@@ -177,7 +174,14 @@ int add_hd(const char *file, int index, struct machine_options *o, char *err, si
 {
     if (!*file)
         return errorf(err, errlen, "no image named");
-    return set_drive(o, index, file, 0, 0, err, errlen);
+    return set_drive(o, index, file, 0, 0, 0, err, errlen);
+}
+
+int add_cdrom(const char *file, struct machine_options *o, char *err, size_t errlen)
+{
+    if (!*file)
+        return errorf(err, errlen, "no image named");
+    return set_drive(o, 2, file, 1, 0, 1, err, errlen);
 }
 
 void set_snapshot_all(struct machine_options *o)

@@ -81,6 +81,7 @@ static void usage(FILE *f)
             "                      an IDE hard disk on a raw image (index 0-3: primary\n"
             "                      master, slave, secondary master, slave)\n"
             "  -hda/-hdb/-hdc/-hdd IMG  the IDE disk at index 0/1/2/3\n"
+            "  -cdrom IMG          an ATAPI CD-ROM at index 2 (media=cdrom in -drive)\n"
             "  -snapshot           disk writes go to a temporary file, never to the images\n"
             "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
             "                      a guest write of V to iobase exits with (V<<1)|1\n"
@@ -285,6 +286,10 @@ int main(int argc, char **argv)
                    !strcmp(a, "-hdd")) {
             const char *v = need_arg(argc, argv, &i);
             if (add_hd(v, a[3] - 'a', o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-cdrom")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (add_cdrom(v, o, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
         } else if (!strcmp(a, "-snapshot")) {
             snapshot = 1;

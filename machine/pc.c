@@ -286,7 +286,8 @@ int machine_init(struct machine *m)
             continue;
         m->disk[i] = block_open(d->file, d->readonly || d->cdrom, d->snapshot, err, sizeof(err));
         if (!m->disk[i]) {
-            fprintf(stderr, "bt86: -drive file=%s: %s\n", d->file, err);
+            fprintf(stderr, "bt86: %s%s: %s\n", d->cdrom ? "-cdrom " : "-drive file=", d->file,
+                    err);
             return EXIT_USAGE;
         }
     }

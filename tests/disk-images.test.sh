@@ -82,7 +82,9 @@ check 2 "format=qcow2: bt86 reads raw images only" "${run[@]}" \
 check 2 "if=virtio: bt86 has no virtio-blk yet" "${run[@]}" \
 	-drive "file=$work/a.img,if=virtio,format=raw"
 check 2 "if=scsi" "${run[@]}" -drive "file=$work/a.img,if=scsi"
-check 2 "media=cdrom" "${run[@]}" -drive "file=$work/a.img,media=cdrom"
+check 2 "media=tape: expected disk or cdrom" "${run[@]}" -drive "file=$work/a.img,media=tape"
+check 2 "-cdrom .*missing.iso: cannot open" "${run[@]}" -cdrom "$work/missing.iso"
+check 2 "index=2\) exists" "${run[@]}" -cdrom "$work/a.img" -hdc "$work/a.img"
 check 2 "index=4: expected 0 to 3" "${run[@]}" -drive "file=$work/a.img,index=4"
 check 2 "unknown property 'bogus'" "${run[@]}" -drive "file=$work/a.img,bogus=1"
 check 2 "readonly=maybe: expected on or off" "${run[@]}" -drive "file=$work/a.img,readonly=maybe"
@@ -98,6 +100,10 @@ if [ "$(id -u)" != 0 ]; then
 else
 	echo "note: running as root: the unreadable and unwritable image rows need another user"
 fi
+
+# A CD-ROM is read-only: it shares its image with other readers.
+check 1 "^00:01.1 8086:7010" -kernel "$guest" -nographic "${exit_dev[@]}" \
+	-hda "$work/a.img" -snapshot -cdrom "$work/a.img"
 
 # Locked: while one bt86 writes a.img, a second cannot open it at all;
 # while one reads it (readonly=on or -snapshot), another may only read it.
@@ -118,6 +124,7 @@ locked WRITE "$work/a.img"
 check 2 "a.img' is locked: another bt86 or QEMU is writing it" "${run[@]}" -hda "$work/a.img"
 check 2 "is locked: .* writing it" "${run[@]}" -hda "$work/a.img" -snapshot
 check 2 "is locked: .* writing it" "${run[@]}" -drive "file=$work/a.img,format=raw,readonly=on"
+check 2 "^bt86: -cdrom .*is locked: .* writing it" "${run[@]}" -cdrom "$work/a.img"
 kill "${pids[@]}"
 wait 2>/dev/null
 pids=()

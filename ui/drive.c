@@ -132,7 +132,7 @@ int parse_drive(const char *spec, struct machine_options *o, char *err, size_t e
             if (!strcmp(v, "cdrom"))
                 cdrom = 1;
             else if (strcmp(v, "disk")) {
-                errorf(err, errlen, "media=%s: expected disk", v);
+                errorf(err, errlen, "media=%s: expected disk or cdrom", v);
                 free(t);
                 goto out;
             }

@@ -11,7 +11,9 @@
  * Selector (mod 32): 0-7 port 0x1F0 + n, 8 port 0x3F6, 9-24 bus-master port
  * BAR4 + (n - 9), 25 the dword at PRD_AREA + 4N in RAM (a PRD table lives
  * there), 26 configuration register 4N of 00:01.1, 27 256 accesses to the
- * data port (a whole sector by PIO).  Before each input the controller is
+ * data port (a whole sector by PIO), 28 port 0x170 + (N mod 8) and 29 port
+ * 0x376 (the ATAPI CD-ROM on the secondary master, on the same image),
+ * 30 256 accesses to its data port.  Before each input the controller is
  * reset, its BAR4 placed at 0xC000 with I/O and bus mastering on, RAM
  * cleared, and the disk reopened (-snapshot), so that no write survives.
  */
@@ -36,7 +38,7 @@
 #define SECTORS 256
 
 static struct machine *m;
-static struct block *disk;
+static struct block *disk, *cd;
 static char image[] = "/tmp/bt86-fuzz-ide.XXXXXX";
 static uint64_t result;
 
@@ -80,7 +82,9 @@ static void reset(void)
     if (disk)
         block_close(disk);
     disk = block_open(image, 0, 1, err, sizeof(err));
-    if (!disk) {
+    if (!cd)
+        cd = block_open(image, 1, 0, err, sizeof(err));
+    if (!disk || !cd) {
         fprintf(stderr, "fuzz_ide: %s\n", err);
         exit(1);
     }
@@ -88,6 +92,8 @@ static void reset(void)
     piix3_reset(m->piix3);
     piix_ide_reset(m->ide);
     ide_attach_disk(piix_ide_channel(m->ide, 0), 0, disk, "FUZZ");
+    ide_attach_cdrom(piix_ide_channel(m->ide, 1), 0, cd, "FUZZCD");
+    ide_channel_reset(piix_ide_channel(m->ide, 1));
     pci_config_write(ide_fn(), PCI_BAR0 + 16, BM, 4);
     pci_config_write(ide_fn(), PCI_COMMAND, PCI_CMD_IO | PCI_CMD_MASTER, 2);
     memset(m->ram, 0, m->ram_size);
@@ -127,9 +133,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             else
                 result = fuzz_hash(result, &(uint32_t){ pci_config_read(ide_fn(), 4 * n, sz) },
                                    4);
-        } else if (sel == 27) {
+        } else if (sel == 27 || sel == 30) {
             for (int k = 0; k < 256; k++)
-                access_port(wr, 0x1f0, v, 2);
+                access_port(wr, sel == 27 ? 0x1f0 : 0x170, v, 2);
+        } else if (sel == 28) {
+            access_port(wr, 0x170 + (n & 7), v, sz);
+        } else if (sel == 29) {
+            access_port(wr, 0x376, v, sz);
         }
         m->reset_request = 0;
     }

@@ -156,6 +156,20 @@ dma() { irec 1 9 0; irec 1 11 6; irec 5 13 0x1000; lba28 "$1" "$2" "$3"; irec 1 
 	irec 2 27 0; irec 2 27 0; irec 2 27 0; irec 2 27 0; st; lba28 0x90 0 0; st
 	irec 1 8 2; lba28 0x20 1 1; irec 1 8 4; irec 1 8 0; st; tf 6 0xb0; st; lba28 0xee 0 0; st
 	irec 7 26 0xffffffff; irec 4 26 0; irec $((7 | 1 << 3)) 26 0; } >"$here/ide/misc"
+# ATAPI on the secondary master: sel 28 with N = register, 30 the data port.
+cdr() { irec $((1 | $1 << 3)) 28 "$2"; }
+cdst() { irec $((7 << 3)) 28 0; irec $((2 << 3)) 28 0; irec $((4 << 3)) 28 0; irec $((5 << 3)) 28 0; }
+pkt() { # LIMIT FEATURE W0 W1 W2 W3 W4 W5: PACKET and its 12 bytes
+	cdr 6 0xa0; cdr 1 "$2"; cdr 4 $(($1 & 255)); cdr 5 $(($1 >> 8)); cdr 7 0xa0
+	shift 2; for w in "$@"; do irec 3 28 "$w"; done; cdst; }
+{ cdr 6 0xa0; cdr 7 0xa1; irec 2 30 0; cdst; cdr 7 0xec; cdst
+	pkt 2048 0 0 0 0 0 0 0; pkt 2048 0 0x03 0 0x0012 0 0 0; pkt 2048 0 0x12 0 0x0024 0 0 0
+	pkt 2048 0 0x25 0 0 0 0 0; irec 2 30 0; pkt 0x200 0 0x28 0 0x0300 0 0x0002 0
+	irec 2 30 0; irec 2 30 0; irec 2 30 0; irec 2 30 0; irec 2 30 0; cdst
+	pkt 2048 0 0x5a 0x003f 0 0 0x0040 0; irec 2 30 0; pkt 2048 0 0x43 0 0 0 0x0014 0; irec 2 30 0
+	pkt 2048 0 0xff 0 0 0 0 0; cdr 7 0x08; cdst; irec 1 29 4; irec 1 29 0; cdst
+	prd 0 0x10000 0x80001000; irec 1 17 0; irec 1 19 6; irec 5 21 0x1000
+	pkt 0 1 0x28 0 0x0500 0 0x0002 0; irec 1 17 9; irec 0 19 0; cdst; } >"$here/ide/atapi"
 
 # ---------------------------------------------------------------- loader
 le32() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))\\x$(printf %02x $(($1 >> 24 & 255)))"; }

@@ -171,8 +171,7 @@ static void cmd_write(void *opaque, uint32_t off, uint32_t v, int size)
 {
     struct bm_channel *c = opaque;
     ide_cmd_write(c->ide, off, v, size);
-    if (off + size > 7)
-        bm_run(c); /* a DMA command after START */
+    bm_run(c); /* a DMA command (or an ATAPI packet, through the data port) after START */
 }
 
 static uint32_t ctl_read(void *opaque, uint32_t off, int size)

@@ -244,6 +244,39 @@ int main(void)
         ioport_write(0x1f0, 0x1234, 2);
     CHECK_EQ(ioport_read(0x1f0, 2), 0xffff);
 
+    /* ATAPI DMA with the bus master started before the packet arrives (as
+     * libata does), then with a PRD outside RAM. */
+    struct block *cd = block_open(path, 1, 0, err, sizeof(err));
+    CHECK(cd != NULL);
+    ide_attach_cdrom(piix_ide_channel(ide, 1), 0, cd, "TESTCD");
+    ide_channel_reset(piix_ide_channel(ide, 1));
+    for (int bad = 0; bad < 2; bad++) {
+        put_prd(0x1000, bad ? 0x7fff0000u : 0x10000, 2048, 1);
+        memset(ram + 0x10000, 0, 2048);
+        ioport_write(BM + 8, 0, 1);
+        ioport_write(BM + 10, 0x06, 1);
+        ioport_write(BM + 12, 0x1000, 4);
+        ioport_write(BM + 8, 0x09, 1);
+        ioport_write(0x176, 0xa0, 1);
+        ioport_write(0x171, 0x01, 1); /* DMA */
+        ioport_write(0x177, 0xa0, 1);
+        CHECK_EQ(ioport_read(0x177, 1), 0x58);
+        CHECK_EQ(ioport_read(0x172, 1) & 3, 1); /* CoD: the packet, please */
+        static const uint16_t read10[6] = { 0x0028, 0, 0x0300, 0, 0x0001, 0 }; /* LBA 3, 1 block */
+        for (int i = 0; i < 6; i++)
+            ioport_write(0x170, read10[i], 2);
+        CHECK_EQ(ioport_read(BM + 10, 1), bad ? 0x06 : 0x04);
+        CHECK_EQ(ioport_read(0x177, 1), bad ? 0x41 : 0x50);
+        CHECK_EQ(ioport_read(0x172, 1) & 3, 3);
+        if (!bad) {
+            CHECK_EQ(bad_bytes(0x10000, 12, 4), 0); /* CD block 3 = sectors 12-15 */
+        } else {
+            CHECK_EQ(ioport_read(0x171, 1), 0xb0); /* ABORTED COMMAND */
+        }
+        ioport_write(BM + 8, 0, 1);
+    }
+    block_close(cd);
+
     /* A read-only image: PIO and DMA writes abort. */
     block_close(disk);
     disk = block_open(path, 1, 0, err, sizeof(err));

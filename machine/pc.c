@@ -30,6 +30,7 @@
 #include "hw/i440fx.h"
 #include "hw/i8042.h"
 #include "hw/ide.h"
+#include "hw/pci.h"
 #include "hw/pci_host.h"
 #include "hw/piix3.h"
 #include "hw/piix_ide.h"
@@ -377,6 +378,35 @@ int machine_init(struct machine *m)
     return 0;
 }
 
+/*
+ * bt86 boots kernels without firmware, but a PC's BIOS leaves the PCI bus
+ * set up, and Linux relies on it: ata_piix ignores an IDE channel whose
+ * decode bit (IDETIM bit 15) is clear, and PCI interrupts need PIRQ routes.
+ * So after each reset the board does what SeaBIOS does on QEMU's pc: both
+ * IDE channels decoded; PIRQ A-D to IRQ 10, 10, 11, 11, level-triggered
+ * in the ELCR; each function's interrupt line register names its IRQ.
+ */
+static void pci_firmware_setup(struct machine *m)
+{
+    static const uint8_t pirq_irq[4] = { 10, 10, 11, 11 };
+    struct pci_dev *ide = pci_host_dev(m->pci, PCI_DEVFN(1, 1));
+    struct pci_dev *isa = pci_host_dev(m->pci, PCI_DEVFN(1, 0));
+    if (ide) {
+        pci_config_write(ide, 0x40, 0x8000, 2);
+        pci_config_write(ide, 0x42, 0x8000, 2);
+    }
+    if (isa)
+        for (int i = 0; i < 4; i++)
+            pci_config_write(isa, PIIX3_PIRQ_ROUTE + i, pirq_irq[i], 1);
+    ioport_write(0x4d1, 0x0c, 1);
+    for (int devfn = 0; devfn < 256; devfn++) {
+        struct pci_dev *d = pci_host_dev(m->pci, devfn);
+        int pin = d ? d->config[PCI_INT_PIN] : 0;
+        if (pin)
+            pci_config_write(d, PCI_INT_LINE, pirq_irq[((devfn >> 3) - 1 + pin - 1) & 3], 1);
+    }
+}
+
 void machine_reset(struct machine *m)
 {
     m->cpu.machine = m;
@@ -384,6 +414,8 @@ void machine_reset(struct machine *m)
     tb_flush_all();
     for (int i = 0; i < m->ndevices; i++)
         m->devices[i].reset(m->devices[i].dev);
+    if (m->pci)
+        pci_firmware_setup(m);
 }
 
 void machine_poll(struct machine *m)

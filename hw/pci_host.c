@@ -36,6 +36,8 @@ struct mem_window {
 struct pci_host {
     uint32_t config_address;
     struct pci_dev *dev[256];
+    struct pci_dev *plugged[256]; /* the functions there are, for BAR decode */
+    int nplugged;
     pci_intx_fn intx;
     void *intx_opaque;
     struct mem_window win[MEM_WINDOWS];
@@ -93,10 +95,8 @@ static void data_write(void *opaque, uint32_t off, uint32_t v, int size)
 static struct pci_bar *bar_at(struct pci_host *h, enum pci_bar_kind kind, uint32_t addr,
                               int size, uint32_t *off)
 {
-    for (int i = 0; i < 256; i++) {
-        struct pci_dev *d = h->dev[i];
-        if (!d)
-            continue;
+    for (int i = 0; i < h->nplugged; i++) {
+        struct pci_dev *d = h->plugged[i];
         for (int n = 0; n < PCI_NUM_BARS; n++) {
             struct pci_bar *b = &d->bar[n];
             if (b->kind == kind && b->mapped != PCI_BAR_UNMAPPED &&
@@ -175,6 +175,7 @@ int pci_host_plug(struct pci_host *h, struct pci_dev *d, int devfn)
     if (devfn < 0 || devfn > 255 || h->dev[devfn])
         return -1;
     h->dev[devfn] = d;
+    h->plugged[h->nplugged++] = d;
     d->devfn = (uint8_t)devfn;
     d->host = h;
     /* Function 0 says whether the others exist. */

@@ -383,8 +383,11 @@ int machine_init(struct machine *m)
  * set up, and Linux relies on it: ata_piix ignores an IDE channel whose
  * decode bit (IDETIM bit 15) is clear, and PCI interrupts need PIRQ routes.
  * So after each reset the board does what SeaBIOS does on QEMU's pc: both
- * IDE channels decoded; PIRQ A-D to IRQ 10, 10, 11, 11, level-triggered
- * in the ELCR; each function's interrupt line register names its IRQ.
+ * IDE channels decoded; PIRQ A-D to IRQ 10, 10, 11, 11; each function's
+ * interrupt line register names its IRQ.  (SeaBIOS also makes IRQ 10 and
+ * 11 level-triggered in the ELCR; that is a PIC write no board code may do
+ * through the ports, which count guest accesses: left to the first device
+ * with an INTx pin, which has none to share yet.)
  */
 static void pci_firmware_setup(struct machine *m)
 {
@@ -398,7 +401,6 @@ static void pci_firmware_setup(struct machine *m)
     if (isa)
         for (int i = 0; i < 4; i++)
             pci_config_write(isa, PIIX3_PIRQ_ROUTE + i, pirq_irq[i], 1);
-    ioport_write(0x4d1, 0x0c, 1);
     for (int devfn = 0; devfn < 256; devfn++) {
         struct pci_dev *d = pci_host_dev(m->pci, devfn);
         int pin = d ? d->config[PCI_INT_PIN] : 0;

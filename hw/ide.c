@@ -593,7 +593,13 @@ void ide_cmd_write(struct ide_channel *ch, uint32_t off, uint32_t v, int size)
     case 3: ch->hob_sector = ch->sector; ch->sector = b; return;
     case 4: ch->hob_lcyl = ch->lcyl; ch->lcyl = b; return;
     case 5: ch->hob_hcyl = ch->hcyl; ch->hcyl = b; return;
-    case 6: ch->select = b | 0xa0; return;
+    case 6:
+        /* Not while a command runs: its drive must stay the selected one
+         * (ATA leaves such a write undefined; a DMA command would then run
+         * on the other drive, or on none). */
+        if (ch->xfer == X_NONE)
+            ch->select = b | 0xa0;
+        return;
     default:
         if (ch->ctl & DC_SRST)
             return;

@@ -215,6 +215,21 @@ int main(void)
     CHECK_EQ(bad_bytes(0x10000, 9, 1), 0);
     ioport_write(BM, 0, 1);
 
+    /* Selecting the absent slave while the master's DMA command waits:
+     * ignored, the transfer is the master's (fuzz_ide found bt86 running it
+     * on the empty position and crashing). */
+    put_prd(0x1000, 0x10000, 512, 1);
+    memset(ram + 0x10000, 0, 512);
+    ioport_write(BM + 2, 0x06, 1);
+    ioport_write(BM + 4, 0x1000, 4);
+    cmd_lba28(0xc8, 11, 1);
+    ioport_write(0x1f6, 0xb0, 1);
+    ioport_write(BM, 0x09, 1);
+    CHECK_EQ(ioport_read(BM + 2, 1), 0x04);
+    CHECK_EQ(ioport_read(0x1f6, 1), 0xe0);
+    CHECK_EQ(bad_bytes(0x10000, 11, 1), 0);
+    ioport_write(BM, 0, 1);
+
     /* Commands: unknown aborts; past the end aborts; nIEN holds INTRQ down. */
     cmd_lba28(0x00, 0, 0);
     CHECK_EQ(ioport_read(0x1f7, 1), 0x41);

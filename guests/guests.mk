@@ -33,6 +33,9 @@ GUEST_NAMES += icount apic apicerr
 GUEST_NAMES += vmcall_ud pv kvmclock
 # the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)
 GUEST_NAMES += acpi hpet resetcf9
+# guests with a disk image (below): the PCI bus and its IDE disks, an ATAPI CD-ROM
+DISK_GUESTS := pciide atapi
+GUEST_NAMES += $(DISK_GUESTS)
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 
@@ -105,3 +108,11 @@ $(MBINFO_MODULES): guests/mbinfo/%: $(SRCDIR)/guests/mbinfo/%
 	@mkdir -p $(@D)
 	@cmp -s $< $@ 2>/dev/null || cp $< $@
 endif
+
+# Guests with a disk: guests/NAME/mkdisk.sh OUT writes the image into the
+# build directory at build time (never a committed blob); the guest's
+# options file names it (with -snapshot, so that runs leave it as built).
+GUEST_TARGETS += $(foreach g,$(DISK_GUESTS),guests/$(g)/disk.img)
+guests/%/disk.img: $(SRCDIR)/guests/%/mkdisk.sh
+	@mkdir -p $(@D)
+	sh $< $@

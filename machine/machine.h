@@ -15,12 +15,16 @@
 #include <stdint.h>
 
 struct backend;
+struct block;
 struct chardev;
 struct acpi_pm;
 struct display_ops;
 struct gdbstub;
 struct fw_cfg;
 struct hpet;
+struct i440fx;
+struct piix3;
+struct piix_ide;
 struct i8042;
 struct ioapic;
 struct lapic;
@@ -64,6 +68,13 @@ struct machine_options {
     const char *name;       /* -name: the window title */
     const struct backend *backend; /* -backend; NULL: the default */
     size_t tb_size;         /* -tb-size in bytes; 0: the default */
+    /* IDE drives by index (0 primary master .. 3 secondary slave): -drive, -hda.. */
+    struct drive_option {
+        const char *file; /* NULL: no drive there */
+        int readonly;
+        int snapshot;     /* snapshot=on, or -snapshot for all */
+        int cdrom;        /* media=cdrom, -cdrom: an ATAPI CD-ROM (read-only) */
+    } drive[4];
     /* The host window (ui/display.c); none: headless, as with -display none. */
     const struct display_ops *display_ops;
 };
@@ -113,6 +124,10 @@ struct machine {
     struct port92 *port92;
     struct port_cf9 *port_cf9;
     struct pci_host *pci;
+    struct i440fx *i440fx;
+    struct piix3 *piix3;
+    struct piix_ide *ide;
+    struct block *disk[4]; /* by IDE index, as opt.drive */
     struct port61 *port61;
     struct port80 *port80;
     struct rtc *rtc;

@@ -4,7 +4,9 @@
  *
  * The board is an ISA PC: 8259A pair, 8254 PIT, ports 0x61/0x80/0x92,
  * MC146818 RTC, i8042 with PS/2 keyboard and mouse, COM1-2 (up to 4), and
- * the VGA unless -vga none; a PCI host bridge with an empty bus; the CPU's
+ * the VGA unless -vga none; a PCI bus as on QEMU's pc (i440FX host bridge
+ * 00:00.0, PIIX3 ISA bridge 00:01.0, PIIX3 IDE 00:01.1 with the -drive
+ * disks); the CPU's
  * local APIC at 0xFEE00000, with the 8259 on its LINT0, and an I/O APIC at
  * 0xFEC00000.  Each ISA IRQ line goes to both the 8259 and the I/O APIC,
  * to pin n but IRQ0 to pin 2, as QEMU's `pc` wires them.  The PIIX reset
@@ -36,10 +38,16 @@
 #include "hw/hpet.h"
 #include "machine/acpi_tables.h"
 #include "machine/screen.h"
+#include "block/image.h"
+#include "hw/i440fx.h"
 #include "hw/i8042.h"
 #include "hw/ioapic.h"
 #include "hw/lapic.h"
+#include "hw/ide.h"
+#include "hw/pci.h"
 #include "hw/pci_host.h"
+#include "hw/piix3.h"
+#include "hw/piix_ide.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
 #include "hw/port61.h"
@@ -102,6 +110,11 @@ static _Noreturn void at_exit_status(struct machine *m, int status)
         fprintf(stderr, "bt86: terminating on signal %d\n", m->stop_signal);
     if (m && m->gdb)
         gdbstub_exit(m->gdb, status);
+    for (int i = 0; m && i < 4; i++)
+        if (m->disk[i]) {
+            block_close(m->disk[i]); /* the guest's writes made durable */
+            m->disk[i] = NULL;
+        }
     if (m && m->opt.stats)
         stats_print(m, stderr);
     if (m && m->opt.stats_json)
@@ -251,6 +264,16 @@ static void write_firmware_tables(struct machine *m)
     }
 }
 
+/* PCI interrupts (through the PIIX3's PIRQ routes) and the IDE channels'
+ * legacy IRQ 14 and 15 reach the board's ISA IRQ lines the way every ISA
+ * device does, so whatever isa_irq_set feeds (the PICs, an I/O APIC's ISA
+ * pins) sees them too. */
+static void pci_isa_irq(void *opaque, int irq, int level)
+{
+    struct machine *m = opaque;
+    isa_irq_set(&m->irq[irq & 15], level);
+}
+
 static void ferr_clear(void *opaque)
 {
     struct machine *m = opaque;
@@ -334,6 +357,9 @@ DEVICE_RESET(hpet_reset, hpet)
 DEVICE_RESET(acpi_pm_reset, acpi_pm)
 DEVICE_RESET(fw_cfg_reset, fw_cfg)
 DEVICE_RESET(port_cf9_reset, port_cf9)
+DEVICE_RESET(i440fx_reset, i440fx)
+DEVICE_RESET(piix3_reset, piix3)
+DEVICE_RESET(piix_ide_reset, piix_ide)
 #undef DEVICE_RESET
 
 static uint32_t lapic_mmio_read(void *opaque, uint32_t offset, int size)
@@ -436,6 +462,18 @@ int machine_init(struct machine *m)
         fprintf(stderr, "bt86: cannot allocate %u MiB of guest RAM\n", m->opt.ram_mb);
         return EXIT_FATAL;
     }
+    /* Disks first: a bad image is the whole error, before anything runs. */
+    for (int i = 0; i < 4; i++) {
+        const struct drive_option *d = &m->opt.drive[i];
+        if (!d->file)
+            continue;
+        m->disk[i] = block_open(d->file, d->readonly || d->cdrom, d->snapshot, err, sizeof(err));
+        if (!m->disk[i]) {
+            fprintf(stderr, "bt86: %s%s: %s\n", d->cdrom ? "-cdrom " : "-drive file=", d->file,
+                    err);
+            return EXIT_USAGE;
+        }
+    }
     if (decode_init() < 0) {
         fprintf(stderr, "bt86: cannot initialize the Capstone decoder\n");
         return EXIT_FATAL;
@@ -497,7 +535,7 @@ int machine_init(struct machine *m)
         debug_exit_create(&m->io, m->opt.debug_exit_base, m->opt.debug_exit_size,
                           debug_exit_status, m);
     m->port92 = add_device(m, port92_create(&m->io, set_a20, fast_reset, m), port92_reset_dev);
-    m->pci = add_device(m, pci_host_create(&m->io), pci_host_reset_dev);
+    m->pci = add_device(m, pci_host_create(&m->io, &m->mem), pci_host_reset_dev);
     /* Over CONFIG_ADDRESS's byte 1, as on the PIIX. */
     m->port_cf9 = add_device(m, port_cf9_create(&m->io, cf9_reset, m), port_cf9_reset_dev);
     m->hpet = add_device(m, hpet_create(&m->clock, hpet_irq, hpet_legacy, m), hpet_reset_dev);
@@ -508,6 +546,20 @@ int machine_init(struct machine *m)
                             acpi_pm_reset_dev);
     m->fw_cfg = add_device(m, fw_cfg_create(&m->io, &m->mem), fw_cfg_reset_dev);
     fw_cfg_fill(m);
+    m->i440fx = add_device(m, i440fx_create(m->pci, NULL, NULL), i440fx_reset_dev);
+    /* pirq: where an I/O APIC's PCI pins 16-19 would listen, as on QEMU's pc. */
+    struct piix3_wiring piw = { pci_isa_irq, NULL, m };
+    m->piix3 = add_device(m, piix3_create(m->pci, &piw), piix3_reset_dev);
+    m->ide = add_device(m, piix_ide_create(m->pci, 0x09, pci_isa_irq, m), piix_ide_reset_dev);
+    for (int i = 0; i < 4; i++)
+        if (m->disk[i]) {
+            char serial[21];
+            snprintf(serial, sizeof(serial), "BT86%05d", i + 1);
+            if (m->opt.drive[i].cdrom)
+                ide_attach_cdrom(piix_ide_channel(m->ide, i / 2), i % 2, m->disk[i], serial);
+            else
+                ide_attach_disk(piix_ide_channel(m->ide, i / 2), i % 2, m->disk[i], serial);
+        }
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
@@ -528,6 +580,37 @@ int machine_init(struct machine *m)
     return 0;
 }
 
+/*
+ * bt86 boots kernels without firmware, but a PC's BIOS leaves the PCI bus
+ * set up, and Linux relies on it: ata_piix ignores an IDE channel whose
+ * decode bit (IDETIM bit 15) is clear, and PCI interrupts need PIRQ routes.
+ * So after each reset the board does what SeaBIOS does on QEMU's pc: both
+ * IDE channels decoded; PIRQ A-D to IRQ 10, 10, 11, 11; each function's
+ * interrupt line register names its IRQ.  (SeaBIOS also makes IRQ 10 and
+ * 11 level-triggered in the ELCR; that is a PIC write no board code may do
+ * through the ports, which count guest accesses: left to the first device
+ * with an INTx pin, which has none to share yet.)
+ */
+static void pci_firmware_setup(struct machine *m)
+{
+    static const uint8_t pirq_irq[4] = { 10, 10, 11, 11 };
+    struct pci_dev *ide = pci_host_dev(m->pci, PCI_DEVFN(1, 1));
+    struct pci_dev *isa = pci_host_dev(m->pci, PCI_DEVFN(1, 0));
+    if (ide) {
+        pci_config_write(ide, 0x40, 0x8000, 2);
+        pci_config_write(ide, 0x42, 0x8000, 2);
+    }
+    if (isa)
+        for (int i = 0; i < 4; i++)
+            pci_config_write(isa, PIIX3_PIRQ_ROUTE + i, pirq_irq[i], 1);
+    for (int devfn = 0; devfn < 256; devfn++) {
+        struct pci_dev *d = pci_host_dev(m->pci, devfn);
+        int pin = d ? d->config[PCI_INT_PIN] : 0;
+        if (pin)
+            pci_config_write(d, PCI_INT_LINE, pirq_irq[((devfn >> 3) - 1 + pin - 1) & 3], 1);
+    }
+}
+
 void machine_reset(struct machine *m)
 {
     m->cpu.machine = m;
@@ -536,6 +619,8 @@ void machine_reset(struct machine *m)
     for (int i = 0; i < m->ndevices; i++)
         m->devices[i].reset(m->devices[i].dev);
     write_firmware_tables(m);
+    if (m->pci)
+        pci_firmware_setup(m);
 }
 
 void machine_poll(struct machine *m)

@@ -5,7 +5,10 @@
 #
 #   EMULATOR     path of bt86, or of qemu-system-i386 when -q is given
 #   GUESTSRCDIR  $SRCDIR/guests/NAME: holds expected.out and optionally
-#                cmdline (the -append string) and expected.status (default 1)
+#                cmdline (the -append string), expected.status (default 1),
+#                options (extra options for both emulators, e.g. a disk image
+#                the build made: -hda guests/NAME/disk.img -snapshot) and
+#                qemu-options (for QEMU only)
 #   BUILDDIR     the build dir holding guests/NAME/NAME.elf
 #   -q           QEMU mode: add -no-reboot -m 128 and drop the firmware's
 #                console output (SeaBIOS prints to COM1 up to "Booting from ROM..")

@@ -22,6 +22,7 @@
 #include "machine/screen.h"
 #include "monitor/monitor.h"
 #include "ui/display.h"
+#include "ui/drive.h"
 #include "ui/options.h"
 #include "base/symbols.h"
 #include "softmmu/ioport.h"
@@ -112,6 +113,12 @@ static void usage(FILE *f)
             "                      stdio (also mon:stdio), vc (the same as stdio: bt86 has\n"
             "                      no virtual console of its own), null, none, file:PATH\n"
             "  -debugcon DEV       port 0xe9 console: stdio, null, file:PATH\n"
+            "  -drive file=IMG[,if=ide][,format=raw][,index=N][,media=disk][,readonly=on]\n"
+            "                      an IDE hard disk on a raw image (index 0-3: primary\n"
+            "                      master, slave, secondary master, slave)\n"
+            "  -hda/-hdb/-hdc/-hdd IMG  the IDE disk at index 0/1/2/3\n"
+            "  -cdrom IMG          an ATAPI CD-ROM at index 2 (media=cdrom in -drive)\n"
+            "  -snapshot           disk writes go to a temporary file, never to the images\n"
             "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
             "                      a guest write of V to iobase exits with (V<<1)|1\n"
             "  -no-reboot          exit instead of rebooting (after a triple fault)\n"
@@ -195,6 +202,7 @@ int main(int argc, char **argv)
     int gdb_wait = 0;
     int step = 0;
     int nodefaults = 0, vga_given = 0;
+    int snapshot = 0;
     char err[512];
 
     for (int i = 1; i < argc; i++) {
@@ -306,6 +314,21 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-debugcon")) {
             const char *v = need_arg(argc, argv, &i);
             o->debugcon = !strcmp(v, "mon:stdio") ? "stdio" : v;
+        } else if (!strcmp(a, "-drive")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_drive(v, o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-hda") || !strcmp(a, "-hdb") || !strcmp(a, "-hdc") ||
+                   !strcmp(a, "-hdd")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (add_hd(v, a[3] - 'a', o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-cdrom")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (add_cdrom(v, o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-snapshot")) {
+            snapshot = 1;
         } else if (!strcmp(a, "-device")) {
             const char *v = need_arg(argc, argv, &i);
             if (parse_device(v, o, err, sizeof(err)) < 0)
@@ -379,6 +402,8 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     check_readable("-kernel", o->kernel, 0);
+    if (snapshot)
+        set_snapshot_all(o);
     if (o->initrd && *o->initrd)
         check_readable("-initrd", o->initrd, 1);
     if (log_path && log_set_file(log_path) < 0)

@@ -261,7 +261,8 @@ void machine_help(FILE *f)
     fprintf(f, "Supported machines are:\n"
                "pc                   the PC bt86 emulates (default): 8259A pair, 8254 PIT,\n"
                "                     MC146818 RTC, i8042 with PS/2 keyboard and mouse, COM1-4,\n"
-               "                     VGA with Bochs VBE, PCI host bridge; one i686 CPU\n"
+               "                     VGA with Bochs VBE, i440FX PCI with PIIX3 (IDE disks and\n"
+               "                     CD-ROM); one i686 CPU\n"
                "pc-i440fx-X.Y        the same (QEMU's versioned names of pc)\n"
                "Properties: accel=tcg (kvm:tcg also), usb=off, vmport=off, hpet=off\n");
 }

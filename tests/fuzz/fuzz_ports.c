@@ -24,10 +24,13 @@
 #include "hw/acpi_pm.h"
 #include "hw/fw_cfg.h"
 #include "hw/hpet.h"
+#include "hw/i440fx.h"
 #include "hw/i8042.h"
 #include "hw/ioapic.h"
 #include "hw/lapic.h"
 #include "hw/pci_host.h"
+#include "hw/piix3.h"
+#include "hw/piix_ide.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
 #include "hw/port_cf9.h"
@@ -140,6 +143,9 @@ static void reset_devices(void)
     restore_saved();
     i8042_reset(m->kbc);
     pci_host_reset(m->pci);
+    i440fx_reset(m->i440fx);
+    piix3_reset(m->piix3);
+    piix_ide_reset(m->ide);
     port92_reset(m->port92);
     hpet_reset(m->hpet);
     acpi_pm_reset(m->acpi_pm);

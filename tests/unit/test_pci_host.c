@@ -6,16 +6,19 @@
  */
 #include "hw/pci_host.h"
 #include "softmmu/ioport.h"
+#include "softmmu/memory.h"
 #include "tests/unit/check.h"
 
 #include <stdio.h>
 
 static struct ioports io; /* the devices' port space */
+static struct mem_map mem;
 
 int main(void)
 {
     ioport_init(&io);
-    struct pci_host *h = pci_host_create(&io);
+    mem_init(&mem, NULL);
+    struct pci_host *h = pci_host_create(&io, &mem);
 
     CHECK_EQ(ioport_read(&io, 0xcf8, 4), 0);
     /* pci_check_type1: a byte to 0xCFB, then the enable bit reads back. */

@@ -151,6 +151,48 @@ snippet code-end "$z" "nop"
 snippet vga-window "$z" "mov 0xb8000,%eax" "movl \$0x12345678,0xb8000" "mov 0xa0000,%ebx" "movb \$1,0xa0000" "mov 0xa0000,%ecx" "int3"
 snippet far-ptr-ring3 "$z" "ljmp \$0x23,\$0x100010" ".org 0x10" "mov \$0x2b,%ax" "mov %ax,%fs" "mov %fs:0x100000,%eax" "int3"
 
+# ---------------------------------------------------------------- ide
+# irec OP SEL VALUE (fuzz_ide.c): OP bit 0 write, bits 1-2 size, bits 3-7 N;
+# SEL 0-7 port 0x1f0+n, 8 0x3f6, 9-24 bus master + n-9, 25 RAM dword at
+# 0x1000 + 4N, 26 config register 4N, 27 a sector through the data port.
+mkdir -p "$here/ide"
+irec() { printf "\\x$(printf %02x "$1")\\x$(printf %02x "$2")"; le32v "$3"; }
+le32v() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))\\x$(printf %02x $(($1 >> 24 & 255)))"; }
+tf() { irec 1 "$1" "$2"; }          # outb to 0x1f0 + $1
+st() { irec 0 7 0; irec 0 1 0; }     # status, error
+lba28() { tf 6 $((0xe0 | ($2 >> 24 & 15))); tf 2 "$3"; tf 3 $(($2 & 255)); tf 4 $(($2 >> 8 & 255))
+	tf 5 $(($2 >> 16 & 255)); tf 7 "$1"; }
+prd() { irec $((1 | $1 << 3)) 25 "$2"; irec $((1 | ($1 + 1) << 3)) 25 "$3"; }
+dma() { irec 1 9 0; irec 1 11 6; irec 5 13 0x1000; lba28 "$1" "$2" "$3"; irec 1 9 "$4"; irec 0 11 0
+	irec 1 9 0; st; }
+{ lba28 0xec 0 0; st; irec 2 27 0; st; lba28 0x20 5 2; irec 2 27 0; irec 2 27 0; st
+	lba28 0x24 0 1; st; } >"$here/ide/identify-pio-read"
+{ lba28 0x30 10 2; irec 3 27 0x5a5a1234; irec 3 27 0x77; st; lba28 0x20 10 2; irec 2 27 0
+	irec 2 27 0; st; lba28 0xe7 0 0; st; } >"$here/ide/pio-write"
+{ prd 0 0x10000 0x80000400; dma 0xc8 7 2 9; prd 0 0x20000 0x80000200; dma 0xca 3 1 1
+	dma 0xc8 3 1 9; } >"$here/ide/dma"
+{ prd 0 0xfff00000 0x80000200; dma 0xc8 1 1 9; prd 0 0x3fff00 0x80000200; dma 0xc8 1 1 9
+	prd 0 0x10000 0x200; prd 2 0x10000 0x200; dma 0xc8 1 4 9; irec 5 13 0xfffffff0
+	lba28 0xc8 0 1; irec 1 9 9; irec 0 11 0; } >"$here/ide/dma-bad"
+{ tf 1 3; lba28 0xef 0 0x45; st; lba28 0xc6 0 3; st; lba28 0xc6 0 4; lba28 0xc4 0 9
+	irec 2 27 0; irec 2 27 0; irec 2 27 0; irec 2 27 0; st; lba28 0x90 0 0; st
+	irec 1 8 2; lba28 0x20 1 1; irec 1 8 4; irec 1 8 0; st; tf 6 0xb0; st; lba28 0xee 0 0; st
+	irec 7 26 0xffffffff; irec 4 26 0; irec $((7 | 1 << 3)) 26 0; } >"$here/ide/misc"
+# ATAPI on the secondary master: sel 28 with N = register, 30 the data port.
+cdr() { irec $((1 | $1 << 3)) 28 "$2"; }
+cdst() { irec $((7 << 3)) 28 0; irec $((2 << 3)) 28 0; irec $((4 << 3)) 28 0; irec $((5 << 3)) 28 0; }
+pkt() { # LIMIT FEATURE W0 W1 W2 W3 W4 W5: PACKET and its 12 bytes
+	cdr 6 0xa0; cdr 1 "$2"; cdr 4 $(($1 & 255)); cdr 5 $(($1 >> 8)); cdr 7 0xa0
+	shift 2; for w in "$@"; do irec 3 28 "$w"; done; cdst; }
+{ cdr 6 0xa0; cdr 7 0xa1; irec 2 30 0; cdst; cdr 7 0xec; cdst
+	pkt 2048 0 0 0 0 0 0 0; pkt 2048 0 0x03 0 0x0012 0 0 0; pkt 2048 0 0x12 0 0x0024 0 0 0
+	pkt 2048 0 0x25 0 0 0 0 0; irec 2 30 0; pkt 0x200 0 0x28 0 0x0300 0 0x0002 0
+	irec 2 30 0; irec 2 30 0; irec 2 30 0; irec 2 30 0; irec 2 30 0; cdst
+	pkt 2048 0 0x5a 0x003f 0 0 0x0040 0; irec 2 30 0; pkt 2048 0 0x43 0 0 0 0x0014 0; irec 2 30 0
+	pkt 2048 0 0xff 0 0 0 0 0; cdr 7 0x08; cdst; irec 1 29 4; irec 1 29 0; cdst
+	prd 0 0x10000 0x80001000; irec 1 17 0; irec 1 19 6; irec 5 21 0x1000
+	pkt 0 1 0x28 0 0x0500 0 0x0002 0; irec 1 17 9; irec 0 19 0; cdst; } >"$here/ide/atapi"
+
 # ---------------------------------------------------------------- loader
 le32() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))\\x$(printf %02x $(($1 >> 24 & 255)))"; }
 put() { printf "$2" | dd of="$3" bs=1 seek=$(($1)) conv=notrunc status=none; }

@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 static const int8_t greg[8] = { X_R8, X_R9, X_R10, X_R11, X_R12, X_R13, X_R14, X_R15 };
 /* Guest registers in host registers a C call may clobber. */
@@ -1313,6 +1314,31 @@ static size_t x64_code_size(const struct ir_block *b)
     return n;
 }
 
+/*
+ * BT86_PERFMAP=1: name each block for perf(1) in /tmp/perf-PID.map, the
+ * file perf reads for code it finds no symbols for, so that a profile
+ * shows which guest block the host time went to.
+ */
+static void perf_map_add(const void *code, size_t len, uint32_t eip)
+{
+    static FILE *f;
+    static int state; /* 0 unknown, 1 on, -1 off */
+    if (!state) {
+        state = getenv("BT86_PERFMAP") ? 1 : -1;
+        if (state > 0) {
+            char path[64];
+            snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());
+            f = fopen(path, "w");
+            if (!f)
+                state = -1;
+        }
+    }
+    if (state > 0) {
+        fprintf(f, "%" PRIxPTR " %zx guest_%08x\n", (uintptr_t)code, len, eip);
+        fflush(f);
+    }
+}
+
 static const void *x64_compile(const struct ir_block *b, void *code)
 {
     if (cached.b != b || cached.eip != b->eip || cached.nops != b->nops ||
@@ -1337,6 +1363,7 @@ static const void *x64_compile(const struct ir_block *b, void *code)
     h->cold_len = (uint32_t)cl;
     h->ninsns = (uint32_t)b->ninsns;
     memcpy(h->insn_off, x->insn_off, 4 * (size_t)b->ninsns);
+    perf_map_add(entry, fl + cl, b->eip);
     return entry;
 }
 

@@ -110,7 +110,12 @@ check 2 "is empty" -kernel "$hello" -sendkeys x -sendkeys-when ""
 check 2 "unknown display" -kernel "$hello" -display vnc
 check 2 "unknown backend" -kernel "$hello" -backend jit
 check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -backend interp
-check 0 "^interp .*default" -backend help
+# The native backend is the default where the host has one, else the interpreter.
+case $(uname -m) in
+x86_64) check 0 "^x86_64 .*default" -backend help ;;
+*) check 0 "^interp .*default" -backend help ;;
+esac
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -backend x86_64
 check 2 "std.*or none" -kernel "$hello" -vga cirrus
 check 2 "base=utc" -kernel "$hello" -rtc base=yesterday
 check 2 "base=utc" -kernel "$hello" -rtc base=utc,bogus

@@ -22,9 +22,11 @@ const struct backend *backend_find(const char *name)
     return NULL;
 }
 
+/* The native code generator where the host has one (it is the last in
+ * backends[]), else the interpreter. */
 const struct backend *backend_default(void)
 {
-    return backends[0];
+    return backends[NBACKENDS - 1];
 }
 
 void backend_list(FILE *f)

@@ -68,13 +68,12 @@ typedef struct x64_ret (*x64_entry_fn)(struct cpu *cpu, struct tb *tb);
 static x64_entry_fn x64_entry;
 
 /*
- * The jump cache: blocks by linear PC, filled as the run loop enters them
+ * The jump cache (the block cache's tc->jump_cache): blocks by linear PC,
+ * filled as the run loop enters them
  * (x64_exec), read by indirect exits, which check the whole key tb_find()
  * would (linear and physical PC, CS base, mode) before going on.
  */
-#define JC_BITS 12
-#define JC_MASK ((1u << JC_BITS) - 1)
-static struct tb *x64_jc[1u << JC_BITS];
+#define JC_MASK ((1u << TB_JC_BITS) - 1)
 
 #define BUF_SIZE (1u << 20)
 #define MAX_FIX 8192
@@ -757,8 +756,8 @@ static void emit_jump_cache(struct xc *x, int target)
     emit_alu_rm32(f, XALU_ADD, X_RAX, CPUF(seg[S_CS].base));
     emit_mov_rr32(f, X_RDX, X_RAX);
     emit_alu_ri32(f, XALU_AND, X_RDX, JC_MASK);
-    emit_mov_ri64(f, X_RDI, (uint64_t)(uintptr_t)x64_jc);
-    emit_load64(f, X_RDX, xmem_bid(X_RDI, X_RDX, 8, 0));
+    emit_load64(f, X_RDI, CPUF(tbs)); /* the CPU's own block cache's jump cache */
+    emit_load64(f, X_RDX, xmem_bid(X_RDI, X_RDX, 8, (int32_t)offsetof(struct tb_cache, jump_cache)));
     emit_alu_ri64(f, XALU_CMP, X_RDX, 0);
     miss[nm++] = emit_jcc32(f, XCC_E);
     emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, pc)));
@@ -1404,17 +1403,12 @@ static struct tb *x64_exec(struct cpu *cpu, struct tb *tb, int *slot)
     if (!x64_entry)
         x64_make_entry();
     if (!tb->invalid)
-        x64_jc[tb->pc & JC_MASK] = tb;
+        cpu->tbs->jump_cache[tb->pc & JC_MASK] = tb;
     struct x64_ret r = x64_entry(cpu, tb);
     *slot = r.slot;
     return r.tb;
 }
 
-/* The jump cache points into the freed arena now. */
-static void x64_flush(void)
-{
-    memset(x64_jc, 0, sizeof(x64_jc));
-}
 
 /* ---------------------------------------------------------------- dump */
 
@@ -1435,28 +1429,52 @@ static void dump_range(FILE *f, csh cs, const uint8_t *code, size_t len)
                 (uintptr_t)(code + done), len - done);
 }
 
-static void x64_dump(FILE *f, const struct tb *tb)
+/* The block's code header and a Capstone handle, or NULL (said on f). */
+static const struct x64_hdr *dump_setup(FILE *f, const struct tb *tb, csh *csp)
 {
     const uint8_t *entry = tb->code;
     const struct x64_hdr *h = (const void *)(entry - hdr_size((int)tb->ninsns));
     if (h->magic != X64_MAGIC || h->ninsns != tb->ninsns) {
         fprintf(f, "  (no x86_64 code header)\n");
-        return;
+        return NULL;
     }
     static csh cs;
     static int cs_ok;
     if (!cs_ok) {
         if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
             fprintf(f, "  (Capstone cannot disassemble x86-64)\n");
-            return;
+            return NULL;
         }
         cs_ok = 1;
     }
+    *csp = cs;
+    return h;
+}
+
+/* The inline code guest instruction i became (the out-of-line part is shared). */
+static void x64_dump_insn(FILE *f, const struct tb *tb, int i)
+{
+    csh cs;
+    const struct x64_hdr *h = dump_setup(f, tb, &cs);
+    if (!h || i < 0 || (uint32_t)i >= h->ninsns)
+        return;
+    uint32_t from = h->insn_off[i], to = (uint32_t)i + 1 < h->ninsns ? h->insn_off[i + 1] : h->fast_len;
+    if (to > from)
+        dump_range(f, cs, (const uint8_t *)tb->code + from, to - from);
+    else
+        fprintf(f, "  (no code of its own: folded into the next instruction's)\n");
+}
+
+static void x64_dump(FILE *f, const struct tb *tb)
+{
+    csh cs;
+    const struct x64_hdr *h = dump_setup(f, tb, &cs);
+    if (!h)
+        return;
+    const uint8_t *entry = tb->code;
     for (uint32_t i = 0; i < h->ninsns; i++) {
-        uint32_t from = h->insn_off[i], to = i + 1 < h->ninsns ? h->insn_off[i + 1] : h->fast_len;
         fprintf(f, " -- guest 0x%08x\n", tb->insn_eip[i]);
-        if (to > from)
-            dump_range(f, cs, entry + from, to - from);
+        x64_dump_insn(f, tb, (int)i);
     }
     if (h->cold_len) {
         fprintf(f, " -- out of line: TLB misses, exits to the run loop\n");
@@ -1472,6 +1490,7 @@ const struct backend backend_x86_64 = {
     .compile = x64_compile,
     .exec = x64_exec,
     .link = NULL, /* exits read tb->jmp[] as they run: nothing to patch */
-    .flush = x64_flush,
+    .flush = NULL, /* the jump cache is the block cache's, which empties it */
     .dump = x64_dump,
+    .dump_insn = x64_dump_insn,
 };

@@ -126,6 +126,7 @@ const struct backend *tb_backend(struct tb_cache *tc)
 
 void tb_flush_all(struct tb_cache *tc)
 {
+    memset(tc->jump_cache, 0, sizeof(tc->jump_cache));
     memset(tc->hash, 0, sizeof(tc->hash));
     for (uint32_t i = 0; i < tc->nused_pages; i++) {
         uint32_t p = tc->used_pages[i];

@@ -61,6 +61,7 @@ struct tb_stats {
 };
 
 #define TB_HASH_BITS 16
+#define TB_JC_BITS 12
 
 struct tb_cache {
     /* be->exec, one load closer for the run loop (tb_exec) */
@@ -85,6 +86,13 @@ struct tb_cache {
     struct insn *insns;
     struct tb *all_tbs; /* every block since the last flush (statistics) */
     struct tb *hash[1 << TB_HASH_BITS];
+    /*
+     * For a backend's indirect exits: blocks by linear PC (low TB_JC_BITS
+     * bits), as it fills it; emptied at every flush.  Per cache, so that a
+     * block of one machine is never found from another's code.  A backend
+     * must check the whole key (tb_find's) and tb->invalid before using one.
+     */
+    struct tb *jump_cache[1 << TB_JC_BITS];
 };
 
 /*

@@ -157,8 +157,10 @@ static void show_block(struct cpu *cpu, int one_insn)
     printf("guest code:\n");
     for (uint32_t i = 0; i < tb->ninsns; i++)
         show_insn(cpu, tb->insn_eip[i], i == 0);
-    printf("translated (IR micro-ops as the %s backend threads them):\n",
-           tb_backend(cpu->tbs)->name);
+    if (!strcmp(tb_backend(cpu->tbs)->name, "interp"))
+        printf("translated (IR micro-ops as the interp backend threads them):\n");
+    else
+        printf("translated (host code from the %s backend):\n", tb_backend(cpu->tbs)->name);
     tb_dump_code(cpu->tbs, stdout, tb);
 }
 

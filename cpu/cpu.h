@@ -153,6 +153,9 @@ struct tlb_watch;
  * Block temporaries are not here: each backend keeps its own frame for
  * them (translator/ir.h numbers values, backend.h says who owns what).
  */
+/* Machine-check banks of bt86's P6 (MCG_CAP's count). */
+#define CPU_MCA_BANKS 5
+
 struct cpu {
     uint32_t r[8]; /* R_EAX...: the IR's values 0-7 */
     uint32_t eip;
@@ -179,6 +182,11 @@ struct cpu {
     uint64_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
     uint64_t msr_apicbase, msr_pat, msr_efer;
     uint64_t tsc_offset;
+    /* The MTRRs (MSRs 0x200-0x2ff, by n - 0x200) and the machine-check
+     * registers: a reset clears them, as a P6's RESET clears the MTRRs'
+     * enables and leaves the rest undefined. */
+    uint64_t msr_mtrr[0x100];
+    uint64_t msr_mcg_status, msr_mcg_ctl, msr_mc_bank[CPU_MCA_BANKS * 4];
 
     struct x87_state fpu;
 

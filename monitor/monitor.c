@@ -254,8 +254,6 @@ uint32_t helper_invlpg(struct cpu *cpu, uint32_t addr, uint32_t b, uint32_t c, u
     return 0;
 }
 
-static uint64_t mtrr[0x300];
-
 /* The machine-check architecture of a P6: MCG_CAP says 5 banks and MCG_CTL;
  * nothing ever fails, so every bank's status stays 0 (Linux's MCE driver
  * polls them; without MCA it says "Unable to init MCE device"). */
@@ -263,9 +261,8 @@ static uint64_t mtrr[0x300];
 #define MSR_MCG_STATUS 0x17a
 #define MSR_MCG_CTL 0x17b
 #define MSR_MC0_CTL 0x400
-#define MCA_BANKS 5
+#define MCA_BANKS CPU_MCA_BANKS
 #define MCG_CTL_P (1u << 8)
-static uint64_t mcg_status, mcg_ctl, mc_bank[MCA_BANKS * 4];
 
 static int is_mc_bank(uint32_t n)
 {
@@ -298,18 +295,18 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0xc0000080u: v = cpu->msr_efer; break;
     case 0xfe: v = 0x508; break; /* MTRRcap: 8 variable ranges, fixed ranges, WC */
     case MSR_MCG_CAP: v = MCG_CTL_P | MCA_BANKS; break;
-    case MSR_MCG_STATUS: v = mcg_status; break;
-    case MSR_MCG_CTL: v = mcg_ctl; break;
+    case MSR_MCG_STATUS: v = cpu->msr_mcg_status; break;
+    case MSR_MCG_CTL: v = cpu->msr_mcg_ctl; break;
     default:
         if (is_mc_bank(n)) {
-            v = mc_bank[n - MSR_MC0_CTL];
+            v = cpu->msr_mc_bank[n - MSR_MC0_CTL];
             break;
         }
         if (pv_rdmsr(cpu, n, &v))
             break;
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
             (n >= 0x268 && n <= 0x26f) || n == 0x2ff) {
-            v = mtrr[n];
+            v = cpu->msr_mtrr[n - 0x200];
             break;
         }
         cpu_raise(cpu, EXC_GP, 0, 1);
@@ -340,8 +337,8 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x175: cpu->msr_sysenter_esp = (uint32_t)v; break;
     case 0x176: cpu->msr_sysenter_eip = (uint32_t)v; break;
     case 0x277: cpu->msr_pat = v; break;
-    case MSR_MCG_STATUS: mcg_status = v; break;
-    case MSR_MCG_CTL: mcg_ctl = v; break;
+    case MSR_MCG_STATUS: cpu->msr_mcg_status = v; break;
+    case MSR_MCG_CTL: cpu->msr_mcg_ctl = v; break;
     case 0xc0000080u:
         /* No long mode, no SYSCALL; NXE only while CPUID shows NX. */
         if (v & ~(uint64_t)(cpu_has_nx() ? EFER_NXE : 0))
@@ -352,12 +349,12 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     default:
         if ((n >= 0x200 && n <= 0x20f) || n == 0x250 || n == 0x258 || n == 0x259 ||
             (n >= 0x268 && n <= 0x26f) || n == 0x2ff) {
-            mtrr[n] = v;
+            cpu->msr_mtrr[n - 0x200] = v;
             break;
         }
         /* As on a P6, a bank's status may only be cleared. */
         if (is_mc_bank(n) && !((n - MSR_MC0_CTL) % 4 == 1 && v != 0)) {
-            mc_bank[n - MSR_MC0_CTL] = v;
+            cpu->msr_mc_bank[n - MSR_MC0_CTL] = v;
             break;
         }
         if (pv_wrmsr(cpu, n, v))

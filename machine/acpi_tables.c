@@ -19,11 +19,27 @@
  *                     Name (_CRS, ResourceTemplate () { IO (Decode16, 0x3f8, 0x3f8, 0, 8)
  *                                                       IRQNoFlags () {4} }) }
  *     Device (COM2) { ... _UID 2, 0x2f8, IRQ 3 }
+ *     Device (PCI0) { Name (_HID, EisaId ("PNP0A03")) Name (_UID, 0)
+ *                     Name (_CRS, ResourceTemplate () {
+ *                       WordBusNumber (ResourceProducer, MinFixed, MaxFixed, PosDecode,
+ *                                      0, 0, 0xff, 0, 0x100)
+ *                       IO (Decode16, 0xcf8, 0xcf8, 1, 8)
+ *                       WordIO (ResourceProducer, MinFixed, MaxFixed, PosDecode, EntireRange,
+ *                               0, 0, 0xcf7, 0, 0xcf8)
+ *                       WordIO (..., 0, 0xd00, 0xffff, 0, 0xf300)
+ *                       DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed,
+ *                                    Cacheable, ReadWrite, 0, 0xa0000, 0xbffff, 0, 0x20000)
+ *                       DWordMemory (..., NonCacheable, ..., 0xc0000000, 0xfebfffff, ...) }) }
  *   }
  *   Name (_S5, Package (4) { 0, 0, 0, 0 })                // SLP_TYP 0 is soft-off
  *
  * Linux needs the devices: with ACPI on, its i8042 and RTC drivers find
- * their chips through PNP IDs and probe no fixed ports.  The resources are
+ * their chips through PNP IDs and probe no fixed ports, and it scans a PCI
+ * bus only below a root bridge the DSDT names (PCI0), and places BARs
+ * only in the windows its _CRS gives: the ports but the configuration
+ * registers, the VGA window, and the hole from 3 GiB (the most RAM -m
+ * allows) to the I/O APIC.  With no _PRT the IDE's legacy IRQs 14 and 15
+ * are all the routing it needs.  The resources are
  * QEMU's, so a guest sees the same board on both.
  */
 #include "machine/acpi_tables.h"
@@ -155,6 +171,29 @@ static void build_dsdt_body(struct aml *a)
     aml_isa_device(&sb, "RTC_", "PNP0B00", 0, 0x70, 0x10, 2, 0, 8);
     aml_isa_device(&sb, "COM1", "PNP0501", 1, 0x3f8, 0, 8, 0, 4);
     aml_isa_device(&sb, "COM2", "PNP0501", 2, 0x2f8, 0, 8, 0, 3);
+    struct aml pci = { .n = 0 };
+    aml_put(&pci, "PCI0", 4);
+    aml_name_eisaid(&pci, "_HID", "PNP0A03");
+    aml_name_byte(&pci, "_UID", 0);
+    static const uint8_t pci_crs[] = {
+        /* WordBusNumber: type 2, producer, MinFixed | MaxFixed; gran, min, max, tra, len */
+        0x88, 0x0d, 0x00, 0x02, 0x0c, 0x00, 0, 0, 0x00, 0x00, 0xff, 0x00, 0, 0, 0x00, 0x01,
+        /* IO (Decode16, 0xcf8, 0xcf8, 1, 8): the configuration registers */
+        0x47, 0x01, 0xf8, 0x0c, 0xf8, 0x0c, 0x01, 0x08,
+        /* WordIO 0x0000-0x0cf7, EntireRange */
+        0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0, 0, 0x00, 0x00, 0xf7, 0x0c, 0, 0, 0xf8, 0x0c,
+        /* WordIO 0x0d00-0xffff */
+        0x88, 0x0d, 0x00, 0x01, 0x0c, 0x03, 0, 0, 0x00, 0x0d, 0xff, 0xff, 0, 0, 0x00, 0xf3,
+        /* DWordMemory 0xa0000-0xbffff, cacheable, read-write */
+        0x87, 0x17, 0x00, 0x00, 0x0c, 0x03, 0, 0, 0, 0, 0x00, 0x00, 0x0a, 0x00,
+        0xff, 0xff, 0x0b, 0x00, 0, 0, 0, 0, 0x00, 0x00, 0x02, 0x00,
+        /* DWordMemory 0xc0000000-0xfebfffff, non-cacheable, read-write */
+        0x87, 0x17, 0x00, 0x00, 0x0c, 0x01, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0xc0,
+        0xff, 0xff, 0xbf, 0xfe, 0, 0, 0, 0, 0x00, 0x00, 0xc0, 0x3e,
+    };
+    aml_name_crs(&pci, pci_crs, sizeof(pci_crs));
+    static const uint8_t devop[2] = { 0x5b, 0x82 };
+    aml_pkg(&sb, devop, 2, &pci);
     static const uint8_t scopeop = 0x10;
     aml_pkg(a, &scopeop, 1, &sb);
 

@@ -268,16 +268,16 @@ static uint32_t timer_current(struct lapic *a)
     return ticks >= a->timer_init ? 0 : a->timer_init - (uint32_t)ticks;
 }
 
-/* Arm the timer at the next time the count reaches zero, if it will and
- * that interrupt is unmasked. */
-static void timer_rearm(struct lapic *a)
+/* Arm the timer at the next time after virtual time t the count reaches
+ * zero, if it will and that interrupt is unmasked. */
+static void timer_rearm_at(struct lapic *a, uint64_t t)
 {
     if (!a->timer_init || (a->lvt[LVT_TIMER] & LVT_MASKED)) {
         timer_del(&a->timer);
         return;
     }
     unsigned shift = timer_shift(a);
-    uint64_t ticks = (now(a) - a->timer_load) >> shift, next;
+    uint64_t ticks = (t - a->timer_load) >> shift, next;
     if (a->lvt[LVT_TIMER] & LVT_PERIODIC) {
         next = (ticks / a->timer_init + 1) * a->timer_init;
     } else {
@@ -288,6 +288,11 @@ static void timer_rearm(struct lapic *a)
         next = a->timer_init;
     }
     timer_mod(&a->timer, a->timer_load + (next << shift));
+}
+
+static void timer_rearm(struct lapic *a)
+{
+    timer_rearm_at(a, now(a));
 }
 
 static void timer_expired(void *opaque)
@@ -427,7 +432,9 @@ static void write_reg(struct lapic *a, unsigned r, uint32_t v)
     case R_TIMER_INIT:
         a->timer_init = v;
         a->timer_load = now(a);
-        timer_rearm(a);
+        /* From the same instant: a second reading of the clock may already
+         * be past a short count, which would then never fire. */
+        timer_rearm_at(a, a->timer_load);
         return;
     case R_TIMER_DIV:
         a->timer_div = v & 0xb;

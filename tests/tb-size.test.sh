@@ -6,6 +6,7 @@
 # chain, invalidate code (smc) and flush; under AddressSanitizer the
 # flushed arena is poisoned, so any use of a flushed block is reported.
 set -u
+SRCDIR=$(cd "${SRCDIR:-.}" && pwd)
 cd "${BUILDDIR:-.}"
 BT86=${BT86:-./bt86}
 command -v jq > /dev/null || { echo "skipped: jq is not installed (./configure --install-deps)"; exit 77; }
@@ -23,7 +24,7 @@ flushes() { jq .cache_flushes "$work/$1.json"; }
 for g in isahash integer smc; do
 	run $g 48
 	run $g 1
-	if cmp -s "$work/$g-1.out" "guests/$g/expected.out"; then
+	if cmp -s "$work/$g-1.out" "$SRCDIR/guests/$g/expected.out"; then
 		echo "ok: $g prints its expected output with a 1 MiB cache"
 	else
 		echo "FAIL: $g's output with a 1 MiB cache differs from guests/$g/expected.out"; fail=1

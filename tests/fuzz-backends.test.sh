@@ -10,6 +10,10 @@ set -u
 cd "${BUILDDIR:-.}" || exit 1
 SRCDIR=${SRCDIR:-.}
 BT86=${BT86:-./bt86}
+if [ -n "${BT86_TEST_BACKEND:-}" ]; then
+	echo "skipped: it compares every backend already in the default backend's pass"
+	exit 77
+fi
 mapfile -t backends < <("$BT86" -backend help | awk '{ print $1 }')
 if [ ${#backends[@]} -lt 2 ]; then
 	echo "skipped: this bt86 has one backend (${backends[*]}): nothing to compare"

@@ -2,6 +2,7 @@
  * backend.c - the backends bt86 was built with, by name (-backend NAME).
  */
 #include "translator/backend.h"
+#include "cpu/flags.h"
 
 #include <string.h>
 
@@ -34,4 +35,32 @@ void backend_list(FILE *f)
     for (size_t i = 0; i < NBACKENDS; i++)
         fprintf(f, "%-10s %s%s\n", backends[i]->name, backends[i]->help,
                 backends[i] == backend_default() ? " (default)" : "");
+}
+
+int tcc_pick(uint32_t kind, uint32_t cond)
+{
+    if (kind >= CC_EFLAGS)
+        return TCC_GENERIC;
+    int base = CC_BASE(kind);
+    int result_zs = base <= CCB_SAR; /* ZF and SF from dst */
+    switch (cond >> 1) {
+    case CC_O >> 1:
+        return base == CCB_LOGIC ? TCC_ZERO : TCC_GENERIC;
+    case CC_B >> 1:
+        return base == CCB_LOGIC ? TCC_ZERO : base == CCB_SUB ? TCC_SUB_B
+             : base == CCB_ADD ? TCC_ADD_B : base == CCB_INC || base == CCB_DEC ? TCC_INC_B
+             : TCC_GENERIC;
+    case CC_E >> 1:
+        return result_zs ? TCC_DST_E : TCC_GENERIC;
+    case CC_BE >> 1:
+        return base == CCB_LOGIC ? TCC_DST_E : base == CCB_SUB ? TCC_SUB_BE : TCC_GENERIC;
+    case CC_S >> 1:
+        return result_zs || base == CCB_MUL || base == CCB_IMUL ? TCC_DST_S : TCC_GENERIC;
+    case CC_L >> 1:
+        return base == CCB_LOGIC ? TCC_DST_S : base == CCB_SUB ? TCC_SUB_L : TCC_GENERIC;
+    case CC_LE >> 1:
+        return base == CCB_LOGIC ? TCC_DST_LE : base == CCB_SUB ? TCC_SUB_LE : TCC_GENERIC;
+    default:
+        return TCC_GENERIC;
+    }
 }

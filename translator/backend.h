@@ -90,6 +90,17 @@ struct backend {
     void (*dump_insn)(FILE *f, const struct tb *tb, int insn);
 };
 
+/*
+ * The fused compares (IR_TESTCC) that every backend answers inline, by the
+ * lazy-flags kind and condition: what tcc_pick() returns; TCC_GENERIC asks
+ * cc_test().  8- and 16-bit operands compare shifted to the top.
+ */
+enum {
+    TCC_GENERIC, TCC_ZERO, TCC_DST_E, TCC_DST_S, TCC_DST_LE, TCC_SUB_B, TCC_SUB_BE, TCC_SUB_L,
+    TCC_SUB_LE, TCC_ADD_B, TCC_INC_B, TCC_COUNT
+};
+int tcc_pick(uint32_t kind, uint32_t cond);
+
 /* The portable threaded-code interpreter (translator/backend_interp.c). */
 extern const struct backend backend_interp;
 /* Native code for x86-64 hosts (translator/backend_x86_64.c); only built there. */

@@ -43,11 +43,7 @@ _Static_assert(IR_MAX_INSNS <= 0x10000 && (2 << TLB_BITS) <= 0x10000, "struct to
 static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot);
 
 static const void *const *handlers;
-/* TESTCC specialized by kind and condition (testcc_pick), with no C call. */
-enum {
-    TCC_GENERIC, TCC_ZERO, TCC_DST_E, TCC_DST_S, TCC_DST_LE, TCC_SUB_B, TCC_SUB_BE, TCC_SUB_L,
-    TCC_SUB_LE, TCC_ADD_B, TCC_INC_B, TCC_COUNT
-};
+/* TESTCC specialized by kind and condition (tcc_pick), with no C call. */
 static const void *const *tcc_handlers;
 /* With -stats: loads and stores count TLB hits first (no cost otherwise). */
 static const void *const *count_handlers;
@@ -63,33 +59,6 @@ static size_t interp_code_size(const struct ir_block *b)
  * shifted to the top (by imm bits 8-15) so that one 32-bit compare serves
  * every size, signed or not; imm bit 0 (of the condition) negates.
  */
-static int testcc_pick(uint32_t kind, uint32_t cond)
-{
-    if (kind >= CC_EFLAGS)
-        return TCC_GENERIC;
-    int base = CC_BASE(kind);
-    int result_zs = base <= CCB_SAR; /* ZF and SF from dst */
-    switch (cond >> 1) {
-    case CC_O >> 1:
-        return base == CCB_LOGIC ? TCC_ZERO : TCC_GENERIC;
-    case CC_B >> 1:
-        return base == CCB_LOGIC ? TCC_ZERO : base == CCB_SUB ? TCC_SUB_B
-             : base == CCB_ADD ? TCC_ADD_B : base == CCB_INC || base == CCB_DEC ? TCC_INC_B
-             : TCC_GENERIC;
-    case CC_E >> 1:
-        return result_zs ? TCC_DST_E : TCC_GENERIC;
-    case CC_BE >> 1:
-        return base == CCB_LOGIC ? TCC_DST_E : base == CCB_SUB ? TCC_SUB_BE : TCC_GENERIC;
-    case CC_S >> 1:
-        return result_zs || base == CCB_MUL || base == CCB_IMUL ? TCC_DST_S : TCC_GENERIC;
-    case CC_L >> 1:
-        return base == CCB_LOGIC ? TCC_DST_S : base == CCB_SUB ? TCC_SUB_L : TCC_GENERIC;
-    case CC_LE >> 1:
-        return base == CCB_LOGIC ? TCC_DST_LE : base == CCB_SUB ? TCC_SUB_LE : TCC_GENERIC;
-    default:
-        return TCC_GENERIC;
-    }
-}
 
 static const void *interp_compile(const struct ir_block *b, void *mem)
 {
@@ -118,7 +87,7 @@ static const void *interp_compile(const struct ir_block *b, void *mem)
         t->opc = op->opc;
         t->exit = op->exit;
         if (op->opc == IR_TESTCC) {
-            int k = testcc_pick(op->aux, op->imm);
+            int k = tcc_pick(op->aux, op->imm);
             if (k != TCC_GENERIC) {
                 t->h = tcc_handlers[k];
                 t->imm = op->imm | (uint32_t)(32 - (8 << CC_SIZEIDX(op->aux))) << 8;
@@ -320,7 +289,7 @@ L_SETCC:
     NEXT;
 L_GETCC: v[ip->d] = cpu_cond(cpu, ip->imm); NEXT;
 L_TESTCC: v[ip->d] = cc_test(ip->aux, v[ip->a], v[ip->b], v[ip->c], ip->imm); NEXT;
-/* Specialized TESTCC (testcc_pick): a = dst, b = src1, c = src2; imm = cond | shift << 8. */
+/* Specialized TESTCC (tcc_pick): a = dst, b = src1, c = src2; imm = cond | shift << 8. */
 #define TSH(x) (v[ip->x] << (ip->imm >> 8))
 L_TCC_ZERO: v[ip->d] = ip->imm & 1; NEXT;
 L_TCC_DST_E: v[ip->d] = (TSH(a) == 0) ^ (ip->imm & 1); NEXT;

@@ -447,39 +447,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
 
 /* ---------------------------------------------------------------- flags */
 
-/* As in the interpreter: the kinds and conditions a compare answers inline. */
-enum {
-    TCC_GENERIC, TCC_ZERO, TCC_DST_E, TCC_DST_S, TCC_DST_LE, TCC_SUB_B, TCC_SUB_BE, TCC_SUB_L,
-    TCC_SUB_LE, TCC_ADD_B, TCC_INC_B
-};
 
-static int testcc_pick(uint32_t kind, uint32_t cond)
-{
-    if (kind >= CC_EFLAGS)
-        return TCC_GENERIC;
-    int base = CC_BASE(kind);
-    int result_zs = base <= CCB_SAR; /* ZF and SF from dst */
-    switch (cond >> 1) {
-    case CC_O >> 1:
-        return base == CCB_LOGIC ? TCC_ZERO : TCC_GENERIC;
-    case CC_B >> 1:
-        return base == CCB_LOGIC ? TCC_ZERO : base == CCB_SUB ? TCC_SUB_B
-             : base == CCB_ADD ? TCC_ADD_B : base == CCB_INC || base == CCB_DEC ? TCC_INC_B
-             : TCC_GENERIC;
-    case CC_E >> 1:
-        return result_zs ? TCC_DST_E : TCC_GENERIC;
-    case CC_BE >> 1:
-        return base == CCB_LOGIC ? TCC_DST_E : base == CCB_SUB ? TCC_SUB_BE : TCC_GENERIC;
-    case CC_S >> 1:
-        return result_zs || base == CCB_MUL || base == CCB_IMUL ? TCC_DST_S : TCC_GENERIC;
-    case CC_L >> 1:
-        return base == CCB_LOGIC ? TCC_DST_S : base == CCB_SUB ? TCC_SUB_L : TCC_GENERIC;
-    case CC_LE >> 1:
-        return base == CCB_LOGIC ? TCC_DST_LE : base == CCB_SUB ? TCC_SUB_LE : TCC_GENERIC;
-    default:
-        return TCC_GENERIC;
-    }
-}
 
 /* v shifted left by sh (8- and 16-bit operands to the top) in a register. */
 static int shifted(struct xc *x, int v, int sh, int scratch)
@@ -500,7 +468,7 @@ static int shifted(struct xc *x, int v, int sh, int scratch)
  */
 static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
 {
-    int k = testcc_pick(op->aux, op->imm);
+    int k = tcc_pick(op->aux, op->imm);
     if (k == TCC_GENERIC || k == TCC_ZERO)
         return -1;
     int sh = 32 - (8 << CC_SIZEIDX(op->aux));
@@ -1105,7 +1073,7 @@ static void emit_op(struct xc *x, const struct ir_op *op)
             emit_setcc(f, cc, t);
             emit_movzx8(f, t, t);
             dput(x, f, op->d, t);
-        } else if (testcc_pick(op->aux, op->imm) == TCC_ZERO) {
+        } else if (tcc_pick(op->aux, op->imm) == TCC_ZERO) {
             int hd = vhome(x, op->d);
             if (hd >= 0)
                 emit_mov_ri32(f, hd, op->imm & 1);

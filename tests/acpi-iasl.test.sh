@@ -8,7 +8,7 @@ cd "${BUILDDIR:-.}"
 command -v iasl > /dev/null || { echo "skipped: iasl is not installed (apt-get install acpica-tools)"; exit 77; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-./tests/unit/test_acpi_tables "$work/dsdt.dat" > /dev/null || { echo "FAIL: test_acpi_tables"; exit 1; }
+${RUN_WRAPPER:-} ./tests/unit/test_acpi_tables "$work/dsdt.dat" > /dev/null || { echo "FAIL: test_acpi_tables"; exit 1; }
 if ! (cd "$work" && iasl -d dsdt.dat) > "$work/iasl.log" 2>&1 || grep -q -i -E '(^| )(error|warning)' "$work/iasl.log"; then
 	echo "FAIL: iasl -d:"
 	cat "$work/iasl.log"

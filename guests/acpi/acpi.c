@@ -318,14 +318,7 @@ void irq9_body(void)
 	outb(0x20, 0x20);
 }
 
-extern void irq9_entry(void);
-__asm__(".globl irq9_entry\n"
-	"irq9_entry:\n"
-	"  pushal\n"
-	"  cld\n"
-	"  call irq9_body\n"
-	"  popal\n"
-	"  iret\n");
+IDT_ENTRY(irq9_entry, irq9_body);
 
 static void check_pm(void)
 {

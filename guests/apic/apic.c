@@ -102,14 +102,7 @@ void nmi_body(void)
 	nmi_depth--;
 }
 
-extern void nmi_entry(void);
-__asm__(".globl nmi_entry\n"
-	"nmi_entry:\n"
-	"  pushal\n"
-	"  cld\n"
-	"  call nmi_body\n"
-	"  popal\n"
-	"  iret\n");
+IDT_ENTRY(nmi_entry, nmi_body);
 
 #define STUB(v)                                 \
 	extern void irq_##v(void);              \

@@ -41,14 +41,7 @@ void irq3_body(void)
     outb(0x20, 0x20);
 }
 
-extern void irq3_entry(void);
-__asm__(".globl irq3_entry\n"
-        "irq3_entry:\n"
-        "  pushal\n"
-        "  cld\n"
-        "  call irq3_body\n"
-        "  popal\n"
-        "  iret\n");
+IDT_ENTRY(irq3_entry, irq3_body);
 
 static void pic_init(void)
 {

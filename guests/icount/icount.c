@@ -54,14 +54,7 @@ void irq0_body(void)
     outb(0x20, 0x20); /* non-specific EOI */
 }
 
-extern void irq0_entry(void);
-__asm__(".globl irq0_entry\n"
-        "irq0_entry:\n"
-        "  pushal\n"
-        "  cld\n"
-        "  call irq0_body\n"
-        "  popal\n"
-        "  iret\n");
+IDT_ENTRY(irq0_entry, irq0_body);
 
 int main(const char *cmdline __attribute__((unused)))
 {

@@ -79,14 +79,7 @@ void irq1_body(void)
     outb(0x20, 0x20);
 }
 
-extern void irq1_entry(void);
-__asm__(".globl irq1_entry\n"
-        "irq1_entry:\n"
-        "  pushal\n"
-        "  cld\n"
-        "  call irq1_body\n"
-        "  popal\n"
-        "  iret\n");
+IDT_ENTRY(irq1_entry, irq1_body);
 
 static const char normal[0x3a] = {
     0, 27, '1', '2', '3', '4', '5', '6', '7', '8', '9', '0', '-', '=', '\b', '\t',

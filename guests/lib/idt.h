@@ -34,4 +34,18 @@ static inline void idt_load(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
+/* An interrupt entry point `entry` that saves every register, calls the C
+ * function `body` (void body(void)) with DF clear, and returns with IRET:
+ * for handlers that need no error code and no frame. */
+#define IDT_ENTRY(entry, body)                 \
+	void body(void);                       \
+	extern void entry(void);               \
+	__asm__(".globl " #entry "\n"          \
+		#entry ":\n"                   \
+		"  pushal\n"                    \
+		"  cld\n"                       \
+		"  call " #body "\n"            \
+		"  popal\n"                     \
+		"  iret\n")
+
 #endif

@@ -45,21 +45,8 @@ void irq8_body(void)
 	outb(0x20, 0x20);
 }
 
-extern void irq0_entry(void), irq8_entry(void);
-__asm__(".globl irq0_entry\n"
-	"irq0_entry:\n"
-	"  pushal\n"
-	"  cld\n"
-	"  call irq0_body\n"
-	"  popal\n"
-	"  iret\n"
-	".globl irq8_entry\n"
-	"irq8_entry:\n"
-	"  pushal\n"
-	"  cld\n"
-	"  call irq8_body\n"
-	"  popal\n"
-	"  iret\n");
+IDT_ENTRY(irq0_entry, irq0_body);
+IDT_ENTRY(irq8_entry, irq8_body);
 
 /* Sleep until n more RTC seconds have ended; the TSC at the last one. */
 static uint64_t wait_seconds(unsigned n)

@@ -20,14 +20,7 @@ void irq8_body(void)
     outb(0x20, 0x20);
 }
 
-extern void irq8_entry(void);
-__asm__(".globl irq8_entry\n"
-        "irq8_entry:\n"
-        "  pushal\n"
-        "  cld\n"
-        "  call irq8_body\n"
-        "  popal\n"
-        "  iret\n");
+IDT_ENTRY(irq8_entry, irq8_body);
 
 /* Wait for the end of an update: UIP goes 1 then 0. */
 /* UIP (register A bit 7) rises 244 us before an update and falls after it. */

@@ -31,14 +31,7 @@ void irq8_body(void)
 	outb(0x20, 0x20);
 }
 
-extern void irq8_entry(void);
-__asm__(".globl irq8_entry\n"
-	"irq8_entry:\n"
-	"  pushal\n"
-	"  cld\n"
-	"  call irq8_body\n"
-	"  popal\n"
-	"  iret\n");
+IDT_ENTRY(irq8_entry, irq8_body);
 
 static void wait_seconds(unsigned n)
 {

@@ -12,51 +12,12 @@
 #include "hw/acpi_pm.h"
 #include "softmmu/ioport.h"
 #include "tests/unit/check.h"
+#include "tests/unit/fake_clock.h"
 
 #include <stdint.h>
 #include <stdio.h>
 
 static struct ioports io;
-static uint64_t vclock;
-static struct timer *the_timer;
-
-uint64_t clock_now(struct clock *c)
-{
-    (void)c;
-    return vclock;
-}
-
-void timer_init(struct timer *t, struct clock *c, void (*cb)(void *opaque), void *opaque)
-{
-    (void)c;
-    t->expire = TIMER_NEVER;
-    t->cb = cb;
-    t->opaque = opaque;
-    t->active = 0;
-    the_timer = t;
-}
-
-void timer_mod(struct timer *t, uint64_t expire_ns)
-{
-    t->expire = expire_ns;
-    t->active = 1;
-}
-
-void timer_del(struct timer *t)
-{
-    t->active = 0;
-}
-
-static void run_to(uint64_t t)
-{
-    while (the_timer && the_timer->active && the_timer->expire <= t) {
-        if (the_timer->expire > vclock)
-            vclock = the_timer->expire;
-        the_timer->active = 0;
-        the_timer->cb(the_timer->opaque);
-    }
-    vclock = t;
-}
 
 static int sci, sci_rises, powered_off;
 static uint64_t sci_rise_ns;
@@ -66,7 +27,7 @@ static void fake_sci(void *opaque, int level)
     (void)opaque;
     if (level && !sci) {
         sci_rises++;
-        sci_rise_ns = vclock;
+        sci_rise_ns = fake_vclock;
     }
     sci = level;
 }
@@ -82,31 +43,31 @@ static void fake_power_off(void *opaque)
 
 static void test_timer(struct acpi_pm *pm)
 {
-    vclock = 0;
+    fake_vclock = 0;
     CHECK_EQ(ioport_read(&io, 0x608, 4), 0u);
-    vclock = 279;
+    fake_vclock = 279;
     CHECK_EQ(ioport_read(&io, 0x608, 4), 0u);
-    vclock = 280;
+    fake_vclock = 280;
     CHECK_EQ(ioport_read(&io, 0x608, 4), 1u);
-    vclock = 1000000000;
+    fake_vclock = 1000000000;
     CHECK_EQ(ioport_read(&io, 0x608, 4), 3579545u);
     CHECK_EQ(ioport_read(&io, 0x608, 2), 3579545u & 0xffff);
     CHECK_EQ(ioport_read(&io, 0x60a, 2), 3579545u >> 16);
     CHECK_EQ(ioport_read(&io, 0x60b, 1), 0u); /* 24 bits */
-    vclock = WRAP_NS - 1;
+    fake_vclock = WRAP_NS - 1;
     CHECK_EQ(ioport_read(&io, 0x608, 4), 0xffffffu);
-    vclock = WRAP_NS;
+    fake_vclock = WRAP_NS;
     CHECK_EQ(ioport_read(&io, 0x608, 4), 0u);
     CHECK_EQ(acpi_pm_timer(pm), 0u);
 }
 
 static void test_carry(struct acpi_pm *pm)
 {
-    vclock = 0;
+    fake_vclock = 0;
     acpi_pm_reset(pm);
-    vclock = CARRY_NS - 1;
+    fake_vclock = CARRY_NS - 1;
     CHECK_EQ(ioport_read(&io, 0x600, 2) & 1, 0u);
-    vclock = CARRY_NS;
+    fake_vclock = CARRY_NS;
     CHECK_EQ(ioport_read(&io, 0x600, 2) & 1, 1u); /* TMR_STS: bit 23 flipped */
     ioport_write(&io, 0x600, 1, 2);               /* write 1 to clear */
     CHECK_EQ(ioport_read(&io, 0x600, 2) & 1, 0u);

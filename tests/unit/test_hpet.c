@@ -8,67 +8,10 @@
 #include "base/timer.h"
 #include "hw/hpet.h"
 #include "tests/unit/check.h"
+#include "tests/unit/fake_clock.h"
 
 #include <stdint.h>
 #include <stdio.h>
-
-/* ------------------------------------------------------------------ fake virtual time */
-
-static uint64_t vclock;
-#define MAX_TIMERS 8
-static struct timer *timers[MAX_TIMERS];
-
-uint64_t clock_now(struct clock *c)
-{
-    (void)c;
-    return vclock;
-}
-
-void timer_init(struct timer *t, struct clock *c, void (*cb)(void *opaque), void *opaque)
-{
-    (void)c;
-    t->expire = TIMER_NEVER;
-    t->cb = cb;
-    t->opaque = opaque;
-    t->active = 0;
-    for (int i = 0; i < MAX_TIMERS; i++)
-        if (!timers[i]) {
-            timers[i] = t;
-            return;
-        }
-}
-
-void timer_mod(struct timer *t, uint64_t expire_ns)
-{
-    t->expire = expire_ns;
-    t->active = 1;
-}
-
-void timer_del(struct timer *t)
-{
-    t->active = 0;
-}
-
-static struct timer *next_timer(void)
-{
-    struct timer *best = NULL;
-    for (int i = 0; i < MAX_TIMERS; i++)
-        if (timers[i] && timers[i]->active && (!best || timers[i]->expire < best->expire))
-            best = timers[i];
-    return best;
-}
-
-static void run_to(uint64_t t)
-{
-    struct timer *n;
-    while ((n = next_timer()) && n->expire <= t) {
-        if (n->expire > vclock)
-            vclock = n->expire;
-        n->active = 0;
-        n->cb(n->opaque);
-    }
-    vclock = t;
-}
 
 /* ------------------------------------------------------------------ the lines */
 
@@ -85,7 +28,7 @@ static void fake_irq(void *opaque, int line, int lvl)
     if (lvl && !level[line]) {
         rises[line]++;
         if (nrise < MAX_RISES)
-            rise_ns[nrise++] = vclock;
+            rise_ns[nrise++] = fake_vclock;
     }
     level[line] = lvl;
 }
@@ -131,7 +74,7 @@ static void wr(uint32_t off, uint32_t v)
 /* A fresh HPET at virtual time 0, its counter at `start`, halted. */
 static void fresh(uint64_t start)
 {
-    vclock = 0;
+    fake_vclock = 0;
     hpet_reset(h);
     wr(CNT, (uint32_t)start);
     wr(CNT + 4, (uint32_t)(start >> 32));
@@ -164,21 +107,21 @@ static void test_caps(void)
 static void test_counter(void)
 {
     fresh(0x1fffffff0ull);
-    vclock = 5000;
+    fake_vclock = 5000;
     CHECK_EQ(rd(CNT), 0xfffffff0u); /* halted: stands still */
     CHECK_EQ(rd(CNT + 4), 1u);
     wr(CFG, 1);
-    vclock = 5000 + 10 * 0x20;
+    fake_vclock = 5000 + 10 * 0x20;
     CHECK_EQ(rd(CNT), 0x10u); /* carried into the high half */
     CHECK_EQ(rd(CNT + 4), 2u);
-    vclock += 9;
+    fake_vclock += 9;
     CHECK_EQ(rd(CNT), 0x10u); /* 9 ns: not yet a tick */
-    vclock += 1;
+    fake_vclock += 1;
     CHECK_EQ(rd(CNT), 0x11u);
     wr(CNT, 0); /* running: ignored */
     CHECK_EQ(rd(CNT), 0x11u);
     wr(CFG, 0);
-    vclock += 1000;
+    fake_vclock += 1000;
     CHECK_EQ(rd(CNT), 0x11u);
 }
 
@@ -196,7 +139,7 @@ static void test_oneshot(void)
     CHECK_EQ(level[0], 1);        /* held until the next interrupt */
     CHECK_EQ(rd(TCMP(0)), 1000u);
     CHECK_EQ(rd(ISR), 0u); /* edge: no status */
-    CHECK(next_timer() == NULL);
+    CHECK(fake_next_timer() == NULL);
     /* Timer 1 goes to line 8 in legacy mode. */
     clear_rises();
     wr(TCMP(1) + 4, 0);
@@ -222,7 +165,7 @@ static void test_behind(void)
     wr(CFG, 1);
     run_to(1000000);
     CHECK_EQ(nrise, 0);
-    CHECK(next_timer() == NULL);
+    CHECK(fake_next_timer() == NULL);
 }
 
 static void test_periodic(void)
@@ -247,10 +190,10 @@ static void test_periodic(void)
     /* A sync long after the due ticks steps the comparator past now at once:
      * one interrupt for the lot. */
     clear_rises();
-    struct timer *t = next_timer();
+    struct timer *t = fake_next_timer();
     if (t)
         t->active = 0; /* as if the machine were too busy to run it */
-    vclock += 10 * 100 * 7 + 10 * 50;
+    fake_vclock += 10 * 100 * 7 + 10 * 50;
     CHECK_EQ(rd(TCMP(0)), 250u + 100 * 17); /* counter 1900: the due 1250..1850 taken */
     CHECK_EQ(rises[0], 1);
     wr(TCFG(0), 0);

@@ -10,6 +10,7 @@
 #include "hw/rtc_mc146818.h"
 #include "softmmu/ioport.h"
 #include "tests/unit/check.h"
+#include "tests/unit/fake_clock.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -25,71 +26,9 @@ static struct ioports io; /* the devices' port space */
 /* 2026-02-28T23:59:59Z, a Saturday; 2026 is no leap year. */
 #define T_2026_02_28_235959 1772323199
 
-/* ------------------------------------------------------------------ fake virtual time */
-
-static uint64_t vclock;
-#define MAX_TIMERS 16
-static struct timer *timers[MAX_TIMERS];
-
-uint64_t clock_now(struct clock *c)
-{
-    (void)c;
-    return vclock;
-}
-
-void timer_init(struct timer *t, struct clock *c, void (*cb)(void *opaque), void *opaque)
-{
-    (void)c;
-    t->expire = TIMER_NEVER;
-    t->cb = cb;
-    t->opaque = opaque;
-    t->next = NULL;
-    t->active = 0;
-    for (int i = 0; i < MAX_TIMERS; i++) {
-        if (!timers[i]) {
-            timers[i] = t;
-            return;
-        }
-    }
-    fprintf(stderr, "test_rtc: too many timers\n");
-}
-
-void timer_mod(struct timer *t, uint64_t expire_ns)
-{
-    t->expire = expire_ns;
-    t->active = 1;
-}
-
-void timer_del(struct timer *t)
-{
-    t->active = 0;
-}
-
-static struct timer *next_timer(void)
-{
-    struct timer *best = NULL;
-    for (int i = 0; i < MAX_TIMERS; i++)
-        if (timers[i] && timers[i]->active && (!best || timers[i]->expire < best->expire))
-            best = timers[i];
-    return best;
-}
-
-/* Move virtual time to t, running each timer at its own deadline. */
-static void run_to(uint64_t t)
-{
-    struct timer *n;
-    while ((n = next_timer()) && n->expire <= t) {
-        if (n->expire > vclock)
-            vclock = n->expire;
-        n->active = 0;
-        n->cb(n->opaque);
-    }
-    vclock = t;
-}
-
 static int timer_armed(void)
 {
-    return next_timer() != NULL;
+    return fake_next_timer() != NULL;
 }
 
 /* ------------------------------------------------------------------ the IRQ line */
@@ -102,7 +41,7 @@ static int rises;
 static void fake_irq(void *opaque, int level)
 {
     if (level && !irq_level && rises < MAX_EDGES)
-        rise_ns[rises++] = vclock;
+        rise_ns[rises++] = fake_vclock;
     irq_level = level;
 }
 
@@ -146,12 +85,12 @@ static void check_time(int line, uint8_t cent, uint8_t year, uint8_t mon, uint8_
 }
 #define CHECK_TIME(...) check_time(__LINE__, __VA_ARGS__)
 
-/* Start a fresh chip at port 0x70 showing base at virtual time vclock (a multiple of 1 s). */
+/* Start a fresh chip at port 0x70 showing base at virtual time fake_vclock (a multiple of 1 s). */
 static struct rtc *fresh(int64_t base)
 {
     irq_level = 0;
     rises = 0;
-    return rtc_create(&io, NULL, 0x70, fake_irq, NULL, base - (int64_t)(vclock / NS));
+    return rtc_create(&io, NULL, 0x70, fake_irq, NULL, base - (int64_t)(fake_vclock / NS));
 }
 
 /* ------------------------------------------------------------------ tests */
@@ -186,7 +125,7 @@ static void test_reset_state(void)
     CHECK(!timer_armed());
 
     /* Reset keeps the clock and the RAM. */
-    run_to(vclock + 61 * NS + 300 * MS);
+    run_to(fake_vclock + 61 * NS + 300 * MS);
     cmos_set(0x0b, 0x86);
     cmos_set(0x0a, 0x2f);
     rtc_reset(r);
@@ -198,8 +137,8 @@ static void test_reset_state(void)
 
 static void test_modes_and_rollover(void)
 {
-    vclock = (vclock / NS + 1) * NS;
-    uint64_t t0 = vclock;
+    fake_vclock = (fake_vclock / NS + 1) * NS;
+    uint64_t t0 = fake_vclock;
     fresh(T_2026_02_28_235959);
 
     /* BCD, 24 h: 2026-02-28 23:59:59, a Saturday (7). */
@@ -248,8 +187,8 @@ static void set_time_bcd(uint8_t cent, uint8_t year, uint8_t mon, uint8_t mday, 
 
 static void test_set_and_leap(void)
 {
-    vclock = (vclock / NS + 1) * NS;
-    uint64_t t0 = vclock;
+    fake_vclock = (fake_vclock / NS + 1) * NS;
+    uint64_t t0 = fake_vclock;
     struct rtc *r = fresh(T_Y2K);
 
     /* SET freezes the registers; the clock does not run meanwhile. */
@@ -285,7 +224,7 @@ static void test_set_and_leap(void)
     /* 1999 -> 2000: the century byte follows. */
     set_time_bcd(0x19, 0x99, 0x12, 0x31, 0x23, 0x59, 0x59);
     CHECK_TIME(0x19, 0x99, 0x12, 0x31, 6, 0x23, 0x59, 0x59); /* a Friday */
-    run_to((vclock / NS + 1) * NS);
+    run_to((fake_vclock / NS + 1) * NS);
     CHECK_TIME(0x20, 0x00, 0x01, 0x01, 7, 0x00, 0x00, 0x00);
 
     /* Binary mode set through SET, as the guest test does: 2024-02-29 at midnight. */
@@ -299,7 +238,7 @@ static void test_set_and_leap(void)
     cmos_set(0x09, 24);
     cmos_set(0x32, 20);
     cmos_set(0x0b, 0x06);
-    run_to((vclock / NS + 2) * NS);
+    run_to((fake_vclock / NS + 2) * NS);
     CHECK_TIME(20, 24, 3, 1, 6, 0, 0, 0);
     cmos_set(0x0b, 0x02);
 
@@ -307,7 +246,7 @@ static void test_set_and_leap(void)
     set_time_bcd(0x20, 0x00, 0x01, 0x01, 0x00, 0x00, 0x00);
     cmos_set(0x02, 0x30);
     CHECK_TIME(0x20, 0x00, 0x01, 0x01, 7, 0x00, 0x30, 0x00);
-    run_to((vclock / NS + 1) * NS);
+    run_to((fake_vclock / NS + 1) * NS);
     CHECK_TIME(0x20, 0x00, 0x01, 0x01, 7, 0x00, 0x30, 0x01);
     /* 12 h mode writes: 0x89 is 9 PM. */
     cmos_set(0x0b, 0x80);
@@ -332,8 +271,8 @@ static void test_set_and_leap(void)
 
 static void test_uip(void)
 {
-    vclock = (vclock / NS + 1) * NS;
-    uint64_t t0 = vclock;
+    fake_vclock = (fake_vclock / NS + 1) * NS;
+    uint64_t t0 = fake_vclock;
     fresh(T_Y2K);
 
     run_to(t0 + NS - 244 * US - 1);
@@ -359,7 +298,7 @@ static void test_uip(void)
     CHECK_EQ(cmos(0x0a), 0x76);
     run_to(t0 + 5 * NS + 100 * MS);
     CHECK_EQ(cmos(0x00), 0x01);
-    uint64_t t1 = vclock;
+    uint64_t t1 = fake_vclock;
     cmos_set(0x0a, 0x26);
     run_to(t1 + 500 * MS - 244 * US - 1);
     CHECK_EQ(cmos(0x0a), 0x26);
@@ -383,8 +322,8 @@ static uint64_t cycle_ns(uint64_t c)
 
 static void test_periodic(void)
 {
-    vclock = (vclock / NS + 1) * NS;
-    uint64_t t0 = vclock;
+    fake_vclock = (fake_vclock / NS + 1) * NS;
+    uint64_t t0 = fake_vclock;
     fresh(T_Y2K);
 
     /* PF without PIE: set on read of C, no IRQ, no timer. */
@@ -406,8 +345,8 @@ static void test_periodic(void)
     rises = 0;
     cmos_set(0x0b, 0x42);
     CHECK(timer_armed());
-    while (vclock < t0 + 2 * NS) {
-        struct timer *n = next_timer();
+    while (fake_vclock < t0 + 2 * NS) {
+        struct timer *n = fake_next_timer();
         if (!n)
             break;
         run_to(n->expire);
@@ -432,14 +371,14 @@ static void test_periodic(void)
     CHECK_EQ(irq_level, 0);
     CHECK(timer_armed());
     /* PIE off: the line drops as IRQF goes away, the flag stays. */
-    run_to(vclock + 2 * MS);
+    run_to(fake_vclock + 2 * MS);
     CHECK_EQ(irq_level, 1);
     cmos_set(0x0b, 0x02);
     CHECK_EQ(irq_level, 0);
     CHECK(!timer_armed());
     CHECK_EQ(cmos(0x0c), 0x40);
     /* Enabling PIE with PF already set raises the IRQ at once. */
-    run_to(vclock + 2 * MS);
+    run_to(fake_vclock + 2 * MS);
     cmos_set(0x0b, 0x42);
     CHECK_EQ(irq_level, 1);
     cmos_set(0x0b, 0x02);
@@ -450,18 +389,18 @@ static void test_periodic(void)
         { 1, 128 }, { 2, 256 }, { 3, 4 }, { 15, 16384 },
     };
     for (int i = 0; i < 4; i++) {
-        vclock = (vclock / NS + 1) * NS;
-        uint64_t t = vclock;
+        fake_vclock = (fake_vclock / NS + 1) * NS;
+        uint64_t t = fake_vclock;
         cmos_set(0x0a, (uint8_t)(0x20 | rates[i].rs));
         cmos(0x0c);
         rises = 0;
         cmos_set(0x0b, 0x42);
-        run_to(next_timer()->expire);
+        run_to(fake_next_timer()->expire);
         CHECK_EQ(irq_level, 1);
-        CHECK_EQ(vclock - t, cycle_ns(rates[i].cycles));
+        CHECK_EQ(fake_vclock - t, cycle_ns(rates[i].cycles));
         cmos(0x0c);
-        run_to(next_timer()->expire);
-        CHECK_EQ(vclock - t, cycle_ns(2 * rates[i].cycles));
+        run_to(fake_next_timer()->expire);
+        CHECK_EQ(fake_vclock - t, cycle_ns(2 * rates[i].cycles));
         cmos_set(0x0b, 0x02);
         cmos(0x0c);
     }
@@ -470,8 +409,8 @@ static void test_periodic(void)
 
 static void test_update_and_alarm(void)
 {
-    vclock = (vclock / NS + 1) * NS;
-    uint64_t t0 = vclock;
+    fake_vclock = (fake_vclock / NS + 1) * NS;
+    uint64_t t0 = fake_vclock;
     fresh(T_Y2K);
     cmos_set(0x0a, 0x20); /* no periodic flag in the way */
 
@@ -545,9 +484,9 @@ static void test_update_and_alarm(void)
     cmos_set(0x03, 0x00);
     cmos_set(0x05, 0x03);
     CHECK(!timer_armed());
-    run_to(vclock + 86400 * NS);
+    run_to(fake_vclock + 86400 * NS);
     CHECK_EQ(cmos(0x0c), 0x30);
-    run_to(vclock + 3600 * NS);
+    run_to(fake_vclock + 3600 * NS);
     CHECK_EQ(cmos(0x0c), 0x10);
 }
 
@@ -592,8 +531,8 @@ static void test_memory(void)
 
 static void test_save_load(void)
 {
-    vclock = (vclock / NS + 1) * NS;
-    uint64_t t0 = vclock;
+    fake_vclock = (fake_vclock / NS + 1) * NS;
+    uint64_t t0 = fake_vclock;
     struct rtc *r = fresh(T_Y2K);
 
     set_time_bcd(0x19, 0x98, 0x07, 0x04, 0x12, 0x34, 0x56);
@@ -657,14 +596,14 @@ static void test_save_load(void)
 /* Created before the machine's clock starts: virtual time then restarts from 0. */
 static void test_clock_restart(void)
 {
-    vclock = 100000 * NS;
+    fake_vclock = 100000 * NS;
     fresh(T_Y2K);
-    vclock = 0;
+    fake_vclock = 0;
     cmos(0x0c);
     cmos_set(0x0b, 0x42);
     CHECK(timer_armed());
-    run_to(next_timer()->expire);
-    CHECK_EQ(vclock, cycle_ns(32));
+    run_to(fake_next_timer()->expire);
+    CHECK_EQ(fake_vclock, cycle_ns(32));
     CHECK_EQ(irq_level, 1);
     CHECK_EQ(cmos(0x0c), 0xc0);
     cmos_set(0x0b, 0x02);
@@ -673,7 +612,7 @@ static void test_clock_restart(void)
 int main(void)
 {
     ioport_init(&io);
-    vclock = 5 * NS;
+    fake_vclock = 5 * NS;
     test_reset_state();
     test_modes_and_rollover();
     test_set_and_leap();

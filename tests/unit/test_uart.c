@@ -7,6 +7,7 @@
 #include "base/timer.h"
 #include "hw/uart16550.h"
 #include "softmmu/ioport.h"
+#include "tests/unit/fake_clock.h"
 #include "base/chardev.h"
 
 #include <fcntl.h>
@@ -43,60 +44,10 @@ static int failures;
         }                                                                                 \
     } while (0)
 
-/* ------------------------------------------------------------------ fake virtual time */
-
-static uint64_t vclock;
-#define MAX_TIMERS 4
-static struct timer *timers[MAX_TIMERS];
-
-uint64_t clock_now(struct clock *c)
-{
-    (void)c;
-    return vclock;
-}
-
-void timer_init(struct timer *t, struct clock *c, void (*cb)(void *opaque), void *opaque)
-{
-    (void)c;
-    *t = (struct timer){ .expire = TIMER_NEVER, .cb = cb, .opaque = opaque };
-    for (int i = 0; i < MAX_TIMERS; i++)
-        if (!timers[i]) {
-            timers[i] = t;
-            return;
-        }
-    fprintf(stderr, "test_uart: too many timers\n");
-    exit(1);
-}
-
-void timer_mod(struct timer *t, uint64_t expire_ns)
-{
-    t->expire = expire_ns;
-    t->active = 1;
-}
-
-void timer_del(struct timer *t)
-{
-    t->active = 0;
-}
-
 /* Move the clock by ns, running each timer at its deadline. */
 static void advance(uint64_t ns)
 {
-    uint64_t end = vclock + ns;
-    for (;;) {
-        struct timer *next = NULL;
-        for (int i = 0; i < MAX_TIMERS; i++)
-            if (timers[i] && timers[i]->active && timers[i]->expire <= end &&
-                (!next || timers[i]->expire < next->expire))
-                next = timers[i];
-        if (!next)
-            break;
-        if (next->expire > vclock)
-            vclock = next->expire;
-        next->active = 0;
-        next->cb(next->opaque);
-    }
-    vclock = end;
+    run_to(fake_vclock + ns);
 }
 
 /* 8N1 at divisor 1: 10 bits at 115200 baud; the timeout is 4 characters. */

@@ -33,6 +33,8 @@ GUEST_NAMES += icount apic apicerr
 GUEST_NAMES += vmcall_ud pv kvmclock
 # the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)
 GUEST_NAMES += acpi hpet resetcf9
+# QEMU's pc-testdev, which kvm-unit-tests drives
+GUEST_NAMES += testdev
 # guests with a disk image (below): the PCI bus and its IDE disks, an ATAPI CD-ROM
 DISK_GUESTS := pciide atapi
 GUEST_NAMES += $(DISK_GUESTS)

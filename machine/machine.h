@@ -53,6 +53,7 @@ struct machine_options {
     const char *debugcon;
     int debug_exit;
     uint16_t debug_exit_base, debug_exit_size;
+    int pc_testdev; /* -device pc-testdev */
     int no_reboot;
     int no_shutdown;
     int icount; /* -icount: virtual time from the instruction count */

@@ -32,6 +32,7 @@
 #include "machine/stats.h"
 #include "base/timer.h"
 #include "hw/debug_exit.h"
+#include "hw/pc_testdev.h"
 #include "hw/debugcon.h"
 #include "hw/acpi_pm.h"
 #include "hw/fw_cfg.h"
@@ -193,6 +194,17 @@ static void isa_irq_drive(struct machine *m, int line, int level)
 {
     pic_set_irq(m->pic, line, level);
     ioapic_set_irq(m->ioapic, isa_irq_pin(line), level);
+}
+
+/* pc-testdev's lines: QEMU's gsi array, so 0-15 are the ISA lines and the
+ * pins above them reach only the I/O APIC. */
+static void testdev_irq(void *opaque, int line, int level)
+{
+    struct machine *m = opaque;
+    if (line < 16)
+        isa_irq_drive(m, line, level);
+    else
+        ioapic_set_irq(m->ioapic, line, level);
 }
 
 /* A device's IRQ output drives its ISA line (opaque: &m->irq[n]).  The
@@ -536,6 +548,9 @@ int machine_init(struct machine *m)
                           debug_exit_status, m);
     m->port92 = add_device(m, port92_create(&m->io, set_a20, fast_reset, m), port92_reset_dev);
     m->pci = add_device(m, pci_host_create(&m->io, &m->mem), pci_host_reset_dev);
+    /* After the PCI host: its port window (0x1000 up) must not hide 0x2000. */
+    if (m->opt.pc_testdev)
+        pc_testdev_create(&m->io, &m->mem, testdev_irq, m);
     /* Over CONFIG_ADDRESS's byte 1, as on the PIIX. */
     m->port_cf9 = add_device(m, port_cf9_create(&m->io, cf9_reset, m), port_cf9_reset_dev);
     m->hpet = add_device(m, hpet_create(&m->clock, hpet_irq, hpet_legacy, m), hpet_reset_dev);

@@ -86,7 +86,15 @@ check 2 "cannot read" -kernel /etc
 check 2 "-m lots: not a size" -kernel "$hello" -m lots
 check 2 "-m 1: .*between 2 MiB" -kernel "$hello" -m 1
 check 2 "between 2 MiB" -kernel "$hello" -m 9999999
-check 2 "-device e1000: unknown device" -kernel "$hello" -device e1000
+check 2 "-device no-such-device: unknown device" -kernel "$hello" -device no-such-device
+check 2 "pc-testdev has no properties" -kernel "$hello" -device pc-testdev,iobase=1
+check 0 '^name "pc-testdev", bus ISA' -device help
+check 2 "no VNC server" -kernel "$hello" -vnc :0
+# kvm-unit-tests' x86/run command line, with bt86 as its $QEMU
+check 1 "Hello from bt86" --no-reboot -nodefaults -device pc-testdev \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x4 -vnc none -serial stdio -machine accel=tcg \
+	-kernel "$hello"
+check 2 "no QEMU monitor" -kernel "$hello" -monitor stdio
 check 2 "bad property" -kernel "$hello" -device isa-debug-exit,iobase=zz
 check 2 "^bt86: -serial file:/nonexistent/dir/x: cannot open '/nonexistent/dir/x' for writing" \
 	-kernel "$hello" -serial file:/nonexistent/dir/x

@@ -121,6 +121,10 @@ static void usage(FILE *f)
             "  -snapshot           disk writes go to a temporary file, never to the images\n"
             "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
             "                      a guest write of V to iobase exits with (V<<1)|1\n"
+            "  -device pc-testdev  QEMU's test device (kvm-unit-tests): ports 0xe0-0xeb,\n"
+            "                      IRQ lines at 0x2000, 64 KiB MMIO at 0xff000000\n"
+            "  -device help        list the devices\n"
+            "  -vnc none, -monitor none  accepted (bt86 has neither)\n"
             "  -no-reboot          exit instead of rebooting (after a triple fault)\n"
             "  -no-shutdown        accepted for compatibility\n"
             "Debugging and measurement:\n"
@@ -270,6 +274,12 @@ int main(int argc, char **argv)
             snprintf(pname, sizeof(pname), "%.*s", proc ? (int)strcspn(proc + 9, ",") : 15,
                      proc ? proc + 9 : name);
             prctl(PR_SET_NAME, pname, 0, 0, 0);
+        } else if (!strcmp(a, "-vnc") || !strcmp(a, "-monitor")) {
+            /* Harnesses written for QEMU turn these off explicitly. */
+            const char *v = need_arg(argc, argv, &i);
+            if (strcmp(v, "none"))
+                bad_value(a, v, !strcmp(a, "-vnc") ? "bt86 has no VNC server (only -vnc none)"
+                                                   : "bt86 has no QEMU monitor (only -monitor none)");
         } else if (!strcmp(a, "-nodefaults")) {
             nodefaults = 1;
         } else if (!strcmp(a, "-nographic")) {
@@ -331,6 +341,10 @@ int main(int argc, char **argv)
             snapshot = 1;
         } else if (!strcmp(a, "-device")) {
             const char *v = need_arg(argc, argv, &i);
+            if (!strcmp(v, "help") || !strcmp(v, "?")) {
+                print_device_list(stdout);
+                exit(0);
+            }
             if (parse_device(v, o, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
         } else if (!strcmp(a, "-no-reboot")) {

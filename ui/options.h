@@ -19,6 +19,8 @@ struct machine_options;
 int parse_size_mb(const char *s, uint32_t *mb, char *err, size_t errlen);
 /* -device isa-debug-exit[,iobase=N][,iosize=N] */
 int parse_device(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* What -device help prints, in QEMU's format. */
+void print_device_list(FILE *f);
 /* -rtc base=utc|localtime|DATE[,clock=...][,driftfix=...] */
 int parse_rtc(const char *spec, struct machine_options *o, char *err, size_t errlen);
 /* -smp [cpus=]N[,sockets=N][,dies=N][,clusters=N][,cores=N][,threads=N][,maxcpus=N] */

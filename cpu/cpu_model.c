@@ -68,6 +68,12 @@ static const struct model models[] = {
       "family 6 model 7 stepping 3" },
     { "qemu32", 0x663, ALL_BUT_NX & ~CPUID_MCA, 0, "de pat mmx sse sse2 pni",
       "family 6 model 6 stepping 3 (QEMU's default)" },
+    { "qemu64", 0x60fb1, ALL_BUT_NX & ~CPUID_MCA, CPUID_EXT_NX,
+      "de pat mmx sse sse2 pni cx16 popcnt syscall lm lahf-lm abm sse4a",
+      "family 15 model 107 stepping 1 (QEMU's 64-bit default; without long mode)" },
+    { "kvm64", 0xf61, ALL_BUT_NX, CPUID_EXT_NX,
+      "de mtrr pat pse36 clflush mmx sse sse2 pni cx16 syscall lm",
+      "family 15 model 6 stepping 1 (without long mode)" },
     { "kvm32", 0xf61, ALL_BUT_NX, 0, "de mtrr pat pse36 clflush mmx sse sse2 pni",
       "family 15 model 6 stepping 1" },
     { "coreduo", 0x6e8, ALL_BUT_NX, CPUID_EXT_NX,
@@ -118,6 +124,8 @@ static int is_lacking(const char *name)
 
 /* The lacking features a command line turned off: no warning about them. */
 static char turned_off[256];
+/* The lacking features a command line asked for with +feat or feat=on. */
+static char asked_lacking[256];
 
 static int set_feature(const char *name, int on, char *err, size_t errlen)
 {
@@ -138,14 +146,19 @@ static int set_feature(const char *name, int on, char *err, size_t errlen)
         return 0;
     }
     if (is_lacking(name)) {
+        size_t n;
         if (!on) { /* already off */
-            size_t n = strlen(turned_off);
+            n = strlen(turned_off);
             snprintf(turned_off + n, sizeof(turned_off) - n, " %s ", name);
             return 0;
         }
-        return errorf(err, errlen,
-                      "bt86 does not implement the CPU feature '%s' "
-                      "(it can turn off: fpu pse tsc msr pae cx8 apic sep pge cmov fxsr nx)", name);
+        /* As QEMU's TCG with a feature it lacks: a warning (an error with
+         * enforce), and the guest's CPUID shows it off. */
+        n = strlen(asked_lacking);
+        if (n + strlen(name) + 2 >= sizeof(asked_lacking))
+            return errorf(err, errlen, "too many features");
+        snprintf(asked_lacking + n, sizeof(asked_lacking) - n, "%s%s", n ? " " : "", name);
+        return 0;
     }
     return errorf(err, errlen, "unknown CPU feature '%s' (see -cpu help)", name);
 }
@@ -171,6 +184,7 @@ int cpu_model_parse(const char *spec, char *err, size_t errlen, char *warn, size
         return errorf(err, errlen, "unknown CPU model '%s' (see -cpu help)", name);
     cpu_model = (struct cpu_model){ m->name, m->signature, m->edx, m->ext_edx, 0, 0 };
     turned_off[0] = 0;
+    asked_lacking[0] = 0;
     int enforce = 0, check = 1;
     for (char *t = strtok_r(NULL, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
         int r;
@@ -215,9 +229,18 @@ int cpu_model_parse(const char *spec, char *err, size_t errlen, char *warn, size
     }
     if (*missing && enforce)
         return errorf(err, errlen, "bt86 lacks %s's features %s (enforce)", m->name, missing);
-    if (*missing && check)
+    if (*asked_lacking && enforce)
+        return errorf(err, errlen, "bt86 does not implement the CPU features %s (enforce)",
+                      asked_lacking);
+    if (*missing && *asked_lacking && check)
+        snprintf(warn, warnlen, "bt86 lacks %s's features %s, and the features %s: the "
+                 "guest's CPUID shows them off", m->name, missing, asked_lacking);
+    else if (*missing && check)
         snprintf(warn, warnlen, "bt86 lacks %s's features %s: the guest's CPUID shows them off",
                  m->name, missing);
+    else if (*asked_lacking && check)
+        snprintf(warn, warnlen, "bt86 does not implement the CPU features %s: the guest's "
+                                "CPUID shows them off", asked_lacking);
     return 0;
 }
 
@@ -244,7 +267,8 @@ void cpu_model_help(FILE *f)
                "  sep          SYSENTER and SYSEXIT (#UD)\n"
                "  fxsr         CR4.OSFXSR (#GP); FXSAVE and FXRSTOR still run\n"
                "  fpu cx8 cmov the CPUID bit only: the instructions still run\n"
-               "Other QEMU features (mmx, sse, mtrr...): -feat is accepted, +feat is an error.\n"
+               "Other QEMU features (mmx, sse, x2apic...): -feat is accepted, +feat warns that\n"
+               "bt86 lacks it (an error with enforce), and CPUID shows it off.\n"
                "\nParavirtual interfaces, off by default, for any model (docs/paravirt.md):\n"
                "  pv=on        bt86's own hypercalls (VMCALL), CPUID 0x40000000 \"bt86bt86bt86\"\n"
                "  kvm=on       KVM's: CPUID 0x40000000 \"KVMKVMKVM\", kvmclock, KVM hypercalls\n"

@@ -38,6 +38,7 @@ struct rtc;
 struct screen;
 struct vga;
 struct pit;
+struct pam_seg;
 struct port61;
 struct port92;
 struct port_cf9;
@@ -46,6 +47,7 @@ struct uart;
 struct machine_options {
     uint32_t ram_mb;
     const char *kernel;
+    const char *bios;       /* -bios: the firmware ROM, used when there is no -kernel */
     const char *initrd;
     const char *append;
     const char *serial[4];
@@ -144,6 +146,13 @@ struct machine {
     int ndevices;
     volatile int stop;
     volatile int stop_signal; /* the host signal that stopped the machine (ui/main.c) */
+    /* Firmware (-bios): the ROM image, and the i440FX's PAM segments over
+     * 0xC0000-0xFFFFF (machine/loader_bios.c). NULL: -kernel, no firmware. */
+    uint8_t *bios;
+    uint32_t bios_size;
+    struct mem_region *pam[13];
+    struct pam_seg *pam_seg;
+    int tb_flush_request; /* the memory map changed under code: flush between blocks */
     int reset_request;   /* serviced between blocks (machine_poll) */
     const char *reset_why;
     int exit_status;

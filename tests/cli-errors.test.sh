@@ -83,6 +83,17 @@ check 2 "not an ELF" -kernel "$work/noelf.bin"
 check 2 "not an i386" -kernel "$work/x86_64.elf"
 check 2 "does not fit" -kernel "$work/big.elf" -m 4
 check 2 "cannot read" -kernel /etc
+# -bios: QEMU's sizes (a multiple of 64 KiB), up to 16 MiB, below the APICs.
+head -c 100000 /dev/zero > "$work/odd.rom"
+truncate -s 32M "$work/huge.rom"
+: > "$work/empty.rom"
+check 2 "-bios needs an argument" -bios
+check 2 "^bt86: -bios: cannot open .*missing.rom" -bios "$work/missing.rom"
+check 2 "^bt86: -bios: cannot read '/etc'" -bios /etc
+check 2 "^bt86: -bios: .*odd.rom' is 100000 bytes: .*multiple of 64 KiB" -bios "$work/odd.rom"
+check 2 "^bt86: -bios: .*huge.rom' is 33554432 bytes: .*at most 16 MiB" -bios "$work/huge.rom"
+check 2 "^bt86: -bios: .*empty.rom' is 0 bytes" -bios "$work/empty.rom"
+check 2 "^bt86: -bios and -kernel: .*give one of them" -kernel "$hello" -bios "$work/odd.rom"
 check 2 "-m lots: not a size" -kernel "$hello" -m lots
 check 2 "-m 1: .*between 2 MiB" -kernel "$hello" -m 1
 check 2 "between 2 MiB" -kernel "$hello" -m 9999999

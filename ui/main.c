@@ -83,6 +83,8 @@ static void usage(FILE *f)
             "Guest:\n"
             "  -kernel FILE        Linux bzImage or multiboot kernel (ELF, i386) to boot\n"
             "  -append CMDLINE     kernel command line\n"
+            "  -bios FILE          firmware ROM (a multiple of 64 KiB, at most 16 MiB) to\n"
+            "                      start at F000:FFF0, when there is no -kernel\n"
             "  -initrd FILE[,FILE] Linux: the initial ramdisk; multiboot: modules\n"
             "                      (\"file args\", comma separated)\n"
             "  -m SIZE             guest RAM, in MiB or with a M/G suffix (default 128)\n"
@@ -209,7 +211,9 @@ int main(int argc, char **argv)
         const char *a = argv[i];
         if (a[0] == '-' && a[1] == '-')
             a++; /* QEMU accepts --option too */
-        if (!strcmp(a, "-kernel")) {
+        if (!strcmp(a, "-bios")) {
+            o->bios = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-kernel")) {
             o->kernel = need_arg(argc, argv, &i);
         } else if (!strcmp(a, "-append")) {
             o->append = need_arg(argc, argv, &i);
@@ -397,11 +401,19 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!o->kernel) {
+    if (o->kernel && o->bios) {
+        fprintf(stderr, "bt86: -bios and -kernel: bt86 starts a -kernel itself, without "
+                        "firmware; give one of them\n");
+        return EXIT_USAGE;
+    }
+    if (!o->kernel && !o->bios) {
         fprintf(stderr, "bt86: no guest to run: give a kernel with -kernel FILE (see bt86 -h)\n");
         return EXIT_USAGE;
     }
-    check_readable("-kernel", o->kernel, 0);
+    if (o->kernel)
+        check_readable("-kernel", o->kernel, 0);
+    else
+        check_readable("-bios", o->bios, 0);
     if (snapshot)
         set_snapshot_all(o);
     if (o->initrd && *o->initrd)
@@ -419,7 +431,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bt86: -symbols: %s\n", err);
         return EXIT_USAGE;
     }
-    if (!symbols_path)
+    if (!symbols_path && o->kernel)
         symbols_load(o->kernel, err, sizeof(err)); /* a stripped kernel just has none */
     if (o->sendkeys_when && !o->sendkeys) {
         fprintf(stderr, "bt86: -sendkeys-when waits before typing: give -sendkeys TEXT too\n");

@@ -22,11 +22,14 @@
  * now holds at the same address, and the running block must finish first).
  */
 #include "base/exit_status.h"
+#include "config.h"
+#include "hw/fw_cfg.h"
 #include "machine/loader.h"
 #include "machine/loader_common.h"
 #include "softmmu/smc.h"
 #include "softmmu/tlb.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,5 +160,40 @@ int loader_load_bios(struct machine *m, const char *path, char *err, size_t errl
     }
     static const uint8_t reset_pam[7];
     loader_bios_pam(m, reset_pam);
+    return 0;
+}
+
+/*
+ * What QEMU's pc gives its firmware beyond fw_cfg_fill's items: the ACPI
+ * tables through the table loader, and the VGA BIOS for the ISA VGA as a
+ * "vgaroms/" file, which SeaBIOS runs as the video option ROM.  bt86's VGA
+ * is QEMU's isa-vga (Bochs VBE, its framebuffer at 0xE0000000, no PCI
+ * function), whose ROM is vgabios-isavga.bin; vgabios-stdvga.bin, the
+ * PCI VGA's, falls back to the same framebuffer address without a PCI
+ * device, so it serves too.
+ */
+int loader_bios_fw_cfg(struct machine *m, char *err, size_t errlen)
+{
+    if (loader_acpi_fw_cfg(m->fw_cfg, 1) < 0)
+        return loader_errorf(err, errlen, "the ACPI tables do not fit the table loader");
+    if (!m->vga)
+        return 0;
+    static const char *const roms[] = { "vgabios-isavga.bin", "vgabios-stdvga.bin" };
+    for (size_t i = 0; i < sizeof(roms) / sizeof(roms[0]); i++) {
+        char path[512], name[FW_CFG_NAME_LEN];
+        size_t size;
+        snprintf(path, sizeof(path), "%s/%s", BT86_FIRMWARE_DIR, roms[i]);
+        uint8_t *rom = loader_read_file(path, &size, err, errlen);
+        if (!rom)
+            continue;
+        snprintf(name, sizeof(name), "vgaroms/%s", roms[i]);
+        int r = fw_cfg_add_file(m->fw_cfg, name, rom, size);
+        free(rom);
+        if (r < 0)
+            return loader_errorf(err, errlen, "no room in fw_cfg for %s", name);
+        return 0;
+    }
+    fprintf(stderr, "bt86: no VGA BIOS in %s (install seabios): the screen shows only what "
+                    "the firmware writes to it\n", BT86_FIRMWARE_DIR);
     return 0;
 }

@@ -53,6 +53,7 @@ struct machine_options {
     const char *serial[4];
     int nserial;
     const char *debugcon;
+    uint16_t debugcon_base; /* -global isa-debugcon.iobase; 0: 0xe9 */
     int debug_exit;
     uint16_t debug_exit_base, debug_exit_size;
     int no_reboot;

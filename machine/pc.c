@@ -529,7 +529,8 @@ int machine_init(struct machine *m)
             fprintf(stderr, "bt86: -debugcon %s: %s\n", m->opt.debugcon, err);
             return EXIT_USAGE;
         }
-        debugcon_create(&m->io, 0xe9, m->debugcon_chr);
+        debugcon_create(&m->io, m->opt.debugcon_base ? m->opt.debugcon_base : 0xe9,
+                        m->debugcon_chr);
     }
     if (m->opt.debug_exit)
         debug_exit_create(&m->io, m->opt.debug_exit_base, m->opt.debug_exit_size,
@@ -570,7 +571,8 @@ int machine_init(struct machine *m)
     add_device(m, pv_create(&m->cpu, &pw), pv_reset);
 
     /* Without -kernel the PC boots as one does: the firmware at the reset vector. */
-    if (!m->opt.kernel && loader_load_bios(m, m->opt.bios, err, sizeof(err)) < 0) {
+    if (!m->opt.kernel && (loader_load_bios(m, m->opt.bios, err, sizeof(err)) < 0 ||
+                           loader_bios_fw_cfg(m, err, sizeof(err)) < 0)) {
         fprintf(stderr, "bt86: -bios: %s\n", err);
         return EXIT_USAGE;
     }

@@ -75,7 +75,9 @@ check() { # status pattern args...
 
 # Options, values and files.
 check 2 "unknown option '-bogus'" -bogus
-check 2 "no guest" -nographic
+# Without -kernel the default firmware boots; only without it is there no guest.
+fwdir=$(sed -n 's/^#define BT86_FIRMWARE_DIR "\(.*\)"$/\1/p' config.h 2>/dev/null)
+[ -f "$fwdir/bios-256k.bin" ] || check 2 "no guest.*no firmware" -nographic
 check 2 "-kernel needs an argument" -kernel
 check 2 "^bt86: -kernel: cannot open .*missing.elf" -kernel "$work/missing.elf"
 check 2 "not a multiboot kernel" -kernel "$work/text.bin"

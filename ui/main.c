@@ -17,6 +17,7 @@
 #include "cpu/cpu_model.h"
 #include "base/exit_status.h"
 #include "machine/gdbstub.h"
+#include "machine/loader.h"
 #include "base/log.h"
 #include "machine/machine.h"
 #include "machine/screen.h"
@@ -38,6 +39,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 /*
  * The one machine of the process.  It is a global only for what has no
@@ -115,6 +117,8 @@ static void usage(FILE *f)
             "                      stdio (also mon:stdio), vc (the same as stdio: bt86 has\n"
             "                      no virtual console of its own), null, none, file:PATH\n"
             "  -debugcon DEV       port 0xe9 console: stdio, null, file:PATH\n"
+            "  -global isa-debugcon.iobase=PORT\n"
+            "                      -debugcon on another port (SeaBIOS logs to 0x402)\n"
             "  -drive file=IMG[,if=ide][,format=raw][,index=N][,media=disk][,readonly=on]\n"
             "                      an IDE hard disk on a raw image (index 0-3: primary\n"
             "                      master, slave, secondary master, slave)\n"
@@ -318,6 +322,17 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-debugcon")) {
             const char *v = need_arg(argc, argv, &i);
             o->debugcon = !strcmp(v, "mon:stdio") ? "stdio" : v;
+        } else if (!strcmp(a, "-global")) {
+            /* The one QEMU global bt86 has: where -debugcon listens (SeaBIOS
+             * logs to port 0x402). */
+            const char *v = need_arg(argc, argv, &i);
+            char *end;
+            unsigned long port = 0;
+            if (!strncmp(v, "isa-debugcon.iobase=", 20))
+                port = strtoul(v + 20, &end, 0);
+            if (strncmp(v, "isa-debugcon.iobase=", 20) || !v[20] || *end || port > 0xffff)
+                bad_value(a, v, "bt86 knows isa-debugcon.iobase=PORT");
+            o->debugcon_base = (uint16_t)port;
         } else if (!strcmp(a, "-drive")) {
             const char *v = need_arg(argc, argv, &i);
             if (parse_drive(v, o, err, sizeof(err)) < 0)
@@ -406,9 +421,18 @@ int main(int argc, char **argv)
                         "firmware; give one of them\n");
         return EXIT_USAGE;
     }
+    static char default_bios[512];
     if (!o->kernel && !o->bios) {
-        fprintf(stderr, "bt86: no guest to run: give a kernel with -kernel FILE (see bt86 -h)\n");
-        return EXIT_USAGE;
+        /* As a PC boots: the firmware, SeaBIOS, from the disks (-boot). */
+        snprintf(default_bios, sizeof(default_bios), "%s/%s", BT86_FIRMWARE_DIR,
+                 LOADER_DEFAULT_BIOS);
+        if (access(default_bios, R_OK) < 0) {
+            fprintf(stderr, "bt86: no guest to run: no -kernel, and no firmware at %s (install "
+                            "Debian's seabios, or give -kernel FILE or -bios FILE; see bt86 -h)\n",
+                    default_bios);
+            return EXIT_USAGE;
+        }
+        o->bios = default_bios;
     }
     if (o->kernel)
         check_readable("-kernel", o->kernel, 0);

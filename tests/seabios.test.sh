@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# seabios.test.sh - without -kernel bt86 boots as a PC does: Debian's SeaBIOS
+# from the reset vector, its VGA BIOS, the ACPI tables through fw_cfg's table
+# loader, and with no disk, "No bootable device" on the VGA text screen.
+# SeaBIOS's own log (debugcon on port 0x402, as QEMU users read it) says how
+# far it got.
+set -u
+cd "${BUILDDIR:-.}"
+BT86=${BT86:-./bt86}
+fwdir=$(sed -n 's/^#define BT86_FIRMWARE_DIR "\(.*\)"$/\1/p' config.h 2> /dev/null)
+[ -f "$fwdir/bios-256k.bin" ] || { echo "skipped: no SeaBIOS in ${fwdir:-?} (install seabios)"; exit 77; }
+work=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2> /dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+fail=0
+check() { # check DESCRIPTION GREP-PATTERN FILE
+	if grep -qE -- "$2" "$3"; then
+		echo "ok: $1"
+	else
+		echo "FAIL: $1 (no /$2/ in $3):"; head -n 80 "$3"; fail=1
+	fi
+}
+
+# boot OUT ARGS...: bt86 until SeaBIOS's log shows PATTERN (in $want), then
+# SIGTERM, which writes the screendump.
+boot() {
+	local out=$1
+	shift
+	timeout 60 "$BT86" -display none -serial null -debugcon "file:$work/$out.log" \
+		-global isa-debugcon.iobase=0x402 -screendump "$work/$out.ppm" "$@" \
+		> "$work/$out.out" 2> "$work/$out.err" &
+	pid=$!
+	for _ in $(seq 600); do
+		grep -qs -- "$want" "$work/$out.log" && break
+		kill -0 "$pid" 2> /dev/null || break
+		sleep 0.05
+	done
+	sleep 0.3 # the screen refresh after the last message
+	kill "$pid" 2> /dev/null
+	wait "$pid" 2> /dev/null
+	pid=
+	tests/screentext "$work/$out.ppm" > "$work/$out.txt" 2>&1
+}
+
+want="No bootable device"
+boot nodisk
+check "SeaBIOS runs from the reset vector" "^SeaBIOS \(version" "$work/nodisk.log"
+check "it recognizes QEMU's board" "Running on QEMU \(i440fx\)" "$work/nodisk.log"
+check "it shadows itself in DRAM (PAM)" "Relocating init from" "$work/nodisk.log"
+check "it places the ACPI tables from the table loader" "ACPI: parse DSDT at" "$work/nodisk.log"
+check "the VGA BIOS runs" "Start SeaVGABIOS" "$work/nodisk.log"
+check "the VGA BIOS finds the Bochs VBE framebuffer" "lfb_addr=e0000000" "$work/nodisk.log"
+check "it finds the IDE controller" "ATA controller 1 at 1f0" "$work/nodisk.log"
+check "SeaBIOS's banner on the screen" "^SeaBIOS \(version" "$work/nodisk.txt"
+check "no disk: no bootable device, on the screen" "No bootable device" "$work/nodisk.txt"
+[ $fail = 0 ] && echo "seabios: all checks passed"
+exit $fail

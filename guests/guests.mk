@@ -46,6 +46,14 @@ ROM_GUESTS := romboot
 ifneq ($(NASM),)
 GUEST_TARGETS += $(foreach g,$(ROM_GUESTS),guests/$(g)/$(g).bin)
 endif
+# bootsect: a boot sector and the two sectors it reads, as a 64 KiB raw disk
+# image for SeaBIOS to boot (tests/bootsect.test.sh; the test makes the ISO).
+ifneq ($(NASM),)
+GUEST_TARGETS += guests/bootsect/disk.img
+endif
+guests/bootsect/disk.img: $(SRCDIR)/guests/bootsect/bootsect.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin -o $@ $<
 guests/%.bin: $(SRCDIR)/guests/%.asm
 	@mkdir -p $(@D)
 	$(NASM) -f bin -o $@ $<

@@ -24,6 +24,7 @@
 #include "base/exit_status.h"
 #include "config.h"
 #include "hw/fw_cfg.h"
+#include "hw/rtc_mc146818.h"
 #include "machine/loader.h"
 #include "machine/loader_common.h"
 #include "softmmu/smc.h"
@@ -172,8 +173,29 @@ int loader_load_bios(struct machine *m, const char *path, char *err, size_t errl
  * PCI VGA's, falls back to the same framebuffer address without a PCI
  * device, so it serves too.
  */
+/* -boot: QEMU's pc writes the order to CMOS 0x3d (first and second device)
+ * and 0x38's high nibble (third), 1 floppy, 2 disk, 3 CD-ROM, 4 network;
+ * 0x38 bit 0 set skips the floppy's boot signature check (QEMU's
+ * fd_bootchk is on: clear).  menu=on is fw_cfg key 0x0e, splash-time the
+ * file etc/boot-menu-wait. */
+static void boot_settings(struct machine *m)
+{
+    const char *order = m->opt.boot_order[0] ? m->opt.boot_order : "cad";
+    uint8_t code[3] = { 0 };
+    for (int i = 0; i < 3 && order[i]; i++)
+        code[i] = order[i] <= 'b' ? 1 : order[i] == 'c' ? 2 : order[i] == 'd' ? 3 : 4;
+    rtc_cmos_set(m->rtc, 0x3d, (uint8_t)(code[1] << 4 | code[0]));
+    rtc_cmos_set(m->rtc, 0x38, (uint8_t)(code[2] << 4));
+    fw_cfg_add_i16(m->fw_cfg, FW_CFG_BOOT_MENU, (uint16_t)m->opt.boot_menu);
+    if (m->opt.boot_menu_wait) {
+        uint8_t ms[2] = { (uint8_t)m->opt.boot_menu_wait, (uint8_t)(m->opt.boot_menu_wait >> 8) };
+        fw_cfg_add_file(m->fw_cfg, "etc/boot-menu-wait", ms, sizeof(ms));
+    }
+}
+
 int loader_bios_fw_cfg(struct machine *m, char *err, size_t errlen)
 {
+    boot_settings(m);
     if (loader_acpi_fw_cfg(m->fw_cfg, 1) < 0)
         return loader_errorf(err, errlen, "the ACPI tables do not fit the table loader");
     if (!m->vga)

@@ -48,6 +48,9 @@ struct machine_options {
     uint32_t ram_mb;
     const char *kernel;
     const char *bios;       /* -bios: the firmware ROM, used when there is no -kernel */
+    char boot_order[4];     /* -boot order=: QEMU's drive letters; "": QEMU's cad */
+    int boot_menu;          /* -boot menu=on */
+    int boot_menu_wait;     /* -boot splash-time=MS; 0: SeaBIOS's default */
     const char *initrd;
     const char *append;
     const char *serial[4];

@@ -95,6 +95,14 @@ check 2 "^bt86: -bios: cannot read '/etc'" -bios /etc
 check 2 "^bt86: -bios: .*odd.rom' is 100000 bytes: .*multiple of 64 KiB" -bios "$work/odd.rom"
 check 2 "^bt86: -bios: .*huge.rom' is 33554432 bytes: .*at most 16 MiB" -bios "$work/huge.rom"
 check 2 "^bt86: -bios: .*empty.rom' is 0 bytes" -bios "$work/empty.rom"
+# -boot: QEMU's checks, in QEMU's words.
+check 2 "^bt86: -boot order=x: invalid boot device 'x'" -boot order=x
+check 2 "^bt86: -boot order=cdnc: boot device 'c' was given twice" -boot order=cdnc
+check 2 "^bt86: -boot order=abcd: too many boot devices for PC" -boot order=abcd
+check 2 "^bt86: -boot menu=maybe: menu expects 'on' or 'off'" -boot menu=maybe
+check 2 "^bt86: -boot bogus=1: unknown boot property 'bogus'" -boot bogus=1
+check 2 "^bt86: -boot splash-time=x: splash-time expects" -boot splash-time=x
+check 2 "-boot needs an argument" -boot
 check 2 "^bt86: -bios and -kernel: .*give one of them" -kernel "$hello" -bios "$work/odd.rom"
 check 2 "-m lots: not a size" -kernel "$hello" -m lots
 check 2 "-m 1: .*between 2 MiB" -kernel "$hello" -m 1

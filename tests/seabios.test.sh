@@ -57,5 +57,14 @@ check "the VGA BIOS finds the Bochs VBE framebuffer" "lfb_addr=e0000000" "$work/
 check "it finds the IDE controller" "ATA controller 1 at 1f0" "$work/nodisk.log"
 check "SeaBIOS's banner on the screen" "^SeaBIOS \(version" "$work/nodisk.txt"
 check "no disk: no bootable device, on the screen" "No bootable device" "$work/nodisk.txt"
+
+# -boot menu=on: SeaBIOS offers its menu before it boots (QEMU's fw_cfg key 0x0e).
+want="Press ESC for boot menu"
+boot menu -boot menu=on,splash-time=3000
+check "menu=on: the boot menu is offered" "Press ESC for boot menu" "$work/menu.txt"
+check "menu off (the default): no menu" "^SeaBIOS" "$work/nodisk.txt"
+if grep -q "Press ESC" "$work/nodisk.txt"; then
+	echo "FAIL: the boot menu was offered without menu=on"; fail=1
+fi
 [ $fail = 0 ] && echo "seabios: all checks passed"
 exit $fail

@@ -117,6 +117,9 @@ static void usage(FILE *f)
             "                      stdio (also mon:stdio), vc (the same as stdio: bt86 has\n"
             "                      no virtual console of its own), null, none, file:PATH\n"
             "  -debugcon DEV       port 0xe9 console: stdio, null, file:PATH\n"
+            "  -boot [order=]DRIVES[,menu=on|off][,splash-time=MS]\n"
+            "                      the firmware's boot order: c disk, d CD-ROM, n network\n"
+            "                      (default cad, as QEMU); menu=on: SeaBIOS's boot menu\n"
             "  -global isa-debugcon.iobase=PORT\n"
             "                      -debugcon on another port (SeaBIOS logs to 0x402)\n"
             "  -drive file=IMG[,if=ide][,format=raw][,index=N][,media=disk][,readonly=on]\n"
@@ -241,6 +244,10 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-smp")) {
             const char *v = need_arg(argc, argv, &i);
             if (parse_smp(v, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-boot")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_boot(v, o, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
         } else if (!strcmp(a, "-machine") || !strcmp(a, "-M")) {
             const char *v = need_arg(argc, argv, &i);

@@ -177,7 +177,8 @@ int loader_load_bios(struct machine *m, const char *path, char *err, size_t errl
  * and 0x38's high nibble (third), 1 floppy, 2 disk, 3 CD-ROM, 4 network;
  * 0x38 bit 0 set skips the floppy's boot signature check (QEMU's
  * fd_bootchk is on: clear).  menu=on is fw_cfg key 0x0e, splash-time the
- * file etc/boot-menu-wait. */
+ * file etc/boot-menu-wait.  -nographic sets key 0x04, as QEMU's does: SeaBIOS
+ * then mirrors the text screen on COM1 (its "sercon"). */
 static void boot_settings(struct machine *m)
 {
     const char *order = m->opt.boot_order[0] ? m->opt.boot_order : "cad";
@@ -187,6 +188,7 @@ static void boot_settings(struct machine *m)
     rtc_cmos_set(m->rtc, 0x3d, (uint8_t)(code[1] << 4 | code[0]));
     rtc_cmos_set(m->rtc, 0x38, (uint8_t)(code[2] << 4));
     fw_cfg_add_i16(m->fw_cfg, FW_CFG_BOOT_MENU, (uint16_t)m->opt.boot_menu);
+    fw_cfg_add_i16(m->fw_cfg, FW_CFG_NOGRAPHIC, (uint16_t)m->opt.nographic);
     if (m->opt.boot_menu_wait) {
         uint8_t ms[2] = { (uint8_t)m->opt.boot_menu_wait, (uint8_t)(m->opt.boot_menu_wait >> 8) };
         fw_cfg_add_file(m->fw_cfg, "etc/boot-menu-wait", ms, sizeof(ms));

@@ -65,6 +65,7 @@ struct machine_options {
     int stats;
     const char *stats_json;
     int display;            /* DISPLAY_xxx */
+    int nographic;          /* -nographic: the firmware mirrors its screen on COM1 */
     int vga;                /* 0 with -vga none */
     const char *screendump; /* -screendump FILE.ppm: the screen at exit */
     const char *sendkeys;   /* -sendkeys TEXT: typed on the PS/2 keyboard */

@@ -30,7 +30,7 @@ check() { # check DESCRIPTION GREP-PATTERN FILE
 boot() {
 	local out=$1
 	shift
-	timeout 60 "$BT86" -display none -serial null -debugcon "file:$work/$out.log" \
+	timeout 60 "$BT86" -display none -serial "file:$work/$out.serial" -debugcon "file:$work/$out.log" \
 		-global isa-debugcon.iobase=0x402 -screendump "$work/$out.ppm" "$@" \
 		> "$work/$out.out" 2> "$work/$out.err" &
 	pid=$!
@@ -57,6 +57,25 @@ check "the VGA BIOS finds the Bochs VBE framebuffer" "lfb_addr=e0000000" "$work/
 check "it finds the IDE controller" "ATA controller 1 at 1f0" "$work/nodisk.log"
 check "SeaBIOS's banner on the screen" "^SeaBIOS \(version" "$work/nodisk.txt"
 check "no disk: no bootable device, on the screen" "No bootable device" "$work/nodisk.txt"
+
+# -nographic: as on QEMU, SeaBIOS mirrors its screen on COM1 (fw_cfg key 4).
+timeout 60 "$BT86" -nographic -debugcon "file:$work/ng.log" -global isa-debugcon.iobase=0x402 \
+	< /dev/null > "$work/ng.out" 2> "$work/ng.err" &
+pid=$!
+for _ in $(seq 600); do
+	grep -qs "No bootable device" "$work/ng.out" && break
+	kill -0 "$pid" 2> /dev/null || break
+	sleep 0.05
+done
+kill "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+pid=
+check "-nographic: SeaBIOS's banner on COM1" "SeaBIOS \(version" "$work/ng.out"
+check "-nographic: its boot messages on COM1" "No bootable device" "$work/ng.out"
+check "-nographic: SeaBIOS's serial console is on" "sercon: using ioport 0x3f8" "$work/ng.log"
+if [ ! -f "$work/nodisk.serial" ] || grep -q "SeaBIOS" "$work/nodisk.serial"; then
+	echo "FAIL: without -nographic SeaBIOS wrote to COM1 (or no COM1 file)"; fail=1
+fi
 
 # -boot menu=on: SeaBIOS offers its menu before it boots (QEMU's fw_cfg key 0x0e).
 want="Press ESC for boot menu"

@@ -289,6 +289,7 @@ int main(int argc, char **argv)
             nodefaults = 1;
         } else if (!strcmp(a, "-nographic")) {
             o->display = DISPLAY_NONE;
+            o->nographic = 1;
         } else if (!strcmp(a, "-display")) {
             const char *v = need_arg(argc, argv, &i);
             if (!strcmp(v, "sdl") || !strncmp(v, "sdl,", 4) || !strcmp(v, "gtk") ||

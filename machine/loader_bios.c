@@ -20,10 +20,13 @@
  * is flushed at once (its entries hold host pointers) and the block cache
  * between blocks (code translated from the ROM may differ from what DRAM
  * now holds at the same address, and the running block must finish first).
+ * The same for SMRAM: the i440FX's D_OPEN shows the DRAM under the VGA's
+ * 0xA0000-0xBFFFF window.
  */
 #include "base/exit_status.h"
 #include "config.h"
 #include "hw/fw_cfg.h"
+#include "hw/i440fx.h"
 #include "hw/rtc_mc146818.h"
 #include "machine/loader.h"
 #include "machine/loader_common.h"
@@ -131,6 +134,17 @@ void loader_bios_pam(void *opaque, const uint8_t pam[7])
     m->cpu.exit_request = 1;
 }
 
+/* SMRAM open: the DRAM under the VGA window shows (bt86 has no SMM, so
+ * D_OPEN is the only way in, as on QEMU's i440FX). */
+static void smram_changed(void *opaque, int open)
+{
+    struct machine *m = opaque;
+    m->smram->size = open ? 0x20000u : 0;
+    tlb_flush(&m->cpu);
+    m->tb_flush_request = 1;
+    m->cpu.exit_request = 1;
+}
+
 int loader_load_bios(struct machine *m, const char *path, char *err, size_t errlen)
 {
     size_t size;
@@ -161,6 +175,10 @@ int loader_load_bios(struct machine *m, const char *path, char *err, size_t errl
     }
     static const uint8_t reset_pam[7];
     loader_bios_pam(m, reset_pam);
+    mem_add_ram(&m->mem, 0xa0000u, 0, m->ram + 0xa0000u, "smram");
+    m->smram = &m->mem.regions[m->mem.nregions - 1];
+    if (m->i440fx)
+        i440fx_set_smram_fn(m->i440fx, smram_changed);
     return 0;
 }
 

@@ -157,6 +157,7 @@ struct machine {
     uint32_t bios_size;
     struct mem_region *pam[13];
     struct pam_seg *pam_seg;
+    struct mem_region *smram; /* DRAM at 0xA0000 over the VGA, while SMRAM is open */
     int tb_flush_request; /* the memory map changed under code: flush between blocks */
     int reset_request;   /* serviced between blocks (machine_poll) */
     const char *reset_why;

@@ -1,6 +1,6 @@
 ; romboot.asm - a 128 KiB firmware ROM of its own, for -bios: the CPU's
 ; state at the reset vector, the ROM's two windows, the i440FX's PAM
-; shadowing of the F segment, and each way a PC resets, which must start it
+; shadowing of the F segment and its SMRAM window, and each way a PC resets, which must start it
 ; at F000:FFF0 again with the PAM registers back at zero.
 ;
 ; The ROM ends at 0xFFFFFFFF and, being 128 KiB, fills 0xE0000-0xFFFFF too.
@@ -145,6 +145,28 @@ boot1:
         call hex8
         mov ebx, HIGH + m_nl
         call puts
+        ; SMRAM (0x72): D_OPEN (0x40) shows the DRAM under the VGA window.
+        mov al, 0x4a                    ; D_OPEN, C_BASE_SEG 0xA0000
+        call smram
+        mov dword [0xa0000], 0x600df00d ; to DRAM
+        mov al, 0x0a
+        call smram
+        mov dword [0xa0000], 0x0badf00d ; to the VGA
+        mov al, 0x4a
+        call smram
+        mov ebx, HIGH + m_smram
+        call puts
+        mov eax, [0xa0000]
+        call hex8
+        mov al, 0x0a
+        call smram
+        mov al, ' '
+        call putc
+        mov al, 0x72
+        call pci_read_i440fx
+        call hex2
+        mov ebx, HIGH + m_nl
+        call puts
         ; QEMU keeps the PAM registers through a reset; bt86 clears them,
         ; as the 82441FX does on a hard reset.  Leave them as at power-on.
         mov al, 0x00
@@ -186,6 +208,17 @@ pam0:
         out dx, eax
         pop eax
         mov dx, 0xcfd
+        out dx, al
+        ret
+
+; al: the new SMRAM (0x72)
+smram:
+        push eax
+        mov dx, 0xcf8
+        mov eax, 0x80000070
+        out dx, eax
+        pop eax
+        mov dx, 0xcfe
         out dx, al
         ret
 
@@ -256,6 +289,7 @@ m_win:     db "romboot: at 0xFFFF0, 0xFFFFFFF0, 0xE0000: ", 0
 m_pam30:   db "romboot: PAM 3 (DRAM) reads, after a write: ", 0
 m_pam00:   db "romboot: PAM 0 (ROM) after a write: ", 0
 m_pam10:   db "romboot: PAM 1 (DRAM read-only) after a write: ", 0
+m_smram:   db "romboot: SMRAM open after writes open, closed: ", 0
 m_r92:     db "romboot: reset through port 0x92", 10, 0
 m_rcf9:    db "romboot: reset through port 0xcf9", 10, 0
 m_rkbc:    db "romboot: reset through the keyboard controller", 10, 0

@@ -136,6 +136,28 @@ boot1:
         call hex8
         mov ebx, HIGH + m_nl
         call puts
+        ; A DMA write to the ROM is lost as the CPU's is: fw_cfg's DMA
+        ; interface copies the signature item ("QEMU") to 0xF0000.
+        mov dword [0x600], 0x0a000000   ; control: select key 0, read (big-endian)
+        mov dword [0x604], 0x04000000   ; length 4
+        mov dword [0x608], 0
+        mov dword [0x60c], 0x00000f00   ; address 0xF0000, big-endian
+        mov dx, 0x514
+        xor eax, eax
+        out dx, eax
+        mov dx, 0x518
+        mov eax, 0x00060000             ; 0x600, big-endian
+        out dx, eax
+        mov ebx, HIGH + m_dma
+        call puts
+        mov eax, [0x600]
+        call hex8
+        mov al, ' '
+        call putc
+        mov eax, [0xf0000]
+        call hex8
+        mov ebx, HIGH + m_nl
+        call puts
         mov al, 0x10
         call pam0
         mov ebx, HIGH + m_pam10
@@ -289,6 +311,7 @@ m_win:     db "romboot: at 0xFFFF0, 0xFFFFFFF0, 0xE0000: ", 0
 m_pam30:   db "romboot: PAM 3 (DRAM) reads, after a write: ", 0
 m_pam00:   db "romboot: PAM 0 (ROM) after a write: ", 0
 m_pam10:   db "romboot: PAM 1 (DRAM read-only) after a write: ", 0
+m_dma:     db "romboot: fw_cfg DMA to the ROM: control, ROM: ", 0
 m_smram:   db "romboot: SMRAM open after writes open, closed: ", 0
 m_r92:     db "romboot: reset through port 0x92", 10, 0
 m_rcf9:    db "romboot: reset through port 0xcf9", 10, 0

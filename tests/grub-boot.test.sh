@@ -6,6 +6,8 @@
 #
 #   bt86 -cdrom grub.iso -nographic -m 256 -no-reboot
 #
+# and the same hybrid image again as an IDE disk (GRUB's MBR, INT 13h on ATA).
+#
 # Checks SeaBIOS's log (debugcon 0x402: it booted from the CD), GRUB's menu
 # entry on the serial console, Linux finding the ACPI tables SeaBIOS placed
 # from fw_cfg's table loader (RSDP in the F segment, the rest high), a shell,
@@ -56,14 +58,6 @@ CFG
 grub-mkrescue -o "$work/grub.iso" "$work/iso" > "$work/mkrescue.log" 2>&1 ||
 	{ echo "FAIL: grub-mkrescue:"; cat "$work/mkrescue.log"; exit 1; }
 
-log=$work/serial.log
-mkfifo "$work/stdin"
-"$BT86" -cdrom "$work/grub.iso" -nographic -m 256 -no-reboot \
-	-debugcon "file:$work/seabios.log" -global isa-debugcon.iobase=0x402 \
-	< "$work/stdin" > "$log" 2> "$work/err" &
-pid=$!
-exec 3> "$work/stdin"
-start=$(date +%s.%N)
 elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 fail() {
@@ -72,8 +66,8 @@ fail() {
 	wait "$pid" 2> /dev/null
 	pid=
 	echo "serial log (last lines):"; tail -n 25 "$log" | tr -d '\r'
-	echo "SeaBIOS log (last lines):"; tail -n 10 "$work/seabios.log"
-	cat "$work/err"
+	echo "SeaBIOS log (last lines):"; tail -n 10 "$work/$name.seabios"
+	cat "$work/$name.err"
 	exit 1
 }
 wait_for() { # PATTERN SECONDS [FILE]
@@ -86,31 +80,49 @@ wait_for() { # PATTERN SECONDS [FILE]
 	return 1
 }
 
-wait_for '^Booting from DVD/CD' "$STEP_TIMEOUT" "$work/seabios.log" || fail "SeaBIOS did not boot the CD-ROM"
-echo "ok: SeaBIOS boots the CD-ROM after $(elapsed) s"
-wait_for "Booting .Debian through SeaBIOS" "$STEP_TIMEOUT" || fail "no GRUB menu entry on the serial console"
-echo "ok: GRUB starts its menu entry after $(elapsed) s"
-wait_for '^\[ *[0-9.]+\] Linux version 6\.1\.' "$STEP_TIMEOUT" || fail "the kernel did not start"
-echo "ok: the kernel runs after $(elapsed) s"
-wait_for '^init: up after' "$STEP_TIMEOUT" || fail "no shell"
-wait_for 'bt86-linux# ' 60 || fail "no prompt"
-echo "ok: a shell after $(elapsed) s ($(grep -a -o 'init: up after .*' "$log" | tr -d '\r'))"
-acpi=$(tr -d '\r' < "$log" | grep -a -E 'ACPI: (RSDP|RSDT|FACP|DSDT|FACS|APIC|HPET) 0x')
-for t in RSDP RSDT FACP DSDT FACS APIC HPET; do
-	grep -q "ACPI: $t " <<< "$acpi" || fail "Linux found no $t: $acpi"
-done
-grep -q 'ACPI: RSDP 0x00000000000F' <<< "$acpi" || fail "the RSDP is not in the F segment: $acpi"
-tr -d '\r' < "$log" | grep -a -q 'ACPI: Interpreter enabled' || fail "no ACPI interpreter"
-echo "ok: Linux finds the ACPI tables SeaBIOS placed:"
-sed 's/^/    /' <<< "$acpi"
-printf 'poweroff -f\n' >&3
-for _ in $(seq 300); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
-if kill -0 "$pid" 2> /dev/null; then
-	fail "poweroff -f did not end bt86"
-fi
-wait "$pid"
-st=$?
-pid=
-[ $st = 0 ] || { echo "FAIL: bt86 exit status $st after poweroff -f, want 0"; cat "$work/err"; exit 1; }
-echo "ok: poweroff -f (ACPI S5) ends bt86 with status 0 after $(elapsed) s"
+# boot NAME SEABIOS-SAYS ARGS...: the whole way to the shell and S5.
+boot() {
+	name=$1
+	local says=$2
+	shift 2
+	log=$work/$name.serial
+	rm -f "$work/stdin"
+	mkfifo "$work/stdin"
+	"$BT86" "$@" -nographic -m 256 -no-reboot \
+		-debugcon "file:$work/$name.seabios" -global isa-debugcon.iobase=0x402 \
+		< "$work/stdin" > "$log" 2> "$work/$name.err" &
+	pid=$!
+	exec 3> "$work/stdin"
+	start=$(date +%s.%N)
+	wait_for "^$says" "$STEP_TIMEOUT" "$work/$name.seabios" || fail "$name: SeaBIOS did not say '$says'"
+	echo "ok: $name: SeaBIOS: $says, after $(elapsed) s"
+	wait_for "Booting .Debian through SeaBIOS" "$STEP_TIMEOUT" || fail "$name: no GRUB menu entry on the serial console"
+	echo "ok: $name: GRUB starts its menu entry after $(elapsed) s"
+	wait_for '^\[ *[0-9.]+\] Linux version 6\.1\.' "$STEP_TIMEOUT" || fail "$name: the kernel did not start"
+	echo "ok: $name: the kernel runs after $(elapsed) s"
+	wait_for '^init: up after' "$STEP_TIMEOUT" || fail "$name: no shell"
+	wait_for 'bt86-linux# ' 60 || fail "$name: no prompt"
+	echo "ok: $name: a shell after $(elapsed) s ($(grep -a -o 'init: up after .*' "$log" | tr -d '\r'))"
+	acpi=$(tr -d '\r' < "$log" | grep -a -E 'ACPI: (RSDP|RSDT|FACP|DSDT|FACS|APIC|HPET) 0x')
+	for t in RSDP RSDT FACP DSDT FACS APIC HPET; do
+		grep -q "ACPI: $t " <<< "$acpi" || fail "$name: Linux found no $t: $acpi"
+	done
+	grep -q 'ACPI: RSDP 0x00000000000F' <<< "$acpi" || fail "$name: the RSDP is not in the F segment: $acpi"
+	tr -d '\r' < "$log" | grep -a -q 'ACPI: Interpreter enabled' || fail "$name: no ACPI interpreter"
+	echo "ok: $name: Linux finds the ACPI tables SeaBIOS placed:"
+	sed 's/^/    /' <<< "$acpi"
+	printf 'poweroff -f\n' >&3
+	for _ in $(seq 300); do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
+	kill -0 "$pid" 2> /dev/null && fail "$name: poweroff -f did not end bt86"
+	wait "$pid"
+	local st=$?
+	pid=
+	exec 3>&-
+	[ $st = 0 ] || { echo "FAIL: $name: bt86 exit status $st after poweroff -f, want 0"; cat "$work/$name.err"; exit 1; }
+	echo "ok: $name: poweroff -f (ACPI S5) ends bt86 with status 0 after $(elapsed) s"
+}
+
+boot cdrom "Booting from DVD/CD" -cdrom "$work/grub.iso"
+# grub-mkrescue's image is hybrid: the same file is a disk with GRUB's MBR.
+boot hda "Booting from Hard Disk" -drive "file=$work/grub.iso,format=raw,if=ide,snapshot=on"
 echo "grub-boot: all checks passed"

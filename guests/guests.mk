@@ -41,6 +41,25 @@ GUEST_NAMES += $(DISK_GUESTS)
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 
+# Firmware guests: guests/NAME/NAME.asm, assembled by nasm into a ROM image
+# guests/NAME/NAME.bin that runs with -bios (its directory holds a file
+# "firmware"; tests/guest-test.sh).  Without nasm (configure) they are not built.
+ROM_GUESTS := romboot
+ifneq ($(NASM),)
+GUEST_TARGETS += $(foreach g,$(ROM_GUESTS),guests/$(g)/$(g).bin)
+endif
+# bootsect: a boot sector and the two sectors it reads, as a 64 KiB raw disk
+# image for SeaBIOS to boot (tests/bootsect.test.sh; the test makes the ISO).
+ifneq ($(NASM),)
+GUEST_TARGETS += guests/bootsect/disk.img
+endif
+guests/bootsect/disk.img: $(SRCDIR)/guests/bootsect/bootsect.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin -o $@ $<
+guests/%.bin: $(SRCDIR)/guests/%.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin -o $@ $<
+
 GUEST_LIB_OBJS := $(addprefix guests/lib/, \
 	start.o serial.o printf.o string.o exit.o multiboot.o)
 

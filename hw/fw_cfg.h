@@ -38,6 +38,7 @@ struct mem_map;
 #define FW_CFG_NOGRAPHIC 0x04
 #define FW_CFG_NB_CPUS 0x05
 #define FW_CFG_MACHINE_ID 0x06
+#define FW_CFG_BOOT_MENU 0x0e
 #define FW_CFG_MAX_CPUS 0x0f
 #define FW_CFG_FILE_DIR 0x19
 #define FW_CFG_FILE_FIRST 0x20

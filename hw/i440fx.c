@@ -17,8 +17,18 @@
 struct i440fx {
     struct pci_dev pci;
     i440fx_pam_fn pam_changed;
+    i440fx_smram_fn smram_changed;
     void *opaque;
+    int smram_open; /* last D_OPEN told */
 };
+
+static void smram_update(struct i440fx *b)
+{
+    int open = (b->pci.config[I440FX_SMRAM] & SMRAM_D_OPEN) != 0;
+    if (b->smram_changed && open != b->smram_open)
+        b->smram_changed(b->opaque, open);
+    b->smram_open = open;
+}
 
 static void config_write(struct pci_dev *d, unsigned off, int size)
 {
@@ -28,6 +38,8 @@ static void config_write(struct pci_dev *d, unsigned off, int size)
         d->config[I440FX_SMRAM] &= ~SMRAM_D_OPEN;
         d->wmask[I440FX_SMRAM] = 0;
     }
+    if (off <= I440FX_SMRAM && off + size > I440FX_SMRAM)
+        smram_update(b);
     if (off < I440FX_PAM0 + 7 && off + size > I440FX_PAM0 && b->pam_changed)
         b->pam_changed(b->opaque, d->config + I440FX_PAM0);
 }
@@ -42,6 +54,14 @@ void i440fx_reset(struct i440fx *b)
     d->wmask[I440FX_SMRAM] = 0x78; /* D_OPEN, D_CLS, D_LCK, G_SMRAME */
     if (b->pam_changed)
         b->pam_changed(b->opaque, d->config + I440FX_PAM0);
+    smram_update(b);
+}
+
+void i440fx_set_smram_fn(struct i440fx *b, i440fx_smram_fn smram_changed)
+{
+    b->smram_changed = smram_changed;
+    b->smram_open = 0;
+    smram_update(b);
 }
 
 struct i440fx *i440fx_create(struct pci_host *host, i440fx_pam_fn pam_changed, void *opaque)

@@ -18,8 +18,13 @@ struct pci_host;
 #define I440FX_SMRAM 0x72
 
 typedef void (*i440fx_pam_fn)(void *opaque, const uint8_t pam[7]);
+/* open: SMRAM's D_OPEN, which (with no SMM) is what shows the DRAM under
+ * 0xA0000-0xBFFFF to the CPU instead of the VGA, as on QEMU's i440FX. */
+typedef void (*i440fx_smram_fn)(void *opaque, int open);
 
 struct i440fx *i440fx_create(struct pci_host *host, i440fx_pam_fn pam_changed, void *opaque);
+/* Hear each change of SMRAM's D_OPEN (the same opaque as pam_changed). */
+void i440fx_set_smram_fn(struct i440fx *b, i440fx_smram_fn smram_changed);
 void i440fx_reset(struct i440fx *b);
 
 #endif

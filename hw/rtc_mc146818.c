@@ -529,6 +529,12 @@ void rtc_set_memory(struct rtc *r, uint32_t ram_bytes)
     r->cmos[0x2f] = (uint8_t)sum;
 }
 
+void rtc_cmos_set(struct rtc *r, int index, uint8_t v)
+{
+    if (index >= 0x0e && index < 0x80)
+        r->cmos[index] = v;
+}
+
 /* The value only: a tool looking at C must not acknowledge the guest's interrupt. */
 uint8_t rtc_cmos_read(struct rtc *r, int index)
 {

@@ -26,6 +26,9 @@ struct rtc *rtc_create(struct ioports *io, struct clock *clock, uint16_t iobase,
 void rtc_reset(struct rtc *r);
 /* Fill the CMOS memory-size bytes (base, extended, above 16 MiB) and the checksum. */
 void rtc_set_memory(struct rtc *r, uint32_t ram_bytes);
+/* A byte of the board's CMOS memory (above the clock registers, 0x0e-0x7f),
+ * as the BIOS setup would have left it: the firmware's boot order. */
+void rtc_cmos_set(struct rtc *r, int index, uint8_t v);
 /* A CMOS byte as the guest would read it through port 0x71 (for tests and tools). */
 uint8_t rtc_cmos_read(struct rtc *r, int index);
 /* Register state as a small versioned binary record; 0 on success, -1 on error. */

@@ -9,8 +9,30 @@
 #include "machine/machine.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Returns 0, or -1 with a message for the user in err. */
 int loader_load_kernel(struct machine *m, char *err, size_t errlen);
+
+/* The i440FX's 13 PAM segments, 0xC0000-0xFFFFF. */
+#define LOADER_PAM_SEGMENTS 13
+
+/* -bios (or the default firmware): read the ROM at path and map it below
+ * 4 GiB and, through the PAM segments, at the top of the first megabyte.
+ * Returns 0, or -1 with a message for the user in err. */
+int loader_load_bios(struct machine *m, const char *path, char *err, size_t errlen);
+/* The firmware's fw_cfg files: ACPI tables, the VGA BIOS.  0, or -1 with err. */
+int loader_bios_fw_cfg(struct machine *m, char *err, size_t errlen);
+/* The default firmware, when neither -kernel nor -bios is given. */
+#define LOADER_DEFAULT_BIOS "bios-256k.bin"
+/* The i440FX's PAM registers (0x59-0x5F) changed: remap the segments.
+ * Nothing without firmware (m->bios NULL). */
+void loader_bios_pam(void *m, const uint8_t pam[7]);
+
+struct fw_cfg;
+/* The ACPI tables (machine/acpi_tables.c) as fw_cfg files and QEMU's
+ * etc/table-loader script, for firmware to place (machine/loader_acpi.c).
+ * Returns 0, or -1 if they do not fit. */
+int loader_acpi_fw_cfg(struct fw_cfg *f, int ncpus);
 
 #endif

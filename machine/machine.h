@@ -38,6 +38,7 @@ struct rtc;
 struct screen;
 struct vga;
 struct pit;
+struct pam_seg;
 struct port61;
 struct port92;
 struct port_cf9;
@@ -46,11 +47,16 @@ struct uart;
 struct machine_options {
     uint32_t ram_mb;
     const char *kernel;
+    const char *bios;       /* -bios: the firmware ROM, used when there is no -kernel */
+    char boot_order[4];     /* -boot order=: QEMU's drive letters; "": QEMU's cad */
+    int boot_menu;          /* -boot menu=on */
+    int boot_menu_wait;     /* -boot splash-time=MS; 0: SeaBIOS's default */
     const char *initrd;
     const char *append;
     const char *serial[4];
     int nserial;
     const char *debugcon;
+    uint16_t debugcon_base; /* -global isa-debugcon.iobase; 0: 0xe9 */
     int debug_exit;
     uint16_t debug_exit_base, debug_exit_size;
     int pc_testdev; /* -device pc-testdev */
@@ -60,6 +66,7 @@ struct machine_options {
     int stats;
     const char *stats_json;
     int display;            /* DISPLAY_xxx */
+    int nographic;          /* -nographic: the firmware mirrors its screen on COM1 */
     int vga;                /* 0 with -vga none */
     const char *screendump; /* -screendump FILE.ppm: the screen at exit */
     const char *sendkeys;   /* -sendkeys TEXT: typed on the PS/2 keyboard */
@@ -145,6 +152,14 @@ struct machine {
     int ndevices;
     volatile int stop;
     volatile int stop_signal; /* the host signal that stopped the machine (ui/main.c) */
+    /* Firmware (-bios): the ROM image, and the i440FX's PAM segments over
+     * 0xC0000-0xFFFFF (machine/loader_bios.c). NULL: -kernel, no firmware. */
+    uint8_t *bios;
+    uint32_t bios_size;
+    struct mem_region *pam[13];
+    struct pam_seg *pam_seg;
+    struct mem_region *smram; /* DRAM at 0xA0000 over the VGA, while SMRAM is open */
+    int tb_flush_request; /* the memory map changed under code: flush between blocks */
     int reset_request;   /* serviced between blocks (machine_poll) */
     const char *reset_why;
     int exit_status;

@@ -541,7 +541,8 @@ int machine_init(struct machine *m)
             fprintf(stderr, "bt86: -debugcon %s: %s\n", m->opt.debugcon, err);
             return EXIT_USAGE;
         }
-        debugcon_create(&m->io, 0xe9, m->debugcon_chr);
+        debugcon_create(&m->io, m->opt.debugcon_base ? m->opt.debugcon_base : 0xe9,
+                        m->debugcon_chr);
     }
     if (m->opt.debug_exit)
         debug_exit_create(&m->io, m->opt.debug_exit_base, m->opt.debug_exit_size,
@@ -561,7 +562,7 @@ int machine_init(struct machine *m)
                             acpi_pm_reset_dev);
     m->fw_cfg = add_device(m, fw_cfg_create(&m->io, &m->mem), fw_cfg_reset_dev);
     fw_cfg_fill(m);
-    m->i440fx = add_device(m, i440fx_create(m->pci, NULL, NULL), i440fx_reset_dev);
+    m->i440fx = add_device(m, i440fx_create(m->pci, loader_bios_pam, m), i440fx_reset_dev);
     /* pirq: where an I/O APIC's PCI pins 16-19 would listen, as on QEMU's pc. */
     struct piix3_wiring piw = { pci_isa_irq, NULL, m };
     m->piix3 = add_device(m, piix3_create(m->pci, &piw), piix3_reset_dev);
@@ -584,8 +585,14 @@ int machine_init(struct machine *m)
     struct pv_wiring pw = { &m->clock, pv_console, m, m->opt.rtc_base };
     add_device(m, pv_create(&m->cpu, &pw), pv_reset);
 
+    /* Without -kernel the PC boots as one does: the firmware at the reset vector. */
+    if (!m->opt.kernel && (loader_load_bios(m, m->opt.bios, err, sizeof(err)) < 0 ||
+                           loader_bios_fw_cfg(m, err, sizeof(err)) < 0)) {
+        fprintf(stderr, "bt86: -bios: %s\n", err);
+        return EXIT_USAGE;
+    }
     machine_reset(m);
-    if (loader_load_kernel(m, err, sizeof(err)) < 0) {
+    if (m->opt.kernel && loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: -kernel: %s\n", err);
         return EXIT_USAGE;
     }
@@ -633,6 +640,8 @@ void machine_reset(struct machine *m)
     tb_flush_all(m->tbs);
     for (int i = 0; i < m->ndevices; i++)
         m->devices[i].reset(m->devices[i].dev);
+    if (m->bios)
+        return; /* the firmware sets the board up itself */
     write_firmware_tables(m);
     if (m->pci)
         pci_firmware_setup(m);
@@ -643,6 +652,10 @@ void machine_poll(struct machine *m)
     if (m->reset_request) {
         m->reset_request = 0;
         machine_reboot(m, m->reset_why);
+    }
+    if (m->tb_flush_request) {
+        m->tb_flush_request = 0;
+        tb_flush_all(m->tbs);
     }
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
@@ -690,7 +703,8 @@ int machine_irq_ack(struct machine *m)
     return lapic_ack(m->lapic);
 }
 
-/* A reset of the whole PC: with no firmware, bt86 boots the kernel again. */
+/* A reset of the whole PC: the CPU starts at the firmware's reset vector
+ * again, or with no firmware, bt86 boots the kernel again. */
 void machine_reboot(struct machine *m, const char *why)
 {
     if (m->opt.no_reboot) {
@@ -700,7 +714,7 @@ void machine_reboot(struct machine *m, const char *why)
     }
     char err[512];
     machine_reset(m);
-    if (loader_load_kernel(m, err, sizeof(err)) < 0) {
+    if (m->opt.kernel && loader_load_kernel(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: reset: %s\n", err);
         at_exit_status(m, EXIT_FATAL);
     }

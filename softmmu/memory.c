@@ -154,7 +154,9 @@ int phys_copy_to(struct mem_map *mm, uint32_t paddr, const void *src, uint32_t l
     const uint8_t *s = src;
     for (uint32_t i = 0; i < len; i++) {
         struct mem_region *r = mem_find(mm, paddr + i);
-        if (!r || r->kind == MEM_MMIO)
+        /* Not a ROM's bytes either (the firmware, a write-protected shadow):
+         * QEMU's DMA to one fails too, and leaves it as it was. */
+        if (!r || r->kind != MEM_RAM)
             return -1;
         r->host[paddr + i - r->base] = s[i];
     }

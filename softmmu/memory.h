@@ -64,7 +64,8 @@ uint8_t *mem_host_ptr(struct mem_map *mm, uint32_t paddr);
 /* Physical accesses, for loaders, devices (DMA) and page walks. */
 uint32_t phys_read(struct mem_map *mm, uint32_t paddr, int size);
 void phys_write(struct mem_map *mm, uint32_t paddr, uint32_t value, int size);
-/* Copy to/from guest physical memory; returns 0, or -1 if any byte is not RAM. */
+/* Copy to/from guest physical memory; returns 0, or -1 if any byte is not
+ * RAM (to: a ROM's bytes are left as they are; from: ROM reads). */
 int phys_copy_to(struct mem_map *mm, uint32_t paddr, const void *src, uint32_t len);
 int phys_copy_from(struct mem_map *mm, void *dst, uint32_t paddr, uint32_t len);
 

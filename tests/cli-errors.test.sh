@@ -75,7 +75,9 @@ check() { # status pattern args...
 
 # Options, values and files.
 check 2 "unknown option '-bogus'" -bogus
-check 2 "no guest" -nographic
+# Without -kernel the default firmware boots; only without it is there no guest.
+fwdir=$(sed -n 's/^#define BT86_FIRMWARE_DIR "\(.*\)"$/\1/p' config.h 2>/dev/null)
+[ -f "$fwdir/bios-256k.bin" ] || check 2 "no guest.*no firmware" -nographic
 check 2 "-kernel needs an argument" -kernel
 check 2 "^bt86: -kernel: cannot open .*missing.elf" -kernel "$work/missing.elf"
 check 2 "not a multiboot kernel" -kernel "$work/text.bin"
@@ -83,6 +85,25 @@ check 2 "not an ELF" -kernel "$work/noelf.bin"
 check 2 "not an i386" -kernel "$work/x86_64.elf"
 check 2 "does not fit" -kernel "$work/big.elf" -m 4
 check 2 "cannot read" -kernel /etc
+# -bios: QEMU's sizes (a multiple of 64 KiB), up to 16 MiB, below the APICs.
+head -c 100000 /dev/zero > "$work/odd.rom"
+truncate -s 32M "$work/huge.rom"
+: > "$work/empty.rom"
+check 2 "-bios needs an argument" -bios
+check 2 "^bt86: -bios: cannot open .*missing.rom" -bios "$work/missing.rom"
+check 2 "^bt86: -bios: cannot read '/etc'" -bios /etc
+check 2 "^bt86: -bios: .*odd.rom' is 100000 bytes: .*multiple of 64 KiB" -bios "$work/odd.rom"
+check 2 "^bt86: -bios: .*huge.rom' is 33554432 bytes: .*at most 16 MiB" -bios "$work/huge.rom"
+check 2 "^bt86: -bios: .*empty.rom' is 0 bytes" -bios "$work/empty.rom"
+# -boot: QEMU's checks, in QEMU's words.
+check 2 "^bt86: -boot order=x: invalid boot device 'x'" -boot order=x
+check 2 "^bt86: -boot order=cdnc: boot device 'c' was given twice" -boot order=cdnc
+check 2 "^bt86: -boot order=abcd: too many boot devices for PC" -boot order=abcd
+check 2 "^bt86: -boot menu=maybe: menu expects 'on' or 'off'" -boot menu=maybe
+check 2 "^bt86: -boot bogus=1: unknown boot property 'bogus'" -boot bogus=1
+check 2 "^bt86: -boot splash-time=x: splash-time expects" -boot splash-time=x
+check 2 "-boot needs an argument" -boot
+check 2 "^bt86: -bios and -kernel: .*give one of them" -kernel "$hello" -bios "$work/odd.rom"
 check 2 "-m lots: not a size" -kernel "$hello" -m lots
 check 2 "-m 1: .*between 2 MiB" -kernel "$hello" -m 1
 check 2 "between 2 MiB" -kernel "$hello" -m 9999999

@@ -8,7 +8,10 @@
 #                cmdline (the -append string), expected.status (default 1),
 #                options (extra options for both emulators, e.g. a disk image
 #                the build made: -hda guests/NAME/disk.img -snapshot) and
-#                qemu-options (for QEMU only)
+#                qemu-options (for QEMU only); a file "firmware" makes it a
+#                ROM, guests/NAME/NAME.bin, run with -bios instead of -kernel
+#                (skipped when it was not built: no nasm); a file "reboots",
+#                a guest that resets the PC on purpose: QEMU without -no-reboot
 #   BUILDDIR     the build dir holding guests/NAME/NAME.elf
 #   -q           QEMU mode: add -no-reboot -m 128 and drop the firmware's
 #                console output (SeaBIOS prints to COM1 up to "Booting from ROM..")
@@ -41,12 +44,23 @@ name=$(basename "$gdir")
 elf=guests/$name/$name.elf
 timeout_s=${GUEST_TIMEOUT:-30}
 
+if [ -f "$gdir/firmware" ]; then
+	elf=guests/$name/$name.bin
+	if [ ! -f "$builddir/$elf" ] && ! grep -q '^NASM = .' "$builddir/config.mk" 2>/dev/null; then
+		echo "skipped: $elf is a nasm program, and configure found no nasm"
+		exit 77
+	fi
+fi
 if [ ! -f "$builddir/$elf" ]; then
 	echo "$builddir/$elf not built (run make)"
 	exit 1
 fi
 
-args=(-kernel "$elf")
+if [ -f "$gdir/firmware" ]; then
+	args=(-bios "$elf")
+else
+	args=(-kernel "$elf")
+fi
 [ -f "$gdir/cmdline" ] && args+=(-append "$(cat "$gdir/cmdline")")
 args+=(-nographic -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
 # Extra options a guest needs (e.g. -no-reboot), one line, split on spaces.
@@ -56,7 +70,8 @@ args+=(-nographic -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
 # whose interrupt storm can livelock QEMU on a busy host: guests/escape).
 [ $qemu = 1 ] && [ -f "$gdir/qemu-options" ] && read -r -a qextra < "$gdir/qemu-options" &&
 	args+=("${qextra[@]}")
-[ $qemu = 1 ] && args+=(-no-reboot -m 128)
+[ $qemu = 1 ] && [ ! -f "$gdir/reboots" ] && args+=(-no-reboot)
+[ $qemu = 1 ] && args+=(-m 128)
 
 want_status=1
 [ -f "$gdir/expected.status" ] && want_status=$(tr -d ' \n' < "$gdir/expected.status")

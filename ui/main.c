@@ -17,6 +17,7 @@
 #include "cpu/cpu_model.h"
 #include "base/exit_status.h"
 #include "machine/gdbstub.h"
+#include "machine/loader.h"
 #include "base/log.h"
 #include "machine/machine.h"
 #include "machine/screen.h"
@@ -38,6 +39,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 /*
  * The one machine of the process.  It is a global only for what has no
@@ -83,6 +85,8 @@ static void usage(FILE *f)
             "Guest:\n"
             "  -kernel FILE        Linux bzImage or multiboot kernel (ELF, i386) to boot\n"
             "  -append CMDLINE     kernel command line\n"
+            "  -bios FILE          firmware ROM (a multiple of 64 KiB, at most 16 MiB) to\n"
+            "                      start at F000:FFF0, when there is no -kernel\n"
             "  -initrd FILE[,FILE] Linux: the initial ramdisk; multiboot: modules\n"
             "                      (\"file args\", comma separated)\n"
             "  -m SIZE             guest RAM, in MiB or with a M/G suffix (default 128)\n"
@@ -113,6 +117,11 @@ static void usage(FILE *f)
             "                      stdio (also mon:stdio), vc (the same as stdio: bt86 has\n"
             "                      no virtual console of its own), null, none, file:PATH\n"
             "  -debugcon DEV       port 0xe9 console: stdio, null, file:PATH\n"
+            "  -boot [order=]DRIVES[,menu=on|off][,splash-time=MS]\n"
+            "                      the firmware's boot order: c disk, d CD-ROM, n network\n"
+            "                      (default cad, as QEMU); menu=on: SeaBIOS's boot menu\n"
+            "  -global isa-debugcon.iobase=PORT\n"
+            "                      -debugcon on another port (SeaBIOS logs to 0x402)\n"
             "  -drive file=IMG[,if=ide][,format=raw][,index=N][,media=disk][,readonly=on]\n"
             "                      an IDE hard disk on a raw image (index 0-3: primary\n"
             "                      master, slave, secondary master, slave)\n"
@@ -213,7 +222,9 @@ int main(int argc, char **argv)
         const char *a = argv[i];
         if (a[0] == '-' && a[1] == '-')
             a++; /* QEMU accepts --option too */
-        if (!strcmp(a, "-kernel")) {
+        if (!strcmp(a, "-bios")) {
+            o->bios = need_arg(argc, argv, &i);
+        } else if (!strcmp(a, "-kernel")) {
             o->kernel = need_arg(argc, argv, &i);
         } else if (!strcmp(a, "-append")) {
             o->append = need_arg(argc, argv, &i);
@@ -237,6 +248,10 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-smp")) {
             const char *v = need_arg(argc, argv, &i);
             if (parse_smp(v, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-boot")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_boot(v, o, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
         } else if (!strcmp(a, "-machine") || !strcmp(a, "-M")) {
             const char *v = need_arg(argc, argv, &i);
@@ -284,6 +299,7 @@ int main(int argc, char **argv)
             nodefaults = 1;
         } else if (!strcmp(a, "-nographic")) {
             o->display = DISPLAY_NONE;
+            o->nographic = 1;
         } else if (!strcmp(a, "-display")) {
             const char *v = need_arg(argc, argv, &i);
             if (!strcmp(v, "sdl") || !strncmp(v, "sdl,", 4) || !strcmp(v, "gtk") ||
@@ -324,6 +340,17 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "-debugcon")) {
             const char *v = need_arg(argc, argv, &i);
             o->debugcon = !strcmp(v, "mon:stdio") ? "stdio" : v;
+        } else if (!strcmp(a, "-global")) {
+            /* The one QEMU global bt86 has: where -debugcon listens (SeaBIOS
+             * logs to port 0x402). */
+            const char *v = need_arg(argc, argv, &i);
+            char *end;
+            unsigned long port = 0;
+            if (!strncmp(v, "isa-debugcon.iobase=", 20))
+                port = strtoul(v + 20, &end, 0);
+            if (strncmp(v, "isa-debugcon.iobase=", 20) || !v[20] || *end || port > 0xffff)
+                bad_value(a, v, "bt86 knows isa-debugcon.iobase=PORT");
+            o->debugcon_base = (uint16_t)port;
         } else if (!strcmp(a, "-drive")) {
             const char *v = need_arg(argc, argv, &i);
             if (parse_drive(v, o, err, sizeof(err)) < 0)
@@ -411,11 +438,28 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!o->kernel) {
-        fprintf(stderr, "bt86: no guest to run: give a kernel with -kernel FILE (see bt86 -h)\n");
+    if (o->kernel && o->bios) {
+        fprintf(stderr, "bt86: -bios and -kernel: bt86 starts a -kernel itself, without "
+                        "firmware; give one of them\n");
         return EXIT_USAGE;
     }
-    check_readable("-kernel", o->kernel, 0);
+    static char default_bios[512];
+    if (!o->kernel && !o->bios) {
+        /* As a PC boots: the firmware, SeaBIOS, from the disks (-boot). */
+        snprintf(default_bios, sizeof(default_bios), "%s/%s", BT86_FIRMWARE_DIR,
+                 LOADER_DEFAULT_BIOS);
+        if (access(default_bios, R_OK) < 0) {
+            fprintf(stderr, "bt86: no guest to run: no -kernel, and no firmware at %s (install "
+                            "Debian's seabios, or give -kernel FILE or -bios FILE; see bt86 -h)\n",
+                    default_bios);
+            return EXIT_USAGE;
+        }
+        o->bios = default_bios;
+    }
+    if (o->kernel)
+        check_readable("-kernel", o->kernel, 0);
+    else
+        check_readable("-bios", o->bios, 0);
     if (snapshot)
         set_snapshot_all(o);
     if (o->initrd && *o->initrd)
@@ -433,7 +477,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bt86: -symbols: %s\n", err);
         return EXIT_USAGE;
     }
-    if (!symbols_path)
+    if (!symbols_path && o->kernel)
         symbols_load(o->kernel, err, sizeof(err)); /* a stripped kernel just has none */
     if (o->sendkeys_when && !o->sendkeys) {
         fprintf(stderr, "bt86: -sendkeys-when waits before typing: give -sendkeys TEXT too\n");

@@ -291,6 +291,72 @@ int parse_accel(const char *spec, char *err, size_t errlen)
     return errorf(err, errlen, "unknown accelerator '%.*s' (bt86 has tcg)", (int)len, spec);
 }
 
+/* QEMU's letters; SeaBIOS reads the order from CMOS as QEMU's pc writes it. */
+static int boot_letters(const char *v, struct machine_options *o, char *err, size_t errlen)
+{
+    size_t n = strlen(v);
+    for (size_t i = 0; i < n; i++) {
+        if (!strchr("abcdnop", v[i]))
+            return errorf(err, errlen, "invalid boot device '%c' (a, b: floppy; c: disk; "
+                                       "d: CD-ROM; n-p: network)", v[i]);
+        if (memchr(v, v[i], i))
+            return errorf(err, errlen, "boot device '%c' was given twice", v[i]);
+    }
+    if (n > 3)
+        return errorf(err, errlen, "too many boot devices for PC (at most 3)");
+    snprintf(o->boot_order, sizeof(o->boot_order), "%s", v);
+    return 0;
+}
+
+static int on_off(const char *v, int *out)
+{
+    if (!strcmp(v, "on"))
+        *out = 1;
+    else if (!strcmp(v, "off"))
+        *out = 0;
+    else
+        return -1;
+    return 0;
+}
+
+int parse_boot(const char *spec, struct machine_options *o, char *err, size_t errlen)
+{
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", spec);
+    int first = 1;
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
+         t = strtok_r(NULL, ",", &save), first = 0) {
+        char *eq = strchr(t, '=');
+        if (first && !eq) {
+            if (boot_letters(t, o, err, errlen) < 0)
+                return -1;
+            continue;
+        }
+        if (!eq)
+            return errorf(err, errlen, "expected order=DRIVES, menu=on|off or splash-time=MS");
+        *eq = 0;
+        const char *v = eq + 1;
+        if (!strcmp(t, "order")) {
+            if (boot_letters(v, o, err, errlen) < 0)
+                return -1;
+        } else if (!strcmp(t, "menu")) {
+            if (on_off(v, &o->boot_menu) < 0)
+                return errorf(err, errlen, "menu expects 'on' or 'off'");
+        } else if (!strcmp(t, "splash-time")) {
+            char *end;
+            errno = 0;
+            long ms = strtol(v, &end, 10);
+            if (errno || end == v || *end || ms < 0 || ms > 0xffff)
+                return errorf(err, errlen, "splash-time expects milliseconds, 0 to 65535");
+            o->boot_menu_wait = (int)ms;
+        } else {
+            return errorf(err, errlen, "unknown boot property '%s' (bt86 knows order, menu, "
+                                       "splash-time)", t);
+        }
+    }
+    return 0;
+}
+
 void machine_help(FILE *f)
 {
     fprintf(f, "Supported machines are:\n"

@@ -29,6 +29,9 @@ int parse_smp(const char *spec, char *err, size_t errlen);
 int parse_machine(const char *spec, char *err, size_t errlen);
 /* -accel tcg[,thread=single][,tb-size=N] */
 int parse_accel(const char *spec, char *err, size_t errlen);
+/* -boot [order=]DRIVES[,menu=on|off][,splash-time=MS]: DRIVES as QEMU's
+ * letters (a b floppy, c disk, d CD-ROM, n-p network), at most 3, each once. */
+int parse_boot(const char *spec, struct machine_options *o, char *err, size_t errlen);
 void machine_help(FILE *f);
 void accel_help(FILE *f);
 

@@ -84,9 +84,10 @@ void cmd_disk(uint32_t n)
 	meter_report(&m, "write", n, "4KiB");
 	meter_start(&m);
 	for (uint32_t r = 0; r < n; r++) {
-		uint64_t c;
+		uint64_t c = rdtsc();
 
 		memset(buf, 0, sizeof(buf));
+		m.c0 += rdtsc() - c;
 		errors += disk.rw(r * REQ_SECTORS, buf, REQ_SECTORS, 0) != 0;
 		c = rdtsc();
 		crc = crc32(buf, sizeof(buf), crc);

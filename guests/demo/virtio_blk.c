@@ -87,7 +87,9 @@ static int vblk_rw(uint32_t lba, void *buf, uint32_t count, int write)
 	vq.avail.ring[slot % QSZ] = 0;
 	__asm__ volatile("" : : : "memory");
 	vq.avail.idx = slot + 1;
-	__asm__ volatile("mfence" : : : "memory");	/* the index before the kick */
+	/* The index before the kick: a locked add orders stores on any
+	 * x86 (MFENCE needs SSE2, which an i686 lacks). */
+	__asm__ volatile("lock; addl $0, (%%esp)" : : : "memory", "cc");
 	w16(notify, 0, 0);
 	for (uint32_t n = 0; vq.used.idx == last_used; n++)
 		if (n > 200000000u)

@@ -203,6 +203,19 @@ static void run_boot_commands(const char *cmdline)
 	}
 }
 
+#ifdef DEMO_PV
+/* Is word (as "key=value") one of the blank-separated words of s? */
+static int strstr_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = s; *p; p++)
+		if ((p == s || p[-1] == ' ') && !strncmp(p, word, n) && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+#endif
+
 static void banner(const char *cmdline)
 {
 	uint32_t f = cpu_features();
@@ -217,8 +230,8 @@ static void banner(const char *cmdline)
 	kprintf("  paging: 4K pages to 4M%s, demand-paged at 0x%08x\n",
 		f & CPUID_PSE ? ", 4M pages (PSE) to 64M" : "", DEMAND_BASE);
 	if (pv_on)
-		kprintf("  bt86 hypercalls: vif, MMU batches, timer %u Hz, TSC %u.%03u MHz, "
-			"SYSENTER %s\n", HZ, tsc_khz / 1000, tsc_khz % 1000,
+		kprintf("  bt86 hypercalls: vif, MMU batches%s, timer %u Hz, TSC %u.%03u MHz, "
+			"SYSENTER %s\n", pv_pte_direct ? " (TLB only)" : "", HZ, tsc_khz / 1000, tsc_khz % 1000,
 			f & CPUID_SEP ? "yes" : "no");
 	else
 		kprintf("  PIC at 0x20/0x28, PIT at %u Hz, TSC %u.%03u MHz, SYSENTER %s\n",
@@ -246,6 +259,10 @@ int main(const char *cmdline)
 
 	cpu_init();
 	pv_init();
+#ifdef DEMO_PV
+	if (strstr_word(boot_cmdline, "pvmmu=direct"))
+		pv_pte_direct = 1;
+#endif
 	mm_init();
 	console_init();
 	timer_init();

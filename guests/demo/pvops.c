@@ -8,6 +8,7 @@ struct bt86_shared pv_shared __attribute__((aligned(4096)));
 
 #ifdef DEMO_PV
 int pv_on;
+int pv_pte_direct;	/* "pvmmu=direct": PTEs by plain stores, only the TLB in batches */
 
 static struct bt86_mmu_op mmu_ops[BT86_MMU_MAX];
 static uint32_t mmu_n;
@@ -57,7 +58,11 @@ static void mmu_queue(uint32_t op, uint32_t addr, uint32_t lo)
 
 void mmu_set_pte(uint32_t *pte, uint32_t v)
 {
-	if (pv_on)	/* the kernel's tables are identity-mapped: VA = PA */
+	/* bt86 does not trap stores to page tables (its soft MMU walks
+	 * them on a TLB miss), so a plain store is correct there too; the
+	 * batch is the ABI's way, and what a hypervisor that write-protects
+	 * guest page tables (Xen) requires.  pvmmu=direct measures both. */
+	if (pv_on && !pv_pte_direct)	/* the tables are identity-mapped: VA = PA */
 		mmu_queue(BT86_MMU_PTE32, (uint32_t)pte, v);
 	else
 		*pte = v;

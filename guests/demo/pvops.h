@@ -22,9 +22,11 @@
 
 #ifdef DEMO_PV
 extern int pv_on;			/* bt86's ABI answered CPUID 0x40000000 */
+extern int pv_pte_direct;		/* PTE writes outside the batches */
 extern struct bt86_shared pv_shared;	/* vif and pending (docs/paravirt.md) */
 #else
 #define pv_on 0
+#define pv_pte_direct 0
 extern struct bt86_shared pv_shared;	/* never referenced: pv_on is 0 */
 #endif
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # run.sh - the benchmarks (make bench), each bt86 backend `bt86 -backend
-# help` lists against both native twins and QEMU.  Timings never fail it; it
+# help` lists against both native twins and QEMU, then the demo OS built
+# for full virtualization against its paravirtual build.  Timings never fail it; it
 # exits non-zero as compare.sh does: a broken runner, a WRONG checksum, a run
 # that crashes or times out, or bt86 stopping on an unimplemented feature,
 # under any of the backends.
@@ -14,6 +15,9 @@ status=$?
 echo
 echo "== translation cost =="
 "$here/translate-cost.sh"
+echo
+echo "== full versus paravirtual: the demo OS's workloads (bench/paravirt.sh) =="
+"$here/paravirt.sh" || status=1
 echo
 echo "== Linux boot to a shell, and a shell workload =="
 if [ "${QUICK:-0}" = 1 ]; then

@@ -39,7 +39,8 @@ GUEST_NAMES += testdev
 DISK_GUESTS := pciide atapi
 GUEST_NAMES += $(DISK_GUESTS)
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
-guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
+DEMO_PARTS := cpu isr mm console input bench pvops timer fork disk ide virtio_blk
+guests/demo/demo.elf: $(foreach p,$(filter-out demo,$(DEMO_PARTS)),guests/demo/$(p).o)
 
 # Firmware guests: guests/NAME/NAME.asm, assembled by nasm into a ROM image
 # guests/NAME/NAME.bin that runs with -bios (its directory holds a file
@@ -64,6 +65,20 @@ GUEST_LIB_OBJS := $(addprefix guests/lib/, \
 	start.o serial.o printf.o string.o exit.o multiboot.o)
 
 GUEST_TARGETS += $(foreach g,$(GUEST_NAMES),guests/$(g)/$(g).elf)
+
+# demo-pv.elf: the same source with -DDEMO_PV (guests/demo/pvops.h), objects in pv/
+DEMO_PV_OBJS := $(foreach p,demo $(DEMO_PARTS),guests/demo/pv/$(p).o)
+GUEST_TARGETS += guests/demo/demo-pv.elf
+guests/demo/pv/%.o: $(SRCDIR)/guests/demo/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) -DDEMO_PV -MMD -MP -c -o $@ $<
+guests/demo/pv/%.o: $(SRCDIR)/guests/demo/%.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) -DDEMO_PV -MMD -MP -c -o $@ $<
+guests/demo/demo-pv.elf: $(DEMO_PV_OBJS) $(GUEST_LIB_OBJS) $(SRCDIR)/guests/lib/guest.ld
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_BASE_CFLAGS) $(GUEST_LDFLAGS) \
+		$(GUEST_BASE_LDFLAGS) -o $@ $(filter %.o,$^) $(GUEST_LIBS)
+.SECONDARY: $(DEMO_PV_OBJS)
 
 # Keep each guest's main object: it is only reached through a pattern chain.
 .SECONDARY: $(foreach g,$(GUEST_NAMES),guests/$(g)/$(g).o)
@@ -114,9 +129,9 @@ guests/%.elf: guests/%.o $(GUEST_LIB_OBJS) $(SRCDIR)/guests/lib/guest.ld
 guests: $(GUEST_TARGETS)
 
 clean-guests:
-	rm -f $(GUEST_TARGETS) guests/*/*.o guests/*/*.d
+	rm -f $(GUEST_TARGETS) guests/*/*.o guests/*/*.d guests/demo/pv/*.o guests/demo/pv/*.d
 
--include $(wildcard guests/*/*.d)
+-include $(wildcard guests/*/*.d guests/demo/pv/*.d)
 
 # mbinfo's multiboot modules (-initrd, see guests/mbinfo/options) are read
 # from the build directory, so that their paths print the same everywhere.

@@ -14,19 +14,14 @@
  */
 #include "demo.h"
 
-struct meter {
-	uint32_t t0;
-	uint64_t c0;
-};
-
-static void meter_start(struct meter *m)
+void meter_start(struct meter *m)
 {
 	m->t0 = ticks;
 	m->c0 = rdtsc();
 }
 
 /* "name  N unit  T ticks  X ms  Y us/op  Z/s", within 80 columns */
-static void meter_report(struct meter *m, const char *name, uint32_t n, const char *unit)
+void meter_report(struct meter *m, const char *name, uint32_t n, const char *unit)
 {
 	uint64_t c = rdtsc() - m->c0;
 	uint32_t t = ticks - m->t0;
@@ -75,8 +70,19 @@ static uint32_t sieve(void)
 	return count;
 }
 
-static uint32_t crc32(const uint8_t *p, size_t n, uint32_t crc)
+/* CRC-32 (IEEE), also the checksum of the fork and disk workloads. */
+uint32_t crc32(const void *buf, size_t n, uint32_t crc)
 {
+	const uint8_t *p = buf;
+
+	if (!crc_table[1])
+		for (uint32_t i = 0; i < 256; i++) {
+			uint32_t c = i;
+
+			for (int k = 0; k < 8; k++)
+				c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
+			crc_table[i] = c;
+		}
 	crc = ~crc;
 	while (n--)
 		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
@@ -89,13 +95,6 @@ void cmd_bench(uint32_t scale)
 	uint32_t mix_n = 10000000 * scale, sieve_n = 50 * scale, crc_n = 128 * scale;
 	uint32_t r, primes = 0, crc = 0;
 
-	for (uint32_t i = 0; i < 256; i++) {
-		uint32_t c = i;
-
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
-		crc_table[i] = c;
-	}
 	for (uint32_t i = 0; i < sizeof(crc_buf); i++)
 		crc_buf[i] = (uint8_t)(i * 7 + (i >> 8));
 

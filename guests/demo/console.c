@@ -7,6 +7,11 @@
  * to COM1 (with CR LF line ends), so the demo works on a terminal too.
  * The status bar is redrawn once a second by the timer interrupt and after
  * each key and command, never per character.
+ *
+ * With bt86's paravirtual ABI (pvops.h) the COM1 copy goes out with
+ * BT86_HC_CONSOLE_WRITE, one call per write instead of two port accesses
+ * per character, and the hardware cursor (four OUTs to the CRTC) moves
+ * only when the command line waits for a key: console_sync_cursor().
  */
 #include "demo.h"
 
@@ -27,6 +32,13 @@ void console_color(uint8_t a)
 }
 
 static void cursor_update(void)
+{
+	if (pv_on)
+		return;
+	console_sync_cursor();
+}
+
+void console_sync_cursor(void)
 {
 	uint16_t pos = (uint16_t)(row * COLS + col);
 
@@ -98,20 +110,43 @@ static void serial_putc(char c)
 	putchar(c);
 }
 
-void console_putc(char c)
+/* The serial copy of s[0..n) in one hypercall (CR LF, erasing backspace). */
+static void pv_serial_write(const char *s, size_t n)
 {
-	vga_putc(c);
-	serial_putc(c);
-	cursor_update();
+	char out[512];
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (k > sizeof(out) - 3) {
+			pv_console_write(out, k);
+			k = 0;
+		}
+		if (s[i] == '\n')
+			out[k++] = '\r';
+		if (s[i] == '\b') {
+			out[k++] = '\b';
+			out[k++] = ' ';
+		}
+		out[k++] = s[i];
+	}
+	pv_console_write(out, k);
 }
 
 void console_write(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		vga_putc(s[i]);
-		serial_putc(s[i]);
-	}
+	if (pv_on)
+		pv_serial_write(s, n);
+	else
+		for (size_t i = 0; i < n; i++)
+			serial_putc(s[i]);
 	cursor_update();
+}
+
+void console_putc(char c)
+{
+	console_write(&c, 1);
 }
 
 int kprintf(const char *fmt, ...)

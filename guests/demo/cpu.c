@@ -1,7 +1,7 @@
 /*
  * cpu.c - the demo OS's processor and board setup: a flat GDT with ring 0
  * and ring 3 segments and a TSS, an IDT (exceptions, 16 IRQs, INT 0x80 open
- * to ring 3), the 8259 PICs remapped to 0x20/0x28, the PIT at HZ, the TSC
+ * to ring 3, vector 0x30 for the paravirtual timer), the 8259 PICs remapped to 0x20/0x28, the PIT at HZ, the TSC
  * calibrated against it, and trap() where every stub of isr.S lands.
  *
  * An exception nobody claims prints what happened and halts the machine.
@@ -36,9 +36,6 @@ static struct gate idt[256] __attribute__((aligned(8)));
 static struct tss tss __attribute__((aligned(128)));
 static uint8_t kernel_stack[16384] __attribute__((aligned(16)));	/* ring 3 -> 0 */
 static uint8_t sysenter_stack[1024] __attribute__((aligned(16)));
-
-volatile uint32_t ticks;
-uint32_t tsc_khz;
 
 static int (*trap_handlers[256])(struct frame *f);
 static void (*irq_handlers[16])(void);
@@ -94,7 +91,7 @@ static void load_tables(void)
 			 : : "m"(d), "i"(KCODE), "i"(KDATA) : "eax", "memory");
 
 	/* Interrupt gates (0x8e): handlers run with IF=0. */
-	for (int v = 0; v < 48; v++)
+	for (int v = 0; v < 49; v++)	/* exceptions, IRQs, PV_TIMER_VEC */
 		set_gate(v, isr_base + 16 * v, 0x8e);
 	set_gate(0x80, isr_syscall, 0xee);	/* DPL 3: INT 0x80 from ring 3 */
 	d.limit = sizeof(idt) - 1;
@@ -202,47 +199,6 @@ static void irq_dispatch(int irq)
 	outb(PIC1, PIC_EOI);
 }
 
-/* ------------------------------------------------------------ PIT and TSC */
-
-#define PIT_HZ		1193182
-
-static void timer_irq(void)
-{
-	ticks++;
-	if (ticks % HZ == 0)
-		status_draw();
-}
-
-uint64_t tsc_to_ns(uint64_t cycles)
-{
-	return tsc_khz ? cycles * 1000000 / tsc_khz : 0;
-}
-
-/* PIT channel 0 at HZ (mode 2, rate generator), then the TSC's rate
- * measured over 10 ticks. Leaves interrupts enabled. */
-void timer_init(void)
-{
-	uint32_t div = (PIT_HZ + HZ / 2) / HZ, t;
-	uint64_t c0;
-
-	outb(0x43, 0x34);
-	outb(0x40, div & 0xff);
-	outb(0x40, div >> 8);
-	irq_set_handler(0, timer_irq);
-	__asm__ volatile("sti");
-
-	if (!(cpu_features() & CPUID_TSC))
-		return;
-	t = ticks;
-	while (ticks == t)
-		__asm__ volatile("hlt");
-	c0 = rdtsc();
-	t = ticks;
-	while (ticks - t < 10)
-		__asm__ volatile("hlt");
-	tsc_khz = (uint32_t)((rdtsc() - c0) / (10 * 1000 / HZ));
-}
-
 /* ------------------------------------------------------------ traps */
 
 void trap_set_handler(int vec, int (*fn)(struct frame *f))
@@ -304,6 +260,10 @@ void trap(struct frame *f)
 {
 	if (f->vec >= 0x20 && f->vec < 0x30) {
 		irq_dispatch(f->vec - 0x20);
+		return;
+	}
+	if (f->vec == PV_TIMER_VEC && pv_on) {	/* no PIC: nothing to acknowledge */
+		timer_pv_irq();
 		return;
 	}
 	if (trap_handlers[f->vec] && trap_handlers[f->vec](f))

@@ -14,12 +14,19 @@
  *   pf [n]            n demand page faults, map one page and unmap the last
  *                     (n = 100000)
  *   syscalls [n]      n INT 0x80 and n SYSENTER calls from ring 3 (200000)
+ *   fork [n]          n address-space copies with copy-on-write (2000)
+ *   timer [n] [us]    n sleeps of us microseconds on the timer (2000, 100)
+ *   disk [n]          write n x 4 KiB to the disk, read them back (256)
  *   cpuid             vendor, family/model, feature flags, TSC rate
  *   uptime            time since boot
  *   clear             clear the console
  *   fault [pf|gp|ud|de]   raise an exception: the report, then a halt
  *   reboot            reset through the i8042 (0xfe)
  *   exit, halt, poweroff   leave the emulator (isa-debug-exit port 0xf4)
+ * The three last are the workloads that compare full virtualization with
+ * paravirtualization: the same source built as demo-pv.elf (-DDEMO_PV)
+ * uses bt86's hypercalls and virtio-blk instead (pvops.h says how).
+ *
  * Timed commands print PIT ticks (10 ms each), TSC-based times and the cost
  * per operation; the status bar shows what the last command cost.
  * Line editing: backspace, ^U kills the line, ^C drops it, ^L clears.
@@ -42,6 +49,9 @@ static void cmd_help(void)
 		"  bench [scale]   CPU benchmark: integer mixing, prime sieve, CRC-32\n"
 		"  pf [n]          page-fault storm: n demand faults (default 100000)\n"
 		"  syscalls [n]    ring 3 system calls: n INT 0x80, n SYSENTER (200000)\n"
+		"  fork [n]        n address-space copies, copy-on-write faults (2000)\n"
+		"  timer [n] [us]  n short sleeps of us microseconds (2000, 100)\n"
+		"  disk [n]        write n x 4 KiB to the disk, read back, checksum (256)\n"
 		"  cpuid           processor vendor, model and features\n"
 		"  uptime          time since boot\n"
 		"  clear           clear the screen\n"
@@ -123,6 +133,18 @@ static void run_command(char *line)
 		cmd_pf(parse_uint(arg, 100000));
 	else if (!strcmp(line, "syscalls"))
 		cmd_syscalls(parse_uint(arg, 200000));
+	else if (!strcmp(line, "fork"))
+		cmd_fork(parse_uint(arg, 2000));
+	else if (!strcmp(line, "timer")) {
+		const char *us = arg;
+
+		while (*us && *us != ' ')
+			us++;
+		while (*us == ' ')
+			us++;
+		cmd_timer(parse_uint(arg, 2000), parse_uint(us, 100));
+	} else if (!strcmp(line, "disk"))
+		cmd_disk(parse_uint(arg, 256));
 	else if (!strcmp(line, "cpuid"))
 		cmd_cpuid();
 	else if (!strcmp(line, "uptime"))
@@ -181,17 +203,44 @@ static void run_boot_commands(const char *cmdline)
 	}
 }
 
+#ifdef DEMO_PV
+/* Is word (as "key=value") one of the blank-separated words of s? */
+static int strstr_word(const char *s, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = s; *p; p++)
+		if ((p == s || p[-1] == ' ') && !strncmp(p, word, n) && (p[n] == ' ' || !p[n]))
+			return 1;
+	return 0;
+}
+#endif
+
 static void banner(const char *cmdline)
 {
 	uint32_t f = cpu_features();
 
 	console_color(0x0f);
+#ifdef DEMO_PV
+	kprintf("bt86 demo OS, paravirtual build\n");
+#else
 	kprintf("bt86 demo OS\n");
+#endif
 	console_color(0x07);
 	kprintf("  paging: 4K pages to 4M%s, demand-paged at 0x%08x\n",
 		f & CPUID_PSE ? ", 4M pages (PSE) to 64M" : "", DEMAND_BASE);
-	kprintf("  PIC at 0x20/0x28, PIT at %u Hz, TSC %u.%03u MHz, SYSENTER %s\n",
-		HZ, tsc_khz / 1000, tsc_khz % 1000, f & CPUID_SEP ? "yes" : "no");
+	if (pv_on)
+		kprintf("  bt86 hypercalls: vif, MMU batches%s, timer %u Hz, TSC %u.%03u MHz, "
+			"SYSENTER %s\n", pv_pte_direct ? " (TLB only)" : "", HZ, tsc_khz / 1000, tsc_khz % 1000,
+			f & CPUID_SEP ? "yes" : "no");
+	else
+		kprintf("  PIC at 0x20/0x28, PIT at %u Hz, TSC %u.%03u MHz, SYSENTER %s\n",
+			HZ, tsc_khz / 1000, tsc_khz % 1000, f & CPUID_SEP ? "yes" : "no");
+#ifdef DEMO_PV
+	if (!pv_on)
+		kprintf("  no bt86 hypercalls (CPUID 0x40000000; bt86 -cpu bt86,pv=on has them):\n"
+			"  CLI/STI, PIT, MOV CR3 as the full build; the disk is still virtio\n");
+#endif
 	if (*cmdline)
 		kprintf("  command line: %s\n", cmdline);
 	kprintf("Type help for the commands.\n");
@@ -209,25 +258,32 @@ int main(const char *cmdline)
 		boot_cmdline[i] = cmdline[i];
 
 	cpu_init();
+	pv_init();
+#ifdef DEMO_PV
+	if (strstr_word(boot_cmdline, "pvmmu=direct"))
+		pv_pte_direct = 1;
+#endif
 	mm_init();
 	console_init();
 	timer_init();
 	input_init();
 	banner(boot_cmdline);
+	disk_init();
 	run_boot_commands(boot_cmdline);
 
 	show_prompt();
 	for (;;) {
 		int c;
 
-		/* STI's shadow covers HLT: no interrupt slips in between. */
-		__asm__ volatile("cli");
+		irq_disable();
 		c = input_get();
 		if (c < 0) {
-			__asm__ volatile("sti; hlt");
+			if (pv_on)
+				console_sync_cursor();
+			irq_enable_and_halt();
 			continue;
 		}
-		__asm__ volatile("sti");
+		irq_enable();
 
 		if (c == '\n') {
 			console_putc('\n');

@@ -1,6 +1,6 @@
 /*
  * isr.S - the demo OS's ways into ring 0: exception and IRQ stubs (vectors
- * 0-47, 16 bytes apart from isr_base), the INT 0x80 system call stub, the
+ * 0-48, 16 bytes apart from isr_base), the INT 0x80 system call stub, the
  * SYSENTER entry, and the trip to ring 3 and back (enter_user).
  *
  * Every stub pushes a dummy error code when the CPU does not, then the
@@ -17,7 +17,7 @@
 	.globl	isr_base
 isr_base:
 	.set	vec, 0
-	.rept	48
+	.rept	49		/* 0x30: the paravirtual one-shot timer */
 	.p2align 4
 	/* #DF, #TS, #NP, #SS, #GP, #PF, #AC push an error code themselves. */
 	.if (vec == 8) || ((vec >= 10) && (vec <= 14)) || (vec == 17)

@@ -34,7 +34,7 @@ GUEST_NAMES += vmcall_ud pv kvmclock
 # the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)
 GUEST_NAMES += acpi hpet resetcf9
 # guests with a disk image (below): the PCI bus and its IDE disks, an ATAPI CD-ROM
-DISK_GUESTS := pciide atapi
+DISK_GUESTS := pciide atapi virtio
 GUEST_NAMES += $(DISK_GUESTS)
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o

@@ -56,7 +56,8 @@ int parse_size_mb(const char *s, uint32_t *mb, char *err, size_t errlen)
 int parse_device(const char *spec, struct machine_options *o, char *err, size_t errlen)
 {
     if (strncmp(spec, "isa-debug-exit", 14) || (spec[14] && spec[14] != ','))
-        return errorf(err, errlen, "unknown device (bt86 has: isa-debug-exit)");
+        return errorf(err, errlen, "unknown device (bt86 has: isa-debug-exit, virtio-blk-pci, "
+                                    "virtio-rng-pci, virtio-serial-pci, virtconsole)");
     o->debug_exit = 1;
     o->debug_exit_base = 0x501;
     o->debug_exit_size = 2;

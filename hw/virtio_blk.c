@@ -147,6 +147,11 @@ void virtio_blk_reset(struct virtio_blk *vb)
     virtio_pci_reset(vb->v);
 }
 
+void virtio_blk_set_disk(struct virtio_blk *vb, struct block *disk)
+{
+    vb->disk = disk;
+}
+
 struct virtio_blk *virtio_blk_create(struct pci_host *host, int devfn, struct block *disk,
                                      const char *serial, const struct virtio_wiring *w)
 {

@@ -17,5 +17,8 @@ struct virtio_wiring;
 struct virtio_blk *virtio_blk_create(struct pci_host *host, int devfn, struct block *disk,
                                      const char *serial, const struct virtio_wiring *w);
 void virtio_blk_reset(struct virtio_blk *vb);
+/* Another image of the same size and mode behind the device (the fuzz
+ * target's fresh -snapshot overlay for each input). */
+void virtio_blk_set_disk(struct virtio_blk *vb, struct block *disk);
 
 #endif

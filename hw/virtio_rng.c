@@ -18,6 +18,7 @@
 
 struct virtio_rng {
     struct virtio_pci *v;
+    long (*fill)(void *buf, unsigned long len);
     struct virtio_req req;
     uint8_t buf[CHUNK];
 };
@@ -30,7 +31,7 @@ static void rng_kick(void *opaque, int q)
         uint32_t want = r->in_len < MAX_PER_REQ ? r->in_len : MAX_PER_REQ, done = 0;
         while (done < want) {
             size_t n = want - done < CHUNK ? want - done : CHUNK;
-            ssize_t got = getrandom(rng->buf, n, 0);
+            long got = rng->fill ? rng->fill(rng->buf, n) : (long)getrandom(rng->buf, n, 0);
             if (got <= 0)
                 break;
             uint32_t c = virtio_req_to(rng->v, r, done, rng->buf, (uint32_t)got);
@@ -51,6 +52,11 @@ static const struct virtio_device_ops rng_ops = {
     .queue_size = 8, /* QEMU's */
     .kick = rng_kick,
 };
+
+void virtio_rng_set_source(struct virtio_rng *r, long (*fill)(void *buf, unsigned long len))
+{
+    r->fill = fill;
+}
 
 void virtio_rng_reset(struct virtio_rng *r)
 {

@@ -14,5 +14,8 @@ struct virtio_wiring;
 struct virtio_rng *virtio_rng_create(struct pci_host *host, int devfn,
                                      const struct virtio_wiring *w);
 void virtio_rng_reset(struct virtio_rng *r);
+/* Where the bytes come from instead of getrandom (a fuzz target's fixed
+ * bytes, so that results repeat): fill returns how many it wrote, <= 0 none. */
+void virtio_rng_set_source(struct virtio_rng *r, long (*fill)(void *buf, unsigned long len));
 
 #endif

@@ -12,9 +12,10 @@
  * device reports in the status byte (a range past the end, an unknown
  * request); INTx as the ISR register and the 8259's IRR show it; then a
  * looping chain, which sets DEVICE_NEEDS_RESET, and a reset that brings the
- * queue back.  (A buffer outside RAM is not here: QEMU serves one in MMIO
- * space through a bounce buffer, bt86 refuses it; tests/unit covers it.)
- * The rng part fills buffers.
+ * queue back; then the legacy I/O interface reads sectors too.  (A buffer
+ * outside RAM is not here: QEMU serves one in MMIO space through a bounce
+ * buffer, bt86 refuses it; tests/unit/test_virtio_queue.c covers it.)  The
+ * rng part fills buffers.
  */
 #include "guest.h"
 #include "io.h"
@@ -357,6 +358,62 @@ static void blk(unsigned bdf)
 	wr8(d.common + STATUS, 0);
 }
 
+/* The legacy interface (virtio 1.0, 4.1.4.8) of the same function: I/O
+ * BAR0, 32 feature bits, the queue at a page frame in the legacy layout
+ * (used ring on the next 4 KiB boundary), device configuration at 20. */
+#define LQ 256
+static struct {
+	struct desc desc[LQ];
+	uint16_t avail[3 + LQ];
+	uint8_t pad[8192 - 16 * LQ - 2 * (3 + LQ)];
+	uint16_t used_hdr[2];
+	uint32_t used[2 * LQ];
+	uint16_t avail_event;
+} lring __attribute__((aligned(4096)));
+
+static void legacy(unsigned bdf, uint16_t io)
+{
+	cfg_write(bdf, 0x10, io);
+	cfg_write(bdf, 4, 0x0005); /* I/O and bus master */
+	outb(io + 18, 0);
+	outb(io + 18, 3);
+	uint32_t f = inl(io);
+	/* SEG_MAX, RO, BLK_SIZE, FLUSH; INDIRECT, EVENT_IDX: no VERSION_1 here */
+	printf("legacy: status %02x, features & known %08x, capacity %u\n", inb(io + 18),
+	       f & (1u << 2 | 1u << 5 | 1u << 6 | 1u << 9 | 1u << 28 | 1u << 29), inl(io + 20));
+	outl(io + 4, 1u << 9);
+	outw(io + 14, 0);
+	uint16_t size = inw(io + 12);
+	printf("  queue 0: size %u pfn %08x\n", size, inl(io + 8));
+	if (size != LQ)
+		return;
+	memset(&lring, 0, sizeof(lring));
+	outl(io + 8, (uint32_t)&lring >> 12);
+	outb(io + 18, 7);
+	hdr = (struct blk_hdr){ 0, 0, 6000 };
+	status = 0xee;
+	memset(data, 0, sizeof(data));
+	lring.desc[0] = (struct desc){ (uint32_t)&hdr, sizeof(hdr), F_NEXT, 1 };
+	lring.desc[1] = (struct desc){ (uint32_t)data, 2048, F_NEXT | F_WRITE, 2 };
+	lring.desc[2] = (struct desc){ (uint32_t)&status, 1, F_WRITE, 0 };
+	lring.avail[2] = 0;
+	__asm__ volatile("" ::: "memory");
+	lring.avail[1] = 1;
+	__asm__ volatile("" ::: "memory");
+	outw(io + 16, 0);
+	unsigned long n = 0;
+	while (*(volatile uint16_t *)&lring.used_hdr[1] == 0 && ++n < 100000000)
+		;
+	printf("  read 6000-6003: used idx %u len %u status %u bad %u\n", lring.used_hdr[1],
+	       lring.used[1], status, check(data, 6000, 4, 0));
+	for (n = 0; n < 10000000 && !irr(cfg_read8(bdf, 0x3c)); n++)
+		;
+	printf("  ISR %02x\n", inb(io + 19));
+	outl(io + 8, 0);
+	outb(io + 18, 0);
+	printf("  after reset: status %02x pfn %08x\n", inb(io + 18), inl(io + 8));
+}
+
 /* ---------------------------------------------------------- virtio-rng */
 
 static void rng(unsigned bdf)
@@ -388,6 +445,7 @@ int main(const char *cmdline)
 		return 2;
 	}
 	blk(b);
+	legacy(b, 0xc000);
 	rng(r);
 	return 0;
 }

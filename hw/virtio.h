@@ -26,6 +26,19 @@
  * Everything runs synchronously in the guest's notify write: a request is
  * complete (and its interrupt raised) before the write returns.
  *
+ * Adding a device (virtio-net, say): its ops give the queues (receive,
+ * transmit), its own feature bits (the transport adds VERSION_1,
+ * RING_INDIRECT_DESC and RING_EVENT_IDX) and config_read for its
+ * configuration (the MAC).  kick(TX) pops each chain, reads the packet with
+ * virtio_req_from, pushes it with 0 bytes written, then calls
+ * virtio_notify once.  Receiving happens when the host has data, from the
+ * board's poll between blocks (as hw/virtio_console.c does): pop a
+ * receive buffer (none: the driver is behind; keep or drop the data),
+ * virtio_req_to, virtio_push with the bytes written, virtio_notify.  A
+ * struct virtio_req holds VIRTIO_MAX_SEGS segments (8 KiB): keep one in
+ * the device, not on the stack.  The board plugs the device with
+ * virtio_pci_create and resets it with virtio_pci_reset (machine/pc.c).
+ *
  *   static const struct virtio_device_ops rng_ops = {
  *       .name = "virtio-rng", .device_type = VIRTIO_ID_RNG, .pci_class = 0x00ff00,
  *       .nqueues = 1, .queue_size = 64, .kick = rng_kick,

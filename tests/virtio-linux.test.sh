@@ -6,7 +6,8 @@
 # holds the same bytes as the IDE disk: Linux must read both whole with the
 # md5sum the host computed, write a sector that then is in the virtio
 # disk's image file, see a readonly=on virtio disk as read-only, read
-# /dev/hwrng from virtio-rng and write to hvc0, whose chardev is a file.
+# /dev/hwrng from virtio-rng, and write to hvc0 and read from it, whose
+# chardev is bt86's standard output and input (COM1 goes to a file).
 # One Linux boot.  Non-interactive: the initramfs's init prints and reboots.
 # Exit 77 ("skipped: reason") when the packages cannot be fetched, or for
 # the runs that leave the Linux boots to the native check.
@@ -84,7 +85,10 @@ done
 echo "@@rng \$(cat /sys/class/misc/hw_random/rng_current) \$(head -c 4096 /dev/hwrng | wc -c)"
 echo "@@irq \$(grep -c -E 'PCI-MSI.*virtio' /proc/interrupts) MSI-X vectors"
 grep virtio /proc/interrupts | sed 's/^/@@interrupts /'
-echo hello-from-hvc0 > /dev/hvc0
+exec 3<>/dev/hvc0
+echo hello-from-hvc0 >&3
+read -t 60 line <&3
+echo "@@hvc0-in \$line"
 sync
 echo "@@done"
 reboot -f
@@ -100,6 +104,11 @@ want=$(md5sum < "$work/disk.img")
 want_ro=$(md5sum < "$work/ro.img")
 
 log=$work/serial.log
+# hvc0's input: typed once the guest has the tty open (it says hello first).
+mkfifo "$work/in"
+(for _ in $(seq 900); do grep -q hello-from-hvc0 "$work/hvc0.log" 2>/dev/null && break; sleep 1
+done; echo typed-into-hvc0; sleep 120) > "$work/in" &
+typist=$!
 start=$(date +%s)
 timeout "${BOOT_TIMEOUT:-900}" "$BT86" -kernel "$work/boot/vmlinuz" -initrd "$work/initrd.img" \
 	-append "console=ttyS0 quiet" -nographic -m 256 -no-reboot \
@@ -108,9 +117,11 @@ timeout "${BOOT_TIMEOUT:-900}" "$BT86" -kernel "$work/boot/vmlinuz" -initrd "$wo
 	-drive "file=$work/ro.img,if=none,id=ro,format=raw,readonly=on" \
 	-device virtio-blk-pci,drive=ro \
 	-device virtio-rng-pci \
-	-chardev "file,id=con,path=$work/hvc0.log" -device virtio-serial-pci \
-	-device virtconsole,chardev=con < /dev/null > "$log" 2>&1
+	-serial "file:$log" -chardev stdio,id=con -device virtio-serial-pci \
+	-device virtconsole,chardev=con < "$work/in" > "$work/hvc0.log" 2>&1
 status=$?
+kill $typist 2>/dev/null
+wait $typist 2>/dev/null
 echo "bt86 ran for $(($(date +%s) - start)) s, status $status"
 tr -d '\r' < "$log" > "$log.txt"
 fail=0
@@ -131,6 +142,7 @@ expect "the read-only disk refuses writes" "^@@vd[ab] write refused"
 expect "the end" "^@@done"
 expect "virtio-rng is the hwrng" "^@@rng virtio_rng\.[0-9]+ 4096$"
 expect "MSI-X" "^@@irq [1-9][0-9]* MSI-X vectors"
+expect "hvc0 reads the chardev's input" "^@@hvc0-in typed-into-hvc0$"
 if grep -q "^@@insmod" "$log.txt"; then
 	echo "FAIL: $(grep -m 1 "^@@insmod" "$log.txt")"
 	fail=1
@@ -148,7 +160,7 @@ fi
 if grep -q "^hello-from-hvc0" "$work/hvc0.log" 2>/dev/null; then
 	echo "ok: hvc0's output is in the chardev's file"
 else
-	echo "FAIL: $work/hvc0.log does not hold what the guest wrote to /dev/hvc0"
+	echo "FAIL: bt86's output ($work/hvc0.log) does not hold what the guest wrote to /dev/hvc0"
 	fail=1
 fi
 if [ "$status" != 0 ]; then

@@ -44,6 +44,7 @@ struct virtio_pci {
     uint32_t dfselect, gfselect;
     uint64_t guest_features;
     uint8_t status, isr, generation;
+    int legacy; /* a legacy driver placed a queue: it may use it before DRIVER_OK */
     uint16_t queue_select;
     uint16_t msix_config;
     struct virtq q[VIRTIO_MAX_QUEUES];
@@ -128,7 +129,8 @@ uint64_t virtio_features(const struct virtio_pci *v)
 
 int virtio_queue_ready(const struct virtio_pci *v, int q)
 {
-    return q >= 0 && q < v->ops->nqueues && (v->status & VIRTIO_STATUS_DRIVER_OK) &&
+    return q >= 0 && q < v->ops->nqueues &&
+           ((v->status & VIRTIO_STATUS_DRIVER_OK) || v->legacy) &&
            !(v->status & VIRTIO_STATUS_NEEDS_RESET) && v->q[q].enabled && v->q[q].size &&
            !v->q[q].broken;
 }
@@ -187,6 +189,7 @@ static void device_reset(struct virtio_pci *v)
     v->dfselect = v->gfselect = 0;
     v->guest_features = 0;
     v->status = 0;
+    v->legacy = 0;
     v->queue_select = 0;
     v->msix_config = NO_VECTOR;
     v->isr = 0;
@@ -444,6 +447,9 @@ static void legacy_set_pfn(struct virtio_pci *v, uint32_t pfn)
     q->avail = base + 16ull * q->size;
     q->used = (q->avail + 6 + 2ull * q->size + 4095) & ~4095ull;
     q->enabled = 1;
+    /* Old Linux virtio_blk read the partition table before DRIVER_OK; QEMU
+     * serves a legacy driver's queue as soon as it is placed. */
+    v->legacy = 1;
 }
 
 /* The legacy header as the driver reads it (virtio 1.0, 4.1.4.8). */

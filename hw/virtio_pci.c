@@ -208,6 +208,7 @@ void virtio_pci_reset(struct virtio_pci *v)
     for (int i = 0; i < v->nvectors; i++)
         v->msix_table[16 * i + 12] = 1; /* vectors start masked */
     v->msix_pending = 0;
+    v->generation = 0; /* a driver's reset keeps counting; power-on starts over */
     device_reset(v);
 }
 

@@ -18,13 +18,19 @@
  * its size and features VERSION_1 | INDIRECT (| EVENT_IDX with value bit
  * 16), rings at 0x1000, 0x3000, 0x4000; 6 a notification of queue (offset
  * mod 8); 7 a legacy setup of that queue at PFN 1, features the value.
- * Before each input the functions are reset, their BARs placed, RAM
- * cleared and the image reopened (-snapshot), so that no write survives.
+ * Before each input the functions, the PIIX3 (PIRQs to IRQ 10, 10, 11,
+ * 11, as after machine reset), the 8259s and the APICs are reset, the
+ * BARs placed, RAM cleared and the image reopened (-snapshot), so that no
+ * write survives.
  */
 #include "tests/fuzz/fuzz.h"
 #include "block/image.h"
 #include "hw/pci.h"
 #include "hw/pci_host.h"
+#include "hw/ioapic.h"
+#include "hw/lapic.h"
+#include "hw/pic8259.h"
+#include "hw/piix3.h"
 #include "hw/virtio.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
@@ -39,7 +45,7 @@
 #include <unistd.h>
 
 #define SECTORS 256
-#define MMIO(d) (0xe0000000u + 0x10000u * (d))
+#define MMIO(d) (0xc0000000u + 0x10000u * (d)) /* clear of the VGA LFB at 0xe0000000 */
 #define IO(d) (0xc100u + 0x40u * (d))
 
 static struct machine *m;
@@ -123,6 +129,16 @@ static void reset(void)
     virtio_blk_reset(blk);
     virtio_rng_reset(rng);
     virtio_console_reset(con);
+    /* Then what INTx reached, with the lines low: a request an 8259 latched
+     * on an edge would otherwise outlive the input. */
+    piix3_reset(m->piix3);
+    static const uint8_t pirq_irq[4] = { 10, 10, 11, 11 };
+    for (int i = 0; i < 4; i++)
+        pci_config_write(pci_host_dev(m->pci, PCI_DEVFN(1, 0)), PIIX3_PIRQ_ROUTE + i,
+                         pirq_irq[i], 1);
+    pic_reset(m->pic);
+    ioapic_reset(m->ioapic);
+    lapic_reset(m->lapic);
     for (int d = 0; d < 3; d++) {
         pci_config_write(fn(d), PCI_BAR0, IO(d), 4);
         pci_config_write(fn(d), PCI_BAR0 + 4, MMIO(d) + 0x8000, 4);

@@ -229,7 +229,7 @@ status() { vrec 0 $(($1 << 3)) 0x14 0; }
 	avail 0 0; vrec 3 6 0 0; status 0; isr 0
 	vrec 1 5 0 16; vdesc 0x1000 1 0x10000000 512 3 2; vdesc 0x1000 2 0xa000 1 2 0; avail 0 0
 	vrec 3 6 0 0; status 0
-	vrec 1 5 0 16; vdesc 0x1000 1 0xe0000000 512 3 2; avail 0 0; vrec 3 6 0 0; status 0
+	vrec 1 5 0 16; vdesc 0x1000 1 0xc0000000 512 3 2; avail 0 0; vrec 3 6 0 0; status 0
 	vrec 1 5 0 16; vdesc 0x6000 0 0x6000 16 4 0; vdesc 0x1000 0 0x6000 16 4 0; avail 0 0
 	vrec 3 6 0 0; status 0
 	vrec 1 5 0 16; ram 0x3000 $((40 << 16)); vrec 3 6 0 0; status 0; } >"$here/virtio/blk-bad"

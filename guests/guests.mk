@@ -36,7 +36,7 @@ GUEST_NAMES += acpi hpet resetcf9
 # QEMU's pc-testdev, which kvm-unit-tests drives
 GUEST_NAMES += testdev
 # guests with a disk image (below): the PCI bus and its IDE disks, an ATAPI CD-ROM
-DISK_GUESTS := pciide atapi
+DISK_GUESTS := pciide atapi virtio
 GUEST_NAMES += $(DISK_GUESTS)
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 DEMO_PARTS := cpu isr mm console input bench pvops timer fork disk ide virtio_blk

@@ -37,6 +37,7 @@ struct ps2mouse;
 struct rtc;
 struct screen;
 struct vga;
+struct virtio_console;
 struct pit;
 struct pam_seg;
 struct port61;
@@ -83,11 +84,26 @@ struct machine_options {
         int snapshot;     /* snapshot=on, or -snapshot for all */
         int cdrom;        /* media=cdrom, -cdrom: an ATAPI CD-ROM (read-only) */
     } drive[4];
+    /* virtio-pci functions (ui/drive.c): -device virtio-*-pci in order, then
+     * -drive if=virtio, as QEMU plugs them; -drive if=none waits for a
+     * -device virtio-blk-pci,drive=ID. */
+    struct virtio_option {
+        int kind;             /* VIRTIO_OPT_xxx */
+        const char *file;     /* an image: if=virtio or if=none */
+        const char *id;       /* if=none,id=ID */
+        const char *drive_id; /* -device virtio-blk-pci,drive=ID */
+        const char *serial;   /* GET_ID's answer */
+        const char *chardev;  /* virtconsole: a chardev spec */
+        int readonly, snapshot;
+    } virtio[8];
+    int nvirtio;
     /* The host window (ui/display.c); none: headless, as with -display none. */
     const struct display_ops *display_ops;
 };
 
 enum { DISPLAY_DEFAULT, DISPLAY_NONE, DISPLAY_SDL };
+enum { VIRTIO_OPT_DRIVE_NONE, VIRTIO_OPT_DRIVE, VIRTIO_OPT_BLK, VIRTIO_OPT_RNG,
+       VIRTIO_OPT_CONSOLE };
 
 /* One ISA IRQ line, as a device's IRQ output is wired to it: an input of
  * the PIC pair and one of the I/O APIC, as on a real board. */
@@ -104,7 +120,7 @@ struct machine_device {
     void *dev;
 };
 
-#define MACHINE_MAX_DEVICES 32
+#define MACHINE_MAX_DEVICES 48
 
 struct machine {
     struct cpu cpu;
@@ -136,6 +152,8 @@ struct machine {
     struct piix3 *piix3;
     struct piix_ide *ide;
     struct block *disk[4]; /* by IDE index, as opt.drive */
+    struct block *vdisk[8]; /* by opt.virtio index: the virtio-blk images */
+    struct virtio_console *vconsole[8]; /* by opt.virtio index: polled for input */
     struct port61 *port61;
     struct port80 *port80;
     struct rtc *rtc;

@@ -49,6 +49,10 @@
 #include "hw/pci_host.h"
 #include "hw/piix3.h"
 #include "hw/piix_ide.h"
+#include "hw/virtio.h"
+#include "hw/virtio_blk.h"
+#include "hw/virtio_console.h"
+#include "hw/virtio_rng.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
 #include "hw/port61.h"
@@ -115,6 +119,11 @@ static _Noreturn void at_exit_status(struct machine *m, int status)
         if (m->disk[i]) {
             block_close(m->disk[i]); /* the guest's writes made durable */
             m->disk[i] = NULL;
+        }
+    for (int i = 0; m && i < 8; i++)
+        if (m->vdisk[i]) {
+            block_close(m->vdisk[i]);
+            m->vdisk[i] = NULL;
         }
     if (m && m->opt.stats)
         stats_print(m, stderr);
@@ -372,6 +381,9 @@ DEVICE_RESET(port_cf9_reset, port_cf9)
 DEVICE_RESET(i440fx_reset, i440fx)
 DEVICE_RESET(piix3_reset, piix3)
 DEVICE_RESET(piix_ide_reset, piix_ide)
+DEVICE_RESET(virtio_blk_reset, virtio_blk)
+DEVICE_RESET(virtio_rng_reset, virtio_rng)
+DEVICE_RESET(virtio_console_reset, virtio_console)
 #undef DEVICE_RESET
 
 static uint32_t lapic_mmio_read(void *opaque, uint32_t offset, int size)
@@ -431,6 +443,61 @@ static void lapic_reset_dev(void *dev)
     lapic_map(m);
 }
 
+/* An MSI from a PCI function: a message to the local APIC, as the I/O
+ * APIC sends (destination in address bits 19-12, logical in bit 2; vector,
+ * delivery mode and trigger in the data). */
+static void pci_msi(void *opaque, uint32_t addr, uint32_t data)
+{
+    ioapic_deliver(opaque, (uint8_t)(addr >> 12), addr >> 2 & 1, data >> 8 & 7, data & 0xff,
+                   data >> 15 & 1);
+}
+
+static void *add_device(struct machine *m, void *dev, void (*reset)(void *dev));
+
+/* The virtio functions, each in the next free slot from 2 (from 3 with a
+ * VGA, which is 00:02.0 on QEMU's pc), in the order QEMU gives them. */
+static int plug_virtio(struct machine *m)
+{
+    struct virtio_wiring w = { pci_msi, m };
+    int slot = m->opt.vga ? 3 : 2;
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < m->opt.nvirtio; i++) {
+            const struct virtio_option *v = &m->opt.virtio[i];
+            /* -drive if=virtio after every -device, as QEMU creates them later. */
+            if (v->kind == VIRTIO_OPT_DRIVE_NONE || (v->kind == VIRTIO_OPT_DRIVE) != pass)
+                continue;
+            while (slot < 32 && pci_host_dev(m->pci, PCI_DEVFN(slot, 0)))
+                slot++;
+            if (slot == 32) {
+                fprintf(stderr, "bt86: no free PCI slot for a virtio device\n");
+                return -1;
+            }
+            int devfn = PCI_DEVFN(slot, 0);
+            switch (v->kind) {
+            case VIRTIO_OPT_DRIVE:
+            case VIRTIO_OPT_BLK:
+                add_device(m, virtio_blk_create(m->pci, devfn, m->vdisk[i], v->serial, &w),
+                           virtio_blk_reset_dev);
+                break;
+            case VIRTIO_OPT_RNG:
+                add_device(m, virtio_rng_create(m->pci, devfn, &w), virtio_rng_reset_dev);
+                break;
+            case VIRTIO_OPT_CONSOLE: {
+                char err[256];
+                struct chardev *chr = NULL;
+                if (v->chardev && !(chr = chardev_open(v->chardev, err, sizeof(err)))) {
+                    fprintf(stderr, "bt86: -chardev %s: %s\n", v->chardev, err);
+                    return -1;
+                }
+                m->vconsole[i] = add_device(m, virtio_console_create(m->pci, devfn, chr, &w),
+                                            virtio_console_reset_dev);
+                break;
+            }
+            }
+        }
+    return 0;
+}
+
 /* A device with state joins the list machine_reset() walks, once it exists. */
 static void *add_device(struct machine *m, void *dev, void (*reset)(void *dev))
 {
@@ -483,6 +550,16 @@ int machine_init(struct machine *m)
         if (!m->disk[i]) {
             fprintf(stderr, "bt86: %s%s: %s\n", d->cdrom ? "-cdrom " : "-drive file=", d->file,
                     err);
+            return EXIT_USAGE;
+        }
+    }
+    for (int i = 0; i < m->opt.nvirtio; i++) {
+        const struct virtio_option *v = &m->opt.virtio[i];
+        if (v->kind != VIRTIO_OPT_DRIVE && v->kind != VIRTIO_OPT_BLK)
+            continue;
+        m->vdisk[i] = block_open(v->file, v->readonly, v->snapshot, err, sizeof(err));
+        if (!m->vdisk[i]) {
+            fprintf(stderr, "bt86: -drive file=%s: %s\n", v->file, err);
             return EXIT_USAGE;
         }
     }
@@ -576,6 +653,8 @@ int machine_init(struct machine *m)
             else
                 ide_attach_disk(piix_ide_channel(m->ide, i / 2), i % 2, m->disk[i], serial);
         }
+    if (plug_virtio(m) < 0)
+        return EXIT_USAGE;
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
@@ -660,6 +739,9 @@ void machine_poll(struct machine *m)
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_poll(m->uart[i]);
+    for (int i = 0; i < 8; i++)
+        if (m->vconsole[i])
+            virtio_console_poll(m->vconsole[i]);
     timers_run(&m->clock, machine_clock_ns(m));
     uint64_t t0 = host_clock_ns();
     screen_poll(m);

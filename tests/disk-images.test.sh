@@ -79,8 +79,19 @@ check 2 "is 0 bytes" "${run[@]}" -drive "file=$work/empty.img,format=raw"
 check 2 "Is a directory|not a regular file" "${run[@]}" -hdb "$work/dir.img"
 check 2 "format=qcow2: bt86 reads raw images only" "${run[@]}" \
 	-drive "file=$work/a.img,format=qcow2"
-check 2 "if=virtio: bt86 has no virtio-blk yet" "${run[@]}" \
-	-drive "file=$work/a.img,if=virtio,format=raw"
+check 2 "^bt86: -drive file=.*missing.img: cannot open" "${run[@]}" \
+	-drive "file=$work/missing.img,if=virtio,format=raw"
+check 2 "are for IDE drives" "${run[@]}" -drive "file=$work/a.img,if=virtio,index=1"
+check 2 "if=none needs id=ID" "${run[@]}" -drive "file=$work/a.img,if=none"
+check 2 "virtio-blk-pci needs drive=ID" "${run[@]}" -device virtio-blk-pci
+check 2 "drive=d0: no -drive if=none,id=d0" "${run[@]}" -device virtio-blk-pci,drive=d0
+check 2 "drive=d0: the drive is in use" "${run[@]}" -drive "file=$work/a.img,if=none,id=d0" \
+	-device virtio-blk-pci,drive=d0 -device virtio-blk-pci,drive=d0
+check 2 "unknown property 'bogus' of virtio-rng-pci" "${run[@]}" -device virtio-rng-pci,bogus=1
+check 2 "virtconsole needs a -device virtio-serial-pci" "${run[@]}" -device virtconsole,chardev=c
+check 2 "chardev=c: no -chardev with id=c" "${run[@]}" -device virtio-serial-pci \
+	-device virtconsole,chardev=c
+check 2 "backend 'socket': bt86 has stdio, null and file" "${run[@]}" -chardev socket,id=c
 check 2 "if=scsi" "${run[@]}" -drive "file=$work/a.img,if=scsi"
 check 2 "media=tape: expected disk or cdrom" "${run[@]}" -drive "file=$work/a.img,media=tape"
 check 2 "-cdrom .*missing.iso: cannot open" "${run[@]}" -cdrom "$work/missing.iso"

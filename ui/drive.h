@@ -3,6 +3,10 @@
  *
  *   -drive file=IMG[,if=ide][,format=raw][,index=N][,media=disk][,readonly=on]
  *          [,snapshot=on][,cache=...][,id=...]
+ *   -drive file=IMG,if=virtio[,readonly=on]: a virtio-blk-pci function
+ *   -drive file=IMG,if=none,id=ID with -device virtio-blk-pci,drive=ID[,serial=S]
+ *   -device virtio-rng-pci; -device virtio-serial-pci -device virtconsole,chardev=ID
+ *   -chardev stdio|null|file,id=ID[,path=FILE]
  *   -hda IMG (index 0), -hdb (1), -hdc (2), -hdd (3); -cdrom IMG (index 2,
  *   media=cdrom); -snapshot
  *
@@ -23,5 +27,13 @@ int add_hd(const char *file, int index, struct machine_options *o, char *err, si
 int add_cdrom(const char *file, struct machine_options *o, char *err, size_t errlen);
 /* -snapshot: every drive's writes go to a temporary file. */
 void set_snapshot_all(struct machine_options *o);
+
+/* -chardev: a backend a virtconsole names by id. */
+int parse_chardev(const char *spec, char *err, size_t errlen);
+/* -device VALUE names a virtio device (parse_virtio_device takes it). */
+int is_virtio_device(const char *spec);
+int parse_virtio_device(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* After the whole command line: drive= and chardev= names resolved. */
+int virtio_options_finish(struct machine_options *o, char *err, size_t errlen);
 
 #endif

@@ -128,6 +128,13 @@ static void usage(FILE *f)
             "  -hda/-hdb/-hdc/-hdd IMG  the IDE disk at index 0/1/2/3\n"
             "  -cdrom IMG          an ATAPI CD-ROM at index 2 (media=cdrom in -drive)\n"
             "  -snapshot           disk writes go to a temporary file, never to the images\n"
+            "  -drive file=IMG,if=virtio[,format=raw][,readonly=on]\n"
+            "                      a virtio-blk-pci disk (or if=none,id=ID with\n"
+            "                      -device virtio-blk-pci,drive=ID[,serial=S])\n"
+            "  -device virtio-rng-pci   a virtio entropy source (the host's getrandom)\n"
+            "  -device virtio-serial-pci -device virtconsole,chardev=ID\n"
+            "                      a virtio console (one port) on a -chardev\n"
+            "  -chardev stdio|null|file,id=ID[,path=FILE]  a backend for virtconsole\n"
             "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
             "                      a guest write of V to iobase exits with (V<<1)|1\n"
             "  -device pc-testdev  QEMU's test device (kvm-unit-tests): ports 0xe0-0xeb,\n"
@@ -372,7 +379,12 @@ int main(int argc, char **argv)
                 print_device_list(stdout);
                 exit(0);
             }
-            if (parse_device(v, o, err, sizeof(err)) < 0)
+            if ((is_virtio_device(v) ? parse_virtio_device : parse_device)(v, o, err,
+                                                                          sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-chardev")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_chardev(v, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
         } else if (!strcmp(a, "-no-reboot")) {
             o->no_reboot = 1;
@@ -462,6 +474,10 @@ int main(int argc, char **argv)
         check_readable("-bios", o->bios, 0);
     if (snapshot)
         set_snapshot_all(o);
+    if (virtio_options_finish(o, err, sizeof(err)) < 0) {
+        fprintf(stderr, "bt86: %s\n", err);
+        return EXIT_USAGE;
+    }
     if (o->initrd && *o->initrd)
         check_readable("-initrd", o->initrd, 1);
     if (log_path && log_set_file(log_path) < 0)

@@ -60,6 +60,10 @@ static const struct {
 } device_list[] = {
     { "isa-debug-exit", "ISA", "a guest write of V to iobase exits with (V<<1)|1" },
     { "pc-testdev", "ISA", "QEMU's test device: scratch ports 0xe0/0xe8, IRQ lines at 0x2000, MMIO at 0xff000000" },
+    { "virtio-blk-pci", "PCI", "a virtio disk: drive=ID (a -drive if=none,id=ID)[,serial=S]" },
+    { "virtio-rng-pci", "PCI", "a virtio entropy source (the host's getrandom)" },
+    { "virtio-serial-pci", "PCI", "a virtio console device with one port" },
+    { "virtconsole", "virtio-serial-bus", "the console port: chardev=ID (a -chardev)" },
 };
 
 void print_device_list(FILE *f)

@@ -3,7 +3,8 @@
 # the folder it lives in: ports/ (what the guests' drivers do to the
 # devices, as 5-byte records), code/ (ring-3 snippets, assembled with
 # `as --32`), loader/ (kernels: stripped guest ELFs from BUILDDIR, the
-# multiboot a.out kludge, bzImage headers), hypercall/ (call sequences).  The seeds are committed; run
+# multiboot a.out kludge, bzImage headers), hypercall/ (call sequences),
+# virtio/ (driver sessions on the virtio functions, 8-byte records).  The seeds are committed; run
 # this again only to change them, and commit what it writes.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -192,6 +193,63 @@ pkt() { # LIMIT FEATURE W0 W1 W2 W3 W4 W5: PACKET and its 12 bytes
 	pkt 2048 0 0xff 0 0 0 0 0; cdr 7 0x08; cdst; irec 1 29 4; irec 1 29 0; cdst
 	prd 0 0x10000 0x80001000; irec 1 17 0; irec 1 19 6; irec 5 21 0x1000
 	pkt 0 1 0x28 0 0x0500 0 0x0002 0; irec 1 17 9; irec 0 19 0; cdst; } >"$here/ide/atapi"
+
+# ---------------------------------------------------------------- virtio
+# vrec OP SEL OFF VALUE (fuzz_virtio.c): OP bit 0 write, bits 1-2 size; SEL
+# bits 3-4 the device (0 blk, 1 rng, 2 console), bits 0-2: 0 BAR4, 1 MSI-X
+# BAR, 2 legacy I/O, 3 RAM dword at 4*OFF, 4 config space, 5 modern setup of
+# queue OFF (VALUE: size, bit 16 EVENT_IDX), 6 notify queue OFF, 7 legacy setup.
+mkdir -p "$here/virtio"
+vrec() { printf "\\x$(printf %02x "$1")\\x$(printf %02x "$2")\\x$(printf %02x $(($3 & 255)))\\x$(printf %02x $(($3 >> 8 & 255)))"; le32v "$4"; }
+ram() { vrec 1 3 $(($1 / 4)) "$2"; }       # a dword of RAM
+vdesc() { # DEV-TABLE-BASE I ADDR LEN FLAGS NEXT
+	ram $(($1 + 16 * $2)) "$3"; ram $(($1 + 16 * $2 + 4)) 0
+	ram $(($1 + 16 * $2 + 8)) "$4"; ram $(($1 + 16 * $2 + 12)) $(($5 | $6 << 16)); }
+avail() { ram $((0x3000 + 4 + 2 * ($1 & ~1))) $(($2 << 16 * ($1 & 1))); ram 0x3000 $((($1 + 1) << 16)); }
+blkhdr() { ram 0x8000 "$1"; ram 0x8004 0; ram 0x8008 "$2"; ram 0x800c 0; }
+isr() { vrec 0 $(($1 << 3)) 0x1000 0; }
+used() { vrec 4 3 $((0x4000 / 4)) 0; vrec 4 3 $((0x4004 / 4)) 0; vrec 4 3 $((0x4008 / 4)) 0; }
+status() { vrec 0 $(($1 << 3)) 0x14 0; }
+# A read of sector 5 (header, data, status), with EVENT_IDX, then a write and a flush.
+{ vrec 1 5 0 $((0x10000 | 16)); blkhdr 0 5; vdesc 0x1000 0 0x8000 16 1 1
+	vdesc 0x1000 1 0x9000 512 3 2; vdesc 0x1000 2 0xa000 1 2 0; avail 0 0; vrec 3 6 0 0
+	isr 0; used; status 0
+	blkhdr 1 7; vdesc 0x1000 1 0x9000 512 1 2; avail 1 0; vrec 3 6 0 0; isr 0
+	blkhdr 0 7; vdesc 0x1000 1 0x9000 512 3 2; avail 2 0; vrec 3 6 0 0
+	blkhdr 4 0; vdesc 0x1000 0 0x8000 16 1 2; avail 3 0; vrec 3 6 0 0
+	blkhdr 8 0; vdesc 0x1000 0 0x8000 16 1 1; vdesc 0x1000 1 0x9000 20 3 2; avail 4 0
+	vrec 3 6 0 0; used; } >"$here/virtio/blk-rw"
+# Indirect: the chain in a table at 0x6000; past the end of the disk.
+{ vrec 1 5 0 16; blkhdr 0 3; vdesc 0x6000 0 0x8000 16 1 1; vdesc 0x6000 1 0x9000 1024 3 2
+	vdesc 0x6000 2 0xa000 1 2 0; vdesc 0x1000 4 0x6000 48 4 0; avail 0 4; vrec 3 6 0 0; used
+	blkhdr 0 255; avail 1 4; vrec 3 6 0 0; used; isr 0; } >"$here/virtio/blk-indirect"
+# Driver errors, each after a fresh setup: a loop, a buffer past RAM, a
+# buffer in the device's own BAR, a nested indirect table, avail running ahead.
+{ vrec 1 5 0 16; blkhdr 0 0; vdesc 0x1000 0 0x8000 16 1 1; vdesc 0x1000 1 0x9000 512 1 0
+	avail 0 0; vrec 3 6 0 0; status 0; isr 0
+	vrec 1 5 0 16; vdesc 0x1000 1 0x10000000 512 3 2; vdesc 0x1000 2 0xa000 1 2 0; avail 0 0
+	vrec 3 6 0 0; status 0
+	vrec 1 5 0 16; vdesc 0x1000 1 0xc0000000 512 3 2; avail 0 0; vrec 3 6 0 0; status 0
+	vrec 1 5 0 16; vdesc 0x6000 0 0x6000 16 4 0; vdesc 0x1000 0 0x6000 16 4 0; avail 0 0
+	vrec 3 6 0 0; status 0
+	vrec 1 5 0 16; ram 0x3000 $((40 << 16)); vrec 3 6 0 0; status 0; } >"$here/virtio/blk-bad"
+# MSI-X: enabled, vector 0 unmasked to 0xfee00000, the queue on it; then masked (pending).
+{ vrec 1 5 0 16; vrec 3 4 0x42 0x8000; vrec 5 1 0 0xfee00000; vrec 5 1 4 0; vrec 5 1 8 0x41
+	vrec 5 1 12 0; vrec 3 0 0x16 0; vrec 3 0 0x1a 0; vrec 2 0 0x1a 0
+	blkhdr 0 1; vdesc 0x1000 0 0x8000 16 1 1; vdesc 0x1000 1 0x9000 512 3 2
+	vdesc 0x1000 2 0xa000 1 2 0; avail 0 0; vrec 3 6 0 0; vrec 5 1 12 1; avail 1 0
+	vrec 3 6 0 0; vrec 4 1 0x800 0; vrec 5 1 12 0; vrec 4 1 0x800 0; } >"$here/virtio/msix"
+# The legacy interface: queue 0 at PFN 1 (desc 0x1000, avail 0x2000, used 0x3000).
+{ vrec 0 7 0 0; vrec 4 2 0 0; vrec 4 2 12 0; blkhdr 0 2; vdesc 0x1000 0 0x8000 16 1 1
+	vdesc 0x1000 1 0x9000 512 3 2; vdesc 0x1000 2 0xa000 1 2 0; ram 0x2004 0; ram 0x2000 $((1 << 16))
+	vrec 3 2 16 0; vrec 0 2 19 0; vrec 4 3 $((0x3000 / 4)) 0; vrec 2 2 20 0; vrec 4 2 24 0; } \
+	>"$here/virtio/legacy"
+# virtio-rng: two buffers; the console: a line out.
+{ vrec 1 $((1 << 3 | 5)) 0 8; vdesc 0x1000 0 0x9000 64 2 0; avail 0 0; vrec 3 $((1 << 3 | 6)) 0 0
+	vdesc 0x1000 1 0x9100 100000 2 0; avail 1 1; vrec 3 $((1 << 3 | 6)) 0 0; isr 1
+	vrec 1 $((2 << 3 | 5)) 1 16; ram 0x9000 0x0a6968; vdesc 0x1000 0 0x9000 3 0 0; avail 0 0
+	vrec 3 $((2 << 3 | 6)) 1 0; isr 2; vrec 1 $((2 << 3 | 5)) 0 16; vrec 3 $((2 << 3 | 6)) 0 0
+	vrec 4 $((2 << 3 | 0)) 0x2000 0; } >"$here/virtio/rng-console"
 
 # ---------------------------------------------------------------- loader
 le32() { printf "\\x$(printf %02x $(($1 & 255)))\\x$(printf %02x $(($1 >> 8 & 255)))\\x$(printf %02x $(($1 >> 16 & 255)))\\x$(printf %02x $(($1 >> 24 & 255)))"; }

@@ -56,7 +56,7 @@ EXITDEV=(-device isa-debug-exit,iobase=0xf4,iosize=0x04)
 # Does this bt86 have virtio-blk?  Its answer to -drive if=virtio says.
 dd if=/dev/zero of="$work/probe.img" bs=1M count=2 2> /dev/null
 if timeout 20 "$BT86" -kernel guests/demo/demo-pv.elf -append run=exit -nographic "${EXITDEV[@]}" \
-	-drive "file=$work/probe.img,if=virtio,format=raw" < /dev/null > /dev/null 2>&1 || [ $? = 1 ]; then
+	-drive "file=$work/probe.img,if=virtio,format=raw" < /dev/null 2> /dev/null | grep -q '^  bye'; then
 	bt86_virtio=1
 else
 	bt86_virtio=0

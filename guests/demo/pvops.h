@@ -16,6 +16,7 @@
 #ifndef DEMO_PVOPS_H
 #define DEMO_PVOPS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "pv.h"

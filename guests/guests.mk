@@ -35,6 +35,8 @@ GUEST_NAMES += vmcall_ud pv kvmclock
 GUEST_NAMES += acpi hpet resetcf9
 # guests with a disk image (below): the PCI bus and its IDE disks, an ATAPI CD-ROM
 DISK_GUESTS := pciide atapi
+# the e1000 NIC on the user network (-netdev user)
+GUEST_NAMES += e1000
 GUEST_NAMES += $(DISK_GUESTS)
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o

@@ -43,6 +43,7 @@
 #include "hw/i8042.h"
 #include "hw/ioapic.h"
 #include "hw/lapic.h"
+#include "hw/e1000.h"
 #include "hw/ide.h"
 #include "hw/pci.h"
 #include "hw/pci_host.h"
@@ -66,6 +67,7 @@
 #include "translator/decode.h"
 #include "translator/tbcache.h"
 #include "base/chardev.h"
+#include "net/net.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -360,6 +362,7 @@ DEVICE_RESET(port_cf9_reset, port_cf9)
 DEVICE_RESET(i440fx_reset, i440fx)
 DEVICE_RESET(piix3_reset, piix3)
 DEVICE_RESET(piix_ide_reset, piix_ide)
+DEVICE_RESET(e1000_reset, e1000)
 #undef DEVICE_RESET
 
 static uint32_t lapic_mmio_read(void *opaque, uint32_t offset, int size)
@@ -560,6 +563,31 @@ int machine_init(struct machine *m)
             else
                 ide_attach_disk(piix_ide_channel(m->ide, i / 2), i % 2, m->disk[i], serial);
         }
+    for (int i = 0; i < m->opt.nnetdev; i++) {
+        const struct netdev_option *no = &m->opt.netdev[i];
+        m->netdev[i] = netdev_user_create(no->id, no->options, &m->clock, err, sizeof(err));
+        if (!m->netdev[i]) {
+            fprintf(stderr, "bt86: -netdev %s,id=%s: %s\n", no->type, no->id, err);
+            return EXIT_USAGE;
+        }
+    }
+    for (int i = 0; i < m->opt.nnic; i++) {
+        struct netdev *nd = NULL;
+        for (int k = 0; k < m->opt.nnetdev; k++)
+            if (!strcmp(m->opt.netdev[k].id, m->opt.nic[i].netdev))
+                nd = m->netdev[k];
+        /* The first free slot from 3, where QEMU's pc puts its first NIC. */
+        int slot = 3;
+        while (slot < 32 && pci_host_dev(m->pci, PCI_DEVFN(slot, 0)))
+            slot++;
+        if (!nd || slot == 32) {
+            fprintf(stderr, "bt86: -device %s: no netdev or no free PCI slot\n",
+                    m->opt.nic[i].model);
+            return EXIT_USAGE;
+        }
+        m->nic[i] = add_device(m, e1000_create(m->pci, PCI_DEVFN(slot, 0), nd, m->opt.nic[i].mac),
+                               e1000_reset_dev);
+    }
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
@@ -623,6 +651,29 @@ void machine_reset(struct machine *m)
         pci_firmware_setup(m);
 }
 
+/* The network backends' host sockets, without waiting, and their timers
+ * (libslirp runs TCP's in its poll).  At most every NET_POLL_NS of host
+ * time: the loop comes here after every block budget. */
+#define NET_POLL_NS 20000
+#define NET_MAX_FDS 256
+
+static void net_poll(struct machine *m)
+{
+    if (!m->netdev[0])
+        return;
+    uint64_t now = host_clock_ns();
+    if (now - m->net_polled_ns < NET_POLL_NS)
+        return;
+    m->net_polled_ns = now;
+    for (int i = 0; i < MACHINE_MAX_NICS && m->netdev[i]; i++) {
+        struct pollfd fds[NET_MAX_FDS];
+        int timeout = -1;
+        int n = netdev_poll_fill(m->netdev[i], fds, NET_MAX_FDS, &timeout);
+        int rc = n ? poll(fds, (nfds_t)n, 0) : 0;
+        netdev_poll_done(m->netdev[i], fds, n, rc < 0);
+    }
+}
+
 void machine_poll(struct machine *m)
 {
     if (m->reset_request) {
@@ -632,6 +683,7 @@ void machine_poll(struct machine *m)
     for (int i = 0; i < 4; i++)
         if (m->uart[i])
             uart_poll(m->uart[i]);
+    net_poll(m);
     timers_run(&m->clock, machine_clock_ns(m));
     uint64_t t0 = host_clock_ns();
     screen_poll(m);
@@ -640,7 +692,8 @@ void machine_poll(struct machine *m)
 
 void machine_wait(struct machine *m)
 {
-    struct pollfd fds[4];
+    struct pollfd fds[4 + NET_MAX_FDS];
+    int net_first[MACHINE_MAX_NICS + 1];
     int n = 0;
     for (int i = 0; i < 4; i++)
         if (m->serial_chr[i] && chardev_pending(m->serial_chr[i])) {
@@ -666,7 +719,18 @@ void machine_wait(struct machine *m)
     if (ms > 100)
         ms = 100;
     ms = screen_wait_ms(m, ms);
-    poll(fds, n, ms);
+    /* A frame from the network wakes the guest too. */
+    int nnet = 0;
+    for (; nnet < MACHINE_MAX_NICS && m->netdev[nnet]; nnet++) {
+        net_first[nnet] = n;
+        n += netdev_poll_fill(m->netdev[nnet], fds + n, NET_MAX_FDS - (n - net_first[0]), &ms);
+    }
+    net_first[nnet] = n;
+    int rc = poll(fds, (nfds_t)n, ms);
+    for (int i = 0; i < nnet; i++)
+        netdev_poll_done(m->netdev[i], fds + net_first[i], net_first[i + 1] - net_first[i], rc < 0);
+    if (nnet)
+        m->net_polled_ns = host_clock_ns();
     machine_poll(m);
 }
 

@@ -121,6 +121,12 @@ static void usage(FILE *f)
             "  -snapshot           disk writes go to a temporary file, never to the images\n"
             "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
             "                      a guest write of V to iobase exits with (V<<1)|1\n"
+            "  -device e1000,netdev=ID[,mac=52:54:00:12:34:56]\n"
+            "                      an Intel 82540EM NIC on the PCI bus (Linux: e1000)\n"
+            "  -netdev user,id=ID[,net=10.0.2.0/24][,hostfwd=tcp::HOSTPORT-:GUESTPORT]\n"
+            "                      the user network (libslirp): NAT to the host's sockets,\n"
+            "                      DHCP gives 10.0.2.15, the host is 10.0.2.2\n"
+            "  -nic user[,model=e1000][,mac=MAC][,USER OPTIONS]  both at once\n"
             "  -no-reboot          exit instead of rebooting (after a triple fault)\n"
             "  -no-shutdown        accepted for compatibility\n"
             "Debugging and measurement:\n"
@@ -333,6 +339,14 @@ int main(int argc, char **argv)
             const char *v = need_arg(argc, argv, &i);
             if (parse_device(v, o, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
+        } else if (!strcmp(a, "-netdev")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_netdev(v, o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-nic")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_nic(v, o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
         } else if (!strcmp(a, "-no-reboot")) {
             o->no_reboot = 1;
         } else if (!strcmp(a, "-no-shutdown")) {
@@ -404,6 +418,10 @@ int main(int argc, char **argv)
     check_readable("-kernel", o->kernel, 0);
     if (snapshot)
         set_snapshot_all(o);
+    if (check_net_options(o, err, sizeof(err)) < 0) {
+        fprintf(stderr, "bt86: %s\n", err);
+        return EXIT_USAGE;
+    }
     if (o->initrd && *o->initrd)
         check_readable("-initrd", o->initrd, 1);
     if (log_path && log_set_file(log_path) < 0)

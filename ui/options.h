@@ -17,7 +17,7 @@ struct machine_options;
 
 /* -m: MiB, or with a K/M/G suffix; 2 MiB to 3 GiB. */
 int parse_size_mb(const char *s, uint32_t *mb, char *err, size_t errlen);
-/* -device isa-debug-exit[,iobase=N][,iosize=N] */
+/* -device isa-debug-exit[,iobase=N][,iosize=N], -device e1000,netdev=ID[,mac=MAC] */
 int parse_device(const char *spec, struct machine_options *o, char *err, size_t errlen);
 /* -rtc base=utc|localtime|DATE[,clock=...][,driftfix=...] */
 int parse_rtc(const char *spec, struct machine_options *o, char *err, size_t errlen);
@@ -27,6 +27,12 @@ int parse_smp(const char *spec, char *err, size_t errlen);
 int parse_machine(const char *spec, char *err, size_t errlen);
 /* -accel tcg[,thread=single][,tb-size=N] */
 int parse_accel(const char *spec, char *err, size_t errlen);
+/* -netdev user,id=ID[,net=...][,hostfwd=...]... (net/user_opts.h) */
+int parse_netdev(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* -nic user[,model=e1000][,mac=MAC][,USER OPTIONS], -nic none */
+int parse_nic(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* After the whole command line: every NIC's netdev exists, none has two NICs. */
+int check_net_options(struct machine_options *o, char *err, size_t errlen);
 void machine_help(FILE *f);
 void accel_help(FILE *f);
 

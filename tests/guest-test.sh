@@ -8,7 +8,8 @@
 #                cmdline (the -append string), expected.status (default 1),
 #                options (extra options for both emulators, e.g. a disk image
 #                the build made: -hda guests/NAME/disk.img -snapshot) and
-#                qemu-options (for QEMU only)
+#                qemu-options (for QEMU only), requires ("slirp": skipped, status
+#                77, on a bt86 built without libslirp)
 #   BUILDDIR     the build dir holding guests/NAME/NAME.elf
 #   -q           QEMU mode: add -no-reboot -m 128 and drop the firmware's
 #                console output (SeaBIOS prints to COM1 up to "Booting from ROM..")
@@ -57,6 +58,14 @@ args+=(-nographic -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
 [ $qemu = 1 ] && [ -f "$gdir/qemu-options" ] && read -r -a qextra < "$gdir/qemu-options" &&
 	args+=("${qextra[@]}")
 [ $qemu = 1 ] && args+=(-no-reboot -m 128)
+
+# A guest that needs a part of bt86 the build may leave out ("requires":
+# slirp, the user network) is skipped on a bt86 built without it.
+if [ $qemu = 0 ] && grep -qx slirp "$gdir/requires" 2>/dev/null &&
+	! grep -q '^CONFIG_SLIRP = y' "$builddir/config.mk" 2>/dev/null; then
+	echo "skipped: bt86 was built without libslirp (no -netdev user; install libslirp-dev)"
+	exit 77
+fi
 
 want_status=1
 [ -f "$gdir/expected.status" ] && want_status=$(tr -d ' \n' < "$gdir/expected.status")

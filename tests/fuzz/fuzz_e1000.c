@@ -12,7 +12,7 @@
  * bit 1 IODATA), 5 configuration register 4N, 6 the rings placed in the
  * area and both directions on, 7 a frame sent is looped back to the NIC.
  * Before each input the NIC is reset with memory and bus mastering on, the
- * area cleared and the frames kept for the NIC dropped.
+ * RAM cleared and the frames kept for the NIC dropped.
  */
 #include "tests/fuzz/fuzz.h"
 #include "hw/e1000.h"
@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RAM_SIZE (4u << 20)
+#define RAM_SIZE (1u << 20)
 #define DESC_AREA 0x10000u
 #define AREA_SIZE 0x40000u
 #define IO_BASE 0xc000
@@ -77,7 +77,7 @@ static void reset(void)
     e1000_reset(nic);
     pci_config_write(dev, PCI_BAR0 + 4, IO_BASE, 4);
     pci_config_write(dev, PCI_COMMAND, PCI_CMD_IO | PCI_CMD_MEMORY | PCI_CMD_MASTER, 2);
-    memset(ram + DESC_AREA, 0, AREA_SIZE);
+    memset(ram, 0, RAM_SIZE); /* the NIC may have written anywhere in it */
     loopback = 0;
 }
 

@@ -706,26 +706,38 @@ void machine_wait(struct machine *m)
             fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
     }
     uint64_t now = machine_clock_ns(m), next = timers_next_deadline(&m->clock);
-    if (m->opt.icount && next != TIMER_NEVER) {
-        /* Nothing runs while halted: virtual time jumps to the next event. */
-        m->cpu.icount += next > now ? next - now : 0;
-        machine_poll(m);
-        return;
-    }
     /* Sleep until input or the next timer; never spin (100 ms at most). */
     int ms = 100;
     if (next != TIMER_NEVER)
         ms = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
     if (ms > 100)
         ms = 100;
-    ms = screen_wait_ms(m, ms);
     /* A frame from the network wakes the guest too. */
-    int nnet = 0;
+    int nnet = 0, first = n;
     for (; nnet < MACHINE_MAX_NICS && m->netdev[nnet]; nnet++) {
         net_first[nnet] = n;
-        n += netdev_poll_fill(m->netdev[nnet], fds + n, NET_MAX_FDS - (n - net_first[0]), &ms);
+        n += netdev_poll_fill(m->netdev[nnet], fds + n, NET_MAX_FDS - (n - first), &ms);
     }
     net_first[nnet] = n;
+    if (m->opt.icount && next != TIMER_NEVER) {
+        /* Nothing runs while halted: virtual time jumps to the next event.
+         * With a network, the host's side of a connection runs in host
+         * time: the guest waits for it as long as the jump (10 ms at most),
+         * and an answer that comes wakes it before the jump. */
+        int rc = 0;
+        if (nnet) {
+            rc = poll(fds + first, (nfds_t)(n - first), ms < 10 ? ms : 10);
+            for (int i = 0; i < nnet; i++)
+                netdev_poll_done(m->netdev[i], fds + net_first[i],
+                                 net_first[i + 1] - net_first[i], rc < 0);
+            m->net_polled_ns = host_clock_ns();
+        }
+        if (rc <= 0)
+            m->cpu.icount += next > now ? next - now : 0;
+        machine_poll(m);
+        return;
+    }
+    ms = screen_wait_ms(m, ms);
     int rc = poll(fds, (nfds_t)n, ms);
     for (int i = 0; i < nnet; i++)
         netdev_poll_done(m->netdev[i], fds + net_first[i], net_first[i + 1] - net_first[i], rc < 0);

@@ -6,7 +6,8 @@
 # file from an HTTP server this test runs on the host's loopback (slirp
 # maps the gateway 10.0.2.2 to it), with the md5sum the host computed.
 # Then a 16 MiB file is fetched to /dev/null and the rate is reported
-# (guest time, the virtual clock).  noapic: with the I/O APIC, Linux's
+# (guest time, the virtual clock).  hostfwd the other way: the host connects
+# to a forwarded port and reads what the guest's nc -l sends.  noapic: with the I/O APIC, Linux's
 # fallback for a PCI interrupt without ACPI routing programs IRQ 11 active
 # low while the MADT says active high; QEMU's I/O APIC ignores polarity,
 # bt86's does not, and the line storms (see the report of issue 21).  Non-interactive: init prints and
@@ -35,9 +36,10 @@ fi
 work=$BUILDDIR/tests/net-linux-work
 rm -rf "$work"
 mkdir -p "$work/www"
-server=
+server= bt86=
 cleanup() {
 	[ -n "$server" ] && kill "$server" 2> /dev/null
+	[ -n "$bt86" ] && kill "$bt86" 2> /dev/null
 }
 trap cleanup EXIT
 
@@ -113,6 +115,9 @@ ifconfig lo up
 ifconfig eth0 up
 udhcpc -i eth0 -n -q -t 20 -T 1 -s /bin/dhcp.sh 2>&1 | sed 's/^/udhcpc: /'
 echo "@@addr \$(ifconfig eth0 | grep 'inet addr')"
+echo "hostfwd reached the guest" | nc -l -p 8080 &
+listener=\$!
+echo "@@listening"
 printf 'GET /data.bin HTTP/1.0\r\n\r\n' | nc 10.0.2.2 $port > /tmp/resp
 echo "@@status \$(head -n 1 /tmp/resp)"
 echo "@@md5 \$(tail -c $size /tmp/resp | md5sum)"
@@ -127,6 +132,8 @@ t1=\$(cut -d' ' -f1 /proc/uptime)
 echo "@@big \$t0 \$t1 \$n"
 cat /sys/class/net/eth0/statistics/rx_packets /sys/class/net/eth0/statistics/tx_packets | tr '\n' ' ' | sed 's/^/@@packets /'
 echo
+for i in \$(seq 60); do kill -0 \$listener 2>/dev/null || break; sleep 1; done
+echo "@@listener \$(kill -0 \$listener 2>/dev/null && echo still waiting || echo served)"
 dmesg | grep -E 'e1000' | sed 's/^\[[ 0-9.]*\] /@@dmesg /'
 echo "@@done"
 reboot -f
@@ -136,12 +143,41 @@ chmod 755 "$root/init"
 rm -rf "$x" "$root"
 want=$(md5sum < "$work/www/data.bin")
 
+# hostfwd: a host port (free a moment ago) to the guest's 8080, where nc listens.
+hport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 log=$work/serial.log
 start=$(date +%s.%N)
 timeout "${BOOT_TIMEOUT:-900}" "$BT86" -kernel "$work/boot/vmlinuz" -initrd "$work/initrd.img" \
 	-append "console=ttyS0 quiet noapic" -nographic -m 256 -no-reboot \
-	-netdev user,id=n0 -device e1000,netdev=n0 < /dev/null > "$log" 2>&1
+	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$hport-:8080" -device e1000,netdev=n0 \
+	< /dev/null > "$log" 2>&1 &
+bt86=$!
+# Once the guest listens, connect from the host and read what it sends.
+for _ in $(seq 900); do
+	grep -q '^@@listening' "$log" 2> /dev/null && break
+	kill -0 $bt86 2> /dev/null || break
+	sleep 1
+done
+python3 - "$hport" > "$work/hostfwd.out" 2>&1 <<'PY'
+import socket, sys, time
+for attempt in range(30):
+    try:
+        s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60)
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        print(data.decode(errors="replace").strip())
+        break
+    except OSError as e:
+        print("connect:", e)
+        time.sleep(1)
+PY
+wait $bt86
 status=$?
+bt86=
 echo "bt86 ran for $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s, status $status"
 tr -d '\r' < "$log" > "$log.txt"
 fail=0
@@ -160,6 +196,13 @@ expect "the address" "^@@addr .*inet addr:10\.0\.2\.15"
 expect "the HTTP status" "^@@status HTTP/1\.0 200 OK"
 expect "the file over HTTP" "^@@md5 ${want%% *}"
 expect "the end" "^@@done"
+if grep -qx "hostfwd reached the guest" "$work/hostfwd.out"; then
+	echo "ok: hostfwd: the host read what the guest's nc sent"
+else
+	echo "FAIL: hostfwd: the host read: $(tail -n 3 "$work/hostfwd.out")"
+	fail=1
+fi
+expect "the guest's side of hostfwd" "^@@listener served"
 if grep -q "^@@insmod" "$log.txt"; then
 	echo "FAIL: $(grep -m 1 "^@@insmod" "$log.txt")"
 	fail=1

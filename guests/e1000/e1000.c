@@ -12,7 +12,9 @@
  * the NIC fills in (a context descriptor and a data descriptor with
  * TXSM): slirp drops a datagram with a bad checksum, so the DHCP OFFER
  * that comes back shows the offload right.  What the replies say is
- * printed and compared with QEMU's.
+ * printed and compared with QEMU's.  Before that, INTA# is followed through
+ * the PIIX3 to the IRQ the interrupt line register names (its IRR bit,
+ * level-triggered and masked), as ICS, IMS and a read of ICR move it.
  */
 #include "guest.h"
 #include "io.h"
@@ -47,6 +49,37 @@ static uint32_t rd(unsigned reg)
 static void wr(unsigned reg, uint32_t v)
 {
 	*(volatile uint32_t *)(MMIO_BASE + reg) = v;
+}
+
+/* ---------------------------------------------------------------- INTx */
+
+/* The slave 8259A's IRR bit of an interrupt line (10 or 11 on both). */
+static int irr(unsigned line)
+{
+	outb(0xa0, 0x0a);
+	return inb(0xa0) >> (line - 8) & 1;
+}
+
+/* INTA# through the PIIX3's PIRQ route to the IRQ the interrupt line
+ * register names, seen level-triggered (ELCR) and masked in the IRR:
+ * a masked cause leaves it low, IMS raises it, reading ICR lowers it. */
+static void irq_line(unsigned bdf)
+{
+	unsigned line = cfg_read(bdf, 0x3c) & 0xff;
+	if (line < 9 || line > 15) {
+		printf("intx: interrupt line %u is not on the slave PIC\n", line);
+		return;
+	}
+	outb(0xa1, inb(0xa1) | 1 << (line - 8));
+	outb(0x4d1, inb(0x4d1) | 1 << (line - 8));
+	wr(0xc8, 0x4); /* ICS: LSC */
+	int masked = irr(line);
+	wr(0xd0, 0x4);
+	int raised = irr(line);
+	unsigned icr = rd(0xc0);
+	int cleared = irr(line);
+	wr(0xd8, 0xffffffffu);
+	printf("intx: masked %d, IMS %d, ICR %x read %d\n", masked, raised, icr, cleared);
 }
 
 /* ---------------------------------------------------------------- EEPROM */
@@ -336,6 +369,7 @@ int main(const char *cmdline)
 	       status & 1 ? "full" : "half", status >> 6 & 3);
 	wr(0xd8, 0xffffffffu); /* IMC: no interrupts, the causes are polled */
 	(void)rd(0xc0);
+	irq_line(bdf);
 
 	uint16_t ee[64], sum = 0;
 	for (int i = 0; i < 64; i++) {

@@ -96,6 +96,9 @@ struct e1000 {
     uint32_t txlen;
     int tx_tse, tx_popts, tx_vle, tx_overflow;
     uint16_t tx_vlan;
+    /* A legacy packet's own checksum (CMD.IC): it leaves the context alone. */
+    int tx_ic;
+    uint8_t tx_css, tx_cso;
 };
 
 static uint32_t r(struct e1000 *e, uint32_t off)
@@ -199,7 +202,7 @@ static void eeprom_init(struct e1000 *e)
 static void eecd_write(struct e1000 *e, uint32_t v)
 {
     uint32_t old = r(e, EECD);
-    set_r(e, EECD, (old & ~0x3fu) | (v & (0x3f | EECD_REQ)));
+    set_r(e, EECD, (old & ~(0x3fu | EECD_REQ)) | (v & (0x3f | EECD_REQ)));
     if (!(v & EECD_CS)) {
         e->ee.nin = 0;
         e->ee.reading = 0;
@@ -409,8 +412,7 @@ static void receive(void *opaque, const uint8_t *frame, size_t len)
         if (dma_read(e, at, d, 16) == 0) {
             uint64_t addr = le64(d);
             /* A buffer that is not RAM: the data is lost, the descriptor still completes. */
-            if (addr)
-                dma_write(e, addr, buf + done, chunk);
+            dma_write(e, addr, buf + done, chunk);
             done += chunk;
             pci_put_word(d + 8, (uint16_t)chunk);
             pci_put_word(d + 10, 0);
@@ -563,6 +565,8 @@ static void tx_packet_done(struct e1000 *e)
         }
         if (e->tx_popts & POPTS_TXSM)
             put_csum(p, len, c->tucss, c->tucse, c->tucso, 0);
+        if (e->tx_ic)
+            put_csum(p, len, e->tx_css, 0, e->tx_cso, 0);
         if (len <= NET_FRAME_MAX + 4)
             send_frame(e, p, len);
     }
@@ -571,6 +575,7 @@ static void tx_packet_done(struct e1000 *e)
     e->tx_popts = 0;
     e->tx_tse = 0;
     e->tx_vle = 0;
+    e->tx_ic = 0;
 }
 
 static void tx_gather(struct e1000 *e, uint64_t addr, uint32_t n)
@@ -598,12 +603,9 @@ static uint8_t tx_descriptor(struct e1000 *e, const uint8_t *d)
         if (e->txlen == 0) {
             e->tx_popts = 0;
             e->tx_tse = 0;
-            if (cmd & TXD_IC) {
-                e->ctx.tucss = d[13];
-                e->ctx.tucso = (uint8_t)(lower >> 16);
-                e->ctx.tucse = 0;
-                e->tx_popts = POPTS_TXSM;
-            }
+            e->tx_ic = (cmd & TXD_IC) != 0;
+            e->tx_css = d[13];
+            e->tx_cso = (uint8_t)(lower >> 16);
         }
         tx_gather(e, le64(d), lower & 0xffff);
         if (cmd & TXD_EOP) {
@@ -632,6 +634,7 @@ static uint8_t tx_descriptor(struct e1000 *e, const uint8_t *d)
         if (e->txlen == 0) {
             e->tx_popts = (uint8_t)(upper >> 8);
             e->tx_tse = (cmd & TXD_TSE) != 0;
+            e->tx_ic = 0;
         }
         tx_gather(e, le64(d), lower & 0xfffff);
         if (cmd & TXD_EOP) {
@@ -688,7 +691,7 @@ static void regs_reset(struct e1000 *e)
     memset(&e->ee, 0, sizeof(e->ee));
     memset(&e->ctx, 0, sizeof(e->ctx));
     e->txlen = 0;
-    e->tx_overflow = e->tx_popts = e->tx_tse = e->tx_vle = 0;
+    e->tx_overflow = e->tx_popts = e->tx_tse = e->tx_vle = e->tx_ic = 0;
     phy_reset(e);
     netdev_purge(e->nd);
 }

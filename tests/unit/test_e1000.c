@@ -173,6 +173,7 @@ static void test_eeprom(void)
     }
     CHECK_EQ(got, 0x5634);
     wr(0x10, 0);
+    CHECK_EQ(rd(0x10) & 0xc0, 0); /* request released, no grant */
     /* The receive address 0 holds the MAC after reset. */
     CHECK_EQ(rd(0x5400), 0x12005452);
     CHECK_EQ(rd(0x5404), 0x80005634);
@@ -291,6 +292,18 @@ static void test_tx_csum(void)
     CHECK_EQ(sent_len[0], len);
     CHECK(l4_ok(sent[0] + 14, 17));
     CHECK_EQ(fold(sum16(sent[0] + 14, 20, 0)), 0xffff);
+    /* A legacy descriptor's own checksum (IC, CSS 34, CSO 40)... */
+    len = make_udp(ram + TX_BUF, 33);
+    tx_desc(2, TX_BUF, len | 40u << 16 | 0x0fu << 24, 34u << 8);
+    wr(0x3818, 3);
+    CHECK_EQ(nsent, 2);
+    CHECK(l4_ok(sent[1] + 14, 17));
+    /* ...leaves the context as it was: the next data descriptor uses it. */
+    len = make_udp(ram + TX_BUF, 57);
+    tx_desc(3, TX_BUF, len | 1u << 20 | 0x2bu << 24, 0x02u << 8);
+    wr(0x3818, 4);
+    CHECK_EQ(nsent, 3);
+    CHECK(l4_ok(sent[2] + 14, 17));
 }
 
 static void test_tso(void)

@@ -90,6 +90,7 @@ check 2 "-device rtl8139: unknown device" -kernel "$hello" -device rtl8139
 check 2 "-device e1000: e1000 needs netdev=ID" -kernel "$hello" -device e1000
 check 2 "no -netdev with id=nope" -kernel "$hello" -device e1000,netdev=nope
 check 2 "-netdev user: a netdev needs id=NAME" -kernel "$hello" -netdev user
+check 2 "-net nic: .*use -nic user" -kernel "$hello" -net nic -net user
 check 2 "only the user network" -kernel "$hello" -netdev tap,id=t0
 check 2 "unknown network backend" -kernel "$hello" -netdev vde0,id=n0
 check 2 "model=rtl8139: bt86 has the e1000" -kernel "$hello" -nic user,model=rtl8139

@@ -343,6 +343,10 @@ int main(int argc, char **argv)
             const char *v = need_arg(argc, argv, &i);
             if (parse_netdev(v, o, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
+        } else if (!strcmp(a, "-net")) {
+            const char *v = need_arg(argc, argv, &i);
+            bad_value(a, v, "QEMU's old -net is not supported: use -nic user,model=e1000, or "
+                            "-netdev user,id=n0 -device e1000,netdev=n0");
         } else if (!strcmp(a, "-nic")) {
             const char *v = need_arg(argc, argv, &i);
             if (parse_nic(v, o, err, sizeof(err)) < 0)

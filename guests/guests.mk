@@ -37,6 +37,8 @@ GUEST_NAMES += acpi hpet resetcf9
 GUEST_NAMES += testdev
 # guests with a disk image (below): the PCI bus and its IDE disks, an ATAPI CD-ROM
 DISK_GUESTS := pciide atapi virtio
+# the e1000 NIC on the user network (-netdev user)
+GUEST_NAMES += e1000
 GUEST_NAMES += $(DISK_GUESTS)
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 DEMO_PARTS := cpu isr mm console input bench pvops timer fork disk ide virtio_blk

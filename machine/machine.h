@@ -30,6 +30,8 @@ struct ioapic;
 struct lapic;
 struct mem_region;
 struct pci_host;
+struct netdev;
+struct e1000;
 struct pic;
 struct port80;
 struct ps2kbd;
@@ -44,6 +46,8 @@ struct port61;
 struct port92;
 struct port_cf9;
 struct uart;
+
+#define MACHINE_MAX_NICS 4
 
 struct machine_options {
     uint32_t ram_mb;
@@ -97,6 +101,21 @@ struct machine_options {
         int readonly, snapshot;
     } virtio[8];
     int nvirtio;
+    /* Network backends (-netdev, and the ones -nic makes) and the NICs on them
+     * (-device e1000,netdev=ID, -nic); ui/options.c checks that each NIC names
+     * a backend and no backend has two. */
+    struct netdev_option {
+        const char *id;
+        const char *type;    /* "user" */
+        const char *options; /* the rest, for the backend to parse */
+    } netdev[MACHINE_MAX_NICS];
+    int nnetdev;
+    struct nic_option {
+        const char *model; /* "e1000" */
+        const char *netdev;
+        uint8_t mac[6];
+    } nic[MACHINE_MAX_NICS];
+    int nnic;
     /* The host window (ui/display.c); none: headless, as with -display none. */
     const struct display_ops *display_ops;
 };
@@ -154,6 +173,9 @@ struct machine {
     struct block *disk[4]; /* by IDE index, as opt.drive */
     struct block *vdisk[8]; /* by opt.virtio index: the virtio-blk images */
     struct virtio_console *vconsole[8]; /* by opt.virtio index: polled for input */
+    struct netdev *netdev[MACHINE_MAX_NICS]; /* as opt.netdev */
+    struct e1000 *nic[MACHINE_MAX_NICS];     /* as opt.nic */
+    uint64_t net_polled_ns;                  /* host time of the last look at their sockets */
     struct port61 *port61;
     struct port80 *port80;
     struct rtc *rtc;

@@ -44,6 +44,7 @@
 #include "hw/i8042.h"
 #include "hw/ioapic.h"
 #include "hw/lapic.h"
+#include "hw/e1000.h"
 #include "hw/ide.h"
 #include "hw/pci.h"
 #include "hw/pci_host.h"
@@ -71,6 +72,7 @@
 #include "translator/decode.h"
 #include "translator/tbcache.h"
 #include "base/chardev.h"
+#include "net/net.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -384,6 +386,7 @@ DEVICE_RESET(piix_ide_reset, piix_ide)
 DEVICE_RESET(virtio_blk_reset, virtio_blk)
 DEVICE_RESET(virtio_rng_reset, virtio_rng)
 DEVICE_RESET(virtio_console_reset, virtio_console)
+DEVICE_RESET(e1000_reset, e1000)
 #undef DEVICE_RESET
 
 static uint32_t lapic_mmio_read(void *opaque, uint32_t offset, int size)
@@ -655,6 +658,31 @@ int machine_init(struct machine *m)
         }
     if (plug_virtio(m) < 0)
         return EXIT_USAGE;
+    for (int i = 0; i < m->opt.nnetdev; i++) {
+        const struct netdev_option *no = &m->opt.netdev[i];
+        m->netdev[i] = netdev_user_create(no->id, no->options, &m->clock, err, sizeof(err));
+        if (!m->netdev[i]) {
+            fprintf(stderr, "bt86: -netdev %s,id=%s: %s\n", no->type, no->id, err);
+            return EXIT_USAGE;
+        }
+    }
+    for (int i = 0; i < m->opt.nnic; i++) {
+        struct netdev *nd = NULL;
+        for (int k = 0; k < m->opt.nnetdev; k++)
+            if (!strcmp(m->opt.netdev[k].id, m->opt.nic[i].netdev))
+                nd = m->netdev[k];
+        /* The first free slot from 3, where QEMU's pc puts its first NIC. */
+        int slot = 3;
+        while (slot < 32 && pci_host_dev(m->pci, PCI_DEVFN(slot, 0)))
+            slot++;
+        if (!nd || slot == 32) {
+            fprintf(stderr, "bt86: -device %s: no netdev or no free PCI slot\n",
+                    m->opt.nic[i].model);
+            return EXIT_USAGE;
+        }
+        m->nic[i] = add_device(m, e1000_create(m->pci, PCI_DEVFN(slot, 0), nd, m->opt.nic[i].mac),
+                               e1000_reset_dev);
+    }
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     m->cpu.ferr = isa_irq_set;
     m->cpu.ferr_opaque = &m->irq[13];
@@ -726,6 +754,29 @@ void machine_reset(struct machine *m)
         pci_firmware_setup(m);
 }
 
+/* The network backends' host sockets, without waiting, and their timers
+ * (libslirp runs TCP's in its poll).  At most every NET_POLL_NS of host
+ * time: the loop comes here after every block budget. */
+#define NET_POLL_NS 20000
+#define NET_MAX_FDS 256
+
+static void net_poll(struct machine *m)
+{
+    if (!m->netdev[0])
+        return;
+    uint64_t now = host_clock_ns();
+    if (now - m->net_polled_ns < NET_POLL_NS)
+        return;
+    m->net_polled_ns = now;
+    for (int i = 0; i < MACHINE_MAX_NICS && m->netdev[i]; i++) {
+        struct pollfd fds[NET_MAX_FDS];
+        int timeout = -1;
+        int n = netdev_poll_fill(m->netdev[i], fds, NET_MAX_FDS, &timeout);
+        int rc = n ? poll(fds, (nfds_t)n, 0) : 0;
+        netdev_poll_done(m->netdev[i], fds, n, rc < 0);
+    }
+}
+
 void machine_poll(struct machine *m)
 {
     if (m->reset_request) {
@@ -742,6 +793,7 @@ void machine_poll(struct machine *m)
     for (int i = 0; i < 8; i++)
         if (m->vconsole[i])
             virtio_console_poll(m->vconsole[i]);
+    net_poll(m);
     timers_run(&m->clock, machine_clock_ns(m));
     uint64_t t0 = host_clock_ns();
     screen_poll(m);
@@ -750,7 +802,8 @@ void machine_poll(struct machine *m)
 
 void machine_wait(struct machine *m)
 {
-    struct pollfd fds[4];
+    struct pollfd fds[4 + NET_MAX_FDS];
+    int net_first[MACHINE_MAX_NICS + 1];
     int n = 0;
     for (int i = 0; i < 4; i++)
         if (m->serial_chr[i] && chardev_pending(m->serial_chr[i])) {
@@ -763,20 +816,43 @@ void machine_wait(struct machine *m)
             fds[n++] = (struct pollfd){ .fd = fd, .events = POLLIN };
     }
     uint64_t now = machine_clock_ns(m), next = timers_next_deadline(&m->clock);
-    if (m->opt.icount && next != TIMER_NEVER) {
-        /* Nothing runs while halted: virtual time jumps to the next event. */
-        m->cpu.icount += next > now ? next - now : 0;
-        machine_poll(m);
-        return;
-    }
     /* Sleep until input or the next timer; never spin (100 ms at most). */
     int ms = 100;
     if (next != TIMER_NEVER)
         ms = next <= now ? 0 : (int)((next - now + 999999) / 1000000);
     if (ms > 100)
         ms = 100;
+    /* A frame from the network wakes the guest too. */
+    int nnet = 0, first = n;
+    for (; nnet < MACHINE_MAX_NICS && m->netdev[nnet]; nnet++) {
+        net_first[nnet] = n;
+        n += netdev_poll_fill(m->netdev[nnet], fds + n, NET_MAX_FDS - (n - first), &ms);
+    }
+    net_first[nnet] = n;
+    if (m->opt.icount && next != TIMER_NEVER) {
+        /* Nothing runs while halted: virtual time jumps to the next event.
+         * With a network, the host's side of a connection runs in host
+         * time: the guest waits for it as long as the jump (10 ms at most),
+         * and an answer that comes wakes it before the jump. */
+        int rc = 0;
+        if (nnet) {
+            rc = poll(fds + first, (nfds_t)(n - first), ms < 10 ? ms : 10);
+            for (int i = 0; i < nnet; i++)
+                netdev_poll_done(m->netdev[i], fds + net_first[i],
+                                 net_first[i + 1] - net_first[i], rc < 0);
+            m->net_polled_ns = host_clock_ns();
+        }
+        if (rc <= 0)
+            m->cpu.icount += next > now ? next - now : 0;
+        machine_poll(m);
+        return;
+    }
     ms = screen_wait_ms(m, ms);
-    poll(fds, n, ms);
+    int rc = poll(fds, (nfds_t)n, ms);
+    for (int i = 0; i < nnet; i++)
+        netdev_poll_done(m->netdev[i], fds + net_first[i], net_first[i + 1] - net_first[i], rc < 0);
+    if (nnet)
+        m->net_polled_ns = host_clock_ns();
     machine_poll(m);
 }
 

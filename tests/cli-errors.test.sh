@@ -116,6 +116,31 @@ check 1 "Hello from bt86" --no-reboot -nodefaults -device pc-testdev \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x4 -vnc none -serial stdio -machine accel=tcg \
 	-kernel "$hello"
 check 2 "no QEMU monitor" -kernel "$hello" -monitor stdio
+check 2 "-device rtl8139: unknown device" -kernel "$hello" -device rtl8139
+check 2 "-device e1000: e1000 needs netdev=ID" -kernel "$hello" -device e1000
+check 2 "no -netdev with id=nope" -kernel "$hello" -device e1000,netdev=nope
+check 2 "-netdev user: a netdev needs id=NAME" -kernel "$hello" -netdev user
+check 2 "-net nic: .*use -nic user" -kernel "$hello" -net nic -net user
+check 2 "only the user network" -kernel "$hello" -netdev tap,id=t0
+check 2 "unknown network backend" -kernel "$hello" -netdev vde0,id=n0
+check 2 "model=rtl8139: bt86 has the e1000" -kernel "$hello" -nic user,model=rtl8139
+if grep -q '^CONFIG_SLIRP = y' config.mk 2>/dev/null; then
+	check 2 "used by two NICs" -kernel "$hello" -netdev user,id=n0 -device e1000,netdev=n0 \
+		-device e1000,netdev=n0
+	check 2 "mac=01:.*unicast" -kernel "$hello" -netdev user,id=n0 -device e1000,netdev=n0,mac=01:02:03:04:05:06
+	check 2 "hostfwd=tcp::x-:22: expected" -kernel "$hello" -netdev user,id=n0,hostfwd=tcp::x-:22
+	check 2 "net=10.0.2.0/40: the mask" -kernel "$hello" -netdev user,id=n0,net=10.0.2.0/40
+	check 2 "unknown option 'smb'" -kernel "$hello" -netdev user,id=n0,smb=/tmp
+	check 2 "id=n0 exists" -kernel "$hello" -netdev user,id=n0 -netdev user,id=n0
+	check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -nic user,model=e1000
+	# A host port that is taken: said when the machine is built, before the guest runs.
+	p=$(($$ % 20000 + 30000))
+	check 2 "hostfwd: cannot listen on host TCP port 0\.0\.0\.0:$p" -kernel "$hello" -nographic \
+		-netdev user,id=a,hostfwd=tcp::$p-:22 -device e1000,netdev=a \
+		-netdev user,id=b,hostfwd=tcp::$p-:22 -device e1000,netdev=b
+else
+	check 2 "built without libslirp" -kernel "$hello" -netdev user,id=n0
+fi
 check 2 "bad property" -kernel "$hello" -device isa-debug-exit,iobase=zz
 check 2 "^bt86: -serial file:/nonexistent/dir/x: cannot open '/nonexistent/dir/x' for writing" \
 	-kernel "$hello" -serial file:/nonexistent/dir/x

@@ -8,7 +8,8 @@
 #                cmdline (the -append string), expected.status (default 1),
 #                options (extra options for both emulators, e.g. a disk image
 #                the build made: -hda guests/NAME/disk.img -snapshot) and
-#                qemu-options (for QEMU only); a file "firmware" makes it a
+#                qemu-options (for QEMU only), requires ("slirp": skipped, status
+#                77, on a bt86 built without libslirp); a file "firmware" makes it a
 #                ROM, guests/NAME/NAME.bin, run with -bios instead of -kernel
 #                (skipped when it was not built: no nasm); a file "reboots",
 #                a guest that resets the PC on purpose: QEMU without -no-reboot
@@ -72,6 +73,14 @@ args+=(-nographic -device "isa-debug-exit,iobase=0xf4,iosize=0x04")
 	args+=("${qextra[@]}")
 [ $qemu = 1 ] && [ ! -f "$gdir/reboots" ] && args+=(-no-reboot)
 [ $qemu = 1 ] && args+=(-m 128)
+
+# A guest that needs a part of bt86 the build may leave out ("requires":
+# slirp, the user network) is skipped on a bt86 built without it.
+if [ $qemu = 0 ] && grep -qx slirp "$gdir/requires" 2>/dev/null &&
+	! grep -q '^CONFIG_SLIRP = y' "$builddir/config.mk" 2>/dev/null; then
+	echo "skipped: bt86 was built without libslirp (no -netdev user; install libslirp-dev)"
+	exit 77
+fi
 
 want_status=1
 [ -f "$gdir/expected.status" ] && want_status=$(tr -d ' \n' < "$gdir/expected.status")

@@ -137,6 +137,12 @@ static void usage(FILE *f)
             "  -chardev stdio|null|file,id=ID[,path=FILE]  a backend for virtconsole\n"
             "  -device isa-debug-exit[,iobase=0xf4][,iosize=0x04]\n"
             "                      a guest write of V to iobase exits with (V<<1)|1\n"
+            "  -device e1000,netdev=ID[,mac=52:54:00:12:34:56]\n"
+            "                      an Intel 82540EM NIC on the PCI bus (Linux: e1000)\n"
+            "  -netdev user,id=ID[,net=10.0.2.0/24][,hostfwd=tcp::HOSTPORT-:GUESTPORT]\n"
+            "                      the user network (libslirp): NAT to the host's sockets,\n"
+            "                      DHCP gives 10.0.2.15, the host is 10.0.2.2\n"
+            "  -nic user[,model=e1000][,mac=MAC][,USER OPTIONS]  both at once\n"
             "  -device pc-testdev  QEMU's test device (kvm-unit-tests): ports 0xe0-0xeb,\n"
             "                      IRQ lines at 0x2000, 64 KiB MMIO at 0xff000000\n"
             "  -device help        list the devices\n"
@@ -386,6 +392,18 @@ int main(int argc, char **argv)
             const char *v = need_arg(argc, argv, &i);
             if (parse_chardev(v, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
+        } else if (!strcmp(a, "-netdev")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_netdev(v, o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
+        } else if (!strcmp(a, "-net")) {
+            const char *v = need_arg(argc, argv, &i);
+            bad_value(a, v, "QEMU's old -net is not supported: use -nic user,model=e1000, or "
+                            "-netdev user,id=n0 -device e1000,netdev=n0");
+        } else if (!strcmp(a, "-nic")) {
+            const char *v = need_arg(argc, argv, &i);
+            if (parse_nic(v, o, err, sizeof(err)) < 0)
+                bad_value(a, v, err);
         } else if (!strcmp(a, "-no-reboot")) {
             o->no_reboot = 1;
         } else if (!strcmp(a, "-no-shutdown")) {
@@ -474,7 +492,8 @@ int main(int argc, char **argv)
         check_readable("-bios", o->bios, 0);
     if (snapshot)
         set_snapshot_all(o);
-    if (virtio_options_finish(o, err, sizeof(err)) < 0) {
+    if (virtio_options_finish(o, err, sizeof(err)) < 0 ||
+        check_net_options(o, err, sizeof(err)) < 0) {
         fprintf(stderr, "bt86: %s\n", err);
         return EXIT_USAGE;
     }

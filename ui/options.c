@@ -12,6 +12,7 @@
 #include "ui/options.h"
 
 #include "machine/machine.h"
+#include "net/net.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -53,6 +54,56 @@ int parse_size_mb(const char *s, uint32_t *mb, char *err, size_t errlen)
     return 0;
 }
 
+/* QEMU's MAC for the first NIC, 52:54:00:12:34:56, and the next ones up. */
+static void default_mac(struct machine_options *o, uint8_t mac[6])
+{
+    static const uint8_t qemu_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    memcpy(mac, qemu_mac, 6);
+    mac[5] = (uint8_t)(mac[5] + o->nnic);
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+    unsigned b[6];
+    char end;
+    if (sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &end) != 6)
+        return -1;
+    for (int i = 0; i < 6; i++)
+        mac[i] = (uint8_t)b[i];
+    return mac[0] & 1 ? -1 : 0; /* a multicast address is no NIC's */
+}
+
+static int is_e1000(const char *model, size_t n)
+{
+    return (n == 5 && !strncmp(model, "e1000", 5)) || (n == 14 && !strncmp(model, "e1000-82540em", 14));
+}
+
+static int parse_e1000(const char *spec, struct machine_options *o, char *err, size_t errlen)
+{
+    if (o->nnic == MACHINE_MAX_NICS)
+        return errorf(err, errlen, "at most %d NICs", MACHINE_MAX_NICS);
+    struct nic_option *n = &o->nic[o->nnic];
+    memset(n, 0, sizeof(*n));
+    n->model = "e1000";
+    default_mac(o, n->mac);
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", spec);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(t, "netdev=", 7) && t[7]) {
+            n->netdev = strdup(t + 7);
+        } else if (!strncmp(t, "mac=", 4)) {
+            if (parse_mac(t + 4, n->mac) < 0)
+                return errorf(err, errlen, "mac=%s: expected a unicast XX:XX:XX:XX:XX:XX", t + 4);
+        } else if (strncmp(t, "id=", 3) && strncmp(t, "bus=", 4) && strncmp(t, "addr=", 5)) {
+            return errorf(err, errlen, "bad property '%s' (e1000 takes netdev=ID, mac=MAC)", t);
+        }
+    }
+    if (!n->netdev)
+        return errorf(err, errlen, "e1000 needs netdev=ID (a -netdev user,id=ID)");
+    o->nnic++;
+    return 0;
+}
+
 /* The devices -device creates, as QEMU lists them for -device help (test
  * harnesses grep that list for a device's quoted name before using it). */
 static const struct {
@@ -64,6 +115,8 @@ static const struct {
     { "virtio-rng-pci", "PCI", "a virtio entropy source (the host's getrandom)" },
     { "virtio-serial-pci", "PCI", "a virtio console device with one port" },
     { "virtconsole", "virtio-serial-bus", "the console port: chardev=ID (a -chardev)" },
+    { "e1000", "PCI", "Intel 82540EM Gigabit Ethernet: netdev=ID[,mac=MAC]" },
+    { "e1000-82540em", "PCI", "the same as e1000" },
 };
 
 void print_device_list(FILE *f)
@@ -105,6 +158,9 @@ static int device_is(const char *spec, const char *name)
 
 int parse_device(const char *spec, struct machine_options *o, char *err, size_t errlen)
 {
+    size_t model = strcspn(spec, ",");
+    if (is_e1000(spec, model))
+        return parse_e1000(spec + model, o, err, errlen);
     if (device_is(spec, "isa-debug-exit"))
         return parse_debug_exit(spec + strlen("isa-debug-exit"), o, err, errlen);
     if (device_is(spec, "pc-testdev")) {
@@ -114,6 +170,109 @@ int parse_device(const char *spec, struct machine_options *o, char *err, size_t 
         return 0;
     }
     return errorf(err, errlen, "unknown device (-device help lists them)");
+}
+
+static int add_netdev(struct machine_options *o, const char *id, const char *options, char *err,
+                      size_t errlen)
+{
+    if (o->nnetdev == MACHINE_MAX_NICS)
+        return errorf(err, errlen, "at most %d network backends", MACHINE_MAX_NICS);
+    for (int i = 0; i < o->nnetdev; i++)
+        if (!strcmp(o->netdev[i].id, id))
+            return errorf(err, errlen, "a netdev with id=%s exists already", id);
+    char msg[256];
+    if (netdev_user_check(options, msg, sizeof(msg)) < 0)
+        return errorf(err, errlen, "%s", msg);
+    o->netdev[o->nnetdev++] = (struct netdev_option){ strdup(id), "user", strdup(options) };
+    return 0;
+}
+
+/* Splits "TYPE,..." into the id= and the backend's own options. */
+static int netdev_spec(const char *spec, char *id, size_t idlen, char *rest, size_t restlen,
+                       char *err, size_t errlen)
+{
+    size_t tl = strcspn(spec, ",");
+    if (tl != 4 || strncmp(spec, "user", 4)) {
+        if ((tl == 3 && !strncmp(spec, "tap", 3)) || (tl == 6 && !strncmp(spec, "bridge", 6)) ||
+            (tl == 6 && !strncmp(spec, "socket", 6)))
+            return errorf(err, errlen, "bt86 has only the user network (user)");
+        return errorf(err, errlen, "unknown network backend (bt86 has: user)");
+    }
+    *id = *rest = 0;
+    char buf[1024];
+    snprintf(buf, sizeof(buf), "%s", spec + tl);
+    for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(t, "id=", 3)) {
+            snprintf(id, idlen, "%s", t + 3);
+        } else {
+            size_t used = strlen(rest);
+            snprintf(rest + used, restlen - used, "%s%s", used ? "," : "", t);
+        }
+    }
+    return 0;
+}
+
+int parse_netdev(const char *spec, struct machine_options *o, char *err, size_t errlen)
+{
+    char id[64], rest[1024];
+    if (netdev_spec(spec, id, sizeof(id), rest, sizeof(rest), err, errlen) < 0)
+        return -1;
+    if (!*id)
+        return errorf(err, errlen, "a netdev needs id=NAME");
+    return add_netdev(o, id, rest, err, errlen);
+}
+
+/* -nic user,model=e1000,mac=...: a backend and its NIC in one. */
+int parse_nic(const char *spec, struct machine_options *o, char *err, size_t errlen)
+{
+    if (!strcmp(spec, "none"))
+        return 0;
+    char id[64], rest[1024], user[1024] = "", model[32] = "e1000", mac[64] = "";
+    if (netdev_spec(spec, id, sizeof(id), rest, sizeof(rest), err, errlen) < 0)
+        return -1;
+    for (char *save = NULL, *t = strtok_r(rest, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(t, "model=", 6)) {
+            snprintf(model, sizeof(model), "%s", t + 6);
+        } else if (!strncmp(t, "mac=", 4)) {
+            snprintf(mac, sizeof(mac), ",%s", t);
+        } else {
+            size_t used = strlen(user);
+            snprintf(user + used, sizeof(user) - used, "%s%s", used ? "," : "", t);
+        }
+    }
+    if (!is_e1000(model, strlen(model)))
+        return errorf(err, errlen, "model=%s: bt86 has the e1000", model);
+    if (!*id)
+        snprintf(id, sizeof(id), "__nic%d", o->nnic);
+    if (add_netdev(o, id, user, err, errlen) < 0)
+        return -1;
+    char dev[160];
+    snprintf(dev, sizeof(dev), ",netdev=%s%s", id, mac);
+    return parse_e1000(dev, o, err, errlen);
+}
+
+int check_net_options(struct machine_options *o, char *err, size_t errlen)
+{
+    for (int i = 0; i < o->nnic; i++) {
+        int found = 0;
+        for (int k = 0; k < o->nnetdev; k++)
+            found |= !strcmp(o->netdev[k].id, o->nic[i].netdev);
+        if (!found)
+            return errorf(err, errlen, "-device %s,netdev=%s: no -netdev with id=%s",
+                          o->nic[i].model, o->nic[i].netdev, o->nic[i].netdev);
+        for (int k = 0; k < i; k++)
+            if (!strcmp(o->nic[k].netdev, o->nic[i].netdev))
+                return errorf(err, errlen, "netdev %s is used by two NICs", o->nic[i].netdev);
+    }
+    for (int k = 0; k < o->nnetdev; k++) {
+        int used = 0;
+        for (int i = 0; i < o->nnic; i++)
+            used |= !strcmp(o->netdev[k].id, o->nic[i].netdev);
+        if (!used)
+            fprintf(stderr, "bt86: warning: netdev %s has no NIC (add -device e1000,netdev=%s)\n",
+                    o->netdev[k].id, o->netdev[k].id);
+    }
+    return 0;
 }
 
 static const char rtc_expected[] =

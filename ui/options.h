@@ -17,7 +17,7 @@ struct machine_options;
 
 /* -m: MiB, or with a K/M/G suffix; 2 MiB to 3 GiB. */
 int parse_size_mb(const char *s, uint32_t *mb, char *err, size_t errlen);
-/* -device isa-debug-exit[,iobase=N][,iosize=N] */
+/* -device isa-debug-exit[,iobase=N][,iosize=N], -device e1000,netdev=ID[,mac=MAC] */
 int parse_device(const char *spec, struct machine_options *o, char *err, size_t errlen);
 /* What -device help prints, in QEMU's format. */
 void print_device_list(FILE *f);
@@ -32,6 +32,12 @@ int parse_accel(const char *spec, char *err, size_t errlen);
 /* -boot [order=]DRIVES[,menu=on|off][,splash-time=MS]: DRIVES as QEMU's
  * letters (a b floppy, c disk, d CD-ROM, n-p network), at most 3, each once. */
 int parse_boot(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* -netdev user,id=ID[,net=...][,hostfwd=...]... (net/user_opts.h) */
+int parse_netdev(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* -nic user[,model=e1000][,mac=MAC][,USER OPTIONS], -nic none */
+int parse_nic(const char *spec, struct machine_options *o, char *err, size_t errlen);
+/* After the whole command line: every NIC's netdev exists, none has two NICs. */
+int check_net_options(struct machine_options *o, char *err, size_t errlen);
 void machine_help(FILE *f);
 void accel_help(FILE *f);
 

@@ -7,7 +7,7 @@
 # linked with libFuzzer instead; "make fuzz-NAME" makes such a build in
 # build-fuzz/ and runs it (tests/fuzz/fuzz.sh).
 
-FUZZ_TARGETS := code ports loader hypercall ide virtio
+FUZZ_TARGETS := code ports loader hypercall ide virtio e1000
 FUZZ_BINS := $(foreach t,$(FUZZ_TARGETS),tests/fuzz/fuzz_$(t))
 FUZZ_OBJS := $(FUZZ_BINS:=.o) tests/fuzz/fuzz_machine.o tests/fuzz/replay.o
 

@@ -339,3 +339,36 @@ mmu_ops() { # at 0x10000: five entries; a string at 0x10100
 # No interface: VMCALL is #UD.
 { le32 0; le32 0; le32 2; le32 0; vmcall $B; vmcall 1; } >"$here/hypercall/none"
 echo "seeds written to $here"
+
+# ---------------------------------------------------------------- e1000
+# erec OP N VALUE (fuzz_e1000.c): 0 write register 4N, 1 read it, 2 RAM
+# dword at 0x10000 + 4N, 3 a frame of VALUE bytes (N odd: broadcast), 4 the
+# I/O window, 5 configuration register 4N, 6 rings on, 7 loop the next frame back.
+mkdir -p "$here/e1000"
+erec() { printf "\\x$(printf %02x "$1")\\x$(printf %02x $(($2 & 255)))\\x$(printf %02x $(($2 >> 8 & 255)))"; le32v "$3"; }
+ereg() { erec 0 $(($1 / 4)) "$2"; }
+eram() { erec 2 $((($1 - 0x10000) / 4)) "$2"; }
+etx() { # SLOT ADDR LOWER UPPER: a transmit descriptor (ring at 0x11000)
+	eram $((0x11000 + 16 * $1)) "$2"; eram $((0x11000 + 16 * $1 + 8)) "$3"; eram $((0x11000 + 16 * $1 + 12)) "$4"; }
+{ erec 6 0 0; for i in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14; do eram $((0x12000 + 4 * i)) $((0x01020304 * (i + 1))); done
+	etx 0 0x12000 $((60 | 0x0b << 24)) 0; ereg 0x3818 1; erec 1 $((0xc0 / 4)) 0
+	etx 1 0x12000 $((20 | 0x02 << 24)) 0; etx 2 0x12010 $((40 | 0x4b << 24)) 0x00050000; ereg 0x3818 3
+	ereg 0x400 0; ereg 0x3818 5; ereg 0x400 2; erec 1 $((0x3810 / 4)) 0; } >"$here/e1000/tx-legacy"
+{ erec 6 0 0; eram 0x1200c 0x00450008; eram 0x12010 0x00000000; eram 0x12014 0x06400000
+	eram 0x12018 0x0f02000a; eram 0x1201c 0x0202000a; eram 0x12020 0x50000080; eram 0x12024 0x00000100
+	eram 0x12028 0x00000000; eram 0x1202c 0xff195000
+	etx 0 $((14 | 24 << 8 | 33 << 16)) $((1200 | 0x27 << 24)) $((54 << 8 | 500 << 16)); eram 0x11004 $((34 | 50 << 8))
+	etx 1 0x12000 $((1254 | 1 << 20 | 0x2f << 24)) 0x300; ereg 0x3818 2
+	etx 2 $((14 | 24 << 8 | 33 << 16)) $((0x22 << 24)) 0; eram 0x11024 $((34 | 40 << 8))
+	etx 3 0x12000 $((100 | 1 << 20 | 0x2b << 24)) 0x300; ereg 0x3818 4; erec 1 $((0xc0 / 4)) 0; } >"$here/e1000/tx-offload"
+{ erec 6 0 0; for i in 0 1 2 3 4 5 6 7; do eram $((0x10000 + 16 * i)) $((0x18000 + 2048 * i)); done
+	ereg 0x2818 6; ereg 0xd0 0xff; erec 3 0 100; erec 3 1 42; erec 3 0 1514; erec 3 1 1518; erec 3 1 2000
+	erec 1 $((0xc0 / 4)) 0; erec 3 1 70; erec 3 1 70; erec 3 1 70; erec 3 1 70; erec 3 1 70; ereg 0x2818 3
+	erec 7 0 0; etx 0 0x18000 $((64 | 0x0b << 24)) 0; ereg 0x3818 1; ereg 0x100 $((0x8002 | 1 << 26 | 3 << 16))
+	ereg 0x2818 7; erec 3 1 300; ereg 0x5200 0xffffffff; ereg 0x100 $((0x8012 | 2 << 12)); erec 3 0 80; } >"$here/e1000/rx"
+{ ereg 0x10 0x40; for b in 1 1 0 0 0 0 0 1 0; do ereg 0x10 $((0x42 | b * 4)); ereg 0x10 $((0x43 | b * 4)); done
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do ereg 0x10 0x43; erec 1 4 0; ereg 0x10 0x42; done
+	ereg 0x10 0; ereg 0x14 0x0101; erec 1 5 0; ereg 0x14 0x3f01; erec 1 5 0
+	ereg 0x20 $((2 << 26 | 1 << 21 | 2 << 16)); erec 1 8 0; ereg 0x20 $((1 << 26 | 1 << 21 | 0x9140 | 1 << 29))
+	erec 4 1 0x8; erec 4 0 0; erec 4 3 0x00010000; erec 4 2 0; erec 4 1 0; erec 4 3 $((0x241 | 1 << 26))
+	erec 5 1 0; erec 5 4 0xffffffff; erec 5 1 0x7; ereg 0x4074 5; erec 1 $((0x4074 / 4)) 0; } >"$here/e1000/eeprom-phy-io"

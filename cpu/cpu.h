@@ -181,6 +181,7 @@ struct cpu {
 
     uint64_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
     uint64_t msr_apicbase, msr_pat, msr_efer;
+    uint64_t msr_misc_enable; /* IA32_MISC_ENABLE (0x1A0) */
     uint64_t tsc_offset;
     /* The MTRRs (MSRs 0x200-0x2ff, by n - 0x200) and the machine-check
      * registers: a reset clears them, as a P6's RESET clears the MTRRs'

@@ -72,6 +72,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->r[R_EDX] = cpu_model.signature; /* family, model, stepping: as CPUID says */
     cpu->msr_apicbase = 0xfee00900ull;
     cpu->msr_pat = 0x0007040600070406ull;
+    cpu->msr_misc_enable = 1; /* fast strings, as QEMU's reset leaves it */
     cpu->pending_vector = -1;
     cpu->delivering = -1;
     x87_reset(&cpu->fpu, 1);

@@ -1,7 +1,8 @@
 /*
  * smp - a multiprocessor start-up as an operating system does it, on a
  * machine with 4 CPUs (-smp 4):
- *   - fw_cfg says how many CPUs there are;
+ *   - fw_cfg says how many CPUs there are; IA32_MISC_ENABLE reads QEMU's
+ *     reset value on every CPU and keeps what is written;
  *   - the BSP broadcasts INIT (assert, then the level de-assert) and two
  *     Startup IPIs to all but itself; each application processor starts in
  *     real mode at the vector's page, where a trampoline switches it to
@@ -32,6 +33,18 @@ static uint32_t lapic_rd(uint32_t off)
 static void lapic_wr(uint32_t off, uint32_t v)
 {
 	*(volatile uint32_t *)(LAPIC + off) = v;
+}
+
+static uint64_t rdmsr(uint32_t n)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(n));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static void wrmsr(uint32_t n, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(n), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
 static unsigned apic_id(void)
@@ -165,7 +178,8 @@ void ap_main(void)
 	while (turn != id)
 		__asm__ volatile("pause");
 	lock();
-	printf("AP with APIC ID %u is up\n", id);
+	printf("AP with APIC ID %u is up, IA32_APIC_BASE 0x%x, IA32_MISC_ENABLE 0x%x\n", id,
+	       (unsigned)rdmsr(0x1b), (unsigned)rdmsr(0x1a0));
 	unlock();
 	for (int i = 0; i < 1000; i++) {
 		lock();
@@ -223,11 +237,13 @@ int main(const char *cmdline)
 	unsigned ncpus = inb(0x511) | inb(0x511) << 8;
 	printf("fw_cfg: %u CPUs\n", ncpus);
 	printf("BSP APIC ID %u, IA32_APIC_BASE BSP flag %u\n", apic_id(),
-	       (unsigned)(({
-			uint32_t lo, hi;
-			__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(0x1b));
-			lo;
-		}) >> 8 & 1));
+	       (unsigned)(rdmsr(0x1b) >> 8 & 1));
+	/* IA32_MISC_ENABLE: Linux reads it on every Intel CPU it brings up. */
+	uint64_t misc = rdmsr(0x1a0);
+	wrmsr(0x1a0, 0);
+	printf("IA32_MISC_ENABLE 0x%x, 0x%x after writing 0\n", (unsigned)misc,
+	       (unsigned)rdmsr(0x1a0));
+	wrmsr(0x1a0, misc);
 
 	memcpy((void *)TRAMP, tramp_start, (size_t)(tramp_end - tramp_start));
 	icr(0, 0x000c4500); /* INIT, level assert, all excluding self */

@@ -406,9 +406,18 @@ static void run_cpu(struct cpu *cpu)
  * whole round of CPUs had nothing to run (halted, or waiting for SIPI) and
  * none was sent anything meanwhile, the machine waits for the next event.
  */
+static uint64_t monitor_entries(void)
+{
+    uint64_t n = 0;
+    for (size_t k = 0; k < sizeof(monitor_stats.helper_calls) / sizeof(monitor_stats.helper_calls[0]); k++)
+        n += monitor_stats.helper_calls[k];
+    return n;
+}
+
 static void cpu_exec_smp(struct machine *m, int first)
 {
     int i = first, idle = 0;
+    int counting = m->opt.stats || m->opt.stats_json; /* -stats splits the counts by CPU */
     while (!m->stop) {
         struct cpu *cpu = m->cpus[i];
         m->resched = 0;
@@ -421,7 +430,19 @@ static void cpu_exec_smp(struct machine *m, int first)
             service_machine(cpu);
             if (m->stop)
                 break;
-            run_cpu(cpu);
+            if (counting) {
+                /* A guest's exit ends the process inside run_cpu: stats
+                 * adds the open slice's share then. */
+                m->share_mark.monitor_entries = monitor_entries();
+                m->share_mark.interrupts = monitor_stats.interrupts;
+                m->share_open = 1;
+                run_cpu(cpu);
+                m->share_open = 0;
+                m->cpu_share[i].monitor_entries += monitor_entries() - m->share_mark.monitor_entries;
+                m->cpu_share[i].interrupts += monitor_stats.interrupts - m->share_mark.interrupts;
+            } else {
+                run_cpu(cpu);
+            }
             idle = (cpu->halted || cpu->sipi_wait) && !m->resched ? idle + 1 : 0;
         }
         if (idle >= m->ncpus) {

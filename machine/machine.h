@@ -113,6 +113,13 @@ struct machine {
     int ncpus;
     struct cpu *current;
     int resched; /* the running CPU's slice ends: another has something to do */
+    /* -stats with several CPUs: monitor entries and interrupts delivered by
+     * each, counted by the run loop around each CPU's slices. */
+    struct cpu_share {
+        uint64_t monitor_entries, interrupts;
+    } cpu_share[MACHINE_MAX_CPUS];
+    struct cpu_share share_mark; /* the totals when the running slice began */
+    int share_open;              /* a slice runs: its share is not added yet */
     struct lapic_bus *apic_bus; /* every CPU's local APIC, by index */
     struct machine_options opt;
     struct clock clock; /* virtual time: the devices' timers */

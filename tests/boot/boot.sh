@@ -18,7 +18,7 @@
 # the kernel found KVM and took kvm-clock as its clocksource, instead of the
 # TSC it calibrated against the PIT.  BOOT_OPTS adds bt86 options (split on
 # spaces), e.g. BOOT_OPTS="-stats-json s.json" to compare monitor entries.
-# BOOT_SMP (default 2) is -smp: Linux must bring every CPU online, and each
+# BOOT_SMP (default 4) is -smp: Linux must bring every CPU online, and each
 # CPU's local APIC timer must tick.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -30,7 +30,7 @@ STEP_TIMEOUT=${STEP_TIMEOUT:-120}
 mkdir -p "$work"
 log=$work/boot.log
 kvm=${BOOT_KVM:-0}
-smp=${BOOT_SMP:-2}
+smp=${BOOT_SMP:-4}
 read -r -a opts <<<"${BOOT_OPTS:-}"
 opts+=(-smp "$smp")
 [ "$kvm" = 1 ] && opts+=(-cpu bt86,kvm=on)

@@ -181,6 +181,7 @@ struct cpu {
 
     uint64_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
     uint64_t msr_apicbase, msr_pat, msr_efer;
+    uint64_t msr_misc_enable; /* IA32_MISC_ENABLE (0x1A0) */
     uint64_t tsc_offset;
     /* The MTRRs (MSRs 0x200-0x2ff, by n - 0x200) and the machine-check
      * registers: a reset clears them, as a P6's RESET clears the MTRRs'
@@ -195,6 +196,14 @@ struct cpu {
     int irq_pending;      /* the local APIC asserts INTR (set by hw through pc.c) */
     int nmi_pending;      /* an NMI waits for delivery */
     int nmi_blocked;      /* an NMI handler runs: no NMI until the next IRET */
+    /* Multiprocessor start-up (SDM Vol. 3, 8.4): an application processor
+     * waits for a Startup IPI after power-on and after INIT; the local APIC
+     * latches INIT and Startup messages here, for the run loop to take
+     * between blocks (machine_cpu_init_sipi). */
+    int sipi_wait;
+    int init_pending;
+    int sipi_pending;
+    int sipi_vector;
     int single_step_next; /* translate the next block as one instruction (SMC) */
     unsigned data_bp_hit; /* DR6 B0-B3: guest data breakpoints the running insn hit */
     jmp_buf jmp;          /* exceptions unwind to the run loop */
@@ -232,6 +241,7 @@ struct cpu {
      * apic_id: the initial APIC ID, as CPUID.1:EBX[31:24] reports it. */
     int (*apic_base_write)(struct cpu *cpu, uint64_t value);
     uint8_t apic_id;
+    int index; /* in machine->cpus[]: 0 is the bootstrap processor */
     /* Set by cpu_reset() (machine/cpu_exec.c), so that the monitor needs
      * nothing above it: the time-stamp counter as RDTSC reads it, the
      * hook a guest write to DR0-DR3 or DR7 calls (the data breakpoints),

@@ -28,7 +28,7 @@ GUEST_NAMES += timer sys_smc_tasks hwbp strio
 GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf escape databp sys_pae x87irq13 pitrate uartfifo rtcrate
 # gdbtarget: debugged by tests/gdb.test.sh, so with debug info and no optimization
 GUEST_NAMES += gdbtarget
-GUEST_NAMES += icount apic apicerr
+GUEST_NAMES += icount apic apicerr smp
 # the paravirtual interfaces (docs/paravirt.md): VMCALL without them, bt86's ABI, kvmclock
 GUEST_NAMES += vmcall_ud pv kvmclock
 # the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)

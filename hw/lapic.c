@@ -23,11 +23,12 @@
  * is the initial count's ticks, as the count runs from it down to 1 and
  * reloads at 0 (QEMU's is one tick longer).
  *
- * With one CPU the ICR's destinations reduce to "this APIC or nobody":
- * INIT and Startup have no application processor to go to, and an INIT
- * to this CPU itself is not modelled (it would need firmware at the reset
- * vector); the delivery-status bit always reads idle, because delivery
- * completes within the write.
+ * The ICR sends on the APIC bus (struct lapic_bus) to the APICs its
+ * destination or shorthand names; an APIC on no bus reaches only itself.
+ * INIT and Startup messages go to the CPU through the wiring (init, sipi);
+ * an INIT of the bootstrap processor is not modelled (bt86 boots with no
+ * firmware at the reset vector to run).  The delivery-status bit always
+ * reads idle, because delivery completes within the write.
  */
 #include "hw/lapic.h"
 
@@ -101,6 +102,7 @@ struct lapic {
     struct timer timer;
     int lint[2];    /* input levels */
     int extint_msg; /* an ExtINT message (I/O APIC) waiting for INTA */
+    struct lapic_bus *bus; /* kept across resets */
 };
 
 static int get_bit(const uint32_t *v, int n)
@@ -209,13 +211,28 @@ void lapic_accept(struct lapic *a, int mode, int vector, int level_trig)
         a->extint_msg = 1;
         break;
     case LAPIC_DM_INIT:
+        if (!(a->base & LAPIC_BASE_BSP) && a->w.init) {
+            /* INIT resets the APIC but for its ID (SDM 10.4.7.3). */
+            uint8_t id = a->id;
+            lapic_reset(a);
+            a->id = id;
+            a->w.init(a->w.opaque);
+            return;
+        }
+        goto unmodelled;
     case LAPIC_DM_STARTUP:
+        if (a->w.sipi) {
+            a->w.sipi(a->w.opaque, vector & 0xff);
+            return;
+        }
+        goto unmodelled;
     case LAPIC_DM_SMI:
     default:
-        /* No INIT of the BSP itself (no firmware to restart), no SMM. */
+    unmodelled:
+        /* No INIT of the BSP (no firmware to restart), no SMM. */
         if (log_enabled(LOG_UNIMP))
-            fprintf(log_file ? log_file : stderr, "lapic: delivery mode %d to this CPU ignored\n",
-                    mode);
+            fprintf(log_file ? log_file : stderr,
+                    "lapic: delivery mode %d to APIC %d ignored\n", mode, a->id);
         break;
     }
     update(a);
@@ -310,6 +327,7 @@ static void send_ipi(struct lapic *a)
     int mode = (lo >> 8) & 7, vector = lo & 0xff;
     int shorthand = (lo >> 18) & 3, logical = (lo >> 11) & 1;
     int level_trig = (lo >> 15) & 1;
+    uint8_t dest = (uint8_t)(a->icr_hi >> 24);
     int to_self;
 
     if (mode == LAPIC_DM_INIT && level_trig && !(lo & (1u << 14)))
@@ -318,7 +336,7 @@ static void send_ipi(struct lapic *a)
     case 1: /* self */
     case 2: to_self = 1; break; /* all including self */
     case 3: to_self = 0; break; /* all excluding self */
-    default: to_self = lapic_match_dest(a, (uint8_t)(a->icr_hi >> 24), logical); break;
+    default: to_self = lapic_match_dest(a, dest, logical); break;
     }
     if ((mode == LAPIC_DM_FIXED || mode == LAPIC_DM_LOWEST) && vector < 16) {
         error(a, ESR_SEND_ILLEGAL);
@@ -327,10 +345,53 @@ static void send_ipi(struct lapic *a)
         update(a);
         return;
     }
-    if (!to_self)
-        return; /* no other CPU on the bus */
     /* An IPI is an edge: the trigger mode bit matters only to INIT. */
-    lapic_accept(a, mode, vector, 0);
+    if (shorthand == 0 && a->bus) {
+        lapic_bus_deliver(a->bus, dest, logical, mode, vector, 0);
+        return;
+    }
+    if (shorthand >= 2 && a->bus) {
+        for (int i = 0; i < a->bus->n; i++)
+            if (a->bus->apic[i] != a)
+                lapic_accept(a->bus->apic[i], mode, vector, 0);
+    }
+    if (to_self)
+        lapic_accept(a, mode, vector, 0);
+}
+
+void lapic_bus_attach(struct lapic_bus *bus, struct lapic *a)
+{
+    if (bus->n < LAPIC_BUS_MAX) {
+        bus->apic[bus->n++] = a;
+        a->bus = bus;
+    }
+}
+
+int lapic_bus_deliver(struct lapic_bus *bus, uint8_t dest, int logical, int mode, int vector,
+                      int level_trig)
+{
+    if (mode == LAPIC_DM_LOWEST) {
+        /* Arbitration among the matching APICs (bt86 has no focus): the
+         * lowest task priority, the lowest bus position on a tie. */
+        struct lapic *best = NULL;
+        for (int i = 0; i < bus->n; i++) {
+            struct lapic *a = bus->apic[i];
+            if ((a->base & LAPIC_BASE_EN) && lapic_match_dest(a, dest, logical) &&
+                (!best || a->tpr < best->tpr))
+                best = a;
+        }
+        if (!best)
+            return 0;
+        lapic_accept(best, mode, vector, level_trig);
+        return 1;
+    }
+    int n = 0;
+    for (int i = 0; i < bus->n; i++)
+        if (lapic_match_dest(bus->apic[i], dest, logical)) {
+            lapic_accept(bus->apic[i], mode, vector, level_trig);
+            n++;
+        }
+    return n;
 }
 
 int lapic_match_dest(const struct lapic *a, uint8_t dest, int logical)
@@ -633,9 +694,11 @@ void lapic_reset(struct lapic *a)
     int lint0 = a->lint[0], lint1 = a->lint[1];
     uint8_t id = a->hw_id;
     struct lapic_wiring w = a->w;
+    struct lapic_bus *bus = a->bus;
     uint64_t bsp = a->base & LAPIC_BASE_BSP;
     memset(a, 0, sizeof(*a));
     a->w = w;
+    a->bus = bus;
     timer_init(&a->timer, w.clock, timer_expired, a);
     a->id = a->hw_id = id;
     a->lint[0] = lint0;

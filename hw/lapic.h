@@ -54,7 +54,36 @@ struct lapic_wiring {
     /* EOI of a level-triggered vector, broadcast to the I/O APIC. */
     void (*eoi)(void *opaque, int vector);
     void *opaque;
+    /* An INIT message reached an application processor (the APIC has reset
+     * itself): the CPU resets and waits for a Startup IPI.  NULL: ignored. */
+    void (*init)(void *opaque);
+    /* A Startup message with its vector: a waiting CPU starts in real mode
+     * at vector << 12.  NULL: ignored. */
+    void (*sipi)(void *opaque, int vector);
 };
+
+/*
+ * The APIC bus: every local APIC of the machine, by CPU index.  IPIs and
+ * the I/O APIC's messages go to the APICs whose destination matches
+ * (physical: the APIC ID, or 0xFF for all; logical: the LDR and DFR), a
+ * lowest-priority message to the matching APIC of lowest TPR (the first
+ * of them on a tie).
+ *
+ *   struct lapic_bus bus = { 0 };
+ *   lapic_bus_attach(&bus, lapic_create(&w0, 0));
+ *   lapic_bus_attach(&bus, lapic_create(&w1, 1));
+ *   lapic_bus_deliver(&bus, 0x01, 0, LAPIC_DM_FIXED, 0x31, 0);  // to APIC 1
+ */
+#define LAPIC_BUS_MAX 8
+struct lapic_bus {
+    struct lapic *apic[LAPIC_BUS_MAX];
+    int n;
+};
+/* a joins the bus: its ICR sends to the others from then on. */
+void lapic_bus_attach(struct lapic_bus *bus, struct lapic *a);
+/* A message to a destination: the number of APICs that accepted it. */
+int lapic_bus_deliver(struct lapic_bus *bus, uint8_t dest, int logical, int mode, int vector,
+                      int level_trig);
 
 struct lapic *lapic_create(const struct lapic_wiring *w, uint8_t id);
 void lapic_free(struct lapic *a);

@@ -6,6 +6,13 @@
  * cpu_raise(), and the registers are intact because the frontend commits
  * register writes only after everything that can fault.  Interrupts are
  * taken only between blocks: that is where the CPU state is complete.
+ *
+ * Several CPUs (-smp) run in turn on this one thread, as QEMU's
+ * single-threaded TCG runs them: each for a time slice of BUDGET
+ * instructions, less when it halts, waits for a Startup IPI, or sends
+ * another CPU something to do (m->resched: an IPI should not wait a whole
+ * slice for its answer).  The slices are counted in instructions, so under
+ * -icount the interleaving, and with it virtual time, is deterministic.
  */
 #include "cpu/cpu_model.h"
 #include "machine/debug.h"
@@ -65,6 +72,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->r[R_EDX] = cpu_model.signature; /* family, model, stepping: as CPUID says */
     cpu->msr_apicbase = 0xfee00900ull;
     cpu->msr_pat = 0x0007040600070406ull;
+    cpu->msr_misc_enable = 1; /* fast strings, as QEMU's reset leaves it */
     cpu->pending_vector = -1;
     cpu->delivering = -1;
     x87_reset(&cpu->fpu, 1);
@@ -155,6 +163,8 @@ static int take_interrupt(struct cpu *cpu, struct debug *d)
 static void service_machine(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
+    /* With several CPUs a request inside a slice does not lengthen it. */
+    int64_t left = m->ncpus > 1 && m->current == cpu && cpu->budget > 0 ? cpu->budget : BUDGET;
     cpu->exit_request = 0;
     uint64_t t0 = monitor_stats.timing ? host_clock_ns() : 0;
     machine_poll(m);
@@ -171,6 +181,8 @@ static void service_machine(struct cpu *cpu)
         if (next != TIMER_NEVER && next > now && next - now < BUDGET)
             cpu->budget = (int64_t)(next - now);
     }
+    if (cpu->budget > left)
+        cpu->budget = left;
 }
 
 /* A debugger (gdb stub, stepper) watching: 1 when it stopped the guest here. */
@@ -207,6 +219,7 @@ enum event_result {
     EV_RUN,  /* run the next block */
     EV_LOOP, /* something was delivered or waited for: look again */
     EV_STOP, /* the machine stops */
+    EV_YIELD, /* another CPU's turn (-smp): the slice is over, or this one waits */
 };
 
 /*
@@ -226,12 +239,22 @@ enum event_result {
 static enum event_result take_events(struct cpu *cpu, int *unchain)
 {
     struct machine *m = cpu->machine;
+    int smp = m->ncpus > 1;
 
+    if (__builtin_expect(cpu->init_pending | cpu->sipi_pending, 0)) {
+        machine_cpu_init_sipi(cpu);
+        *unchain = 1;
+    }
+    if (__builtin_expect(cpu->sipi_wait, 0))
+        return smp ? EV_YIELD : EV_STOP;
     if (cpu->pending_vector >= 0) {
         deliver_pending(cpu);
         return EV_LOOP;
     }
     if (cpu->budget <= 0 || cpu->exit_request) {
+        /* The next slice starts with the machine's service (cpu_exec_smp). */
+        if (smp && (cpu->budget <= 0 || m->resched || m->stop || m->reset_request))
+            return m->stop ? EV_STOP : EV_YIELD;
         service_machine(cpu);
         if (m->stop)
             return EV_STOP;
@@ -244,6 +267,8 @@ static enum event_result take_events(struct cpu *cpu, int *unchain)
     if (take_interrupt(cpu, &m->debug))
         *unchain = 1;
     if (cpu->halted) {
+        if (smp)
+            return EV_YIELD;
         machine_wait(m);
         cpu->budget = 0;
         return EV_LOOP;
@@ -319,7 +344,8 @@ static struct tb *run_block(struct cpu *cpu, struct debug *d, struct tb *tb, int
     return tb_exec(cpu, tb, slot);
 }
 
-int cpu_exec(struct cpu *cpu)
+/* Runs cpu until the machine stops or (with several CPUs) its slice ends. */
+static void run_cpu(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
     struct tb_cache *tc = cpu->tbs; /* neither changes while the CPU runs */
@@ -341,7 +367,7 @@ int cpu_exec(struct cpu *cpu)
         enum event_result ev = take_events(cpu, &unchain);
         if (unchain)
             last = NULL;
-        if (ev == EV_STOP)
+        if (ev == EV_STOP || ev == EV_YIELD)
             break;
         if (ev == EV_LOOP)
             continue;
@@ -372,5 +398,70 @@ int cpu_exec(struct cpu *cpu)
         if (log_mask & (LOG_EXEC | LOG_CPU))
             last = NULL; /* no chaining, so that every block is logged */
     }
+}
+
+/*
+ * The CPUs in turn.  Each slice starts with the machine's service (devices,
+ * timers, host input), as every BUDGET instructions with one CPU.  When a
+ * whole round of CPUs had nothing to run (halted, or waiting for SIPI) and
+ * none was sent anything meanwhile, the machine waits for the next event.
+ */
+static uint64_t monitor_entries(void)
+{
+    uint64_t n = 0;
+    for (size_t k = 0; k < sizeof(monitor_stats.helper_calls) / sizeof(monitor_stats.helper_calls[0]); k++)
+        n += monitor_stats.helper_calls[k];
+    return n;
+}
+
+static void cpu_exec_smp(struct machine *m, int first)
+{
+    int i = first, idle = 0;
+    int counting = m->opt.stats || m->opt.stats_json; /* -stats splits the counts by CPU */
+    while (!m->stop) {
+        struct cpu *cpu = m->cpus[i];
+        m->resched = 0;
+        if (cpu->sipi_wait && !cpu->init_pending && !cpu->sipi_pending) {
+            idle++;
+        } else {
+            m->current = cpu;
+            m->tbs->cpu = cpu; /* whose running block an SMC store may hit */
+            cpu->budget = 0; /* a new slice */
+            service_machine(cpu);
+            if (m->stop)
+                break;
+            if (counting) {
+                /* A guest's exit ends the process inside run_cpu: stats
+                 * adds the open slice's share then. */
+                m->share_mark.monitor_entries = monitor_entries();
+                m->share_mark.interrupts = monitor_stats.interrupts;
+                m->share_open = 1;
+                run_cpu(cpu);
+                m->share_open = 0;
+                m->cpu_share[i].monitor_entries += monitor_entries() - m->share_mark.monitor_entries;
+                m->cpu_share[i].interrupts += monitor_stats.interrupts - m->share_mark.interrupts;
+            } else {
+                run_cpu(cpu);
+            }
+            idle = (cpu->halted || cpu->sipi_wait) && !m->resched ? idle + 1 : 0;
+        }
+        if (idle >= m->ncpus) {
+            machine_wait(m);
+            idle = 0;
+        }
+        if (++i == m->ncpus)
+            i = 0;
+    }
+}
+
+int cpu_exec(struct cpu *cpu)
+{
+    struct machine *m = cpu->machine;
+    if (m->ncpus > 1) {
+        cpu_exec_smp(m, cpu->index);
+        return m->exit_status;
+    }
+    m->current = cpu;
+    run_cpu(cpu);
     return m->exit_status;
 }

@@ -346,23 +346,37 @@ static void handle_write_mem(struct cpu *cpu, char *args, size_t plen, int binar
 static void stop_reply(struct gdbstub *g, struct cpu *cpu, enum debug_stop why, char *out)
 {
     static const char *const watch_kind[4] = { "", "watch", "rwatch", "awatch" };
+    int tid = cpu->index + 1;
     switch (why) {
     case DEBUG_WATCH:
-        sprintf(out, "T05%s:%x;thread:01;", watch_kind[g->debug->watch_hit.type & 3],
-                g->debug->watch_hit.addr);
+        sprintf(out, "T05%s:%x;thread:%02x;", watch_kind[g->debug->watch_hit.type & 3],
+                g->debug->watch_hit.addr, tid);
         break;
     case DEBUG_BREAK:
-        sprintf(out, "T05%sthread:01;",
+        sprintf(out, "T05%sthread:%02x;",
                 debug_bp_at(g->debug, cpu->seg[S_CS].base + cpu->eip) == 2 ? "hwbreak:;"
-                                                                            : "swbreak:;");
+                                                                            : "swbreak:;",
+                tid);
         break;
     case DEBUG_INTERRUPT:
-        strcpy(out, g->attached_stop ? "T05thread:01;" : "T02thread:01;");
+        sprintf(out, "%sthread:%02x;", g->attached_stop ? "T05" : "T02", tid);
         break;
     default:
-        strcpy(out, "T05thread:01;");
+        sprintf(out, "T05thread:%02x;", tid);
         break;
     }
+}
+
+/* A thread ID of gdb's (hex; 0 any, -1 all): the CPU, or NULL if none is. */
+static struct cpu *thread_cpu(struct machine *m, const char *id, struct cpu *stopped)
+{
+    if (!strcmp(id, "-1") || !strcmp(id, "0") || !*id)
+        return stopped;
+    char *end;
+    long t = strtol(id, &end, 16);
+    if (*end || t < 1 || t > m->ncpus)
+        return NULL;
+    return m->cpus[t - 1];
 }
 
 static int handle_z(struct gdbstub *g, int insert, const char *args, char *reply)
@@ -420,7 +434,7 @@ static int handle_vcont(struct gdbstub *g, struct cpu *cpu, const char *args, ch
     return 0;
 }
 
-static void handle_query(const char *q, char *reply)
+static void handle_query(struct machine *m, struct cpu *sel, const char *q, char *reply)
 {
     reply[0] = 0;
     if (!strncmp(q, "qSupported", 10)) {
@@ -444,25 +458,40 @@ static void handle_query(const char *q, char *reply)
     } else if (!strncmp(q, "qXfer:features:read:", 20)) {
         strcpy(reply, "E00");
     } else if (!strcmp(q, "qC")) {
-        strcpy(reply, "QC01");
+        sprintf(reply, "QC%02x", sel->index + 1);
     } else if (!strcmp(q, "qfThreadInfo")) {
-        strcpy(reply, "m01");
+        char *p = reply;
+        for (int i = 0; i < m->ncpus; i++)
+            p += sprintf(p, "%s%02x", i ? "," : "m", i + 1);
     } else if (!strcmp(q, "qsThreadInfo")) {
         strcpy(reply, "l");
     } else if (!strcmp(q, "qAttached")) {
         strcpy(reply, "1");
-    } else if (!strncmp(q, "qThreadExtraInfo", 16)) {
-        const char *s = "CPU#0 [running]";
-        for (char *p = reply; *s; s++, p += 2)
-            sprintf(p, "%02x", (uint8_t)*s);
+    } else if (!strncmp(q, "qThreadExtraInfo,", 17)) {
+        struct cpu *c = thread_cpu(m, q + 17, NULL);
+        if (!c) {
+            strcpy(reply, "E01");
+            return;
+        }
+        char s[64];
+        snprintf(s, sizeof(s), "CPU#%d [%s]", c->index,
+                 c->sipi_wait ? "wait-for-SIPI" : c->halted ? "halted" : "running");
+        char *p = reply;
+        for (const char *t = s; *t; t++, p += 2)
+            sprintf(p, "%02x", (uint8_t)*t);
     }
 }
 
 /* Answer packets until gdb resumes the guest, detaches or goes away. */
-static void serve(struct gdbstub *g, struct cpu *cpu, enum debug_stop why)
+static void serve(struct gdbstub *g, struct cpu *stopped, enum debug_stop why)
 {
     char *pkt = g->pkt, *reply = g->reply;
     size_t plen;
+    struct machine *m = stopped->machine;
+    /* -smp: each CPU is a thread, its ID the CPU index + 1.  Hg picks the
+     * CPU whose registers and memory view the packets use; a stop selects
+     * the stopping CPU, as gdb then expects. */
+    struct cpu *cpu = stopped;
     if (!g->attached_stop) {
         stop_reply(g, cpu, why, reply);
         put_packet(g, reply);
@@ -476,7 +505,7 @@ static void serve(struct gdbstub *g, struct cpu *cpu, enum debug_stop why)
         char *p = reply;
         switch (pkt[0]) {
         case '?':
-            stop_reply(g, cpu, why, reply);
+            stop_reply(g, stopped, why, reply);
             g->attached_stop = 0;
             break;
         case 'g':
@@ -524,20 +553,21 @@ static void serve(struct gdbstub *g, struct cpu *cpu, enum debug_stop why)
             break;
         case 'c':
         case 'C':
-            /* "c ADDR" resumes elsewhere; a signal number (C) means nothing here. */
+            /* "c ADDR" resumes elsewhere; a signal number (C) means nothing here.
+             * Every CPU resumes: they run in turn, none can be held back. */
             if (pkt[0] == 'c' && pkt[1])
-                cpu->eip = (uint32_t)strtoul(pkt + 1, NULL, 16);
-            debug_resume(g->debug, cpu, DEBUG_RUN_CONTINUE);
+                stopped->eip = (uint32_t)strtoul(pkt + 1, NULL, 16);
+            debug_resume(g->debug, stopped, DEBUG_RUN_CONTINUE);
             return;
         case 's':
         case 'S':
             if (pkt[0] == 's' && pkt[1])
-                cpu->eip = (uint32_t)strtoul(pkt + 1, NULL, 16);
-            debug_resume(g->debug, cpu, DEBUG_RUN_STEP);
+                stopped->eip = (uint32_t)strtoul(pkt + 1, NULL, 16);
+            debug_resume(g->debug, stopped, DEBUG_RUN_STEP);
             return;
         case 'v':
             if (!strncmp(pkt, "vCont", 5)) {
-                if (handle_vcont(g, cpu, pkt + 5, reply))
+                if (handle_vcont(g, stopped, pkt + 5, reply))
                     return;
             } else if (!strncmp(pkt, "vMustReplyEmpty", 15)) {
                 reply[0] = 0;
@@ -550,15 +580,26 @@ static void serve(struct gdbstub *g, struct cpu *cpu, enum debug_stop why)
         case 'k':
             conn_close(g);
             fprintf(stderr, "bt86: killed by gdb\n");
-            machine_shutdown(cpu->machine, 0);
+            machine_shutdown(m, 0);
             debug_clear_all(g->debug);
             return;
-        case 'H':
-        case 'T':
+        case 'H': {
+            /* Hg: the registers' and memory's CPU; Hc (step, continue): all run. */
+            struct cpu *c = thread_cpu(m, pkt + 2, stopped);
+            if (!c) {
+                strcpy(reply, "E22");
+                break;
+            }
+            if (pkt[1] == 'g')
+                cpu = c;
             strcpy(reply, "OK");
             break;
+        }
+        case 'T':
+            strcpy(reply, thread_cpu(m, pkt + 1, NULL) ? "OK" : "E01");
+            break;
         case 'q':
-            handle_query(pkt, reply);
+            handle_query(m, cpu, pkt, reply);
             break;
         default:
             break; /* empty reply: not supported */
@@ -567,7 +608,7 @@ static void serve(struct gdbstub *g, struct cpu *cpu, enum debug_stop why)
     }
     /* gdb detached or went away: let the guest run free. */
     debug_clear_all(g->debug);
-    debug_resume(g->debug, cpu, DEBUG_RUN_CONTINUE);
+    debug_resume(g->debug, stopped, DEBUG_RUN_CONTINUE);
 }
 
 /* ------------------------------------------------------------ connection */

@@ -28,6 +28,7 @@ struct piix_ide;
 struct i8042;
 struct ioapic;
 struct lapic;
+struct lapic_bus;
 struct mem_region;
 struct pci_host;
 struct netdev;
@@ -68,6 +69,7 @@ struct machine_options {
     int no_reboot;
     int no_shutdown;
     int icount; /* -icount: virtual time from the instruction count */
+    int ncpus;  /* -smp: 1..MACHINE_MAX_CPUS; 0 means 1 */
     int stats;
     const char *stats_json;
     int display;            /* DISPLAY_xxx */
@@ -140,9 +142,28 @@ struct machine_device {
 };
 
 #define MACHINE_MAX_DEVICES 48
+#define MACHINE_MAX_CPUS 8
 
 struct machine {
-    struct cpu cpu;
+    struct cpu cpu; /* CPU 0, the bootstrap processor: what the loaders set up */
+    /* Every CPU by index (= its APIC ID): cpus[0] is &cpu, the application
+     * processors are allocated by machine_init.  They share the buses, the
+     * code-page map and the block cache; each has its own registers, TLB,
+     * local APIC and paravirtual state.  One host thread runs them in turn
+     * (machine/cpu_exec.c); `current` is the one running now, whose
+     * accesses the local APIC's page and port F0 answer. */
+    struct cpu *cpus[MACHINE_MAX_CPUS];
+    int ncpus;
+    struct cpu *current;
+    int resched; /* the running CPU's slice ends: another has something to do */
+    /* -stats with several CPUs: monitor entries and interrupts delivered by
+     * each, counted by the run loop around each CPU's slices. */
+    struct cpu_share {
+        uint64_t monitor_entries, interrupts;
+    } cpu_share[MACHINE_MAX_CPUS];
+    struct cpu_share share_mark; /* the totals when the running slice began */
+    int share_open;              /* a slice runs: its share is not added yet */
+    struct lapic_bus *apic_bus; /* every CPU's local APIC, by index */
     struct machine_options opt;
     struct clock clock; /* virtual time: the devices' timers */
     /* The machine's buses and code tracking; the CPU points at them
@@ -158,7 +179,7 @@ struct machine {
     struct uart *uart[4];
     struct chardev *serial_chr[4];
     struct chardev *debugcon_chr;
-    struct lapic *lapic;       /* the CPU's local APIC; the 8259 is on its LINT0 */
+    struct lapic *lapic;       /* the BSP's local APIC (lapics[0]); the 8259 is on LINT0 */
     struct mem_region *lapic_region; /* moved by IA32_APIC_BASE */
     struct ioapic *ioapic;
     struct pic *pic;
@@ -216,11 +237,17 @@ void machine_init_core(struct machine *m);
 void machine_reset(struct machine *m);
 /* Between blocks: devices, host input.  Cheap when nothing happens. */
 void machine_poll(struct machine *m);
-/* The CPU halted with nothing pending: sleep until something happens. */
+/* Every CPU halted with nothing pending: sleep until something happens. */
 void machine_wait(struct machine *m);
-/* Vector of a pending maskable interrupt (acknowledging it at the local
- * APIC, or through it at the 8259), or -1. */
+/* Vector of a pending maskable interrupt for the current CPU (acknowledging
+ * it at its local APIC, or through it at the 8259), or -1. */
 int machine_irq_ack(struct machine *m);
+/* INIT and Startup IPIs that reached cpu, taken between blocks: 1 when the
+ * CPU changed state (reset into wait-for-SIPI, or started). */
+int machine_cpu_init_sipi(struct cpu *cpu);
+/* The one clock of every CPU: instructions retired by all of them under
+ * -icount. */
+uint64_t machine_icount(struct machine *m);
 /* A shutdown cycle: the board resets the machine (as port 0x92 bit 0 and the
  * keyboard controller's pulse do), between blocks, in machine_poll(). */
 void machine_triple_fault(struct machine *m);

@@ -81,19 +81,49 @@
 
 static const uint16_t com_base[4] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
 
+uint64_t machine_icount(struct machine *m)
+{
+    uint64_t n = m->cpu.icount;
+    for (int i = 1; i < m->ncpus; i++)
+        n += m->cpus[i]->icount;
+    return n;
+}
+
+/* Whether some CPU has instructions to run (not halted, not waiting for SIPI). */
+static int cpus_running(struct machine *m)
+{
+    if (m->ncpus <= 1)
+        return !m->cpu.halted;
+    for (int i = 0; i < m->ncpus; i++)
+        if (!m->cpus[i]->halted && !m->cpus[i]->sipi_wait)
+            return 1;
+    return 0;
+}
+
 uint64_t machine_clock_ns(struct machine *m)
 {
+    /* One instruction of any CPU = one nanosecond of virtual time: the CPUs
+     * run in turn, so their counts add up to the time that passed. */
     if (m->opt.icount)
-        return m->cpu.icount; /* one instruction = one nanosecond of virtual time */
-    return clock_visible_ns(&m->clock, host_clock_ns() - m->start_ns, !m->cpu.halted, m->cpu.icount);
+        return machine_icount(m);
+    return clock_visible_ns(&m->clock, host_clock_ns() - m->start_ns, cpus_running(m),
+                            machine_icount(m));
 }
 
 uint64_t machine_tsc(struct cpu *cpu)
 {
     struct machine *m = cpu->machine;
+    /* Every CPU's counter reads the one clock, so that they are in step
+     * (Linux checks the TSCs' synchronization across CPUs). */
     if (m->opt.icount)
-        return cpu->icount;
+        return machine_icount(m);
     return machine_clock_ns(m) + cpu->tsc_offset;
+}
+
+/* The CPU running now: the one whose access a device answers. */
+static struct cpu *current_cpu(struct machine *m)
+{
+    return m->current ? m->current : &m->cpu;
 }
 
 static uint64_t clock_read(void *opaque)
@@ -106,7 +136,7 @@ static uint64_t clock_read(void *opaque)
 static void clock_kick(void *opaque)
 {
     struct machine *m = opaque;
-    m->cpu.exit_request = 1;
+    current_cpu(m)->exit_request = 1;
 }
 
 static _Noreturn void at_exit_status(struct machine *m, int status)
@@ -145,52 +175,122 @@ void machine_shutdown(struct machine *m, int status)
 {
     m->exit_status = status;
     m->stop = 1;
-    m->cpu.exit_request = 1;
+    current_cpu(m)->exit_request = 1;
 }
 
-/* The local APIC's INTR output: only note it; interrupts are taken between blocks. */
+/* Something for cpu, which is not the one running: end the running one's
+ * time slice, so that cpu gets its turn soon (an IPI waking a halted CPU,
+ * the sender of a TLB shootdown spinning until it answers). */
+static void kick_other(struct cpu *cpu)
+{
+    struct machine *m = cpu->machine;
+    struct cpu *cur = current_cpu(m);
+    if (cur != cpu) {
+        m->resched = 1;
+        cur->exit_request = 1;
+    }
+}
+
+/* A local APIC's INTR output (opaque: its CPU): only note it; interrupts
+ * are taken between blocks. */
 static void cpu_intr(void *opaque, int level)
 {
-    struct machine *m = opaque;
-    m->cpu.irq_pending = level;
-    if (level)
-        m->cpu.exit_request = 1;
+    struct cpu *cpu = opaque;
+    cpu->irq_pending = level;
+    if (level) {
+        cpu->exit_request = 1;
+        kick_other(cpu);
+    }
 }
 
 static void cpu_nmi(void *opaque)
 {
-    struct machine *m = opaque;
-    m->cpu.nmi_pending = 1;
-    m->cpu.exit_request = 1;
+    struct cpu *cpu = opaque;
+    cpu->nmi_pending = 1;
+    cpu->exit_request = 1;
+    kick_other(cpu);
 }
 
-/* The 8259's INT output is the local APIC's LINT0. */
+/* INIT and Startup messages: latched for the run loop (machine_cpu_init_sipi),
+ * which resets or starts the CPU between its blocks. */
+static void cpu_init(void *opaque)
+{
+    struct cpu *cpu = opaque;
+    cpu->init_pending = 1;
+    cpu->sipi_pending = 0;
+    cpu->exit_request = 1;
+    kick_other(cpu);
+}
+
+static void cpu_sipi(void *opaque, int vector)
+{
+    struct cpu *cpu = opaque;
+    /* Only a CPU in wait-for-SIPI (or about to be) takes it; the second
+     * SIPI of the usual pair finds it running and is dropped. */
+    if (!(cpu->sipi_wait || cpu->init_pending) || cpu->sipi_pending)
+        return;
+    cpu->sipi_pending = 1;
+    cpu->sipi_vector = vector;
+    cpu->exit_request = 1;
+    kick_other(cpu);
+}
+
+int machine_cpu_init_sipi(struct cpu *cpu)
+{
+    int changed = 0;
+    if (cpu->init_pending) {
+        int sipi = cpu->sipi_pending, vector = cpu->sipi_vector;
+        cpu_reset(cpu);
+        cpu->sipi_wait = 1;
+        cpu->sipi_pending = sipi;
+        cpu->sipi_vector = vector;
+        changed = 1;
+    }
+    if (cpu->sipi_pending) {
+        cpu->sipi_pending = 0;
+        if (cpu->sipi_wait) {
+            /* Real mode at vector << 12 (SDM Vol. 3, 8.4.4.1). */
+            cpu->sipi_wait = 0;
+            cpu->halted = 0;
+            cpu->seg[S_CS].sel = (uint16_t)(cpu->sipi_vector << 8);
+            cpu->seg[S_CS].base = (uint32_t)cpu->sipi_vector << 12;
+            cpu->eip = 0;
+            cpu_update_hflags(cpu);
+            changed = 1;
+        }
+    }
+    if (changed && cpu->machine->apic_bus && cpu->index < cpu->machine->apic_bus->n)
+        cpu->msr_apicbase = lapic_get_base(cpu->machine->apic_bus->apic[cpu->index]);
+    return changed;
+}
+
+/* The 8259's INT output is every local APIC's LINT0 (the APs' are masked
+ * from reset; only the BSP's passes it as ExtINT, as firmware leaves it). */
 static void pic_intr(void *opaque, int level)
 {
     struct machine *m = opaque;
-    lapic_set_lint(m->lapic, 0, level);
+    for (int i = 0; i < m->apic_bus->n; i++)
+        lapic_set_lint(m->apic_bus->apic[i], 0, level);
 }
 
 static int pic_inta(void *opaque)
 {
-    struct machine *m = opaque;
-    return pic_ack(m->pic);
+    struct cpu *cpu = opaque;
+    return pic_ack(cpu->machine->pic);
 }
 
 static void lapic_eoi(void *opaque, int vector)
 {
-    struct machine *m = opaque;
-    ioapic_eoi(m->ioapic, vector);
+    struct cpu *cpu = opaque;
+    ioapic_eoi(cpu->machine->ioapic, vector);
 }
 
-/* An I/O APIC message on the APIC bus: to the one local APIC, if it is
- * the destination. */
+/* An I/O APIC message on the APIC bus. */
 static void ioapic_deliver(void *opaque, uint8_t dest, int logical, int mode, int vector,
                            int level_trig)
 {
     struct machine *m = opaque;
-    if (lapic_match_dest(m->lapic, dest, logical))
-        lapic_accept(m->lapic, mode, vector, level_trig);
+    lapic_bus_deliver(m->apic_bus, dest, logical, mode, vector, level_trig);
 }
 
 /* ISA IRQ n on the I/O APIC: pin n, but IRQ0 (the PIT) on pin 2, as QEMU's
@@ -260,8 +360,8 @@ static void fw_cfg_fill(struct machine *m)
 {
     struct fw_cfg *f = m->fw_cfg;
     fw_cfg_add_i64(f, FW_CFG_RAM_SIZE, m->ram_size);
-    fw_cfg_add_i16(f, FW_CFG_NB_CPUS, 1);
-    fw_cfg_add_i16(f, FW_CFG_MAX_CPUS, 1);
+    fw_cfg_add_i16(f, FW_CFG_NB_CPUS, (uint16_t)m->ncpus);
+    fw_cfg_add_i16(f, FW_CFG_MAX_CPUS, (uint16_t)m->ncpus);
     fw_cfg_add_i32(f, FW_CFG_IRQ0_OVERRIDE, 1);
     /* struct hpet_fw_config: a count, then 8 entries of id, address, min tick, protection */
     uint8_t hpet[1 + 8 * 15] = { 1, 0x01, 0xa2, 0x86, 0x80 };
@@ -280,7 +380,7 @@ static void fw_cfg_fill(struct machine *m)
 static void write_firmware_tables(struct machine *m)
 {
     static uint8_t seg[ACPI_TABLES_SIZE];
-    if (!acpi_tables_build(seg, ACPI_TABLES_BASE, 1) ||
+    if (!acpi_tables_build(seg, ACPI_TABLES_BASE, m->ncpus) ||
         phys_copy_to(&m->mem, ACPI_TABLES_BASE, seg, sizeof(seg)) < 0) {
         fprintf(stderr, "bt86: cannot place the ACPI tables at 0x%x\n", ACPI_TABLES_BASE);
         exit(EXIT_FATAL);
@@ -300,17 +400,20 @@ static void pci_isa_irq(void *opaque, int irq, int level)
 static void ferr_clear(void *opaque)
 {
     struct machine *m = opaque;
-    x87_clear_ferr(&m->cpu);
+    x87_clear_ferr(current_cpu(m));
 }
 
 static void set_a20(void *opaque, int on)
 {
     struct machine *m = opaque;
     uint32_t mask = on ? 0xffffffffu : ~(1u << 20);
-    if (m->cpu.a20_mask != mask) {
-        m->cpu.a20_mask = mask;
-        tlb_flush(&m->cpu); /* TLB entries hold physical pages */
-        m->cpu.exit_request = 1;
+    for (int i = 0; i < m->ncpus; i++) {
+        struct cpu *cpu = m->cpus[i];
+        if (cpu->a20_mask != mask) {
+            cpu->a20_mask = mask;
+            tlb_flush(cpu); /* TLB entries hold physical pages */
+            cpu->exit_request = 1;
+        }
     }
 }
 
@@ -318,7 +421,7 @@ static void request_reset(struct machine *m, const char *why)
 {
     m->reset_why = why;
     m->reset_request = 1;
-    m->cpu.exit_request = 1;
+    current_cpu(m)->exit_request = 1;
 }
 
 static void fast_reset(void *opaque)
@@ -389,14 +492,17 @@ DEVICE_RESET(virtio_console_reset, virtio_console)
 DEVICE_RESET(e1000_reset, e1000)
 #undef DEVICE_RESET
 
+/* Each CPU sees its own local APIC at the same address. */
 static uint32_t lapic_mmio_read(void *opaque, uint32_t offset, int size)
 {
-    return lapic_read(opaque, offset, size);
+    struct machine *m = opaque;
+    return lapic_read(m->apic_bus->apic[current_cpu(m)->index], offset, size);
 }
 
 static void lapic_mmio_write(void *opaque, uint32_t offset, uint32_t value, int size)
 {
-    lapic_write(opaque, offset, value, size);
+    struct machine *m = opaque;
+    lapic_write(m->apic_bus->apic[current_cpu(m)->index], offset, value, size);
 }
 
 static const struct mem_ops lapic_mmio = { lapic_mmio_read, lapic_mmio_write };
@@ -416,34 +522,52 @@ static const struct mem_ops ioapic_mmio = { ioapic_mmio_read, ioapic_mmio_write 
 /* The local APIC's registers where IA32_APIC_BASE puts them, or nowhere
  * when it is off (or above 4 GiB, out of bt86's physical bus): what was
  * under them shows again.  Cached translations of the old and new pages go. */
-static void lapic_map(struct machine *m)
+/* The local APICs' registers where cpu's IA32_APIC_BASE puts them, or
+ * nowhere when it is off (or above 4 GiB, out of bt86's physical bus): what
+ * was under them shows again.  One region serves every CPU, so the last
+ * CPU to move its APIC moves it for all (operating systems keep them all at
+ * the default).  Cached translations of the old and new pages go. */
+static void lapic_map(struct machine *m, struct cpu *cpu)
 {
-    uint64_t base = lapic_get_base(m->lapic);
+    struct lapic *a = m->apic_bus->apic[cpu->index];
+    uint64_t base = lapic_get_base(a);
     uint64_t addr = base & LAPIC_BASE_ADDR;
-    m->cpu.msr_apicbase = base;
+    cpu->msr_apicbase = base;
     m->lapic_region->base = (uint32_t)addr;
-    m->lapic_region->size = lapic_enabled(m->lapic) && addr < (1ull << 32) ? LAPIC_SIZE : 0;
-    tlb_flush(&m->cpu);
+    m->lapic_region->size = lapic_enabled(a) && addr < (1ull << 32) ? LAPIC_SIZE : 0;
+    for (int i = 0; i < m->ncpus; i++)
+        tlb_flush(m->cpus[i]);
 }
 
 static int apic_base_write(struct cpu *cpu, uint64_t value)
 {
     struct machine *m = cpu->machine;
-    if (lapic_set_base(m->lapic, value) < 0)
+    if (lapic_set_base(m->apic_bus->apic[cpu->index], value) < 0)
         return -1;
-    lapic_map(m);
+    lapic_map(m, cpu);
     return 0;
 }
 
-/* The APIC resets with the CPU; -cpu ...,-apic is a CPU without one, as
+/* The APICs reset with their CPUs; -cpu ...,-apic is a CPU without one, as
  * an APIC turned off through IA32_APIC_BASE is. */
 static void lapic_reset_dev(void *dev)
 {
     struct machine *m = dev;
-    lapic_reset(m->lapic);
-    if (!cpu_has(CPUID_APIC))
-        lapic_set_base(m->lapic, lapic_get_base(m->lapic) & ~LAPIC_BASE_EN);
-    lapic_map(m);
+    for (int i = m->ncpus - 1; i >= 0; i--) {
+        struct lapic *a = m->apic_bus->apic[i];
+        lapic_reset(a);
+        if (!cpu_has(CPUID_APIC))
+            lapic_set_base(a, lapic_get_base(a) & ~LAPIC_BASE_EN);
+        lapic_map(m, m->cpus[i]);
+    }
+}
+
+/* Each CPU's paravirtual state resets with the board. */
+static void pv_reset_all(void *dev)
+{
+    struct machine *m = dev;
+    for (int i = 0; i < m->ncpus; i++)
+        pv_reset(m->cpus[i]->pv);
 }
 
 /* An MSI from a PCI function: a message to the local APIC, as the I/O
@@ -530,6 +654,34 @@ void machine_init_core(struct machine *m)
     debug_init(&m->debug, &m->cpu);
     m->cpu.stop_before = debug_stop_before;
     m->cpu.stop_before_opaque = &m->debug;
+    m->cpus[0] = &m->cpu;
+    m->ncpus = 1;
+    m->current = &m->cpu;
+}
+
+/* The application processors: wired as the BSP is, over its buses and block cache. */
+static void create_aps(struct machine *m)
+{
+    int n = m->opt.ncpus < 1 ? 1 : m->opt.ncpus > MACHINE_MAX_CPUS ? MACHINE_MAX_CPUS : m->opt.ncpus;
+    for (int i = 1; i < n; i++) {
+        struct cpu *cpu = aligned_alloc(64, (sizeof(struct cpu) + 63) & ~(size_t)63);
+        if (!cpu) {
+            fprintf(stderr, "bt86: out of memory for CPU %d\n", i);
+            exit(EXIT_FATAL);
+        }
+        memset(cpu, 0, sizeof(*cpu));
+        cpu->machine = m;
+        cpu->mem = &m->mem;
+        cpu->io = &m->io;
+        cpu->smc = &m->smc;
+        cpu->tbs = m->tbs;
+        cpu->stop_before = m->cpu.stop_before;
+        cpu->stop_before_opaque = m->cpu.stop_before_opaque;
+        cpu->index = i;
+        cpu->apic_id = (uint8_t)i;
+        m->cpus[i] = cpu;
+    }
+    m->ncpus = n;
 }
 
 int machine_init(struct machine *m)
@@ -579,14 +731,24 @@ int machine_init(struct machine *m)
             return EXIT_USAGE;
         }
     }
-    /* The interrupt path from the CPU outwards: the local APIC, then the
-     * I/O APIC and the 8259, which both drive it. */
-    struct lapic_wiring lw = { &m->clock, cpu_intr, cpu_nmi, pic_inta, lapic_eoi, m };
-    m->lapic = lapic_create(&lw, 0);
+    /* The interrupt path from the CPUs outwards: the local APICs on their
+     * bus, then the I/O APIC and the 8259, which both drive it. */
+    create_aps(m);
+    m->apic_bus = calloc(1, sizeof(*m->apic_bus));
+    for (int i = 0; m->apic_bus && i < m->ncpus; i++) {
+        struct cpu *cpu = m->cpus[i];
+        struct lapic_wiring lw = { &m->clock, cpu_intr, cpu_nmi, pic_inta, lapic_eoi, cpu,
+                                   cpu_init, cpu_sipi };
+        struct lapic *a = lapic_create(&lw, (uint8_t)i);
+        if (!a)
+            break;
+        lapic_bus_attach(m->apic_bus, a);
+        cpu->apic_base_write = apic_base_write;
+    }
+    m->lapic = m->apic_bus && m->apic_bus->n == m->ncpus ? m->apic_bus->apic[0] : NULL;
     add_device(m, m->lapic ? m : NULL, lapic_reset_dev);
-    mem_add_mmio(&m->mem, LAPIC_DEFAULT_BASE, LAPIC_SIZE, &lapic_mmio, m->lapic, "lapic");
+    mem_add_mmio(&m->mem, LAPIC_DEFAULT_BASE, LAPIC_SIZE, &lapic_mmio, m, "lapic");
     m->lapic_region = mem_find(&m->mem, LAPIC_DEFAULT_BASE);
-    m->cpu.apic_base_write = apic_base_write;
     m->ioapic = add_device(m, ioapic_create(ioapic_deliver, m), ioapic_reset_dev);
     mem_add_mmio(&m->mem, IOAPIC_BASE, IOAPIC_SIZE, &ioapic_mmio, m->ioapic, "ioapic");
     m->pic = add_device(m, pic_create(&m->io, pic_intr, m), pic_reset_dev);
@@ -684,13 +846,17 @@ int machine_init(struct machine *m)
                                e1000_reset_dev);
     }
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
-    m->cpu.ferr = isa_irq_set;
-    m->cpu.ferr_opaque = &m->irq[13];
+    for (int i = 0; i < m->ncpus; i++) {
+        m->cpus[i]->ferr = isa_irq_set;
+        m->cpus[i]->ferr_opaque = &m->irq[13];
+    }
     port_f0_create(&m->io, ferr_clear, m);
     /* The paravirtual interfaces' timer and shared page are the board's
      * state too: a reset drops them. */
     struct pv_wiring pw = { &m->clock, pv_console, m, m->opt.rtc_base };
-    add_device(m, pv_create(&m->cpu, &pw), pv_reset);
+    for (int i = 0; i < m->ncpus; i++)
+        pv_create(m->cpus[i], &pw);
+    add_device(m, m, pv_reset_all);
 
     /* Without -kernel the PC boots as one does: the firmware at the reset vector. */
     if (!m->opt.kernel && (loader_load_bios(m, m->opt.bios, err, sizeof(err)) < 0 ||
@@ -743,7 +909,17 @@ static void pci_firmware_setup(struct machine *m)
 void machine_reset(struct machine *m)
 {
     m->cpu.machine = m;
-    cpu_reset(&m->cpu);
+    if (!m->ncpus) { /* a test's machine without machine_init_core */
+        m->cpus[0] = &m->cpu;
+        m->ncpus = 1;
+    }
+    if (!m->current)
+        m->current = &m->cpu;
+    for (int i = 0; i < m->ncpus; i++) {
+        cpu_reset(m->cpus[i]);
+        /* The application processors wait for the BSP's Startup IPI. */
+        m->cpus[i]->sipi_wait = i > 0;
+    }
     tb_flush_all(m->tbs);
     for (int i = 0; i < m->ndevices; i++)
         m->devices[i].reset(m->devices[i].dev);
@@ -843,7 +1019,7 @@ void machine_wait(struct machine *m)
             m->net_polled_ns = host_clock_ns();
         }
         if (rc <= 0)
-            m->cpu.icount += next > now ? next - now : 0;
+            current_cpu(m)->icount += next > now ? next - now : 0;
         machine_poll(m);
         return;
     }
@@ -858,7 +1034,9 @@ void machine_wait(struct machine *m)
 
 int machine_irq_ack(struct machine *m)
 {
-    return lapic_ack(m->lapic);
+    if (!m->apic_bus || current_cpu(m)->index >= m->apic_bus->n)
+        return -1;
+    return lapic_ack(m->apic_bus->apic[current_cpu(m)->index]);
 }
 
 /* A reset of the whole PC: the CPU starts at the firmware's reset vector
@@ -880,7 +1058,7 @@ void machine_reboot(struct machine *m, const char *why)
 
 void machine_triple_fault(struct machine *m)
 {
-    struct cpu *cpu = &m->cpu;
+    struct cpu *cpu = current_cpu(m);
     fprintf(stderr, "bt86: triple fault at %04x:%08x (a fault while delivering a double fault;"
                     " IDT base 0x%08x limit 0x%x)\n",
             cpu->seg[S_CS].sel, cpu->eip, cpu->idt.base, cpu->idt.limit);

@@ -138,14 +138,34 @@ static long peak_rss_kib(void)
     return getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : 0;
 }
 
+/* What CPU i did (-smp): its closed slices, and the open one if it runs. */
+static struct cpu_share cpu_share(struct machine *m, int i)
+{
+    struct cpu_share s = m->cpu_share[i];
+    if (m->share_open && m->current == m->cpus[i]) {
+        uint64_t n = 0;
+        for (size_t k = 0; k < sizeof(monitor_stats.helper_calls) / sizeof(monitor_stats.helper_calls[0]); k++)
+            n += monitor_stats.helper_calls[k];
+        s.monitor_entries += n - m->share_mark.monitor_entries;
+        s.interrupts += monitor_stats.interrupts - m->share_mark.interrupts;
+    }
+    return s;
+}
+
 void stats_print(struct machine *m, FILE *f)
 {
-    struct cpu *cpu = &m->cpu;
     uint64_t cls[CLS_COUNT] = { 0 }, cls_ns[CLS_COUNT] = { 0 };
     struct split t = time_split(m);
     double run_ns = t.run > 0 ? t.run : 1;
     fprintf(f, "bt86 statistics\n");
-    fprintf(f, "  guest instructions executed  %llu\n", (unsigned long long)cpu->icount);
+    fprintf(f, "  guest instructions executed  %llu\n", (unsigned long long)machine_icount(m));
+    /* Under -icount a halted CPU's count also takes the time it skipped. */
+    for (int i = 0; m->ncpus > 1 && i < m->ncpus; i++) {
+        struct cpu_share sh = cpu_share(m, i);
+        fprintf(f, "    CPU %d                      %llu (%llu monitor entries, %llu interrupts)\n",
+                i, (unsigned long long)m->cpus[i]->icount, (unsigned long long)sh.monitor_entries,
+                (unsigned long long)sh.interrupts);
+    }
     fprintf(f, "  blocks executed              %llu\n", (unsigned long long)tb_blocks_executed(m->tbs));
     fprintf(f, "  blocks translated            %llu (%llu guest instructions, %.3f ms)\n",
             (unsigned long long)m->tbs->stats.translated,
@@ -244,7 +264,18 @@ int stats_write_json(struct machine *m, const char *path)
         return -1;
     }
     struct split t = time_split(m);
-    fprintf(f, "{\n  \"guest_instructions\": %llu,\n", (unsigned long long)m->cpu.icount);
+    fprintf(f, "{\n  \"guest_instructions\": %llu,\n", (unsigned long long)machine_icount(m));
+    if (m->ncpus > 1) {
+        fprintf(f, "  \"cpus\": [");
+        for (int i = 0; i < m->ncpus; i++) {
+            struct cpu_share sh = cpu_share(m, i);
+            fprintf(f, "%s\n    { \"guest_instructions\": %llu, \"monitor_entries\": %llu, "
+                       "\"interrupts\": %llu }",
+                    i ? "," : "", (unsigned long long)m->cpus[i]->icount,
+                    (unsigned long long)sh.monitor_entries, (unsigned long long)sh.interrupts);
+        }
+        fprintf(f, "\n  ],\n");
+    }
     fprintf(f, "  \"blocks_executed\": %llu,\n", (unsigned long long)tb_blocks_executed(m->tbs));
     fprintf(f, "  \"blocks_translated\": %llu,\n", (unsigned long long)m->tbs->stats.translated);
     fprintf(f, "  \"guest_instructions_translated\": %llu,\n",

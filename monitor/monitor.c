@@ -291,6 +291,7 @@ uint32_t helper_rdmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x174: v = cpu->msr_sysenter_cs; break;
     case 0x175: v = cpu->msr_sysenter_esp; break;
     case 0x176: v = cpu->msr_sysenter_eip; break;
+    case 0x1a0: v = cpu->msr_misc_enable; break; /* IA32_MISC_ENABLE */
     case 0x277: v = cpu->msr_pat; break;
     case 0xc0000080u: v = cpu->msr_efer; break;
     case 0xfe: v = 0x508; break; /* MTRRcap: 8 variable ranges, fixed ranges, WC */
@@ -336,6 +337,7 @@ uint32_t helper_wrmsr(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     case 0x174: cpu->msr_sysenter_cs = v & 0xffff; break;
     case 0x175: cpu->msr_sysenter_esp = (uint32_t)v; break;
     case 0x176: cpu->msr_sysenter_eip = (uint32_t)v; break;
+    case 0x1a0: cpu->msr_misc_enable = v; break; /* stored, as QEMU does */
     case 0x277: cpu->msr_pat = v; break;
     case MSR_MCG_STATUS: cpu->msr_mcg_status = v; break;
     case MSR_MCG_CTL: cpu->msr_mcg_ctl = v; break;

@@ -12,6 +12,7 @@
 void smc_init(struct smc *smc, uint32_t ram_size)
 {
     (void)ram_size;
+    smc->ncpus = 0; /* the CPUs attach again as they reset */
     if (!smc->code_pages)
         smc->code_pages = calloc(1u << 20, 1);
     else
@@ -39,8 +40,8 @@ void smc_mark_code_page(struct smc *smc, uint32_t paddr)
     uint32_t pn = paddr >> 12;
     if (!smc->code_pages[pn]) {
         smc->code_pages[pn] = 1;
-        if (smc->cpu)
-            tlb_protect_code_page(smc->cpu, paddr & ~0xfffu);
+        for (int i = 0; i < smc->ncpus; i++)
+            tlb_protect_code_page(smc->cpus[i], paddr & ~0xfffu);
     }
 }
 

@@ -17,6 +17,8 @@
 
 struct cpu;
 
+#define SMC_MAX_CPUS 8
+
 /* Called for a write of len bytes at paddr to a code page, before the write happens. */
 typedef void (*smc_hook_fn)(void *opaque, uint32_t paddr, uint32_t len);
 
@@ -24,7 +26,10 @@ struct smc {
     uint8_t *code_pages; /* one byte per 4 KiB page of the 4 GiB space */
     smc_hook_fn hook;
     void *hook_opaque;
-    struct cpu *cpu; /* whose TLB a newly marked page must protect (tlb_attach_cpu) */
+    /* Whose TLBs a newly marked page must protect (tlb_attach_cpu): every
+     * CPU of the machine, since any of them may write the code another runs. */
+    struct cpu *cpus[SMC_MAX_CPUS];
+    int ncpus;
 };
 
 void smc_init(struct smc *smc, uint32_t ram_size);

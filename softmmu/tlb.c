@@ -21,8 +21,14 @@ void tlb_set_watch(struct cpu *cpu, const struct tlb_watch *w)
 
 void tlb_attach_cpu(struct cpu *cpu)
 {
-    if (cpu->smc)
-        cpu->smc->cpu = cpu;
+    struct smc *smc = cpu->smc;
+    if (smc) {
+        int i = 0;
+        while (i < smc->ncpus && smc->cpus[i] != cpu)
+            i++;
+        if (i == smc->ncpus && i < SMC_MAX_CPUS)
+            smc->cpus[smc->ncpus++] = cpu;
+    }
     tlb_flush(cpu);
 }
 

@@ -196,10 +196,16 @@ check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -smp 1
 check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -smp cpus=1
 check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" \
 	-smp 1,sockets=1,cores=1,threads=1,maxcpus=1
-check 2 "-smp 2: bt86 emulates one CPU" -kernel "$hello" -smp 2
-check 2 "one CPU" -kernel "$hello" -smp cpus=4
-check 2 "one CPU" -kernel "$hello" -smp 1,maxcpus=2
-check 2 "one CPU" -kernel "$hello" -smp sockets=1,cores=2
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -smp 2
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -smp cpus=8
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -smp sockets=2,cores=2,threads=2
+check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -smp 4,cores=2
+check 2 "-smp 9: 9 CPUs: bt86 emulates 1 to 8" -kernel "$hello" -smp 9
+check 2 "16 CPUs: bt86 emulates 1 to 8" -kernel "$hello" -smp sockets=4,cores=4
+check 2 "expected a CPU count, 1 to 8" -kernel "$hello" -smp 0
+check 2 "no CPU hotplug" -kernel "$hello" -smp 1,maxcpus=2
+check 2 "the topology gives 4 CPUs, not 2" -kernel "$hello" -smp 2,sockets=2,cores=2,threads=1
+check 2 "the topology gives 3 CPUs, not 4" -kernel "$hello" -smp 4,cores=3
 check 2 "expected a CPU count" -kernel "$hello" -smp lots
 check 2 "unknown property 'bogus'" -kernel "$hello" -smp 1,bogus=1
 check 2 "-smp needs an argument" -kernel "$hello" -smp

@@ -3,6 +3,7 @@
 # guests/gdbtarget (built with debug info): connect with target remote,
 # hbreak main, break add_step by name, read registers and memory, stepi
 # exactly one instruction, watch and rwatch variables, continue to the end.
+# With -smp 4 (guests/smp): each CPU a thread, a breakpoint hit by an AP, Hg.
 # Then the raw protocol through bash's /dev/tcp: qSupported, the target
 # description, a memory error, Ctrl-C while running, kill.
 set -u
@@ -110,6 +111,22 @@ pid=
 check "detach: stopped at the breakpoint first" '^\$1 = 3$' "$work/detach.out"
 check "detach: the guest runs on without gdb" '^gdbtarget: total=4141 marker=cafef00d$' "$work/bt86.out"
 [ "$status" = 1 ] || { echo "FAIL: after detach, bt86 exit status $status, expected 1"; fail=1; }
+
+# ---------------------------------------------------------------- -smp: CPUs as threads
+start_bt86 -kernel guests/smp/smp.elf -smp 4 || exit 1
+printf '%s\n' 'set pagination off' 'set confirm off' "target remote 127.0.0.1:$port" \
+	'info threads' 'break ap_main' continue 'info threads' 'thread 1' 'print/x $cs' \
+	'thread 4' 'print/x $cs' delete continue > "$work/smp.gdb"
+timeout 60 gdb -batch -nx -x "$work/smp.gdb" guests/smp/smp.elf > "$work/smp.out" 2>&1
+wait "$pid"
+status=$?
+pid=
+check "-smp 4: four threads, the APs waiting for SIPI" '^ +4 +Thread 4 \(CPU#3 \[wait-for-SIPI\]\)' "$work/smp.out"
+check "-smp 4: the first AP hits the breakpoint as thread 2" '^Thread 2 hit Breakpoint 1, .* in ap_main' "$work/smp.out"
+check "-smp 4: Hg to the BSP: its protected-mode CS" '^\$1 = 0x8$' "$work/smp.out"
+check "-smp 4: Hg to an AP still in wait-for-SIPI: the reset CS" '^\$2 = 0xf000$' "$work/smp.out"
+check "-smp 4: the guest ran to the end" '^IPIs taken: 1 2 2 2$' "$work/bt86.out"
+[ "$status" = 1 ] || { echo "FAIL: -smp 4 under gdb: bt86 exit status $status, expected 1"; fail=1; }
 
 # ---------------------------------------------------------------- raw protocol
 start_bt86 -kernel "$elf" -append spin || exit 1

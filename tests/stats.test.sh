@@ -51,4 +51,19 @@ for pat in 'guest instructions executed' 'blocks executed' 'TLB hit rate' 'time 
 	grep -qE -- "$pat" "$work/s.txt" && echo "ok: -stats text: $pat" ||
 		{ echo "FAIL: -stats text lacks /$pat/"; cat "$work/s.txt"; fail=1; }
 done
+
+# -smp: the counts split by CPU add up to the machine's (guests/smp: the BSP
+# takes its self IPI, each AP two).
+timeout 60 "$BT86" -kernel guests/smp/smp.elf -display none -smp 4 \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -stats -stats-json "$work/s.json" \
+	< /dev/null > /dev/null 2> "$work/s.txt"
+st=$?
+[ "$st" = 1 ] || { echo "FAIL: guests/smp exited with status $st"; cat "$work/s.txt"; fail=1; }
+expect "-smp 4: four CPUs' counts" '(.cpus | length) == 4'
+expect "-smp 4: instructions add up" '([.cpus[].guest_instructions] | add) == .guest_instructions'
+expect "-smp 4: monitor entries add up" '([.cpus[].monitor_entries] | add) == ([.monitor[]] | add)'
+expect "-smp 4: interrupts by CPU" '[.cpus[].interrupts] == [1, 2, 2, 2]'
+grep -qE -- '^ +CPU 3 +[0-9]+ \([0-9]+ monitor entries, 2 interrupts\)' "$work/s.txt" &&
+	echo "ok: -stats text: a line per CPU" ||
+	{ echo "FAIL: -stats text lacks the CPU 3 line"; cat "$work/s.txt"; fail=1; }
 exit $fail

@@ -94,7 +94,7 @@ static void usage(FILE *f)
             "                      pentium, pentium2, pentium3, coreduo, n270, kvm32, 486;\n"
             "                      +feat/-feat for fpu pse tsc msr pae cx8 apic sep pge cmov fxsr\n"
             "                      nx (-cpu help)\n"
-            "  -smp 1              one CPU ([cpus=]1 and a topology of 1s are accepted)\n"
+            "  -smp N              N CPUs, 1 to 8 ([cpus=]N[,sockets=,cores=,threads=])\n"
             "  -machine pc[,accel=tcg]  also -M; the PC is the only machine (-machine help)\n"
             "  -accel tcg          software translation, the only accelerator; -enable-kvm\n"
             "                      and -accel kvm are errors (bt86 is software only)\n"
@@ -260,8 +260,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "bt86: warning: -cpu %s: %s\n", v, warn);
         } else if (!strcmp(a, "-smp")) {
             const char *v = need_arg(argc, argv, &i);
-            if (parse_smp(v, err, sizeof(err)) < 0)
+            int ncpus = parse_smp(v, err, sizeof(err));
+            if (ncpus < 0)
                 bad_value(a, v, err);
+            o->ncpus = ncpus;
         } else if (!strcmp(a, "-boot")) {
             const char *v = need_arg(argc, argv, &i);
             if (parse_boot(v, o, err, sizeof(err)) < 0)

@@ -3,9 +3,9 @@
  * qemu-system-i386 spells them.
  *
  * bt86 accepts the QEMU options that scripts and test harnesses pass
- * routinely, with QEMU's meaning where bt86 can honour it: -smp 1,
+ * routinely, with QEMU's meaning where bt86 can honour it: -smp 1-8,
  * -machine pc,accel=tcg, -accel tcg.  What it cannot honour (a second
- * CPU, KVM, another board) is an error that says why, never ignored:
+ * ninth CPU, KVM, another board) is an error that says why, never ignored:
  * a harness must not believe it tested what it did not.
  */
 #define _GNU_SOURCE /* strptime, timegm, tm_gmtoff */
@@ -330,14 +330,14 @@ int parse_smp(const char *spec, char *err, size_t errlen)
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", spec);
     unsigned long cpus = 0, product = 1, maxcpus = 0, n;
-    int first = 1;
+    int first = 1, given = 0; /* bits: sockets, cores, threads */
     for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
          t = strtok_r(NULL, ",", &save), first = 0) {
         const char *eq = strchr(t, '=');
         size_t klen = eq ? (size_t)(eq - t) + 1 : 0;
         if (first && !eq) {
             if (!count_of(t, &cpus))
-                return errorf(err, errlen, "expected a CPU count (bt86 has one CPU: -smp 1)");
+                return errorf(err, errlen, "expected a CPU count, 1 to %d", SMP_MAX_CPUS);
             continue;
         }
         if (!eq || !count_of(eq + 1, &n))
@@ -354,14 +354,22 @@ int parse_smp(const char *spec, char *err, size_t errlen)
             if (i == sizeof(topology) / sizeof(topology[0]))
                 return errorf(err, errlen, "unknown property '%.*s'", (int)klen - 1, t);
             product *= n;
+            given |= i == 0 ? 1 : i == 3 ? 2 : i == 4 ? 4 : 0;
         }
     }
     /* QEMU: without a count, the topology's product is the count. */
     if (!cpus)
         cpus = product;
-    if (cpus > 1 || product > 1 || maxcpus > 1)
-        return errorf(err, errlen, "bt86 emulates one CPU for now (use -smp 1)");
-    return 0;
+    if (cpus > SMP_MAX_CPUS)
+        return errorf(err, errlen, "%lu CPUs: bt86 emulates 1 to %d", cpus, SMP_MAX_CPUS);
+    /* QEMU: a topology given in full must multiply out to the count; a
+     * level left out is what the count leaves for it. */
+    if (given == 7 ? product != cpus : cpus % product != 0)
+        return errorf(err, errlen, "the topology gives %lu CPUs, not %lu", product, cpus);
+    if (maxcpus && maxcpus != cpus)
+        return errorf(err, errlen, "maxcpus=%lu: bt86 has no CPU hotplug (maxcpus must be %lu)",
+                      maxcpus, cpus);
+    return (int)cpus;
 }
 
 static const char *const hardware_accels[] = { "kvm", "hvf", "whpx", "xen", "nvmm", "hax" };

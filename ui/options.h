@@ -4,7 +4,7 @@
  * err that main prints after "bt86: -OPTION VALUE: ".
  *
  *   char err[256];
- *   if (parse_smp("2", err, sizeof(err)) < 0)  ->  "bt86 has one CPU for now..."
+ *   int ncpus = parse_smp("4,cores=2", err, sizeof(err));  ->  4
  */
 #ifndef BT86_UI_OPTIONS_H
 #define BT86_UI_OPTIONS_H
@@ -23,7 +23,9 @@ int parse_device(const char *spec, struct machine_options *o, char *err, size_t 
 void print_device_list(FILE *f);
 /* -rtc base=utc|localtime|DATE[,clock=...][,driftfix=...] */
 int parse_rtc(const char *spec, struct machine_options *o, char *err, size_t errlen);
-/* -smp [cpus=]N[,sockets=N][,dies=N][,clusters=N][,cores=N][,threads=N][,maxcpus=N] */
+/* -smp [cpus=]N[,sockets=N][,dies=N][,clusters=N][,cores=N][,threads=N][,maxcpus=N]:
+ * the CPU count (1 to SMP_MAX_CPUS, machine.h's MACHINE_MAX_CPUS), or -1. */
+#define SMP_MAX_CPUS 8
 int parse_smp(const char *spec, char *err, size_t errlen);
 /* -machine [type=]pc[,accel=tcg][,...] */
 int parse_machine(const char *spec, char *err, size_t errlen);

@@ -18,6 +18,8 @@
 # the kernel found KVM and took kvm-clock as its clocksource, instead of the
 # TSC it calibrated against the PIT.  BOOT_OPTS adds bt86 options (split on
 # spaces), e.g. BOOT_OPTS="-stats-json s.json" to compare monitor entries.
+# BOOT_SMP (default 4) is -smp: Linux must bring every CPU online, and each
+# CPU's local APIC timer must tick.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 BUILDDIR=$(cd "${BUILDDIR:-.}" && pwd)
@@ -28,7 +30,9 @@ STEP_TIMEOUT=${STEP_TIMEOUT:-120}
 mkdir -p "$work"
 log=$work/boot.log
 kvm=${BOOT_KVM:-0}
+smp=${BOOT_SMP:-4}
 read -r -a opts <<<"${BOOT_OPTS:-}"
+opts+=(-smp "$smp")
 [ "$kvm" = 1 ] && opts+=(-cpu bt86,kvm=on)
 
 "$here/fetch.sh" "$work" > "$work/fetch.log" 2>&1
@@ -210,6 +214,26 @@ run "grep -E '^ *LOC:' /proc/interrupts"
 loc2=$(awk '$1 == "LOC:" { print $2 }' <<<"$out")
 [ "${loc2:-0}" -gt "${loc1:-0}" ] 2>/dev/null || fail "the local APIC timer does not tick: LOC $loc1, then $loc2"
 echo "ok: symmetric I/O mode, the timer on I/O APIC pin 2, local APIC timer ticking (LOC $loc1 -> $loc2)"
+
+# -smp: the application processors started through INIT and SIPI, online,
+# each with its local APIC timer ticking (no CPU's LOC count stays at 0).
+run "nproc; cat /sys/devices/system/cpu/online; dmesg | grep -E 'smp: Brought up|CPU.*failed|stuck|unsynchronized'"
+smplog=$out
+[ "$(head -n 1 <<<"$smplog")" = "$smp" ] || fail "nproc is not $smp:
+$smplog"
+want_online=0
+[ "$smp" -gt 1 ] && want_online=0-$((smp - 1))
+[ "$(sed -n 2p <<<"$smplog")" = "$want_online" ] || fail "online CPUs are not $want_online:
+$smplog"
+grep -q "smp: Brought up 1 node, $smp CPU" <<<"$smplog" || fail "Linux did not bring up $smp CPUs:
+$smplog"
+bad=$(grep -E 'failed|stuck|unsynchronized' <<<"$smplog")
+[ -z "$bad" ] || fail "a CPU failed to come up, or the TSCs disagree:
+$bad"
+run "grep -E '^ *LOC:' /proc/interrupts"
+ticks=$(awk -v n="$smp" '$1 == "LOC:" { for (i = 2; i <= n + 1; i++) if ($i + 0 == 0) z = 1; print (z ? "idle" : "all") }' <<<"$out")
+[ "$ticks" = all ] || fail "a CPU's local APIC timer never ticked: $out"
+echo "ok: -smp $smp: nproc $smp, CPUs $want_online online, every local APIC timer ticking ($(tr -s ' ' <<<"$out"))"
 
 # ACPI S5 (hw/acpi_pm.c): the power-off ends bt86 with status 0, as in QEMU,
 # and it is not the reset path (-no-reboot would also exit 0, with a message).

@@ -457,7 +457,7 @@ static void test_save_load(void)
 
 int main(void)
 {
-    struct lapic_wiring w = { &clock, fake_intr, fake_nmi, fake_extint_ack, fake_eoi, NULL };
+    struct lapic_wiring w = { &clock, fake_intr, fake_nmi, fake_extint_ack, fake_eoi, NULL, NULL, NULL };
     clock_init(&clock, fake_now, NULL, NULL);
     a = lapic_create(&w, 0);
     if (!a)

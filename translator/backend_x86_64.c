@@ -426,12 +426,14 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         emit_mov_ri32(f, X_RCX, va);
         ha = X_RCX;
     } else {
-        /* rcx = entry offset, eax = tag of the last byte */
+        /* rcx = entry offset, eax = tag of the last byte: both from the
+         * address's own register when it has one, so that neither waits */
         load_val(x, f, X_RCX, op->a);
+        int src = ha >= 0 ? ha : X_RCX;
         if (size > 1)
-            emit_lea32(f, X_RAX, xmem_bd(X_RCX, size - 1));
+            emit_lea32(f, X_RAX, xmem_bd(src, size - 1));
         else
-            emit_mov_rr32(f, X_RAX, X_RCX);
+            emit_mov_rr32(f, X_RAX, src);
         emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
         emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
         emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);

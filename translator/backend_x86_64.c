@@ -100,6 +100,8 @@ struct xc {
     uint8_t sink[IR_MAX_OPS]; /* a SETCC stored only on the TLB-miss paths before the next
                                  one: 1 | how src1 is found << 1 | how src2 is << 4 */
     uint32_t sink_imm[IR_MAX_OPS];
+    int16_t fwd[IR_MAX_OPS];  /* GETCC: the SETCC of this block it is computed from, or -1 */
+    uint8_t fwd_src2[IR_MAX_OPS]; /* ... an ADD's carry from src2, src1 being gone */
     int pending;             /* the sunk SETCC whose state a miss must store, or -1 */
     size_t ret_stub;         /* cold offset of the shared epilogue, or -1 */
     struct fixup fix[MAX_FIX];
@@ -1114,7 +1116,21 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_GETCC:
-        if ((op->imm >> 1) == (CC_B >> 1)) {
+        if (x->fwd[x->cur] >= 0) {
+            const struct ir_op *si = &x->b->ops[x->fwd[x->cur]];
+            struct ir_op t = { .opc = IR_TESTCC, .d = op->d, .a = si->d,
+                               .b = x->fwd_src2[x->cur] ? si->b : si->a, .c = si->b,
+                               .imm = op->imm, .aux = si->imm };
+            int cc = emit_testcc_cmp(x, &t);
+            int hd = dreg(x, op->d);
+            if (cc >= 0) {
+                emit_setcc(f, cc, hd);
+                emit_movzx8(f, hd, hd);
+            } else {
+                emit_mov_ri32(f, hd, op->imm & 1);
+            }
+            dput(x, f, op->d, hd);
+        } else if ((op->imm >> 1) == (CC_B >> 1)) {
             emit_getcc_cf(x, op);
         } else if ((op->imm >> 1) == (CC_E >> 1)) {
             emit_getcc_zf(x, op);
@@ -1277,6 +1293,90 @@ static int greg_written(const struct xc *x, const struct ir_block *b, int g, int
     return 0;
 }
 
+/* Whether value v, read by op i, still holds the same value at op k. */
+static int val_kept(const struct xc *x, const struct ir_block *b, const uint8_t *movi, int v, int i,
+                    int k)
+{
+    int g = v < V_TEMP0 ? v : movi[v] ? -1 : x->alias[v];
+    return g < 0 || !greg_written(x, b, g, i, k);
+}
+
+/*
+ * A GETCC after a SETCC of the same block with no other flag write in
+ * between is the TESTCC of that SETCC's kind and operands: a host compare
+ * instead of a dispatch on cc_op, and no reading of the lazy state, so the
+ * SETCC may still sink past it.  Only the forms tcc_pick() specializes.
+ */
+static void find_forwards(struct xc *x, const struct ir_block *b, const uint8_t *movi,
+                          const int16_t *def)
+{
+    for (int g = 0; g < b->nops; g++) {
+        const struct ir_op *op = &b->ops[g];
+        x->fwd[g] = -1;
+        if (op->opc != IR_GETCC)
+            continue;
+        int i;
+        for (i = g - 1; i >= 0; i--) {
+            uint16_t fl = ir_op_info[b->ops[i].opc].flags;
+            if (fl & (IRF_WRITES_FLAGS | IRF_CALL | IRF_WRITES_CPU))
+                break;
+        }
+        if (i < 0 || b->ops[i].opc != IR_SETCC || b->ops[i].aux)
+            continue;
+        const struct ir_op *si = &b->ops[i];
+        int k = tcc_pick(si->imm, op->imm);
+        int use_d = 0, use_a = 0, use_b = 0, src2 = 0;
+        switch (k) {
+        case TCC_GENERIC:
+            continue;
+        case TCC_ZERO:
+            break;
+        case TCC_DST_E: case TCC_DST_S: case TCC_DST_LE:
+            /* cc_test() answers a compare's ZF from its operands: the same
+             * only when the result is their difference */
+            if (k == TCC_DST_E && CC_BASE(si->imm) == CCB_SUB) {
+                const struct ir_op *dop =
+                    is_temp(si->d) && !movi[si->d] ? &b->ops[def[si->d]] : NULL;
+                if (!dop || dop->opc != IR_SUB || dop->a != si->a || dop->b != si->b)
+                    continue;
+            }
+            use_d = 1;
+            break;
+        case TCC_INC_B:
+            use_b = 1;
+            break;
+        case TCC_ADD_B: { /* the carry of a sum: it is below either addend */
+            const struct ir_op *dop =
+                is_temp(si->d) && !movi[si->d] ? &b->ops[def[si->d]] : NULL;
+            use_d = 1;
+            if (val_kept(x, b, movi, si->a, i, g))
+                use_a = 1;
+            else if (dop && dop->opc == IR_ADD &&
+                     ((dop->a == si->a && dop->b == si->b) || (dop->a == si->b && dop->b == si->a)))
+                use_b = 1, src2 = 1;
+            else
+                continue;
+            break;
+        }
+        default:
+            use_a = use_b = 1;
+            break;
+        }
+        if ((use_d && !val_kept(x, b, movi, si->d, i, g)) ||
+            (use_a && !val_kept(x, b, movi, si->a, i, g)) ||
+            (use_b && !val_kept(x, b, movi, si->b, i, g)))
+            continue;
+        x->fwd[g] = (int16_t)i;
+        x->fwd_src2[g] = (uint8_t)src2;
+        const int used[3] = { use_d, use_a, use_b };
+        const uint16_t vals[3] = { si->d, si->a, si->b };
+        for (int v = 0; v < 3; v++)
+            if (used[v] && is_temp(vals[v]) && !movi[vals[v]] && x->alias[vals[v]] < 0 &&
+                g > x->last[vals[v]])
+                x->last[vals[v]] = (uint16_t)g;
+    }
+}
+
 /*
  * Flags nobody reads before the next full flag write still matter when an
  * access in between faults (the guest must see them) or misses the TLB
@@ -1300,6 +1400,7 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
         if (ir_op_writes_d(op->opc) && is_temp(op->d))
             def[op->d] = (int16_t)i;
     }
+    find_forwards(x, b, movi, def);
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         if (op->opc != IR_SETCC || op->aux)
@@ -1315,6 +1416,8 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
                 maxk = j;
                 continue;
             }
+            if (o->opc == IR_GETCC && x->fwd[j] >= 0)
+                continue;
             if ((fl & (IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_CALL | IRF_EXIT | IRF_READS_CPU |
                        IRF_WRITES_CPU | IRF_MAY_FAULT))) {
                 ok = 0;

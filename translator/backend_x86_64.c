@@ -97,6 +97,12 @@ struct xc {
     uint16_t last[IR_NVALUES];
     int owner[16];           /* pool register -> temporary in it, 0 if free */
     int fused_cc;            /* host condition of a TESTCC fused into the EXITCC next */
+    uint8_t sink[IR_MAX_OPS]; /* a SETCC stored only on the TLB-miss paths before the next
+                                 one: 1 | how src1 is found << 1 | how src2 is << 4 */
+    uint32_t sink_imm[IR_MAX_OPS];
+    int16_t fwd[IR_MAX_OPS];  /* GETCC: the SETCC of this block it is computed from, or -1 */
+    uint8_t fwd_src2[IR_MAX_OPS]; /* ... an ADD's carry from src2, src1 being gone */
+    int pending;             /* the sunk SETCC whose state a miss must store, or -1 */
     size_t ret_stub;         /* cold offset of the shared epilogue, or -1 */
     struct fixup fix[MAX_FIX];
     int nfix;
@@ -340,6 +346,57 @@ static uint32_t x64_helper_call(struct cpu *cpu, uint32_t id, uint32_t a, uint32
     return helper_call(cpu, id, a, b, c, aux);
 }
 
+/* A dword of CPU state = v, in buffer o (rax is the scratch). */
+static void store_val_in(struct xc *x, struct xbuf *o, struct xmem m, int v)
+{
+    if (vconst(x, v))
+        emit_store_i32(o, m, x->cval[v]);
+    else
+        emit_store32(o, m, vreg(x, o, v, X_RAX));
+}
+
+/* How a sunk SETCC finds a source operand a later instruction overwrote. */
+enum { SRC_VAL, SRC_DST, SRC_DST_MINUS_B, SRC_DST_PLUS_B, SRC_DST_MINUS_IMM, SRC_INLINE };
+#define SINK_DST_INLINE 0x80
+
+/*
+ * The lazy-flags state of SETCC op, into the CPU from buffer o (rax, rcx
+ * scratch).  For a sunk one, `at_op` says which part: the fields whose
+ * value is gone by the miss paths are stored at the op, the rest there.
+ */
+static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *op, int at_op)
+{
+    int how = x->sink[op - x->b->ops];
+    int ra = (how >> 1) & 7, rb = (how >> 4) & 7, dst_inline = (how & SINK_DST_INLINE) != 0;
+    if (how && at_op) {
+        if (dst_inline)
+            store_val_in(x, o, CPUF(cc_dst), op->d);
+        if (ra == SRC_INLINE)
+            store_val_in(x, o, CPUF(cc_src1), op->a);
+        if (rb == SRC_INLINE)
+            store_val_in(x, o, CPUF(cc_src2), op->b);
+        return;
+    }
+    emit_store_i32(o, CPUF(cc_op), op->imm);
+    if (!dst_inline)
+        store_val_in(x, o, CPUF(cc_dst), op->d);
+    if (ra == SRC_INLINE) {
+    } else if (ra == SRC_VAL || ra == SRC_DST) {
+        store_val_in(x, o, CPUF(cc_src1), ra == SRC_VAL ? op->a : op->d);
+    } else {
+        load_val(x, o, X_RAX, op->d);
+        if (ra == SRC_DST_MINUS_IMM) {
+            emit_alu_ri32(o, XALU_SUB, X_RAX, x->sink_imm[op - x->b->ops]);
+        } else {
+            int r = vreg(x, o, op->b, X_RCX);
+            emit_alu_rr32(o, ra == SRC_DST_MINUS_B ? XALU_SUB : XALU_ADD, X_RAX, r);
+        }
+        emit_store32(o, CPUF(cc_src1), X_RAX);
+    }
+    if (rb != SRC_INLINE)
+        store_val_in(x, o, CPUF(cc_src2), rb == SRC_VAL ? op->b : op->d);
+}
+
 /* ---------------------------------------------------------------- memory */
 
 /*
@@ -371,12 +428,14 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         emit_mov_ri32(f, X_RCX, va);
         ha = X_RCX;
     } else {
-        /* rcx = entry offset, eax = tag of the last byte */
+        /* rcx = entry offset, eax = tag of the last byte: both from the
+         * address's own register when it has one, so that neither waits */
         load_val(x, f, X_RCX, op->a);
+        int src = ha >= 0 ? ha : X_RCX;
         if (size > 1)
-            emit_lea32(f, X_RAX, xmem_bd(X_RCX, size - 1));
+            emit_lea32(f, X_RAX, xmem_bd(src, size - 1));
         else
-            emit_mov_rr32(f, X_RAX, X_RCX);
+            emit_mov_rr32(f, X_RAX, src);
         emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
         emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
         emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
@@ -434,6 +493,9 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         emit_mov_ri64(c, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.misses);
         emit_inc_m64(c, xmem_bd(X_RAX, 0));
     }
+    /* The slow path may fault or look at the flags: they must be the guest's. */
+    if (x->pending >= 0)
+        emit_setcc_stores(x, c, &x->b->ops[x->pending], 0);
     if (store) {
         struct carg args[5] = { ARG_CPU, ARG_VAL(op->a), ARG_VAL(op->b), ARG_IMM(size),
                                 ARG_IMM(op->aux) };
@@ -1028,10 +1090,7 @@ static void emit_op(struct xc *x, const struct ir_op *op)
             emit_test_rr32(f, rc, rc);
             skip = emit_jcc32(f, XCC_E);
         }
-        emit_store_i32(f, CPUF(cc_op), op->imm);
-        emit_store_val(x, CPUF(cc_dst), op->d);
-        emit_store_val(x, CPUF(cc_src1), op->a);
-        emit_store_val(x, CPUF(cc_src2), op->b);
+        emit_setcc_stores(x, f, op, 0);
         if (op->aux)
             emit_patch_rel32(f, skip, xbuf_len(f));
         break;
@@ -1057,7 +1116,21 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_GETCC:
-        if ((op->imm >> 1) == (CC_B >> 1)) {
+        if (x->fwd[x->cur] >= 0) {
+            const struct ir_op *si = &x->b->ops[x->fwd[x->cur]];
+            struct ir_op t = { .opc = IR_TESTCC, .d = op->d, .a = si->d,
+                               .b = x->fwd_src2[x->cur] ? si->b : si->a, .c = si->b,
+                               .imm = op->imm, .aux = si->imm };
+            int cc = emit_testcc_cmp(x, &t);
+            int hd = dreg(x, op->d);
+            if (cc >= 0) {
+                emit_setcc(f, cc, hd);
+                emit_movzx8(f, hd, hd);
+            } else {
+                emit_mov_ri32(f, hd, op->imm & 1);
+            }
+            dput(x, f, op->d, hd);
+        } else if ((op->imm >> 1) == (CC_B >> 1)) {
             emit_getcc_cf(x, op);
         } else if ((op->imm >> 1) == (CC_E >> 1)) {
             emit_getcc_zf(x, op);
@@ -1092,6 +1165,29 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_CCFLAGS: {
+        int base = CC_BASE(op->aux);
+        if (op->aux < CC_EFLAGS && (base == CCB_ROL || base == CCB_ROR)) {
+            /* cc_compute()'s ROL/ROR: CF from the result, OF from the operand */
+            int top = (8 << CC_SIZEIDX(op->aux)) - 1;
+            load_val(x, f, X_RCX, op->b);
+            emit_mov_rr32(f, X_RAX, X_RCX);
+            if (base == CCB_ROL)
+                emit_alu_rr32(f, XALU_ADD, X_RAX, X_RAX);
+            else
+                emit_shift_ri32(f, XSH_SHR, X_RAX, top);
+            emit_alu_rr32(f, XALU_XOR, X_RCX, X_RAX);
+            if (base == CCB_ROL)
+                emit_shift_ri32(f, XSH_SHR, X_RCX, top);
+            emit_alu_ri32(f, XALU_AND, X_RCX, 1);
+            emit_shift_ri32(f, XSH_SHL, X_RCX, 11);
+            load_val(x, f, X_RAX, op->a);
+            if (base == CCB_ROR)
+                emit_shift_ri32(f, XSH_SHR, X_RAX, top);
+            emit_alu_ri32(f, XALU_AND, X_RAX, 1);
+            emit_alu_rr32(f, XALU_OR, X_RAX, X_RCX);
+            dput(x, f, op->d, X_RAX);
+            break;
+        }
         struct carg args[4] = { ARG_IMM(op->aux), ARG_VAL(op->a), ARG_VAL(op->b),
                                 ARG_VAL(op->c) };
         emit_ccall(x, f, (const void *)cc_compute, args, 4, op->d, 0);
@@ -1182,6 +1278,192 @@ static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
     }
 }
 
+/* Whether guest register g gets a new value from an op in (i, k). */
+static int greg_written(const struct xc *x, const struct ir_block *b, int g, int i, int k)
+{
+    for (int m = i + 1; m < k; m++) {
+        const struct ir_op *op = &b->ops[m];
+        if (!ir_op_writes_d(op->opc))
+            continue;
+        if (op->d == g && !x->skip[m])
+            return 1;
+        if (is_temp(op->d) && x->alias[op->d] == g)
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether value v, read by op i, still holds the same value at op k. */
+static int val_kept(const struct xc *x, const struct ir_block *b, const uint8_t *movi, int v, int i,
+                    int k)
+{
+    int g = v < V_TEMP0 ? v : movi[v] ? -1 : x->alias[v];
+    return g < 0 || !greg_written(x, b, g, i, k);
+}
+
+/*
+ * A GETCC after a SETCC of the same block with no other flag write in
+ * between is the TESTCC of that SETCC's kind and operands: a host compare
+ * instead of a dispatch on cc_op, and no reading of the lazy state, so the
+ * SETCC may still sink past it.  Only the forms tcc_pick() specializes.
+ */
+static void find_forwards(struct xc *x, const struct ir_block *b, const uint8_t *movi,
+                          const int16_t *def)
+{
+    for (int g = 0; g < b->nops; g++) {
+        const struct ir_op *op = &b->ops[g];
+        x->fwd[g] = -1;
+        if (op->opc != IR_GETCC)
+            continue;
+        int i;
+        for (i = g - 1; i >= 0; i--) {
+            uint16_t fl = ir_op_info[b->ops[i].opc].flags;
+            if (fl & (IRF_WRITES_FLAGS | IRF_CALL | IRF_WRITES_CPU))
+                break;
+        }
+        if (i < 0 || b->ops[i].opc != IR_SETCC || b->ops[i].aux)
+            continue;
+        const struct ir_op *si = &b->ops[i];
+        int k = tcc_pick(si->imm, op->imm);
+        int use_d = 0, use_a = 0, use_b = 0, src2 = 0;
+        switch (k) {
+        case TCC_GENERIC:
+            continue;
+        case TCC_ZERO:
+            break;
+        case TCC_DST_E: case TCC_DST_S: case TCC_DST_LE:
+            /* cc_test() answers a compare's ZF from its operands: the same
+             * only when the result is their difference */
+            if (k == TCC_DST_E && CC_BASE(si->imm) == CCB_SUB) {
+                const struct ir_op *dop =
+                    is_temp(si->d) && !movi[si->d] ? &b->ops[def[si->d]] : NULL;
+                if (!dop || dop->opc != IR_SUB || dop->a != si->a || dop->b != si->b)
+                    continue;
+            }
+            use_d = 1;
+            break;
+        case TCC_INC_B:
+            use_b = 1;
+            break;
+        case TCC_ADD_B: { /* the carry of a sum: it is below either addend */
+            const struct ir_op *dop =
+                is_temp(si->d) && !movi[si->d] ? &b->ops[def[si->d]] : NULL;
+            use_d = 1;
+            if (val_kept(x, b, movi, si->a, i, g))
+                use_a = 1;
+            else if (dop && dop->opc == IR_ADD &&
+                     ((dop->a == si->a && dop->b == si->b) || (dop->a == si->b && dop->b == si->a)))
+                use_b = 1, src2 = 1;
+            else
+                continue;
+            break;
+        }
+        default:
+            use_a = use_b = 1;
+            break;
+        }
+        if ((use_d && !val_kept(x, b, movi, si->d, i, g)) ||
+            (use_a && !val_kept(x, b, movi, si->a, i, g)) ||
+            (use_b && !val_kept(x, b, movi, si->b, i, g)))
+            continue;
+        x->fwd[g] = (int16_t)i;
+        x->fwd_src2[g] = (uint8_t)src2;
+        const int used[3] = { use_d, use_a, use_b };
+        const uint16_t vals[3] = { si->d, si->a, si->b };
+        for (int v = 0; v < 3; v++)
+            if (used[v] && is_temp(vals[v]) && !movi[vals[v]] && x->alias[vals[v]] < 0 &&
+                g > x->last[vals[v]])
+                x->last[vals[v]] = (uint16_t)g;
+    }
+}
+
+/*
+ * Flags nobody reads before the next full flag write still matter when an
+ * access in between faults (the guest must see them) or misses the TLB
+ * (the slow path may look).  Such a SETCC stores nothing inline: each miss
+ * path of the accesses before the next SETCC stores it, from values kept
+ * alive (or guest registers unchanged until then).  A source operand that
+ * a later instruction overwrote is computed again from the result when the
+ * result was its sum or difference; a logic op's sources no flag reads.
+ * Anything else that could look at the lazy state keeps the store inline.
+ */
+static void find_sinks(struct xc *x, const struct ir_block *b)
+{
+    static uint8_t movi[IR_NVALUES];
+    static int16_t def[IR_NVALUES];
+    memset(movi, 0, sizeof(movi));
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        x->sink[i] = 0;
+        if (op->opc == IR_MOVI && is_temp(op->d))
+            movi[op->d] = 1;
+        if (ir_op_writes_d(op->opc) && is_temp(op->d))
+            def[op->d] = (int16_t)i;
+    }
+    find_forwards(x, b, movi, def);
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        if (op->opc != IR_SETCC || op->aux)
+            continue;
+        int j, ok = 1, maxk = -1;
+        for (j = i + 1; j < b->nops; j++) {
+            const struct ir_op *o = &b->ops[j];
+            if (o->opc == IR_SETCC && !o->aux)
+                break;
+            uint16_t fl = ir_op_info[o->opc].flags;
+            if (o->opc >= IR_LD8 && o->opc <= IR_ST32) {
+                /* They read the flags only as a fault would, which the miss path stores. */
+                maxk = j;
+                continue;
+            }
+            if (o->opc == IR_GETCC && x->fwd[j] >= 0)
+                continue;
+            if ((fl & (IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_CALL | IRF_EXIT | IRF_READS_CPU |
+                       IRF_WRITES_CPU | IRF_MAY_FAULT))) {
+                ok = 0;
+                break;
+            }
+        }
+        if (!ok || j >= b->nops || maxk < 0)
+            continue;
+        /* Which of d, a, b are still there at the last access. */
+        int have[3];
+        const uint16_t vals[3] = { op->d, op->a, op->b };
+        for (int v = 0; v < 3; v++) {
+            int val = vals[v];
+            int g = val < V_TEMP0 ? val : movi[val] ? -1 : x->alias[val];
+            have[v] = g < 0 || !greg_written(x, b, g, i, maxk);
+        }
+        int ra = SRC_VAL, rb = SRC_VAL;
+        int logic = CC_BASE(op->imm & CC_KIND_MASK) == CCB_LOGIC;
+        const struct ir_op *dop = is_temp(op->d) && !movi[op->d] ? &b->ops[def[op->d]] : NULL;
+        if (!have[2])
+            rb = logic && have[0] ? SRC_DST : SRC_INLINE;
+        if (!have[1]) {
+            if (!have[0])
+                ra = SRC_INLINE;
+            else if (logic)
+                ra = SRC_DST;
+            else if (dop && dop->opc == IR_ADDI && dop->a == op->a)
+                ra = SRC_DST_MINUS_IMM, x->sink_imm[i] = dop->imm;
+            else if (dop && dop->opc == IR_ADD && dop->a == op->a && dop->b == op->b && have[2])
+                ra = SRC_DST_MINUS_B;
+            else if (dop && dop->opc == IR_SUB && dop->a == op->a && dop->b == op->b && have[2])
+                ra = SRC_DST_PLUS_B;
+            else
+                ra = SRC_INLINE;
+        }
+        x->sink[i] = (uint8_t)(1 | ra << 1 | rb << 4 | (have[0] ? 0 : SINK_DST_INLINE));
+        for (int v = 0; v < 3; v++) {
+            int val = vals[v];
+            int used = (v == 0 && have[0]) || (v == 1 && ra == SRC_VAL) ||
+                       (v == 2 && (rb == SRC_VAL || ra == SRC_DST_MINUS_B || ra == SRC_DST_PLUS_B));
+            if (used && is_temp(val) && !movi[val] && x->alias[val] < 0 && maxk > x->last[val])
+                x->last[val] = (uint16_t)maxk;
+        }
+    }
+}
+
 /* The next op that is not a NOP after i, or -1. */
 static int next_op(const struct ir_block *b, int i)
 {
@@ -1217,6 +1499,8 @@ static size_t x64_translate(const struct ir_block *b)
             x->last[op->d] = (uint16_t)i;
     }
     find_aliases(x, b, nvals);
+    find_sinks(x, b);
+    x->pending = -1;
     for (int i = 0; i < b->ninsns; i++)
         x->insn_off[i] = UINT32_MAX;
     for (int i = 0; i < b->nops; i++) {
@@ -1245,6 +1529,14 @@ static size_t x64_translate(const struct ir_block *b)
         }
         if (x->skip[i])
             continue;
+        if (op->opc == IR_SETCC) {
+            x->pending = -1;
+            if (x->sink[i]) {
+                emit_setcc_stores(x, &x->f, op, 1);
+                x->pending = i;
+                continue;
+            }
+        }
         if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->alias[op->d] < 0)
             alloc_temp(x, op->d);
         emit_op(x, op);

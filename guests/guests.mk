@@ -36,6 +36,8 @@ GUEST_NAMES += acpi hpet resetcf9
 # guests with a disk image (below): the PCI bus and its IDE disks, an ATAPI CD-ROM
 DISK_GUESTS := pciide atapi virtio
 GUEST_NAMES += $(DISK_GUESTS)
+# virtio-rng: its bytes are the host's entropy (no disk)
+GUEST_NAMES += virtiorng
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 guests/demo/demo.elf: guests/demo/cpu.o guests/demo/isr.o guests/demo/mm.o guests/demo/console.o guests/demo/input.o guests/demo/bench.o
 

@@ -1,6 +1,6 @@
 /*
  * virtio - a virtio-blk disk (the image guests/virtio/mkdisk.sh made, run
- * with -snapshot) and a virtio-rng, driven through the virtio 1.0 PCI
+ * with -snapshot), driven through the virtio 1.0 PCI
  * interface the way a driver finds it: vendor capabilities naming the
  * common configuration, ISR, device configuration and notification areas
  * in a memory BAR, which the guest places itself (there is no firmware on
@@ -14,8 +14,8 @@
  * looping chain, which sets DEVICE_NEEDS_RESET, and a reset that brings the
  * queue back; then the legacy I/O interface reads sectors too.  (A buffer
  * outside RAM is not here: QEMU serves one in MMIO space through a bounce
- * buffer, bt86 refuses it; tests/unit/test_virtio_queue.c covers it.)  The
- * rng part fills buffers.
+ * buffer, bt86 refuses it; tests/unit/test_virtio_queue.c covers it.)
+ * virtio-rng has its own guest, guests/virtiorng.
  */
 #include "guest.h"
 #include "io.h"
@@ -414,38 +414,15 @@ static void legacy(unsigned bdf, uint16_t io)
 	printf("  after reset: status %02x pfn %08x\n", inb(io + 18), inl(io + 8));
 }
 
-/* ---------------------------------------------------------- virtio-rng */
-
-static void rng(unsigned bdf)
-{
-	struct vdev d = { 0 };
-	setup(&d, bdf, 0xfe010000u);
-	if (start(&d, 1ull << 32) < 0)
-		return;
-	static uint8_t a[64], b[64];
-	set_desc(0, a, sizeof(a), F_WRITE, 0);
-	long na = submit(&d, 0);
-	set_desc(0, b, sizeof(b), F_WRITE, 0);
-	long nb = submit(&d, 0);
-	unsigned zero = 0;
-	for (unsigned i = 0; i < 64; i++)
-		zero += !a[i];
-	printf("rng: used %ld %ld, the buffers %s, %s\n", na, nb,
-	       memcmp(a, b, 64) ? "differ" : "are equal", zero < 8 ? "few zeros" : "many zeros");
-	intx(&d);
-	wr8(d.common + STATUS, 0);
-}
-
 int main(const char *cmdline)
 {
 	(void)cmdline;
-	unsigned b = find(0x1001, 0), r = find(0x1005, 0);
-	if (!b || !r) {
-		printf("no virtio-blk (%x) or virtio-rng (%x)\n", b, r);
+	unsigned b = find(0x1001, 0);
+	if (!b) {
+		puts("no virtio-blk");
 		return 2;
 	}
 	blk(b);
 	legacy(b, 0xc000);
-	rng(r);
 	return 0;
 }

@@ -35,7 +35,11 @@ fail=0
 args_of() { # GUESTDIR: the command line guest-test.sh would use, one per line
 	local g=$1 name extra
 	name=$(basename "$g")
-	printf '%s\n' -kernel "guests/$name/$name.elf"
+	if [ -f "$g/firmware" ]; then # a ROM at the reset vector (guest-test.sh)
+		printf '%s\n' -bios "guests/$name/$name.bin"
+	else
+		printf '%s\n' -kernel "guests/$name/$name.elf"
+	fi
 	[ -f "$g/cmdline" ] && printf '%s\n' -append "$(cat "$g/cmdline")"
 	printf '%s\n' -nographic -device isa-debug-exit,iobase=0xf4,iosize=0x04 -icount 0
 	if [ -f "$g/options" ]; then
@@ -65,6 +69,9 @@ for g in "$SRCDIR"/guests/*/; do
 	[ -f "$g/expected.out" ] || continue
 	name=$(basename "$g")
 	[[ $skip == *" $name "* ]] && continue
+	# What guest-test.sh skips, for the same reasons: not built here.
+	[ -f "$g/firmware" ] && [ ! -f "guests/$name/$name.bin" ] && continue
+	grep -qx slirp "$g/requires" 2>/dev/null && ! grep -q '^CONFIG_SLIRP = y' config.mk && continue
 	mapfile -t args < <(args_of "$g")
 	for be in "${backends[@]}"; do
 		[ "$be" = "$ref" ] && continue

@@ -13,8 +13,9 @@
  * The 0xC0000-0xFFFFF window is cut in the 13 segments of the i440FX's
  * PAM registers (0xC0000-0xEFFFF in 16 KiB pieces, 0xF0000-0xFFFFF whole).
  * Each segment's two bits say where reads and writes go: to DRAM, or to the
- * PCI bus, where the ROM answers reads and ignores writes (nothing answers
- * below the ISA BIOS: reads there float to all ones).  Firmware copies
+ * PCI bus, where the ROM answers reads and ignores writes (below the ISA
+ * BIOS, QEMU's empty option ROM space reads zeros up to 0xDFFFF; above it
+ * reads float to all ones).  Firmware copies
  * itself to DRAM this way ("shadowing"), then write-protects it.  Each
  * segment is one region of the memory map, changed in place; the soft TLB
  * is flushed at once (its entries hold host pointers) and the block cache
@@ -41,6 +42,10 @@
 #define ROM_MAX (16u << 20)
 #define ISA_BIOS_MAX (128u << 10)
 #define PAM_BASE 0xc0000u
+/* QEMU's pc has a 128 KiB ROM of zeros at 0xC0000 for option ROMs ("pc.rom"),
+ * which its firmware finds empty (SeaBIOS takes its option ROMs from fw_cfg):
+ * the bus reads zeros there, all ones elsewhere. */
+#define PC_ROM_END 0xe0000u
 
 /* Segment i: 0 is 0xF0000-0xFFFFF (PAM0's high nibble), 1-12 are the 16 KiB
  * pieces from 0xC0000, PAM1's low nibble first. */
@@ -85,8 +90,9 @@ static uint32_t pam_seg_read(void *opaque, uint32_t offset, int size)
     struct pam_seg *s = opaque;
     uint32_t v = 0;
     for (int i = size - 1; i >= 0; i--) {
-        const uint8_t *p = isa_bios_byte(s->m, s->base + offset + (uint32_t)i);
-        v = (v << 8) | (p ? *p : 0xff);
+        uint32_t paddr = s->base + offset + (uint32_t)i;
+        const uint8_t *p = isa_bios_byte(s->m, paddr);
+        v = (v << 8) | (p ? *p : paddr < PC_ROM_END ? 0 : 0xff);
     }
     return v;
 }

@@ -113,6 +113,17 @@ boot1:
         call hex8
         mov ebx, HIGH + m_nl
         call puts
+        ; The option ROM space below: no ROM there (QEMU's pc.rom is empty).
+        mov ebx, HIGH + m_optrom
+        call puts
+        mov eax, [0xc0000]
+        call hex8
+        mov al, ' '
+        call putc
+        mov eax, [0xdfffc]
+        call hex8
+        mov ebx, HIGH + m_nl
+        call puts
         ; PAM0's F segment: 3 = DRAM, 0 = the ROM, 1 = DRAM read-only.
         mov al, 0x30
         call pam0
@@ -308,6 +319,7 @@ m_edx:     db 10, "romboot: EDX at reset ", 0
 m_same:    db "is CPUID(1).EAX", 10, 0
 m_differs: db "differs from CPUID(1).EAX", 10, 0
 m_win:     db "romboot: at 0xFFFF0, 0xFFFFFFF0, 0xE0000: ", 0
+m_optrom:  db "romboot: at 0xC0000, 0xDFFFC: ", 0
 m_pam30:   db "romboot: PAM 3 (DRAM) reads, after a write: ", 0
 m_pam00:   db "romboot: PAM 0 (ROM) after a write: ", 0
 m_pam10:   db "romboot: PAM 1 (DRAM read-only) after a write: ", 0

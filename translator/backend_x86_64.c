@@ -17,6 +17,12 @@
  * needs nothing from this frame) and at every exit; the TLB miss paths are
  * cold stubs after the block's code, so a hit pays only the probe.
  *
+ * Lazy flags: a SETCC whose state only a fault or a TLB miss could see
+ * before the next full flag write is stored on the miss paths, not inline
+ * (find_sinks), and a GETCC of a SETCC in the same block is a host compare
+ * of its operands (find_forwards).  What may leave the block, call C or
+ * read the state in memory still finds it there.
+ *
  * Chaining goes through data, never through patched code: a direct exit
  * loads tb->jmp[slot] from the running block and, when tb_chain_enter()'s
  * checks pass (inline: the same fields, the same order), jumps through the

@@ -29,7 +29,10 @@
  *                       WordIO (..., 0, 0xd00, 0xffff, 0, 0xf300)
  *                       DWordMemory (ResourceProducer, PosDecode, MinFixed, MaxFixed,
  *                                    Cacheable, ReadWrite, 0, 0xa0000, 0xbffff, 0, 0x20000)
- *                       DWordMemory (..., NonCacheable, ..., 0xc0000000, 0xfebfffff, ...) }) }
+ *                       DWordMemory (..., NonCacheable, ..., 0xc0000000, 0xfebfffff, ...) })
+ *                     Name (_PRT, Package () { Package () { 0x0001FFFF, 0, LNKA, 0 } ... })
+ *                     Device (ISA_) { ... the PIIX3's PIRQ route registers ... } }
+ *     Field (...) Method (IQCR, 1) Device (LNKA) ... Device (LNKD)  // see aml_links
  *   }
  *   Name (_S5, Package (4) { 0, 0, 0, 0 })                // SLP_TYP 0 is soft-off
  *
@@ -38,8 +41,8 @@
  * bus only below a root bridge the DSDT names (PCI0), and places BARs
  * only in the windows its _CRS gives: the ports but the configuration
  * registers, the VGA window, and the hole from 3 GiB (the most RAM -m
- * allows) to the I/O APIC.  With no _PRT the IDE's legacy IRQs 14 and 15
- * are all the routing it needs.  The resources are
+ * allows) to the I/O APIC.  A PCI device's INTx reaches it through the _PRT
+ * and the PCI interrupt link devices, which say level and active high.  The resources are
  * QEMU's, so a guest sees the same board on both.
  */
 #include "machine/acpi_tables.h"
@@ -52,7 +55,7 @@
 /* ------------------------------------------------------------ AML */
 
 struct aml {
-    uint8_t b[768];
+    uint8_t b[3072];
     size_t n;
     int overflow;
 };
@@ -162,6 +165,123 @@ static void aml_isa_device(struct aml *a, const char *seg, const char *hid, int 
     aml_pkg(a, devop, 2, &dev);
 }
 
+static void aml_pkg_bytes(struct aml *a, const uint8_t *op, size_t opn, const uint8_t *p, size_t n)
+{
+    struct aml body = { .n = 0 };
+    aml_put(&body, p, n);
+    aml_pkg(a, op, opn, &body);
+}
+
+/* Name (_PRT, Package () { Package () { 0xSSSSFFFF, pin, LNKx, 0 }... }) for
+ * slots 1-31, INTA-INTD: the PIIX3 wires pin p of slot s to PIRQ (s - 1 + p) & 3
+ * (hw/piix3.c), and PIRQ n is link device LNKA + n. */
+static void aml_prt(struct aml *a)
+{
+    struct aml list = { .n = 0 };
+    static const uint8_t pkgop = 0x12;
+    aml_byte(&list, 31 * 4);
+    for (unsigned slot = 1; slot < 32; slot++)
+        for (unsigned pin = 0; pin < 4; pin++) {
+            struct aml e = { .n = 0 };
+            uint8_t head[6] = { 4, 0x0c, 0xff, 0xff, (uint8_t)slot, 0 };
+            aml_put(&e, head, 6);
+            if (pin < 2) {
+                aml_byte(&e, (uint8_t)pin); /* ZeroOp, OneOp */
+            } else {
+                aml_byte(&e, 0x0a);
+                aml_byte(&e, (uint8_t)pin);
+            }
+            uint8_t lnk[5] = { 'L', 'N', 'K', (uint8_t)('A' + ((slot - 1 + pin) & 3)), 0 };
+            aml_put(&e, lnk, 5); /* the link, then source index Zero */
+            aml_pkg(&list, &pkgop, 1, &e);
+        }
+    static const uint8_t name[5] = { 0x08, '_', 'P', 'R', 'T' };
+    aml_put(a, name, 5);
+    aml_pkg(a, &pkgop, 1, &list);
+}
+
+/* Method (seg, flags) { body }. */
+static void aml_method(struct aml *a, const char *seg, uint8_t flags, const uint8_t *body, size_t n)
+{
+    struct aml m = { .n = 0 };
+    static const uint8_t methodop = 0x14;
+    aml_put(&m, seg, 4);
+    aml_byte(&m, flags);
+    aml_put(&m, body, n);
+    aml_pkg(a, &methodop, 1, &m);
+}
+
+/*
+ * The PCI interrupt links, as QEMU's piix DSDT has them; the IRQ a link
+ * takes is the PIIX3 route register's (ACPI 6.5, 6.2.13 and 19.6.64):
+ *
+ *   Field (PCI0.ISA_.P40C, ByteAcc, NoLock, Preserve) { PRQA, 8, PRQB, 8, PRQC, 8, PRQD, 8 }
+ *   Method (IQCR, 1, Serialized) {
+ *     Name (PRR0, ResourceTemplate () { Interrupt (ResourceConsumer, Level, ActiveHigh, Shared) {0} })
+ *     CreateDWordField (PRR0, 5, PRRI)
+ *     If (LLess (Arg0, 0x80)) { Store (And (Arg0, 0x0F), PRRI) }
+ *     Return (PRR0) }
+ *   Device (LNKA) {                                      // and LNKB-LNKD, _UID 2-4, PRQB-PRQD
+ *     Name (_HID, EisaId ("PNP0C0F")) Name (_UID, 1)
+ *     Name (_PRS, ResourceTemplate () { Interrupt (ResourceConsumer, Level, ActiveHigh, Shared) {5, 10, 11} })
+ *     Method (_STA) { If (And (PRQA, 0x80)) { Return (0x09) } Return (0x0B) }
+ *     Method (_DIS) { Or (PRQA, 0x80, PRQA) }
+ *     Method (_CRS) { Return (IQCR (PRQA)) }
+ *     Method (_SRS, 1, Serialized) { CreateDWordField (Arg0, 5, PRRI) Store (PRRI, PRQA) } }
+ *
+ * Level and active high, as the MADT says of IRQs 5, 10 and 11: the board
+ * drives a PIRQ's IRQ 1 while a device asserts its pin.  Without links,
+ * Linux would give a PCI device the interrupt line register's IRQ with the
+ * PCI default, level and active low, and the I/O APIC would see it
+ * asserted forever.  The routes are read, not fixed, because Linux may move
+ * a link to another IRQ of _PRS through _SRS, and SeaBIOS, not bt86,
+ * programs them on a firmware boot.
+ */
+static void aml_links(struct aml *a)
+{
+    static const uint8_t field[] = { 0x2f, 3, 'P', 'C', 'I', '0', 'I', 'S', 'A', '_', 'P', '4', '0', 'C',
+                                     0x01, 'P', 'R', 'Q', 'A', 8, 'P', 'R', 'Q', 'B', 8,
+                                     'P', 'R', 'Q', 'C', 8, 'P', 'R', 'Q', 'D', 8 };
+    static const uint8_t fieldop[2] = { 0x5b, 0x81 };
+    aml_pkg_bytes(a, fieldop, 2, field, sizeof(field));
+
+    static const uint8_t iqcr[] = {
+        0x08, 'P', 'R', 'R', '0', 0x11, 0x0e, 0x0a, 0x0b, /* Name (PRR0, Buffer (11) { */
+        0x89, 0x06, 0x00, 0x09, 0x01, 0, 0, 0, 0, 0x79, 0x00, /* Interrupt {0}, EndTag }) */
+        0x8a, 'P', 'R', 'R', '0', 0x0a, 0x05, 'P', 'R', 'R', 'I', /* CreateDWordField */
+        0xa0, 0x0f, 0x95, 0x68, 0x0a, 0x80,                       /* If (LLess (Arg0, 0x80)) */
+        0x70, 0x7b, 0x68, 0x0a, 0x0f, 0x00, 'P', 'R', 'R', 'I',   /* Store (And (Arg0, 15), PRRI) */
+        0xa4, 'P', 'R', 'R', '0',                                 /* Return (PRR0) */
+    };
+    aml_method(a, "IQCR", 0x09, iqcr, sizeof(iqcr)); /* 1 argument, Serialized */
+
+    for (int i = 0; i < 4; i++) {
+        struct aml dev = { .n = 0 };
+        uint8_t seg[4] = { 'L', 'N', 'K', (uint8_t)('A' + i) };
+        uint8_t prq[4] = { 'P', 'R', 'Q', (uint8_t)('A' + i) };
+        aml_put(&dev, seg, 4);
+        aml_name_eisaid(&dev, "_HID", "PNP0C0F");
+        aml_name_byte(&dev, "_UID", (uint8_t)(i + 1));
+        static const uint8_t prs[] = { 0x08, '_', 'P', 'R', 'S', 0x11, 0x16, 0x0a, 0x13,
+                                       0x89, 0x0e, 0x00, 0x09, 0x03, 5, 0, 0, 0, 10, 0, 0, 0,
+                                       11, 0, 0, 0, 0x79, 0x00 };
+        aml_put(&dev, prs, sizeof(prs));
+        uint8_t sta[] = { 0xa0, 0x0c, 0x7b, prq[0], prq[1], prq[2], prq[3], 0x0a, 0x80, 0x00,
+                          0xa4, 0x0a, 0x09, 0xa4, 0x0a, 0x0b };
+        aml_method(&dev, "_STA", 0, sta, sizeof(sta));
+        uint8_t dis[] = { 0x7d, prq[0], prq[1], prq[2], prq[3], 0x0a, 0x80,
+                          prq[0], prq[1], prq[2], prq[3] };
+        aml_method(&dev, "_DIS", 0, dis, sizeof(dis));
+        uint8_t crs[] = { 0xa4, 'I', 'Q', 'C', 'R', prq[0], prq[1], prq[2], prq[3] };
+        aml_method(&dev, "_CRS", 0, crs, sizeof(crs));
+        uint8_t srs[] = { 0x8a, 0x68, 0x0a, 0x05, 'P', 'R', 'R', 'I',
+                          0x70, 'P', 'R', 'R', 'I', prq[0], prq[1], prq[2], prq[3] };
+        aml_method(&dev, "_SRS", 0x09, srs, sizeof(srs));
+        static const uint8_t devop[2] = { 0x5b, 0x82 };
+        aml_pkg(a, devop, 2, &dev);
+    }
+}
+
 static void build_dsdt_body(struct aml *a)
 {
     struct aml sb = { .n = 0 };
@@ -192,8 +312,16 @@ static void build_dsdt_body(struct aml *a)
         0xff, 0xff, 0xbf, 0xfe, 0, 0, 0, 0, 0x00, 0x00, 0xc0, 0x3e,
     };
     aml_name_crs(&pci, pci_crs, sizeof(pci_crs));
+    aml_prt(&pci);
+    /* Device (ISA_) { Name (_ADR, 0x00010000)
+     *                 OperationRegion (P40C, PCI_Config, 0x60, 4) }: the PIIX3's PIRQ routes */
+    static const uint8_t isa[] = { 'I', 'S', 'A', '_', 0x08, '_', 'A', 'D', 'R', 0x0c, 0x00, 0x00,
+                                   0x01, 0x00, 0x5b, 0x80, 'P', '4', '0', 'C', 0x02, 0x0a, 0x60,
+                                   0x0a, 0x04 };
     static const uint8_t devop[2] = { 0x5b, 0x82 };
+    aml_pkg_bytes(&pci, devop, 2, isa, sizeof(isa));
     aml_pkg(&sb, devop, 2, &pci);
+    aml_links(&sb);
     static const uint8_t scopeop = 0x10;
     aml_pkg(a, &scopeop, 1, &sb);
 
@@ -274,7 +402,7 @@ size_t acpi_tables_build(uint8_t *buf, uint32_t base, int ncpus)
     if (ncpus < 1)
         ncpus = 1;
     memset(buf, 0, ACPI_TABLES_SIZE);
-    uint8_t aml[768];
+    uint8_t aml[3072];
     size_t aml_len = acpi_dsdt_aml(aml, sizeof(aml));
     uint32_t madt_len = HDR + 8 + 8 * (uint32_t)ncpus + 12 + 5 * 10 + 6;
     uint32_t rsdp = 0, facs = 0x40, dsdt = facs + FACS_LEN;

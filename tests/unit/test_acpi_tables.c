@@ -4,7 +4,8 @@
  * and checksum, the RSDT's pointers, every table's checksum, the FADT's
  * pointers to the FACS (64-byte aligned) and DSDT, the MADT's entries for 1
  * and 4 CPUs, and the DSDT's AML read back by a small decoder of its own:
- * each PkgLength must end exactly where the next object starts.
+ * each PkgLength must end exactly where the next object starts, and the
+ * _PRT must route each slot's pins to the links the PIIX3's swizzle names.
  *
  * With an argument, also writes the DSDT to that file, for iasl
  * (tests/acpi-iasl.test.sh).  Exits 0 when every check passes.
@@ -81,6 +82,20 @@ static int walk(const uint8_t *p, const uint8_t *end)
                 return -1;
             ndevices++;
             p = next;
+        } else if (p[0] == 0x14) { /* MethodOp PkgLength NameSeg flags TermList */
+            uint32_t len = pkglen(p + 1, &n);
+            if (p + 1 + len > end)
+                return -1;
+            p += 1 + len;
+        } else if (p[0] == 0x5b && p[1] == 0x81) { /* FieldOp PkgLength ... */
+            uint32_t len = pkglen(p + 2, &n);
+            if (p + 2 + len > end)
+                return -1;
+            p += 2 + len;
+        } else if (p[0] == 0x5b && p[1] == 0x80) { /* OpRegionOp NameSeg space ByteConst x2 */
+            if (p[7] != 0x0a || p[9] != 0x0a)
+                return -1;
+            p += 11;
         } else if (p[0] == 0x08) { /* NameOp NameSeg DataObject */
             p += 5;
             if (p[0] == 0x0c)
@@ -96,6 +111,42 @@ static int walk(const uint8_t *p, const uint8_t *end)
         }
     }
     return p == end ? 0 : -1;
+}
+
+/* The _PRT: every slot 1-31 and pin INTA-INTD, on the link of the PIRQ the
+ * PIIX3 wires it to, (slot - 1 + pin) & 3 (hw/piix3.c). */
+static void check_prt(const uint8_t *aml, uint32_t len)
+{
+    const uint8_t *p = NULL;
+    for (uint32_t i = 0; i + 6 < len; i++)
+        if (aml[i] == 0x08 && !memcmp(aml + i + 1, "_PRT", 4) && aml[i + 5] == 0x12) {
+            p = aml + i + 6;
+            break;
+        }
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    int n, entries = 0, right = 0;
+    uint32_t plen = pkglen(p, &n);
+    const uint8_t *e = p + n, *end = p + plen;
+    CHECK_EQ(*e++, 31 * 4);
+    while (e < end && e[0] == 0x12) {
+        uint32_t elen = pkglen(e + 1, &n);
+        const uint8_t *q = e + 1 + n;
+        uint32_t addr = q[1] == 0x0c ? le32(q + 2) : 0;
+        const uint8_t *r = q + 6;
+        int pin = r[0] == 0x0a ? r[1] : r[0];
+        r += r[0] == 0x0a ? 2 : 1;
+        unsigned slot = addr >> 16;
+        entries++;
+        right += q[0] == 4 && (addr & 0xffff) == 0xffff && slot == (unsigned)(entries - 1) / 4 + 1 &&
+                 pin == (entries - 1) % 4 && !memcmp(r, "LNK", 3) &&
+                 r[3] == 'A' + ((slot - 1 + pin) & 3) && r[4] == 0;
+        e += 1 + elen;
+    }
+    CHECK_EQ(entries, 31 * 4);
+    CHECK_EQ(right, 31 * 4);
+    CHECK(e == end);
 }
 
 static void check_build(int ncpus)
@@ -134,7 +185,8 @@ static void check_build(int ncpus)
         CHECK_EQ(sum(dsdt, le32(dsdt + 4)), 0);
         ndevices = 0;
         CHECK_EQ(walk(dsdt + 36, dsdt + le32(dsdt + 4)), 0);
-        CHECK_EQ(ndevices, 6); /* KBD_ MOU_ RTC_ COM1 COM2 PCI0 */
+        CHECK_EQ(ndevices, 11); /* KBD_ MOU_ RTC_ COM1 COM2 PCI0 ISA_ LNKA-LNKD */
+        check_prt(dsdt + 36, le32(dsdt + 4) - 36);
     }
 
     const uint8_t *m = table("APIC");

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # seabios.test.sh - without -kernel bt86 boots as a PC does: Debian's SeaBIOS
 # from the reset vector, its VGA BIOS, the ACPI tables through fw_cfg's table
-# loader, and with no disk, "No bootable device" on the VGA text screen.
+# loader, and with no disk, "No bootable device" on the VGA text screen;
+# with -smp 2, the AP started and counted by SeaBIOS.
 # SeaBIOS's own log (debugcon on port 0x402, as QEMU users read it) says how
 # far it got.
 set -u
@@ -85,5 +86,16 @@ check "menu off (the default): no menu" "^SeaBIOS" "$work/nodisk.txt"
 if grep -q "Press ESC" "$work/nodisk.txt"; then
 	echo "FAIL: the boot menu was offered without menu=on"; fail=1
 fi
+
+# -smp 2: SeaBIOS sends INIT and Startup to all but itself; the AP counts
+# itself in under SeaBIOS's lock, which the BSP frees only around a PAUSE,
+# and halts.  QEMU's log with -smp 2 says the two lines checked.
+want="No bootable device"
+for backend in x86_64 interp; do
+	boot "smp-$backend" -smp 2 -backend $backend
+	check "-smp 2 ($backend): the AP runs SeaBIOS's handle_smp" "^handle_smp: apic_id=0x1$" "$work/smp-$backend.log"
+	check "-smp 2 ($backend): SeaBIOS found both CPUs" "^Found 2 cpu\(s\) max supported 2 cpu\(s\)" "$work/smp-$backend.log"
+	check "-smp 2 ($backend): then it goes on to the boot" "No bootable device" "$work/smp-$backend.txt"
+done
 [ $fail = 0 ] && echo "seabios: all checks passed"
 exit $fail

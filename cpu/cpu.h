@@ -249,6 +249,9 @@ struct cpu {
      * the length of the instruction in code, 0 if it does not decode). */
     uint64_t (*tsc)(struct cpu *cpu);
     void (*dr_changed)(struct cpu *cpu);
+    /* PAUSE: the guest spins until another CPU does something (a lock, a
+     * counter); with several CPUs the run loop ends this one's time slice. */
+    void (*spin_wait)(struct cpu *cpu);
     int (*disasm)(const uint8_t *code, size_t len, uint32_t eip, int code32, char *buf,
                   size_t bufsz);
 };

@@ -43,6 +43,18 @@ static void dr_changed(struct cpu *cpu)
     debug_guest_dr_changed(&cpu->machine->debug, cpu);
 }
 
+/*
+ * PAUSE with several CPUs on the one thread: the others cannot change what
+ * this one waits for before its slice ends, so end it now (as QEMU's
+ * round-robin TCG does).  With one CPU nothing can change meanwhile but a
+ * device, which the budget already bounds.
+ */
+static void spin_wait(struct cpu *cpu)
+{
+    if (cpu->machine && cpu->machine->ncpus > 1)
+        cpu->budget = 0;
+}
+
 void cpu_reset(struct cpu *cpu)
 {
     /* Instructions retired: the machine's clock under -icount, which a reset
@@ -80,6 +92,7 @@ void cpu_reset(struct cpu *cpu)
     tlb_attach_cpu(cpu);
     cpu->tsc = machine_tsc;
     cpu->dr_changed = dr_changed;
+    cpu->spin_wait = spin_wait;
     cpu->disasm = decode_text;
     dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
 }

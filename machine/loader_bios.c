@@ -222,7 +222,7 @@ static void boot_settings(struct machine *m)
 int loader_bios_fw_cfg(struct machine *m, char *err, size_t errlen)
 {
     boot_settings(m);
-    if (loader_acpi_fw_cfg(m->fw_cfg, 1) < 0)
+    if (loader_acpi_fw_cfg(m->fw_cfg, m->ncpus) < 0)
         return loader_errorf(err, errlen, "the ACPI tables do not fit the table loader");
     if (!m->vga)
         return 0;

@@ -109,6 +109,7 @@ const struct helper_info helper_table[H_COUNT] = {
                   HS_FPU | HS_IO, HE_FAULT },
     [H_NO_EXTENSION] = { helper_no_extension, "no_extension", CLS_INNOCUOUS,
                          HS_SEGS | HS_SYS | HS_MEM, 0, HE_FAULT | HE_NORETURN },
+    [H_PAUSE] = { helper_pause, "pause", CLS_INNOCUOUS, 0, 0, 0 },
     [H_CLI] = { helper_cli, "cli", CLS_PRIVILEGED, HS_EFLAGS | HS_SYS, HS_EFLAGS, HE_FAULT },
     [H_STI] = { helper_sti, "sti", CLS_PRIVILEGED, HS_EFLAGS | HS_SYS, HS_EFLAGS | HS_SYS,
                 HE_FAULT | HE_EXIT },

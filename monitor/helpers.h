@@ -37,6 +37,7 @@ enum helper_id {
     H_X87,                  /* x87 escape: a = linear address or FCMOV condition, b = X87_PACK, c = offset */
     H_FWAIT,                /* WAIT/FWAIT: #NM (TS and MP), pending x87 errors */
     H_NO_EXTENSION,         /* MMX/SSE/...: #UD, as on a CPU without them */
+    H_PAUSE,                /* PAUSE: a spin-wait loop (cpu->spin_wait) */
     /* monitor: privileged */
     H_CLI, H_STI, H_HLT, H_IN, H_OUT,
     H_INS, H_OUTS,          /* as H_STRING (monitor/string_op.h) */

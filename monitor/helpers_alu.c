@@ -500,6 +500,15 @@ uint32_t helper_raise(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     cpu_raise(cpu, (int)a, 0, 0);
 }
 
+/* A hint, architecturally a NOP; the CPU spins waiting for something
+ * another CPU will do, which the run loop may let happen first. */
+uint32_t helper_pause(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
+{
+    if (cpu->spin_wait)
+        cpu->spin_wait(cpu);
+    return 0;
+}
+
 /* A data access through a segment that is not flat (HF_SEGCHK). */
 uint32_t helper_segchk(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {

@@ -29,6 +29,7 @@ uint32_t helper_pusha(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
 uint32_t helper_popa(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 uint32_t helper_bound(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 uint32_t helper_raise(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
+uint32_t helper_pause(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 uint32_t helper_segchk(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 uint32_t helper_unimplemented(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next);
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # seabios.test.sh - without -kernel bt86 boots as a PC does: Debian's SeaBIOS
 # from the reset vector, its VGA BIOS, the ACPI tables through fw_cfg's table
-# loader, and with no disk, "No bootable device" on the VGA text screen.
+# loader, and with no disk, "No bootable device" on the VGA text screen;
+# with -smp 2, the AP started and counted by SeaBIOS; with -smp 3 (when gdb
+# is installed, to read guest memory) three local APICs in the MADT.
 # SeaBIOS's own log (debugcon on port 0x402, as QEMU users read it) says how
 # far it got.
 set -u
@@ -40,6 +42,7 @@ boot() {
 		sleep 0.05
 	done
 	sleep 0.3 # the screen refresh after the last message
+	[ -n "${during:-}" ] && "$during" # a look at the machine before it ends
 	kill "$pid" 2> /dev/null
 	wait "$pid" 2> /dev/null
 	pid=
@@ -84,6 +87,61 @@ check "menu=on: the boot menu is offered" "Press ESC for boot menu" "$work/menu.
 check "menu off (the default): no menu" "^SeaBIOS" "$work/nodisk.txt"
 if grep -q "Press ESC" "$work/nodisk.txt"; then
 	echo "FAIL: the boot menu was offered without menu=on"; fail=1
+fi
+
+# -smp 2: SeaBIOS sends INIT and Startup to all but itself; the AP counts
+# itself in under SeaBIOS's lock, which the BSP frees only around a PAUSE,
+# and halts.  QEMU's log with -smp 2 says the two lines checked.
+want="No bootable device"
+for backend in x86_64 interp; do
+	boot "smp-$backend" -smp 2 -backend $backend
+	check "-smp 2 ($backend): the AP runs SeaBIOS's handle_smp" "^handle_smp: apic_id=0x1$" "$work/smp-$backend.log"
+	check "-smp 2 ($backend): SeaBIOS found both CPUs" "^Found 2 cpu\(s\) max supported 2 cpu\(s\)" "$work/smp-$backend.log"
+	check "-smp 2 ($backend): then it goes on to the boot" "No bootable device" "$work/smp-$backend.txt"
+done
+
+# The MADT SeaBIOS placed from the table loader, read through bt86's gdb
+# stub once SeaBIOS is done: a local APIC for every CPU (QEMU's, read the
+# same way with -smp 3, lists three).
+if command -v gdb > /dev/null; then
+	cat > "$work/madt.py" << 'EOF'
+import struct
+inf = gdb.selected_inferior()
+def mem(a, n):
+    return bytes(inf.read_memory(a, n))
+def u32(b, o=0):
+    return struct.unpack_from("<I", b, o)[0]
+fseg = mem(0xe0000, 0x20000)
+rsdp = [o for o in range(0, len(fseg) - 20, 16)
+        if fseg[o:o + 8] == b"RSD PTR " and sum(fseg[o:o + 20]) & 0xff == 0]
+lapics = None
+if rsdp:
+    rsdt = u32(fseg, rsdp[0] + 16)
+    for e in range(36, u32(mem(rsdt + 4, 4)), 4):
+        t = u32(mem(rsdt + e, 4))
+        if mem(t, 4) == b"APIC":
+            body = mem(t, u32(mem(t + 4, 4)))
+            lapics, p = 0, 44
+            while p + 2 <= len(body) and body[p + 1] >= 2:
+                if body[p] == 0 and body[p + 4] & 1: # processor local APIC, enabled
+                    lapics += 1
+                p += body[p + 1]
+print("madt: %s enabled local APICs" % lapics)
+EOF
+	madt() {
+		timeout 30 gdb -batch -nx -ex "set architecture i386" -ex "target remote :$port" \
+			-ex "source $work/madt.py" > "$work/madt.out" 2>&1
+	}
+	want="No bootable device"
+	for _ in 1 2 3 4 5; do # a random port, again when it is taken
+		port=$((20000 + RANDOM % 40000))
+		during=madt boot madt -smp 3 -gdb "tcp::$port"
+		grep -qs "cannot listen" "$work/madt.err" || break
+	done
+	check "-smp 3: the MADT from the table loader lists three local APICs" \
+		"^madt: 3 enabled local APICs" "$work/madt.out"
+else
+	echo "note: gdb is not installed: no look at the MADT"
 fi
 [ $fail = 0 ] && echo "seabios: all checks passed"
 exit $fail

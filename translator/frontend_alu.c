@@ -216,7 +216,14 @@ int f_alu(struct fctx *c)
         f_set_reg(c, R_EAX, 1, f_ld(c, f_lin(c, seg, off), 1));
         return 1;
     }
-    case OP_NOP: case OP_PAUSE: case OP_WAIT:
+    case OP_NOP: case OP_WAIT:
+        return 1;
+    case OP_PAUSE:
+        /* The block ends after it, so that a spin loop that releases a
+         * lock, pauses and takes it again gives another CPU the turn in
+         * between (SeaBIOS's SMP scan waits for the APs like that). */
+        f_calli(c, H_PAUSE, 0, 0, 0);
+        f_exit(c, c->next_eip);
         return 1;
     case OP_DAA: case OP_DAS: case OP_AAA: case OP_AAS: case OP_AAM: case OP_AAD:
         f_calli(c, H_BCD, helper_op_of(in->op), in->nops ? in->o[0].imm : 10, 0);

@@ -84,7 +84,7 @@ const struct insn_info insn_table[OP_COUNT] = {
     [OP_CLD] = { "cld", CLS_INNOCUOUS, H_NONE, NULL },
     [OP_STD] = { "std", CLS_INNOCUOUS, H_NONE, NULL },
     [OP_NOP] = { "nop", CLS_INNOCUOUS, H_NONE, NULL },
-    [OP_PAUSE] = { "pause", CLS_INNOCUOUS, H_NONE, NULL },
+    [OP_PAUSE] = { "pause", CLS_INNOCUOUS, H_PAUSE, NULL },
     [OP_PUSH] = { "push", CLS_INNOCUOUS, H_NONE,
                   "push sreg is sensitive (decode.c) yet inlined: it reads the selector, "
                   "which the virtual CPU holds as the guest set it" },

@@ -98,6 +98,11 @@ hd=$SRCDIR/guests/bootsect/expected-hd.txt
 cd=$SRCDIR/guests/bootsect/expected-cd.txt
 bt86_boot bt86-hda "$hd" -hda "$disk" -snapshot
 bt86_boot bt86-hda-order-c "$hd" -drive "file=$disk,format=raw,if=ide,snapshot=on" -boot order=c
+# SeaBIOS's own virtio-blk driver (int 13h on a virtio disk).  The image
+# must hold a cylinder (16 heads x 63 sectors): SeaBIOS refuses 64 KiB.
+cp "$disk" "$work/virtio.img"
+truncate -s 8M "$work/virtio.img"
+bt86_boot bt86-virtio "$hd" -drive "file=$work/virtio.img,format=raw,if=virtio"
 if [ -n "$iso" ]; then
 	bt86_boot bt86-cdrom "$cd" -cdrom "$iso" -boot d
 	# Both: the default order (QEMU's cad) takes the disk, order=d the CD.
@@ -106,6 +111,7 @@ if [ -n "$iso" ]; then
 fi
 if command -v qemu-system-i386 > /dev/null; then
 	qemu_boot qemu-hda "$hd" -drive "file=$disk,format=raw,if=ide,snapshot=on"
+	qemu_boot qemu-virtio "$hd" -drive "file=$work/virtio.img,format=raw,if=virtio"
 	[ -n "$iso" ] && qemu_boot qemu-cdrom "$cd" -cdrom "$iso" -boot d
 else
 	echo "skipped the QEMU cross-check: qemu-system-i386 is not installed"

@@ -64,3 +64,5 @@ int tcc_pick(uint32_t kind, uint32_t cond)
         return TCC_GENERIC;
     }
 }
+
+int backend_perfmap;

@@ -113,4 +113,9 @@ const struct backend *backend_default(void);
 /* One line per backend, for -backend help. */
 void backend_list(FILE *f);
 
+/* -perfmap: a backend that generates host code names each block in
+ * /tmp/perf-PID.map (perf's file for code without symbols), as QEMU's
+ * -perfmap does, so that a profile shows which guest block the time went to. */
+extern int backend_perfmap;
+
 #endif

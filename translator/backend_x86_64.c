@@ -1579,17 +1579,13 @@ static size_t x64_code_size(const struct ir_block *b)
     return n;
 }
 
-/*
- * BT86_PERFMAP=1: name each block for perf(1) in /tmp/perf-PID.map, the
- * file perf reads for code it finds no symbols for, so that a profile
- * shows which guest block the host time went to.
- */
+/* -perfmap (backend_perfmap): each block's guest address in /tmp/perf-PID.map. */
 static void perf_map_add(const void *code, size_t len, uint32_t eip)
 {
     static FILE *f;
     static int state; /* 0 unknown, 1 on, -1 off */
     if (!state) {
-        state = getenv("BT86_PERFMAP") ? 1 : -1;
+        state = backend_perfmap ? 1 : -1;
         if (state > 0) {
             char path[64];
             snprintf(path, sizeof(path), "/tmp/perf-%d.map", (int)getpid());

@@ -162,6 +162,8 @@ static void usage(FILE *f)
             "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
             "  -backend NAME       translation backend (-backend help lists them)\n"
             "  -tb-size N          translated-code cache of N MiB (default 48); full: flush\n"
+            "  -perfmap            name the generated code's blocks for perf in\n"
+            "                      /tmp/perf-PID.map (the x86_64 backend)\n"
             "  -stats              print statistics at exit\n"
             "  -stats-json FILE    write statistics as JSON at exit\n"
             "  -version, -h        version, this help\n"
@@ -448,6 +450,8 @@ int main(int argc, char **argv)
             if (!be)
                 bad_value(a, v, "unknown backend (-backend help lists them)");
             o->backend = be;
+        } else if (!strcmp(a, "-perfmap")) {
+            backend_perfmap = 1;
         } else if (!strcmp(a, "-tb-size")) {
             const char *v = need_arg(argc, argv, &i);
             char *end;

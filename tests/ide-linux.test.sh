@@ -12,55 +12,14 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 BUILDDIR=$(cd "${BUILDDIR:-.}" && pwd)
 BT86=${BT86:-$BUILDDIR/bt86}
-if [ -n "${RUN_WRAPPER:-}" ]; then
-	echo "skipped: a cross build under qemu-user; the native make check boots Linux"
-	exit 77
-fi
-if [ -n "${BT86_SKIP_BOOT:-}" ]; then
-	echo "skipped: $BT86_SKIP_BOOT"
-	exit 77
-fi
-work=$BUILDDIR/tests/ide-linux-work
-rm -rf "$work"
-mkdir -p "$work"
-
-"$here/boot/fetch.sh" "$work/boot" > "$work/fetch.log" 2>&1
-st=$?
-if [ $st = 77 ]; then
-	grep '^skipped:' "$work/fetch.log"
-	exit 77
-elif [ $st != 0 ]; then
-	echo "FAIL: fetching the kernel:"
-	cat "$work/fetch.log"
-	exit 1
-fi
-cache=${BT86_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bt86}/boot
-kdeb=$cache/$(sed -n 's/^kernel: [^ ]* (\(.*\)), busybox: .*/\1/p' "$work/fetch.log")
-bdeb=$cache/$(sed -n 's/.*, busybox: //p' "$work/fetch.log")
-for f in "$kdeb" "$bdeb"; do
-	if [ ! -f "$f" ]; then
-		echo "FAIL: $f: not in the cache fetch.sh filled"
-		exit 1
-	fi
-done
-
-x=$work/x root=$work/root
-mkdir -p "$x/k" "$x/bb" "$root"/{bin,dev,proc,sys,mnt,lib}
-dpkg-deb -x "$kdeb" "$x/k"
-dpkg-deb -x "$bdeb" "$x/bb"
-cp "$x/bb/bin/busybox" "$root/bin/"
+. "$here/boot/linux-test.sh"
+linux_test_start ide-linux
 # In dependency order (modinfo's depends= lines): SCSI, libata, the PIIX
 # driver, the CD-ROM layer, the disk with its integrity checksums.
 mods="scsi_common scsi_mod libata ata_piix cdrom sr_mod crct10dif_common crct10dif_generic
 	crc-t10dif crc64 crc64-rocksoft t10-pi sd_mod isofs"
-for m in $mods; do
-	f=$(find "$x/k/lib/modules" -name "$m.ko" | head -n 1)
-	if [ -z "$f" ]; then
-		echo "FAIL: $m.ko is not in $(basename "$kdeb")"
-		exit 1
-	fi
-	cp "$f" "$root/lib/"
-done
+# shellcheck disable=SC2086
+linux_test_modules $mods
 cat > "$root/init" <<EOF
 #!/bin/busybox sh
 /bin/busybox --install -s /bin

@@ -17,14 +17,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 BUILDDIR=$(cd "${BUILDDIR:-.}" && pwd)
 BT86=${BT86:-$BUILDDIR/bt86}
-if [ -n "${RUN_WRAPPER:-}" ]; then
-	echo "skipped: a cross build under qemu-user; the native make check boots Linux"
-	exit 77
-fi
-if [ -n "${BT86_SKIP_BOOT:-}" ]; then
-	echo "skipped: $BT86_SKIP_BOOT"
-	exit 77
-fi
 if ! grep -q '^CONFIG_SLIRP = y' "$BUILDDIR/config.mk" 2>/dev/null; then
 	echo "skipped: bt86 was built without libslirp (no -netdev user; install libslirp-dev)"
 	exit 77
@@ -33,8 +25,8 @@ if ! command -v python3 > /dev/null; then
 	echo "skipped: python3 not installed (it serves the files over HTTP)"
 	exit 77
 fi
-work=$BUILDDIR/tests/net-linux-work
-rm -rf "$work"
+. "$here/boot/linux-test.sh"
+linux_test_start net-linux
 mkdir -p "$work/www"
 server= bt86=
 cleanup() {
@@ -43,25 +35,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$here/boot/fetch.sh" "$work/boot" > "$work/fetch.log" 2>&1
-st=$?
-if [ $st = 77 ]; then
-	grep '^skipped:' "$work/fetch.log"
-	exit 77
-elif [ $st != 0 ]; then
-	echo "FAIL: fetching the kernel:"
-	cat "$work/fetch.log"
-	exit 1
-fi
-cache=${BT86_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bt86}/boot
-kdeb=$cache/$(sed -n 's/^kernel: [^ ]* (\(.*\)), busybox: .*/\1/p' "$work/fetch.log")
-bdeb=$cache/$(sed -n 's/.*, busybox: //p' "$work/fetch.log")
-for f in "$kdeb" "$bdeb"; do
-	if [ ! -f "$f" ]; then
-		echo "FAIL: $f: not in the cache fetch.sh filled"
-		exit 1
-	fi
-done
 
 # busybox-static's wget dies of SIGSEGV in its service lookup (on QEMU too),
 # so the guest speaks HTTP/1.0 through nc and keeps the body's last bytes.
@@ -83,17 +56,7 @@ if [ -z "$port" ]; then
 	exit 1
 fi
 
-x=$work/x root=$work/root
-mkdir -p "$x/k" "$x/bb" "$root"/{bin,dev,proc,sys,tmp,lib}
-dpkg-deb -x "$kdeb" "$x/k"
-dpkg-deb -x "$bdeb" "$x/bb"
-cp "$x/bb/bin/busybox" "$root/bin/"
-f=$(find "$x/k/lib/modules" -name "e1000.ko" | head -n 1)
-if [ -z "$f" ]; then
-	echo "FAIL: e1000.ko is not in $(basename "$kdeb")"
-	exit 1
-fi
-cp "$f" "$root/lib/"
+linux_test_modules e1000
 cat > "$root/bin/dhcp.sh" <<'EOF'
 #!/bin/busybox sh
 # udhcpc's events: on a lease, the address and the default route.

@@ -15,43 +15,8 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 BUILDDIR=$(cd "${BUILDDIR:-.}" && pwd)
 BT86=${BT86:-$BUILDDIR/bt86}
-if [ -n "${RUN_WRAPPER:-}" ]; then
-	echo "skipped: a cross build under qemu-user; the native make check boots Linux"
-	exit 77
-fi
-if [ -n "${BT86_SKIP_BOOT:-}" ]; then
-	echo "skipped: $BT86_SKIP_BOOT"
-	exit 77
-fi
-work=$BUILDDIR/tests/virtio-linux-work
-rm -rf "$work"
-mkdir -p "$work"
-
-"$here/boot/fetch.sh" "$work/boot" > "$work/fetch.log" 2>&1
-st=$?
-if [ $st = 77 ]; then
-	grep '^skipped:' "$work/fetch.log"
-	exit 77
-elif [ $st != 0 ]; then
-	echo "FAIL: fetching the kernel:"
-	cat "$work/fetch.log"
-	exit 1
-fi
-cache=${BT86_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/bt86}/boot
-kdeb=$cache/$(sed -n 's/^kernel: [^ ]* (\(.*\)), busybox: .*/\1/p' "$work/fetch.log")
-bdeb=$cache/$(sed -n 's/.*, busybox: //p' "$work/fetch.log")
-for f in "$kdeb" "$bdeb"; do
-	if [ ! -f "$f" ]; then
-		echo "FAIL: $f: not in the cache fetch.sh filled"
-		exit 1
-	fi
-done
-
-x=$work/x root=$work/root
-mkdir -p "$x/k" "$x/bb" "$root"/{bin,dev,proc,sys,mnt,lib}
-dpkg-deb -x "$kdeb" "$x/k"
-dpkg-deb -x "$bdeb" "$x/bb"
-cp "$x/bb/bin/busybox" "$root/bin/"
+. "$here/boot/linux-test.sh"
+linux_test_start virtio-linux
 # In dependency order (the modules' depends= lines): the IDE disk's SCSI,
 # libata, PIIX and sd stack, then virtio's ring, core, PCI transport (with
 # its modern and legacy helpers) and the three device drivers.
@@ -59,14 +24,8 @@ mods="scsi_common scsi_mod libata ata_piix crct10dif_common crct10dif_generic
 	crc-t10dif crc64 crc64-rocksoft t10-pi sd_mod
 	virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
 	virtio_blk virtio-rng virtio_console"
-for m in $mods; do
-	f=$(find "$x/k/lib/modules" -name "$m.ko" | head -n 1)
-	if [ -z "$f" ]; then
-		echo "FAIL: $m.ko is not in $(basename "$kdeb")"
-		exit 1
-	fi
-	cp "$f" "$root/lib/"
-done
+# shellcheck disable=SC2086
+linux_test_modules $mods
 cat > "$root/init" <<EOF
 #!/bin/busybox sh
 /bin/busybox --install -s /bin

@@ -49,7 +49,7 @@ wait_done() {
 
 # compare NAME WANT PPM
 compare() {
-	if ! tests/screentext "$3" > "$work/$1.txt" 2> "$work/$1.err"; then
+	if ! ${RUN_WRAPPER:-} tests/screentext "$3" > "$work/$1.txt" 2> "$work/$1.err"; then
 		echo "FAIL: $1: screentext could not read the screen:"; cat "$work/$1.err"; fail=1
 	elif ! diff -u "$2" "$work/$1.txt"; then
 		echo "FAIL: $1: the screen differs from $2"; fail=1

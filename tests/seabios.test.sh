@@ -46,7 +46,7 @@ boot() {
 	kill "$pid" 2> /dev/null
 	wait "$pid" 2> /dev/null
 	pid=
-	tests/screentext "$work/$out.ppm" > "$work/$out.txt" 2>&1
+	${RUN_WRAPPER:-} tests/screentext "$work/$out.ppm" > "$work/$out.txt" 2>&1
 }
 
 want="No bootable device"

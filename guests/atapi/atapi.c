@@ -10,24 +10,13 @@
  */
 #include "guest.h"
 #include "io.h"
+#include "pci.h"
 
 #include <stdint.h>
 
 #define CMD 0x170
 #define CTL 0x376
 #define BM 0xc008 /* the secondary channel's bus-master registers */
-
-static uint32_t cfg_read(unsigned bdf, unsigned reg)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	return inl(0xcfc);
-}
-
-static void cfg_write(unsigned bdf, unsigned reg, uint32_t v)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	outl(0xcfc, v);
-}
 
 static uint8_t pattern(uint32_t lba, unsigned i)
 {

@@ -18,6 +18,7 @@
  */
 #include "guest.h"
 #include "io.h"
+#include "pci.h"
 
 #include <stdint.h>
 
@@ -28,18 +29,6 @@
 #define BUF_RX 0x210000u
 #define BUF_TX 0x220000u
 #define NDESC 8
-
-static uint32_t cfg_read(unsigned bdf, unsigned reg)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	return inl(0xcfc);
-}
-
-static void cfg_write(unsigned bdf, unsigned reg, uint32_t v)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	outl(0xcfc, v);
-}
 
 static uint32_t rd(unsigned reg)
 {

@@ -14,32 +14,9 @@
  */
 #include "guest.h"
 #include "io.h"
+#include "pci.h"
 
 #include <stdint.h>
-
-static uint32_t cfg_read(unsigned bdf, unsigned reg)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	return inl(0xcfc);
-}
-
-static void cfg_write(unsigned bdf, unsigned reg, uint32_t v)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	outl(0xcfc, v);
-}
-
-static void cfg_write8(unsigned bdf, unsigned reg, uint8_t v)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	outb(0xcfc + (reg & 3), v);
-}
-
-static uint8_t cfg_read8(unsigned bdf, unsigned reg)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	return inb(0xcfc + (reg & 3));
-}
 
 static uint32_t bar_size_mask(unsigned bdf, int i)
 {

@@ -19,25 +19,9 @@
  */
 #include "guest.h"
 #include "io.h"
+#include "pci.h"
 
 #include <stdint.h>
-
-static uint32_t cfg_read(unsigned bdf, unsigned reg)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	return inl(0xcfc);
-}
-
-static void cfg_write(unsigned bdf, unsigned reg, uint32_t v)
-{
-	outl(0xcf8, 0x80000000u | bdf << 8 | (reg & 0xfc));
-	outl(0xcfc, v);
-}
-
-static uint8_t cfg_read8(unsigned bdf, unsigned reg)
-{
-	return cfg_read(bdf, reg) >> (8 * (reg & 3));
-}
 
 static uint8_t rd8(uint32_t a) { return *(volatile uint8_t *)a; }
 static uint16_t rd16(uint32_t a) { return *(volatile uint16_t *)a; }

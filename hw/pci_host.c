@@ -8,11 +8,13 @@
  * address names plus the port's offset, at any size, when the enable bit
  * is set and a function is there; otherwise it reads all ones.
  *
- * BAR decode: the port map and the memory map never forget a range, so the
- * host claims the whole PCI I/O window once and serves each port from
- * whichever BAR covers it now; a memory BAR gets a region the first time it
- * lands at a (base, size), served the same way, up to MEM_WINDOWS of them
- * (a guest moving BARs forever gets a log line, not a crash).
+ * BAR decode: the host claims the whole PCI I/O window once and serves each
+ * port from whichever BAR covers it now.  A memory BAR gets a window (an
+ * MMIO region served the same way) where it lands; a window no BAR covers
+ * any more decodes nothing and is reused, so a BAR moved away leaves no
+ * trace (up to MEM_WINDOWS placements at once; more get a log line, not a
+ * crash).  As on the i440FX, whose PCI hole starts at the top of RAM, a
+ * BAR placed over RAM is not decoded: RAM answers there.
  */
 #include "hw/pci_host.h"
 #include "hw/pci.h"
@@ -30,7 +32,8 @@
 
 struct mem_window {
     struct pci_host *h;
-    uint32_t base, size;
+    uint32_t base, size; /* size 0: free */
+    struct mem_region *region;
 };
 
 struct pci_host {
@@ -149,26 +152,57 @@ static void mem_window_write(void *opaque, uint32_t off, uint32_t v, int size)
 
 static const struct mem_ops mem_window_ops = { mem_window_read, mem_window_write };
 
+/* Non-zero if a mapped memory BAR has a byte in window w. */
+static int window_used(struct pci_host *h, const struct mem_window *w)
+{
+    for (int i = 0; i < h->nplugged; i++)
+        for (int n = 0; n < PCI_NUM_BARS; n++) {
+            const struct pci_bar *b = &h->plugged[i]->bar[n];
+            if (b->kind == PCI_BAR_MEM32 && b->mapped != PCI_BAR_UNMAPPED &&
+                b->mapped < (uint64_t)w->base + w->size && w->base < (uint64_t)b->mapped + b->size)
+                return 1;
+        }
+    return 0;
+}
+
 uint32_t pci_host_map_bar(struct pci_host *h, struct pci_dev *d, int n, uint32_t base)
 {
     struct pci_bar *b = &d->bar[n];
+    b->mapped = PCI_BAR_UNMAPPED; /* it leaves where it was, whatever comes next */
+    for (int i = 0; i < h->nwin; i++)
+        if (h->win[i].size && !window_used(h, &h->win[i])) {
+            h->win[i].size = 0;
+            mem_region_move(h->win[i].region, 0, 0);
+        }
     if (base == PCI_BAR_UNMAPPED)
         return base;
     if (b->kind == PCI_BAR_IO)
         return base >= PCI_IO_WINDOW_BASE ? base : PCI_BAR_UNMAPPED;
-    for (int i = 0; i < h->nwin; i++)
+    if (mem_overlaps_ram(h->mem, base, b->size))
+        return PCI_BAR_UNMAPPED;
+    struct mem_window *w = NULL;
+    for (int i = 0; i < h->nwin; i++) {
         if (base - h->win[i].base < h->win[i].size &&
             base - h->win[i].base + b->size <= h->win[i].size)
             return base;
+        if (!h->win[i].size && !w)
+            w = &h->win[i];
+    }
+    if (w) {
+        w->base = base;
+        w->size = b->size;
+        mem_region_move(w->region, base, b->size);
+        return base;
+    }
     if (h->nwin == MEM_WINDOWS) {
         if (!h->win_full_logged++ && log_enabled(LOG_GUEST_ERRORS))
             fprintf(log_file ? log_file : stderr, "pci: %02x.%x BAR%d at 0x%08x: too many memory BAR "
                               "placements, not decoded\n", d->devfn >> 3, d->devfn & 7, n, base);
         return PCI_BAR_UNMAPPED;
     }
-    struct mem_window *w = &h->win[h->nwin++];
-    *w = (struct mem_window){ h, base, b->size };
-    mem_add_mmio(h->mem, base, b->size, &mem_window_ops, w, "pci-mem");
+    w = &h->win[h->nwin++];
+    *w = (struct mem_window){ h, base, b->size, NULL };
+    w->region = mem_add_mmio(h->mem, base, b->size, &mem_window_ops, w, "pci-mem");
     return base;
 }
 

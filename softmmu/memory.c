@@ -19,14 +19,15 @@ void mem_init(struct mem_map *mm, struct smc *smc)
     mm->smc = smc;
 }
 
-static void add_region(struct mem_map *mm, struct mem_region r)
+static struct mem_region *add_region(struct mem_map *mm, struct mem_region r)
 {
     if (mm->nregions == MEM_MAX_REGIONS) {
         fprintf(stderr, "bt86: too many memory regions (adding %s)\n", r.name);
         exit(EXIT_FATAL);
     }
     /* Later regions shadow earlier ones: search runs newest first. */
-    mm->regions[mm->nregions++] = r;
+    mm->regions[mm->nregions] = r;
+    return &mm->regions[mm->nregions++];
 }
 
 void mem_add_ram(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name)
@@ -41,11 +42,28 @@ void mem_add_rom(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host
                                     .host = host, .name = name });
 }
 
-void mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size, const struct mem_ops *ops,
-                  void *opaque, const char *name)
+struct mem_region *mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size,
+                                const struct mem_ops *ops, void *opaque, const char *name)
 {
-    add_region(mm, (struct mem_region){ .base = base, .size = size, .kind = MEM_MMIO,
+    return add_region(mm, (struct mem_region){ .base = base, .size = size, .kind = MEM_MMIO,
                                     .ops = ops, .opaque = opaque, .name = name });
+}
+
+void mem_region_move(struct mem_region *r, uint32_t base, uint32_t size)
+{
+    r->base = base;
+    r->size = size;
+}
+
+int mem_overlaps_ram(const struct mem_map *mm, uint32_t base, uint32_t size)
+{
+    uint64_t end = (uint64_t)base + size;
+    for (int i = 0; i < mm->nregions; i++) {
+        const struct mem_region *r = &mm->regions[i];
+        if (r->kind == MEM_RAM && r->size && base < (uint64_t)r->base + r->size && r->base < end)
+            return 1;
+    }
+    return 0;
 }
 
 struct mem_region *mem_find(struct mem_map *mm, uint32_t paddr)

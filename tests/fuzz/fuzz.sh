@@ -20,7 +20,8 @@ command -v clang >/dev/null 2>&1 || {
 out=$BUILDDIR/build-fuzz
 mkdir -p "$out"
 cd "$out"
-if [ ! -f config.mk ] || ! grep -q '^CONFIG_FUZZ = y' config.mk; then
+# Configured again when configure changed: config.h must know every option.
+if [ ! -f config.mk ] || ! grep -q '^CONFIG_FUZZ = y' config.mk || [ "$SRCDIR/configure" -nt config.mk ]; then
 	"$SRCDIR/configure" --cc=clang --enable-fuzz --enable-asan --enable-ubsan --disable-sdl >/dev/null
 fi
 for name in "$@"; do

@@ -57,6 +57,7 @@ static void mem_wr(void *o, uint32_t off, uint32_t v, int size)
     io_wr(o, off, v, size);
 }
 static const struct mem_ops test_mem_ops = { mem_rd, mem_wr };
+static uint8_t ram[64 * 1024];
 
 static int isa_level[16], isa_changes, pirq_level[4];
 static void isa_irq(void *o, int irq, int level)
@@ -85,6 +86,7 @@ int main(void)
 {
     ioport_init(&io);
     mem_init(&mem, NULL);
+    mem_add_ram(&mem, 0, sizeof(ram), ram, "ram");
     struct pci_host *h = pci_host_create(&io, &mem);
     struct i440fx *nb = i440fx_create(h, pam_changed, NULL);
     struct piix3_wiring w = { isa_irq, pirq, NULL };
@@ -171,10 +173,24 @@ int main(void)
     cfg_write(0x18, 0x10, 0x0300, 4);
     CHECK_EQ(ioport_read(&io, 0x304, 1), 0xff);
     cfg_write(0x18, 0x10, 0xd000, 4);
-    /* Moving a memory BAR forever: a bounded number of places, then none. */
+    /* Moving a memory BAR forever: one window follows it, the map does not grow. */
+    int regions = mem.nregions;
     for (uint32_t i = 0; i < 40; i++)
         cfg_write(0x18, 0x14, 0x80000000u + i * 0x10000, 4);
-    cfg_write(0x18, 0x14, 0xfeb00000u, 4); /* a place it had: decodes again */
+    CHECK_EQ(phys_read(&mem, 0x80270004u, 4), 0x2004);
+    CHECK_EQ(phys_read(&mem, 0x80000004u, 4), 0xffffffffu);
+    cfg_write(0x18, 0x14, 0xfeb00000u, 4);
+    CHECK_EQ(phys_read(&mem, 0xfeb00004u, 4), 0x2004);
+    CHECK_EQ(phys_read(&mem, 0x80270004u, 4), 0xffffffffu);
+    CHECK(mem.nregions <= regions + 1);
+    /* Over RAM the BAR is not decoded (the i440FX's PCI hole starts above
+     * RAM), and once moved away it leaves RAM as it was. */
+    phys_write(&mem, 0x8004, 0x5a5a5a5a, 4);
+    cfg_write(0x18, 0x14, 0x8000, 4);
+    CHECK_EQ(phys_read(&mem, 0x8004, 4), 0x5a5a5a5a);
+    CHECK_EQ(phys_read(&mem, 0xfeb00004u, 4), 0xffffffffu);
+    cfg_write(0x18, 0x14, 0xfeb00000u, 4);
+    CHECK_EQ(phys_read(&mem, 0x8004, 4), 0x5a5a5a5a);
     CHECK_EQ(phys_read(&mem, 0xfeb00004u, 4), 0x2004);
 
     /* INTx: slot 3 INTA is PIRQC, slot 4 INTB is PIRQA (QEMU's pc swizzle). */

@@ -762,6 +762,7 @@ int machine_init(struct machine *m)
                                    m->opt.rtc_base),
                         rtc_reset_dev);
     rtc_set_memory(m->rtc, m->ram_size);
+    rtc_cmos_set(m->rtc, 0x5f, (uint8_t)(m->ncpus - 1)); /* QEMU's pc: CPUs beyond the first */
     struct i8042_wiring kw = { kbc_irq, kbc_reset, kbc_set_a20, m };
     m->kbc = add_device(m, i8042_create(&m->io, &kw), i8042_reset_dev);
     m->kbd = i8042_kbd(m->kbc);

@@ -11,7 +11,8 @@
 # Checks SeaBIOS's log (debugcon 0x402: it booted from the CD), GRUB's menu
 # entry on the serial console, Linux finding the ACPI tables SeaBIOS placed
 # from fw_cfg's table loader (RSDP in the F segment, the rest high), a shell,
-# and "poweroff -f" (ACPI S5) ending bt86 with status 0.  Exit 77 when the
+# and "poweroff -f" (ACPI S5) ending bt86 with status 0.  Then once more with
+# GRUB and Linux on the VGA console, commands typed on the PS/2 keyboard.  Exit 77 when the
 # kernel cannot be fetched or GRUB's tools are missing, and for the runs that
 # leave the Linux boots to the native check (qemu-user, BT86_SKIP_BOOT).
 set -u
@@ -67,6 +68,20 @@ menuentry "Debian through SeaBIOS" {
 CFG
 grub-mkrescue -o "$work/grub.iso" "$work/iso" > "$work/mkrescue.log" 2>&1 ||
 	{ echo "FAIL: grub-mkrescue:"; cat "$work/mkrescue.log"; exit 1; }
+# The same on the VGA console and the PS/2 keyboard: what a user at the
+# screen sees, with no serial port at all.
+mkdir -p "$work/vga/boot/grub"
+cp "$work/vmlinuz" "$work/initrd.img" "$work/vga/boot/"
+cat > "$work/vga/boot/grub/grub.cfg" << 'CFG'
+set timeout=0
+terminal_output console
+menuentry "Debian on the VGA console" {
+	linux /boot/vmlinuz console=tty0
+	initrd /boot/initrd.img
+}
+CFG
+grub-mkrescue -o "$work/vga.iso" "$work/vga" > "$work/mkrescue.log" 2>&1 ||
+	{ echo "FAIL: grub-mkrescue (VGA):"; cat "$work/mkrescue.log"; exit 1; }
 
 elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -135,4 +150,23 @@ boot() {
 boot cdrom "Booting from DVD/CD" -cdrom "$work/grub.iso"
 # grub-mkrescue's image is hybrid: the same file is a disk with GRUB's MBR.
 boot hda "Booting from Hard Disk" -drive "file=$work/grub.iso,format=raw,if=ide,snapshot=on"
+# vga: GRUB's menu and Linux's console on the VGA text screen; keys typed on
+# the PS/2 keyboard once the prompt shows there.  The screen bt86 leaves
+# (-screendump at exit, read by tests/screentext) must hold the command and
+# its answer, computed by the guest's shell.
+name=vga
+start=$(date +%s.%N)
+timeout "$((STEP_TIMEOUT * 2))" "$BT86" -cdrom "$work/vga.iso" -m 256 -no-reboot -display none \
+	-serial none -screendump "$work/vga.ppm" -sendkeys-when 'bt86-vga# ' \
+	-sendkeys 'echo VGA-$((6*7)) $(cat /proc/cmdline)\npoweroff -f\n' \
+	< /dev/null > "$work/vga.out" 2> "$work/vga.err"
+st=$?
+[ $st = 0 ] || { echo "FAIL: vga: bt86 exit status $st, want 0 (poweroff -f typed at the prompt)"; cat "$work/vga.err"; exit 1; }
+tests/screentext "$work/vga.ppm" > "$work/vga.txt" 2>> "$work/vga.err" ||
+	{ echo "FAIL: vga: screentext could not read the screen:"; cat "$work/vga.err"; exit 1; }
+grep -q '^bt86-vga# echo VGA-' "$work/vga.txt" && grep -q '^VGA-42 .*console=tty0' "$work/vga.txt" || {
+	echo "FAIL: vga: the screen does not show the typed command and its answer:"
+	cat "$work/vga.txt"; exit 1
+}
+echo "ok: vga: a shell on the VGA console answered what the keyboard typed; poweroff -f ended bt86 after $(elapsed) s"
 echo "grub-boot: all checks passed"

@@ -235,7 +235,8 @@ int main(const char *cmdline)
 
 	outw(0x510, 0x05); /* FW_CFG_NB_CPUS */
 	unsigned ncpus = inb(0x511) | inb(0x511) << 8;
-	printf("fw_cfg: %u CPUs\n", ncpus);
+	outb(0x70, 0x5f); /* CMOS: the CPUs beyond the first, as QEMU's pc writes it */
+	printf("fw_cfg: %u CPUs, CMOS 0x5f: %u\n", ncpus, inb(0x71));
 	if (ncpus < 4 || ncpus > MAXCPUS) {
 		printf("this test wants 4 to %d CPUs\n", MAXCPUS);
 		exit(3);

@@ -13,8 +13,10 @@
  * MMIO region served the same way) where it lands; a window no BAR covers
  * any more decodes nothing and is reused, so a BAR moved away leaves no
  * trace (up to MEM_WINDOWS placements at once; more get a log line, not a
- * crash).  As on the i440FX, whose PCI hole starts at the top of RAM, a
- * BAR placed over RAM is not decoded: RAM answers there.
+ * crash).  As on the i440FX, a memory BAR below the PCI hole (which starts
+ * at the top of RAM) is not decoded: RAM answers there.  Above it, a BAR
+ * wins over what the board put there (the ISA VGA's framebuffer), as the
+ * newest region.
  */
 #include "hw/pci_host.h"
 #include "hw/pci.h"
@@ -47,6 +49,7 @@ struct pci_host {
     void *intx_opaque;
     struct mem_window win[MEM_WINDOWS];
     int nwin;
+    uint32_t ram_top; /* the PCI hole starts here */
     int win_full_logged;
 };
 
@@ -178,7 +181,7 @@ uint32_t pci_host_map_bar(struct pci_host *h, struct pci_dev *d, int n, uint32_t
         return base;
     if (b->kind == PCI_BAR_IO)
         return base >= PCI_IO_WINDOW_BASE ? base : PCI_BAR_UNMAPPED;
-    if (mem_overlaps_ram(h->mem, base, b->size))
+    if (base < h->ram_top)
         return PCI_BAR_UNMAPPED;
     struct mem_window *w = NULL;
     for (int i = 0; i < h->nwin; i++) {
@@ -260,6 +263,11 @@ struct pci_host *pci_host_create(struct ioports *io, struct mem_map *mem)
     ioport_register(io, PCI_IO_WINDOW_BASE, 0x10000 - PCI_IO_WINDOW_BASE, io_window_read,
                     io_window_write, h, "pci-io");
     return h;
+}
+
+void pci_host_set_ram_top(struct pci_host *h, uint32_t ram_top)
+{
+    h->ram_top = ram_top;
 }
 
 struct ioports *pci_host_io(struct pci_host *h)

@@ -38,6 +38,8 @@ int pci_host_load(struct pci_host *h, FILE *f);
 /* 0, or -1 when devfn is taken. */
 int pci_host_plug(struct pci_host *h, struct pci_dev *d, int devfn);
 struct pci_dev *pci_host_dev(struct pci_host *h, int devfn);
+/* Memory BARs below ram_top (the start of the PCI hole) are not decoded. */
+void pci_host_set_ram_top(struct pci_host *h, uint32_t ram_top);
 void pci_host_set_intx_router(struct pci_host *h, pci_intx_fn fn, void *opaque);
 
 /* For hw/pci_dev.c: decode BAR n of d at base now (PCI_BAR_UNMAPPED: not at

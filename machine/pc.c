@@ -792,6 +792,7 @@ int machine_init(struct machine *m)
                           debug_exit_status, m);
     m->port92 = add_device(m, port92_create(&m->io, set_a20, fast_reset, m), port92_reset_dev);
     m->pci = add_device(m, pci_host_create(&m->io, &m->mem), pci_host_reset_dev);
+    pci_host_set_ram_top(m->pci, m->ram_size);
     /* After the PCI host: its port window (0x1000 up) must not hide 0x2000. */
     if (m->opt.pc_testdev)
         pc_testdev_create(&m->io, &m->mem, testdev_irq, m);

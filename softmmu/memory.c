@@ -55,17 +55,6 @@ void mem_region_move(struct mem_region *r, uint32_t base, uint32_t size)
     r->size = size;
 }
 
-int mem_overlaps_ram(const struct mem_map *mm, uint32_t base, uint32_t size)
-{
-    uint64_t end = (uint64_t)base + size;
-    for (int i = 0; i < mm->nregions; i++) {
-        const struct mem_region *r = &mm->regions[i];
-        if (r->kind == MEM_RAM && r->size && base < (uint64_t)r->base + r->size && r->base < end)
-            return 1;
-    }
-    return 0;
-}
-
 struct mem_region *mem_find(struct mem_map *mm, uint32_t paddr)
 {
     for (int i = mm->nregions - 1; i >= 0; i--) {

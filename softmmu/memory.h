@@ -59,8 +59,7 @@ struct mem_region *mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size
  * The caller flushes what may have cached the old decode (MMIO is never
  * cached by the TLB, so only RAM it stops or starts shadowing matters). */
 void mem_region_move(struct mem_region *r, uint32_t base, uint32_t size);
-/* Non-zero if any RAM region holds a byte of [base, base + size). */
-int mem_overlaps_ram(const struct mem_map *mm, uint32_t base, uint32_t size);
+
 /* Region containing paddr, or NULL when unmapped. */
 struct mem_region *mem_find(struct mem_map *mm, uint32_t paddr);
 /* Each region in turn (statistics: accesses per device). */

@@ -88,6 +88,7 @@ int main(void)
     mem_init(&mem, NULL);
     mem_add_ram(&mem, 0, sizeof(ram), ram, "ram");
     struct pci_host *h = pci_host_create(&io, &mem);
+    pci_host_set_ram_top(h, sizeof(ram));
     struct i440fx *nb = i440fx_create(h, pam_changed, NULL);
     struct piix3_wiring w = { isa_irq, pirq, NULL };
     struct piix3 *sb = piix3_create(h, &w);

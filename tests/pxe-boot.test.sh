@@ -45,7 +45,7 @@ user="tftp=$work/tftp,bootfile=pxeboot.0"
 pxe() {
 	local name=$1 emu=$2 st
 	shift 2
-	timeout 120 "$emu" -display none -debugcon "file:$work/$name.out" \
+	timeout 300 "$emu" -display none -debugcon "file:$work/$name.out" \
 		-device isa-debug-exit "$@" > "$work/$name.log" 2>&1
 	st=$?
 	if [ $st != 67 ]; then
@@ -61,7 +61,7 @@ pxe() {
 }
 
 # firmware_log NAME PATTERN ARGS...: bt86 until SeaBIOS's log (port 0x402)
-# shows PATTERN, up to 60 s; the NBP must not have run.
+# shows PATTERN, up to 120 s; the NBP must not have run.
 firmware_log() {
 	local name=$1 pattern=$2
 	shift 2
@@ -69,7 +69,7 @@ firmware_log() {
 		-serial "file:$work/$name.serial" -device isa-debug-exit "$@" > "$work/$name.log" 2>&1 &
 	pid=$!
 	local ok=0
-	for _ in $(seq 600); do
+	for _ in $(seq 1200); do
 		cat "$work/$name.out" "$work/$name.serial" 2> /dev/null | grep -qE -- "$pattern" && { ok=1; break; }
 		kill -0 "$pid" 2> /dev/null || break
 		sleep 0.1
@@ -87,10 +87,11 @@ firmware_log() {
 }
 
 pxe bt86-nic "$BT86" -boot n -nic "user,model=e1000,$user"
-pxe bt86-device "$BT86" -netdev "user,id=n0,$user" -device e1000,netdev=n0 -boot order=n
+# iPXE's legacy-only ROM, by path, on -device.
+romdir=$ipxedir
+[ -f "$fwdir/pxe-e1000.rom" ] && romdir=$fwdir
 pxe bt86-romfile "$BT86" -netdev "user,id=n0,$user" \
-	-device "e1000,netdev=n0,romfile=$( [ -f "$fwdir/efi-e1000.rom" ] && echo "$fwdir" || echo "$ipxedir")/pxe-e1000.rom" \
-	-boot n
+	-device "e1000,netdev=n0,romfile=$romdir/pxe-e1000.rom" -boot order=n
 disk=guests/bootsect/disk.img
 if [ -f "$disk" ]; then
 	# The disk is bootable: order=nc boots the network, order=cn the disk.

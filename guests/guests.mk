@@ -58,6 +58,14 @@ endif
 ifneq ($(NASM),)
 GUEST_TARGETS += guests/bootsect/disk.img
 endif
+# pxeboot: a network bootstrap program that iPXE fetches over slirp's TFTP
+# and SeaBIOS's -boot n starts (tests/pxe-boot.test.sh).
+ifneq ($(NASM),)
+GUEST_TARGETS += guests/pxeboot/pxeboot.0
+endif
+guests/pxeboot/pxeboot.0: $(SRCDIR)/guests/pxeboot/pxeboot.asm
+	@mkdir -p $(@D)
+	$(NASM) -f bin -o $@ $<
 guests/bootsect/disk.img: $(SRCDIR)/guests/bootsect/bootsect.asm
 	@mkdir -p $(@D)
 	$(NASM) -f bin -o $@ $<

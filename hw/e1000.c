@@ -81,6 +81,7 @@ struct e1000 {
     uint16_t eeprom[EEPROM_WORDS];
     uint16_t phy[32];
     uint32_t ioaddr; /* BAR1's IOADDR */
+    uint8_t *rom;    /* the expansion ROM behind the ROM BAR, or NULL */
     /* The Microwire lines: bits shifted in since CS rose, the word being
      * shifted out. */
     struct {
@@ -838,10 +839,12 @@ void e1000_reset(struct e1000 *e)
 }
 
 struct e1000 *e1000_create(struct pci_host *host, int devfn, struct netdev *nd,
-                           const uint8_t mac[6])
+                           const uint8_t mac[6], const uint8_t *rom, uint32_t rom_len)
 {
     struct e1000 *e = calloc(1, sizeof(*e));
-    if (!e || !(e->tx = malloc(TX_MAX))) {
+    if (!e || !(e->tx = malloc(TX_MAX)) || (rom && !(e->rom = malloc(rom_len ? rom_len : 1)))) {
+        if (e)
+            free(e->tx);
         free(e);
         return NULL;
     }
@@ -855,8 +858,13 @@ struct e1000 *e1000_create(struct pci_host *host, int devfn, struct netdev *nd,
     e->pci.opaque = e;
     pci_set_bar(&e->pci, 0, E1000_MMIO_SIZE, PCI_BAR_MEM32, NULL, NULL, &mmio_ops, e);
     pci_set_bar(&e->pci, 1, 64, PCI_BAR_IO, io_read, io_write, NULL, e);
+    if (rom) {
+        memcpy(e->rom, rom, rom_len);
+        pci_set_rom(&e->pci, e->rom, rom_len);
+    }
     if (netdev_attach_nic(nd, can_receive, receive, e) < 0 ||
         pci_host_plug(host, &e->pci, devfn) < 0) {
+        free(e->rom);
         free(e->tx);
         free(e);
         return NULL;
@@ -869,6 +877,7 @@ void e1000_destroy(struct e1000 *e)
 {
     if (!e)
         return;
+    free(e->rom);
     free(e->tx);
     free(e);
 }

@@ -17,7 +17,10 @@
  * that is not RAM is not read or written, a head or tail beyond the ring
  * stops the ring, as a master abort and a hung ring do on the real chip.
  *
- *   struct e1000 *e = e1000_create(host, PCI_DEVFN(3, 0), nd, mac);
+ * The expansion ROM (iPXE's, which QEMU's pc gives the NIC) is the
+ * caller's bytes behind the PCI ROM BAR; NULL for none, as romfile= empty.
+ *
+ *   struct e1000 *e = e1000_create(host, PCI_DEVFN(3, 0), nd, mac, NULL, 0);
  *   add to the machine's reset list: e1000_reset(e)
  */
 #ifndef BT86_HW_E1000_H
@@ -31,9 +34,10 @@ struct pci_host;
 
 #define E1000_MMIO_SIZE 0x20000u
 
-/* NULL when out of memory, devfn is taken, or nd has a NIC already. */
+/* NULL when out of memory, devfn is taken, or nd has a NIC already.  The
+ * ROM's rom_len bytes are copied. */
 struct e1000 *e1000_create(struct pci_host *host, int devfn, struct netdev *nd,
-                           const uint8_t mac[6]);
+                           const uint8_t mac[6], const uint8_t *rom, uint32_t rom_len);
 void e1000_reset(struct e1000 *e);
 void e1000_destroy(struct e1000 *e);
 /* The register file as BAR0 decodes it (offset in the 128 KiB), for tests. */

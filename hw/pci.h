@@ -12,6 +12,11 @@
  * register's I/O and memory enables.  A device that needs to see writes to
  * its own registers (PAM, PIRQ routes) sets config_write.
  *
+ * An expansion ROM (pci_set_rom, the register at 0x30) is one more memory
+ * BAR, region PCI_ROM_SLOT: sized and moved like the others, decoded only
+ * while its enable bit and the memory enable are set, read-only (writes go
+ * nowhere), the bytes past the image reading zero up to the power of two.
+ *
  *   struct pci_dev *d = &ide->pci;
  *   pci_dev_init(d, 0x8086, 0x7010, 0x010180, 0x00);
  *   pci_set_bar(d, 4, 16, PCI_BAR_IO, bm_read, bm_write, NULL, ide);
@@ -42,6 +47,7 @@ enum {
     PCI_BAR0 = 0x10,
     PCI_SUBSYS_VENDOR = 0x2c,
     PCI_SUBSYS_ID = 0x2e,
+    PCI_ROM_ADDRESS = 0x30,
     PCI_INT_LINE = 0x3c,
     PCI_INT_PIN = 0x3d,
 };
@@ -53,11 +59,14 @@ enum {
     PCI_CMD_SERR = 0x0100,
     PCI_CMD_INTX_DISABLE = 0x0400,
     PCI_STATUS_INTERRUPT = 0x0008,
+    PCI_ROM_ENABLE = 0x00000001,
 };
 
 enum pci_bar_kind { PCI_BAR_NONE, PCI_BAR_IO, PCI_BAR_MEM32 };
 
 #define PCI_NUM_BARS 6
+#define PCI_ROM_SLOT PCI_NUM_BARS /* bar[PCI_ROM_SLOT]: the expansion ROM */
+#define PCI_NUM_REGIONS (PCI_NUM_BARS + 1)
 #define PCI_BAR_UNMAPPED 0xffffffffu
 
 struct pci_bar {
@@ -78,7 +87,9 @@ struct pci_dev {
     uint8_t w1cmask[256]; /* bits a configuration write of one clears */
     uint8_t power_on[256]; /* the space as plugged in: what a reset restores */
     uint8_t devfn;
-    struct pci_bar bar[PCI_NUM_BARS];
+    struct pci_bar bar[PCI_NUM_REGIONS];
+    const uint8_t *rom; /* the expansion ROM's image (the caller's), rom_len bytes */
+    uint32_t rom_len;
     struct pci_host *host;
     int intx;             /* the device's INTx# level, before INTX_DISABLE */
     /* After the bytes [off, off + size) changed by a guest write. */
@@ -93,6 +104,9 @@ void pci_dev_init(struct pci_dev *d, uint16_t vendor, uint16_t device, uint32_t 
 void pci_set_bar(struct pci_dev *d, int n, uint32_t size, enum pci_bar_kind kind,
                  ioport_read_fn io_read, ioport_write_fn io_write, const struct mem_ops *mem_ops,
                  void *opaque);
+/* An expansion ROM of len bytes (before pci_host_plug; kept by the caller):
+ * its BAR is the power of two that holds it, 2 KiB at least. */
+void pci_set_rom(struct pci_dev *d, const uint8_t *rom, uint32_t len);
 /* Configuration space as the guest sees it (little-endian, any alignment in the space). */
 uint32_t pci_config_read(struct pci_dev *d, unsigned off, int size);
 void pci_config_write(struct pci_dev *d, unsigned off, uint32_t value, int size);

@@ -35,8 +35,10 @@ void pci_dev_init(struct pci_dev *d, uint16_t vendor, uint16_t device, uint32_t 
     d->wmask[PCI_INT_LINE] = 0xff;
     /* Device-specific registers: writable unless the device says otherwise (as QEMU). */
     memset(d->wmask + 0x40, 0xff, 0xc0);
-    for (int i = 0; i < PCI_NUM_BARS; i++)
+    for (int i = 0; i < PCI_NUM_REGIONS; i++)
         d->bar[i] = (struct pci_bar){ .kind = PCI_BAR_NONE, .mapped = PCI_BAR_UNMAPPED };
+    d->rom = NULL;
+    d->rom_len = 0;
     d->intx = 0;
 }
 
@@ -52,6 +54,38 @@ void pci_set_bar(struct pci_dev *d, int n, uint32_t size, enum pci_bar_kind kind
     pci_put_long(d->wmask + PCI_BAR0 + 4 * n, mask);
 }
 
+static uint32_t rom_read(void *opaque, uint32_t off, int size)
+{
+    const struct pci_dev *d = opaque;
+    uint32_t v = 0;
+    for (int i = size - 1; i >= 0; i--)
+        v = v << 8 | (off + (uint32_t)i < d->rom_len ? d->rom[off + (uint32_t)i] : 0);
+    return v;
+}
+
+static void rom_write(void *opaque, uint32_t off, uint32_t value, int size)
+{
+    (void)opaque;
+    (void)off;
+    (void)value;
+    (void)size;
+}
+
+static const struct mem_ops rom_ops = { rom_read, rom_write };
+
+void pci_set_rom(struct pci_dev *d, const uint8_t *rom, uint32_t len)
+{
+    uint32_t size = 0x800; /* bits 10-1 of the register are reserved */
+    while (size < len && size < 0x80000000u)
+        size <<= 1;
+    d->rom = rom;
+    d->rom_len = len;
+    d->bar[PCI_ROM_SLOT] = (struct pci_bar){ PCI_BAR_MEM32, size, NULL, NULL, &rom_ops, d,
+                                             PCI_BAR_UNMAPPED };
+    pci_put_long(d->config + PCI_ROM_ADDRESS, 0);
+    pci_put_long(d->wmask + PCI_ROM_ADDRESS, ~(size - 1) | PCI_ROM_ENABLE);
+}
+
 uint32_t pci_config_read(struct pci_dev *d, unsigned off, int size)
 {
     uint32_t v = 0;
@@ -64,6 +98,14 @@ static uint32_t bar_address(const struct pci_dev *d, int n)
 {
     const struct pci_bar *b = &d->bar[n];
     uint16_t cmd = pci_get_word(d->config + PCI_COMMAND);
+    if (n == PCI_ROM_SLOT) {
+        uint32_t reg = pci_get_long(d->config + PCI_ROM_ADDRESS);
+        uint32_t base = reg & ~(b->size - 1);
+        if (!(cmd & PCI_CMD_MEMORY) || !(reg & PCI_ROM_ENABLE) || base == 0 ||
+            base + b->size < base)
+            return PCI_BAR_UNMAPPED;
+        return base;
+    }
     uint32_t reg = pci_get_long(d->config + PCI_BAR0 + 4 * n);
     if (b->kind == PCI_BAR_IO) {
         uint32_t base = reg & ~3u;
@@ -83,7 +125,7 @@ static uint32_t bar_address(const struct pci_dev *d, int n)
 
 void pci_update_mappings(struct pci_dev *d)
 {
-    for (int n = 0; n < PCI_NUM_BARS; n++) {
+    for (int n = 0; n < PCI_NUM_REGIONS; n++) {
         struct pci_bar *b = &d->bar[n];
         if (b->kind == PCI_BAR_NONE)
             continue;
@@ -110,7 +152,8 @@ void pci_config_write(struct pci_dev *d, unsigned off, uint32_t value, int size)
         d->config[a] &= (uint8_t)~(v & d->w1cmask[a]);
     }
     off &= 0xff;
-    if (off < PCI_BAR0 + 4 * PCI_NUM_BARS && off + size > PCI_COMMAND)
+    if ((off < PCI_BAR0 + 4 * PCI_NUM_BARS && off + size > PCI_COMMAND) ||
+        (off < PCI_ROM_ADDRESS + 4 && off + size > PCI_ROM_ADDRESS))
         pci_update_mappings(d);
     if (off <= PCI_COMMAND + 1 && off + size > PCI_COMMAND + 1)
         update_intx(d); /* INTX_DISABLE is bit 10 */

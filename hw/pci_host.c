@@ -105,7 +105,7 @@ static struct pci_bar *bar_at(struct pci_host *h, enum pci_bar_kind kind, uint32
 {
     for (int i = 0; i < h->nplugged; i++) {
         struct pci_dev *d = h->plugged[i];
-        for (int n = 0; n < PCI_NUM_BARS; n++) {
+        for (int n = 0; n < PCI_NUM_REGIONS; n++) {
             struct pci_bar *b = &d->bar[n];
             if (b->kind == kind && b->mapped != PCI_BAR_UNMAPPED &&
                 addr - b->mapped < b->size && addr - b->mapped + size <= b->size) {
@@ -159,7 +159,7 @@ static const struct mem_ops mem_window_ops = { mem_window_read, mem_window_write
 static int window_used(struct pci_host *h, const struct mem_window *w)
 {
     for (int i = 0; i < h->nplugged; i++)
-        for (int n = 0; n < PCI_NUM_BARS; n++) {
+        for (int n = 0; n < PCI_NUM_REGIONS; n++) {
             const struct pci_bar *b = &h->plugged[i]->bar[n];
             if (b->kind == PCI_BAR_MEM32 && b->mapped != PCI_BAR_UNMAPPED &&
                 b->mapped < (uint64_t)w->base + w->size && w->base < (uint64_t)b->mapped + b->size)

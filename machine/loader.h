@@ -29,6 +29,12 @@ int loader_bios_fw_cfg(struct machine *m, char *err, size_t errlen);
  * Nothing without firmware (m->bios NULL). */
 void loader_bios_pam(void *m, const uint8_t pam[7]);
 
+/* The option ROM a NIC's romfile= names (NULL: default_name, "": none),
+ * in a malloc'd *rom (NULL when there is none).  A missing default is a
+ * note on stderr when firmware boots, not an error.  0, or -1 with err. */
+int loader_nic_rom(const char *romfile, const char *default_name, int firmware, uint8_t **rom,
+                   size_t *len, char *err, size_t errlen);
+
 struct fw_cfg;
 /* The ACPI tables (machine/acpi_tables.c) as fw_cfg files and QEMU's
  * etc/table-loader script, for firmware to place (machine/loader_acpi.c).

@@ -116,6 +116,9 @@ struct machine_options {
         const char *model; /* "e1000" */
         const char *netdev;
         uint8_t mac[6];
+        /* romfile=: NULL for the default (iPXE's efi-e1000.rom), "" for none,
+         * a name (looked for where the firmware is) or a path. */
+        const char *romfile;
     } nic[MACHINE_MAX_NICS];
     int nnic;
     /* The host window (ui/display.c); none: headless, as with -display none. */

@@ -844,8 +844,18 @@ int machine_init(struct machine *m)
                     m->opt.nic[i].model);
             return EXIT_USAGE;
         }
-        m->nic[i] = add_device(m, e1000_create(m->pci, PCI_DEVFN(slot, 0), nd, m->opt.nic[i].mac),
+        /* QEMU's pc gives the e1000 iPXE's combined legacy and EFI ROM. */
+        uint8_t *rom;
+        size_t rom_len;
+        if (loader_nic_rom(m->opt.nic[i].romfile, "efi-e1000.rom", !m->opt.kernel, &rom,
+                           &rom_len, err, sizeof(err)) < 0) {
+            fprintf(stderr, "bt86: -device %s: %s\n", m->opt.nic[i].model, err);
+            return EXIT_USAGE;
+        }
+        m->nic[i] = add_device(m, e1000_create(m->pci, PCI_DEVFN(slot, 0), nd, m->opt.nic[i].mac,
+                                               rom, (uint32_t)rom_len),
                                e1000_reset_dev);
+        free(rom);
     }
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     for (int i = 0; i < m->ncpus; i++) {

@@ -227,6 +227,8 @@ struct netdev *netdev_user_create(const char *id, const char *options, struct cl
         .vhostname = u.hostname[0] ? u.hostname : NULL,
         .vdhcp_start = u.dhcp,
         .vnameserver = u.dns,
+        .tftp_path = u.tftp[0] ? u.tftp : NULL,
+        .bootfile = u.bootfile[0] ? u.bootfile : NULL,
     };
     /* QEMU's defaults: fec0::/64, the host ::2, DNS ::3. */
     inet_pton(AF_INET6, "fec0::", &cfg.vprefix_addr6);

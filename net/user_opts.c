@@ -7,6 +7,7 @@
 #include "net/net.h"
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,10 +159,20 @@ int user_opts_parse(const char *options, struct user_opts *u, char *err, size_t 
                 return errorf(err, errlen, "ipv4=%s: bt86's user network always has IPv4", v);
         } else if (!strcmp(k, "hostname")) {
             snprintf(u->hostname, sizeof(u->hostname), "%s", v);
+        } else if (!strcmp(k, "tftp")) {
+            struct stat st;
+            if (strlen(v) >= sizeof(u->tftp) || stat(v, &st) < 0 || !S_ISDIR(st.st_mode))
+                return errorf(err, errlen, "tftp=%s: not a directory", v);
+            snprintf(u->tftp, sizeof(u->tftp), "%s", v);
+        } else if (!strcmp(k, "bootfile")) {
+            /* The DHCP file field holds 128 bytes, NUL included. */
+            if (!*v || strlen(v) >= sizeof(u->bootfile))
+                return errorf(err, errlen, "bootfile=%s: expected 1 to 127 characters", v);
+            snprintf(u->bootfile, sizeof(u->bootfile), "%s", v);
         } else {
             return errorf(err, errlen,
                           "unknown option '%s' (user takes net, host, dns, dhcpstart, hostfwd, "
-                          "restrict, ipv4, ipv6, hostname)",
+                          "restrict, ipv4, ipv6, hostname, tftp, bootfile)",
                           k);
         }
     }

@@ -9,6 +9,8 @@
  *   hostfwd=[tcp|udp]:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT   (repeatable)
  *   restrict=on|off  on: the guest reaches nothing outside (hostfwd still works)
  *   ipv4=on, ipv6=on|off, hostname=NAME
+ *   tftp=DIR         the TFTP server at the host address serves DIR (read-only)
+ *   bootfile=FILE    the boot file name DHCP offers (PXE: what the ROM fetches)
  */
 #ifndef BT86_NET_USER_OPTS_H
 #define BT86_NET_USER_OPTS_H
@@ -31,6 +33,8 @@ struct user_opts {
     int restrict_;
     int ipv6;
     char hostname[64];
+    char tftp[512];     /* "": no TFTP server */
+    char bootfile[128]; /* "": DHCP names none */
     struct user_hostfwd fwd[USER_MAX_HOSTFWD];
     int nfwd;
 };

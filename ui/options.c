@@ -94,8 +94,10 @@ static int parse_e1000(const char *spec, struct machine_options *o, char *err, s
         } else if (!strncmp(t, "mac=", 4)) {
             if (parse_mac(t + 4, n->mac) < 0)
                 return errorf(err, errlen, "mac=%s: expected a unicast XX:XX:XX:XX:XX:XX", t + 4);
+        } else if (!strncmp(t, "romfile=", 8)) {
+            n->romfile = strdup(t + 8);
         } else if (strncmp(t, "id=", 3) && strncmp(t, "bus=", 4) && strncmp(t, "addr=", 5)) {
-            return errorf(err, errlen, "bad property '%s' (e1000 takes netdev=ID, mac=MAC)", t);
+            return errorf(err, errlen, "bad property '%s' (e1000 takes netdev=ID, mac=MAC, romfile=FILE)", t);
         }
     }
     if (!n->netdev)
@@ -115,7 +117,7 @@ static const struct {
     { "virtio-rng-pci", "PCI", "a virtio entropy source (the host's getrandom)" },
     { "virtio-serial-pci", "PCI", "a virtio console device with one port" },
     { "virtconsole", "virtio-serial-bus", "the console port: chardev=ID (a -chardev)" },
-    { "e1000", "PCI", "Intel 82540EM Gigabit Ethernet: netdev=ID[,mac=MAC]" },
+    { "e1000", "PCI", "Intel 82540EM Gigabit Ethernet: netdev=ID[,mac=MAC][,romfile=FILE]" },
     { "e1000-82540em", "PCI", "the same as e1000" },
 };
 

@@ -65,7 +65,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     mem_add_ram(&mem, 0, RAM_SIZE, ram, "ram");
     struct pci_host *h = pci_host_create(&io, &mem);
     netdev_init(&nd, "fuzz", &fake_ops, NULL);
-    nic = e1000_create(h, PCI_DEVFN(3, 0), &nd, mac);
+    nic = e1000_create(h, PCI_DEVFN(3, 0), &nd, mac, NULL, 0);
     if (!nic)
         abort();
     dev = pci_host_dev(h, PCI_DEVFN(3, 0));

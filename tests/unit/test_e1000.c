@@ -513,12 +513,12 @@ int main(void)
     mem_add_ram(&mem, 0, RAM_SIZE, ram, "ram");
     struct pci_host *h = pci_host_create(&io, &mem);
     netdev_init(&nd, "fake", &fake_ops, NULL);
-    nic = e1000_create(h, DEVFN, &nd, mac);
+    nic = e1000_create(h, DEVFN, &nd, mac, NULL, 0);
     CHECK(nic != NULL);
     if (!nic)
         return check_done("test_e1000");
     dev = pci_host_dev(h, DEVFN);
-    CHECK(e1000_create(h, PCI_DEVFN(4, 0), &nd, mac) == NULL); /* the netdev has a NIC */
+    CHECK(e1000_create(h, PCI_DEVFN(4, 0), &nd, mac, NULL, 0) == NULL); /* the netdev has a NIC */
     test_identity();
     test_eeprom();
     test_phy();

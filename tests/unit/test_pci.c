@@ -1,7 +1,7 @@
 /*
  * test_pci.c - the PCI bus with functions on it: configuration space write
  * masks, BAR sizing and moving with the decode following, the command
- * register's enables, INTx through the PIIX3's PIRQ routes, the i440FX's
+ * register's enables, the expansion ROM BAR, INTx through the PIIX3's PIRQ routes, the i440FX's
  * PAM and SMRAM registers, and the reset state.
  */
 #include "hw/i440fx.h"
@@ -193,6 +193,47 @@ int main(void)
     cfg_write(0x18, 0x14, 0xfeb00000u, 4);
     CHECK_EQ(phys_read(&mem, 0x8004, 4), 0x5a5a5a5a);
     CHECK_EQ(phys_read(&mem, 0xfeb00004u, 4), 0x2004);
+
+    /* Expansion ROM (0x30): a 5000-byte image in an 8 KiB BAR, in slot 5. */
+    static uint8_t image[5000];
+    for (unsigned i = 0; i < sizeof(image); i++)
+        image[i] = (uint8_t)(i * 7 + 1);
+    struct pci_dev *r = calloc(1, sizeof(*r));
+    pci_dev_init(r, 0x1234, 0x4321, 0x020000, 0);
+    pci_set_rom(r, image, sizeof(image));
+    CHECK_EQ(pci_host_plug(h, r, PCI_DEVFN(5, 0)), 0);
+    CHECK_EQ(cfg_read(0x28, 0x30, 4), 0);
+    cfg_write(0x28, 0x30, 0xffffffffu, 4); /* sizing: the mask and the enable bit */
+    CHECK_EQ(cfg_read(0x28, 0x30, 4), 0xffffe001u);
+    cfg_write(0x20, 0x30, 0xffffffffu, 4); /* a function without a ROM: nothing there */
+    CHECK_EQ(cfg_read(0x20, 0x30, 4), 0);
+    cfg_write(0x28, 0x30, 0xfeb41234u, 4); /* low bits forced by the size */
+    CHECK_EQ(cfg_read(0x28, 0x30, 4), 0xfeb40000u);
+    cfg_write(0x28, 4, PCI_CMD_MEMORY, 2);
+    CHECK_EQ(phys_read(&mem, 0xfeb40000u, 4), 0xffffffffu); /* enable bit clear */
+    cfg_write(0x28, 0x30, 0xfeb40001u, 4);
+    CHECK_EQ(phys_read(&mem, 0xfeb40000u, 4), 0x160f0801u);
+    CHECK_EQ(phys_read(&mem, 0xfeb40000u + 4998, 2), (uint32_t)(image[4999] << 8 | image[4998]));
+    CHECK_EQ(phys_read(&mem, 0xfeb40000u + 4998, 4), (uint32_t)(image[4999] << 8 | image[4998]));
+    CHECK_EQ(phys_read(&mem, 0xfeb41ffcu, 4), 0); /* past the image, inside the BAR */
+    CHECK_EQ(phys_read(&mem, 0xfeb42000u, 4), 0xffffffffu);
+    phys_write(&mem, 0xfeb40000u, 0, 4); /* read-only */
+    CHECK_EQ(phys_read(&mem, 0xfeb40000u, 4), 0x160f0801u);
+    CHECK_EQ(image[0], 1);
+    cfg_write(0x28, 4, 0, 2);
+    CHECK_EQ(phys_read(&mem, 0xfeb40000u, 4), 0xffffffffu); /* memory decode off */
+    cfg_write(0x28, 4, PCI_CMD_MEMORY, 2);
+    cfg_write(0x28, 0x30, 0xfeb80001u, 4); /* moved: the old place is empty */
+    CHECK_EQ(phys_read(&mem, 0xfeb40000u, 4), 0xffffffffu);
+    CHECK_EQ(phys_read(&mem, 0xfeb80000u, 4), 0x160f0801u);
+    phys_write(&mem, 0x8000, 0x5a5a5a5a, 4); /* over RAM: RAM answers */
+    cfg_write(0x28, 0x30, 0x8001u, 4);
+    CHECK_EQ(phys_read(&mem, 0x8000, 4), 0x5a5a5a5a);
+    CHECK_EQ(phys_read(&mem, 0xfeb80000u, 4), 0xffffffffu);
+    cfg_write(0x28, 0x30, 0xfeb80001u, 4);
+    pci_dev_reset(r);
+    CHECK_EQ(cfg_read(0x28, 0x30, 4), 0);
+    CHECK_EQ(phys_read(&mem, 0xfeb80000u, 4), 0xffffffffu);
 
     /* INTx: slot 3 INTA is PIRQC, slot 4 INTB is PIRQA (QEMU's pc swizzle). */
     cfg_write(0x08, 0x62, 11, 1); /* PIRQC -> IRQ 11 */

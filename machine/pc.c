@@ -53,6 +53,7 @@
 #include "hw/virtio.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
+#include "hw/virtio_net.h"
 #include "hw/virtio_rng.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
@@ -490,6 +491,7 @@ DEVICE_RESET(virtio_blk_reset, virtio_blk)
 DEVICE_RESET(virtio_rng_reset, virtio_rng)
 DEVICE_RESET(virtio_console_reset, virtio_console)
 DEVICE_RESET(e1000_reset, e1000)
+DEVICE_RESET(virtio_net_reset, virtio_net)
 #undef DEVICE_RESET
 
 /* Each CPU sees its own local APIC at the same address. */
@@ -842,8 +844,15 @@ int machine_init(struct machine *m)
                     m->opt.nic[i].model);
             return EXIT_USAGE;
         }
-        m->nic[i] = add_device(m, e1000_create(m->pci, PCI_DEVFN(slot, 0), nd, m->opt.nic[i].mac),
-                               e1000_reset_dev);
+        const struct nic_option *no = &m->opt.nic[i];
+        if (!strcmp(no->model, "virtio-net-pci")) {
+            struct virtio_wiring w = { pci_msi, m };
+            m->nic[i] = add_device(m, virtio_net_create(m->pci, PCI_DEVFN(slot, 0), nd, no->mac, &w),
+                                   virtio_net_reset_dev);
+        } else {
+            m->nic[i] = add_device(m, e1000_create(m->pci, PCI_DEVFN(slot, 0), nd, no->mac),
+                                   e1000_reset_dev);
+        }
     }
     /* The x87's FERR# reaches the PIC as IRQ 13 (CR0.NE=0 error reporting). */
     for (int i = 0; i < m->ncpus; i++) {

@@ -1,0 +1,194 @@
+/*
+ * virtio_net.c - virtio-net on the virtio-pci transport and a netdev.
+ *
+ * Every buffer starts with the virtio_net_hdr: 12 bytes (num_buffers
+ * included) once VERSION_1 is negotiated, 10 for a legacy driver.  The
+ * chain is one byte stream (any layout), so the header may share a buffer
+ * with the frame or not.
+ *
+ * Features: MAC, STATUS (the link is always up) and CSUM: the guest may
+ * leave a TCP or UDP checksum to the device (NEEDS_CSUM), which fills it in
+ * before the frame reaches the netdev, so Linux neither sums what it sends
+ * nor copies it to do so.  Not offered: the guest offloads (GUEST_CSUM,
+ * GUEST_TSO) and the host segmentation ones (HOST_TSO), since the user
+ * network has no use for frames past the MTU; MRG_RXBUF, which pays only
+ * with such big frames (Linux's small receive buffers hold a whole 1518-byte
+ * frame); the control queue (no receive filter: the device passes every
+ * frame, as QEMU's does in its default promiscuous mode).
+ *
+ * Receiving: the netdev asks can_receive() before each frame; the device
+ * then takes a receive chain and holds it for that frame, so "can receive"
+ * is never a promise it cannot keep.  None available: the netdev keeps
+ * the frames until the driver adds buffers and notifies queue 0.  A frame
+ * larger than the chain (a driver that broke the spec's 1526-byte minimum)
+ * is dropped and the chain returned empty.
+ */
+#include "hw/virtio_net.h"
+#include "hw/virtio.h"
+#include "net/net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { RXQ = 0, TXQ = 1 };
+enum { F_CSUM = 0, F_MAC = 5, F_STATUS = 16, F_MRG_RXBUF = 15 };
+enum { HDR_F_NEEDS_CSUM = 1 };
+enum { S_LINK_UP = 1 };
+
+#define QUEUE_SIZE 256 /* QEMU's rx_queue_size and tx_queue_size */
+#define HDR_MAX 12
+
+struct virtio_net {
+    struct virtio_pci *v;
+    struct netdev *nd;
+    uint8_t mac[6];
+    int held; /* rx holds a receive chain taken for the next frame */
+    struct virtio_req rx, tx;
+    uint8_t buf[HDR_MAX + NET_FRAME_MAX + 4];
+};
+
+static uint32_t hdr_len(struct virtio_net *n)
+{
+    uint64_t f = virtio_features(n->v);
+    return f & (1ull << VIRTIO_F_VERSION_1 | 1ull << F_MRG_RXBUF) ? 12 : 10;
+}
+
+static uint32_t net_config_read(void *opaque, uint32_t off, int size)
+{
+    struct virtio_net *n = opaque;
+    uint8_t c[8];
+    memcpy(c, n->mac, 6);
+    c[6] = S_LINK_UP;
+    c[7] = 0;
+    uint32_t r = 0;
+    for (int i = 0; i < size; i++)
+        r |= (uint32_t)c[off + i] << (8 * i);
+    return r;
+}
+
+/* ------------------------------------------------------------- receive */
+
+static int can_receive(void *opaque)
+{
+    struct virtio_net *n = opaque;
+    if (!n->held)
+        n->held = virtio_pop(n->v, RXQ, &n->rx) > 0;
+    return n->held;
+}
+
+static void receive(void *opaque, const uint8_t *frame, size_t len)
+{
+    struct virtio_net *n = opaque;
+    if (!can_receive(n))
+        return;
+    n->held = 0;
+    uint32_t hl = hdr_len(n), written = 0;
+    if (n->rx.in_len >= hl + len) {
+        uint8_t h[HDR_MAX] = { 0 };
+        h[10] = 1; /* num_buffers */
+        virtio_req_to(n->v, &n->rx, 0, h, hl);
+        written = hl + virtio_req_to(n->v, &n->rx, hl, frame, (uint32_t)len);
+    }
+    virtio_push(n->v, RXQ, &n->rx, written);
+    virtio_notify(n->v, RXQ);
+}
+
+/* ------------------------------------------------------------ transmit */
+
+/* NEEDS_CSUM: the ones' complement sum of frame[start..len), whose
+ * checksum field already holds the pseudo-header's sum, stored at
+ * start + off (virtio 1.0, 5.1.6.2). */
+static void fill_csum(uint8_t *f, uint32_t len, uint32_t start, uint32_t off)
+{
+    if (start >= len || off > len - start || len - start - off < 2)
+        return;
+    uint32_t sum = 0;
+    for (uint32_t i = start; i < len; i += 2)
+        sum += (uint32_t)f[i] << 8 | (i + 1 < len ? f[i + 1] : 0);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    uint16_t c = (uint16_t)~sum;
+    f[start + off] = (uint8_t)(c >> 8);
+    f[start + off + 1] = (uint8_t)c;
+}
+
+static void transmit(struct virtio_net *n, const struct virtio_req *r)
+{
+    uint32_t hl = hdr_len(n);
+    /* Shorter than a header, or longer than a frame without segmentation
+     * (which is not offered): nothing goes on the wire. */
+    if (r->out_len <= hl || r->out_len > sizeof(n->buf))
+        return;
+    uint32_t len = virtio_req_from(n->v, r, 0, n->buf, r->out_len);
+    if (len != r->out_len)
+        return;
+    uint8_t *f = n->buf + hl;
+    len -= hl;
+    if ((n->buf[0] & HDR_F_NEEDS_CSUM) && (virtio_features(n->v) & 1ull << F_CSUM))
+        fill_csum(f, len, n->buf[6] | n->buf[7] << 8, n->buf[8] | n->buf[9] << 8);
+    netdev_send(n->nd, f, len);
+}
+
+static void net_kick(void *opaque, int q)
+{
+    struct virtio_net *n = opaque;
+    if (q == RXQ) {
+        netdev_nic_ready(n->nd);
+        return;
+    }
+    if (q != TXQ)
+        return;
+    /* Bounded: the driver cannot add chains while the device runs, and
+     * virtio_pop refuses an avail index that claims more than the ring. */
+    while (virtio_pop(n->v, TXQ, &n->tx) > 0) {
+        transmit(n, &n->tx);
+        virtio_push(n->v, TXQ, &n->tx, 0);
+    }
+    virtio_notify(n->v, TXQ);
+}
+
+static void net_reset(void *opaque)
+{
+    struct virtio_net *n = opaque;
+    n->held = 0;
+    netdev_purge(n->nd);
+}
+
+static const struct virtio_device_ops net_ops = {
+    .name = "virtio-net",
+    .device_type = VIRTIO_ID_NET,
+    .pci_class = 0x020000, /* Ethernet */
+    .features = 1ull << F_CSUM | 1ull << F_MAC | 1ull << F_STATUS,
+    .nqueues = 2,
+    .queue_size = QUEUE_SIZE,
+    .config_size = 8, /* mac, status: max_virtqueue_pairs is for MQ */
+    .config_read = net_config_read,
+    .kick = net_kick,
+    .reset = net_reset,
+};
+
+void virtio_net_reset(struct virtio_net *n)
+{
+    virtio_pci_reset(n->v);
+}
+
+struct virtio_net *virtio_net_create(struct pci_host *host, int devfn, struct netdev *nd,
+                                     const uint8_t mac[6], const struct virtio_wiring *w)
+{
+    struct virtio_net *n = calloc(1, sizeof(*n));
+    if (!n)
+        return NULL;
+    n->nd = nd;
+    memcpy(n->mac, mac, 6);
+    if (netdev_attach_nic(nd, can_receive, receive, n) < 0) {
+        free(n);
+        return NULL;
+    }
+    n->v = virtio_pci_create(host, devfn, &net_ops, n, w);
+    if (!n->v) {
+        nd->nic = NULL; /* detach: nothing may call back into n */
+        free(n);
+        return NULL;
+    }
+    return n;
+}

@@ -135,6 +135,9 @@ uint64_t virtio_features(const struct virtio_pci *v);
 /* The driver set DRIVER_OK and queue q is enabled, and no error stopped it. */
 int virtio_queue_ready(const struct virtio_pci *v, int q);
 
+/* Queue q is ready and the driver has a chain available in it (which
+ * virtio_pop may still find broken): a device's "can I take data". */
+int virtio_queue_pending(struct virtio_pci *v, int q);
 /* The next available chain of queue q: 1 and *r filled, 0 if none is
  * available, -1 if the driver broke the queue (NEEDS_RESET is now set). */
 int virtio_pop(struct virtio_pci *v, int q, struct virtio_req *r);

@@ -16,12 +16,12 @@
  * frame); the control queue (no receive filter: the device passes every
  * frame, as QEMU's does in its default promiscuous mode).
  *
- * Receiving: the netdev asks can_receive() before each frame; the device
- * then takes a receive chain and holds it for that frame, so "can receive"
- * is never a promise it cannot keep.  None available: the netdev keeps
- * the frames until the driver adds buffers and notifies queue 0.  A frame
- * larger than the chain (a driver that broke the spec's 1526-byte minimum)
- * is dropped and the chain returned empty.
+ * Receiving: the netdev asks can_receive() before each frame: whether the
+ * driver has a receive chain available.  None: the netdev keeps the frames
+ * until the driver adds buffers and notifies queue 0.  A frame larger than
+ * the chain (a driver that broke the spec's 1526-byte minimum) is dropped
+ * and the chain returned empty; so is a frame whose chain turns out broken
+ * (the transport then sets DEVICE_NEEDS_RESET).
  */
 #include "hw/virtio_net.h"
 #include "hw/virtio.h"
@@ -42,7 +42,6 @@ struct virtio_net {
     struct virtio_pci *v;
     struct netdev *nd;
     uint8_t mac[6];
-    int held; /* rx holds a receive chain taken for the next frame */
     struct virtio_req rx, tx;
     uint8_t buf[HDR_MAX + NET_FRAME_MAX + 4];
 };
@@ -71,17 +70,14 @@ static uint32_t net_config_read(void *opaque, uint32_t off, int size)
 static int can_receive(void *opaque)
 {
     struct virtio_net *n = opaque;
-    if (!n->held)
-        n->held = virtio_pop(n->v, RXQ, &n->rx) > 0;
-    return n->held;
+    return virtio_queue_pending(n->v, RXQ);
 }
 
 static void receive(void *opaque, const uint8_t *frame, size_t len)
 {
     struct virtio_net *n = opaque;
-    if (!can_receive(n))
+    if (virtio_pop(n->v, RXQ, &n->rx) <= 0)
         return;
-    n->held = 0;
     uint32_t hl = hdr_len(n), written = 0;
     if (n->rx.in_len >= hl + len) {
         uint8_t h[HDR_MAX] = { 0 };
@@ -150,7 +146,6 @@ static void net_kick(void *opaque, int q)
 static void net_reset(void *opaque)
 {
     struct virtio_net *n = opaque;
-    n->held = 0;
     netdev_purge(n->nd);
 }
 

@@ -135,6 +135,11 @@ int virtio_queue_ready(const struct virtio_pci *v, int q)
            !v->q[q].broken;
 }
 
+int virtio_queue_pending(struct virtio_pci *v, int q)
+{
+    return virtio_queue_ready(v, q) && virtq_pending(v->mem, &v->q[q]);
+}
+
 int virtio_pop(struct virtio_pci *v, int q, struct virtio_req *r)
 {
     if (!virtio_queue_ready(v, q))

@@ -5,7 +5,8 @@
  * (header and frame in separate buffers, a checksum left to the device
  * with NEEDS_CSUM, chains too short or too long for a frame), reception
  * (the 12-byte header, frames kept while the driver has no buffer and
- * handed over on its notify, a buffer too small for the frame), a device
+ * handed over on its notify, a buffer too small for the frame, DATA_VALID
+ * for a right TCP/UDP checksum and only then), a device
  * reset that drops the kept frames, and a chain outside RAM that sets
  * DEVICE_NEEDS_RESET.
  */
@@ -211,7 +212,7 @@ int main(void)
     CHECK(f & 1ull << 32);   /* VERSION_1 */
     CHECK(!(f & 1ull << 15)); /* no MRG_RXBUF */
     CHECK(!(f & 1ull << 17)); /* no control queue */
-    CHECK(!(f & 1ull << 1));  /* no GUEST_CSUM */
+    CHECK(f & 1ull << 1);     /* GUEST_CSUM */
     CHECK_EQ(status(), 15);
     CHECK_EQ(phys_read(&mem, COMMON + 0x12, 2), 2); /* num_queues */
     for (int i = 0; i < 6; i++)
@@ -292,6 +293,37 @@ int main(void)
     CHECK_EQ(used(0), 12 + 120);
     CHECK(!memcmp(ram + BUF + 0x1100, frame, 50));
     CHECK(!memcmp(ram + BUF + 0x1200, frame + 50, 70));
+
+    /* GUEST_CSUM: DATA_VALID for a right UDP checksum only. */
+    {
+        uint8_t u[600];
+        size_t un = udp_frame(u, 500);
+        const uint8_t *ip = u + 14;
+        u[40] = u[41] = 0;
+        uint16_t c = (uint16_t)~fold(sum16(ip + 20, 8 + 500, sum16(ip + 12, 8, 17 + 8 + 500)));
+        u[40] = (uint8_t)(c >> 8);
+        u[41] = (uint8_t)c;
+        uint16_t ic = (uint16_t)~fold(sum16(ip, 20, 0));
+        u[24] = (uint8_t)(ic >> 8);
+        u[25] = (uint8_t)ic;
+        static const struct { int at; uint8_t x; int valid; } cases[] = {
+            { 0, 0, 1 },     /* as built */
+            { 100, 1, 0 },   /* a payload byte changed */
+            { 20, 0x20, 0 }, /* MF: a fragment */
+            { 12, 0x01, 0 }, /* not IPv4 (0x0900) */
+            { 22, 1, 0 },    /* TTL changed: the IP header checksum is wrong */
+        };
+        for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+            uint8_t v[600];
+            memcpy(v, u, un);
+            v[cases[k].at] ^= cases[k].x;
+            desc(0, 5, BUF, 2048, 2, 0);
+            offer(0, 5);
+            netdev_deliver(&nd, v, un);
+            CHECK_EQ(used(0), 12 + (long)un);
+            CHECK_EQ(ram[BUF], cases[k].valid ? 2 : 0);
+        }
+    }
 
     /* A buffer too small for the frame: returned empty, the frame dropped. */
     desc(0, 4, BUF, 64, 2, 0);

@@ -1,6 +1,6 @@
 /*
  * virtio_pci.c - the virtio-pci transport: a transitional function as
- * QEMU's pc plugs one (1af4:1001 block, 1003 console, 1005 rng; revision 0;
+ * QEMU's pc plugs one (1af4:1000 net, 1001 block, 1003 console, 1005 rng; revision 0;
  * subsystem 1af4:type).
  *
  *   BAR0  I/O, the legacy interface (virtio 1.0, 4.1.4.8): features, queue

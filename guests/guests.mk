@@ -42,6 +42,8 @@ GUEST_NAMES += e1000
 GUEST_NAMES += $(DISK_GUESTS)
 # virtio-rng: its bytes are the host's entropy (no disk)
 GUEST_NAMES += virtiorng
+# virtio-net on the user network (-netdev user)
+GUEST_NAMES += virtionet
 guests/gdbtarget/gdbtarget.o: GUEST_EXTRA_CFLAGS := -g -O0
 DEMO_PARTS := cpu isr mm console input bench pvops timer fork disk ide virtio_blk
 guests/demo/demo.elf: $(foreach p,$(filter-out demo,$(DEMO_PARTS)),guests/demo/$(p).o)

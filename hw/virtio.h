@@ -2,7 +2,7 @@
  * virtio.h - the virtio-pci transport (virtio 1.0, "modern") and the split
  * virtqueues behind it, as a virtio device model sees them.
  *
- * A device (virtio-blk, -rng, -console; later perhaps -net) describes
+ * A device (virtio-blk, -rng, -console, -net) describes
  * itself with a struct virtio_device_ops: its virtio device type, feature
  * bits, queue count and size, its configuration space and a kick callback.
  * The transport owns everything else: the PCI function (transitional IDs
@@ -26,14 +26,15 @@
  * Everything runs synchronously in the guest's notify write: a request is
  * complete (and its interrupt raised) before the write returns.
  *
- * Adding a device (virtio-net, say): its ops give the queues (receive,
- * transmit), its own feature bits (the transport adds VERSION_1,
+ * How a device uses it (hw/virtio_net.c): its ops give the queues
+ * (receive, transmit), its own feature bits (the transport adds VERSION_1,
  * RING_INDIRECT_DESC and RING_EVENT_IDX) and config_read for its
  * configuration (the MAC).  kick(TX) pops each chain, reads the packet with
  * virtio_req_from, pushes it with 0 bytes written, then calls
- * virtio_notify once.  Receiving happens when the host has data, from the
- * board's poll between blocks (as hw/virtio_console.c does): pop a
- * receive buffer (none: the driver is behind; keep or drop the data),
+ * virtio_notify once.  Receiving happens when the host has data (from the
+ * board's poll between blocks, as hw/virtio_console.c does, or when the
+ * netdev hands a frame over): virtio_queue_pending says whether the driver
+ * has a buffer (none: it is behind; keep or drop the data), then pop it,
  * virtio_req_to, virtio_push with the bytes written, virtio_notify.  A
  * struct virtio_req holds VIRTIO_MAX_SEGS segments (8 KiB): keep one in
  * the device, not on the stack.  The board plugs the device with
@@ -135,6 +136,9 @@ uint64_t virtio_features(const struct virtio_pci *v);
 /* The driver set DRIVER_OK and queue q is enabled, and no error stopped it. */
 int virtio_queue_ready(const struct virtio_pci *v, int q);
 
+/* Queue q is ready and the driver has a chain available in it (which
+ * virtio_pop may still find broken): a device's "can I take data". */
+int virtio_queue_pending(struct virtio_pci *v, int q);
 /* The next available chain of queue q: 1 and *r filled, 0 if none is
  * available, -1 if the driver broke the queue (NEEDS_RESET is now set). */
 int virtio_pop(struct virtio_pci *v, int q, struct virtio_req *r);

@@ -1,6 +1,6 @@
 /*
  * virtio_pci.c - the virtio-pci transport: a transitional function as
- * QEMU's pc plugs one (1af4:1001 block, 1003 console, 1005 rng; revision 0;
+ * QEMU's pc plugs one (1af4:1000 net, 1001 block, 1003 console, 1005 rng; revision 0;
  * subsystem 1af4:type).
  *
  *   BAR0  I/O, the legacy interface (virtio 1.0, 4.1.4.8): features, queue
@@ -133,6 +133,11 @@ int virtio_queue_ready(const struct virtio_pci *v, int q)
            ((v->status & VIRTIO_STATUS_DRIVER_OK) || v->legacy) &&
            !(v->status & VIRTIO_STATUS_NEEDS_RESET) && v->q[q].enabled && v->q[q].size &&
            !v->q[q].broken;
+}
+
+int virtio_queue_pending(struct virtio_pci *v, int q)
+{
+    return virtio_queue_ready(v, q) && virtq_pending(v->mem, &v->q[q]);
 }
 
 int virtio_pop(struct virtio_pci *v, int q, struct virtio_req *r)

@@ -137,6 +137,11 @@ int virtq_pop(struct mem_map *mem, struct virtq *q, uint64_t features, struct vi
     return 1;
 }
 
+int virtq_pending(struct mem_map *mem, const struct virtq *q)
+{
+    return !q->broken && rings_in_ram(mem, q) && rd16(mem, q->avail + 2) != q->last_avail;
+}
+
 int virtq_push(struct mem_map *mem, struct virtq *q, uint16_t head, uint32_t written)
 {
     if (!rings_in_ram(mem, q))

@@ -33,6 +33,8 @@ struct virtq {
 
 /* Take the next available chain (see virtio_pop in hw/virtio.h). */
 int virtq_pop(struct mem_map *mem, struct virtq *q, uint64_t features, struct virtio_req *r);
+/* 1 if the driver has made a chain available that virtq_pop has not taken. */
+int virtq_pending(struct mem_map *mem, const struct virtq *q);
 /* Put a chain in the used ring; -1 if the ring is not in RAM (queue broken). */
 int virtq_push(struct mem_map *mem, struct virtq *q, uint16_t head, uint32_t written);
 /* 1 if the driver wants an interrupt for what was pushed since the last call. */

@@ -104,7 +104,7 @@ struct machine_options {
     } virtio[8];
     int nvirtio;
     /* Network backends (-netdev, and the ones -nic makes) and the NICs on them
-     * (-device e1000,netdev=ID, -nic); ui/options.c checks that each NIC names
+     * (-device e1000|virtio-net-pci,netdev=ID, -nic); ui/options.c checks that each NIC names
      * a backend and no backend has two. */
     struct netdev_option {
         const char *id;
@@ -113,7 +113,7 @@ struct machine_options {
     } netdev[MACHINE_MAX_NICS];
     int nnetdev;
     struct nic_option {
-        const char *model; /* "e1000" */
+        const char *model; /* "e1000" or "virtio-net-pci" */
         const char *netdev;
         uint8_t mac[6];
         /* romfile=: NULL for the default (iPXE's efi-e1000.rom), "" for none,
@@ -198,7 +198,7 @@ struct machine {
     struct block *vdisk[8]; /* by opt.virtio index: the virtio-blk images */
     struct virtio_console *vconsole[8]; /* by opt.virtio index: polled for input */
     struct netdev *netdev[MACHINE_MAX_NICS]; /* as opt.netdev */
-    struct e1000 *nic[MACHINE_MAX_NICS];     /* as opt.nic */
+    void *nic[MACHINE_MAX_NICS];             /* as opt.nic: a struct e1000 or virtio_net */
     uint64_t net_polled_ns;                  /* host time of the last look at their sockets */
     struct port61 *port61;
     struct port80 *port80;

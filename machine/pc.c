@@ -53,6 +53,7 @@
 #include "hw/virtio.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
+#include "hw/virtio_net.h"
 #include "hw/virtio_rng.h"
 #include "hw/pic8259.h"
 #include "hw/pit8254.h"
@@ -490,6 +491,7 @@ DEVICE_RESET(virtio_blk_reset, virtio_blk)
 DEVICE_RESET(virtio_rng_reset, virtio_rng)
 DEVICE_RESET(virtio_console_reset, virtio_console)
 DEVICE_RESET(e1000_reset, e1000)
+DEVICE_RESET(virtio_net_reset, virtio_net)
 #undef DEVICE_RESET
 
 /* Each CPU sees its own local APIC at the same address. */
@@ -844,16 +846,23 @@ int machine_init(struct machine *m)
                     m->opt.nic[i].model);
             return EXIT_USAGE;
         }
+        const struct nic_option *no = &m->opt.nic[i];
+        if (!strcmp(no->model, "virtio-net-pci")) {
+            struct virtio_wiring w = { pci_msi, m };
+            m->nic[i] = add_device(m, virtio_net_create(m->pci, PCI_DEVFN(slot, 0), nd, no->mac, &w),
+                                   virtio_net_reset_dev);
+            continue;
+        }
         /* QEMU's pc gives the e1000 iPXE's combined legacy and EFI ROM. */
         uint8_t *rom;
         size_t rom_len;
-        if (loader_nic_rom(m->opt.nic[i].romfile, "efi-e1000.rom", !m->opt.kernel, &rom,
-                           &rom_len, err, sizeof(err)) < 0) {
-            fprintf(stderr, "bt86: -device %s: %s\n", m->opt.nic[i].model, err);
+        if (loader_nic_rom(no->romfile, "efi-e1000.rom", !m->opt.kernel, &rom, &rom_len, err,
+                           sizeof(err)) < 0) {
+            fprintf(stderr, "bt86: -device %s: %s\n", no->model, err);
             return EXIT_USAGE;
         }
-        m->nic[i] = add_device(m, e1000_create(m->pci, PCI_DEVFN(slot, 0), nd, m->opt.nic[i].mac,
-                                               rom, (uint32_t)rom_len),
+        m->nic[i] = add_device(m, e1000_create(m->pci, PCI_DEVFN(slot, 0), nd, no->mac, rom,
+                                               (uint32_t)rom_len),
                                e1000_reset_dev);
         free(rom);
     }

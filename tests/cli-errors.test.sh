@@ -123,7 +123,10 @@ check 2 "-netdev user: a netdev needs id=NAME" -kernel "$hello" -netdev user
 check 2 "-net nic: .*use -nic user" -kernel "$hello" -net nic -net user
 check 2 "only the user network" -kernel "$hello" -netdev tap,id=t0
 check 2 "unknown network backend" -kernel "$hello" -netdev vde0,id=n0
-check 2 "model=rtl8139: bt86 has the e1000" -kernel "$hello" -nic user,model=rtl8139
+check 2 "model=rtl8139: bt86 has e1000 and virtio-net-pci" -kernel "$hello" -nic user,model=rtl8139
+check 2 "-device virtio-net-pci: virtio-net-pci needs netdev=ID" -kernel "$hello" -device virtio-net-pci
+check 2 "-device virtio,netdev=n0: unknown device" -kernel "$hello" -device virtio,netdev=n0
+check 0 '^name "virtio-net-pci", bus PCI' -device help
 if grep -q '^CONFIG_SLIRP = y' config.mk 2>/dev/null; then
 	check 2 "used by two NICs" -kernel "$hello" -netdev user,id=n0 -device e1000,netdev=n0 \
 		-device e1000,netdev=n0
@@ -133,6 +136,14 @@ if grep -q '^CONFIG_SLIRP = y' config.mk 2>/dev/null; then
 	check 2 "unknown option 'smb'" -kernel "$hello" -netdev user,id=n0,smb=/tmp
 	check 2 "id=n0 exists" -kernel "$hello" -netdev user,id=n0 -netdev user,id=n0
 	check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -nic user,model=e1000
+	check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" -nic user,model=virtio
+	check 1 "Hello from bt86" -kernel "$hello" -nographic "${exit_dev[@]}" \
+		-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:00:00:01 \
+		-nic user,model=e1000
+	check 2 "used by two NICs" -kernel "$hello" -netdev user,id=n0 -device e1000,netdev=n0 \
+		-device virtio-net-pci,netdev=n0
+	check 2 "bad property 'vectors=3' .virtio-net-pci takes netdev" -kernel "$hello" -netdev user,id=n0 \
+		-device virtio-net-pci,netdev=n0,vectors=3
 	# A host port that is taken: said when the machine is built, before the guest runs.
 	p=$(($$ % 20000 + 30000))
 	check 2 "hostfwd: cannot listen on host TCP port 0\.0\.0\.0:$p" -kernel "$hello" -nographic \

@@ -14,7 +14,7 @@ if [ ${#guests[@]} -eq 0 ]; then
 	echo "FAIL: no guest ELFs in $PWD/guests/ (run make)"
 	exit 1
 fi
-for name in code ports loader hypercall ide e1000; do
+for name in code ports loader hypercall ide virtio e1000; do
 	bin=tests/fuzz/fuzz_$name
 	if [ ! -x "$bin" ]; then
 		echo "FAIL: $bin is not built (run make)"

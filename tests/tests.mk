@@ -25,8 +25,8 @@ UNIT_TESTS += vga loader_bzimage
 UNIT_TESTS += clock
 TEST_OBJS_clock := base/timer.o
 UNIT_TESTS += pci_host pci ide
-# the e1000 against a fake network backend
-UNIT_TESTS += e1000
+# the e1000 and virtio-net against a fake network backend
+UNIT_TESTS += e1000 virtio_net
 UNIT_TESTS += hpet acpi_pm acpi_tables fw_cfg
 TEST_OBJS_fw_cfg := hw/fw_cfg.o softmmu/ioport.o softmmu/memory.o
 TEST_OBJS_acpi_tables := machine/acpi_tables.o

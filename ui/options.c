@@ -73,18 +73,30 @@ static int parse_mac(const char *s, uint8_t mac[6])
     return mac[0] & 1 ? -1 : 0; /* a multicast address is no NIC's */
 }
 
-static int is_e1000(const char *model, size_t n)
+static int is_model(const char *model, size_t n, const char *name)
 {
-    return (n == 5 && !strncmp(model, "e1000", 5)) || (n == 14 && !strncmp(model, "e1000-82540em", 14));
+    return n == strlen(name) && !strncmp(model, name, n);
 }
 
-static int parse_e1000(const char *spec, struct machine_options *o, char *err, size_t errlen)
+/* The NIC a -device or -nic model= names, as bt86 calls it; NULL: none.
+ * "virtio" is QEMU's short name for virtio-net-pci in -nic and -net. */
+static const char *nic_model(const char *model, size_t n)
+{
+    if (is_model(model, n, "e1000") || is_model(model, n, "e1000-82540em"))
+        return "e1000";
+    if (is_model(model, n, "virtio-net-pci") || is_model(model, n, "virtio"))
+        return "virtio-net-pci";
+    return NULL;
+}
+
+static int parse_nic_device(const char *model, const char *spec, struct machine_options *o,
+                            char *err, size_t errlen)
 {
     if (o->nnic == MACHINE_MAX_NICS)
         return errorf(err, errlen, "at most %d NICs", MACHINE_MAX_NICS);
     struct nic_option *n = &o->nic[o->nnic];
     memset(n, 0, sizeof(*n));
-    n->model = "e1000";
+    n->model = model;
     default_mac(o, n->mac);
     char buf[256];
     snprintf(buf, sizeof(buf), "%s", spec);
@@ -94,14 +106,16 @@ static int parse_e1000(const char *spec, struct machine_options *o, char *err, s
         } else if (!strncmp(t, "mac=", 4)) {
             if (parse_mac(t + 4, n->mac) < 0)
                 return errorf(err, errlen, "mac=%s: expected a unicast XX:XX:XX:XX:XX:XX", t + 4);
-        } else if (!strncmp(t, "romfile=", 8)) {
+        } else if (!strncmp(t, "romfile=", 8) && (!strcmp(model, "e1000") || !t[8])) {
+            /* bt86 has a boot ROM for the e1000 only; "none" is fine for any NIC. */
             n->romfile = strdup(t + 8);
         } else if (strncmp(t, "id=", 3) && strncmp(t, "bus=", 4) && strncmp(t, "addr=", 5)) {
-            return errorf(err, errlen, "bad property '%s' (e1000 takes netdev=ID, mac=MAC, romfile=FILE)", t);
+            return errorf(err, errlen, "bad property '%s' (%s takes netdev=ID, mac=MAC%s)", t,
+                          model, strcmp(model, "e1000") ? "" : ", romfile=FILE");
         }
     }
     if (!n->netdev)
-        return errorf(err, errlen, "e1000 needs netdev=ID (a -netdev user,id=ID)");
+        return errorf(err, errlen, "%s needs netdev=ID (a -netdev user,id=ID)", model);
     o->nnic++;
     return 0;
 }
@@ -119,6 +133,7 @@ static const struct {
     { "virtconsole", "virtio-serial-bus", "the console port: chardev=ID (a -chardev)" },
     { "e1000", "PCI", "Intel 82540EM Gigabit Ethernet: netdev=ID[,mac=MAC][,romfile=FILE]" },
     { "e1000-82540em", "PCI", "the same as e1000" },
+    { "virtio-net-pci", "PCI", "a virtio network device: netdev=ID[,mac=MAC]" },
 };
 
 void print_device_list(FILE *f)
@@ -161,8 +176,9 @@ static int device_is(const char *spec, const char *name)
 int parse_device(const char *spec, struct machine_options *o, char *err, size_t errlen)
 {
     size_t model = strcspn(spec, ",");
-    if (is_e1000(spec, model))
-        return parse_e1000(spec + model, o, err, errlen);
+    /* Not "virtio": QEMU knows that short name only as a -nic/-net model. */
+    if (!is_model(spec, model, "virtio") && nic_model(spec, model))
+        return parse_nic_device(nic_model(spec, model), spec + model, o, err, errlen);
     if (device_is(spec, "isa-debug-exit"))
         return parse_debug_exit(spec + strlen("isa-debug-exit"), o, err, errlen);
     if (device_is(spec, "pc-testdev")) {
@@ -224,7 +240,7 @@ int parse_netdev(const char *spec, struct machine_options *o, char *err, size_t 
     return add_netdev(o, id, rest, err, errlen);
 }
 
-/* -nic user,model=e1000,mac=...: a backend and its NIC in one. */
+/* -nic user,model=e1000|virtio-net-pci,mac=...: a backend and its NIC in one. */
 int parse_nic(const char *spec, struct machine_options *o, char *err, size_t errlen)
 {
     if (!strcmp(spec, "none"))
@@ -242,15 +258,16 @@ int parse_nic(const char *spec, struct machine_options *o, char *err, size_t err
             snprintf(user + used, sizeof(user) - used, "%s%s", used ? "," : "", t);
         }
     }
-    if (!is_e1000(model, strlen(model)))
-        return errorf(err, errlen, "model=%s: bt86 has the e1000", model);
+    const char *nic = nic_model(model, strlen(model));
+    if (!nic)
+        return errorf(err, errlen, "model=%s: bt86 has e1000 and virtio-net-pci", model);
     if (!*id)
         snprintf(id, sizeof(id), "__nic%d", o->nnic);
     if (add_netdev(o, id, user, err, errlen) < 0)
         return -1;
     char dev[160];
     snprintf(dev, sizeof(dev), ",netdev=%s%s", id, mac);
-    return parse_e1000(dev, o, err, errlen);
+    return parse_nic_device(nic, dev, o, err, errlen);
 }
 
 int check_net_options(struct machine_options *o, char *err, size_t errlen)

@@ -1,7 +1,7 @@
 /*
- * fuzz_virtio.c - any sequence of driver actions on three virtio-pci
+ * fuzz_virtio.c - any sequence of driver actions on four virtio-pci
  * functions (virtio-blk on a 128 KiB image, virtio-rng, the virtio
- * console): their modern registers, MSI-X table, legacy I/O registers and
+ * console, virtio-net behind a fake netdev): their modern registers, MSI-X table, legacy I/O registers and
  * configuration space, and any bytes in the RAM where their rings and
  * buffers live, so descriptor chains that loop, point outside RAM (or
  * into MMIO), nest indirect tables or run past the queue.  Nothing may
@@ -10,14 +10,17 @@
  *
  * The input is a list of 8-byte records: an operation byte, a selector, a
  * 16-bit offset and a 32-bit value.  Operation bit 0: write (else read);
- * bits 1-2: size (1, 2, 4, 4 bytes).  Selector bits 3-4: the device (0 and
- * 3 blk, 1 rng, 2 console); bits 0-2: 0 its BAR4 at the offset (mod 16
+ * bits 1-2: size (1, 2, 4, 4 bytes).  Selector bits 3-4: the device (0
+ * blk, 1 rng, 2 console, 3 net); bits 0-2: 0 its BAR4 at the offset (mod 16
  * KiB), 1 its MSI-X BAR, 2 its legacy I/O BAR, 3 the RAM dword at 4 times
  * the offset (the first 256 KiB), 4 its configuration space, 5 a driver's
  * whole modern setup of queue (offset mod 8) with the value's low half as
  * its size and features VERSION_1 | INDIRECT (| EVENT_IDX with value bit
  * 16), rings at 0x1000, 0x3000, 0x4000; 6 a notification of queue (offset
- * mod 8); 7 a legacy setup of that queue at PFN 1, features the value.
+ * mod 8), but on the net device offset bit 3 is a frame of (value mod
+ * 2048) bytes from the wire and bit 4 sends the next frame the device
+ * transmits back to it; 7 a legacy setup of that queue at PFN 1, features
+ * the value.  Frames the net device transmits go into the result.
  * Before each input the functions, the PIIX3 (PIRQs to IRQ 10, 10, 11,
  * 11, as after machine reset), the 8259s and the APICs are reset, the
  * BARs placed, RAM cleared and the image reopened (-snapshot), so that no
@@ -34,8 +37,10 @@
 #include "hw/virtio.h"
 #include "hw/virtio_blk.h"
 #include "hw/virtio_console.h"
+#include "hw/virtio_net.h"
 #include "hw/virtio_rng.h"
 #include "machine/machine.h"
+#include "net/net.h"
 #include "softmmu/ioport.h"
 #include "softmmu/memory.h"
 
@@ -53,6 +58,9 @@ static struct block *disk;
 static struct virtio_blk *blk;
 static struct virtio_rng *rng;
 static struct virtio_console *con;
+static struct virtio_net *net;
+static struct netdev nd;
+static int loopback;
 static char image[] = "/tmp/bt86-fuzz-virtio.XXXXXX";
 static uint64_t result;
 
@@ -72,6 +80,31 @@ static long fixed_bytes(void *buf, unsigned long len)
 {
     memset(buf, 0xa5, len);
     return (long)len;
+}
+
+static void fake_send(struct netdev *n, const uint8_t *frame, size_t len)
+{
+    result = fuzz_hash(result, &(uint64_t){ len }, 8);
+    result = fuzz_hash(result, frame, len);
+    /* Once: a looped frame that is sent again would not end. */
+    if (loopback) {
+        loopback = 0;
+        netdev_deliver(n, frame, len);
+    }
+}
+
+static const struct netdev_ops fake_ops = { .send = fake_send };
+
+static void wire_frame(uint32_t v)
+{
+    static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    uint8_t f[2048];
+    size_t len = v % sizeof(f);
+    for (size_t i = 0; i < len; i++)
+        f[i] = (uint8_t)(v >> (8 * (i & 3))) ^ (uint8_t)i;
+    if (len >= 6)
+        memcpy(f, mac, 6);
+    netdev_deliver(&nd, f, len);
 }
 
 static struct pci_dev *fn(int d)
@@ -109,7 +142,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     if (rng)
         virtio_rng_set_source(rng, fixed_bytes);
     con = virtio_console_create(m->pci, PCI_DEVFN(7, 0), NULL, &w);
-    if (!blk || !rng || !con) {
+    netdev_init(&nd, "fuzz", &fake_ops, NULL);
+    static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    net = virtio_net_create(m->pci, PCI_DEVFN(8, 0), &nd, mac, &w);
+    if (!blk || !rng || !con || !net) {
         fprintf(stderr, "fuzz_virtio: cannot create the devices: %s\n", disk ? "" : err);
         exit(1);
     }
@@ -129,6 +165,8 @@ static void reset(void)
     virtio_blk_reset(blk);
     virtio_rng_reset(rng);
     virtio_console_reset(con);
+    virtio_net_reset(net); /* and the frames kept for it dropped */
+    loopback = 0;
     /* Then what INTx reached, with the lines low: a request an 8259 latched
      * on an edge would otherwise outlive the input. */
     piix3_reset(m->piix3);
@@ -139,7 +177,7 @@ static void reset(void)
     pic_reset(m->pic);
     ioapic_reset(m->ioapic);
     lapic_reset(m->lapic);
-    for (int d = 0; d < 3; d++) {
+    for (int d = 0; d < 4; d++) {
         pci_config_write(fn(d), PCI_BAR0, IO(d), 4);
         pci_config_write(fn(d), PCI_BAR0 + 4, MMIO(d) + 0x8000, 4);
         pci_config_write(fn(d), PCI_BAR0 + 16, MMIO(d), 4);
@@ -195,8 +233,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i + 8 <= size; i += 8) {
         int op = data[i], wr = op & 1, sz = sizes[op >> 1 & 3];
         int kind = data[i + 1] & 7, d = data[i + 1] >> 3 & 3;
-        if (d == 3)
-            d = 0;
         uint32_t off = data[i + 2] | data[i + 3] << 8;
         uint32_t v = data[i + 4] | data[i + 5] << 8 | data[i + 6] << 16 |
                      (uint32_t)data[i + 7] << 24;
@@ -219,12 +255,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                    4);
             break;
         case 5: modern_setup(d, off & 7, v); break;
-        case 6: phys_write(&m->mem, MMIO(d) + 0x3000 + 4 * (off & 7), off & 7, 2); break;
+        case 6:
+            if (d == 3 && (off & 8))
+                wire_frame(v);
+            else if (d == 3 && (off & 16))
+                loopback = 1;
+            else
+                phys_write(&m->mem, MMIO(d) + 0x3000 + 4 * (off & 7), off & 7, 2);
+            break;
         case 7: legacy_setup(d, off & 7, v); break;
         }
         m->reset_request = 0;
     }
     result = fuzz_hash(result, &(int){ machine_irq_ack(m) }, sizeof(int));
+    result = fuzz_hash(result, &(int){ nd.queued }, sizeof(int));
+    netdev_purge(&nd);
     return 0;
 }
 

@@ -114,6 +114,7 @@ static void refused(const char *what)
     CHECK_EQ(rc, -1);
     CHECK(q.broken);
     CHECK_EQ(virtq_pop(&mem, &q, 0, &req), -1);
+    CHECK_EQ(virtq_pending(&mem, &q), 0); /* a broken queue offers nothing */
 }
 
 int main(void)
@@ -125,12 +126,15 @@ int main(void)
     /* A good chain: header out, data in (two buffers), status in. */
     fresh(16);
     CHECK_EQ(virtq_pop(&mem, &q, 0, &req), 0); /* nothing offered */
+    CHECK_EQ(virtq_pending(&mem, &q), 0);
     desc(DESC, 3, 0x50000, 16, NEXT, 7);
     desc(DESC, 7, 0x51000, 1000, NEXT | WRITE, 2);
     desc(DESC, 2, 0x52000, 24, NEXT | WRITE, 9);
     desc(DESC, 9, 0x53000, 1, WRITE, 0);
     offer(3);
+    CHECK_EQ(virtq_pending(&mem, &q), 1);
     CHECK_EQ(virtq_pop(&mem, &q, EVENT_IDX, &req), 1);
+    CHECK_EQ(virtq_pending(&mem, &q), 0);
     CHECK_EQ(req.head, 3);
     CHECK_EQ(req.nout, 1);
     CHECK_EQ(req.nin, 3);

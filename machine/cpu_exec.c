@@ -190,9 +190,10 @@ static void service_machine(struct cpu *cpu)
      * late (a guest spinning on an APIC timer or PIT interrupt, as QEMU's
      * icount deadline does). */
     if (m->opt.icount) {
-        uint64_t next = timers_next_deadline(&m->clock), now = machine_clock_ns(m);
-        if (next != TIMER_NEVER && next > now && next - now < BUDGET)
-            cpu->budget = (int64_t)(next - now);
+        uint64_t next = timers_next_deadline(&m->clock);
+        uint64_t n = next == TIMER_NEVER ? BUDGET : machine_icount_until(m, next);
+        if (n > 0 && n < BUDGET)
+            cpu->budget = (int64_t)n;
     }
     if (cpu->budget > left)
         cpu->budget = left;

@@ -69,6 +69,7 @@ struct machine_options {
     int no_reboot;
     int no_shutdown;
     int icount; /* -icount: virtual time from the instruction count */
+    int icount_shift; /* -icount shift=N: 2^N ns of virtual time per instruction */
     int ncpus;  /* -smp: 1..MACHINE_MAX_CPUS; 0 means 1 */
     int stats;
     const char *stats_json;
@@ -251,6 +252,8 @@ int machine_cpu_init_sipi(struct cpu *cpu);
 /* The one clock of every CPU: instructions retired by all of them under
  * -icount. */
 uint64_t machine_icount(struct machine *m);
+/* Under -icount: the instructions until virtual time reaches deadline_ns (rounded up). */
+uint64_t machine_icount_until(struct machine *m, uint64_t deadline_ns);
 /* A shutdown cycle: the board resets the machine (as port 0x92 bit 0 and the
  * keyboard controller's pulse do), between blocks, in machine_poll(). */
 void machine_triple_fault(struct machine *m);

@@ -101,12 +101,18 @@ static int cpus_running(struct machine *m)
     return 0;
 }
 
+uint64_t machine_icount_until(struct machine *m, uint64_t deadline_ns)
+{
+    uint64_t now = machine_clock_ns(m), unit = 1ull << m->opt.icount_shift;
+    return deadline_ns > now ? (deadline_ns - now + unit - 1) >> m->opt.icount_shift : 0;
+}
+
 uint64_t machine_clock_ns(struct machine *m)
 {
-    /* One instruction of any CPU = one nanosecond of virtual time: the CPUs
-     * run in turn, so their counts add up to the time that passed. */
+    /* One instruction of any CPU = 2^shift nanoseconds of virtual time: the
+     * CPUs run in turn, so their counts add up to the time that passed. */
     if (m->opt.icount)
-        return machine_icount(m);
+        return machine_icount(m) << m->opt.icount_shift;
     return clock_visible_ns(&m->clock, host_clock_ns() - m->start_ns, cpus_running(m),
                             machine_icount(m));
 }
@@ -117,7 +123,7 @@ uint64_t machine_tsc(struct cpu *cpu)
     /* Every CPU's counter reads the one clock, so that they are in step
      * (Linux checks the TSCs' synchronization across CPUs). */
     if (m->opt.icount)
-        return machine_icount(m);
+        return machine_clock_ns(m);
     return machine_clock_ns(m) + cpu->tsc_offset;
 }
 
@@ -1040,7 +1046,7 @@ void machine_wait(struct machine *m)
             m->net_polled_ns = host_clock_ns();
         }
         if (rc <= 0)
-            current_cpu(m)->icount += next > now ? next - now : 0;
+            current_cpu(m)->icount += machine_icount_until(m, next);
         machine_poll(m);
         return;
     }

@@ -5,7 +5,8 @@
 # and print the guest's expected.out (checked against QEMU by make check).
 # The icount guest's output is itself hand-derived: RDTSC counts 2 per
 # iteration of a 2-instruction loop, and 10 PIT periods take exactly the
-# nanoseconds the PIT's 1193182 Hz says.
+# nanoseconds the PIT's 1193182 Hz says.  shift=N makes each instruction
+# 2^N ns.
 set -u
 cd "${BUILDDIR:-.}" || exit 1
 BT86=${BT86:-./bt86}
@@ -43,4 +44,16 @@ for g in timer icount; do
 		echo "ok: $g: output as expected, $a instructions in both runs"
 	fi
 done
+# shift=3: 8 ns of virtual time per instruction, so the same loop reads 8
+# times as many TSC ticks, and the PIT still takes its nanoseconds (what
+# qemu-system-i386 -icount shift=3 prints too).
+timeout 60 "$BT86" -kernel guests/icount/icount.elf -nographic -icount shift=3,sleep=off \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null > "$work/shift3.out" 2> "$work/shift3.err"
+sed 's/2000 and 2000 more ticks/16000 and 16000 more ticks/' "$SRCDIR/guests/icount/expected.out" > "$work/shift3.want"
+if tr -d '\r' < "$work/shift3.out" | diff -u "$work/shift3.want" - > "$work/diff"; then
+	echo "ok: icount shift=3: 8 TSC ticks per instruction, the PIT on time"
+else
+	echo "FAIL: icount shift=3:"; cat "$work/diff" "$work/shift3.err"
+	fail=1
+fi
 exit $fail

@@ -164,7 +164,8 @@ static void usage(FILE *f)
             "  -gdb tcp::PORT      wait for gdb on TCP port PORT (also tcp:HOST:PORT)\n"
             "  -s                  shorthand for -gdb tcp::1234\n"
             "  -S                  do not start the guest before gdb connects and continues\n"
-            "  -icount [shift=]N   virtual time from the instruction count (runs repeat exactly)\n"
+            "  -icount [shift=]N   virtual time from the instruction count, 2^N ns each\n"
+            "                      (N 0-10, auto: 3); runs repeat exactly\n"
             "  -backend NAME       translation backend (-backend help lists them)\n"
             "  -tb-size N          translated-code cache of N MiB (default 48); full: flush\n"
             "  -perfmap            name the generated code's blocks for perf in\n"
@@ -441,10 +442,13 @@ int main(int argc, char **argv)
             const char *v = need_arg(argc, argv, &i);
             const char *n = strncmp(v, "shift=", 6) ? v : v + 6;
             char *end;
-            strtol(n, &end, 0);
-            if (((*end && *end != ',') || end == n) && strcmp(n, "auto"))
-                bad_value(a, v, "expected shift=N or N");
+            long shift = strtol(n, &end, 0);
+            if (!strncmp(n, "auto", 4) && (!n[4] || n[4] == ','))
+                shift = 3; /* QEMU's first guess; bt86 does not adapt it */
+            else if ((*end && *end != ',') || end == n || shift < 0 || shift > 10)
+                bad_value(a, v, "expected shift=N or N, N from 0 to 10 (2^N ns per instruction), or auto");
             o->icount = 1;
+            o->icount_shift = (int)shift;
         } else if (!strcmp(a, "-backend")) {
             const char *v = need_arg(argc, argv, &i);
             if (!strcmp(v, "help")) {

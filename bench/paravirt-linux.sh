@@ -329,15 +329,20 @@ for ent in result["rows"]:
     pm = ent["engines"].get("bt86", {}).get("per_mib")
     if pm is None:
         continue
-    cls = {k[6:]: v for k, v in pm.items() if k.startswith("class:")}
-    mon = sorted(((v, k[8:]) for k, v in pm.items() if k.startswith("monitor:")), reverse=True)
+    cls = sum(v for k, v in pm.items() if k.startswith("class:"))
+    mon = {k[8:]: v for k, v in pm.items() if k.startswith("monitor:")}
+    pio = sum(mon.get(k, 0) for k in ("in", "out", "ins", "outs"))
     dev = sorted(((v, k) for k, v in pm.items() if k.startswith(("port:", "mmio:"))), reverse=True)
-    print(f"  {ent['row']:<11} monitor entries {sum(cls.values()):.0f} ("
-          + ", ".join(f"{k} {v:g}" for k, v in cls.items() if v) + ")")
-    print(f"  {'':<11}   most: " + ", ".join(f"{k} {v:g}" for v, k in mon[:6]))
-    print(f"  {'':<11} device exits {sum(v for v, _ in dev):.0f}: "
+    print(f"  {ent['row']:<11} device exits {sum(v for v, _ in dev):.0f}: "
           + ", ".join(f"{k} {v:g}" for v, k in dev if abs(v) >= 0.5))
+    print(f"  {'':<11} monitor entries {cls:.0f}: port I/O {pio:g} ("
+          + ", ".join(f"{k} {mon[k]:g}" for k in ("in", "out", "ins", "outs") if mon.get(k))
+          + f"), rdtsc {mon.get('rdtsc', 0):g}, other {cls - pio - mon.get('rdtsc', 0):g}")
     print(f"  {'':<11} interrupts {pm.get('interrupts', 0):g}, guest instructions {pm.get('instructions', 0):.3g}")
+print("(port:/mmio: accesses per device model; a REP INS/OUTS is one monitor entry but\n"
+      " one access per element.  Each rdtsc comes with a PAUSE: delay loops, whose count\n"
+      " follows the host's speed; they, and whatever comes per unit of time (timer ticks),\n"
+      " move from boot to boot)")
 if quick:
     print("\n(QUICK: no base runs, so no per-MiB counts; bt86 only)")
 

@@ -230,12 +230,15 @@ def marks(path):
 
 def stats(path):
     """The counts of one -stats-json, flattened: monitor:NAME, port:DEV,
-    mmio:DEV, class:NAME, interrupts, instructions."""
+    mmio:DEV, class:NAME, interrupts, instructions, ms:WHERE."""
     try:
         d = json.load(open(path))
     except (OSError, ValueError):
         return None
     s = {"interrupts": d.get("interrupts", 0), "instructions": d.get("guest_instructions", 0)}
+    # Host time inside bt86, by where it went (ms): device models, monitor.
+    for k in ("devices", "monitor", "translated_code"):
+        s["ms:" + k] = d.get("time_seconds", {}).get(k, 0) * 1000
     for k, v in d.get("monitor", {}).items():
         s["monitor:" + k] = v
     for k, v in d.get("monitor_by_class", {}).items():
@@ -339,6 +342,8 @@ for ent in result["rows"]:
           + ", ".join(f"{k} {mon[k]:g}" for k in ("in", "out", "ins", "outs") if mon.get(k))
           + f"), rdtsc {mon.get('rdtsc', 0):g}, other {cls - pio - mon.get('rdtsc', 0):g}")
     print(f"  {'':<11} interrupts {pm.get('interrupts', 0):g}, guest instructions {pm.get('instructions', 0):.3g}")
+    print(f"  {'':<11} host ms in device models {pm.get('ms:devices', 0):g}, in the monitor "
+          f"{pm.get('ms:monitor', 0):g}, in translated code {pm.get('ms:translated_code', 0):g}")
 print("(port:/mmio: accesses per device model; a REP INS/OUTS is one monitor entry but\n"
       " one access per element.  Each rdtsc comes with a PAUSE: delay loops, whose count\n"
       " follows the host's speed; they, and whatever comes per unit of time (timer ticks),\n"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2154 # work, x and root: set by linux_test_start
 # paravirt-linux.sh - full virtualization against paravirtualization with
 # Linux as the guest (make bench; the demo OS's section is bench/paravirt.sh):
 # Debian's own i386 kernel, the one tests/boot/ boots, moves the same data
@@ -55,6 +56,7 @@ if ! command -v python3 > /dev/null; then
 	exit 77
 fi
 here=$SRCDIR/tests
+# shellcheck source=tests/boot/linux-test.sh
 . "$here/boot/linux-test.sh"
 linux_test_start paravirt-linux-bench
 disk_mods="scsi_common scsi_mod libata ata_piix crct10dif_common crct10dif_generic

@@ -30,9 +30,10 @@
 # (tests/boot/fetch.sh cannot fetch it) or no python3.
 #
 # Env: BT86 (./bt86), BUILDDIR (.), SRCDIR (.), QUICK=1 (4 MiB, bt86 only,
-# the ide and virtio-blk rows, no base runs: two boots, about a minute), MIB (N), QEMU (path or "none"),
-# BENCH_OUT (bench/results), BOOT_TIMEOUT (per run, 900 s), ROWS (a subset
-# of "ide ide-pio virtio-blk e1000 virtio-net").
+# the ide and virtio-blk rows, no base runs: two boots, about a minute),
+# MIB (N, 64), QEMU (path or "none"), BENCH_OUT (bench/results),
+# BOOT_TIMEOUT (per run, 900 s), ROWS (a subset of "ide ide-pio virtio-blk
+# e1000 virtio-net").
 set -u
 export LC_ALL=C
 SRCDIR=$(cd "${SRCDIR:-$(dirname "$0")/..}" && pwd)

@@ -162,6 +162,12 @@ elif ! "$BT86" -device help 2>&1 | grep -q '^name "virtio-net-pci"'; then
 fi
 rows=${ROWS:-ide ide-pio virtio-blk e1000 virtio-net}
 declare -A img_row=([ide]=1 [ide-pio]=1 [virtio-blk]=1)
+for row in $rows; do
+	case $row in
+	ide|ide-pio|virtio-blk|e1000|virtio-net) ;;
+	*) echo "paravirt-linux: ROWS: no row '$row' (ide ide-pio virtio-blk e1000 virtio-net)"; exit 1 ;;
+	esac
+done
 engines=bt86
 [ "$QEMU" != none ] && engines="bt86 qemu"
 

@@ -52,6 +52,13 @@ else
 	QEMU=${QEMU:-$(command -v qemu-system-i386 || echo none)}
 fi
 TIMEOUT=${BOOT_TIMEOUT:-900}
+rows=${ROWS:-ide ide-pio virtio-blk e1000 virtio-net}
+for row in $rows; do
+	case $row in
+	ide|ide-pio|virtio-blk|e1000|virtio-net) ;;
+	*) echo "paravirt-linux: ROWS: no row '$row' (ide ide-pio virtio-blk e1000 virtio-net)"; exit 1 ;;
+	esac
+done
 if ! command -v python3 > /dev/null; then
 	echo "skipped: python3 not installed (it times the runs and serves the files over HTTP)"
 	exit 77
@@ -160,14 +167,7 @@ if ! grep -q '^CONFIG_SLIRP = y' config.mk 2>/dev/null; then
 elif ! "$BT86" -device help 2>&1 | grep -q '^name "virtio-net-pci"'; then
 	skip[virtio-net]="bt86 -device help does not list virtio-net-pci"
 fi
-rows=${ROWS:-ide ide-pio virtio-blk e1000 virtio-net}
 declare -A img_row=([ide]=1 [ide-pio]=1 [virtio-blk]=1)
-for row in $rows; do
-	case $row in
-	ide|ide-pio|virtio-blk|e1000|virtio-net) ;;
-	*) echo "paravirt-linux: ROWS: no row '$row' (ide ide-pio virtio-blk e1000 virtio-net)"; exit 1 ;;
-	esac
-done
 engines=bt86
 [ "$QEMU" != none ] && engines="bt86 qemu"
 

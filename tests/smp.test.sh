@@ -41,7 +41,7 @@ for be in $("$BT86" -backend help 2>/dev/null | awk '{ print $1 }'); do
 done
 timeout 60 "$BT86" -kernel guests/smp/smp.elf -display none -smp 8 \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 < /dev/null > "$work/8.out" 2>&1
-grep -q '^fw_cfg: 8 CPUs$' "$work/8.out" && grep -q '^7 APs arrived, APIC ID mask 0xfe$' "$work/8.out" &&
+grep -q '^fw_cfg: 8 CPUs, CMOS 0x5f: 7$' "$work/8.out" && grep -q '^7 APs arrived, APIC ID mask 0xfe$' "$work/8.out" &&
 	grep -q '^shared counter: 7000$' "$work/8.out" && grep -q '^IPIs taken: 1 2 2 2 1 1 1 1$' "$work/8.out" &&
 	echo "ok: -smp 8: seven APs started, counted under the lock, took their IPIs" ||
 	{ echo "FAIL: -smp 8:"; cat "$work/8.out"; fail=1; }

@@ -762,8 +762,25 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
     struct xbuf *f = &x->f;
     size_t cold = xbuf_len(&x->c);
     emit_store_i32(f, CPUF(eip), eip);
-    emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
-    emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
+    if (eip == x->b->eip) {
+        /* A loop on itself: when the slot is linked to this very block,
+         * its entry is a jump away and its length known now. */
+        emit_load64(f, X_RCX, xmem_bd(X_RSP, FR_TB));
+        emit_load64(f, X_RAX, xmem_bd(X_RCX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
+        emit_alu_rr64(f, XALU_CMP, X_RAX, X_RCX);
+        size_t other = emit_jcc32(f, XCC_NE);
+        emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
+        fix_add(x, emit_jcc32(f, XCC_NE), cold, 0);
+        emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
+        fix_add(x, emit_jcc32(f, XCC_LE), cold, 0);
+        emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
+        emit_alu_ri32(f, XALU_ADD, X_ENTERED, (uint32_t)x->b->ninsns);
+        emit_patch_rel32(f, emit_jmp32(f), 0);
+        emit_patch_rel32(f, other, xbuf_len(f));
+    } else {
+        emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
+        emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
+    }
     emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
     size_t j1 = emit_jcc32(f, XCC_E);
     emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);

@@ -912,6 +912,24 @@ static void emit_binop(struct xc *x, const struct ir_op *op, int alu, int commut
     }
 }
 
+/* Whether every reader of value v after op `from` is a SETFL that keeps none of `bits`. */
+static int only_setfl_without(const struct xc *x, int v, int from, uint32_t bits)
+{
+    if (!is_temp(v) || x->alias[v] >= 0)
+        return 0;
+    for (int i = from + 1; i <= x->last[v] && i < x->b->nops; i++) {
+        const struct ir_op *op = &x->b->ops[i];
+        const uint16_t *fld[4] = { &op->d, &op->a, &op->b, &op->c };
+        for (int k = 0; k < 4; k++) {
+            if (!op_reads(op, 1 << k) || *fld[k] != v)
+                continue;
+            if (op->opc != IR_SETFL || k != 1 || (op->imm & bits))
+                return 0;
+        }
+    }
+    return 1;
+}
+
 /* The register d is computed in, holding a's value (for one-operand forms). */
 static int unary_start(struct xc *x, const struct ir_op *op)
 {
@@ -1210,6 +1228,15 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         if (op->aux < CC_EFLAGS && (base == CCB_ROL || base == CCB_ROR)) {
             /* cc_compute()'s ROL/ROR: CF from the result, OF from the operand */
             int top = (8 << CC_SIZEIDX(op->aux)) - 1;
+            if (only_setfl_without(x, op->d, x->cur, F_OF)) {
+                /* a rotate by more than one: OF is undefined and left alone */
+                load_val(x, f, X_RAX, op->a);
+                if (base == CCB_ROR)
+                    emit_shift_ri32(f, XSH_SHR, X_RAX, top);
+                emit_alu_ri32(f, XALU_AND, X_RAX, 1);
+                dput(x, f, op->d, X_RAX);
+                break;
+            }
             load_val(x, f, X_RCX, op->b);
             emit_mov_rr32(f, X_RAX, X_RCX);
             if (base == CCB_ROL)

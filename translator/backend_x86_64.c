@@ -6,7 +6,9 @@
  *
  *   rbp          the CPU (struct cpu *)
  *   r8-r15       the guest registers EAX..EDI, across blocks and chains
- *   rbx rsi rdi rdx   block temporaries (a linear-scan allocator; a
+ *   rbx          guest instructions entered since cpu->budget and
+ *                cpu->icount were last charged (see emit_charge)
+ *   rsi rdi rdx  block temporaries (a linear-scan allocator; a
  *                temporary that finds none free lives in the frame)
  *   rax rcx      scratch within one op
  *   [rsp]        the running block (struct tb *), then call arguments and
@@ -52,7 +54,16 @@
 static const int8_t greg[8] = { X_R8, X_R9, X_R10, X_R11, X_R12, X_R13, X_R14, X_R15 };
 /* Guest registers in host registers a C call may clobber. */
 #define NGREG_VOLATILE 4
-static const int8_t temp_pool[] = { X_RBX, X_RSI, X_RDI, X_RDX };
+static const int8_t temp_pool[] = { X_RSI, X_RDI, X_RDX };
+/*
+ * Chaining charges a block's length to rbx instead of to cpu->budget and
+ * cpu->icount: two read-modify-writes of memory per block made a chain of
+ * store-forwarding latency through every loop.  rbx is callee-saved, so a
+ * C call that cannot look at the counters keeps it; emit_charge() moves it
+ * to the CPU before anything that can (a call that may fault or reach a
+ * device, every return to the run loop).
+ */
+#define X_ENTERED X_RBX
 #define NPOOL (int)(sizeof(temp_pool) / sizeof(temp_pool[0]))
 
 /* The frame below the saved registers; its size keeps rsp 16-aligned for calls. */
@@ -281,6 +292,14 @@ static int caller_saved(int r)
            (r >= X_R8 && r <= X_R11);
 }
 
+/* cpu->budget and cpu->icount exact again: charge what rbx counted. */
+static void emit_charge(struct xbuf *o)
+{
+    emit_alu_mr64(o, XALU_SUB, CPUF(budget), X_ENTERED);
+    emit_alu_mr64(o, XALU_ADD, CPUF(icount), X_ENTERED);
+    emit_alu_rr32(o, XALU_XOR, X_ENTERED, X_ENTERED);
+}
+
 /*
  * Call fn(args...) from op x->cur; the result (if d) goes to value d.
  * Registers the call may clobber are kept in memory around it: the guest
@@ -311,6 +330,7 @@ static void emit_ccall(struct xc *x, struct xbuf *o, const void *fn, const struc
     }
     if (flags & CC_SYNC) {
         const struct ir_op *op = &x->b->ops[x->cur];
+        emit_charge(o);
         emit_store_i32(o, CPUF(insn_eip), x->b->insns[op->insn].eip);
         emit_load64(o, X_RAX, xmem_bd(X_RSP, FR_TB));
         emit_store64(o, CPUF(cur_tb), X_RAX);
@@ -701,6 +721,7 @@ static size_t ret_stub(struct xc *x)
         return x->ret_stub;
     struct xbuf *c = &x->c;
     x->ret_stub = xbuf_len(c);
+    emit_charge(c);
     emit_alu_ri64(c, XALU_ADD, X_RSP, FRAME_SIZE);
     emit_pop(c, X_R15);
     emit_pop(c, X_R14);
@@ -739,23 +760,39 @@ static void emit_leave(struct xc *x, struct xbuf *o, int slot)
 static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
 {
     struct xbuf *f = &x->f;
-    emit_store_i32(f, CPUF(eip), eip);
-    emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
-    emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
-    emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
     size_t cold = xbuf_len(&x->c);
+    emit_store_i32(f, CPUF(eip), eip);
+    if (eip == x->b->eip) {
+        /* A loop on itself: when the slot is linked to this very block,
+         * its entry is a jump away and its length known now. */
+        emit_load64(f, X_RCX, xmem_bd(X_RSP, FR_TB));
+        emit_load64(f, X_RAX, xmem_bd(X_RCX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
+        emit_alu_rr64(f, XALU_CMP, X_RAX, X_RCX);
+        size_t other = emit_jcc32(f, XCC_NE);
+        emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
+        fix_add(x, emit_jcc32(f, XCC_NE), cold, 0);
+        emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
+        fix_add(x, emit_jcc32(f, XCC_LE), cold, 0);
+        emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
+        emit_alu_ri32(f, XALU_ADD, X_ENTERED, (uint32_t)x->b->ninsns);
+        emit_patch_rel32(f, emit_jmp32(f), 0);
+        emit_patch_rel32(f, other, xbuf_len(f));
+    } else {
+        emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
+        emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
+    }
+    emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
     size_t j1 = emit_jcc32(f, XCC_E);
     emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
     size_t j2 = emit_jcc32(f, XCC_NE);
-    emit_alu_mi64(f, XALU_CMP, CPUF(budget), 0);
+    /* the budget left is cpu->budget - rbx */
+    emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
     size_t j3 = emit_jcc32(f, XCC_LE);
     fix_add(x, j1, cold, 0);
     fix_add(x, j2, cold, 0);
     fix_add(x, j3, cold, 0);
     emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
-    emit_load32(f, X_RCX, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, ninsns)));
-    emit_alu_mr64(f, XALU_SUB, CPUF(budget), X_RCX);
-    emit_alu_mr64(f, XALU_ADD, CPUF(icount), X_RCX);
+    emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, ninsns)));
     emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RAX);
     emit_jmp_m(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, code)));
     emit_leave(x, &x->c, slot);
@@ -823,12 +860,10 @@ static void emit_jump_cache(struct xc *x, int target)
     /* tb_chain_enter() */
     emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
     miss[nm++] = emit_jcc32(f, XCC_NE);
-    emit_alu_mi64(f, XALU_CMP, CPUF(budget), 0);
+    emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
     miss[nm++] = emit_jcc32(f, XCC_LE);
     emit_inc_m64(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, exec_count)));
-    emit_load32(f, X_RCX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, ninsns)));
-    emit_alu_mr64(f, XALU_SUB, CPUF(budget), X_RCX);
-    emit_alu_mr64(f, XALU_ADD, CPUF(icount), X_RCX);
+    emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, ninsns)));
     emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RDX);
     emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
     for (int i = 0; i < nm; i++)
@@ -875,6 +910,24 @@ static void emit_binop(struct xc *x, const struct ir_op *op, int alu, int commut
         emit_alu_rr32(f, alu, X_RAX, rb);
         dput(x, f, op->d, X_RAX);
     }
+}
+
+/* Whether every reader of value v after op `from` is a SETFL that keeps none of `bits`. */
+static int only_setfl_without(const struct xc *x, int v, int from, uint32_t bits)
+{
+    if (!is_temp(v) || x->alias[v] >= 0)
+        return 0;
+    for (int i = from + 1; i <= x->last[v] && i < x->b->nops; i++) {
+        const struct ir_op *op = &x->b->ops[i];
+        const uint16_t *fld[4] = { &op->d, &op->a, &op->b, &op->c };
+        for (int k = 0; k < 4; k++) {
+            if (!op_reads(op, 1 << k) || *fld[k] != v)
+                continue;
+            if (op->opc != IR_SETFL || k != 1 || (op->imm & bits))
+                return 0;
+        }
+    }
+    return 1;
 }
 
 /* The register d is computed in, holding a's value (for one-operand forms). */
@@ -1175,6 +1228,15 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         if (op->aux < CC_EFLAGS && (base == CCB_ROL || base == CCB_ROR)) {
             /* cc_compute()'s ROL/ROR: CF from the result, OF from the operand */
             int top = (8 << CC_SIZEIDX(op->aux)) - 1;
+            if (only_setfl_without(x, op->d, x->cur, F_OF)) {
+                /* a rotate by more than one: OF is undefined and left alone */
+                load_val(x, f, X_RAX, op->a);
+                if (base == CCB_ROR)
+                    emit_shift_ri32(f, XSH_SHR, X_RAX, top);
+                emit_alu_ri32(f, XALU_AND, X_RAX, 1);
+                dput(x, f, op->d, X_RAX);
+                break;
+            }
             load_val(x, f, X_RCX, op->b);
             emit_mov_rr32(f, X_RAX, X_RCX);
             if (base == CCB_ROL)
@@ -1652,6 +1714,8 @@ static void x64_make_entry(void)
     emit_store64(&b, xmem_bd(X_RSP, FR_TB), X_RSI);
     for (int g = 0; g < 8; g++)
         emit_load32(&b, greg[g], GMEM(g));
+    /* the run loop charged this block (tb_enter) */
+    emit_alu_rr32(&b, XALU_XOR, X_ENTERED, X_ENTERED);
     emit_jmp_m(&b, xmem_bd(X_RSI, (int32_t)offsetof(struct tb, code)));
     if (mprotect(p, size, PROT_READ | PROT_EXEC) != 0) {
         perror("bt86: x86_64 backend: mprotect");

@@ -163,6 +163,11 @@ void emit_alu_rr32(struct xbuf *b, int op, int dst, int src)
     op_rr(b, 0, (uint8_t)(op << 3 | 1), src, dst);
 }
 
+void emit_alu_rr64(struct xbuf *b, int op, int dst, int src)
+{
+    op_rr(b, P_W, (uint8_t)(op << 3 | 1), src, dst);
+}
+
 static int fits8(int64_t v)
 {
     return v >= -128 && v <= 127;

@@ -93,6 +93,8 @@ void emit_lea32(struct xbuf *b, int dst, struct xmem m);
 
 /* op r32, r32 (add or and sub xor cmp) */
 void emit_alu_rr32(struct xbuf *b, int op, int dst, int src);
+/* op r64, r64 */
+void emit_alu_rr64(struct xbuf *b, int op, int dst, int src);
 /* op r32, imm (imm8 sign-extended when it fits) */
 void emit_alu_ri32(struct xbuf *b, int op, int dst, uint32_t imm);
 /* op r64, imm (imm8 or imm32, sign-extended) */

@@ -94,10 +94,17 @@ static void gen_block(struct ir_block *b)
             nt++;
         } else if (k == 15) {
             ir_emit(b, IR_SETFL, 0, pick(nt), 0, pick(nt), rnd() & F_ARITH, rnd() % 2);
-        } else if (k == 16) {
+        } else if (k == 16 && rnd() % 2) {
             ir_emit(b, IR_CCFLAGS, (uint16_t)(V_TEMP0 + nt), pick(nt), pick(nt), pick(nt), 0,
                     (uint32_t)rnd_kind());
             nt++;
+        } else if (k == 16) {
+            /* a rotate's flags, as the frontend writes them: CF alone when the
+             * count is not 1 (the backend then leaves OF out), else CF and OF */
+            uint16_t t = (uint16_t)(V_TEMP0 + nt++);
+            ir_emit(b, IR_CCFLAGS, t, pick(nt - 1), pick(nt - 1), pick(nt - 1), 0,
+                    (uint32_t)CC_KIND(rnd() % 2 ? CCB_ROL : CCB_ROR, (int)(rnd() % 3)));
+            ir_emit(b, IR_SETFL, 0, t, 0, pick(nt), rnd() % 2 ? F_CF : F_CF | F_OF, rnd() % 2);
         } else if (k == 17) {
             ir_emit(b, IR_STCPU, 0, pick(nt), 0, 0, (uint32_t)offsetof(struct cpu, cc_fix), 0);
         } else {

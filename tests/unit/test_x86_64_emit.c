@@ -107,6 +107,9 @@ int main(void)
     T("sub r13d, r14d", emit_alu_rr32(b, XALU_SUB, X_R13, X_R14));
     T("xor edi, edi", emit_alu_rr32(b, XALU_XOR, X_RDI, X_RDI));
     T("cmp eax, ecx", emit_alu_rr32(b, XALU_CMP, X_RAX, X_RCX));
+    T("cmp rax, rcx", emit_alu_rr64(b, XALU_CMP, X_RAX, X_RCX));
+    T("sub r9, rbx", emit_alu_rr64(b, XALU_SUB, X_R9, X_RBX));
+    T("cmp qword ptr [rbp + 0x48], rbx", emit_alu_mr64(b, XALU_CMP, xmem_bd(X_RBP, 0x48), X_RBX));
     T("and ecx, 0x1fe0", emit_alu_ri32(b, XALU_AND, X_RCX, 0x1fe0));
     T("and eax, 0xfffff000", emit_alu_ri32(b, XALU_AND, X_RAX, 0xfffff000));
     T("add r9d, 0x7f", emit_alu_ri32(b, XALU_ADD, X_R9, 0x7f));

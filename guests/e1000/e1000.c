@@ -18,6 +18,7 @@
  */
 #include "guest.h"
 #include "io.h"
+#include "netframe.h"
 #include "pci.h"
 
 #include <stdint.h>
@@ -101,34 +102,8 @@ static uint16_t ee_read(unsigned addr)
 
 /* ---------------------------------------------------------------- frames */
 
-static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static uint8_t mac[6];
 static unsigned rx_next, tx_next;
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint16_t ip_csum(const uint8_t *p, unsigned n, uint32_t sum)
-{
-	for (unsigned i = 0; i < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-static void print_mac(const char *what, const uint8_t *m)
-{
-	printf("%s %02x:%02x:%02x:%02x:%02x:%02x\n", what, m[0], m[1], m[2], m[3], m[4], m[5]);
-}
 
 /* Descriptor d of the transmit ring: address, length, and the rest. */
 static void tx_desc(uint32_t addr, uint32_t lower, uint32_t upper)
@@ -188,26 +163,11 @@ static uint8_t *rx_frame(unsigned *len, uint8_t *status)
 	return 0;
 }
 
-static void eth_header(uint8_t *f, const uint8_t *dst, uint16_t type)
-{
-	memcpy(f, dst, 6);
-	memcpy(f + 6, mac, 6);
-	put16(f + 12, type);
-}
-
 static void arp(void)
 {
 	uint8_t *f = (uint8_t *)BUF_TX;
 	memset(f, 0, 60);
-	eth_header(f, bcast, 0x0806);
-	put16(f + 14, 1);      /* Ethernet */
-	put16(f + 16, 0x0800); /* IPv4 */
-	f[18] = 6;
-	f[19] = 4;
-	put16(f + 20, 1); /* request */
-	memcpy(f + 22, mac, 6);
-	memcpy(f + 28, "\x0a\x00\x02\x0f", 4);
-	memcpy(f + 38, "\x0a\x00\x02\x02", 4);
+	net_arp_request(f, mac);
 	unsigned last = tx_next;
 	/* Legacy: EOP, IFCS, RS. */
 	tx_desc(BUF_TX, 60 | (0x01u | 0x02 | 0x08) << 24, 0);
@@ -221,64 +181,18 @@ static void arp(void)
 		return;
 	}
 	printf("arp: reply of %u bytes, status EOP %u, type %04x op %u\n", len, st >> 1 & 1,
-	       get16(r + 12), get16(r + 20));
-	print_mac("arp: 10.0.2.2 is at", r + 22);
-	printf("arp: sender %u.%u.%u.%u target %u.%u.%u.%u\n", r[28], r[29], r[30], r[31], r[38],
-	       r[39], r[40], r[41]);
-	printf("arp: to us: %s\n", memcmp(r, mac, 6) ? "no" : "yes");
-}
-
-static const uint8_t *dhcp_option(const uint8_t *o, const uint8_t *end, int code)
-{
-	while (o < end && *o != 255) {
-		if (*o == 0) {
-			o++;
-			continue;
-		}
-		if (*o == code)
-			return o;
-		o += 2 + o[1];
-	}
-	return 0;
+	       net_get16(r + 12), net_get16(r + 20));
+	net_print_arp_reply(r, mac);
 }
 
 static void dhcp(void)
 {
-	uint8_t *f = (uint8_t *)BUF_TX;
-	memset(f, 0, 400);
-	eth_header(f, bcast, 0x0800);
-	uint8_t *ip = f + 14, *udp = ip + 20, *bp = udp + 8;
-	/* BOOTP: DISCOVER from our MAC, broadcast reply wanted. */
-	bp[0] = 1;
-	bp[1] = 1;
-	bp[2] = 6;
-	memcpy(bp + 4, "\x12\x34\x56\x78", 4);
-	put16(bp + 10, 0x8000);
-	memcpy(bp + 28, mac, 6);
-	uint8_t *o = bp + 236;
-	memcpy(o, "\x63\x82\x53\x63", 4);
-	o += 4;
-	*o++ = 53, *o++ = 1, *o++ = 1;             /* DISCOVER */
-	*o++ = 55, *o++ = 3, *o++ = 1, *o++ = 3, *o++ = 6; /* mask, router, DNS */
-	*o++ = 255;
-	unsigned bplen = (unsigned)(o - bp);
-	if (bplen < 548)
-		bplen = 548; /* slirp takes no shorter BOOTP message */
-	unsigned udplen = 8 + bplen, iplen = 20 + udplen;
-	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)iplen);
-	ip[8] = 64;
-	ip[9] = 17;
-	memset(ip + 16, 0xff, 4); /* 0.0.0.0 -> 255.255.255.255 */
-	put16(ip + 10, (uint16_t)~ip_csum(ip, 20, 0));
-	put16(udp, 68);
-	put16(udp + 2, 67);
-	put16(udp + 4, (uint16_t)udplen);
+	uint8_t *f = (uint8_t *)BUF_TX, *udp = f + 14 + 20;
+	uint32_t ph;
+	unsigned len = net_dhcp_discover(f, mac, &ph);
 	/* The pseudo-header's sum goes where the checksum will be; the NIC
 	 * adds the datagram to it (TXSM). */
-	uint32_t ph = 0 + 0 + 0xffff + 0xffff + 17 + udplen;
-	put16(udp + 6, ip_csum((const uint8_t *)"", 0, ph));
-	unsigned len = 14 + iplen;
+	net_put16(udp + 6, net_ip_csum((const uint8_t *)"", 0, ph));
 	/* Context: TUCSS 34, TUCSO 40, TUCSE 0 (to the end), UDP over IPv4. */
 	volatile uint32_t *ctx = (volatile uint32_t *)(RING_TX + 16 * tx_next);
 	ctx[0] = 14 | 24u << 8 | 33u << 16;
@@ -298,27 +212,10 @@ static void dhcp(void)
 		printf("dhcp: no reply\n");
 		return;
 	}
-	const uint8_t *rip = r + 14, *rudp = rip + (rip[0] & 15) * 4, *rbp = rudp + 8;
-	printf("dhcp: reply of %u bytes, proto %u, ports %u -> %u\n", rlen, rip[9], get16(rudp),
-	       get16(rudp + 2));
-	printf("dhcp: ip header checksum %s\n", ip_csum(rip, 20, 0) == 0xffff ? "good" : "BAD");
-	printf("dhcp: op %u xid %02x%02x%02x%02x yiaddr %u.%u.%u.%u\n", rbp[0], rbp[4], rbp[5], rbp[6],
-	       rbp[7], rbp[16], rbp[17], rbp[18], rbp[19]);
-	const uint8_t *end = r + rlen;
-	const uint8_t *t = dhcp_option(rbp + 240, end, 53);
-	const uint8_t *sid = dhcp_option(rbp + 240, end, 54);
-	const uint8_t *rt = dhcp_option(rbp + 240, end, 3);
-	const uint8_t *dns = dhcp_option(rbp + 240, end, 6);
-	const uint8_t *mask = dhcp_option(rbp + 240, end, 1);
-	printf("dhcp: message type %u\n", t ? t[2] : 0);
-	if (sid)
-		printf("dhcp: server %u.%u.%u.%u\n", sid[2], sid[3], sid[4], sid[5]);
-	if (rt)
-		printf("dhcp: router %u.%u.%u.%u\n", rt[2], rt[3], rt[4], rt[5]);
-	if (dns)
-		printf("dhcp: dns %u.%u.%u.%u\n", dns[2], dns[3], dns[4], dns[5]);
-	if (mask)
-		printf("dhcp: mask %u.%u.%u.%u\n", mask[2], mask[3], mask[4], mask[5]);
+	const uint8_t *rip = r + 14, *rudp = rip + (rip[0] & 15) * 4;
+	printf("dhcp: reply of %u bytes, proto %u, ports %u -> %u\n", rlen, rip[9], net_get16(rudp),
+	       net_get16(rudp + 2));
+	net_print_dhcp_reply(r, rlen, 1);
 }
 
 int main(const char *cmdline)
@@ -369,7 +266,7 @@ int main(const char *cmdline)
 		mac[2 * i] = (uint8_t)ee[i];
 		mac[2 * i + 1] = (uint8_t)(ee[i] >> 8);
 	}
-	print_mac("eeprom: mac", mac);
+	net_print_mac("eeprom: mac", mac);
 	printf("eeprom: sum %04x, ids %04x %04x\n", sum, ee[0x0d], ee[0x0e]);
 	uint16_t w[3];
 	for (int i = 0; i < 3; i++) {

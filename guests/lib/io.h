@@ -60,4 +60,12 @@ static inline uint64_t rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
+/* Memory-mapped registers at a physical address (the guests run unpaged). */
+static inline uint8_t rd8(uint32_t a) { return *(volatile uint8_t *)a; }
+static inline uint16_t rd16(uint32_t a) { return *(volatile uint16_t *)a; }
+static inline uint32_t rd32(uint32_t a) { return *(volatile uint32_t *)a; }
+static inline void wr8(uint32_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
+static inline void wr16(uint32_t a, uint16_t v) { *(volatile uint16_t *)a = v; }
+static inline void wr32(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
+
 #endif

@@ -23,13 +23,6 @@
 
 #include <stdint.h>
 
-static uint8_t rd8(uint32_t a) { return *(volatile uint8_t *)a; }
-static uint16_t rd16(uint32_t a) { return *(volatile uint16_t *)a; }
-static uint32_t rd32(uint32_t a) { return *(volatile uint32_t *)a; }
-static void wr8(uint32_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
-static void wr16(uint32_t a, uint16_t v) { *(volatile uint16_t *)a = v; }
-static void wr32(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
-
 /* Common configuration registers (virtio 1.0, 4.1.4.3). */
 enum {
 	DFSELECT = 0x00, DF = 0x04, GFSELECT = 0x08, GF = 0x0c, MSIX_CONFIG = 0x10,

@@ -17,18 +17,12 @@
  */
 #include "guest.h"
 #include "io.h"
+#include "netframe.h"
 #include "pci.h"
 
 #include <stdint.h>
 
 #define MMIO_BASE 0xfe000000u
-
-static uint8_t rd8(uint32_t a) { return *(volatile uint8_t *)a; }
-static uint16_t rd16(uint32_t a) { return *(volatile uint16_t *)a; }
-static uint32_t rd32(uint32_t a) { return *(volatile uint32_t *)a; }
-static void wr8(uint32_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
-static void wr16(uint32_t a, uint16_t v) { *(volatile uint16_t *)a = v; }
-static void wr32(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
 
 /* Common configuration registers (virtio 1.0, 4.1.4.3). */
 enum {
@@ -176,39 +170,6 @@ static int start(void)
 
 /* ---------------------------------------------------------------- frames */
 
-static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint16_t ip_csum(const uint8_t *p, unsigned n, uint32_t sum)
-{
-	for (unsigned i = 0; i < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | (i + 1 < n ? p[i + 1] : 0);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-static void print_mac(const char *what, const uint8_t *m)
-{
-	printf("%s %02x:%02x:%02x:%02x:%02x:%02x\n", what, m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
-static void eth_header(uint8_t *f, const uint8_t *dst, uint16_t type)
-{
-	memcpy(f, dst, 6);
-	memcpy(f + 6, mac, 6);
-	put16(f + 12, type);
-}
 
 /* The next received frame (after its header), or NULL; gives the buffer back. */
 static uint8_t *rx_frame(const char *what, unsigned *len)
@@ -234,18 +195,9 @@ static void arp(void)
 {
 	uint8_t *h = txbuf[0], *f = txbuf[1];
 	memset(h, 0, HDR);
-	memset(f, 0, 42);
-	eth_header(f, bcast, 0x0806);
-	put16(f + 14, 1);      /* Ethernet */
-	put16(f + 16, 0x0800); /* IPv4 */
-	f[18] = 6;
-	f[19] = 4;
-	put16(f + 20, 1); /* request */
-	memcpy(f + 22, mac, 6);
-	memcpy(f + 28, "\x0a\x00\x02\x0f", 4);
-	memcpy(f + 38, "\x0a\x00\x02\x02", 4);
+	net_arp_request(f, mac);
 	txq.desc[0] = (struct desc){ (uint32_t)h, HDR, D_NEXT, 1 };
-	txq.desc[1] = (struct desc){ (uint32_t)f, 42, 0, 0 };
+	txq.desc[1] = (struct desc){ (uint32_t)f, NET_ARP_LEN, 0, 0 };
 	offer(&txq, 0);
 	kick(1);
 	printf("arp: sent, used length %ld\n", used(&txq));
@@ -253,67 +205,24 @@ static void arp(void)
 	uint8_t *r = rx_frame("arp", &len);
 	if (!r)
 		return;
-	printf("arp: frame of %u bytes, type %04x op %u\n", len, get16(r + 12), get16(r + 20));
-	print_mac("arp: 10.0.2.2 is at", r + 22);
-	printf("arp: sender %u.%u.%u.%u target %u.%u.%u.%u\n", r[28], r[29], r[30], r[31], r[38],
-	       r[39], r[40], r[41]);
-	printf("arp: to us: %s\n", memcmp(r, mac, 6) ? "no" : "yes");
-}
-
-static const uint8_t *dhcp_option(const uint8_t *o, const uint8_t *end, int code)
-{
-	while (o < end && *o != 255) {
-		if (*o == 0) {
-			o++;
-			continue;
-		}
-		if (*o == code)
-			return o;
-		o += 2 + o[1];
-	}
-	return 0;
+	printf("arp: frame of %u bytes, type %04x op %u\n", len, net_get16(r + 12), net_get16(r + 20));
+	net_print_arp_reply(r, mac);
 }
 
 static void dhcp(void)
 {
-	uint8_t *h = txbuf[0], *f = h + HDR;
-	memset(h, 0, 600);
-	eth_header(f, bcast, 0x0800);
-	uint8_t *ip = f + 14, *udp = ip + 20, *bp = udp + 8;
-	bp[0] = 1;
-	bp[1] = 1;
-	bp[2] = 6;
-	memcpy(bp + 4, "\x12\x34\x56\x78", 4);
-	put16(bp + 10, 0x8000);
-	memcpy(bp + 28, mac, 6);
-	uint8_t *o = bp + 236;
-	memcpy(o, "\x63\x82\x53\x63", 4);
-	o += 4;
-	*o++ = 53, *o++ = 1, *o++ = 1;                     /* DISCOVER */
-	*o++ = 55, *o++ = 3, *o++ = 1, *o++ = 3, *o++ = 6; /* mask, router, DNS */
-	*o++ = 255;
-	unsigned bplen = (unsigned)(o - bp);
-	if (bplen < 548)
-		bplen = 548; /* slirp takes no shorter BOOTP message */
-	unsigned udplen = 8 + bplen, iplen = 20 + udplen, len = 14 + iplen;
-	ip[0] = 0x45;
-	put16(ip + 2, (uint16_t)iplen);
-	ip[8] = 64;
-	ip[9] = 17;
-	memset(ip + 16, 0xff, 4); /* 0.0.0.0 -> 255.255.255.255 */
-	put16(ip + 10, (uint16_t)~ip_csum(ip, 20, 0));
-	put16(udp, 68);
-	put16(udp + 2, 67);
-	put16(udp + 4, (uint16_t)udplen);
-	uint32_t ph = 0xffff + 0xffff + 17 + udplen;
+	uint8_t *h = txbuf[0], *f = h + HDR, *udp = f + 14 + 20;
+	memset(h, 0, HDR);
+	uint32_t ph;
+	unsigned len = net_dhcp_discover(f, mac, &ph), udplen = len - 14 - 20;
 	if (features & 1ull << F_CSUM) {
 		/* The pseudo-header's sum in place; the device adds the datagram. */
-		put16(udp + 6, ip_csum((const uint8_t *)"", 0, ph));
+		net_put16(udp + 6, net_ip_csum((const uint8_t *)"", 0, ph));
 		h[0] = 1; /* NEEDS_CSUM */
 		h[6] = 34; /* csum_start: the UDP header */
 		h[8] = 6;  /* csum_offset */
 	} else {
-		put16(udp + 6, (uint16_t)~ip_csum(udp, udplen, ph));
+		net_put16(udp + 6, (uint16_t)~net_ip_csum(udp, udplen, ph));
 	}
 	txq.desc[2] = (struct desc){ (uint32_t)h, HDR + len, 0, 0 };
 	offer(&txq, 2);
@@ -324,21 +233,10 @@ static void dhcp(void)
 	uint8_t *r = rx_frame("dhcp", &rlen);
 	if (!r)
 		return;
-	const uint8_t *rip = r + 14, *rudp = rip + (rip[0] & 15) * 4, *rbp = rudp + 8;
-	printf("dhcp: frame of %u bytes, proto %u, ports %u -> %u\n", rlen, rip[9], get16(rudp),
-	       get16(rudp + 2));
-	printf("dhcp: ip header checksum %s\n", ip_csum(rip, 20, 0) == 0xffff ? "good" : "BAD");
-	printf("dhcp: op %u xid %02x%02x%02x%02x yiaddr %u.%u.%u.%u\n", rbp[0], rbp[4], rbp[5],
-	       rbp[6], rbp[7], rbp[16], rbp[17], rbp[18], rbp[19]);
-	const uint8_t *end = r + rlen;
-	const uint8_t *t = dhcp_option(rbp + 240, end, 53);
-	const uint8_t *sid = dhcp_option(rbp + 240, end, 54);
-	const uint8_t *rt = dhcp_option(rbp + 240, end, 3);
-	printf("dhcp: message type %u\n", t ? t[2] : 0);
-	if (sid)
-		printf("dhcp: server %u.%u.%u.%u\n", sid[2], sid[3], sid[4], sid[5]);
-	if (rt)
-		printf("dhcp: router %u.%u.%u.%u\n", rt[2], rt[3], rt[4], rt[5]);
+	const uint8_t *rip = r + 14, *rudp = rip + (rip[0] & 15) * 4;
+	printf("dhcp: frame of %u bytes, proto %u, ports %u -> %u\n", rlen, rip[9], net_get16(rudp),
+	       net_get16(rudp + 2));
+	net_print_dhcp_reply(r, rlen, 0);
 }
 
 /* A transmit chain whose second descriptor leads back to the first. */
@@ -380,7 +278,7 @@ int main(const char *cmdline)
 		return 1;
 	for (int i = 0; i < 6; i++)
 		mac[i] = rd8(devcfg + i);
-	print_mac("config: mac", mac);
+	net_print_mac("config: mac", mac);
 	printf("config: status %u\n", rd16(devcfg + 6));
 	queue(0, &rxq);
 	queue(1, &txq);

@@ -13,13 +13,6 @@
 
 #include <stdint.h>
 
-static uint8_t rd8(uint32_t a) { return *(volatile uint8_t *)a; }
-static uint16_t rd16(uint32_t a) { return *(volatile uint16_t *)a; }
-static uint32_t rd32(uint32_t a) { return *(volatile uint32_t *)a; }
-static void wr8(uint32_t a, uint8_t v) { *(volatile uint8_t *)a = v; }
-static void wr16(uint32_t a, uint16_t v) { *(volatile uint16_t *)a = v; }
-static void wr32(uint32_t a, uint32_t v) { *(volatile uint32_t *)a = v; }
-
 #define QN 8
 
 struct desc {

@@ -48,29 +48,36 @@ bin=$work/x/boot/memtest86+ia32.bin
 [ -f "$bin" ] || { echo "FAIL: $(basename "$deb") has no boot/memtest86+ia32.bin"; exit 1; }
 echo "memtest86+: $(basename "$deb"), memtest86+ia32.bin $(stat -c %s "$bin") bytes"
 
-log=$work/serial.log
-"$BT86" -kernel "$bin" -append "console=ttyS0,115200" -nographic -m 256 -no-reboot \
-	</dev/null >"$log" 2>&1 &
-pid=$!
-start=$(date +%s)
 screen() { tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]/\n/g'; }
-ok=0
-while [ $(($(date +%s) - start)) -lt "$MEMTEST_TIMEOUT" ]; do
-	if screen | grep -q -F '#0  [Address test, walking ones'; then
-		ok=1
-		break
+# run_until WHAT PATTERN BT86-ARGS...: memtest86+'s serial screen in $log
+# until PATTERN (grep -E) shows there; then bt86 is stopped.
+run_until() {
+	local what=$1 pattern=$2 ok=0
+	shift 2
+	"$BT86" "$@" -nographic -no-reboot </dev/null >"$log" 2>&1 &
+	pid=$!
+	start=$(date +%s)
+	while [ $(($(date +%s) - start)) -lt "$MEMTEST_TIMEOUT" ]; do
+		if screen | grep -q -E -- "$pattern"; then
+			ok=1
+			break
+		fi
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	pid=
+	if [ $ok != 1 ]; then
+		echo "FAIL: no $what within ${MEMTEST_TIMEOUT}s; the serial output:"
+		screen | grep -v '^[[:space:]]*$' | tail -n 30
+		exit 1
 	fi
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 1
-done
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-pid=
-if [ $ok != 1 ]; then
-	echo "FAIL: no first test screen (#0 Address test) within ${MEMTEST_TIMEOUT}s; the serial output:"
-	screen | grep -v '^[[:space:]]*$' | tail -n 30
-	exit 1
-fi
+}
+
+log=$work/serial.log
+run_until "first test screen (#0 Address test)" '#0  \[Address test, walking ones' \
+	-kernel "$bin" -append "console=ttyS0,115200" -m 256
 fail=0
 for want in 'Memtest86+ v' 'bt86 virtual i686 CPU' 'Status: Testing'; do
 	if ! screen | grep -q -F -- "$want"; then
@@ -105,27 +112,8 @@ CFG
 grub-mkrescue -o "$work/memtest.iso" "$work/iso" >"$work/mkrescue.log" 2>&1 ||
 	{ echo "FAIL: grub-mkrescue:"; cat "$work/mkrescue.log"; exit 1; }
 log=$work/pass.log
-"$BT86" -cdrom "$work/memtest.iso" -nographic -m 16 -icount shift=10 -no-reboot \
-	</dev/null >"$log" 2>&1 &
-pid=$!
-start=$(date +%s)
-ok=0
-while [ $(($(date +%s) - start)) -lt "$MEMTEST_TIMEOUT" ]; do
-	if screen | grep -q -E 'Pass: +1 +Errors: 0'; then
-		ok=1
-		break
-	fi
-	kill -0 "$pid" 2>/dev/null || break
-	sleep 1
-done
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-pid=
-if [ $ok != 1 ]; then
-	echo "FAIL: no complete pass through firmware within ${MEMTEST_TIMEOUT}s; the serial output:"
-	screen | grep -v '^[[:space:]]*$' | tail -n 30
-	exit 1
-fi
+run_until "complete pass through firmware" 'Pass: +1 +Errors: 0' \
+	-cdrom "$work/memtest.iso" -m 16 -icount shift=10
 for t in '#0 ' '#9 ' '#10 \[Bit fade test'; do
 	screen | grep -q -E -- "$t" || { echo "FAIL: the pass never showed test '$t'"; exit 1; }
 done

@@ -24,7 +24,8 @@
 # -stats-json: a run with the transfers less a run that boots the same way
 # and moves nothing, per MiB: monitor entries, port and MMIO accesses per
 # device (each one a device exit: a call from the guest into a device
-# model), interrupts.  Writes $BENCH_OUT/paravirt-linux.json.
+# model), interrupts.  Writes $BENCH_OUT/paravirt-linux.json and a chart,
+# paravirt-linux.svg.
 # Timings never fail it; a transfer that goes wrong (data that does not
 # check, a run that stops) does (exit 1).  Exit 77 when there is no kernel
 # (tests/boot/fetch.sh cannot fetch it) or no python3.
@@ -366,7 +367,37 @@ if quick:
 os.makedirs(out, exist_ok=True)
 with open(f"{out}/paravirt-linux.json", "w") as f:
     json.dump(result, f, indent=1)
-print(f"\nwrote {out}/paravirt-linux.json")
+
+# The chart: one group per row and transfer, one bar per engine, MB/s by the
+# host's wall clock (higher is faster), its value above it.
+bars = [ent for ent in result["rows"] if "skipped" not in ent]
+W, H, top, left, bottom = 1000, 360, 50, 60, 60
+gw = (W - left - 20) / max(1, len(bars))
+bw = gw * 0.8 / max(1, len(engines))
+peak = max([ent["engines"][e].get("mb_per_s") or 0 for ent in bars for e in engines] + [1])
+def y(v):
+    return top + (H - top - bottom) * (1 - v / peak)
+colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728"]
+svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif" font-size="11">',
+       f'<text x="{W/2}" y="20" text-anchor="middle" font-size="14">Linux, emulated against virtio devices: MB/s by the host clock (higher is faster)</text>',
+       f'<text x="{W/2}" y="36" text-anchor="middle">{result["date"]}; {mib} MiB per transfer</text>',
+       f'<line x1="{left}" x2="{W-20}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="#999"/>']
+for gi, ent in enumerate(bars):
+    svg.append(f'<text x="{left + gi*gw + gw/2:.1f}" y="{H-bottom+16}" text-anchor="middle">{ent["row"]} {ent["transfer"]}</text>')
+    for ei, e in enumerate(engines):
+        v = ent["engines"].get(e, {}).get("mb_per_s")
+        x = left + gi * gw + gw * 0.1 + ei * bw
+        if v is None:
+            continue
+        svg.append(f'<rect x="{x:.1f}" y="{y(v):.1f}" width="{bw*0.9:.1f}" height="{y(0)-y(v):.1f}" fill="{colors[ei % len(colors)]}"/>'
+                   f'<text x="{x+bw*0.45:.1f}" y="{y(v)-3:.1f}" text-anchor="middle" font-size="9">{fmt(v)}</text>')
+for ei, e in enumerate(engines):
+    svg.append(f'<rect x="{left + ei*120}" y="{H-24}" width="10" height="10" fill="{colors[ei % len(colors)]}"/>'
+               f'<text x="{left + ei*120 + 14}" y="{H-15}">{e}</text>')
+svg.append("</svg>")
+with open(f"{out}/paravirt-linux.svg", "w") as f:
+    f.write("\n".join(svg) + "\n")
+print(f"\nwrote {out}/paravirt-linux.json and {out}/paravirt-linux.svg")
 sys.exit(bad)
 EOF
 [ $status = 0 ] && [ -z "${PVB_KEEP:-}" ] && rm -rf "$work"

@@ -109,8 +109,10 @@ static int l4_csum_good(const uint8_t *f, size_t len)
     const uint8_t *l4;
     int proto;
     if (type == 0x0800) {
+        if (room < 20)
+            return 0;
         uint32_t ihl = (ip[0] & 15) * 4u, tot;
-        if (room < 20 || ip[0] >> 4 != 4 || ihl < 20 || (tot = be16(ip + 2)) > room || tot < ihl ||
+        if (ip[0] >> 4 != 4 || ihl < 20 || (tot = be16(ip + 2)) > room || tot < ihl ||
             (be16(ip + 6) & 0x3fff) || fold(sum16(ip, ihl, 0)) != 0xffff)
             return 0;
         proto = ip[9];

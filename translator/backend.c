@@ -66,3 +66,4 @@ int tcc_pick(uint32_t kind, uint32_t cond)
 }
 
 int backend_perfmap;
+int backend_count_blocks = 1;

@@ -117,5 +117,10 @@ void backend_list(FILE *f);
  * /tmp/perf-PID.map (perf's file for code without symbols), as QEMU's
  * -perfmap does, so that a profile shows which guest block the time went to. */
 extern int backend_perfmap;
+/* Whether generated code counts each block's runs (tb->exec_count): only
+ * -stats, -stats-json and the stepper show the counts, and an increment in
+ * memory at every chained exit is a store-forwarding chain through every
+ * guest loop.  Set before the first block is translated. */
+extern int backend_count_blocks;
 
 #endif

@@ -40,6 +40,7 @@
 #include "translator/backend_x86_64_emit.h"
 #include "cpu/flags.h"
 #include "monitor/helpers.h"
+#include "monitor/insn_class.h"
 #include "softmmu/tlb.h"
 #include "base/log.h"
 
@@ -754,6 +755,23 @@ static void emit_leave(struct xc *x, struct xbuf *o, int slot)
 }
 
 /*
+ * Whether a direct exit of b to its own start may loop without the run
+ * loop's say: not when the run loop would refuse the link (a block that
+ * calls the monitor, whose mode may change: tb->no_chain), nor when it
+ * wants to see every block (one instruction at a time for single-step and
+ * breakpoints, -d exec and -d cpu).
+ */
+static int self_loop_ok(const struct ir_block *b)
+{
+    if ((b->hflags & HF_SINGLE) || (log_mask & (LOG_EXEC | LOG_CPU)))
+        return 0;
+    for (int i = 0; i < b->ninsns; i++)
+        if (b->insns[i].cls != CLS_INNOCUOUS && b->insns[i].cls != CLS_CONTROL)
+            return 0;
+    return 1;
+}
+
+/*
  * A direct exit through chain slot `slot` to EIP eip: tb_chain_enter()
  * inline, reading tb->jmp[slot] as it is now.
  */
@@ -761,22 +779,30 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
 {
     struct xbuf *f = &x->f;
     size_t cold = xbuf_len(&x->c);
-    emit_store_i32(f, CPUF(eip), eip);
-    if (eip == x->b->eip) {
-        /* A loop on itself: when the slot is linked to this very block,
-         * its entry is a jump away and its length known now. */
-        emit_load64(f, X_RCX, xmem_bd(X_RSP, FR_TB));
-        emit_load64(f, X_RAX, xmem_bd(X_RCX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
-        emit_alu_rr64(f, XALU_CMP, X_RAX, X_RCX);
-        size_t other = emit_jcc32(f, XCC_NE);
+    /* cpu->eip is stored only on the way out: no block reads it while it
+     * runs (faults and helpers take insn_eip, which the sync stores). */
+    if (eip == x->b->eip && self_loop_ok(x->b)) {
+        /* A loop on itself goes round without asking tb->jmp[]: tb_link
+         * would link it (no rule of its refuses a block its own
+         * successor), and the block cannot go invalid while it runs: a
+         * store into its own code restarts the instruction alone
+         * (tb_invalidate_phys), which leaves the block. */
         emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
         fix_add(x, emit_jcc32(f, XCC_NE), cold, 0);
         emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
         fix_add(x, emit_jcc32(f, XCC_LE), cold, 0);
-        emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
+        if (backend_count_blocks) {
+            emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
+            emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
+        }
         emit_alu_ri32(f, XALU_ADD, X_ENTERED, (uint32_t)x->b->ninsns);
         emit_patch_rel32(f, emit_jmp32(f), 0);
-        emit_patch_rel32(f, other, xbuf_len(f));
+        emit_store_i32(&x->c, CPUF(eip), eip);
+        emit_leave(x, &x->c, slot);
+        return;
+    } else if (eip == x->b->eip) {
+        emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
+        emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
     } else {
         emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
         emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
@@ -791,10 +817,12 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
     fix_add(x, j1, cold, 0);
     fix_add(x, j2, cold, 0);
     fix_add(x, j3, cold, 0);
-    emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
+    if (backend_count_blocks)
+        emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
     emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, ninsns)));
     emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RAX);
     emit_jmp_m(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, code)));
+    emit_store_i32(&x->c, CPUF(eip), eip);
     emit_leave(x, &x->c, slot);
 }
 
@@ -862,7 +890,8 @@ static void emit_jump_cache(struct xc *x, int target)
     miss[nm++] = emit_jcc32(f, XCC_NE);
     emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
     miss[nm++] = emit_jcc32(f, XCC_LE);
-    emit_inc_m64(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, exec_count)));
+    if (backend_count_blocks)
+        emit_inc_m64(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, exec_count)));
     emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, ninsns)));
     emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RDX);
     emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
@@ -1029,10 +1058,20 @@ static void emit_op(struct xc *x, const struct ir_op *op)
     }
     case IR_MUL: {
         int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
-        if (ra != X_RAX)
-            emit_mov_rr32(f, X_RAX, ra);
-        emit_imul_rr32(f, X_RAX, rb);
-        dput(x, f, op->d, X_RAX);
+        int hd = vhome(x, op->d);
+        if (hd >= 0 && hd == ra) {
+            emit_imul_rr32(f, hd, rb);
+        } else if (hd >= 0 && hd == rb) {
+            emit_imul_rr32(f, hd, ra); /* commutative */
+        } else if (hd >= 0) {
+            emit_mov_rr32(f, hd, ra);
+            emit_imul_rr32(f, hd, rb);
+        } else {
+            if (ra != X_RAX)
+                emit_mov_rr32(f, X_RAX, ra);
+            emit_imul_rr32(f, X_RAX, rb);
+            dput(x, f, op->d, X_RAX);
+        }
         break;
     }
     case IR_MULHU:

@@ -567,6 +567,7 @@ int main(int argc, char **argv)
         gdbstub_attach(gdb, &machine);
     monitor_stats.timing = o->stats || o->stats_json;
     ioport_timing = mem_timing = monitor_stats.timing;
+    backend_count_blocks = monitor_stats.timing || step;
     if (step)
         stepper_init(&machine);
     int status = cpu_exec(&machine.cpu);

@@ -59,9 +59,10 @@ struct backend {
     size_t (*code_size)(const struct ir_block *b);
     /*
      * Compile `b` into `code` (writable, 16-byte aligned, code_size(b)
-     * bytes).  Returns the block's entry point, stored in tb->code.
+     * bytes) for block `tb`, whose address the code may embed.  Returns
+     * the block's entry point, stored in tb->code.
      */
-    const void *(*compile)(const struct ir_block *b, void *code);
+    const void *(*compile)(const struct ir_block *b, void *code, const struct tb *tb);
     /*
      * Run from `tb` until an exit that is not chained, the budget runs out
      * or an exit is requested.  Sets cpu->eip.  Returns the last block run

@@ -60,8 +60,9 @@ static size_t interp_code_size(const struct ir_block *b)
  * every size, signed or not; imm bit 0 (of the condition) negates.
  */
 
-static const void *interp_compile(const struct ir_block *b, void *mem)
+static const void *interp_compile(const struct ir_block *b, void *mem, const struct tb *tb)
 {
+    (void)tb;
     if (!handlers) {
         int slot;
         interp_exec(NULL, NULL, &slot);

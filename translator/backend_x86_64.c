@@ -11,8 +11,10 @@
  *   rsi rdi rdx  block temporaries (a linear-scan allocator; a
  *                temporary that finds none free lives in the frame)
  *   rax rcx      scratch within one op
- *   [rsp]        the running block (struct tb *), then call arguments and
- *                the temporaries' frame slots
+ *   [rsp]        call arguments and the temporaries' frame slots
+ *
+ * Each block's code embeds its own struct tb's address (tb_addr), so that
+ * no register or frame slot carries the running block.
  *
  * cpu->r[] is written back before every slow path and helper call (they
  * may fault: cpu_raise() longjmps from C straight to the run loop, which
@@ -68,7 +70,6 @@ static const int8_t temp_pool[] = { X_RSI, X_RDI, X_RDX };
 #define NPOOL (int)(sizeof(temp_pool) / sizeof(temp_pool[0]))
 
 /* The frame below the saved registers; its size keeps rsp 16-aligned for calls. */
-#define FR_TB 0
 #define FR_ARGS 8
 #define FR_TEMPS 32
 #define FRAME_SIZE (FR_TEMPS + 4 * IR_MAX_TEMPS + 8)
@@ -124,6 +125,12 @@ struct xc {
     size_t ret_stub;         /* cold offset of the shared epilogue, or -1 */
     struct fixup fix[MAX_FIX];
     int nfix;
+    struct tbfix { /* a movabs's imm64: this block's struct tb + addend */
+        uint32_t at;
+        int32_t addend;
+        uint8_t in_cold;
+    } tbfix[MAX_FIX];
+    int ntbfix;
     uint32_t insn_off[IR_MAX_INSNS];
 };
 
@@ -256,6 +263,16 @@ static void fix_add(struct xc *x, size_t at, size_t target, int in_cold)
 }
 
 /* A jcc (cc >= 0) or jmp in the fast path to the cold code emitted next. */
+/* r = the address of this block's struct tb, plus addend (patched by compile()). */
+static void emit_tb_addr(struct xc *x, struct xbuf *o, int r, int32_t addend)
+{
+    emit_mov_ri64(o, r, 0);
+    if (x->ntbfix < MAX_FIX)
+        x->tbfix[x->ntbfix++] = (struct tbfix){ (uint32_t)(xbuf_len(o) - 8), addend, o == &x->c };
+    else
+        o->overflow = 1;
+}
+
 static void jump_to_cold(struct xc *x, int cc)
 {
     size_t at = cc >= 0 ? emit_jcc32(&x->f, cc) : emit_jmp32(&x->f);
@@ -333,7 +350,7 @@ static void emit_ccall(struct xc *x, struct xbuf *o, const void *fn, const struc
         const struct ir_op *op = &x->b->ops[x->cur];
         emit_charge(o);
         emit_store_i32(o, CPUF(insn_eip), x->b->insns[op->insn].eip);
-        emit_load64(o, X_RAX, xmem_bd(X_RSP, FR_TB));
+        emit_tb_addr(x, o, X_RAX, 0);
         emit_store64(o, CPUF(cur_tb), X_RAX);
     }
     for (int k = 0; k < nargs; k++) {
@@ -739,7 +756,7 @@ static void emit_leave(struct xc *x, struct xbuf *o, int slot)
 {
     emit_store_gregs(o);
     emit_mov_ri32(o, X_RDX, (uint32_t)slot);
-    emit_load64(o, X_RAX, xmem_bd(X_RSP, FR_TB));
+    emit_tb_addr(x, o, X_RAX, 0);
     if (o == &x->c) {
         if (x->ret_stub == (size_t)-1) {
             ret_stub(x); /* right here: fall into it */
@@ -755,13 +772,15 @@ static void emit_leave(struct xc *x, struct xbuf *o, int slot)
 }
 
 /*
- * Whether a direct exit of b to its own start may loop without the run
- * loop's say: not when the run loop would refuse the link (a block that
- * calls the monitor, whose mode may change: tb->no_chain), nor when it
- * wants to see every block (one instruction at a time for single-step and
- * breakpoints, -d exec and -d cpu).
+ * Whether b's exits may go on to other blocks without the run loop: not
+ * when the run loop would refuse the link (a block that calls the monitor,
+ * whose mode may change: tb->no_chain), nor when it wants to see every
+ * block (one instruction at a time for single-step and breakpoints, which
+ * are also never cached: tb->invalid; -d exec and -d cpu).  A block that
+ * may chain cannot go invalid while it runs: a store into its own code
+ * restarts the instruction alone (tb_invalidate_phys), leaving the block.
  */
-static int self_loop_ok(const struct ir_block *b)
+static int may_chain(const struct ir_block *b)
 {
     if ((b->hflags & HF_SINGLE) || (log_mask & (LOG_EXEC | LOG_CPU)))
         return 0;
@@ -781,18 +800,16 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
     size_t cold = xbuf_len(&x->c);
     /* cpu->eip is stored only on the way out: no block reads it while it
      * runs (faults and helpers take insn_eip, which the sync stores). */
-    if (eip == x->b->eip && self_loop_ok(x->b)) {
+    if (eip == x->b->eip && may_chain(x->b)) {
         /* A loop on itself goes round without asking tb->jmp[]: tb_link
          * would link it (no rule of its refuses a block its own
-         * successor), and the block cannot go invalid while it runs: a
-         * store into its own code restarts the instruction alone
-         * (tb_invalidate_phys), which leaves the block. */
+         * successor), and tb_invalidate() could not unlink it meanwhile. */
         emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
         fix_add(x, emit_jcc32(f, XCC_NE), cold, 0);
         emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
         fix_add(x, emit_jcc32(f, XCC_LE), cold, 0);
         if (backend_count_blocks) {
-            emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
+            emit_tb_addr(x, f, X_RAX, 0);
             emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
         }
         emit_alu_ri32(f, XALU_ADD, X_ENTERED, (uint32_t)x->b->ninsns);
@@ -800,11 +817,8 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
         emit_store_i32(&x->c, CPUF(eip), eip);
         emit_leave(x, &x->c, slot);
         return;
-    } else if (eip == x->b->eip) {
-        emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
-        emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
     } else {
-        emit_load64(f, X_RAX, xmem_bd(X_RSP, FR_TB));
+        emit_tb_addr(x, f, X_RAX, 0);
         emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
     }
     emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
@@ -820,7 +834,6 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
     if (backend_count_blocks)
         emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
     emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, ninsns)));
-    emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RAX);
     emit_jmp_m(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, code)));
     emit_store_i32(&x->c, CPUF(eip), eip);
     emit_leave(x, &x->c, slot);
@@ -830,8 +843,8 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
  * An indirect exit to EIP in register `target`: what the run loop would
  * do next (tb_find on the CPU's state, then tb_chain_enter's checks), done
  * inline when the jump cache has the block and the code TLB has its page;
- * any miss falls through to the exit that follows.  Never from a block
- * that must not chain (tb_link's rule: invalid, or ends in the monitor).
+ * any miss falls through to the exit that follows.  Only from a block
+ * that may chain (tb_link's rule, known here: may_chain()).
  */
 static void emit_jump_cache(struct xc *x, int target)
 {
@@ -841,13 +854,10 @@ static void emit_jump_cache(struct xc *x, int target)
     uint32_t hflags = x->b->hflags & ~HF_INHIBIT_IRQ;
     int mmu = ((hflags & HF_CPL_MASK) >> HF_CPL_SHIFT) == 3;
     int32_t e = (int32_t)(CPU_TLB_OFF + mmu * sizeof(((struct cpu *)0)->tlb[0]));
+    if (!may_chain(x->b))
+        return;
     if (target != X_RAX)
         emit_mov_rr32(f, X_RAX, target);
-    emit_load64(f, X_RCX, xmem_bd(X_RSP, FR_TB));
-    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RCX, (int32_t)offsetof(struct tb, invalid)), 0);
-    miss[nm++] = emit_jcc32(f, XCC_NE);
-    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RCX, (int32_t)offsetof(struct tb, no_chain)), 0);
-    miss[nm++] = emit_jcc32(f, XCC_NE);
     /* the mode this code was translated for, which fixes the TLB too */
     emit_load32(f, X_RSI, CPUF(hflags));
     emit_alu_ri32(f, XALU_AND, X_RSI, ~HF_INHIBIT_IRQ);
@@ -893,7 +903,6 @@ static void emit_jump_cache(struct xc *x, int target)
     if (backend_count_blocks)
         emit_inc_m64(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, exec_count)));
     emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, ninsns)));
-    emit_store64(f, xmem_bd(X_RSP, FR_TB), X_RDX);
     emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
     for (int i = 0; i < nm; i++)
         emit_patch_rel32(f, miss[i], xbuf_len(f));
@@ -1327,8 +1336,7 @@ static void emit_op(struct xc *x, const struct ir_op *op)
     case IR_EXITIND: {
         int ra = vreg(x, f, op->a, X_RAX);
         emit_store32(f, CPUF(eip), ra);
-        if (!(log_mask & (LOG_EXEC | LOG_CPU)))
-            emit_jump_cache(x, ra);
+        emit_jump_cache(x, ra);
         emit_leave(x, f, -1);
         break;
     }
@@ -1588,6 +1596,7 @@ static size_t x64_translate(const struct ir_block *b)
     x->f = (struct xbuf){ .p = fast_buf, .start = fast_buf, .end = fast_buf + BUF_SIZE };
     x->c = (struct xbuf){ .p = cold_buf, .start = cold_buf, .end = cold_buf + BUF_SIZE };
     x->nfix = 0;
+    x->ntbfix = 0;
     x->fused_cc = -1;
     x->ret_stub = (size_t)-1;
     memset(x->owner, 0, sizeof(x->owner));
@@ -1701,7 +1710,7 @@ static void perf_map_add(const void *code, size_t len, uint32_t eip)
     }
 }
 
-static const void *x64_compile(const struct ir_block *b, void *code)
+static const void *x64_compile(const struct ir_block *b, void *code, const struct tb *tb)
 {
     if (cached.b != b || cached.eip != b->eip || cached.nops != b->nops ||
         cached.ninsns != b->ninsns ||
@@ -1718,6 +1727,11 @@ static const void *x64_compile(const struct ir_block *b, void *code)
         size_t target = fx->in_cold ? fx->target : fl + fx->target;
         uint32_t rel = (uint32_t)(target - (at + 4));
         memcpy(entry + at, &rel, 4);
+    }
+    for (int i = 0; i < x->ntbfix; i++) {
+        const struct tbfix *fx = &x->tbfix[i];
+        uint64_t a = (uint64_t)(uintptr_t)tb + (uint64_t)(int64_t)fx->addend;
+        memcpy(entry + (fx->in_cold ? fl : 0) + fx->at, &a, 8);
     }
     struct x64_hdr *h = code;
     h->magic = X64_MAGIC;
@@ -1750,7 +1764,6 @@ static void x64_make_entry(void)
     emit_push(&b, X_R15);
     emit_alu_ri64(&b, XALU_SUB, X_RSP, FRAME_SIZE);
     emit_mov_rr64(&b, X_RBP, X_RDI);
-    emit_store64(&b, xmem_bd(X_RSP, FR_TB), X_RSI);
     for (int g = 0; g < 8; g++)
         emit_load32(&b, greg[g], GMEM(g));
     /* the run loop charged this block (tb_enter) */

@@ -248,7 +248,7 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     struct tb *tb = mem;
     memset(tb, 0, sizeof(*tb));
     uint8_t *p = (uint8_t *)(tb + 1);
-    tb->code = tc->be->compile(tc->irb, code);
+    tb->code = tc->be->compile(tc->irb, code, tb);
     code_cache_close(&tc->code_cache);
     tb->insn_eip = (uint32_t *)p;
     p += tc->irb->ninsns * 4;

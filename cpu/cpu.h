@@ -170,6 +170,14 @@ struct cpu {
     struct tb *cur_tb;    /* the block in a slow path or helper */
     uint32_t hflags;
     uint32_t a20_mask;
+    /*
+     * What generated code compares with the instructions it entered since
+     * the run loop: cpu->budget when the block was entered, or 0 once an
+     * exit is requested (cpu_request_exit), so that one compare at each
+     * chained exit checks both (the native backend; the interpreter reads
+     * exit_request and budget).
+     */
+    volatile int64_t chain_limit;
 
     struct segment seg[S_COUNT];
 
@@ -275,6 +283,7 @@ CPU_HOT(icount);
 CPU_HOT(cur_tb);
 CPU_HOT(hflags);
 CPU_HOT(a20_mask);
+CPU_HOT(chain_limit);
 #undef CPU_HOT
 _Static_assert(offsetof(struct cpu, r) == 0, "guest registers at the CPU base");
 /* IR_LDCPU reads segment selectors and bases: within 256 bytes, one disp8
@@ -285,6 +294,13 @@ _Static_assert(offsetof(struct cpu, seg[S_COUNT - 1].flags) < 256, "segments rig
 _Static_assert(offsetof(struct cpu, tlb) < 4096, "TLB near the CPU base");
 _Static_assert(sizeof(struct tlb_entry) == 32 || sizeof(void *) != 8,
                "a TLB entry is 32 bytes on 64-bit hosts: index << 5");
+
+/* Leave generated code at the next block boundary, for the run loop to look around. */
+static inline void cpu_request_exit(struct cpu *cpu)
+{
+    cpu->exit_request = 1;
+    cpu->chain_limit = 0;
+}
 
 static inline int cpu_cpl(const struct cpu *cpu)
 {

@@ -51,8 +51,10 @@ static void dr_changed(struct cpu *cpu)
  */
 static void spin_wait(struct cpu *cpu)
 {
-    if (cpu->machine && cpu->machine->ncpus > 1)
+    if (cpu->machine && cpu->machine->ncpus > 1) {
         cpu->budget = 0;
+        cpu->chain_limit = 0;
+    }
 }
 
 void cpu_reset(struct cpu *cpu)
@@ -146,7 +148,7 @@ static int take_interrupt(struct cpu *cpu, struct debug *d)
          * the end of the budget, past a CLI that closes an STI window. */
         if (cpu->nmi_pending || (cpu->irq_pending && (cpu->eflags & F_IF))) {
             cpu->single_step_next = 1;
-            cpu->exit_request = 1;
+            cpu_request_exit(cpu);
             return 1;
         }
         return 0;
@@ -348,7 +350,8 @@ static struct tb *run_block(struct cpu *cpu, struct debug *d, struct tb *tb, int
 {
     tb_enter(cpu, tb);
     if (__builtin_expect(d->active, 0) && debug_no_chain(d))
-        cpu->exit_request = 1; /* run this block alone: chained ones would skip checks */
+        cpu_request_exit(cpu); /* run this block alone: chained ones would skip checks */
+    cpu->chain_limit = cpu->exit_request ? 0 : cpu->budget;
     if (__builtin_expect(monitor_stats.timing, 0)) {
         uint64_t t0 = host_clock_ns();
         struct tb *last = tb_exec(cpu, tb, slot);

@@ -137,7 +137,7 @@ void loader_bios_pam(void *opaque, const uint8_t pam[7])
     }
     tlb_flush(&m->cpu);
     m->tb_flush_request = 1;
-    m->cpu.exit_request = 1;
+    cpu_request_exit(&m->cpu);
 }
 
 /* SMRAM open: the DRAM under the VGA window shows (bt86 has no SMM, so
@@ -148,7 +148,7 @@ static void smram_changed(void *opaque, int open)
     m->smram->size = open ? 0x20000u : 0;
     tlb_flush(&m->cpu);
     m->tb_flush_request = 1;
-    m->cpu.exit_request = 1;
+    cpu_request_exit(&m->cpu);
 }
 
 int loader_load_bios(struct machine *m, const char *path, char *err, size_t errlen)

@@ -143,7 +143,7 @@ static uint64_t clock_read(void *opaque)
 static void clock_kick(void *opaque)
 {
     struct machine *m = opaque;
-    current_cpu(m)->exit_request = 1;
+    cpu_request_exit(current_cpu(m));
 }
 
 static _Noreturn void at_exit_status(struct machine *m, int status)
@@ -182,7 +182,7 @@ void machine_shutdown(struct machine *m, int status)
 {
     m->exit_status = status;
     m->stop = 1;
-    current_cpu(m)->exit_request = 1;
+    cpu_request_exit(current_cpu(m));
 }
 
 /* Something for cpu, which is not the one running: end the running one's
@@ -194,7 +194,7 @@ static void kick_other(struct cpu *cpu)
     struct cpu *cur = current_cpu(m);
     if (cur != cpu) {
         m->resched = 1;
-        cur->exit_request = 1;
+        cpu_request_exit(cur);
     }
 }
 
@@ -205,7 +205,7 @@ static void cpu_intr(void *opaque, int level)
     struct cpu *cpu = opaque;
     cpu->irq_pending = level;
     if (level) {
-        cpu->exit_request = 1;
+        cpu_request_exit(cpu);
         kick_other(cpu);
     }
 }
@@ -214,7 +214,7 @@ static void cpu_nmi(void *opaque)
 {
     struct cpu *cpu = opaque;
     cpu->nmi_pending = 1;
-    cpu->exit_request = 1;
+    cpu_request_exit(cpu);
     kick_other(cpu);
 }
 
@@ -225,7 +225,7 @@ static void cpu_init(void *opaque)
     struct cpu *cpu = opaque;
     cpu->init_pending = 1;
     cpu->sipi_pending = 0;
-    cpu->exit_request = 1;
+    cpu_request_exit(cpu);
     kick_other(cpu);
 }
 
@@ -238,7 +238,7 @@ static void cpu_sipi(void *opaque, int vector)
         return;
     cpu->sipi_pending = 1;
     cpu->sipi_vector = vector;
-    cpu->exit_request = 1;
+    cpu_request_exit(cpu);
     kick_other(cpu);
 }
 
@@ -419,7 +419,7 @@ static void set_a20(void *opaque, int on)
         if (cpu->a20_mask != mask) {
             cpu->a20_mask = mask;
             tlb_flush(cpu); /* TLB entries hold physical pages */
-            cpu->exit_request = 1;
+            cpu_request_exit(cpu);
         }
     }
 }
@@ -428,7 +428,7 @@ static void request_reset(struct machine *m, const char *why)
 {
     m->reset_why = why;
     m->reset_request = 1;
-    current_cpu(m)->exit_request = 1;
+    cpu_request_exit(current_cpu(m));
 }
 
 static void fast_reset(void *opaque)

@@ -263,10 +263,14 @@ static void fix_add(struct xc *x, size_t at, size_t target, int in_cold)
 }
 
 /* A jcc (cc >= 0) or jmp in the fast path to the cold code emitted next. */
-/* r = the address of this block's struct tb, plus addend (patched by compile()). */
+/* r = the address of this block's struct tb, plus addend (patched by
+ * compile()); or, with r = -1, rax = the qword at that address. */
 static void emit_tb_addr(struct xc *x, struct xbuf *o, int r, int32_t addend)
 {
-    emit_mov_ri64(o, r, 0);
+    if (r < 0)
+        emit_load64_abs_rax(o, 0);
+    else
+        emit_mov_ri64(o, r, 0);
     if (x->ntbfix < MAX_FIX)
         x->tbfix[x->ntbfix++] = (struct tbfix){ (uint32_t)(xbuf_len(o) - 8), addend, o == &x->c };
     else
@@ -314,6 +318,7 @@ static int caller_saved(int r)
 static void emit_charge(struct xbuf *o)
 {
     emit_alu_mr64(o, XALU_SUB, CPUF(budget), X_ENTERED);
+    emit_alu_mr64(o, XALU_SUB, CPUF(chain_limit), X_ENTERED);
     emit_alu_mr64(o, XALU_ADD, CPUF(icount), X_ENTERED);
     emit_alu_rr32(o, XALU_XOR, X_ENTERED, X_ENTERED);
 }
@@ -602,8 +607,13 @@ static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
         break;
     }
     default: {
-        int rb = shifted(x, op->b, sh, X_RAX), rc = shifted(x, op->c, sh, X_RCX);
-        emit_alu_rr32(f, XALU_CMP, rb, rc);
+        int rb = shifted(x, op->b, sh, X_RAX);
+        if (sh == 0 && vconst(x, op->c)) {
+            emit_alu_ri32(f, XALU_CMP, rb, x->cval[op->c]);
+        } else {
+            int rc = shifted(x, op->c, sh, X_RCX);
+            emit_alu_rr32(f, XALU_CMP, rb, rc);
+        }
         cc = k == TCC_SUB_B ? XCC_B : k == TCC_SUB_BE ? XCC_BE : k == TCC_SUB_L ? XCC_L : XCC_LE;
         break;
     }
@@ -804,9 +814,7 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
         /* A loop on itself goes round without asking tb->jmp[]: tb_link
          * would link it (no rule of its refuses a block its own
          * successor), and tb_invalidate() could not unlink it meanwhile. */
-        emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
-        fix_add(x, emit_jcc32(f, XCC_NE), cold, 0);
-        emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
+        emit_alu_mr64(f, XALU_CMP, CPUF(chain_limit), X_ENTERED);
         fix_add(x, emit_jcc32(f, XCC_LE), cold, 0);
         if (backend_count_blocks) {
             emit_tb_addr(x, f, X_RAX, 0);
@@ -818,19 +826,15 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
         emit_leave(x, &x->c, slot);
         return;
     } else {
-        emit_tb_addr(x, f, X_RAX, 0);
-        emit_load64(f, X_RAX, xmem_bd(X_RAX, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)));
+        emit_tb_addr(x, f, -1, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)); /* rax = tb->jmp[slot] */
     }
     emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
     size_t j1 = emit_jcc32(f, XCC_E);
-    emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
-    size_t j2 = emit_jcc32(f, XCC_NE);
-    /* the budget left is cpu->budget - rbx */
-    emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
-    size_t j3 = emit_jcc32(f, XCC_LE);
+    /* tb_chain_enter(): no exit requested, budget left (cpu->budget - rbx) */
+    emit_alu_mr64(f, XALU_CMP, CPUF(chain_limit), X_ENTERED);
+    size_t j2 = emit_jcc32(f, XCC_LE);
     fix_add(x, j1, cold, 0);
     fix_add(x, j2, cold, 0);
-    fix_add(x, j3, cold, 0);
     if (backend_count_blocks)
         emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
     emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, ninsns)));
@@ -896,9 +900,7 @@ static void emit_jump_cache(struct xc *x, int target)
     emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
     miss[nm++] = emit_jcc32(f, XCC_NE);
     /* tb_chain_enter() */
-    emit_alu_mi32(f, XALU_CMP, CPUF(exit_request), 0);
-    miss[nm++] = emit_jcc32(f, XCC_NE);
-    emit_alu_mr64(f, XALU_CMP, CPUF(budget), X_ENTERED);
+    emit_alu_mr64(f, XALU_CMP, CPUF(chain_limit), X_ENTERED);
     miss[nm++] = emit_jcc32(f, XCC_LE);
     if (backend_count_blocks)
         emit_inc_m64(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, exec_count)));

@@ -107,6 +107,13 @@ void emit_mov_ri64(struct xbuf *b, int dst, uint64_t imm)
     emit_u64(b, imm);
 }
 
+void emit_load64_abs_rax(struct xbuf *b, uint64_t addr)
+{
+    emit_byte(b, 0x48); /* REX.W */
+    emit_byte(b, 0xa1);
+    emit_u64(b, addr);
+}
+
 void emit_load32(struct xbuf *b, int dst, struct xmem m)
 {
     op_rm(b, 0, 0x8b, dst, m);

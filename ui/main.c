@@ -54,7 +54,7 @@ static void on_stop_signal(int sig)
 {
     machine.stop_signal = sig;
     machine.stop = 1;
-    machine.cpu.exit_request = 1;
+    cpu_request_exit(&machine.cpu);
 }
 
 static void catch_stop_signals(void)

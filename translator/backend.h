@@ -59,10 +59,13 @@ struct backend {
     size_t (*code_size)(const struct ir_block *b);
     /*
      * Compile `b` into `code` (writable, 16-byte aligned, code_size(b)
-     * bytes) for block `tb`, whose address the code may embed.  Returns
-     * the block's entry point, stored in tb->code.
+     * bytes), which will run at `exec` (the same bytes' executable
+     * mapping, or `code` itself), for block `tb`, whose address the code
+     * may embed.  Returns the block's entry point, at or after `exec`,
+     * stored in tb->code.
      */
-    const void *(*compile)(const struct ir_block *b, void *code, const struct tb *tb);
+    const void *(*compile)(const struct ir_block *b, void *code, const void *exec,
+                           const struct tb *tb);
     /*
      * Run from `tb` until an exit that is not chained, the budget runs out
      * or an exit is requested.  Sets cpu->eip.  Returns the last block run
@@ -73,13 +76,13 @@ struct backend {
     /*
      * Exit `slot` of `src` now leads to `dst`, or back to the run loop
      * when dst is NULL.  tb->jmp[] is already updated; a backend that
-     * patches jumps in its code does it here.  Unlinking can happen while
-     * a block runs (a store into code invalidates it): the code cache is
-     * then flipped writable under running code, so a W^X backend must
-     * unlink through data (a jump through tb->jmp[]) or a second mapping,
-     * never by patching the code it may be running.  May be NULL.
+     * patches jumps in its code does it here, through code_cache_rw(cc).
+     * Unlinking can happen from C code called by a block (a store into
+     * code invalidates blocks), which then goes on running: the patch
+     * must leave every block's code valid, and a block's own exits may be
+     * among those patched.  May be NULL.
      */
-    void (*link)(struct tb *src, int slot, struct tb *dst);
+    void (*link)(struct code_cache *cc, struct tb *src, int slot, struct tb *dst);
     /* The code cache was emptied: forget anything that pointed into it.  May be NULL. */
     void (*flush)(void);
     /* Print a block's code for -d out_asm and the stepper. */

@@ -60,7 +60,8 @@ static size_t interp_code_size(const struct ir_block *b)
  * every size, signed or not; imm bit 0 (of the condition) negates.
  */
 
-static const void *interp_compile(const struct ir_block *b, void *mem, const struct tb *tb)
+static const void *interp_compile(const struct ir_block *b, void *mem, const void *exec,
+                                  const struct tb *tb)
 {
     (void)tb;
     if (!handlers) {
@@ -96,7 +97,7 @@ static const void *interp_compile(const struct ir_block *b, void *mem, const str
         }
         t++;
     }
-    return out;
+    return exec; /* where out is: threaded code is read, not run */
 }
 
 /* The block's threaded code, or only guest instruction `insn`'s (-1: all). */

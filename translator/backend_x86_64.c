@@ -27,11 +27,14 @@
  * of its operands (find_forwards).  What may leave the block, call C or
  * read the state in memory still finds it there.
  *
- * Chaining goes through data, never through patched code: a direct exit
- * loads tb->jmp[slot] from the running block and, when tb_chain_enter()'s
- * checks pass (inline: the same fields, the same order), jumps through the
- * successor's tb->code.  Unlinking is then a store into struct tb, which is
- * safe while the block runs even though the code cache is W^X.
+ * Chaining patches jumps.  A direct exit is a jmp rel32, to a cold stub
+ * that leaves for the run loop until tb_link() links the slot; x64_link()
+ * then points it at the successor's tb->code, its chain entry: a compare
+ * of rbx with cpu->chain_limit (tb_chain_enter()'s checks in one word)
+ * and the charge of its length to rbx, before the body.  The run loop,
+ * which has made the checks and charged the block, enters the body, past
+ * the chain entry.  Patches go through the code cache's writable mapping
+ * (code_cache_rw), so W^X holds without a system call per link.
  *
  * Blocks are compiled once, into scratch buffers, by code_size() (so the
  * code cache gets the exact size); compile() copies the result.  Before
@@ -83,7 +86,7 @@ struct x64_ret {
     struct tb *tb;
     int slot;
 };
-typedef struct x64_ret (*x64_entry_fn)(struct cpu *cpu, struct tb *tb);
+typedef struct x64_ret (*x64_entry_fn)(struct cpu *cpu, struct tb *tb, const void *body);
 static x64_entry_fn x64_entry;
 
 /*
@@ -123,6 +126,9 @@ struct xc {
     uint8_t fwd_src2[IR_MAX_OPS]; /* ... an ADD's carry from src2, src1 being gone */
     int pending;             /* the sunk SETCC whose state a miss must store, or -1 */
     size_t ret_stub;         /* cold offset of the shared epilogue, or -1 */
+    uint32_t slot_jmp[2];    /* fast offset of each direct exit's patchable rel32, or NO_SLOT */
+    uint32_t slot_stub[2];   /* cold offset of the stub it leads to while unlinked */
+    uint32_t pro_len;        /* the chain entry's length: the body starts there */
     struct fixup fix[MAX_FIX];
     int nfix;
     struct tbfix { /* a movabs's imm64: this block's struct tb + addend */
@@ -145,15 +151,25 @@ static struct {
     size_t size;
 } cached;
 
+/* Offsets in a block's code are from tb->code, the start of the fast code. */
 struct x64_hdr {
     uint32_t magic;
     uint32_t fast_len, cold_len, ninsns;
+    uint32_t pro_len;     /* the body, where the run loop enters */
+    uint32_t slot_jmp[2]; /* each direct exit's rel32 field, or NO_SLOT */
+    uint32_t slot_stub[2]; /* ... and where it leads while unlinked */
     uint32_t insn_off[];
 };
+#define NO_SLOT UINT32_MAX
 #define X64_MAGIC 0x3436786eu
 static size_t hdr_size(int ninsns)
 {
     return (sizeof(struct x64_hdr) + 4 * (size_t)ninsns + 15) & ~(size_t)15;
+}
+
+static const struct x64_hdr *hdr_of(const struct tb *tb)
+{
+    return (const void *)((const uint8_t *)tb->code - hdr_size((int)tb->ninsns));
 }
 
 /* ---------------------------------------------------------------- values */
@@ -801,46 +817,29 @@ static int may_chain(const struct ir_block *b)
 }
 
 /*
- * A direct exit through chain slot `slot` to EIP eip: tb_chain_enter()
- * inline, reading tb->jmp[slot] as it is now.
+ * A direct exit through chain slot `slot` to EIP eip: a jmp rel32 to the
+ * stub that leaves with eip and the slot, until x64_link() patches it.
+ * cpu->eip is stored only on the way out: no block reads it while it runs
+ * (faults and helpers take insn_eip, which the sync stores).
  */
 static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
 {
     struct xbuf *f = &x->f;
-    size_t cold = xbuf_len(&x->c);
-    /* cpu->eip is stored only on the way out: no block reads it while it
-     * runs (faults and helpers take insn_eip, which the sync stores). */
     if (eip == x->b->eip && may_chain(x->b)) {
-        /* A loop on itself goes round without asking tb->jmp[]: tb_link
-         * would link it (no rule of its refuses a block its own
-         * successor), and tb_invalidate() could not unlink it meanwhile. */
-        emit_alu_mr64(f, XALU_CMP, CPUF(chain_limit), X_ENTERED);
-        fix_add(x, emit_jcc32(f, XCC_LE), cold, 0);
-        if (backend_count_blocks) {
-            emit_tb_addr(x, f, X_RAX, 0);
-            emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
-        }
-        emit_alu_ri32(f, XALU_ADD, X_ENTERED, (uint32_t)x->b->ninsns);
+        /* A loop on itself goes round through its own chain entry, never
+         * patched: tb_link would link it (no rule of its refuses a block
+         * its own successor), and tb_invalidate() could not unlink it
+         * meanwhile. */
         emit_patch_rel32(f, emit_jmp32(f), 0);
-        emit_store_i32(&x->c, CPUF(eip), eip);
-        emit_leave(x, &x->c, slot);
         return;
-    } else {
-        emit_tb_addr(x, f, -1, (int32_t)(offsetof(struct tb, jmp) + 8 * slot)); /* rax = tb->jmp[slot] */
     }
-    emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
-    size_t j1 = emit_jcc32(f, XCC_E);
-    /* tb_chain_enter(): no exit requested, budget left (cpu->budget - rbx) */
-    emit_alu_mr64(f, XALU_CMP, CPUF(chain_limit), X_ENTERED);
-    size_t j2 = emit_jcc32(f, XCC_LE);
-    fix_add(x, j1, cold, 0);
-    fix_add(x, j2, cold, 0);
-    if (backend_count_blocks)
-        emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
-    emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, ninsns)));
-    emit_jmp_m(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, code)));
+    size_t stub = xbuf_len(&x->c);
     emit_store_i32(&x->c, CPUF(eip), eip);
     emit_leave(x, &x->c, slot);
+    size_t at = emit_jmp32(f);
+    fix_add(x, at, stub, 0);
+    x->slot_jmp[slot] = (uint32_t)at;
+    x->slot_stub[slot] = (uint32_t)stub;
 }
 
 /*
@@ -899,12 +898,7 @@ static void emit_jump_cache(struct xc *x, int target)
     emit_alu_rr32(f, XALU_OR, X_RSI, X_RAX);
     emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
     miss[nm++] = emit_jcc32(f, XCC_NE);
-    /* tb_chain_enter() */
-    emit_alu_mr64(f, XALU_CMP, CPUF(chain_limit), X_ENTERED);
-    miss[nm++] = emit_jcc32(f, XCC_LE);
-    if (backend_count_blocks)
-        emit_inc_m64(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, exec_count)));
-    emit_alu_rm32(f, XALU_ADD, X_ENTERED, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, ninsns)));
+    /* its chain entry makes tb_chain_enter()'s checks */
     emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
     for (int i = 0; i < nm; i++)
         emit_patch_rel32(f, miss[i], xbuf_len(f));
@@ -1322,14 +1316,21 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     case IR_EXITCC: {
         size_t not_taken;
-        if (x->fused_cc >= 0) {
-            not_taken = emit_jcc32(f, x->fused_cc ^ 1);
+        int cc = x->fused_cc;
+        if (cc >= 0) {
             x->fused_cc = -1;
         } else {
             int ra = vreg(x, f, op->a, X_RAX);
             emit_test_rr32(f, ra, ra);
-            not_taken = emit_jcc32(f, XCC_E);
+            cc = XCC_NE;
         }
+        if (op->imm == x->b->eip && may_chain(x->b)) {
+            /* the taken side loops: straight to the chain entry */
+            emit_patch_rel32(f, emit_jcc32(f, cc), 0);
+            emit_exit_chain(x, 1, op->aux);
+            break;
+        }
+        not_taken = emit_jcc32(f, cc ^ 1);
         emit_exit_chain(x, 0, op->imm);
         emit_patch_rel32(f, not_taken, xbuf_len(f));
         emit_exit_chain(x, 1, op->aux);
@@ -1591,6 +1592,28 @@ static int next_op(const struct ir_block *b, int i)
 }
 
 /* Compile b into the scratch buffers; returns the total size with the header, 0 if too big. */
+/*
+ * The chain entry, where chained exits and the jump cache come in:
+ * tb_chain_enter() in one compare (cpu->chain_limit is the budget, or 0
+ * once an exit is requested), then the block's length charged to rbx.
+ * Refused, the block leaves at once with its own EIP, unentered.
+ */
+static void emit_chain_entry(struct xc *x)
+{
+    struct xbuf *f = &x->f, *c = &x->c;
+    size_t refuse = xbuf_len(c);
+    emit_store_i32(c, CPUF(eip), x->b->eip);
+    emit_leave(x, c, -1);
+    emit_alu_mr64(f, XALU_CMP, CPUF(chain_limit), X_ENTERED);
+    fix_add(x, emit_jcc32(f, XCC_LE), refuse, 0);
+    if (backend_count_blocks) {
+        emit_tb_addr(x, f, X_RAX, 0);
+        emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
+    }
+    emit_alu_ri32(f, XALU_ADD, X_ENTERED, (uint32_t)x->b->ninsns);
+    x->pro_len = (uint32_t)xbuf_len(f);
+}
+
 static size_t x64_translate(const struct ir_block *b)
 {
     struct xc *x = &xc_state;
@@ -1619,6 +1642,9 @@ static size_t x64_translate(const struct ir_block *b)
     find_aliases(x, b, nvals);
     find_sinks(x, b);
     x->pending = -1;
+    x->slot_jmp[0] = x->slot_jmp[1] = NO_SLOT;
+    x->slot_stub[0] = x->slot_stub[1] = NO_SLOT;
+    emit_chain_entry(x);
     for (int i = 0; i < b->ninsns; i++)
         x->insn_off[i] = UINT32_MAX;
     for (int i = 0; i < b->nops; i++) {
@@ -1712,7 +1738,8 @@ static void perf_map_add(const void *code, size_t len, uint32_t eip)
     }
 }
 
-static const void *x64_compile(const struct ir_block *b, void *code, const struct tb *tb)
+static const void *x64_compile(const struct ir_block *b, void *code, const void *exec,
+                               const struct tb *tb)
 {
     if (cached.b != b || cached.eip != b->eip || cached.nops != b->nops ||
         cached.ninsns != b->ninsns ||
@@ -1740,9 +1767,15 @@ static const void *x64_compile(const struct ir_block *b, void *code, const struc
     h->fast_len = (uint32_t)fl;
     h->cold_len = (uint32_t)cl;
     h->ninsns = (uint32_t)b->ninsns;
+    h->pro_len = x->pro_len;
+    for (int s = 0; s < 2; s++) {
+        h->slot_jmp[s] = x->slot_jmp[s];
+        h->slot_stub[s] = x->slot_stub[s] == NO_SLOT ? NO_SLOT : (uint32_t)fl + x->slot_stub[s];
+    }
     memcpy(h->insn_off, x->insn_off, 4 * (size_t)b->ninsns);
-    perf_map_add(entry, fl + cl, b->eip);
-    return entry;
+    const uint8_t *run_at = (const uint8_t *)exec + hs;
+    perf_map_add(run_at, fl + cl, b->eip);
+    return run_at;
 }
 
 /* ---------------------------------------------------------------- entry */
@@ -1768,9 +1801,9 @@ static void x64_make_entry(void)
     emit_mov_rr64(&b, X_RBP, X_RDI);
     for (int g = 0; g < 8; g++)
         emit_load32(&b, greg[g], GMEM(g));
-    /* the run loop charged this block (tb_enter) */
+    /* the run loop charged this block (tb_enter): into its body */
     emit_alu_rr32(&b, XALU_XOR, X_ENTERED, X_ENTERED);
-    emit_jmp_m(&b, xmem_bd(X_RSI, (int32_t)offsetof(struct tb, code)));
+    emit_jmp_r(&b, X_RDX);
     if (mprotect(p, size, PROT_READ | PROT_EXEC) != 0) {
         perror("bt86: x86_64 backend: mprotect");
         exit(1);
@@ -1784,9 +1817,25 @@ static struct tb *x64_exec(struct cpu *cpu, struct tb *tb, int *slot)
         x64_make_entry();
     if (!tb->invalid)
         cpu->tbs->jump_cache[tb->pc & JC_MASK] = tb;
-    struct x64_ret r = x64_entry(cpu, tb);
+    const struct x64_hdr *h = hdr_of(tb);
+    struct x64_ret r = x64_entry(cpu, tb, (const uint8_t *)tb->code + h->pro_len);
     *slot = r.slot;
     return r.tb;
+}
+
+/* Point exit `slot` of src at dst's chain entry, or back at its stub. */
+static void x64_link(struct code_cache *cc, struct tb *src, int slot, struct tb *dst)
+{
+    const struct x64_hdr *h = hdr_of(src);
+    if (h->slot_jmp[slot] == NO_SLOT)
+        return; /* a loop on itself: never patched */
+    const uint8_t *at = (const uint8_t *)src->code + h->slot_jmp[slot];
+    const uint8_t *to = dst ? (const uint8_t *)dst->code : (const uint8_t *)src->code + h->slot_stub[slot];
+    int64_t rel = to - (at + 4);
+    if (rel != (int32_t)rel)
+        return; /* beyond a rel32 (a huge -tb-size): the stub goes on leaving */
+    int32_t r32 = (int32_t)rel;
+    memcpy(code_cache_rw(cc, at), &r32, 4);
 }
 
 
@@ -1852,6 +1901,10 @@ static void x64_dump(FILE *f, const struct tb *tb)
     if (!h)
         return;
     const uint8_t *entry = tb->code;
+    if (h->pro_len) {
+        fprintf(f, " -- chain entry: chained exits come in here, the run loop after it\n");
+        dump_range(f, cs, entry, h->pro_len);
+    }
     for (uint32_t i = 0; i < h->ninsns; i++) {
         fprintf(f, " -- guest 0x%08x\n", tb->insn_eip[i]);
         x64_dump_insn(f, tb, (int)i);
@@ -1869,7 +1922,7 @@ const struct backend backend_x86_64 = {
     .code_size = x64_code_size,
     .compile = x64_compile,
     .exec = x64_exec,
-    .link = NULL, /* exits read tb->jmp[] as they run: nothing to patch */
+    .link = x64_link,
     .flush = NULL, /* the jump cache is the block cache's, which empties it */
     .dump = x64_dump,
     .dump_insn = x64_dump_insn,

@@ -1,19 +1,52 @@
 /*
  * codecache.c - one bounded mapping for generated code (see codecache.h).
  */
+#define _GNU_SOURCE /* memfd_create */
 #include "translator/codecache.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
+
+/* One memory object mapped writable and, elsewhere, executable; 0 on success. */
+static int map_twice(struct code_cache *cc, size_t size)
+{
+#ifdef MFD_CLOEXEC
+    int fd = memfd_create("bt86-code-cache", MFD_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    void *rw = MAP_FAILED, *rx = MAP_FAILED;
+    if (ftruncate(fd, (off_t)size) == 0) {
+        rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+        rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+    }
+    close(fd); /* the mappings keep the object */
+    if (rw == MAP_FAILED || rx == MAP_FAILED) {
+        if (rw != MAP_FAILED)
+            munmap(rw, size);
+        if (rx != MAP_FAILED)
+            munmap(rx, size);
+        return -1;
+    }
+    *cc = (struct code_cache){ .base = rw, .exec = rx, .size = size, .executable = 1, .dual = 1 };
+    return 0;
+#else
+    (void)cc;
+    (void)size;
+    return -1;
+#endif
+}
 
 int code_cache_init(struct code_cache *cc, size_t size, int executable)
 {
+    if (executable && map_twice(cc, size) == 0)
+        return 0;
     void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return -1;
-    *cc = (struct code_cache){ .base = p, .size = size, .executable = executable, .open = 1 };
+    *cc = (struct code_cache){ .base = p, .exec = p, .size = size, .executable = executable, .open = 1 };
     /* Whether the host lets us flip it at all: say so now, not at the first block. */
     if (executable && (mprotect(p, size, PROT_READ | PROT_EXEC) != 0 ||
                        mprotect(p, size, PROT_READ | PROT_WRITE) != 0)) {
@@ -29,6 +62,8 @@ int code_cache_init(struct code_cache *cc, size_t size, int executable)
 
 void code_cache_destroy(struct code_cache *cc)
 {
+    if (cc->dual)
+        munmap(cc->exec, cc->size);
     if (cc->base)
         munmap(cc->base, cc->size);
     *cc = (struct code_cache){ 0 };
@@ -53,7 +88,7 @@ static void protect(struct code_cache *cc, size_t from, size_t to, int prot)
 /* Make [from, size) writable (not executable). */
 static void open_from(struct code_cache *cc, size_t from)
 {
-    if (cc->executable && from < cc->rw_from) {
+    if (cc->executable && !cc->dual && from < cc->rw_from) {
         protect(cc, from, cc->rw_from, PROT_READ | PROT_WRITE);
         cc->rw_from = from;
     }
@@ -72,7 +107,10 @@ void code_cache_open_tail(struct code_cache *cc)
 
 void code_cache_close(struct code_cache *cc)
 {
-    if (cc->executable && cc->open) {
+    if (cc->dual) {
+        /* Hosts whose instruction cache does not snoop data writes. */
+        __builtin___clear_cache((char *)cc->exec, (char *)cc->exec + cc->used);
+    } else if (cc->executable && cc->open) {
         size_t hi = PAGE_UP(cc->used);
         /* Hosts whose instruction cache does not snoop data writes (aarch64). */
         if (cc->used > cc->rw_from)

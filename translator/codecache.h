@@ -7,23 +7,28 @@
  * allocation does not fit, the block cache flushes everything (between
  * blocks, when no generated code is running) and starts again.
  *
- * W^X: an executable cache is never writable and executable at once.
- * Writes happen between code_cache_open() and code_cache_close(), which
- * flip the mapping with mprotect(); a host that forbids the flip makes
- * code_cache_init() fail, and bt86 says so rather than run with memory
- * both writable and executable.  Only the pages that hold code are
- * executable: the part not yet allocated stays writable (and never
- * executable), so that a translation, which only appends, opens with
- * code_cache_open_tail() at the cost of flipping one or two pages, not
- * the whole cache (mprotect's cost grows with the pages it walks).
- * code_cache_open() makes everything writable, for a backend that
- * patches code it wrote earlier.
+ * W^X: no mapping of an executable cache is writable and executable at
+ * once.  Where the host has memfd_create(), the cache is one memory
+ * object mapped twice: writable at `base`, executable at `exec`
+ * (code_cache_exec() and code_cache_rw() convert), so that a backend may
+ * patch jumps in code it wrote earlier, even in code that is running,
+ * without a system call.  Elsewhere there is one mapping, and writes
+ * happen between code_cache_open() and code_cache_close(), which flip it
+ * with mprotect(); a host that forbids the flip makes code_cache_init()
+ * fail, and bt86 says so rather than run with memory both writable and
+ * executable.  Only the pages that hold code are executable then: the
+ * part not yet allocated stays writable (and never executable), so that
+ * a translation, which only appends, opens with code_cache_open_tail()
+ * at the cost of flipping one or two pages, not the whole cache
+ * (mprotect's cost grows with the pages it walks).  code_cache_open()
+ * makes everything writable.  With two mappings open and close only keep
+ * the instruction cache coherent.
  *
  *   code_cache_init(&cc, 32 << 20, 1);
  *   code_cache_open_tail(&cc);
  *   void *p = code_cache_alloc(&cc, n);   // NULL: full, flush and retry
- *   ... write n bytes at p ...
- *   code_cache_close(&cc);                // now executable, read-only
+ *   ... write n bytes at p, to run at code_cache_exec(&cc, p) ...
+ *   code_cache_close(&cc);                // executable
  */
 #ifndef BT86_TRANSLATOR_CODECACHE_H
 #define BT86_TRANSLATOR_CODECACHE_H
@@ -32,10 +37,12 @@
 #include <stdint.h>
 
 struct code_cache {
-    uint8_t *base;
+    uint8_t *base; /* where code is written */
+    uint8_t *exec; /* where it runs: base, or the executable mapping of two */
     size_t size, used;
     int executable; /* mapped PROT_EXEC when closed */
     int open;       /* currently writable */
+    int dual;       /* two mappings: always writable at base */
     size_t rw_from; /* executable caches: [0, rw_from) is code (RX), the rest RW */
 };
 
@@ -53,5 +60,14 @@ void code_cache_close(struct code_cache *cc);
 void *code_cache_alloc(struct code_cache *cc, size_t n);
 /* Forget every allocation. */
 void code_cache_reset(struct code_cache *cc);
+/* The executable address of written byte p, and the writable one of executable byte e. */
+static inline const void *code_cache_exec(const struct code_cache *cc, const void *p)
+{
+    return cc->exec + ((const uint8_t *)p - cc->base);
+}
+static inline void *code_cache_rw(const struct code_cache *cc, const void *e)
+{
+    return cc->base + ((const uint8_t *)e - cc->exec);
+}
 
 #endif

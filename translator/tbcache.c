@@ -248,7 +248,7 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     struct tb *tb = mem;
     memset(tb, 0, sizeof(*tb));
     uint8_t *p = (uint8_t *)(tb + 1);
-    tb->code = tc->be->compile(tc->irb, code, tb);
+    tb->code = tc->be->compile(tc->irb, code, code_cache_exec(&tc->code_cache, code), tb);
     code_cache_close(&tc->code_cache);
     tb->insn_eip = (uint32_t *)p;
     p += tc->irb->ninsns * 4;
@@ -363,7 +363,7 @@ void tb_link_slow(struct tb_cache *tc, struct tb *src, int slot, struct tb *dst)
     dst->jmp_in = (uintptr_t)src | slot;
     if (tc->be->link) {
         code_cache_open(&tc->code_cache);
-        tc->be->link(src, slot, dst);
+        tc->be->link(&tc->code_cache, src, slot, dst);
         code_cache_close(&tc->code_cache);
     }
     tc->stats.chained++;
@@ -393,7 +393,7 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
             src->jmp[slot] = NULL;
             if (tc->be->link) {
                 code_cache_open(&tc->code_cache);
-                tc->be->link(src, slot, NULL);
+                tc->be->link(&tc->code_cache, src, slot, NULL);
                 code_cache_close(&tc->code_cache);
             }
         }

@@ -165,7 +165,7 @@ static void run(const struct backend *be, const struct ir_block *b, struct cpu *
     struct tb tb;
     static uint32_t eips[1] = { 0x1000 };
     memset(&tb, 0, sizeof(tb));
-    tb.code = be->compile(b, mem, &tb);
+    tb.code = be->compile(b, mem, mem, &tb);
     if (be->executable)
         CHECK(mprotect(mem, n, PROT_READ | PROT_EXEC) == 0);
     tb.insn_eip = eips;

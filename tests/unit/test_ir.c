@@ -60,7 +60,7 @@ int main(void)
     struct tb tb;
     uint32_t eips[1] = { 0x1000 };
     memset(&tb, 0, sizeof(tb));
-    tb.code = backend_interp.compile(&b, mem, &tb);
+    tb.code = backend_interp.compile(&b, mem, mem, &tb);
     tb.insn_eip = eips;
     tb.ninsns = 1;
     cpu.r[R_EAX] = 5;
@@ -98,7 +98,7 @@ int main(void)
     CHECK_EQ(count_opc(&b3, IR_SETFL), 1);
     void *mem3 = aligned_alloc(16, (backend_interp.code_size(&b3) + 15) & ~(size_t)15);
     memset(&tb, 0, sizeof(tb));
-    tb.code = backend_interp.compile(&b3, mem3, &tb);
+    tb.code = backend_interp.compile(&b3, mem3, mem3, &tb);
     tb.insn_eip = eips;
     tb.ninsns = 1;
     cpu.r[R_ECX] = 3;

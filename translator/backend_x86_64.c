@@ -816,6 +816,8 @@ static int may_chain(const struct ir_block *b)
     return 1;
 }
 
+static void emit_jump_cache(struct xc *x, int target);
+
 /*
  * A direct exit through chain slot `slot` to EIP eip: a jmp rel32 to the
  * stub that leaves with eip and the slot, until x64_link() patches it.
@@ -831,6 +833,18 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
          * its own successor), and tb_invalidate() could not unlink it
          * meanwhile. */
         emit_patch_rel32(f, emit_jmp32(f), 0);
+        return;
+    }
+    uint32_t from = x->b->cs_base + x->b->eip, to = x->b->cs_base + eip;
+    if ((x->b->hflags & HF_PG) && ((from ^ to) & PAGE_MASK)) {
+        /* Another page, whose mapping may change unseen: tb_link will not
+         * link it.  The jump cache, which checks the physical page every
+         * time, keeps it out of the run loop (calls across pages are
+         * common in a kernel). */
+        emit_store_i32(f, CPUF(eip), eip);
+        emit_mov_ri32(f, X_RAX, eip);
+        emit_jump_cache(x, X_RAX);
+        emit_leave(x, f, -1);
         return;
     }
     size_t stub = xbuf_len(&x->c);

@@ -1,33 +1,31 @@
 /*
  * codecache.c - one bounded mapping for generated code (see codecache.h).
  */
-#define _GNU_SOURCE /* memfd_create */
+#define _GNU_SOURCE /* mremap */
 #include "translator/codecache.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
-/* One memory object mapped writable and, elsewhere, executable; 0 on success. */
+/*
+ * One memory object mapped writable and, elsewhere, executable; 0 on
+ * success.  Shared anonymous memory, aliased by mremap() with an old size
+ * of 0, rather than a memfd: perf takes such a mapping ("/dev/zero") for
+ * anonymous and so reads -perfmap's symbols for it, not a file's.
+ */
 static int map_twice(struct code_cache *cc, size_t size)
 {
-#ifdef MFD_CLOEXEC
-    int fd = memfd_create("bt86-code-cache", MFD_CLOEXEC);
-    if (fd < 0)
+#ifdef MREMAP_MAYMOVE
+    void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (rw == MAP_FAILED)
         return -1;
-    void *rw = MAP_FAILED, *rx = MAP_FAILED;
-    if (ftruncate(fd, (off_t)size) == 0) {
-        rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-        rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
-    }
-    close(fd); /* the mappings keep the object */
-    if (rw == MAP_FAILED || rx == MAP_FAILED) {
-        if (rw != MAP_FAILED)
-            munmap(rw, size);
+    void *rx = mremap(rw, 0, size, MREMAP_MAYMOVE);
+    if (rx == MAP_FAILED || mprotect(rx, size, PROT_READ | PROT_EXEC) != 0) {
         if (rx != MAP_FAILED)
             munmap(rx, size);
+        munmap(rw, size);
         return -1;
     }
     *cc = (struct code_cache){ .base = rw, .exec = rx, .size = size, .executable = 1, .dual = 1 };

@@ -8,8 +8,8 @@
  * blocks, when no generated code is running) and starts again.
  *
  * W^X: no mapping of an executable cache is writable and executable at
- * once.  Where the host has memfd_create(), the cache is one memory
- * object mapped twice: writable at `base`, executable at `exec`
+ * once.  Where the host's mremap() can alias memory, the cache is one
+ * memory object mapped twice: writable at `base`, executable at `exec`
  * (code_cache_exec() and code_cache_rw() convert), so that a backend may
  * patch jumps in code it wrote earlier, even in code that is running,
  * without a system call.  Elsewhere there is one mapping, and writes

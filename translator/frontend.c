@@ -385,6 +385,7 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
     c.hflags = hflags;
     c.mmu = ((hflags & HF_CPL_MASK) >> HF_CPL_SHIFT) == 3;
     ir_block_init(b, eip, hflags);
+    b->cs_base = cs_base;
     int code32 = (hflags & HF_CODE32) != 0;
     uint32_t page0 = (cs_base + eip) & PAGE_MASK;
     uint32_t phys_last = 0;

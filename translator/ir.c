@@ -117,6 +117,7 @@ uint32_t ir_flags_killed(const struct ir_op *op)
 void ir_block_init(struct ir_block *b, uint32_t eip, uint32_t hflags)
 {
     b->eip = eip;
+    b->cs_base = 0;
     b->hflags = hflags;
     b->nops = 0;
     b->ninsns = 0;

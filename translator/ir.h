@@ -158,6 +158,7 @@ struct ir_insn_info {
 
 struct ir_block {
     uint32_t eip;      /* first guest instruction */
+    uint32_t cs_base;  /* CS's base when it was translated: eip + cs_base is linear */
     uint32_t hflags;
     int nops;
     int ninsns;

@@ -75,7 +75,10 @@ static const int8_t temp_pool[] = { X_RSI, X_RDI, X_RDX };
 /* The frame below the saved registers; its size keeps rsp 16-aligned for calls. */
 #define FR_ARGS 8
 #define FR_TEMPS 32
-#define FRAME_SIZE (FR_TEMPS + 4 * IR_MAX_TEMPS + 8)
+/* The host addend of each TLB group's page (find_tlb_groups), 0 after a miss. */
+#define NTLBG 4
+#define FR_TLBG (FR_TEMPS + 4 * IR_MAX_TEMPS)
+#define FRAME_SIZE (FR_TLBG + 8 * NTLBG + 8)
 _Static_assert(FRAME_SIZE % 16 == 8, "six pushes and the return address: rsp aligned");
 
 #define CPUF(field) xmem_bd(X_RBP, (int32_t)offsetof(struct cpu, field))
@@ -129,6 +132,10 @@ struct xc {
     uint32_t slot_jmp[2];    /* fast offset of each direct exit's patchable rel32, or NO_SLOT */
     uint32_t slot_stub[2];   /* cold offset of the stub it leads to while unlinked */
     uint32_t pro_len;        /* the chain entry's length: the body starts there */
+    int8_t tlbg[IR_MAX_OPS]; /* memory op: its TLB group, or -1 */
+    uint8_t tlbg_lead[IR_MAX_OPS]; /* ... and whether it probes for the group */
+    int32_t tlbg_lo[NTLBG], tlbg_hi[NTLBG]; /* the group's bytes, from its base register */
+    int tlbg_reg[NTLBG];     /* that guest register */
     struct fixup fix[MAX_FIX];
     int nfix;
     struct tbfix { /* a movabs's imm64: this block's struct tb + addend */
@@ -479,7 +486,43 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
                             : (int32_t)offsetof(struct tlb_entry, tag_read);
     int ha = vhome(x, op->a);
     int32_t addend_off = (int32_t)offsetof(struct tlb_entry, addend);
-    if (vconst(x, op->a)) {
+    int grp = x->tlbg[x->cur], lead = x->tlbg_lead[x->cur];
+    struct xmem gslot = xmem_bd(X_RSP, FR_TLBG + 8 * (grp < 0 ? 0 : grp));
+    if (grp >= 0 && !lead) {
+        /* A later access of a TLB group: the page its first one probed. */
+        emit_load64(f, X_RAX, gslot);
+        emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
+        jump_to_cold(x, XCC_E);
+        if (monitor_stats.timing) {
+            emit_mov_ri64(f, X_RCX, (uint64_t)(uintptr_t)&tlb_stats.hits);
+            emit_inc_m64(f, xmem_bd(X_RCX, 0));
+        }
+        if (ha < 0) {
+            load_val(x, f, X_RCX, op->a);
+            ha = X_RCX;
+        }
+    } else if (grp >= 0) {
+        /* The first access of a TLB group probes the group's whole span:
+         * base register + lo up to + hi - 1, one page, mapped. */
+        int base = greg[x->tlbg_reg[grp]];
+        emit_lea32(f, X_RCX, xmem_bd(base, x->tlbg_lo[grp]));
+        emit_lea32(f, X_RAX, xmem_bd(base, x->tlbg_hi[grp] - 1));
+        emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+        emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
+        emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
+        emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
+        jump_to_cold(x, XCC_NE);
+        if (monitor_stats.timing) {
+            emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
+            emit_inc_m64(f, xmem_bd(X_RAX, 0));
+        }
+        emit_load64(f, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + addend_off));
+        emit_store64(f, gslot, X_RAX);
+        if (ha < 0) {
+            load_val(x, f, X_RCX, op->a);
+            ha = X_RCX;
+        }
+    } else if (vconst(x, op->a)) {
         /* A constant address: the entry and the tag are known now. */
         uint32_t va = x->cval[op->a];
         int32_t e = tlb + (int32_t)(TLB_INDEX(va) * sizeof(struct tlb_entry));
@@ -568,6 +611,11 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
     } else {
         struct carg args[4] = { ARG_CPU, ARG_VAL(op->a), ARG_IMM(size), ARG_IMM(op->aux) };
         emit_ccall(x, c, (const void *)mem_read_slow, args, 4, op->d, CC_SYNC);
+    }
+    if (grp >= 0 && lead) {
+        /* no page for the group: its other accesses go the slow way too */
+        emit_store_i32(c, gslot, 0);
+        emit_store_i32(c, xmem_bd(X_RSP, FR_TLBG + 8 * grp + 4), 0);
     }
     jump_to_fast(x, back);
 }
@@ -1606,6 +1654,98 @@ static int next_op(const struct ir_block *b, int i)
 }
 
 /* Compile b into the scratch buffers; returns the total size with the header, 0 if too big. */
+/* A memory op's address as guest register + displacement: the register, or -1. */
+static int base_disp(const struct xc *x, const struct ir_block *b, const int16_t *def, int v,
+                     int32_t *d, int *at)
+{
+    if (v < V_TEMP0) {
+        *d = 0;
+        *at = -1;
+        return v;
+    }
+    if (!is_temp(v) || def[v] < 0)
+        return -1;
+    const struct ir_op *dop = &b->ops[def[v]];
+    if (dop->opc != IR_ADDI || dop->a >= V_TEMP0 || x->skip[def[v]])
+        return -1;
+    *d = (int32_t)dop->imm;
+    *at = def[v];
+    return dop->a;
+}
+
+/*
+ * TLB groups: loads (or stores) of one kind through one guest register,
+ * unchanged between them, at displacements within 64 bytes: a stack
+ * frame's slots.  The first access probes the TLB for the group's whole
+ * span at once (a span across a page boundary misses, and the group goes
+ * the slow way) and keeps the page's host addend in the frame; the others
+ * only load it.  The TLB is a cache: a hit once means a translation the
+ * guest may use until it flushes, which only a helper call (IRF_CALL) can
+ * do inside a block, and those end every group.  After a miss the slot
+ * holds 0, and the others take their own slow paths.
+ */
+#define TLBG_SPAN 64
+static void find_tlb_groups(struct xc *x, const struct ir_block *b)
+{
+    static int16_t def[IR_NVALUES];
+    struct { int reg, store, mmu, lead, from; } g[NTLBG];
+    int ng = 0, nopen = 0, members[NTLBG] = { 0 };
+    uint32_t nvals = V_TEMP0 + b->ntemps;
+    if (nvals > IR_NVALUES)
+        nvals = IR_NVALUES;
+    for (uint32_t v = 0; v < nvals; v++)
+        def[v] = -1;
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        x->tlbg[i] = -1;
+        x->tlbg_lead[i] = 0;
+        if (ir_op_info[op->opc].flags & (IRF_CALL | IRF_EXIT))
+            nopen = ng; /* no group goes on past a helper */
+        if (ir_op_writes_d(op->opc) && is_temp(op->d))
+            def[op->d] = (int16_t)i;
+        int store = op->opc >= IR_ST8 && op->opc <= IR_ST32;
+        if (!store && !(op->opc >= IR_LD8 && op->opc <= IR_LD32))
+            continue;
+        if (vconst(x, op->a))
+            continue;
+        int32_t d;
+        int at, size = store ? 1 << (op->opc - IR_ST8) : 1 << (op->opc - IR_LD8);
+        int reg = base_disp(x, b, def, op->a, &d, &at);
+        if (reg < 0)
+            continue;
+        int from = at >= 0 ? at : i;
+        int k;
+        for (k = nopen; k < ng; k++) {
+            if (g[k].reg != reg || g[k].store != store || g[k].mmu != (int)op->aux)
+                continue;
+            int lo = d < x->tlbg_lo[k] ? d : x->tlbg_lo[k];
+            int hi = d + size > x->tlbg_hi[k] ? d + size : x->tlbg_hi[k];
+            int first = from < g[k].from ? from : g[k].from;
+            if (hi - lo > TLBG_SPAN || greg_written(x, b, reg, first, i))
+                continue;
+            x->tlbg_lo[k] = lo;
+            x->tlbg_hi[k] = hi;
+            g[k].from = first;
+            x->tlbg[i] = (int8_t)k;
+            members[k]++;
+            break;
+        }
+        if (k == ng && ng < NTLBG) {
+            g[ng] = (typeof(g[0])){ reg, store, (int)op->aux, i, from };
+            x->tlbg_reg[ng] = reg;
+            x->tlbg_lo[ng] = d;
+            x->tlbg_hi[ng] = d + size;
+            x->tlbg[i] = (int8_t)ng;
+            x->tlbg_lead[i] = 1;
+            ng++;
+        }
+    }
+    /* A group of one is a plain access. */
+    for (int k = 0; k < ng; k++)
+        if (!members[k])
+            x->tlbg[g[k].lead] = -1, x->tlbg_lead[g[k].lead] = 0;
+}
+
 /*
  * The chain entry, where chained exits and the jump cache come in:
  * tb_chain_enter() in one compare (cpu->chain_limit is the budget, or 0
@@ -1655,6 +1795,7 @@ static size_t x64_translate(const struct ir_block *b)
     }
     find_aliases(x, b, nvals);
     find_sinks(x, b);
+    find_tlb_groups(x, b);
     x->pending = -1;
     x->slot_jmp[0] = x->slot_jmp[1] = NO_SLOT;
     x->slot_stub[0] = x->slot_stub[1] = NO_SLOT;

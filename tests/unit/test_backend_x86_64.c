@@ -62,6 +62,7 @@ static void gen_block(struct ir_block *b)
     b->insns[0].len = 1;
     int n = 10 + (int)(rnd() % 120);
     uint16_t nt = 0;
+    int frame = -1; /* a guest register that holds an address in the mapped page */
     static const int alu[] = {
         IR_MOV, IR_ADD, IR_SUB, IR_AND, IR_OR, IR_XOR, IR_SHL, IR_SHR, IR_SAR, IR_ROL, IR_ROR,
         IR_ADDI, IR_LEA, IR_IDX, IR_ANDI, IR_MUL, IR_MULHU, IR_MULHS, IR_NOT, IR_NEG, IR_EXT8U,
@@ -74,6 +75,8 @@ static void gen_block(struct ir_block *b)
             int opc = alu[rnd() % (sizeof(alu) / sizeof(alu[0]))];
             /* a fresh temporary, or now and then a guest register */
             uint16_t d = rnd() % 4 == 0 ? (uint16_t)(rnd() % 8) : (uint16_t)(V_TEMP0 + nt);
+            if (d == frame)
+                d = (uint16_t)(V_TEMP0 + nt);
             uint16_t a = pick(nt), bb = pick(nt), c = pick(nt);
             uint32_t imm = rnd_val(), aux = rnd_val();
             if (opc == IR_LEA || opc == IR_IDX)
@@ -111,7 +114,21 @@ static void gen_block(struct ir_block *b)
         } else {
             /* an access in the one mapped page, at a computed or a constant address */
             uint16_t addr = (uint16_t)(V_TEMP0 + nt);
-            if (rnd() % 3 == 0) {
+            if (rnd() % 2 == 0) {
+                /* a stack frame's slots: register + displacement, within 64
+                 * bytes (the backend's TLB groups), the register now and then
+                 * moved (a new group) */
+                if (frame < 0 || rnd() % 6 == 0) {
+                    frame = (int)(rnd() % 8);
+                    ir_emit(b, IR_MOVI, (uint16_t)frame, 0, 0, 0, PAGE + (rnd() & 0xfc0), 0);
+                }
+                if (rnd() % 4 == 0) {
+                    addr = (uint16_t)frame;
+                } else {
+                    ir_emit(b, IR_ADDI, addr, (uint16_t)frame, 0, 0, rnd() % 61, 0);
+                    nt++;
+                }
+            } else if (rnd() % 3 == 0) {
                 ir_emit(b, IR_MOVI, addr, 0, 0, 0, PAGE + (rnd() & 0xff0), 0);
                 nt++;
             } else {
@@ -122,9 +139,10 @@ static void gen_block(struct ir_block *b)
             }
             int size = (int)(rnd() % 3);
             if (k == 18) {
-                ir_emit(b, IR_LD8 + size, rnd() % 3 == 0 ? (uint16_t)(rnd() % 8)
-                                                          : (uint16_t)(V_TEMP0 + nt++),
-                        addr, 0, 0, 0, 0);
+                uint16_t d = rnd() % 3 == 0 ? (uint16_t)(rnd() % 8) : (uint16_t)(V_TEMP0 + nt++);
+                if (d == frame)
+                    d = (uint16_t)(V_TEMP0 + nt++);
+                ir_emit(b, IR_LD8 + size, d, addr, 0, 0, 0, 0);
             } else {
                 ir_emit(b, IR_ST8 + size, 0, addr, pick(nt), 0, 0, 0);
             }

@@ -928,8 +928,9 @@ static void emit_jump_cache(struct xc *x, int target)
     emit_alu_ri32(f, XALU_AND, X_RSI, ~HF_INHIBIT_IRQ);
     emit_alu_ri32(f, XALU_CMP, X_RSI, hflags);
     miss[nm++] = emit_jcc32(f, XCC_NE);
-    /* eax = linear PC; rdx = the cached block */
-    emit_alu_rm32(f, XALU_ADD, X_RAX, CPUF(seg[S_CS].base));
+    /* eax = linear PC (CS has not changed in a block that may chain); rdx = the cached block */
+    if (x->b->cs_base)
+        emit_alu_ri32(f, XALU_ADD, X_RAX, x->b->cs_base);
     emit_mov_rr32(f, X_RDX, X_RAX);
     emit_alu_ri32(f, XALU_AND, X_RDX, JC_MASK);
     emit_load64(f, X_RDI, CPUF(tbs)); /* the CPU's own block cache's jump cache */
@@ -938,13 +939,21 @@ static void emit_jump_cache(struct xc *x, int target)
     miss[nm++] = emit_jcc32(f, XCC_E);
     emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, pc)));
     miss[nm++] = emit_jcc32(f, XCC_NE);
-    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, invalid)), 0);
+    /* (tb_invalidate() takes an invalid block out of the jump cache) */
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, hflags)), hflags);
     miss[nm++] = emit_jcc32(f, XCC_NE);
-    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, hflags)));
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, cs_base)), x->b->cs_base);
     miss[nm++] = emit_jcc32(f, XCC_NE);
-    emit_load32(f, X_RSI, CPUF(seg[S_CS].base));
-    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, cs_base)));
-    miss[nm++] = emit_jcc32(f, XCC_NE);
+    if (!(hflags & HF_PG)) {
+        /* no paging: the physical PC is the linear one, as walk() makes it */
+        emit_alu_rm32(f, XALU_AND, X_RAX, CPUF(a20_mask));
+        emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
+        miss[nm++] = emit_jcc32(f, XCC_NE);
+        emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
+        for (int i = 0; i < nm; i++)
+            emit_patch_rel32(f, miss[i], xbuf_len(f));
+        return;
+    }
     /* the physical PC through the code TLB, as mem_code_phys() on a hit */
     emit_mov_rr32(f, X_RCX, X_RAX);
     emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);

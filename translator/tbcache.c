@@ -375,6 +375,9 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
         return;
     tb->invalid = 1;
     tc->stats.invalidated++;
+    /* Generated code trusts what the jump cache holds to be valid. */
+    if (tc->jump_cache[tb->pc & ((1u << TB_JC_BITS) - 1)] == tb)
+        tc->jump_cache[tb->pc & ((1u << TB_JC_BITS) - 1)] = NULL;
     uint32_t h = hash_of(tb->phys_pc, tb->pc);
     for (struct tb **pp = &tc->hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {

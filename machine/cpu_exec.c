@@ -349,6 +349,7 @@ static void log_block(struct cpu *cpu, struct tb *tb)
 static struct tb *run_block(struct cpu *cpu, struct debug *d, struct tb *tb, int *slot)
 {
     tb_enter(cpu, tb);
+    cpu->tbs->stats.run_loop_entries++;
     if (__builtin_expect(d->active, 0) && debug_no_chain(d))
         cpu_request_exit(cpu); /* run this block alone: chained ones would skip checks */
     cpu->chain_limit = cpu->exit_request ? 0 : cpu->budget;

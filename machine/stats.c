@@ -179,6 +179,17 @@ void stats_print(struct machine *m, FILE *f)
                 tb_backend(m->tbs)->name);
     fprintf(f, "  peak resident memory         %.1f MiB\n", peak_rss_kib() / 1024.0);
     fprintf(f, "  blocks chained               %llu\n", (unsigned long long)m->tbs->stats.chained);
+    uint64_t ran = tb_blocks_executed(m->tbs), entries = m->tbs->stats.run_loop_entries;
+    if (ran >= entries && ran)
+        fprintf(f, "  entered through chains       %6.2f%%  (%llu from the run loop)\n",
+                100.0 * (double)(ran - entries) / (double)ran, (unsigned long long)entries);
+    uint64_t jc = m->tbs->stats.jc_hits + m->tbs->stats.jc_misses;
+    if (jc)
+        fprintf(f, "  jump cache hit rate          %6.2f%%  (%llu lookups by indirect exits and "
+                   "jumps to other pages)\n",
+                100.0 * (double)m->tbs->stats.jc_hits / (double)jc, (unsigned long long)jc);
+    if (tb_backend(m->tbs)->executable)
+        fprintf(f, "  return prediction            none: returns look up the jump cache\n");
     fprintf(f, "  blocks invalidated (SMC)     %llu\n", (unsigned long long)m->tbs->stats.invalidated);
     fprintf(f, "  cache flushes                %llu\n", (unsigned long long)m->tbs->stats.flushes);
     fprintf(f, "  run time                     %.3f s\n", run_ns * 1e-9);
@@ -285,6 +296,9 @@ int stats_write_json(struct machine *m, const char *path)
     fprintf(f, "  \"code_bytes\": %llu,\n", (unsigned long long)m->tbs->stats.code_bytes);
     fprintf(f, "  \"peak_rss_kib\": %ld,\n", peak_rss_kib());
     fprintf(f, "  \"blocks_chained\": %llu,\n", (unsigned long long)m->tbs->stats.chained);
+    fprintf(f, "  \"run_loop_entries\": %llu,\n", (unsigned long long)m->tbs->stats.run_loop_entries);
+    fprintf(f, "  \"jump_cache\": { \"hits\": %llu, \"misses\": %llu },\n",
+            (unsigned long long)m->tbs->stats.jc_hits, (unsigned long long)m->tbs->stats.jc_misses);
     fprintf(f, "  \"blocks_invalidated\": %llu,\n", (unsigned long long)m->tbs->stats.invalidated);
     fprintf(f, "  \"cache_flushes\": %llu,\n", (unsigned long long)m->tbs->stats.flushes);
     fprintf(f, "  \"time_seconds\": { \"run\": %.6f, \"translated_code\": %.6f, \"translate\": %.6f, "

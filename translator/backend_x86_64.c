@@ -911,6 +911,22 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
  * any miss falls through to the exit that follows.  Only from a block
  * that may chain (tb_link's rule, known here: may_chain()).
  */
+/* -stats: one more jump-cache hit or miss (rax, rcx scratch). */
+static void jc_count(struct xc *x, size_t field)
+{
+    if (!monitor_stats.timing)
+        return;
+    emit_load64(&x->f, X_RCX, CPUF(tbs));
+    emit_inc_m64(&x->f, xmem_bd(X_RCX, (int32_t)(offsetof(struct tb_cache, stats) + field)));
+}
+
+/* The jump cache found block rdx: into its chain entry. */
+static void jc_found(struct xc *x)
+{
+    jc_count(x, offsetof(struct tb_stats, jc_hits));
+    emit_jmp_m(&x->f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
+}
+
 static void emit_jump_cache(struct xc *x, int target)
 {
     struct xbuf *f = &x->f;
@@ -949,9 +965,10 @@ static void emit_jump_cache(struct xc *x, int target)
         emit_alu_rm32(f, XALU_AND, X_RAX, CPUF(a20_mask));
         emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
         miss[nm++] = emit_jcc32(f, XCC_NE);
-        emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
+        jc_found(x);
         for (int i = 0; i < nm; i++)
             emit_patch_rel32(f, miss[i], xbuf_len(f));
+        jc_count(x, offsetof(struct tb_stats, jc_misses));
         return;
     }
     /* the physical PC through the code TLB, as mem_code_phys() on a hit */
@@ -970,9 +987,10 @@ static void emit_jump_cache(struct xc *x, int target)
     emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
     miss[nm++] = emit_jcc32(f, XCC_NE);
     /* its chain entry makes tb_chain_enter()'s checks */
-    emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
+    jc_found(x);
     for (int i = 0; i < nm; i++)
         emit_patch_rel32(f, miss[i], xbuf_len(f));
+    jc_count(x, offsetof(struct tb_stats, jc_misses));
 }
 
 /* ---------------------------------------------------------------- ops */

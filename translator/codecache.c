@@ -9,6 +9,13 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#define PAGE_DOWN(n) ((n) & ~(size_t)4095)
+#define PAGE_UP(n) (((n) + 4095) & ~(size_t)4095)
+/* After the cache, in every mapping of it: a write or a jump past its end
+ * (a backend's size bug) faults there, at once, instead of landing in
+ * whatever the host mapped next. */
+#define RED_ZONE ((size_t)4096)
+
 /*
  * One memory object mapped writable and, elsewhere, executable; 0 on
  * success.  Shared anonymous memory, aliased by mremap() with an old size
@@ -18,14 +25,16 @@
 static int map_twice(struct code_cache *cc, size_t size)
 {
 #ifdef MREMAP_MAYMOVE
-    void *rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    size_t all = size + RED_ZONE;
+    uint8_t *rw = mmap(NULL, all, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (rw == MAP_FAILED)
         return -1;
-    void *rx = mremap(rw, 0, size, MREMAP_MAYMOVE);
-    if (rx == MAP_FAILED || mprotect(rx, size, PROT_READ | PROT_EXEC) != 0) {
+    uint8_t *rx = mremap(rw, 0, all, MREMAP_MAYMOVE);
+    if (rx == MAP_FAILED || mprotect(rx, size, PROT_READ | PROT_EXEC) != 0 ||
+        mprotect(rx + size, RED_ZONE, PROT_NONE) != 0 || mprotect(rw + size, RED_ZONE, PROT_NONE) != 0) {
         if (rx != MAP_FAILED)
-            munmap(rx, size);
-        munmap(rw, size);
+            munmap(rx, all);
+        munmap(rw, all);
         return -1;
     }
     *cc = (struct code_cache){ .base = rw, .exec = rx, .size = size, .executable = 1, .dual = 1 };
@@ -39,17 +48,22 @@ static int map_twice(struct code_cache *cc, size_t size)
 
 int code_cache_init(struct code_cache *cc, size_t size, int executable)
 {
+    size = PAGE_UP(size);
     if (executable && map_twice(cc, size) == 0)
         return 0;
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    uint8_t *p = mmap(NULL, size + RED_ZONE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return -1;
+    if (mprotect(p + size, RED_ZONE, PROT_NONE) != 0) {
+        munmap(p, size + RED_ZONE);
+        return -1;
+    }
     *cc = (struct code_cache){ .base = p, .exec = p, .size = size, .executable = executable, .open = 1 };
     /* Whether the host lets us flip it at all: say so now, not at the first block. */
     if (executable && (mprotect(p, size, PROT_READ | PROT_EXEC) != 0 ||
                        mprotect(p, size, PROT_READ | PROT_WRITE) != 0)) {
         int e = errno;
-        munmap(p, size);
+        munmap(p, size + RED_ZONE);
         errno = e;
         return -1;
     }
@@ -61,14 +75,12 @@ int code_cache_init(struct code_cache *cc, size_t size, int executable)
 void code_cache_destroy(struct code_cache *cc)
 {
     if (cc->dual)
-        munmap(cc->exec, cc->size);
+        munmap(cc->exec, cc->size + RED_ZONE);
     if (cc->base)
-        munmap(cc->base, cc->size);
+        munmap(cc->base, cc->size + RED_ZONE);
     *cc = (struct code_cache){ 0 };
 }
 
-#define PAGE_DOWN(n) ((n) & ~(size_t)4095)
-#define PAGE_UP(n) (((n) + 4095) & ~(size_t)4095)
 
 static void protect(struct code_cache *cc, size_t from, size_t to, int prot)
 {

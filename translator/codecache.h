@@ -24,6 +24,10 @@
  * makes everything writable.  With two mappings open and close only keep
  * the instruction cache coherent.
  *
+ * A page that is neither readable, writable nor executable follows the
+ * cache in each mapping: the red zone, where a runaway write or jump
+ * faults.
+ *
  *   code_cache_init(&cc, 32 << 20, 1);
  *   code_cache_open_tail(&cc);
  *   void *p = code_cache_alloc(&cc, n);   // NULL: full, flush and retry

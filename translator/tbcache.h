@@ -57,6 +57,8 @@ struct tb_stats {
     uint64_t translated, invalidated, flushes, chained, guest_insns_translated;
     uint64_t code_bytes;       /* code-cache bytes the translations took */
     uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
+    uint64_t run_loop_entries; /* blocks the run loop entered (the others were chained) */
+    uint64_t jc_hits, jc_misses; /* generated code's jump-cache lookups (-stats only) */
     double translate_seconds;
 };
 

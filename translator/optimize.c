@@ -1,7 +1,13 @@
 /*
- * optimize.c - one backward liveness pass over a block.
+ * optimize.c - a forward pass of peepholes, then one backward liveness
+ * pass over a block.
  *
- * Drops (1) flag computations that a later instruction overwrites before
+ * The forward pass (simplify) turns a zero extension of a value already
+ * zero-extended (a byte load, say, then MOVZX) into a copy, and renames
+ * the reads of a temporary that only copies another (each written once)
+ * to that other, so that the copy dies.
+ *
+ * The backward pass drops (1) flag computations that a later instruction overwrites before
  * anything reads them, and (2) pure ops whose temporary nobody reads.
  * Flags are treated as read by anything that can leave the block early or
  * hand control to C: exits, helper calls, loads and stores (which may
@@ -22,9 +28,75 @@ static void mark_read(uint8_t *live, uint16_t v)
     live[v] = 1;
 }
 
+/* Bits above which value v is known to be zero: 8, 16 or 32. */
+static int zx_width(const struct ir_op *def)
+{
+    switch (def->opc) {
+    case IR_LD8: case IR_EXT8U: case IR_HI8: case IR_SETEQ: case IR_GETCC: case IR_TESTCC:
+        return 8;
+    case IR_LD16: case IR_EXT16U:
+        return 16;
+    case IR_ANDI:
+        return def->imm <= 0xff ? 8 : def->imm <= 0xffff ? 16 : 32;
+    case IR_MOVI:
+        return def->imm <= 0xff ? 8 : def->imm <= 0xffff ? 16 : 32;
+    default:
+        return 32;
+    }
+}
+
+static void simplify(struct ir_block *b)
+{
+    static uint16_t ndef[8 + CPU_NTEMPS], copy_of[8 + CPU_NTEMPS];
+    static uint8_t width[8 + CPU_NTEMPS];
+    uint32_t nvals = V_TEMP0 + b->ntemps;
+    if (nvals > 8 + CPU_NTEMPS)
+        nvals = 8 + CPU_NTEMPS;
+    memset(ndef, 0, nvals * sizeof(ndef[0]));
+    for (int i = 0; i < b->nops; i++)
+        if (ir_op_writes_d(b->ops[i].opc) && b->ops[i].d < nvals)
+            ndef[b->ops[i].d]++;
+    for (uint32_t v = 0; v < nvals; v++) {
+        copy_of[v] = (uint16_t)v;
+        width[v] = 32;
+    }
+    for (int i = 0; i < b->nops; i++) {
+        struct ir_op *op = &b->ops[i];
+        int opc = op->opc;
+        if (opc == IR_NOP)
+            continue;
+        /* reads first, renamed to what they copy */
+        unsigned reads = ir_op_info[opc].reads;
+        if ((reads & IRR_D) && op->d < nvals)
+            op->d = copy_of[op->d];
+        if ((reads & IRR_A) && op->a < nvals)
+            op->a = copy_of[op->a];
+        if ((reads & IRR_B) && op->b < nvals)
+            op->b = copy_of[op->b];
+        if (((reads & IRR_C) || ((opc == IR_SETCC || opc == IR_SETFL) && op->aux)) && op->c < nvals)
+            op->c = copy_of[op->c];
+        if (!ir_op_writes_d(opc) || op->d >= nvals || op->d < V_TEMP0)
+            continue;
+        /* a temporary written once, from one written once: never changes */
+        int once = ndef[op->d] == 1;
+        if ((opc == IR_EXT8U && op->a >= V_TEMP0 && op->a < nvals && width[op->a] <= 8) ||
+            (opc == IR_EXT16U && op->a >= V_TEMP0 && op->a < nvals && width[op->a] <= 16)) {
+            op->opc = IR_MOV;
+            opc = IR_MOV;
+        }
+        if (opc == IR_MOV && once && op->a >= V_TEMP0 && op->a < nvals && ndef[op->a] == 1) {
+            copy_of[op->d] = op->a;
+            width[op->d] = width[op->a];
+            continue;
+        }
+        width[op->d] = once ? (uint8_t)zx_width(op) : 32;
+    }
+}
+
 void ir_optimize(struct ir_block *b)
 {
     static uint8_t live[8 + CPU_NTEMPS];
+    simplify(b);
     memset(live, 0, sizeof(live));
     memset(live, 1, 8); /* guest registers are live out of the block */
     uint32_t flags_live = F_ARITH;

@@ -1740,7 +1740,11 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
         int reg = base_disp(x, b, def, op->a, &d, &at);
         if (reg < 0)
             continue;
-        int from = at >= 0 ? at : i;
+        /* From the op that computed the address (or the access itself)
+         * on, the register must keep its value: an ADDI computed straight
+         * into it (LEA ESP, [ESP-4]) or a load into it (MOV ECX, [ECX])
+         * changes it there.  greg_written() looks strictly inside. */
+        int from = (at >= 0 ? at : i) - 1;
         int k;
         for (k = nopen; k < ng; k++) {
             if (g[k].reg != reg || g[k].store != store || g[k].mmu != (int)op->aux)
@@ -1757,7 +1761,7 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
             members[k]++;
             break;
         }
-        if (k == ng && ng < NTLBG) {
+        if (k == ng && ng < NTLBG && !greg_written(x, b, reg, from, i)) {
             g[ng] = (typeof(g[0])){ reg, store, (int)op->aux, i, from };
             x->tlbg_reg[ng] = reg;
             x->tlbg_lo[ng] = d;

@@ -19,6 +19,16 @@
 #include <sys/mman.h>
 
 #define PAGE 0x5000u
+/*
+ * A second guest page for stack frames, and where both are in one host
+ * buffer: apart, with unused bytes between, so that an access through
+ * one page's host addend at the other page's address lands in the buffer
+ * and shows in its comparison.
+ */
+#define PAGE2 0x3000u
+#define HOST_PAGE 0x4000u
+#define HOST_PAGE2 0x1000u
+#define HOST_SIZE 0x5000u
 
 static uint32_t rnd_state = 12345;
 static uint32_t rnd(void)
@@ -63,6 +73,7 @@ static void gen_block(struct ir_block *b)
     int n = 10 + (int)(rnd() % 120);
     uint16_t nt = 0;
     int frame = -1; /* a guest register that holds an address in the mapped page */
+    int frame_moved = 0;
     static const int alu[] = {
         IR_MOV, IR_ADD, IR_SUB, IR_AND, IR_OR, IR_XOR, IR_SHL, IR_SHR, IR_SAR, IR_ROL, IR_ROR,
         IR_ADDI, IR_LEA, IR_IDX, IR_ANDI, IR_MUL, IR_MULHU, IR_MULHS, IR_NOT, IR_NEG, IR_EXT8U,
@@ -114,13 +125,30 @@ static void gen_block(struct ir_block *b)
         } else {
             /* an access in the one mapped page, at a computed or a constant address */
             uint16_t addr = (uint16_t)(V_TEMP0 + nt);
+            int moved = 0;
             if (rnd() % 2 == 0) {
                 /* a stack frame's slots: register + displacement, within 64
                  * bytes (the backend's TLB groups), the register now and then
                  * moved (a new group) */
                 if (frame < 0 || rnd() % 6 == 0) {
                     frame = (int)(rnd() % 8);
-                    ir_emit(b, IR_MOVI, (uint16_t)frame, 0, 0, 0, PAGE + (rnd() & 0xfc0), 0);
+                    frame_moved = 0;
+                    ir_emit(b, IR_MOVI, (uint16_t)frame, 0, 0, 0,
+                            (rnd() % 2 ? PAGE : PAGE2) + (rnd() & 0xf00), 0);
+                } else if (rnd() % 5 == 0) {
+                    /* the register loads itself from its frame, and points
+                     * to the other page: mov ebp, [ebp+d] */
+                    uint16_t t = (uint16_t)(V_TEMP0 + nt++);
+                    uint16_t at = (uint16_t)frame; /* mov ebp, [ebp] */
+                    ir_emit(b, IR_MOVI, t, 0, 0, 0, (rnd() % 2 ? PAGE : PAGE2) + (rnd() & 0xf00), 0);
+                    if (rnd() % 2) { /* mov ebp, [ebp+d] */
+                        at = (uint16_t)(V_TEMP0 + nt++);
+                        ir_emit(b, IR_ADDI, at, (uint16_t)frame, 0, 0, rnd() % 61 & ~3u, 0);
+                    }
+                    ir_emit(b, IR_ST32, 0, at, t, 0, 0, 0);
+                    ir_emit(b, IR_LD32, (uint16_t)frame, at, 0, 0, 0, 0);
+                    frame_moved = 0;
+                    addr = (uint16_t)(V_TEMP0 + nt);
                 }
                 if (rnd() % 4 == 0) {
                     addr = (uint16_t)frame;
@@ -128,6 +156,10 @@ static void gen_block(struct ir_block *b)
                     ir_emit(b, IR_ADDI, addr, (uint16_t)frame, 0, 0, rnd() % 61, 0);
                     nt++;
                 }
+                /* now and then the register moves to the address, as LEA or
+                 * ADD then a load through it: the backend computes the
+                 * address straight into the register */
+                moved = addr != frame && !frame_moved && rnd() % 4 == 0;
             } else if (rnd() % 3 == 0) {
                 ir_emit(b, IR_MOVI, addr, 0, 0, 0, PAGE + (rnd() & 0xff0), 0);
                 nt++;
@@ -145,6 +177,10 @@ static void gen_block(struct ir_block *b)
                 ir_emit(b, IR_LD8 + size, d, addr, 0, 0, 0, 0);
             } else {
                 ir_emit(b, IR_ST8 + size, 0, addr, pick(nt), 0, 0, 0);
+            }
+            if (moved) {
+                ir_emit(b, IR_MOV, (uint16_t)frame, addr, 0, 0, 0, 0);
+                frame_moved = 1; /* once: up to 60 + 64 bytes on, still in the page */
             }
         }
     }
@@ -191,7 +227,10 @@ static void run(const struct backend *be, const struct ir_block *b, struct cpu *
     tb.invalid = 1; /* on this stack only: never into the jump cache */
     struct tlb_entry *e = &cpu->tlb[0][TLB_INDEX(PAGE)];
     e->tag_read = e->tag_write = PAGE;
-    e->addend = (uintptr_t)page - PAGE;
+    e->addend = (uintptr_t)page + HOST_PAGE - PAGE;
+    e = &cpu->tlb[0][TLB_INDEX(PAGE2)];
+    e->tag_read = e->tag_write = PAGE2;
+    e->addend = (uintptr_t)page + HOST_PAGE2 - PAGE2;
     cpu->budget = 100;
     be->exec(cpu, &tb, slot);
     munmap(mem, n);
@@ -206,7 +245,7 @@ int main(void)
     static struct ir_block b;
     static struct cpu c1, c2;
     static struct tb_cache empty_cache;
-    static uint8_t p1[4096], p2[4096];
+    static uint8_t p1[HOST_SIZE], p2[HOST_SIZE];
     int blocks = 3000, bad = 0;
     for (int i = 0; i < blocks && bad < 5; i++) {
         gen_block(&b);
@@ -221,7 +260,7 @@ int main(void)
         c1.cc_src2 = rnd_val();
         c1.cc_fix = rnd() & F_ARITH;
         c2 = c1;
-        for (int j = 0; j < 4096; j++)
+        for (unsigned j = 0; j < HOST_SIZE; j++)
             p1[j] = p2[j] = (uint8_t)rnd();
         int s1 = -2, s2 = -2;
         run(&backend_interp, &b, &c1, p1, &s1);

@@ -48,10 +48,28 @@
  */
 static struct machine machine;
 
-/* As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
- * terminal restored); a second one kills bt86 the default way. */
+/*
+ * As QEMU: a signal stops the machine cleanly (statistics, -screendump, the
+ * terminal restored).  Another one, a second or more later, kills bt86 the
+ * default way, for a bt86 that does not stop.  One sooner is the same
+ * request again: timeout(1) sends its signal to the command and then to
+ * its whole process group, so bt86 under timeout gets it twice at once.
+ */
+static struct timespec stop_signal_time;
+
 static void on_stop_signal(int sig)
 {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now); /* async-signal-safe */
+    if (machine.stop_signal) {
+        if (now.tv_sec - stop_signal_time.tv_sec >= 2 ||
+            (now.tv_sec - stop_signal_time.tv_sec == 1 && now.tv_nsec >= stop_signal_time.tv_nsec)) {
+            signal(sig, SIG_DFL);
+            raise(sig);
+        }
+        return;
+    }
+    stop_signal_time = now;
     machine.stop_signal = sig;
     machine.stop = 1;
     cpu_request_exit(&machine.cpu);
@@ -64,7 +82,6 @@ static void catch_stop_signals(void)
         struct sigaction sa;
         memset(&sa, 0, sizeof(sa));
         sa.sa_handler = on_stop_signal;
-        sa.sa_flags = SA_RESETHAND;
         sigemptyset(&sa.sa_mask);
         sigaction(sigs[i], &sa, NULL);
     }

@@ -17,6 +17,19 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/stopsig.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 fail=0 bad=0 n=0
 
+# caught PID: until PID catches SIGTERM (its handler is set: SigCgt has bit
+# 15-1), up to 60 s, so that a slow start (a sanitizer build, a loaded
+# machine) is not taken for a lost stop.
+caught() {
+	local i mask
+	for ((i = 0; i < 600; i++)); do
+		mask=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2> /dev/null)
+		[ -n "$mask" ] && (( (16#$mask >> 14) & 1 )) && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # round NAME ARGS...: bt86 until it has run a moment, then two SIGTERMs
 # at once; checks the screendump and the status.
 round() {
@@ -25,7 +38,8 @@ round() {
 	rm -f "$work/s.ppm"
 	"$BT86" -display none -screendump "$work/s.ppm" "$@" > "$work/out" 2> "$work/err" < /dev/null &
 	pid=$!
-	sleep 0.5
+	caught "$pid"
+	sleep 0.3
 	kill -TERM "$pid"
 	kill -TERM "$pid"
 	wait "$pid"
@@ -42,7 +56,8 @@ halted=(-hda guests/bootsect/disk.img -snapshot)
 # the status of a clean stop by one signal, as bt86 gives it
 "$BT86" -display none -screendump "$work/s.ppm" "${matmul[@]}" > /dev/null 2>&1 < /dev/null &
 pid=$!
-sleep 0.5
+caught "$pid"
+sleep 0.3
 kill -TERM "$pid"
 wait "$pid"
 want_status=$?
@@ -55,9 +70,9 @@ for i in $(seq 10); do
 	round "matmul, two SIGTERMs" "${matmul[@]}"
 	round "halted, two SIGTERMs" "${halted[@]}"
 done
-# timeout(1), whose own signal reaches bt86 twice
+# timeout(1), whose own signal reaches bt86 twice (after 5 s: started by then)
 rm -f "$work/s.ppm"
-timeout -s TERM 1 "$BT86" -display none -screendump "$work/s.ppm" "${matmul[@]}" > /dev/null 2>&1 < /dev/null
+timeout -s TERM 5 "$BT86" -display none -screendump "$work/s.ppm" "${matmul[@]}" > /dev/null 2>&1 < /dev/null
 st=$?
 n=$((n + 1))
 if [ ! -s "$work/s.ppm" ]; then

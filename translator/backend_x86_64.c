@@ -285,7 +285,6 @@ static void fix_add(struct xc *x, size_t at, size_t target, int in_cold)
         x->f.overflow = 1;
 }
 
-/* A jcc (cc >= 0) or jmp in the fast path to the cold code emitted next. */
 /* r = the address of this block's struct tb, plus addend (patched by
  * compile()); or, with r = -1, rax = the qword at that address. */
 static void emit_tb_addr(struct xc *x, struct xbuf *o, int r, int32_t addend)
@@ -300,6 +299,7 @@ static void emit_tb_addr(struct xc *x, struct xbuf *o, int r, int32_t addend)
         o->overflow = 1;
 }
 
+/* A jcc (cc >= 0) or jmp in the fast path to the cold code emitted next. */
 static void jump_to_cold(struct xc *x, int cc)
 {
     size_t at = cc >= 0 ? emit_jcc32(&x->f, cc) : emit_jmp32(&x->f);
@@ -904,13 +904,6 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
     x->slot_stub[slot] = (uint32_t)stub;
 }
 
-/*
- * An indirect exit to EIP in register `target`: what the run loop would
- * do next (tb_find on the CPU's state, then tb_chain_enter's checks), done
- * inline when the jump cache has the block and the code TLB has its page;
- * any miss falls through to the exit that follows.  Only from a block
- * that may chain (tb_link's rule, known here: may_chain()).
- */
 /* -stats: one more jump-cache hit or miss (rax, rcx scratch). */
 static void jc_count(struct xc *x, size_t field)
 {
@@ -927,6 +920,13 @@ static void jc_found(struct xc *x)
     emit_jmp_m(&x->f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
 }
 
+/*
+ * An indirect exit (or a jump to another page) to EIP in register `target`: what the run loop would
+ * do next (tb_find on the CPU's state, then tb_chain_enter's checks), done
+ * inline when the jump cache has the block and the code TLB has its page;
+ * any miss falls through to the exit that follows.  Only from a block
+ * that may chain (tb_link's rule, known here: may_chain()).
+ */
 static void emit_jump_cache(struct xc *x, int target)
 {
     struct xbuf *f = &x->f;
@@ -1680,7 +1680,6 @@ static int next_op(const struct ir_block *b, int i)
     return -1;
 }
 
-/* Compile b into the scratch buffers; returns the total size with the header, 0 if too big. */
 /* A memory op's address as guest register + displacement: the register, or -1. */
 static int base_disp(const struct xc *x, const struct ir_block *b, const int16_t *def, int v,
                      int32_t *d, int *at)
@@ -1799,6 +1798,7 @@ static void emit_chain_entry(struct xc *x)
     x->pro_len = (uint32_t)xbuf_len(f);
 }
 
+/* Compile b into the scratch buffers; returns the total size with the header, 0 if too big. */
 static size_t x64_translate(const struct ir_block *b)
 {
     struct xc *x = &xc_state;

@@ -1,5 +1,5 @@
 /*
- * codecache.c - one bounded mapping for generated code (see codecache.h).
+ * codecache.c - the bounded memory for generated code, mapped once or twice (see codecache.h).
  */
 #define _GNU_SOURCE /* mremap */
 #include "translator/codecache.h"

@@ -1737,7 +1737,9 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
         int32_t d;
         int at, size = store ? 1 << (op->opc - IR_ST8) : 1 << (op->opc - IR_LD8);
         int reg = base_disp(x, b, def, op->a, &d, &at);
-        if (reg < 0)
+        /* A frame's displacements are small; a huge one (random code's
+         * [ebx+0x7ffffffe]) would overflow the span's arithmetic. */
+        if (reg < 0 || d > (1 << 24) || d < -(1 << 24))
             continue;
         /* From the op that computed the address (or the access itself)
          * on, the register must keep its value: an ADDI computed straight

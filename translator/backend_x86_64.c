@@ -476,6 +476,35 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
  * (index, tag compare, addend) and the miss out of line.  A different
  * memory scheme (host page tables, say) replaces this function alone.
  */
+/* -stats: one more TLB hit, counted through scratch register r. */
+static void emit_tlb_hit(struct xbuf *f, int r)
+{
+    if (monitor_stats.timing) {
+        emit_mov_ri64(f, r, (uint64_t)(uintptr_t)&tlb_stats.hits);
+        emit_inc_m64(f, xmem_bd(r, 0));
+    }
+}
+
+/*
+ * The inline TLB probe, from rcx = the first byte's address and eax = the
+ * last byte's: the entry of rcx's page must have tag eax's page (both in
+ * one page, mapped for this access), else the cold path; then rax = the
+ * entry's host addend.  tlb is the TLB's offset in the CPU, tag_off the
+ * tag's in the entry.
+ */
+static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off)
+{
+    struct xbuf *f = &x->f;
+    emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+    emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
+    emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
+    emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
+    jump_to_cold(x, XCC_NE);
+    emit_tlb_hit(f, X_RAX);
+    emit_load64(f, X_RAX,
+                xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend)));
+}
+
 static void emit_mem_access(struct xc *x, const struct ir_op *op)
 {
     struct xbuf *f = &x->f;
@@ -493,45 +522,22 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         emit_load64(f, X_RAX, gslot);
         emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
         jump_to_cold(x, XCC_E);
-        if (monitor_stats.timing) {
-            emit_mov_ri64(f, X_RCX, (uint64_t)(uintptr_t)&tlb_stats.hits);
-            emit_inc_m64(f, xmem_bd(X_RCX, 0));
-        }
-        if (ha < 0) {
-            load_val(x, f, X_RCX, op->a);
-            ha = X_RCX;
-        }
+        emit_tlb_hit(f, X_RCX);
     } else if (grp >= 0) {
         /* The first access of a TLB group probes the group's whole span:
          * base register + lo up to + hi - 1, one page, mapped. */
         int base = greg[x->tlbg_reg[grp]];
         emit_lea32(f, X_RCX, xmem_bd(base, x->tlbg_lo[grp]));
         emit_lea32(f, X_RAX, xmem_bd(base, x->tlbg_hi[grp] - 1));
-        emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
-        emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
-        emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
-        emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
-        jump_to_cold(x, XCC_NE);
-        if (monitor_stats.timing) {
-            emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
-            emit_inc_m64(f, xmem_bd(X_RAX, 0));
-        }
-        emit_load64(f, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + addend_off));
+        emit_tlb_probe(x, tlb, tag_off);
         emit_store64(f, gslot, X_RAX);
-        if (ha < 0) {
-            load_val(x, f, X_RCX, op->a);
-            ha = X_RCX;
-        }
     } else if (vconst(x, op->a)) {
         /* A constant address: the entry and the tag are known now. */
         uint32_t va = x->cval[op->a];
         int32_t e = tlb + (int32_t)(TLB_INDEX(va) * sizeof(struct tlb_entry));
         emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RBP, e + tag_off), (va + size - 1) & PAGE_MASK);
         jump_to_cold(x, XCC_NE);
-        if (monitor_stats.timing) {
-            emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
-            emit_inc_m64(f, xmem_bd(X_RAX, 0));
-        }
+        emit_tlb_hit(f, X_RAX);
         emit_load64(f, X_RAX, xmem_bd(X_RBP, e + addend_off));
         emit_mov_ri32(f, X_RCX, va);
         ha = X_RCX;
@@ -544,20 +550,12 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
             emit_lea32(f, X_RAX, xmem_bd(src, size - 1));
         else
             emit_mov_rr32(f, X_RAX, src);
-        emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
-        emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
-        emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
-        emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
-        jump_to_cold(x, XCC_NE);
-        if (monitor_stats.timing) {
-            emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.hits);
-            emit_inc_m64(f, xmem_bd(X_RAX, 0));
-        }
-        emit_load64(f, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + addend_off));
-        if (ha < 0) {
-            load_val(x, f, X_RCX, op->a);
-            ha = X_RCX;
-        }
+        emit_tlb_probe(x, tlb, tag_off);
+    }
+    if (ha < 0) {
+        /* the address, when it has no register of its own */
+        load_val(x, f, X_RCX, op->a);
+        ha = X_RCX;
     }
     struct xmem host = xmem_bid(X_RAX, ha, 1, 0);
     if (store) {
@@ -913,13 +911,6 @@ static void jc_count(struct xc *x, size_t field)
     emit_inc_m64(&x->f, xmem_bd(X_RCX, (int32_t)(offsetof(struct tb_cache, stats) + field)));
 }
 
-/* The jump cache found block rdx: into its chain entry. */
-static void jc_found(struct xc *x)
-{
-    jc_count(x, offsetof(struct tb_stats, jc_hits));
-    emit_jmp_m(&x->f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
-}
-
 /*
  * An indirect exit (or a jump to another page) to EIP in register `target`: what the run loop would
  * do next (tb_find on the CPU's state, then tb_chain_enter's checks), done
@@ -965,29 +956,28 @@ static void emit_jump_cache(struct xc *x, int target)
         emit_alu_rm32(f, XALU_AND, X_RAX, CPUF(a20_mask));
         emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
         miss[nm++] = emit_jcc32(f, XCC_NE);
-        jc_found(x);
-        for (int i = 0; i < nm; i++)
-            emit_patch_rel32(f, miss[i], xbuf_len(f));
-        jc_count(x, offsetof(struct tb_stats, jc_misses));
-        return;
+    } else {
+        /* the physical PC through the code TLB, as mem_code_phys() on a hit */
+        emit_mov_rr32(f, X_RCX, X_RAX);
+        emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+        emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
+        emit_load32(f, X_RSI,
+                    xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, tag_code)));
+        emit_alu_ri32(f, XALU_AND, X_RSI, PAGE_MASK | TLB_INVALID);
+        emit_mov_rr32(f, X_RDI, X_RAX);
+        emit_alu_ri32(f, XALU_AND, X_RDI, PAGE_MASK);
+        emit_alu_rr32(f, XALU_CMP, X_RSI, X_RDI);
+        miss[nm++] = emit_jcc32(f, XCC_NE);
+        emit_load32(f, X_RSI,
+                    xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, phys)));
+        emit_alu_ri32(f, XALU_AND, X_RAX, 0xfff);
+        emit_alu_rr32(f, XALU_OR, X_RSI, X_RAX);
+        emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
+        miss[nm++] = emit_jcc32(f, XCC_NE);
     }
-    /* the physical PC through the code TLB, as mem_code_phys() on a hit */
-    emit_mov_rr32(f, X_RCX, X_RAX);
-    emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
-    emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
-    emit_load32(f, X_RSI, xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, tag_code)));
-    emit_alu_ri32(f, XALU_AND, X_RSI, PAGE_MASK | TLB_INVALID);
-    emit_mov_rr32(f, X_RDI, X_RAX);
-    emit_alu_ri32(f, XALU_AND, X_RDI, PAGE_MASK);
-    emit_alu_rr32(f, XALU_CMP, X_RSI, X_RDI);
-    miss[nm++] = emit_jcc32(f, XCC_NE);
-    emit_load32(f, X_RSI, xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, phys)));
-    emit_alu_ri32(f, XALU_AND, X_RAX, 0xfff);
-    emit_alu_rr32(f, XALU_OR, X_RSI, X_RAX);
-    emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
-    miss[nm++] = emit_jcc32(f, XCC_NE);
-    /* its chain entry makes tb_chain_enter()'s checks */
-    jc_found(x);
+    /* found: its chain entry makes tb_chain_enter()'s checks */
+    jc_count(x, offsetof(struct tb_stats, jc_hits));
+    emit_jmp_m(f, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, code)));
     for (int i = 0; i < nm; i++)
         emit_patch_rel32(f, miss[i], xbuf_len(f));
     jc_count(x, offsetof(struct tb_stats, jc_misses));

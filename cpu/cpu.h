@@ -260,6 +260,10 @@ struct cpu {
     /* PAUSE: the guest spins until another CPU does something (a lock, a
      * counter); with several CPUs the run loop ends this one's time slice. */
     void (*spin_wait)(struct cpu *cpu);
+    /* Whether the run loop has nothing to do before the next block but
+     * find it (no interrupt, trap, debugger or request waits), so that
+     * generated code may go on after a monitor call (tb_find_quick). */
+    int (*no_events)(struct cpu *cpu);
     int (*disasm)(const uint8_t *code, size_t len, uint32_t eip, int code32, char *buf,
                   size_t bufsz);
 };

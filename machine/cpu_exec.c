@@ -57,6 +57,29 @@ static void spin_wait(struct cpu *cpu)
     }
 }
 
+/*
+ * Whether take_events() would run the next block straight away and the run
+ * loop would check nothing around it: the conditions of take_events(),
+ * take_interrupt() and the traps, each answered without side effects.  A
+ * "no" costs only a trip through the run loop, so anything unusual says no.
+ */
+static int no_events(struct cpu *cpu)
+{
+    const struct machine *m = cpu->machine;
+    if (cpu->exit_request || cpu->budget <= 0 || cpu->pending_vector >= 0 || cpu->halted)
+        return 0;
+    if (cpu->init_pending | cpu->sipi_pending | cpu->sipi_wait | cpu->single_step_next)
+        return 0;
+    if ((cpu->hflags & HF_INHIBIT_IRQ) || cpu->pv_gate || (m && m->debug.active))
+        return 0;
+    if ((cpu->nmi_pending && !cpu->nmi_blocked) || (cpu->irq_pending && (cpu->eflags & F_IF)))
+        return 0;
+    /* code breakpoints, single-step, RF's one instruction, data breakpoints */
+    if ((cpu->dr[7] & 0xff) || (cpu->eflags & (F_TF | F_RF)) || cpu->data_bp_hit)
+        return 0;
+    return !(log_mask & (LOG_EXEC | LOG_CPU));
+}
+
 void cpu_reset(struct cpu *cpu)
 {
     /* Instructions retired: the machine's clock under -icount, which a reset
@@ -95,6 +118,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->tsc = machine_tsc;
     cpu->dr_changed = dr_changed;
     cpu->spin_wait = spin_wait;
+    cpu->no_events = no_events;
     cpu->disasm = decode_text;
     dr_changed(cpu); /* DR7 is clear: no data breakpoint survives a reset */
 }

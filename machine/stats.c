@@ -188,6 +188,9 @@ void stats_print(struct machine *m, FILE *f)
         fprintf(f, "  jump cache hit rate          %6.2f%%  (%llu lookups by indirect exits and "
                    "jumps to other pages)\n",
                 100.0 * (double)m->tbs->stats.jc_hits / (double)jc, (unsigned long long)jc);
+    if (m->tbs->stats.quick_finds)
+        fprintf(f, "  past the run loop            %llu blocks after monitor calls\n",
+                (unsigned long long)m->tbs->stats.quick_finds);
     if (tb_backend(m->tbs)->executable)
         fprintf(f, "  return prediction            none: returns look up the jump cache\n");
     fprintf(f, "  blocks invalidated (SMC)     %llu\n", (unsigned long long)m->tbs->stats.invalidated);
@@ -299,6 +302,7 @@ int stats_write_json(struct machine *m, const char *path)
     fprintf(f, "  \"run_loop_entries\": %llu,\n", (unsigned long long)m->tbs->stats.run_loop_entries);
     fprintf(f, "  \"jump_cache\": { \"hits\": %llu, \"misses\": %llu },\n",
             (unsigned long long)m->tbs->stats.jc_hits, (unsigned long long)m->tbs->stats.jc_misses);
+    fprintf(f, "  \"quick_finds\": %llu,\n", (unsigned long long)m->tbs->stats.quick_finds);
     fprintf(f, "  \"blocks_invalidated\": %llu,\n", (unsigned long long)m->tbs->stats.invalidated);
     fprintf(f, "  \"cache_flushes\": %llu,\n", (unsigned long long)m->tbs->stats.flushes);
     fprintf(f, "  \"time_seconds\": { \"run\": %.6f, \"translated_code\": %.6f, \"translate\": %.6f, "

@@ -430,15 +430,6 @@ uint32_t helper_cpuid(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint3
     return 0;
 }
 
-static void flat_seg(struct segment *s, uint16_t sel, int code, int dpl)
-{
-    s->sel = sel;
-    s->base = 0;
-    s->limit = 0xffffffffu;
-    s->flags = DESC_P | DESC_S | DESC_B | DESC_G | ((uint32_t)dpl << DESC_DPL_SHIFT) |
-               ((code ? 0xbu : 0x3u) << DESC_TYPE_SHIFT);
-}
-
 uint32_t helper_sysenter(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uint32_t next)
 {
     if (!cpu_has(CPUID_SEP))
@@ -447,12 +438,9 @@ uint32_t helper_sysenter(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, ui
     if (!(cpu->cr[0] & CR0_PE) || (cs & 0xfffc) == 0)
         cpu_raise(cpu, EXC_GP, 0, 1);
     cpu_set_eflags(cpu, 0, F_VM | F_IF | F_RF);
-    flat_seg(&cpu->seg[S_CS], cs & 0xfffc, 1, 0);
-    flat_seg(&cpu->seg[S_SS], (cs & 0xfffc) + 8, 0, 0);
-    cpu->hflags &= ~HF_CPL_MASK;
+    seg_load_flat_cs_ss(cpu, cs & 0xfffc, (cs & 0xfffc) + 8, 0);
     cpu->r[R_ESP] = cpu->msr_sysenter_esp;
     cpu->eip = cpu->msr_sysenter_eip;
-    cpu_update_hflags(cpu);
     return 0;
 }
 
@@ -463,12 +451,9 @@ uint32_t helper_sysexit(struct cpu *cpu, uint32_t a, uint32_t b, uint32_t c, uin
     uint16_t cs = cpu->msr_sysenter_cs;
     if (!(cpu->cr[0] & CR0_PE) || cpu_cpl(cpu) != 0 || (cs & 0xfffc) == 0)
         cpu_raise(cpu, EXC_GP, 0, 1);
-    flat_seg(&cpu->seg[S_CS], (cs + 16) | 3, 1, 3);
-    flat_seg(&cpu->seg[S_SS], (cs + 24) | 3, 0, 3);
-    cpu->hflags |= 3u << HF_CPL_SHIFT;
+    seg_load_flat_cs_ss(cpu, (cs + 16) | 3, (cs + 24) | 3, 3);
     cpu->r[R_ESP] = cpu->r[R_ECX];
     cpu->eip = cpu->r[R_EDX];
-    cpu_update_hflags(cpu);
     return 0;
 }
 

@@ -71,6 +71,22 @@ void seg_load_cs(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int cp
     cpu_update_hflags(cpu);
 }
 
+static uint32_t pm_seg_needs_check(const struct segment *s);
+static uint32_t addseg(const struct segment *s);
+
+/*
+ * cpu_update_hflags() after a protected-mode load of data segment seg,
+ * which changes only that segment's check bit, SS.B and ADDSEG.
+ */
+static void seg_loaded_hflags(struct cpu *cpu, int seg)
+{
+    uint32_t h = cpu->hflags & ~(HF_SEGCHK(seg) | HF_ADDSEG | HF_SS32);
+    h |= pm_seg_needs_check(&cpu->seg[seg]) << (HF_SEGCHK_SHIFT + seg);
+    if (cpu->seg[S_SS].flags & DESC_B)
+        h |= HF_SS32;
+    cpu->hflags = h | addseg(cpu->seg);
+}
+
 void seg_load(struct cpu *cpu, int seg, uint16_t sel)
 {
     if (!(cpu->cr[0] & CR0_PE) || (cpu->eflags & F_VM)) {
@@ -86,7 +102,7 @@ void seg_load(struct cpu *cpu, int seg, uint16_t sel)
             cpu_raise(cpu, EXC_GP, 0, 1);
         /* A null selector loads fine; using it faults (not present). */
         cpu->seg[seg] = (struct segment){ .sel = sel };
-        cpu_update_hflags(cpu);
+        seg_loaded_hflags(cpu, seg);
         return;
     }
     uint32_t lo, hi;
@@ -116,50 +132,81 @@ void seg_load(struct cpu *cpu, int seg, uint16_t sel)
     seg_set_cache(&cpu->seg[seg], sel, lo, hi | (1u << 8));
     if (seg == S_SS)
         cpu->hflags |= HF_INHIBIT_IRQ;
-    cpu_update_hflags(cpu);
+    seg_loaded_hflags(cpu, seg);
 }
 
 /*
  * Whether accesses through a segment need seg_check: all but an expand-up,
  * writable, 4 GiB data segment in protected mode, the flat segment every
  * modern OS uses, so that its code pays nothing.  CS is a code segment:
- * its overrides are always checked.
+ * its overrides are always checked.  Straight-line, as cpu_update_hflags
+ * runs at every far transfer and segment load.
  */
-static int seg_needs_check(const struct cpu *cpu, int seg, int pm)
+static uint32_t pm_seg_needs_check(const struct segment *s)
 {
-    const struct segment *s = &cpu->seg[seg];
-    if (!pm)
-        return s->limit != 0xffffffffu;
-    if (seg == S_CS || !(s->flags & DESC_P))
-        return 1;
-    uint32_t type = (s->flags >> DESC_TYPE_SHIFT) & 0xf;
-    return (type & 0xe) != 0x2 || s->limit != 0xffffffffu;
+    const uint32_t mask = DESC_P | (0xeu << DESC_TYPE_SHIFT), flat = DESC_P | (0x2u << DESC_TYPE_SHIFT);
+    return ((s->flags & mask) != flat) | (s->limit != 0xffffffffu);
+}
+
+static uint32_t addseg(const struct segment *s)
+{
+    return s[S_DS].base | s[S_ES].base | s[S_SS].base | s[S_CS].base ? HF_ADDSEG : 0;
 }
 
 void cpu_update_hflags(struct cpu *cpu)
 {
     uint32_t h = cpu->hflags & (HF_CPL_MASK | HF_INHIBIT_IRQ);
-    int pe = (cpu->cr[0] & CR0_PE) != 0, vm = (cpu->eflags & F_VM) != 0;
-    if (pe && !vm) {
-        if (cpu->seg[S_CS].flags & DESC_B)
+    const struct segment *s = cpu->seg;
+    if ((cpu->cr[0] & CR0_PE) && !(cpu->eflags & F_VM)) {
+        h |= HF_PE | addseg(s) | HF_SEGCHK(S_CS);
+        if (s[S_CS].flags & DESC_B)
             h |= HF_CODE32;
-        if (cpu->seg[S_SS].flags & DESC_B)
+        if (s[S_SS].flags & DESC_B)
             h |= HF_SS32;
-        h |= HF_PE;
+        h |= pm_seg_needs_check(&s[S_ES]) << (HF_SEGCHK_SHIFT + S_ES);
+        h |= pm_seg_needs_check(&s[S_SS]) << (HF_SEGCHK_SHIFT + S_SS);
+        h |= pm_seg_needs_check(&s[S_DS]) << (HF_SEGCHK_SHIFT + S_DS);
+        h |= pm_seg_needs_check(&s[S_FS]) << (HF_SEGCHK_SHIFT + S_FS);
+        h |= pm_seg_needs_check(&s[S_GS]) << (HF_SEGCHK_SHIFT + S_GS);
+    } else {
+        /* virtual-8086: CPL 3; real mode: CPL 0 */
+        h |= HF_ADDSEG;
+        if (cpu->eflags & F_VM)
+            h |= HF_VM86 | HF_PE | (3u << HF_CPL_SHIFT);
+        if (!(cpu->cr[0] & CR0_PE))
+            h &= ~HF_CPL_MASK;
+        for (int seg = S_ES; seg <= S_GS; seg++)
+            if (s[seg].limit != 0xffffffffu)
+                h |= HF_SEGCHK(seg);
     }
-    if (vm)
-        h |= HF_VM86 | HF_PE | (3u << HF_CPL_SHIFT);
-    if (!pe)
-        h &= ~HF_CPL_MASK;
     if (cpu->cr[0] & CR0_PG)
         h |= HF_PG;
-    if (!pe || vm || cpu->seg[S_DS].base || cpu->seg[S_ES].base || cpu->seg[S_SS].base ||
-        cpu->seg[S_CS].base)
-        h |= HF_ADDSEG;
-    for (int seg = S_ES; seg <= S_GS; seg++)
-        if (seg_needs_check(cpu, seg, pe && !vm))
-            h |= HF_SEGCHK(seg);
     cpu->hflags = h;
+}
+
+static void flat_seg(struct segment *s, uint16_t sel, int code, int dpl)
+{
+    s->sel = sel;
+    s->base = 0;
+    s->limit = 0xffffffffu;
+    s->flags = DESC_P | DESC_S | DESC_B | DESC_G | ((uint32_t)dpl << DESC_DPL_SHIFT) |
+               ((code ? 0xbu : 0x3u) << DESC_TYPE_SHIFT);
+}
+
+void seg_load_flat_cs_ss(struct cpu *cpu, uint16_t cs, uint16_t ss, int cpl)
+{
+    flat_seg(&cpu->seg[S_CS], cs, 1, cpl);
+    flat_seg(&cpu->seg[S_SS], ss, 0, cpl);
+    uint32_t h = cpu->hflags & ~(HF_CPL_MASK | HF_SEGCHK(S_SS) | HF_ADDSEG);
+    h |= (uint32_t)cpl << HF_CPL_SHIFT;
+    if (h & HF_VM86) {
+        /* SYSENTER from virtual-8086 mode: every segment's bits change */
+        cpu->hflags = h;
+        cpu_update_hflags(cpu);
+        return;
+    }
+    /* what cpu_update_hflags() gives in protected mode for these two */
+    cpu->hflags = h | HF_CODE32 | HF_SS32 | addseg(cpu->seg);
 }
 
 void seg_check(struct cpu *cpu, int seg, uint32_t off, int size, int write)

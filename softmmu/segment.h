@@ -20,5 +20,8 @@ void seg_load_real(struct cpu *cpu, int seg, uint16_t sel);
 void seg_check(struct cpu *cpu, int seg, uint32_t off, int size, int write);
 /* Load CS for a far transfer at privilege cpl (already checked). */
 void seg_load_cs(struct cpu *cpu, uint16_t sel, uint32_t lo, uint32_t hi, int cpl);
+/* SYSENTER and SYSEXIT: CS and SS flat 4 GiB code and data at privilege
+ * cpl, from fixed selectors (no descriptor is read), hflags to match. */
+void seg_load_flat_cs_ss(struct cpu *cpu, uint16_t cs, uint16_t ss, int cpl);
 
 #endif

@@ -865,6 +865,31 @@ static int may_chain(const struct ir_block *b)
 static void emit_jump_cache(struct xc *x, int target);
 
 /*
+ * An exit of a block that called the monitor, with cpu->eip set: such a
+ * block never chains (the helper may have changed the mode, or raised an
+ * event), but when tb_find_quick() finds the next block for the state as
+ * the helper left it, with nothing for the run loop to do first, go on
+ * into its chain entry.  A miss falls through to the leave that follows.
+ * Not from a block the run loop wants to see end (single-step, -d exec).
+ */
+static void emit_quick_next(struct xc *x, struct xbuf *o)
+{
+    if (may_chain(x->b) || (x->b->hflags & HF_SINGLE) || (log_mask & (LOG_EXEC | LOG_CPU)))
+        return;
+    for (int g = 0; g < NGREG_VOLATILE; g++)
+        emit_store32(o, GMEM(g), greg[g]);
+    emit_mov_rr64(o, X_RDI, X_RBP);
+    emit_mov_ri64(o, X_RAX, (uint64_t)(uintptr_t)tb_find_quick);
+    emit_call_r(o, X_RAX);
+    for (int g = 0; g < NGREG_VOLATILE; g++)
+        emit_load32(o, greg[g], GMEM(g));
+    emit_alu_ri64(o, XALU_CMP, X_RAX, 0);
+    size_t miss = emit_jcc32(o, XCC_E);
+    emit_jmp_m(o, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, code)));
+    emit_patch_rel32(o, miss, xbuf_len(o));
+}
+
+/*
  * A direct exit through chain slot `slot` to EIP eip: a jmp rel32 to the
  * stub that leaves with eip and the slot, until x64_link() patches it.
  * cpu->eip is stored only on the way out: no block reads it while it runs
@@ -890,11 +915,13 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
         emit_store_i32(f, CPUF(eip), eip);
         emit_mov_ri32(f, X_RAX, eip);
         emit_jump_cache(x, X_RAX);
+        emit_quick_next(x, f);
         emit_leave(x, f, -1);
         return;
     }
     size_t stub = xbuf_len(&x->c);
     emit_store_i32(&x->c, CPUF(eip), eip);
+    emit_quick_next(x, &x->c);
     emit_leave(x, &x->c, slot);
     size_t at = emit_jmp32(f);
     fix_add(x, at, stub, 0);
@@ -1419,10 +1446,12 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         int ra = vreg(x, f, op->a, X_RAX);
         emit_store32(f, CPUF(eip), ra);
         emit_jump_cache(x, ra);
+        emit_quick_next(x, f);
         emit_leave(x, f, -1);
         break;
     }
     case IR_EXITEIP:
+        emit_quick_next(x, f);
         emit_leave(x, f, -1);
         break;
     }

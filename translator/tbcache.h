@@ -59,6 +59,7 @@ struct tb_stats {
     uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
     uint64_t run_loop_entries; /* blocks the run loop entered (the others were chained) */
     uint64_t jc_hits, jc_misses; /* generated code's jump-cache lookups (-stats only) */
+    uint64_t quick_finds;      /* blocks found by tb_find_quick, after a monitor call */
     double translate_seconds;
 };
 
@@ -117,6 +118,14 @@ static inline struct tb *tb_exec(struct cpu *cpu, struct tb *tb, int *slot)
 {
     return cpu->tbs->exec(cpu, tb, slot);
 }
+/*
+ * After a block that called the monitor: the next block for the CPU's
+ * state when the run loop would do nothing before it but find it (no
+ * event waits, cpu->no_events) and the jump cache and the code TLB have
+ * it, else NULL.  Never translates, never faults.  The caller enters the
+ * block through tb_chain_enter()'s checks.
+ */
+struct tb *tb_find_quick(struct cpu *cpu);
 /* The backend's code of `tb`, for -d out_asm and the stepper. */
 void tb_dump_code(struct tb_cache *tc, FILE *f, const struct tb *tb);
 /* Only guest instruction `insn`'s code; -1 if the backend cannot tell. */

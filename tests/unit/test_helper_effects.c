@@ -335,7 +335,7 @@ int main(void)
         const struct helper_info *h = &helper_table[id];
         if (id == H_UNIMPLEMENTED)
             continue;
-        int faults = 0, returns = 0;
+        int faults = 0, returns = 0, stale_hflags = 0;
         uint32_t undeclared_w = 0, undeclared_r = 0;
         for (int t = 0; t < TRIALS; t++) {
             random_state(&m.cpu);
@@ -351,6 +351,14 @@ int main(void)
             } else {
                 returns++;
                 undeclared_w |= changed(&start, &after, ram_saved, ram_after) & ~h->writes;
+                /* hflags as a whole recomputation gives it (seg_load updates
+                 * only the loaded segment's bits) */
+                cpu_update_hflags(&m.cpu);
+                if (m.cpu.hflags != after.hflags) {
+                    stale_hflags++;
+                    fprintf(stderr, "  %s left hflags %#x, not %#x\n", h->name, after.hflags,
+                            m.cpu.hflags);
+                }
             }
 
             /* Same run, with what it does not declare read changed. */
@@ -380,6 +388,7 @@ int main(void)
                 undeclared_r |= (changed(&start, &start2, ram_saved, ram_saved) & ~h->reads) | diff;
             memcpy(m.ram, ram_saved, WINDOW);
         }
+        CHECK(!stale_hflags);
         CHECK(!undeclared_w);
         if (undeclared_w)
             report("writes, undeclared", id, undeclared_w);

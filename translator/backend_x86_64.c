@@ -132,6 +132,10 @@ struct xc {
     uint32_t slot_jmp[2];    /* fast offset of each direct exit's patchable rel32, or NO_SLOT */
     uint32_t slot_stub[2];   /* cold offset of the stub it leads to while unlinked */
     uint32_t pro_len;        /* the chain entry's length: the body starts there */
+    /* An ALU op computed straight in a guest register's low byte: its
+     * register, and the other operand's (or -1 and the immediate) */
+    int8_t byte_g[IR_MAX_OPS], byte_h[IR_MAX_OPS];
+    uint8_t byte_imm[IR_MAX_OPS];
     int8_t tlbg[IR_MAX_OPS]; /* memory op: its TLB group, or -1 */
     uint8_t tlbg_lead[IR_MAX_OPS]; /* ... and whether it probes for the group */
     int32_t tlbg_lo[NTLBG], tlbg_hi[NTLBG]; /* the group's bytes, from its base register */
@@ -1519,6 +1523,76 @@ static int greg_written(const struct xc *x, const struct ir_block *b, int g, int
     return 0;
 }
 
+/*
+ * Byte ALU instructions on AL, CL, DL or BL (xor cl, al): the frontend's
+ * zero-extended operands, the 32-bit op and the deposit into the low byte
+ * are one host byte op on the guest register (xor r9b, r8b) when nothing
+ * else reads the intermediate values: the low byte of ADD, SUB, AND, OR
+ * and XOR depends only on the operands' low bytes.  def_at: the op that
+ * defines each temporary, -1 if none.
+ */
+static int ext8_of(const struct xc *x, const struct ir_block *b, const int16_t *def_at, int v,
+                   int use)
+{
+    if (v < V_TEMP0)
+        return v; /* the register itself: its low byte is the operand's */
+    if (def_at[v] < 0 || x->last[v] != use || x->alias[v] >= 0)
+        return -1;
+    const struct ir_op *d = &b->ops[def_at[v]];
+    if (d->opc != IR_EXT8U || d->a >= V_TEMP0 || greg_written(x, b, d->a, def_at[v], use))
+        return -1;
+    return d->a;
+}
+
+static void find_byteops(struct xc *x, const struct ir_block *b, uint32_t nvals)
+{
+    static int16_t def_at[IR_NVALUES];
+    static uint8_t movi[IR_NVALUES];
+    memset(movi, 0, nvals);
+    for (uint32_t v = 0; v < nvals; v++)
+        def_at[v] = -1;
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        x->byte_g[i] = -1;
+        if (ir_op_writes_d(op->opc) && is_temp(op->d)) {
+            def_at[op->d] = (int16_t)i;
+            movi[op->d] = op->opc == IR_MOVI;
+        }
+    }
+    for (int i = 1; i < b->nops; i++) {
+        int j = i - 1;
+        while (j > 0 && b->ops[j].opc == IR_NOP)
+            j--;
+        const struct ir_op *dep = &b->ops[i], *op = &b->ops[j];
+        if (dep->opc != IR_DEP8L || dep->d >= V_TEMP0 || dep->a != dep->d || op->d != dep->b ||
+            !is_temp(op->d) || x->last[op->d] != i || x->alias[op->d] >= 0)
+            continue;
+        int commutative = op->opc != IR_SUB;
+        if (op->opc != IR_ADD && op->opc != IR_SUB && op->opc != IR_AND && op->opc != IR_OR &&
+            op->opc != IR_XOR)
+            continue;
+        int g = dep->d, a = op->a, c = op->b;
+        if (ext8_of(x, b, def_at, a, j) != g) {
+            if (!commutative || ext8_of(x, b, def_at, c, j) != g)
+                continue;
+            a = op->b, c = op->a; /* g's byte is the second operand */
+        }
+        int h = -1;
+        if (!(is_temp(c) && movi[c]) && (h = ext8_of(x, b, def_at, c, j)) < 0)
+            continue;
+        if (is_temp(a))
+            x->skip[def_at[a]] = 1;
+        if (h >= 0 && is_temp(c))
+            x->skip[def_at[c]] = 1;
+        x->skip[i] = 1;
+        x->byte_g[j] = (int8_t)g;
+        x->byte_h[j] = (int8_t)h;
+        x->byte_imm[j] = h < 0 ? (uint8_t)b->ops[def_at[c]].imm : 0;
+        /* the op writes g now (greg_written), and nothing reads its temporary */
+        x->alias[op->d] = (int8_t)g;
+    }
+}
+
 /* Whether value v, read by op i, still holds the same value at op k. */
 static int val_kept(const struct xc *x, const struct ir_block *b, const uint8_t *movi, int v, int i,
                     int k)
@@ -1846,6 +1920,7 @@ static size_t x64_translate(const struct ir_block *b)
             x->last[op->d] = (uint16_t)i;
     }
     find_aliases(x, b, nvals);
+    find_byteops(x, b, nvals);
     find_sinks(x, b);
     find_tlb_groups(x, b);
     x->pending = -1;
@@ -1880,6 +1955,15 @@ static size_t x64_translate(const struct ir_block *b)
         }
         if (x->skip[i])
             continue;
+        if (x->byte_g[i] >= 0) {
+            int alu = op->opc == IR_ADD ? XALU_ADD : op->opc == IR_SUB ? XALU_SUB :
+                      op->opc == IR_AND ? XALU_AND : op->opc == IR_OR ? XALU_OR : XALU_XOR;
+            if (x->byte_h[i] >= 0)
+                emit_alu_rr8(&x->f, alu, greg[x->byte_g[i]], greg[x->byte_h[i]]);
+            else
+                emit_alu_ri8(&x->f, alu, greg[x->byte_g[i]], x->byte_imm[i]);
+            continue;
+        }
         if (op->opc == IR_SETCC) {
             x->pending = -1;
             if (x->sink[i]) {

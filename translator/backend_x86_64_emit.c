@@ -175,6 +175,17 @@ void emit_alu_rr64(struct xbuf *b, int op, int dst, int src)
     op_rr(b, P_W, (uint8_t)(op << 3 | 1), src, dst);
 }
 
+void emit_alu_rr8(struct xbuf *b, int op, int dst, int src)
+{
+    op_rr(b, P_REX, (uint8_t)(op << 3), src, dst);
+}
+
+void emit_alu_ri8(struct xbuf *b, int op, int dst, uint8_t imm)
+{
+    op_rr(b, P_REX, 0x80, op, dst);
+    emit_byte(b, imm);
+}
+
 static int fits8(int64_t v)
 {
     return v >= -128 && v <= 127;

@@ -98,6 +98,10 @@ void emit_lea32(struct xbuf *b, int dst, struct xmem m);
 void emit_alu_rr32(struct xbuf *b, int op, int dst, int src);
 /* op r64, r64 */
 void emit_alu_rr64(struct xbuf *b, int op, int dst, int src);
+/* op dst8, src8 and op dst8, imm8 on the low bytes (a REX prefix always:
+ * sil and dil, never ah-bh) */
+void emit_alu_rr8(struct xbuf *b, int op, int dst, int src);
+void emit_alu_ri8(struct xbuf *b, int op, int dst, uint8_t imm);
 /* op r32, imm (imm8 sign-extended when it fits) */
 void emit_alu_ri32(struct xbuf *b, int op, int dst, uint32_t imm);
 /* op r64, imm (imm8 or imm32, sign-extended) */

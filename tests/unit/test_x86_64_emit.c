@@ -108,6 +108,14 @@ int main(void)
     T("sub r13d, r14d", emit_alu_rr32(b, XALU_SUB, X_R13, X_R14));
     T("xor edi, edi", emit_alu_rr32(b, XALU_XOR, X_RDI, X_RDI));
     T("cmp eax, ecx", emit_alu_rr32(b, XALU_CMP, X_RAX, X_RCX));
+    T("xor r9b, r8b", emit_alu_rr8(b, XALU_XOR, X_R9, X_R8));
+    T("add r15b, r12b", emit_alu_rr8(b, XALU_ADD, X_R15, X_R12));
+    T("sub r8b, r8b", emit_alu_rr8(b, XALU_SUB, X_R8, X_R8));
+    T("and sil, dil", emit_alu_rr8(b, XALU_AND, X_RSI, X_RDI));
+    T("or al, cl", emit_alu_rr8(b, XALU_OR, X_RAX, X_RCX));
+    T("xor r10b, 0x20", emit_alu_ri8(b, XALU_XOR, X_R10, 0x20));
+    T("and r11b, 0xdf", emit_alu_ri8(b, XALU_AND, X_R11, 0xdf));
+    T("add r8b, 0xff", emit_alu_ri8(b, XALU_ADD, X_R8, 0xff));
     T("cmp rax, rcx", emit_alu_rr64(b, XALU_CMP, X_RAX, X_RCX));
     T("sub r9, rbx", emit_alu_rr64(b, XALU_SUB, X_R9, X_RBX));
     T("cmp qword ptr [rbp + 0x48], rbx", emit_alu_mr64(b, XALU_CMP, xmem_bd(X_RBP, 0x48), X_RBX));

@@ -135,6 +135,10 @@ struct xc {
     /* An ALU op computed straight in a guest register's low byte: its
      * register, and the other operand's (or -1 and the immediate) */
     int8_t byte_g[IR_MAX_OPS], byte_h[IR_MAX_OPS];
+    /* The host flags are those of a 32-bit ALU op (hf_alu) that computed
+     * value hf_val = hf_a op hf_b, while the fast code ends at hf_pos. */
+    size_t hf_pos;
+    int hf_alu, hf_val, hf_a, hf_b;
     uint8_t byte_imm[IR_MAX_OPS];
     int8_t tlbg[IR_MAX_OPS]; /* memory op: its TLB group, or -1 */
     uint8_t tlbg_lead[IR_MAX_OPS]; /* ... and whether it probes for the group */
@@ -643,8 +647,41 @@ static int shifted(struct xc *x, int v, int sh, int scratch)
  * holds when the guest's does, after setting the host flags.  -1 for
  * TCC_GENERIC and TCC_ZERO, which do not compare.
  */
+/*
+ * TESTCC's condition straight from the host flags, when the 32-bit op that
+ * computed its result set them and only flag stores came since (a CMP's
+ * SUB, a TEST's AND): x86 flags on x86.  -1 when not.
+ */
+static int host_flags_cc(const struct xc *x, const struct ir_op *op)
+{
+    if (x->hf_pos != xbuf_len(&x->f) || op->a != x->hf_val || (op->aux & ~CC_KIND_MASK) ||
+        CC_SIZEIDX(op->aux) != 2)
+        return -1;
+    int same = op->b == x->hf_a && op->c == x->hf_b;
+    switch (CC_BASE(op->aux)) {
+    case CCB_LOGIC:
+        if (x->hf_alu != XALU_AND && x->hf_alu != XALU_OR && x->hf_alu != XALU_XOR)
+            return -1;
+        break;
+    case CCB_SUB:
+        if (x->hf_alu != XALU_SUB || !same)
+            return -1;
+        break;
+    case CCB_ADD:
+        if (x->hf_alu != XALU_ADD || !(same || (op->b == x->hf_b && op->c == x->hf_a)))
+            return -1;
+        break;
+    default:
+        return -1;
+    }
+    return (int)(op->imm & 15); /* the guest's condition numbers are x86's */
+}
+
 static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
 {
+    int hcc = host_flags_cc(x, op);
+    if (hcc >= 0)
+        return hcc;
     int k = tcc_pick(op->aux, op->imm);
     if (k == TCC_GENERIC || k == TCC_ZERO)
         return -1;
@@ -1025,8 +1062,20 @@ static void emit_store_val(struct xc *x, struct xmem m, int v)
         emit_store32(&x->f, m, vreg(x, &x->f, v, X_RAX));
 }
 
-/* d = a op b for the two-operand ALU group. */
+static void emit_binop_code(struct xc *x, const struct ir_op *op, int alu, int commutative);
+
+/* d = a op b for the two-operand ALU group; the host flags are the op's after it. */
 static void emit_binop(struct xc *x, const struct ir_op *op, int alu, int commutative)
+{
+    emit_binop_code(x, op, alu, commutative);
+    x->hf_pos = xbuf_len(&x->f);
+    x->hf_alu = alu;
+    x->hf_val = op->d;
+    x->hf_a = op->a;
+    x->hf_b = op->b;
+}
+
+static void emit_binop_code(struct xc *x, const struct ir_op *op, int alu, int commutative)
 {
     struct xbuf *f = &x->f;
     int hd = vhome(x, op->d);
@@ -1924,6 +1973,7 @@ static size_t x64_translate(const struct ir_block *b)
     find_sinks(x, b);
     find_tlb_groups(x, b);
     x->pending = -1;
+    x->hf_pos = (size_t)-1;
     x->slot_jmp[0] = x->slot_jmp[1] = NO_SLOT;
     x->slot_stub[0] = x->slot_stub[1] = NO_SLOT;
     emit_chain_entry(x);
@@ -1965,12 +2015,18 @@ static size_t x64_translate(const struct ir_block *b)
             continue;
         }
         if (op->opc == IR_SETCC) {
+            /* flag stores keep the host flags (an unconditional SETCC) */
+            int keep = x->hf_pos == xbuf_len(&x->f) && !op->aux;
             x->pending = -1;
             if (x->sink[i]) {
                 emit_setcc_stores(x, &x->f, op, 1);
                 x->pending = i;
-                continue;
+            } else {
+                emit_op(x, op);
             }
+            if (keep)
+                x->hf_pos = xbuf_len(&x->f);
+            continue;
         }
         if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->alias[op->d] < 0)
             alloc_temp(x, op->d);

@@ -20,6 +20,7 @@
  * flag it alone supplies may still be read.
  */
 #include "translator/ir.h"
+#include "cpu/flags.h"
 
 #include <string.h>
 
@@ -75,6 +76,11 @@ static void simplify(struct ir_block *b)
             op->b = copy_of[op->b];
         if (((reads & IRR_C) || ((opc == IR_SETCC || opc == IR_SETFL) && op->aux)) && op->c < nvals)
             op->c = copy_of[op->c];
+        /* LOGIC flags come from the result alone (cpu/flags.h): operands
+         * the SETCC would keep alive to store are not needed */
+        if (opc == IR_SETCC && CC_BASE(op->imm & CC_KIND_MASK) == CCB_LOGIC &&
+            (op->imm & CC_KIND_MASK) != CC_EFLAGS)
+            op->a = op->b = op->d;
         if (!ir_op_writes_d(opc) || op->d >= nvals || op->d < V_TEMP0)
             continue;
         /* a temporary written once, from one written once: never changes */

@@ -904,6 +904,7 @@ static int may_chain(const struct ir_block *b)
 }
 
 static void emit_jump_cache(struct xc *x, int target);
+static void emit_exit_patchable(struct xc *x, int slot, uint32_t eip, int cc);
 
 /*
  * An exit of a block that called the monitor, with cpu->eip set: such a
@@ -960,11 +961,30 @@ static void emit_exit_chain(struct xc *x, int slot, uint32_t eip)
         emit_leave(x, f, -1);
         return;
     }
+    emit_exit_patchable(x, slot, eip, -1);
+}
+
+/* Whether a direct exit to eip is one patchable jump (emit_exit_patchable). */
+static int exit_patchable(const struct xc *x, uint32_t eip)
+{
+    uint32_t from = x->b->cs_base + x->b->eip, to = x->b->cs_base + eip;
+    if (eip == x->b->eip && may_chain(x->b))
+        return 0;
+    return !((x->b->hflags & HF_PG) && ((from ^ to) & PAGE_MASK));
+}
+
+/*
+ * The patchable jump of chain slot `slot`: a jmp rel32 (cc < 0) or a jcc
+ * rel32 to the stub that leaves with eip and the slot, until x64_link()
+ * patches its rel32, which ends the instruction in both forms.
+ */
+static void emit_exit_patchable(struct xc *x, int slot, uint32_t eip, int cc)
+{
     size_t stub = xbuf_len(&x->c);
     emit_store_i32(&x->c, CPUF(eip), eip);
     emit_quick_next(x, &x->c);
     emit_leave(x, &x->c, slot);
-    size_t at = emit_jmp32(f);
+    size_t at = cc < 0 ? emit_jmp32(&x->f) : emit_jcc32(&x->f, cc);
     fix_add(x, at, stub, 0);
     x->slot_jmp[slot] = (uint32_t)at;
     x->slot_stub[slot] = (uint32_t)stub;
@@ -1486,6 +1506,12 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         if (op->imm == x->b->eip && may_chain(x->b)) {
             /* the taken side loops: straight to the chain entry */
             emit_patch_rel32(f, emit_jcc32(f, cc), 0);
+            emit_exit_chain(x, 1, op->aux);
+            break;
+        }
+        if (exit_patchable(x, op->imm)) {
+            /* the taken side's own jcc is its chain slot */
+            emit_exit_patchable(x, 0, op->imm, cc);
             emit_exit_chain(x, 1, op->aux);
             break;
         }

@@ -1318,6 +1318,19 @@ static void emit_op(struct xc *x, const struct ir_op *op)
     case IR_DEP8L:
     case IR_DEP8H:
     case IR_DEP16: {
+        if (op->opc != IR_DEP8H && op->d == op->a && op->d < V_TEMP0) {
+            /* mov bl, cl: straight into the guest register's low part */
+            int hd = greg[op->d];
+            if (vconst(x, op->b) && op->opc == IR_DEP8L)
+                emit_mov_ri8(f, hd, (uint8_t)x->cval[op->b]);
+            else if (vconst(x, op->b))
+                emit_mov_ri16(f, hd, (uint16_t)x->cval[op->b]);
+            else if (op->opc == IR_DEP8L)
+                emit_mov_rr8(f, hd, vreg(x, f, op->b, X_RCX));
+            else
+                emit_mov_rr16(f, hd, vreg(x, f, op->b, X_RCX));
+            break;
+        }
         int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
         if (op->opc == IR_DEP16)
             emit_movzx16(f, X_RCX, rb);
@@ -1639,6 +1652,16 @@ static void find_byteops(struct xc *x, const struct ir_block *b, uint32_t nvals)
         while (j > 0 && b->ops[j].opc == IR_NOP)
             j--;
         const struct ir_op *dep = &b->ops[i], *op = &b->ops[j];
+        if (dep->opc == IR_DEP8L && dep->d < V_TEMP0 && dep->a == dep->d && is_temp(dep->b)) {
+            /* mov bl, cl: the byte straight from the other register */
+            int h = ext8_of(x, b, def_at, dep->b, i);
+            if (h >= 0) {
+                x->skip[def_at[dep->b]] = 1;
+                x->byte_g[i] = (int8_t)dep->d;
+                x->byte_h[i] = (int8_t)h;
+                continue;
+            }
+        }
         if (dep->opc != IR_DEP8L || dep->d >= V_TEMP0 || dep->a != dep->d || op->d != dep->b ||
             !is_temp(op->d) || x->last[op->d] != i || x->alias[op->d] >= 0)
             continue;
@@ -2031,6 +2054,10 @@ static size_t x64_translate(const struct ir_block *b)
         }
         if (x->skip[i])
             continue;
+        if (x->byte_g[i] >= 0 && op->opc == IR_DEP8L) {
+            emit_mov_rr8(&x->f, greg[x->byte_g[i]], greg[x->byte_h[i]]);
+            continue;
+        }
         if (x->byte_g[i] >= 0) {
             int alu = op->opc == IR_ADD ? XALU_ADD : op->opc == IR_SUB ? XALU_SUB :
                       op->opc == IR_AND ? XALU_AND : op->opc == IR_OR ? XALU_OR : XALU_XOR;

@@ -175,6 +175,29 @@ void emit_alu_rr64(struct xbuf *b, int op, int dst, int src)
     op_rr(b, P_W, (uint8_t)(op << 3 | 1), src, dst);
 }
 
+void emit_mov_rr8(struct xbuf *b, int dst, int src)
+{
+    op_rr(b, P_REX, 0x88, src, dst);
+}
+
+void emit_mov_ri8(struct xbuf *b, int dst, uint8_t imm)
+{
+    op_rr(b, P_REX, 0xc6, 0, dst);
+    emit_byte(b, imm);
+}
+
+void emit_mov_rr16(struct xbuf *b, int dst, int src)
+{
+    op_rr(b, P_66, 0x89, src, dst);
+}
+
+void emit_mov_ri16(struct xbuf *b, int dst, uint16_t imm)
+{
+    op_rr(b, P_66, 0xc7, 0, dst);
+    emit_byte(b, (uint8_t)imm);
+    emit_byte(b, (uint8_t)(imm >> 8));
+}
+
 void emit_alu_rr8(struct xbuf *b, int op, int dst, int src)
 {
     op_rr(b, P_REX, (uint8_t)(op << 3), src, dst);

@@ -98,6 +98,11 @@ void emit_lea32(struct xbuf *b, int dst, struct xmem m);
 void emit_alu_rr32(struct xbuf *b, int op, int dst, int src);
 /* op r64, r64 */
 void emit_alu_rr64(struct xbuf *b, int op, int dst, int src);
+/* mov into the low byte or word of dst, the rest kept (a REX for bytes) */
+void emit_mov_rr8(struct xbuf *b, int dst, int src);
+void emit_mov_ri8(struct xbuf *b, int dst, uint8_t imm);
+void emit_mov_rr16(struct xbuf *b, int dst, int src);
+void emit_mov_ri16(struct xbuf *b, int dst, uint16_t imm);
 /* op dst8, src8 and op dst8, imm8 on the low bytes (a REX prefix always:
  * sil and dil, never ah-bh) */
 void emit_alu_rr8(struct xbuf *b, int op, int dst, int src);

@@ -108,6 +108,11 @@ int main(void)
     T("sub r13d, r14d", emit_alu_rr32(b, XALU_SUB, X_R13, X_R14));
     T("xor edi, edi", emit_alu_rr32(b, XALU_XOR, X_RDI, X_RDI));
     T("cmp eax, ecx", emit_alu_rr32(b, XALU_CMP, X_RAX, X_RCX));
+    T("mov r11b, r9b", emit_mov_rr8(b, X_R11, X_R9));
+    T("mov sil, cl", emit_mov_rr8(b, X_RSI, X_RCX));
+    T("mov r8b, 0x41", emit_mov_ri8(b, X_R8, 0x41));
+    T("mov r12w, ax", emit_mov_rr16(b, X_R12, X_RAX));
+    T("mov r15w, 0x1234", emit_mov_ri16(b, X_R15, 0x1234));
     T("xor r9b, r8b", emit_alu_rr8(b, XALU_XOR, X_R9, X_R8));
     T("add r15b, r12b", emit_alu_rr8(b, XALU_ADD, X_R15, X_R12));
     T("sub r8b, r8b", emit_alu_rr8(b, XALU_SUB, X_R8, X_R8));

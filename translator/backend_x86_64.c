@@ -119,6 +119,9 @@ struct xc {
     uint32_t cval[IR_NVALUES];
     int8_t alias[IR_NVALUES]; /* a temporary computed straight into this guest register */
     uint8_t skip[IR_MAX_OPS];  /* the MOV that an alias made redundant */
+    /* A SETCC whose src1, a guest register, an alias overwrote before it
+     * (add ecx, 4 computed in ecx): src1 is computed from dst (SRC_DST_*) */
+    uint8_t src1_recalc[IR_MAX_OPS];
     uint16_t last[IR_NVALUES];
     int owner[16];           /* pool register -> temporary in it, 0 if free */
     int fused_cc;            /* host condition of a TESTCC fused into the EXITCC next */
@@ -448,6 +451,8 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
 {
     int how = x->sink[op - x->b->ops];
     int ra = (how >> 1) & 7, rb = (how >> 4) & 7, dst_inline = (how & SINK_DST_INLINE) != 0;
+    if (!how && x->src1_recalc[op - x->b->ops])
+        ra = x->src1_recalc[op - x->b->ops]; /* stored here, src1 from dst all the same */
     if (how && at_op) {
         if (dst_inline)
             store_val_in(x, o, CPUF(cc_dst), op->d);
@@ -464,10 +469,11 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
     } else if (ra == SRC_VAL || ra == SRC_DST) {
         store_val_in(x, o, CPUF(cc_src1), ra == SRC_VAL ? op->a : op->d);
     } else {
-        load_val(x, o, X_RAX, op->d);
         if (ra == SRC_DST_MINUS_IMM) {
-            emit_alu_ri32(o, XALU_SUB, X_RAX, x->sink_imm[op - x->b->ops]);
+            int rd = vreg(x, o, op->d, X_RAX);
+            emit_lea32(o, X_RAX, xmem_bd(rd, -(int32_t)x->sink_imm[op - x->b->ops]));
         } else {
+            load_val(x, o, X_RAX, op->d);
             int r = vreg(x, o, op->b, X_RCX);
             emit_alu_rr32(o, ra == SRC_DST_MINUS_B ? XALU_SUB : XALU_ADD, X_RAX, r);
         }
@@ -1550,6 +1556,27 @@ static void emit_op(struct xc *x, const struct ir_op *op)
 }
 
 /*
+ * Whether SETCC `op` reads guest register g only as src1 and src1 can be
+ * computed again from its result, temporary dop->d = g + imm, g + v or
+ * g - v (v not g): the flags of add ecx, 4 or inc ecx computed in ecx.
+ */
+static int src1_from_dst(const struct ir_block *b, const struct ir_op *dop, const struct ir_op *op,
+                         int g)
+{
+    (void)b;
+    if (op->opc != IR_SETCC || op->aux || op->a != g || op->b == g || op->d != dop->d ||
+        dop->a != g)
+        return 0;
+    int base = CC_BASE(op->imm & CC_KIND_MASK);
+    if (dop->opc == IR_ADDI) /* add reg, imm; inc; dec: src1 = dst - imm */
+        return base == CCB_ADD || (base == CCB_INC && dop->imm == 1) ||
+               (base == CCB_DEC && dop->imm == 0xffffffffu);
+    if (dop->opc == IR_ADD || dop->opc == IR_SUB)
+        return dop->b != g && op->b == dop->b && base == (dop->opc == IR_ADD ? CCB_ADD : CCB_SUB);
+    return 0;
+}
+
+/*
  * "t = ...; (ops that neither read nor write g, nor can fault or call);
  * mov g, t" with t read nowhere after: compute t in g's register and drop
  * the MOV.  Nothing in between can let C code see cpu->r[] (the guest
@@ -1565,6 +1592,7 @@ static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         x->skip[i] = 0;
+        x->src1_recalc[i] = 0;
         if (ir_op_writes_d(op->opc) && is_temp(op->d) && op->opc != IR_MOVI &&
             op->opc != IR_TESTCC)
             def_at[op->d] = (int16_t)i;
@@ -1574,11 +1602,15 @@ static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
         if (mv->opc != IR_MOV || mv->d >= V_TEMP0 || !is_temp(mv->a) || def_at[mv->a] < 0 ||
             x->last[mv->a] != j)
             continue;
-        int t = mv->a, g = mv->d, ok = 1;
+        int t = mv->a, g = mv->d, ok = 1, recalc = -1;
         for (int k = def_at[t] + 1; k < j && ok; k++) {
             const struct ir_op *op = &b->ops[k];
             if (op->opc == IR_NOP)
                 continue;
+            if (recalc < 0 && src1_from_dst(b, &b->ops[def_at[t]], op, g)) {
+                recalc = k; /* its src1 is g's old value: computed again from t */
+                continue;
+            }
             if (ir_op_info[op->opc].flags & (IRF_MAY_FAULT | IRF_CALL | IRF_EXIT))
                 ok = 0;
             else if ((op_reads(op, IRR_D) && op->d == g) || (op_reads(op, IRR_A) && op->a == g) ||
@@ -1592,6 +1624,12 @@ static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
         if (ok) {
             x->alias[t] = (int8_t)g;
             x->skip[j] = 1;
+            if (recalc >= 0) {
+                const struct ir_op *dop = &b->ops[def_at[t]];
+                x->src1_recalc[recalc] = dop->opc == IR_ADDI ? SRC_DST_MINUS_IMM :
+                                         dop->opc == IR_ADD ? SRC_DST_MINUS_B : SRC_DST_PLUS_B;
+                x->sink_imm[recalc] = dop->imm;
+            }
         }
     }
 }
@@ -1747,7 +1785,8 @@ static void find_forwards(struct xc *x, const struct ir_block *b, const uint8_t 
             const struct ir_op *dop =
                 is_temp(si->d) && !movi[si->d] ? &b->ops[def[si->d]] : NULL;
             use_d = 1;
-            if (val_kept(x, b, movi, si->a, i, g))
+            /* (src1_recalc: the register holds the result already) */
+            if (!x->src1_recalc[i] && val_kept(x, b, movi, si->a, i, g))
                 use_a = 1;
             else if (dop && dop->opc == IR_ADD &&
                      ((dop->a == si->a && dop->b == si->b) || (dop->a == si->b && dop->b == si->a)))
@@ -1761,7 +1800,7 @@ static void find_forwards(struct xc *x, const struct ir_block *b, const uint8_t 
             break;
         }
         if ((use_d && !val_kept(x, b, movi, si->d, i, g)) ||
-            (use_a && !val_kept(x, b, movi, si->a, i, g)) ||
+            (use_a && (x->src1_recalc[i] || !val_kept(x, b, movi, si->a, i, g))) ||
             (use_b && !val_kept(x, b, movi, si->b, i, g)))
             continue;
         x->fwd[g] = (int16_t)i;
@@ -1832,6 +1871,8 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
             int g = val < V_TEMP0 ? val : movi[val] ? -1 : x->alias[val];
             have[v] = g < 0 || !greg_written(x, b, g, i, maxk);
         }
+        if (x->src1_recalc[i])
+            have[1] = 0; /* overwritten already, before the SETCC */
         int ra = SRC_VAL, rb = SRC_VAL;
         int logic = CC_BASE(op->imm & CC_KIND_MASK) == CCB_LOGIC;
         const struct ir_op *dop = is_temp(op->d) && !movi[op->d] ? &b->ops[def[op->d]] : NULL;
@@ -1851,6 +1892,8 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
             else
                 ra = SRC_INLINE;
         }
+        if (x->src1_recalc[i] && ra == SRC_INLINE)
+            continue; /* no old src1 to store inline: all of it stays at the op */
         x->sink[i] = (uint8_t)(1 | ra << 1 | rb << 4 | (have[0] ? 0 : SINK_DST_INLINE));
         for (int v = 0; v < 3; v++) {
             int val = vals[v];
@@ -2068,8 +2111,10 @@ static size_t x64_translate(const struct ir_block *b)
             continue;
         }
         if (op->opc == IR_SETCC) {
-            /* flag stores keep the host flags (an unconditional SETCC) */
-            int keep = x->hf_pos == xbuf_len(&x->f) && !op->aux;
+            /* flag stores keep the host flags (an unconditional SETCC that
+             * computes no src1 here: emit_setcc_stores' sub or add) */
+            int keep = x->hf_pos == xbuf_len(&x->f) && !op->aux &&
+                       !(x->src1_recalc[i] && !x->sink[i] && x->src1_recalc[i] != SRC_DST_MINUS_IMM);
             x->pending = -1;
             if (x->sink[i]) {
                 emit_setcc_stores(x, &x->f, op, 1);

@@ -710,7 +710,13 @@ static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
         break;
     }
     case TCC_ADD_B: {
-        int ra = shifted(x, op->a, sh, X_RAX), rb = shifted(x, op->b, sh, X_RCX);
+        int ra = shifted(x, op->a, sh, X_RAX);
+        if (sh == 0 && vconst(x, op->b)) {
+            emit_alu_ri32(f, XALU_CMP, ra, x->cval[op->b]);
+            cc = XCC_B;
+            break;
+        }
+        int rb = shifted(x, op->b, sh, X_RCX);
         emit_alu_rr32(f, XALU_CMP, ra, rb);
         cc = XCC_B;
         break;

@@ -147,6 +147,11 @@ struct xc {
     uint8_t tlbg_lead[IR_MAX_OPS]; /* ... and whether it probes for the group */
     int32_t tlbg_lo[NTLBG], tlbg_hi[NTLBG]; /* the group's bytes, from its base register */
     int tlbg_reg[NTLBG];     /* that guest register */
+    /* A later access of a group whose address is only register + disp:
+     * the host address is [addend + register + disp] and the address
+     * itself is computed on the miss path alone */
+    uint8_t tlbg_fold[IR_MAX_OPS];
+    int32_t tlbg_disp[IR_MAX_OPS];
     struct fixup fix[MAX_FIX];
     int nfix;
     struct tbfix { /* a movabs's imm64: this block's struct tb + addend */
@@ -566,12 +571,14 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
             emit_mov_rr32(f, X_RAX, src);
         emit_tlb_probe(x, tlb, tag_off);
     }
-    if (ha < 0) {
+    int fold = x->tlbg_fold[x->cur];
+    if (ha < 0 && !fold) {
         /* the address, when it has no register of its own */
         load_val(x, f, X_RCX, op->a);
         ha = X_RCX;
     }
-    struct xmem host = xmem_bid(X_RAX, ha, 1, 0);
+    struct xmem host = fold ? xmem_bid(X_RAX, greg[x->tlbg_reg[grp]], 1, x->tlbg_disp[x->cur])
+                            : xmem_bid(X_RAX, ha, 1, 0);
     if (store) {
         int hb = vhome(x, op->b);
         if (hb < 0) {
@@ -616,6 +623,11 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
     /* The slow path may fault or look at the flags: they must be the guest's. */
     if (x->pending >= 0)
         emit_setcc_stores(x, c, &x->b->ops[x->pending], 0);
+    if (fold) {
+        /* the address the fast path never computed, where ARG_VAL finds it */
+        emit_lea32(c, X_RAX, xmem_bd(greg[x->tlbg_reg[grp]], x->tlbg_disp[x->cur]));
+        emit_store32(c, tslot(op->a), X_RAX);
+    }
     if (store) {
         struct carg args[5] = { ARG_CPU, ARG_VAL(op->a), ARG_VAL(op->b), ARG_IMM(size),
                                 ARG_IMM(op->aux) };
@@ -2016,6 +2028,38 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
     for (int k = 0; k < ng; k++)
         if (!members[k])
             x->tlbg[g[k].lead] = -1, x->tlbg_lead[g[k].lead] = 0;
+    /* A hit on the group's page covers its span without a 32-bit wrap (a
+     * wrapped span's two ends index different TLB entries), so a later
+     * access adds register and displacement in 64 bits. */
+    for (uint32_t v = 0; v < nvals; v++)
+        def[v] = -1;
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        x->tlbg_fold[i] = 0;
+        if (x->tlbg[i] >= 0 && !x->tlbg_lead[i] && is_temp(op->a) && def[op->a] >= 0 &&
+            x->last[op->a] == i && x->alias[op->a] < 0 && !vconst(x, op->a)) {
+            const struct ir_op *dop = &b->ops[def[op->a]];
+            /* another reader of the address: the group's first access, say,
+             * or this store's value */
+            int others = op_reads(op, IRR_B) && op->b == op->a;
+            for (int k = def[op->a] + 1; k < i && !others; k++) {
+                const struct ir_op *o = &b->ops[k];
+                const uint16_t *fld[4] = { &o->d, &o->a, &o->b, &o->c };
+                for (int f = 0; f < 4; f++)
+                    if (op_reads(o, 1 << f) && *fld[f] == op->a)
+                        others = 1;
+            }
+            if (!others && dop->opc == IR_ADDI && dop->a == x->tlbg_reg[x->tlbg[i]] &&
+                !x->skip[def[op->a]]) {
+                x->skip[def[op->a]] = 1;
+                x->home[op->a] = -1;
+                x->tlbg_fold[i] = 1;
+                x->tlbg_disp[i] = (int32_t)dop->imm;
+            }
+        }
+        if (ir_op_writes_d(op->opc) && is_temp(op->d))
+            def[op->d] = (int16_t)i;
+    }
 }
 
 /*

@@ -315,12 +315,10 @@ struct tb *tb_find(struct cpu *cpu)
 struct tb *tb_find_quick(struct cpu *cpu)
 {
     struct tb_cache *tc = cpu->tbs;
-    if (!cpu->no_events || !cpu->no_events(cpu))
-        return NULL;
     uint32_t cs_base = cpu->seg[S_CS].base;
     uint32_t pc = cs_base + cpu->eip;
     struct tb *tb = tc->jump_cache[pc & ((1u << TB_JC_BITS) - 1)];
-    /* (no_events() refused HF_INHIBIT_IRQ: hflags is the whole key) */
+    /* (a shadow, HF_INHIBIT_IRQ, misses here: no_events() refuses it anyway) */
     if (!tb || tb->pc != pc || tb->cs_base != cs_base || tb->hflags != cpu->hflags)
         return NULL;
     /* the physical PC from a code-TLB hit, as mem_code_phys() finds it;
@@ -328,6 +326,9 @@ struct tb *tb_find_quick(struct cpu *cpu)
     const struct tlb_entry *e = &cpu->tlb[cpu_cpl(cpu) == 3][(pc >> 12) & (TLB_SIZE - 1)];
     if ((e->tag_code & (PAGE_MASK | TLB_INVALID)) != (pc & PAGE_MASK) ||
         (e->phys | (pc & ~PAGE_MASK)) != tb->phys_pc)
+        return NULL;
+    /* last: a MOV to CR3 misses above, for less */
+    if (!cpu->no_events || !cpu->no_events(cpu))
         return NULL;
     tc->stats.quick_finds++;
     return tb;

@@ -1675,12 +1675,15 @@ static int greg_written(const struct xc *x, const struct ir_block *b, int g, int
  * and XOR depends only on the operands' low bytes.  def_at: the op that
  * defines each temporary, -1 if none.
  */
+static uint8_t nreads[IR_NVALUES]; /* readers of each temporary in the block (find_byteops) */
+
 static int ext8_of(const struct xc *x, const struct ir_block *b, const int16_t *def_at, int v,
                    int use)
 {
     if (v < V_TEMP0)
         return v; /* the register itself: its low byte is the operand's */
-    if (def_at[v] < 0 || x->last[v] != use || x->alias[v] >= 0)
+    /* `use` its one reader (xadd bl, al reads bl's byte twice) */
+    if (def_at[v] < 0 || x->last[v] != use || nreads[v] != 1 || x->alias[v] >= 0)
         return -1;
     const struct ir_op *d = &b->ops[def_at[v]];
     if (d->opc != IR_EXT8U || d->a >= V_TEMP0 || greg_written(x, b, d->a, def_at[v], use))
@@ -1693,10 +1696,15 @@ static void find_byteops(struct xc *x, const struct ir_block *b, uint32_t nvals)
     static int16_t def_at[IR_NVALUES];
     static uint8_t movi[IR_NVALUES];
     memset(movi, 0, nvals);
+    memset(nreads, 0, nvals);
     for (uint32_t v = 0; v < nvals; v++)
         def_at[v] = -1;
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
+        const uint16_t *fld[4] = { &op->d, &op->a, &op->b, &op->c };
+        for (int k = 0; k < 4; k++)
+            if (op_reads(op, 1 << k) && *fld[k] < nvals && nreads[*fld[k]] < 255)
+                nreads[*fld[k]]++;
         x->byte_g[i] = -1;
         if (ir_op_writes_d(op->opc) && is_temp(op->d)) {
             def_at[op->d] = (int16_t)i;

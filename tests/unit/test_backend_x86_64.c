@@ -81,7 +81,52 @@ static void gen_block(struct ir_block *b)
         IR_SELECT, IR_SETEQ, IR_MOVI, IR_LDCPU,
     };
     for (int i = 0; i < n && b->nops < IR_MAX_OPS - 8 && nt < IR_MAX_TEMPS - 8; i++) {
-        uint32_t k = rnd() % 20;
+        uint32_t k = rnd() % 22;
+        if (k >= 20) {
+            /* x86's own idioms, which the backend maps onto host forms: a
+             * byte op on a register's low byte (xor cl, al; mov bl, cl;
+             * xadd bl, al reads bl's byte twice), add reg, imm and inc reg
+             * with the flags kept (src1 = result - imm) */
+            uint16_t g = (uint16_t)(rnd() % 8), h = (uint16_t)(rnd() % 8);
+            if (g == frame)
+                g = (uint16_t)((g + 1) % 8);
+            uint16_t t0 = (uint16_t)(V_TEMP0 + nt), t1 = (uint16_t)(t0 + 1), t2 = (uint16_t)(t0 + 2);
+            nt += 3;
+            if (k == 20) {
+                static const int ops[] = { IR_ADD, IR_SUB, IR_AND, IR_OR, IR_XOR };
+                ir_emit(b, IR_EXT8U, t0, g, 0, 0, 0, 0);
+                if (rnd() % 3)
+                    ir_emit(b, IR_EXT8U, t1, h, 0, 0, 0, 0);
+                else
+                    ir_emit(b, IR_MOVI, t1, 0, 0, 0, rnd() & 0xff, 0);
+                if (rnd() % 3 == 0) { /* mov g8, h8 */
+                    ir_emit(b, IR_DEP8L, g, g, t1, 0, 0, 0);
+                    ir_emit(b, IR_MOVI, t2, 0, 0, 0, 0, 0); /* every temporary defined */
+                    continue;
+                }
+                ir_emit(b, ops[rnd() % 5], t2, t0, t1, 0, 0, 0);
+                if (rnd() % 3 == 0)
+                    ir_emit(b, IR_SETCC, t2, t2, t0, t1, CC_KIND(CCB_LOGIC, 0), 0);
+                if (rnd() % 3 == 0 && h != frame) /* xadd: h's byte = g's old one */
+                    ir_emit(b, IR_DEP8L, h, h, t0, 0, 0, 0);
+                ir_emit(b, IR_DEP8L, g, g, t2, 0, 0, 0);
+            } else {
+                int inc = rnd() % 2;
+                uint32_t imm = inc ? 1 : rnd_val();
+                ir_emit(b, IR_MOVI, t1, 0, 0, 0, inc ? rnd() % 2 : imm, 0);
+                if (inc || rnd() % 2)
+                    ir_emit(b, IR_ADDI, t0, g, 0, 0, imm, 0);
+                else
+                    ir_emit(b, IR_ADD, t0, g, t1, 0, 0, 0);
+                ir_emit(b, IR_SETCC, t0, g, t1, 0, CC_KIND(inc ? CCB_INC : CCB_ADD, 2), 0);
+                ir_emit(b, IR_MOV, g, t0, 0, 0, 0, 0);
+                if (rnd() % 2) /* the flags' carry read back */
+                    ir_emit(b, IR_GETCC, t2, 0, 0, 0, CC_B, 0);
+                else
+                    ir_emit(b, IR_MOVI, t2, 0, 0, 0, 0, 0);
+            }
+            continue;
+        }
         if (k < 12) {
             int opc = alu[rnd() % (sizeof(alu) / sizeof(alu[0]))];
             /* a fresh temporary, or now and then a guest register */

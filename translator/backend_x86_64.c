@@ -1675,7 +1675,8 @@ static int greg_written(const struct xc *x, const struct ir_block *b, int g, int
  * and XOR depends only on the operands' low bytes.  def_at: the op that
  * defines each temporary, -1 if none.
  */
-static uint8_t nreads[IR_NVALUES]; /* readers of each temporary in the block (find_byteops) */
+/* readers and writers of each temporary in the block (find_byteops) */
+static uint8_t nreads[IR_NVALUES], nwrites[IR_NVALUES];
 
 static int ext8_of(const struct xc *x, const struct ir_block *b, const int16_t *def_at, int v,
                    int use)
@@ -1683,7 +1684,8 @@ static int ext8_of(const struct xc *x, const struct ir_block *b, const int16_t *
     if (v < V_TEMP0)
         return v; /* the register itself: its low byte is the operand's */
     /* `use` its one reader (xadd bl, al reads bl's byte twice) */
-    if (def_at[v] < 0 || x->last[v] != use || nreads[v] != 1 || x->alias[v] >= 0)
+    if (def_at[v] < 0 || x->last[v] != use || nreads[v] != 1 || nwrites[v] != 1 ||
+        x->alias[v] >= 0)
         return -1;
     const struct ir_op *d = &b->ops[def_at[v]];
     if (d->opc != IR_EXT8U || d->a >= V_TEMP0 || greg_written(x, b, d->a, def_at[v], use))
@@ -1697,6 +1699,7 @@ static void find_byteops(struct xc *x, const struct ir_block *b, uint32_t nvals)
     static uint8_t movi[IR_NVALUES];
     memset(movi, 0, nvals);
     memset(nreads, 0, nvals);
+    memset(nwrites, 0, nvals);
     for (uint32_t v = 0; v < nvals; v++)
         def_at[v] = -1;
     for (int i = 0; i < b->nops; i++) {
@@ -1706,9 +1709,11 @@ static void find_byteops(struct xc *x, const struct ir_block *b, uint32_t nvals)
             if (op_reads(op, 1 << k) && *fld[k] < nvals && nreads[*fld[k]] < 255)
                 nreads[*fld[k]]++;
         x->byte_g[i] = -1;
-        if (ir_op_writes_d(op->opc) && is_temp(op->d)) {
+        if (ir_op_writes_d(op->opc) && is_temp(op->d) && op->d < nvals) {
             def_at[op->d] = (int16_t)i;
             movi[op->d] = op->opc == IR_MOVI;
+            if (nwrites[op->d] < 255)
+                nwrites[op->d]++;
         }
     }
     for (int i = 1; i < b->nops; i++) {
@@ -1740,7 +1745,7 @@ static void find_byteops(struct xc *x, const struct ir_block *b, uint32_t nvals)
             a = op->b, c = op->a; /* g's byte is the second operand */
         }
         int h = -1;
-        if (!(is_temp(c) && movi[c]) && (h = ext8_of(x, b, def_at, c, j)) < 0)
+        if (!(is_temp(c) && movi[c] && nwrites[c] == 1) && (h = ext8_of(x, b, def_at, c, j)) < 0)
             continue;
         if (is_temp(a))
             x->skip[def_at[a]] = 1;

@@ -476,7 +476,8 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
     } else {
         if (ra == SRC_DST_MINUS_IMM) {
             int rd = vreg(x, o, op->d, X_RAX);
-            emit_lea32(o, X_RAX, xmem_bd(rd, -(int32_t)x->sink_imm[op - x->b->ops]));
+            /* (0u - imm: imm may be 0x80000000, whose int negation overflows) */
+            emit_lea32(o, X_RAX, xmem_bd(rd, (int32_t)(0u - x->sink_imm[op - x->b->ops])));
         } else {
             load_val(x, o, X_RAX, op->d);
             int r = vreg(x, o, op->b, X_RCX);

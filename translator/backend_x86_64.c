@@ -662,11 +662,6 @@ static int shifted(struct xc *x, int v, int sh, int scratch)
 }
 
 /*
- * A specialized TESTCC as a host compare: returns the host condition that
- * holds when the guest's does, after setting the host flags.  -1 for
- * TCC_GENERIC and TCC_ZERO, which do not compare.
- */
-/*
  * TESTCC's condition straight from the host flags, when the 32-bit op that
  * computed its result set them and only flag stores came since (a CMP's
  * SUB, a TEST's AND): x86 flags on x86.  -1 when not.
@@ -696,6 +691,11 @@ static int host_flags_cc(const struct xc *x, const struct ir_op *op)
     return (int)(op->imm & 15); /* the guest's condition numbers are x86's */
 }
 
+/*
+ * A specialized TESTCC as a host compare: returns the host condition that
+ * holds when the guest's does, after setting the host flags.  -1 for
+ * TCC_GENERIC and TCC_ZERO, which do not compare.
+ */
 static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
 {
     int hcc = host_flags_cc(x, op);
@@ -1668,6 +1668,9 @@ static int greg_written(const struct xc *x, const struct ir_block *b, int g, int
     return 0;
 }
 
+/* readers and writers of each temporary in the block (find_byteops) */
+static uint8_t nreads[IR_NVALUES], nwrites[IR_NVALUES];
+
 /*
  * Byte ALU instructions on AL, CL, DL or BL (xor cl, al): the frontend's
  * zero-extended operands, the 32-bit op and the deposit into the low byte
@@ -1676,9 +1679,6 @@ static int greg_written(const struct xc *x, const struct ir_block *b, int g, int
  * and XOR depends only on the operands' low bytes.  def_at: the op that
  * defines each temporary, -1 if none.
  */
-/* readers and writers of each temporary in the block (find_byteops) */
-static uint8_t nreads[IR_NVALUES], nwrites[IR_NVALUES];
-
 static int ext8_of(const struct xc *x, const struct ir_block *b, const int16_t *def_at, int v,
                    int use)
 {

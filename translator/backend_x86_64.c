@@ -943,13 +943,8 @@ static void emit_quick_next(struct xc *x, struct xbuf *o)
 {
     if (may_chain(x->b) || (x->b->hflags & HF_SINGLE) || (log_mask & (LOG_EXEC | LOG_CPU)))
         return;
-    for (int g = 0; g < NGREG_VOLATILE; g++)
-        emit_store32(o, GMEM(g), greg[g]);
-    emit_mov_rr64(o, X_RDI, X_RBP);
-    emit_mov_ri64(o, X_RAX, (uint64_t)(uintptr_t)tb_find_quick);
-    emit_call_r(o, X_RAX);
-    for (int g = 0; g < NGREG_VOLATILE; g++)
-        emit_load32(o, greg[g], GMEM(g));
+    struct carg args[1] = { ARG_CPU };
+    emit_ccall(x, o, (const void *)tb_find_quick, args, 1, -1, 0); /* rax = the block */
     emit_alu_ri64(o, XALU_CMP, X_RAX, 0);
     size_t miss = emit_jcc32(o, XCC_E);
     emit_jmp_m(o, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, code)));
@@ -1579,10 +1574,8 @@ static void emit_op(struct xc *x, const struct ir_op *op)
  * computed again from its result, temporary dop->d = g + imm, g + v or
  * g - v (v not g): the flags of add ecx, 4 or inc ecx computed in ecx.
  */
-static int src1_from_dst(const struct ir_block *b, const struct ir_op *dop, const struct ir_op *op,
-                         int g)
+static int src1_from_dst(const struct ir_op *dop, const struct ir_op *op, int g)
 {
-    (void)b;
     if (op->opc != IR_SETCC || op->aux || op->a != g || op->b == g || op->d != dop->d ||
         dop->a != g)
         return 0;
@@ -1626,7 +1619,7 @@ static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
             const struct ir_op *op = &b->ops[k];
             if (op->opc == IR_NOP)
                 continue;
-            if (recalc < 0 && src1_from_dst(b, &b->ops[def_at[t]], op, g)) {
+            if (recalc < 0 && src1_from_dst(&b->ops[def_at[t]], op, g)) {
                 recalc = k; /* its src1 is g's old value: computed again from t */
                 continue;
             }
@@ -1668,8 +1661,25 @@ static int greg_written(const struct xc *x, const struct ir_block *b, int g, int
     return 0;
 }
 
-/* readers and writers of each temporary in the block (find_byteops) */
+/* Readers and writers of each temporary in the block (count_uses), for
+ * the folds that drop a value's definition: its one reader must be the op
+ * folded into. */
 static uint8_t nreads[IR_NVALUES], nwrites[IR_NVALUES];
+
+static void count_uses(const struct ir_block *b, uint32_t nvals)
+{
+    memset(nreads, 0, nvals);
+    memset(nwrites, 0, nvals);
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        const uint16_t *fld[4] = { &op->d, &op->a, &op->b, &op->c };
+        for (int k = 0; k < 4; k++)
+            if (op_reads(op, 1 << k) && *fld[k] < nvals && nreads[*fld[k]] < 255)
+                nreads[*fld[k]]++;
+        if (ir_op_writes_d(op->opc) && op->d < nvals && nwrites[op->d] < 255)
+            nwrites[op->d]++;
+    }
+}
 
 /*
  * Byte ALU instructions on AL, CL, DL or BL (xor cl, al): the frontend's
@@ -1699,22 +1709,14 @@ static void find_byteops(struct xc *x, const struct ir_block *b, uint32_t nvals)
     static int16_t def_at[IR_NVALUES];
     static uint8_t movi[IR_NVALUES];
     memset(movi, 0, nvals);
-    memset(nreads, 0, nvals);
-    memset(nwrites, 0, nvals);
     for (uint32_t v = 0; v < nvals; v++)
         def_at[v] = -1;
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
-        const uint16_t *fld[4] = { &op->d, &op->a, &op->b, &op->c };
-        for (int k = 0; k < 4; k++)
-            if (op_reads(op, 1 << k) && *fld[k] < nvals && nreads[*fld[k]] < 255)
-                nreads[*fld[k]]++;
         x->byte_g[i] = -1;
         if (ir_op_writes_d(op->opc) && is_temp(op->d) && op->d < nvals) {
             def_at[op->d] = (int16_t)i;
             movi[op->d] = op->opc == IR_MOVI;
-            if (nwrites[op->d] < 255)
-                nwrites[op->d]++;
         }
     }
     for (int i = 1; i < b->nops; i++) {
@@ -2053,18 +2055,10 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
         if (x->tlbg[i] >= 0 && !x->tlbg_lead[i] && is_temp(op->a) && def[op->a] >= 0 &&
             x->last[op->a] == i && x->alias[op->a] < 0 && !vconst(x, op->a)) {
             const struct ir_op *dop = &b->ops[def[op->a]];
-            /* another reader of the address: the group's first access, say,
-             * or this store's value */
-            int others = op_reads(op, IRR_B) && op->b == op->a;
-            for (int k = def[op->a] + 1; k < i && !others; k++) {
-                const struct ir_op *o = &b->ops[k];
-                const uint16_t *fld[4] = { &o->d, &o->a, &o->b, &o->c };
-                for (int f = 0; f < 4; f++)
-                    if (op_reads(o, 1 << f) && *fld[f] == op->a)
-                        others = 1;
-            }
-            if (!others && dop->opc == IR_ADDI && dop->a == x->tlbg_reg[x->tlbg[i]] &&
-                !x->skip[def[op->a]]) {
+            /* the address's one reader: not the group's first access too,
+             * nor this store's value */
+            if (nreads[op->a] == 1 && nwrites[op->a] == 1 && dop->opc == IR_ADDI &&
+                dop->a == x->tlbg_reg[x->tlbg[i]] && !x->skip[def[op->a]]) {
                 x->skip[def[op->a]] = 1;
                 x->home[op->a] = -1;
                 x->tlbg_fold[i] = 1;
@@ -2125,6 +2119,7 @@ static size_t x64_translate(const struct ir_block *b)
             x->last[op->d] = (uint16_t)i;
     }
     find_aliases(x, b, nvals);
+    count_uses(b, nvals);
     find_byteops(x, b, nvals);
     find_sinks(x, b);
     find_tlb_groups(x, b);

@@ -78,8 +78,7 @@ static void simplify(struct ir_block *b)
             op->c = copy_of[op->c];
         /* LOGIC flags come from the result alone (cpu/flags.h): operands
          * the SETCC would keep alive to store are not needed */
-        if (opc == IR_SETCC && CC_BASE(op->imm & CC_KIND_MASK) == CCB_LOGIC &&
-            (op->imm & CC_KIND_MASK) != CC_EFLAGS)
+        if (opc == IR_SETCC && CC_BASE(op->imm & CC_KIND_MASK) == CCB_LOGIC)
             op->a = op->b = op->d;
         if (!ir_op_writes_d(opc) || op->d >= nvals || op->d < V_TEMP0)
             continue;

@@ -323,7 +323,7 @@ struct tb *tb_find_quick(struct cpu *cpu)
         return NULL;
     /* the physical PC from a code-TLB hit, as mem_code_phys() finds it;
      * a miss would have to walk, and may fault: the run loop's work */
-    const struct tlb_entry *e = &cpu->tlb[cpu_cpl(cpu) == 3][(pc >> 12) & (TLB_SIZE - 1)];
+    const struct tlb_entry *e = &cpu->tlb[cpu_cpl(cpu) == 3][TLB_INDEX(pc)];
     if ((e->tag_code & (PAGE_MASK | TLB_INVALID)) != (pc & PAGE_MASK) ||
         (e->phys | (pc & ~PAGE_MASK)) != tb->phys_pc)
         return NULL;

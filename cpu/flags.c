@@ -47,6 +47,8 @@ uint32_t cc_compute(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2)
     if (kind == CC_EFLAGS)
         return src1 & F_ARITH;
     int si = CC_SIZEIDX(kind);
+    if (CC_BASE(kind) == CCB_SUB)
+        dst = src1 - src2; /* not stored: see cpu/flags.h */
     uint32_t m = size_mask[si], sign = size_sign[si];
     uint32_t d = dst & m, a = src1 & m, b = src2 & m;
     uint32_t f = szp(dst, si), cin;
@@ -167,6 +169,7 @@ int cc_test(uint32_t kind, uint32_t dst, uint32_t src1, uint32_t src2, int cond)
     int si = CC_SIZEIDX(kind);
     /* Compares and logic ops (most conditions) need no flag word. */
     if (CC_BASE(kind) == CCB_SUB) {
+        dst = src1 - src2; /* not stored: see cpu/flags.h */
         uint32_t m = size_mask[si];
         uint32_t a = src1 & m, b = src2 & m;
         int32_t sh = 32 - size_bits[si];

@@ -9,7 +9,7 @@
  *   ADD    result    first operand         second operand
  *   ADC    result    first operand         second operand (carry-in is
  *                                           recovered as dst-src1-src2)
- *   SUB    result    minuend               subtrahend (CMP, NEG: 0-x)
+ *   SUB    -         minuend               subtrahend (CMP, NEG: 0-x)
  *   SBB    result    minuend               subtrahend
  *   LOGIC  result    -                     -
  *   INC    result    operand               CF before (0 or 1)
@@ -31,6 +31,10 @@
  * write (a new kind) clears the mask.  So CLC after CMP is two stores, and
  * a native backend can keep cc_fix in a host register.  INC/DEC keep CF by
  * extracting it alone (cpu_cond(CC_B), cheap for every kind) into src2.
+ *
+ * A SUB's result is src1 - src2, so nothing stores it (cc_dst holds
+ * anything) and a compare whose result no one else needs is no
+ * subtraction in a backend: the readers here compute it.
  */
 #ifndef BT86_CPU_FLAGS_H
 #define BT86_CPU_FLAGS_H

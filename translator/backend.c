@@ -50,12 +50,13 @@ int tcc_pick(uint32_t kind, uint32_t cond)
         return base == CCB_LOGIC ? TCC_ZERO : base == CCB_SUB ? TCC_SUB_B
              : base == CCB_ADD ? TCC_ADD_B : base == CCB_INC || base == CCB_DEC ? TCC_INC_B
              : TCC_GENERIC;
-    case CC_E >> 1:
-        return result_zs ? TCC_DST_E : TCC_GENERIC;
+    case CC_E >> 1: /* a SUB's result is not stored (cpu/flags.h) */
+        return base == CCB_SUB ? TCC_SUB_E : result_zs ? TCC_DST_E : TCC_GENERIC;
     case CC_BE >> 1:
         return base == CCB_LOGIC ? TCC_DST_E : base == CCB_SUB ? TCC_SUB_BE : TCC_GENERIC;
     case CC_S >> 1:
-        return result_zs || base == CCB_MUL || base == CCB_IMUL ? TCC_DST_S : TCC_GENERIC;
+        return base == CCB_SUB ? TCC_SUB_S
+             : result_zs || base == CCB_MUL || base == CCB_IMUL ? TCC_DST_S : TCC_GENERIC;
     case CC_L >> 1:
         return base == CCB_LOGIC ? TCC_DST_S : base == CCB_SUB ? TCC_SUB_L : TCC_GENERIC;
     case CC_LE >> 1:
@@ -67,3 +68,4 @@ int tcc_pick(uint32_t kind, uint32_t cond)
 
 int backend_perfmap;
 int backend_count_blocks = 1;
+int backend_host_bmi2 = -1;

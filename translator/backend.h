@@ -101,7 +101,7 @@ struct backend {
  */
 enum {
     TCC_GENERIC, TCC_ZERO, TCC_DST_E, TCC_DST_S, TCC_DST_LE, TCC_SUB_B, TCC_SUB_BE, TCC_SUB_L,
-    TCC_SUB_LE, TCC_ADD_B, TCC_INC_B, TCC_COUNT
+    TCC_SUB_LE, TCC_SUB_E, TCC_SUB_S, TCC_ADD_B, TCC_INC_B, TCC_COUNT
 };
 int tcc_pick(uint32_t kind, uint32_t cond);
 
@@ -126,5 +126,8 @@ extern int backend_perfmap;
  * memory at every chained exit is a store-forwarding chain through every
  * guest loop.  Set before the first block is translated. */
 extern int backend_count_blocks;
+/* The x86_64 backend's BMI2 forms (rorx in the TLB probe): -1 asks the
+ * host CPU at the first block; tests set 0 or 1 to cover both. */
+extern int backend_host_bmi2;
 
 #endif

@@ -207,7 +207,8 @@ static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
         [TCC_GENERIC] = &&L_TESTCC, [TCC_ZERO] = &&L_TCC_ZERO, [TCC_DST_E] = &&L_TCC_DST_E,
         [TCC_DST_S] = &&L_TCC_DST_S, [TCC_DST_LE] = &&L_TCC_DST_LE, [TCC_SUB_B] = &&L_TCC_SUB_B,
         [TCC_SUB_BE] = &&L_TCC_SUB_BE, [TCC_SUB_L] = &&L_TCC_SUB_L,
-        [TCC_SUB_LE] = &&L_TCC_SUB_LE, [TCC_ADD_B] = &&L_TCC_ADD_B, [TCC_INC_B] = &&L_TCC_INC_B,
+        [TCC_SUB_LE] = &&L_TCC_SUB_LE, [TCC_SUB_E] = &&L_TCC_SUB_E, [TCC_SUB_S] = &&L_TCC_SUB_S,
+        [TCC_ADD_B] = &&L_TCC_ADD_B, [TCC_INC_B] = &&L_TCC_INC_B,
     };
     if (!cpu) {
         handlers = table;
@@ -301,6 +302,8 @@ L_TCC_SUB_B: v[ip->d] = (TSH(b) < TSH(c)) ^ (ip->imm & 1); NEXT;
 L_TCC_SUB_BE: v[ip->d] = (TSH(b) <= TSH(c)) ^ (ip->imm & 1); NEXT;
 L_TCC_SUB_L: v[ip->d] = ((int32_t)TSH(b) < (int32_t)TSH(c)) ^ (ip->imm & 1); NEXT;
 L_TCC_SUB_LE: v[ip->d] = ((int32_t)TSH(b) <= (int32_t)TSH(c)) ^ (ip->imm & 1); NEXT;
+L_TCC_SUB_E: v[ip->d] = (TSH(b) == TSH(c)) ^ (ip->imm & 1); NEXT;
+L_TCC_SUB_S: v[ip->d] = ((int32_t)(TSH(b) - TSH(c)) < 0) ^ (ip->imm & 1); NEXT;
 L_TCC_ADD_B: v[ip->d] = (TSH(a) < TSH(b)) ^ (ip->imm & 1); NEXT;
 L_TCC_INC_B: v[ip->d] = (v[ip->c] & 1) ^ (ip->imm & 1); NEXT;
 #undef TSH

@@ -125,6 +125,7 @@ struct xc {
     uint16_t last[IR_NVALUES];
     int owner[16];           /* pool register -> temporary in it, 0 if free */
     int fused_cc;            /* host condition of a TESTCC fused into the EXITCC next */
+    int bmi2;                /* backend_host_bmi2 for this block */
     uint8_t sink[IR_MAX_OPS]; /* a SETCC stored only on the TLB-miss paths before the next
                                  one: 1 | how src1 is found << 1 | how src2 is << 4 */
     uint32_t sink_imm[IR_MAX_OPS];
@@ -456,10 +457,11 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
 {
     int how = x->sink[op - x->b->ops];
     int ra = (how >> 1) & 7, rb = (how >> 4) & 7, dst_inline = (how & SINK_DST_INLINE) != 0;
+    int no_dst = CC_BASE(op->imm & CC_KIND_MASK) == CCB_SUB; /* (cpu/flags.h) */
     if (!how && x->src1_recalc[op - x->b->ops])
         ra = x->src1_recalc[op - x->b->ops]; /* stored here, src1 from dst all the same */
     if (how && at_op) {
-        if (dst_inline)
+        if (dst_inline && !no_dst)
             store_val_in(x, o, CPUF(cc_dst), op->d);
         if (ra == SRC_INLINE)
             store_val_in(x, o, CPUF(cc_src1), op->a);
@@ -468,7 +470,7 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
         return;
     }
     emit_store_i32(o, CPUF(cc_op), op->imm);
-    if (!dst_inline)
+    if (!dst_inline && !no_dst)
         store_val_in(x, o, CPUF(cc_dst), op->d);
     if (ra == SRC_INLINE) {
     } else if (ra == SRC_VAL || ra == SRC_DST) {
@@ -510,12 +512,14 @@ static void emit_tlb_hit(struct xbuf *f, int r)
  * last byte's: the entry of rcx's page must have tag eax's page (both in
  * one page, mapped for this access), else the cold path; then rax = the
  * entry's host addend.  tlb is the TLB's offset in the CPU, tag_off the
- * tag's in the entry.
+ * tag's in the entry.  `rotated`: rcx holds the address rotated right by
+ * 7 (rorx), whose bits 5-12 are the index as the shift's are.
  */
-static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off)
+static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotated)
 {
     struct xbuf *f = &x->f;
-    emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+    if (!rotated)
+        emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
     emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
     emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
     emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
@@ -547,9 +551,13 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         /* The first access of a TLB group probes the group's whole span:
          * base register + lo up to + hi - 1, one page, mapped. */
         int base = greg[x->tlbg_reg[grp]];
-        emit_lea32(f, X_RCX, xmem_bd(base, x->tlbg_lo[grp]));
+        int rot = x->bmi2 && x->tlbg_lo[grp] == 0;
+        if (rot)
+            emit_rorx32(f, X_RCX, base, 12 - 5);
+        else
+            emit_lea32(f, X_RCX, xmem_bd(base, x->tlbg_lo[grp]));
         emit_lea32(f, X_RAX, xmem_bd(base, x->tlbg_hi[grp] - 1));
-        emit_tlb_probe(x, tlb, tag_off);
+        emit_tlb_probe(x, tlb, tag_off, rot);
         emit_store64(f, gslot, X_RAX);
     } else if (vconst(x, op->a)) {
         /* A constant address: the entry and the tag are known now. */
@@ -564,13 +572,17 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
     } else {
         /* rcx = entry offset, eax = tag of the last byte: both from the
          * address's own register when it has one, so that neither waits */
-        load_val(x, f, X_RCX, op->a);
+        int rot = x->bmi2 && ha >= 0;
+        if (rot)
+            emit_rorx32(f, X_RCX, ha, 12 - 5); /* no copy of the address first */
+        else
+            load_val(x, f, X_RCX, op->a);
         int src = ha >= 0 ? ha : X_RCX;
         if (size > 1)
             emit_lea32(f, X_RAX, xmem_bd(src, size - 1));
         else
             emit_mov_rr32(f, X_RAX, src);
-        emit_tlb_probe(x, tlb, tag_off);
+        emit_tlb_probe(x, tlb, tag_off, rot);
     }
     int fold = x->tlbg_fold[x->cur];
     if (ha < 0 && !fold) {
@@ -668,8 +680,9 @@ static int shifted(struct xc *x, int v, int sh, int scratch)
  */
 static int host_flags_cc(const struct xc *x, const struct ir_op *op)
 {
-    if (x->hf_pos != xbuf_len(&x->f) || op->a != x->hf_val || (op->aux & ~CC_KIND_MASK) ||
-        CC_SIZEIDX(op->aux) != 2)
+    /* (a SUB's TESTCC names no result: its operands say it all) */
+    if (x->hf_pos != xbuf_len(&x->f) || (op->aux & ~CC_KIND_MASK) || CC_SIZEIDX(op->aux) != 2 ||
+        (op->a != x->hf_val && CC_BASE(op->aux) != CCB_SUB))
         return -1;
     int same = op->b == x->hf_a && op->c == x->hf_b;
     switch (CC_BASE(op->aux)) {
@@ -742,7 +755,10 @@ static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
             int rc = shifted(x, op->c, sh, X_RCX);
             emit_alu_rr32(f, XALU_CMP, rb, rc);
         }
-        cc = k == TCC_SUB_B ? XCC_B : k == TCC_SUB_BE ? XCC_BE : k == TCC_SUB_L ? XCC_L : XCC_LE;
+        static const int8_t sub_cc[TCC_COUNT] = { [TCC_SUB_B] = XCC_B, [TCC_SUB_BE] = XCC_BE,
+                                                  [TCC_SUB_L] = XCC_L, [TCC_SUB_LE] = XCC_LE,
+                                                  [TCC_SUB_E] = XCC_E, [TCC_SUB_S] = XCC_S };
+        cc = sub_cc[k];
         break;
     }
     }
@@ -1261,6 +1277,14 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_MUL: {
+        if (vconst(x, op->a) || vconst(x, op->b)) {
+            /* imul r, r/m, imm: the constant needs no register */
+            int k = vconst(x, op->b) ? op->b : op->a, v = k == op->b ? op->a : op->b;
+            int hd = dreg(x, op->d);
+            emit_imul_rri32(f, hd, vreg(x, f, v, X_RCX), x->cval[k]);
+            dput(x, f, op->d, hd);
+            break;
+        }
         int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
         int hd = vhome(x, op->d);
         if (hd >= 0 && hd == ra) {
@@ -1801,15 +1825,7 @@ static void find_forwards(struct xc *x, const struct ir_block *b, const uint8_t 
             continue;
         case TCC_ZERO:
             break;
-        case TCC_DST_E: case TCC_DST_S: case TCC_DST_LE:
-            /* cc_test() answers a compare's ZF from its operands: the same
-             * only when the result is their difference */
-            if (k == TCC_DST_E && CC_BASE(si->imm) == CCB_SUB) {
-                const struct ir_op *dop =
-                    is_temp(si->d) && !movi[si->d] ? &b->ops[def[si->d]] : NULL;
-                if (!dop || dop->opc != IR_SUB || dop->a != si->a || dop->b != si->b)
-                    continue;
-            }
+        case TCC_DST_E: case TCC_DST_S: case TCC_DST_LE: /* (never a SUB's) */
             use_d = 1;
             break;
         case TCC_INC_B:
@@ -1909,7 +1925,10 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
             have[1] = 0; /* overwritten already, before the SETCC */
         int ra = SRC_VAL, rb = SRC_VAL;
         int logic = CC_BASE(op->imm & CC_KIND_MASK) == CCB_LOGIC;
-        const struct ir_op *dop = is_temp(op->d) && !movi[op->d] ? &b->ops[def[op->d]] : NULL;
+        int no_dst = CC_BASE(op->imm & CC_KIND_MASK) == CCB_SUB; /* (cpu/flags.h) */
+        /* (a SUB's d may name its src1: ir_optimize() drops a result only it read) */
+        const struct ir_op *dop =
+            is_temp(op->d) && !movi[op->d] && op->d != op->a ? &b->ops[def[op->d]] : NULL;
         if (!have[2])
             rb = logic && have[0] ? SRC_DST : SRC_INLINE;
         if (!have[1]) {
@@ -1931,7 +1950,8 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
         x->sink[i] = (uint8_t)(1 | ra << 1 | rb << 4 | (have[0] ? 0 : SINK_DST_INLINE));
         for (int v = 0; v < 3; v++) {
             int val = vals[v];
-            int used = (v == 0 && have[0]) || (v == 1 && ra == SRC_VAL) ||
+            int used = (v == 0 && have[0] && (!no_dst || (ra != SRC_VAL && ra != SRC_INLINE))) ||
+                       (v == 1 && ra == SRC_VAL) ||
                        (v == 2 && (rb == SRC_VAL || ra == SRC_DST_MINUS_B || ra == SRC_DST_PLUS_B));
             if (used && is_temp(val) && !movi[val] && x->alias[val] < 0 && maxk > x->last[val])
                 x->last[val] = (uint16_t)maxk;
@@ -2103,6 +2123,9 @@ static size_t x64_translate(const struct ir_block *b)
     x->ntbfix = 0;
     x->fused_cc = -1;
     x->ret_stub = (size_t)-1;
+    if (backend_host_bmi2 < 0)
+        backend_host_bmi2 = __builtin_cpu_supports("bmi2") != 0;
+    x->bmi2 = backend_host_bmi2;
     memset(x->owner, 0, sizeof(x->owner));
     uint32_t nvals = V_TEMP0 + b->ntemps;
     if (nvals > IR_NVALUES)

@@ -290,6 +290,17 @@ void emit_shift_ri32(struct xbuf *b, int op, int dst, int n)
     emit_byte(b, (uint8_t)n);
 }
 
+void emit_rorx32(struct xbuf *b, int dst, int src, int n)
+{
+    /* VEX.LZ.F2.0F3A.W0 F0 /r ib: three-byte VEX, R and B inverted */
+    emit_byte(b, 0xc4);
+    emit_byte(b, (uint8_t)((dst >= 8 ? 0 : 0x80) | 0x40 | (src >= 8 ? 0 : 0x20) | 0x03));
+    emit_byte(b, 0x7b); /* W0, vvvv unused (1111), L0, pp = F2 */
+    emit_byte(b, 0xf0);
+    emit_byte(b, (uint8_t)(0xc0 | (dst & 7) << 3 | (src & 7)));
+    emit_byte(b, (uint8_t)n);
+}
+
 void emit_shift_ri64(struct xbuf *b, int op, int dst, int n)
 {
     op_rr(b, P_W, 0xc1, op, dst);
@@ -299,6 +310,18 @@ void emit_shift_ri64(struct xbuf *b, int op, int dst, int n)
 void emit_imul_rr32(struct xbuf *b, int dst, int src)
 {
     op_rr(b, P_0F, 0xaf, dst, src);
+}
+
+void emit_imul_rri32(struct xbuf *b, int dst, int src, uint32_t imm)
+{
+    int8_t s8 = (int8_t)imm;
+    if ((uint32_t)(int32_t)s8 == imm) {
+        op_rr(b, 0, 0x6b, dst, src);
+        emit_byte(b, (uint8_t)s8);
+    } else {
+        op_rr(b, 0, 0x69, dst, src);
+        emit_u32(b, imm);
+    }
 }
 
 void emit_imul_rr64(struct xbuf *b, int dst, int src)

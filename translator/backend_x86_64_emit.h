@@ -128,10 +128,14 @@ void emit_test_ri32(struct xbuf *b, int a, uint32_t imm);
 void emit_shift_cl32(struct xbuf *b, int op, int dst);
 /* shl/shr/sar/rol/ror r32, imm8 */
 void emit_shift_ri32(struct xbuf *b, int op, int dst, int n);
+/* rorx r32, r32, imm8 (BMI2: a rotate into another register, flags kept) */
+void emit_rorx32(struct xbuf *b, int dst, int src, int n);
 /* shl/shr/sar/rol/ror r64, imm8 */
 void emit_shift_ri64(struct xbuf *b, int op, int dst, int n);
 /* imul r32, r32 */
 void emit_imul_rr32(struct xbuf *b, int dst, int src);
+/* imul r32, r32, imm (the imm8 form when it fits) */
+void emit_imul_rri32(struct xbuf *b, int dst, int src, uint32_t imm);
 /* imul r64, r64 */
 void emit_imul_rr64(struct xbuf *b, int dst, int src);
 /* movsxd r64, r32 */

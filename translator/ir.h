@@ -50,7 +50,8 @@ enum ir_opc {
     IR_LDCPU,   /* d = *(uint32_t *)((char *)cpu + imm) */
     IR_STCPU,   /* *(uint32_t *)((char *)cpu + imm) = a */
     IR_SETCC,   /* lazy flags: cc_op = imm, dst = d, src1 = a, src2 = b;
-                   if aux != 0, only when value c is non-zero */
+                   if aux != 0, only when value c is non-zero.  A SUB
+                   kind's dst is src1 - src2, stored or not (cpu/flags.h) */
     IR_GETCC,   /* d = condition imm from the lazy flags */
     IR_TESTCC,  /* d = condition imm after an op of kind aux with
                    dst = a, src1 = b, src2 = c (fused compare + branch) */

@@ -8,7 +8,9 @@
  * to that other, so that the copy dies.
  *
  * The backward pass drops (1) flag computations that a later instruction overwrites before
- * anything reads them, and (2) pure ops whose temporary nobody reads.
+ * anything reads them, and (2) pure ops whose temporary nobody reads,
+ * a compare's subtraction among them (the lazy flags of a SUB store no
+ * result).
  * Flags are treated as read by anything that can leave the block early or
  * hand control to C: exits, helper calls, loads and stores (which may
  * fault).  So the flags an exception handler sees are always exact, and
@@ -80,6 +82,11 @@ static void simplify(struct ir_block *b)
          * the SETCC would keep alive to store are not needed */
         if (opc == IR_SETCC && CC_BASE(op->imm & CC_KIND_MASK) == CCB_LOGIC)
             op->a = op->b = op->d;
+        /* nor a SUB's from its result (src1 - src2, cpu/flags.h): a fused
+         * compare names none, so that a CMP is no subtraction */
+        if ((opc == IR_TESTCC || opc == IR_CCFLAGS) && op->aux < CC_EFLAGS &&
+            CC_BASE(op->aux) == CCB_SUB)
+            op->a = op->b;
         if (!ir_op_writes_d(opc) || op->d >= nvals || op->d < V_TEMP0)
             continue;
         /* a temporary written once, from one written once: never changes */
@@ -117,6 +124,11 @@ void ir_optimize(struct ir_block *b)
                 op->opc = IR_NOP;
                 continue;
             }
+            /* a SUB's result no one else reads: the SETCC needs it not
+             * (cpu/flags.h), so the subtraction may die */
+            if (opc == IR_SETCC && !op->aux && CC_BASE(op->imm & CC_KIND_MASK) == CCB_SUB &&
+                op->imm < CC_EFLAGS && op->d >= V_TEMP0 && op->d < 8 + CPU_NTEMPS && !live[op->d])
+                op->d = op->a;
             flags_live &= ~ir_flags_killed(op);
         } else if (ir_op_info[opc].flags & IRF_SIDE_EFFECTS) {
             flags_live = F_ARITH;

@@ -152,6 +152,12 @@ int main(void)
     T("rol ebx, cl", emit_shift_cl32(b, XSH_ROL, X_RBX));
     T("ror r15d, cl", emit_shift_cl32(b, XSH_ROR, X_R15));
     T("shr ecx, 7", emit_shift_ri32(b, XSH_SHR, X_RCX, 7));
+    T("rorx ecx, r9d, 7", emit_rorx32(b, X_RCX, X_R9, 7));
+    T("imul r8d, r8d, 0x9e3779b1", emit_imul_rri32(b, X_R8, X_R8, 0x9e3779b1));
+    T("imul eax, r11d, 0xa", emit_imul_rri32(b, X_RAX, X_R11, 10));
+    T("imul r15d, esi, -3", emit_imul_rri32(b, X_R15, X_RSI, 0xfffffffd));
+    T("rorx r10d, eax, 7", emit_rorx32(b, X_R10, X_RAX, 7));
+    T("rorx ecx, esi, 0x1f", emit_rorx32(b, X_RCX, X_RSI, 31));
     T("shl r8d, 0x18", emit_shift_ri32(b, XSH_SHL, X_R8, 24));
     T("shr rax, 0x20", emit_shift_ri64(b, XSH_SHR, X_RAX, 32));
     T("imul eax, ecx", emit_imul_rr32(b, X_RAX, X_RCX));

@@ -4,7 +4,9 @@
  *
  * A block ends at the first control transfer, at an instruction that
  * changes the CPU mode, at a page boundary (so that a block's code lies in
- * at most two physical pages, for SMC tracking), or when it is full.
+ * at most two physical pages, for SMC tracking), or when it is full.  A
+ * direct JMP within the block's page is no end (f_follow): the block goes
+ * on at its target, which saves a block entry and an exit per jump.
  * An instruction bt86 does not implement becomes a call that stops the
  * emulator only if the guest actually reaches it.
  */
@@ -278,6 +280,30 @@ void f_exit_to(struct fctx *c, uint32_t eip, int kind)
     c->ended = 1;
 }
 
+/*
+ * Whether the block may go on at eip t after a direct JMP: in the same
+ * linear page (whose bytes the SMC tracking covers from code_lo to the
+ * last byte), not at an instruction the block has already (a loop chains
+ * to itself instead), and a few times per block at most (each follow
+ * copies code another block has too).  Never in single-step blocks, nor
+ * after a monitor call: a device may have asked for an exit (or unmasked
+ * an interrupt), which the run loop sees between blocks, as soon as before.
+ */
+#define MAX_FOLLOWS 4
+
+int f_follow(struct fctx *c, uint32_t t)
+{
+    if (c->follows >= MAX_FOLLOWS || (c->hflags & HF_SINGLE) ||
+        ((c->b->cs_base + t) & PAGE_MASK) != c->page0)
+        return 0;
+    for (int i = 0; i < c->b->ninsns; i++)
+        if (c->b->insns[i].eip == t ||
+            (c->b->insns[i].cls != CLS_INNOCUOUS && c->b->insns[i].cls != CLS_CONTROL))
+            return 0;
+    c->follows++;
+    return 1;
+}
+
 void f_exit(struct fctx *c, uint32_t eip)
 {
     f_exit_to(c, eip, IR_EXIT_MONITOR);
@@ -388,7 +414,9 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
     b->cs_base = cs_base;
     int code32 = (hflags & HF_CODE32) != 0;
     uint32_t page0 = (cs_base + eip) & PAGE_MASK;
-    uint32_t phys_last = 0;
+    uint32_t phys_last = 0, phys_last_lin = 0;
+    c.page0 = page0;
+    b->code_lo = cs_base + eip;
 
     for (;;) {
         uint32_t pc = cs_base + eip;
@@ -418,8 +446,14 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             f_exit_to(&c, eip, IR_EXIT_PAGE);
             break;
         }
-        /* fetch() gave the physical page of the instruction's last byte. */
-        phys_last = (pl & PAGE_MASK) | ((pc + in->len - 1) & 0xfff);
+        /* fetch() gave the physical page of the instruction's last byte;
+         * a followed jump may have led below the first instruction. */
+        if (pc + in->len - 1 >= phys_last_lin) {
+            phys_last = (pl & PAGE_MASK) | ((pc + in->len - 1) & 0xfff);
+            phys_last_lin = pc + in->len - 1;
+        }
+        if (pc < b->code_lo)
+            b->code_lo = pc;
 
         b->insns[b->ninsns] = (struct ir_insn_info){ eip, in->len, in->cls, (uint16_t)b->nops };
         b->ninsns++;

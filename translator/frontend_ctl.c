@@ -105,7 +105,9 @@ int f_control(struct fctx *c)
     uint16_t v, sp;
     switch (in->op) {
     case OP_JMP:
-        if (in->o[0].kind == OPK_IMM)
+        if (in->o[0].kind == OPK_IMM && f_follow(c, target(c, in->o[0].imm)))
+            c->next_eip = target(c, in->o[0].imm); /* no exit: the block goes on there */
+        else if (in->o[0].kind == OPK_IMM)
             f_exit_to(c, target(c, in->o[0].imm), IR_EXIT_JUMP);
         else
             f_exit_ind(c, mask_target(c, f_read(c, 0, size, NULL)), IR_EXIT_JUMP);

@@ -30,6 +30,8 @@ struct fctx {
     uint32_t next_eip;
     int mmu; /* TLB index: 1 at CPL 3 */
     int ended; /* the instruction ended the block */
+    uint32_t page0; /* the linear page every instruction starts in */
+    int follows;    /* unconditional jumps the block went on through */
     uint16_t ea_off; /* the last f_ea_check: offset and segment, for the */
     int ea_seg;      /* write check of a read-modify-write */
     struct pending_write pw[8];
@@ -50,6 +52,8 @@ uint16_t f_reg(struct fctx *c, int reg, int size);
 void f_set_reg(struct fctx *c, int reg, int size, uint16_t val);
 void f_flush_regs(struct fctx *c);
 uint16_t f_seg_base(struct fctx *c, int seg);
+/* Whether the block goes on at t after a direct JMP (frontend.c) */
+int f_follow(struct fctx *c, uint32_t t);
 uint16_t f_lin(struct fctx *c, int seg, uint16_t offset);
 uint16_t f_ea(struct fctx *c, const struct operand *o);
 /* Segment limit and type checks (only for segments flagged HF_SEGCHK). */

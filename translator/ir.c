@@ -123,6 +123,7 @@ void ir_block_init(struct ir_block *b, uint32_t eip, uint32_t hflags)
     b->ninsns = 0;
     b->ntemps = 0;
     b->guest_bytes = 0;
+    b->code_lo = eip;
 }
 
 uint16_t ir_temp(struct ir_block *b)

@@ -165,6 +165,7 @@ struct ir_block {
     int ninsns;
     uint32_t ntemps;
     uint32_t guest_bytes;
+    uint32_t code_lo;  /* lowest linear address of its code (jumps followed) */
     struct ir_op ops[IR_MAX_OPS];
     struct ir_insn_info insns[IR_MAX_INSNS];
 };

@@ -264,6 +264,7 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     tb->hflags = hflags;
     tb->phys_pc = phys_pc;
     tb->phys_last = phys_last;
+    tb->phys_lo = phys_pc - (pc - tc->irb->code_lo); /* in phys_pc's page */
     tb->ninsns = tc->irb->ninsns;
     tb->guest_bytes = tc->irb->guest_bytes;
     tb->all_next = tc->all_tbs;
@@ -438,7 +439,7 @@ void tb_invalidate_phys(struct tb_cache *tc, uint32_t paddr, uint32_t len)
         for (struct tb *e = tc->page_tbs[page]; e; e = next) {
             struct tb *tb = (struct tb *)((uintptr_t)e & ~(uintptr_t)1);
             next = tb->page_next[(uintptr_t)e & 1];
-            uint32_t lo = tb->phys_pc, hi = tb->phys_last + 1;
+            uint32_t lo = tb->phys_lo, hi = tb->phys_last + 1;
             if ((tb->phys_last >> 12) != (tb->phys_pc >> 12)) {
                 /* Spans two pages: compare per page. */
                 if ((page == tb->phys_pc >> 12 && end > lo) ||

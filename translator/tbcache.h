@@ -37,6 +37,7 @@ struct tb {
     uint32_t hflags;
     uint32_t phys_pc;
     uint32_t phys_last; /* physical address of the last code byte */
+    uint32_t phys_lo;   /* ... and of the lowest (below phys_pc after a jump back) */
     uint32_t ninsns;
     uint32_t guest_bytes;
     int invalid;

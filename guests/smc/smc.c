@@ -6,6 +6,8 @@
  * 2. A function rewritten between calls (its translation must go).
  * 3. A loop that patches its own immediate on every iteration.
  * 4. Code copied into a buffer with REP MOVSB and called, then rewritten.
+ * 5. Code rewritten below a block's first instruction, which the block
+ *    reaches by a jump back (a translator that follows jumps must track it).
  */
 #include "guest.h"
 
@@ -52,6 +54,18 @@ static int __attribute__((noinline)) self_counting_loop(int n)
 
 static unsigned char buffer[64] __attribute__((aligned(16)));
 
+/* back_entry: jmp back_lo, which is below it: mov eax, imm32; ret */
+int back_entry(void);
+extern unsigned char back_lo[];
+__asm__(".text\n\t"
+        ".balign 64\n"
+        "back_lo:\n\t"
+        "movl $100, %eax\n\t"
+        "ret\n\t"
+        ".globl back_entry\n"
+        "back_entry:\n\t"
+        "jmp back_lo\n\t");
+
 int main(const char *cmdline __attribute__((unused)))
 {
     printf("smc: next instruction patched: %d %d %d\n", patch_next(42), patch_next(-5),
@@ -72,5 +86,10 @@ int main(const char *cmdline __attribute__((unused)))
     buffer[1] = 0x22;
     int y = fn();
     printf("smc: copied code: %x %x\n", x, y);
+
+    int lo1 = back_entry();
+    *(volatile int *)(back_lo + 1) = 200;
+    int lo2 = back_entry();
+    printf("smc: rewritten below the block: %d %d\n", lo1, lo2);
     return 0;
 }

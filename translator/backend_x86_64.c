@@ -122,6 +122,7 @@ struct xc {
     /* A SETCC whose src1, a guest register, an alias overwrote before it
      * (add ecx, 4 computed in ecx): src1 is computed from dst (SRC_DST_*) */
     uint8_t src1_recalc[IR_MAX_OPS];
+    int8_t early_g[IR_MAX_OPS]; /* op's result replaces guest reg g: cc_src1 = g first */
     uint16_t last[IR_NVALUES];
     int owner[16];           /* pool register -> temporary in it, 0 if free */
     int fused_cc;            /* host condition of a TESTCC fused into the EXITCC next */
@@ -445,7 +446,7 @@ static void store_val_in(struct xc *x, struct xbuf *o, struct xmem m, int v)
 }
 
 /* How a sunk SETCC finds a source operand a later instruction overwrote. */
-enum { SRC_VAL, SRC_DST, SRC_DST_MINUS_B, SRC_DST_PLUS_B, SRC_DST_MINUS_IMM, SRC_INLINE };
+enum { SRC_VAL, SRC_DST, SRC_DST_MINUS_B, SRC_DST_PLUS_B, SRC_DST_MINUS_IMM, SRC_INLINE, SRC_EARLY };
 #define SINK_DST_INLINE 0x80
 
 /*
@@ -465,14 +466,14 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
             store_val_in(x, o, CPUF(cc_dst), op->d);
         if (ra == SRC_INLINE)
             store_val_in(x, o, CPUF(cc_src1), op->a);
-        if (rb == SRC_INLINE)
+        if (rb == SRC_INLINE) /* (SRC_EARLY: stored before the result overwrote it) */
             store_val_in(x, o, CPUF(cc_src2), op->b);
         return;
     }
     emit_store_i32(o, CPUF(cc_op), op->imm);
     if (!dst_inline && !no_dst)
         store_val_in(x, o, CPUF(cc_dst), op->d);
-    if (ra == SRC_INLINE) {
+    if (ra == SRC_INLINE || ra == SRC_EARLY) {
     } else if (ra == SRC_VAL || ra == SRC_DST) {
         store_val_in(x, o, CPUF(cc_src1), ra == SRC_VAL ? op->a : op->d);
     } else {
@@ -1613,6 +1614,24 @@ static int src1_from_dst(const struct ir_op *dop, const struct ir_op *op, int g)
 }
 
 /*
+ * A SETCC whose src1 is g's old value, which the result t overwrites and
+ * nothing computes again (a shift's, an ADC's): cc_src1 can take it just
+ * before t's op, def, replaces it, when nothing from there to the SETCC
+ * may look at the lazy flags.
+ */
+static int src1_early(const struct ir_block *b, int def, int k, int g, int t)
+{
+    const struct ir_op *op = &b->ops[k];
+    if (op->opc != IR_SETCC || op->aux || op->a != g || op->b == g || op->d != t)
+        return 0;
+    for (int m = def; m < k; m++)
+        if (ir_op_info[b->ops[m].opc].flags & (IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_MAY_FAULT |
+                                               IRF_CALL | IRF_EXIT | IRF_READS_CPU))
+            return 0;
+    return 1;
+}
+
+/*
  * "t = ...; (ops that neither read nor write g, nor can fault or call);
  * mov g, t" with t read nowhere after: compute t in g's register and drop
  * the MOV.  Nothing in between can let C code see cpu->r[] (the guest
@@ -1629,6 +1648,7 @@ static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
         const struct ir_op *op = &b->ops[i];
         x->skip[i] = 0;
         x->src1_recalc[i] = 0;
+        x->early_g[i] = -1;
         if (ir_op_writes_d(op->opc) && is_temp(op->d) && op->opc != IR_MOVI &&
             op->opc != IR_TESTCC)
             def_at[op->d] = (int16_t)i;
@@ -1638,13 +1658,18 @@ static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
         if (mv->opc != IR_MOV || mv->d >= V_TEMP0 || !is_temp(mv->a) || def_at[mv->a] < 0 ||
             x->last[mv->a] != j)
             continue;
-        int t = mv->a, g = mv->d, ok = 1, recalc = -1;
+        int t = mv->a, g = mv->d, ok = 1, recalc = -1, early = 0;
         for (int k = def_at[t] + 1; k < j && ok; k++) {
             const struct ir_op *op = &b->ops[k];
             if (op->opc == IR_NOP)
                 continue;
             if (recalc < 0 && src1_from_dst(&b->ops[def_at[t]], op, g)) {
                 recalc = k; /* its src1 is g's old value: computed again from t */
+                continue;
+            }
+            if (recalc < 0 && src1_early(b, def_at[t], k, g, t)) {
+                recalc = k; /* its src1 is g's old value: stored before t's op */
+                early = 1;
                 continue;
             }
             if (ir_op_info[op->opc].flags & (IRF_MAY_FAULT | IRF_CALL | IRF_EXIT))
@@ -1660,7 +1685,10 @@ static void find_aliases(struct xc *x, const struct ir_block *b, uint32_t nvals)
         if (ok) {
             x->alias[t] = (int8_t)g;
             x->skip[j] = 1;
-            if (recalc >= 0) {
+            if (early) {
+                x->src1_recalc[recalc] = SRC_EARLY;
+                x->early_g[def_at[t]] = (int8_t)g;
+            } else if (recalc >= 0) {
                 const struct ir_op *dop = &b->ops[def_at[t]];
                 x->src1_recalc[recalc] = dop->opc == IR_ADDI ? SRC_DST_MINUS_IMM :
                                          dop->opc == IR_ADD ? SRC_DST_MINUS_B : SRC_DST_PLUS_B;
@@ -1945,6 +1973,8 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
             else
                 ra = SRC_INLINE;
         }
+        if (x->src1_recalc[i] == SRC_EARLY)
+            ra = SRC_EARLY; /* stored already */
         if (x->src1_recalc[i] && ra == SRC_INLINE)
             continue; /* no old src1 to store inline: all of it stays at the op */
         x->sink[i] = (uint8_t)(1 | ra << 1 | rb << 4 | (have[0] ? 0 : SINK_DST_INLINE));
@@ -2160,6 +2190,8 @@ static size_t x64_translate(const struct ir_block *b)
         x->cur = i;
         if (op->insn < b->ninsns && x->insn_off[op->insn] == UINT32_MAX)
             x->insn_off[op->insn] = (uint32_t)xbuf_len(&x->f);
+        if (x->early_g[i] >= 0) /* src1_early() */
+            emit_store32(&x->f, CPUF(cc_src1), greg[x->early_g[i]]);
         if (op->opc == IR_TESTCC && is_temp(op->d)) {
             int j = next_op(b, i);
             if (j >= 0 && b->ops[j].opc == IR_EXITCC && b->ops[j].a == op->d && x->last[op->d] == j) {
@@ -2196,7 +2228,8 @@ static size_t x64_translate(const struct ir_block *b)
             /* flag stores keep the host flags (an unconditional SETCC that
              * computes no src1 here: emit_setcc_stores' sub or add) */
             int keep = x->hf_pos == xbuf_len(&x->f) && !op->aux &&
-                       !(x->src1_recalc[i] && !x->sink[i] && x->src1_recalc[i] != SRC_DST_MINUS_IMM);
+                       !(x->src1_recalc[i] && !x->sink[i] && x->src1_recalc[i] != SRC_DST_MINUS_IMM &&
+                         x->src1_recalc[i] != SRC_EARLY);
             x->pending = -1;
             if (x->sink[i]) {
                 emit_setcc_stores(x, &x->f, op, 1);

@@ -86,7 +86,8 @@ static void gen_block(struct ir_block *b)
             /* x86's own idioms, which the backend maps onto host forms: a
              * byte op on a register's low byte (xor cl, al; mov bl, cl;
              * xadd bl, al reads bl's byte twice), add reg, imm and inc reg
-             * with the flags kept (src1 = result - imm) */
+             * with the flags kept (src1 = result - imm), a shift of a
+             * register with the flags kept (src1 stored before the shift) */
             uint16_t g = (uint16_t)(rnd() % 8), h = (uint16_t)(rnd() % 8);
             if (g == frame)
                 g = (uint16_t)((g + 1) % 8);
@@ -110,6 +111,17 @@ static void gen_block(struct ir_block *b)
                 if (rnd() % 3 == 0 && h != frame) /* xadd: h's byte = g's old one */
                     ir_emit(b, IR_DEP8L, h, h, t0, 0, 0, 0);
                 ir_emit(b, IR_DEP8L, g, g, t2, 0, 0, 0);
+            } else if (rnd() % 3 == 0) {
+                static const int ops[] = { IR_SHL, IR_SHR, IR_SAR };
+                int s = (int)(rnd() % 3);
+                ir_emit(b, IR_MOVI, t1, 0, 0, 0, 1 + rnd() % 31, 0);
+                ir_emit(b, ops[s], t0, g, t1, 0, 0, 0);
+                ir_emit(b, IR_SETCC, t0, g, t1, 0, CC_KIND(CCB_SHL + s, 2), 0);
+                ir_emit(b, IR_MOV, g, t0, 0, 0, 0, 0);
+                if (rnd() % 2) /* the flags' carry read back */
+                    ir_emit(b, IR_GETCC, t2, 0, 0, 0, CC_B, 0);
+                else
+                    ir_emit(b, IR_MOVI, t2, 0, 0, 0, 0, 0);
             } else {
                 int inc = rnd() % 2;
                 uint32_t imm = inc ? 1 : rnd_val();

@@ -2026,13 +2026,16 @@ static int base_disp(const struct xc *x, const struct ir_block *b, const int16_t
  * only load it.  The TLB is a cache: a hit once means a translation the
  * guest may use until it flushes, which only a helper call (IRF_CALL) can
  * do inside a block, and those end every group.  After a miss the slot
- * holds 0, and the others take their own slow paths.
+ * holds 0, and the others take their own slow paths.  A load of bytes
+ * the group's stores wrote before it (a spill's reload) joins a group of
+ * stores: a hit for writing is one for reading (softmmu/tlb.c gives the
+ * read tag a subset of the write tag's flags), and such a page is RAM.
  */
 #define TLBG_SPAN 64
 static void find_tlb_groups(struct xc *x, const struct ir_block *b)
 {
     static int16_t def[IR_NVALUES];
-    struct { int reg, store, mmu, lead, from; } g[NTLBG];
+    struct { int reg, store, mmu, lead, from, wlo, whi; } g[NTLBG];
     int ng = 0, nopen = 0, members[NTLBG] = { 0 };
     uint32_t nvals = V_TEMP0 + b->ntemps;
     if (nvals > IR_NVALUES)
@@ -2066,8 +2069,10 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
         int from = (at >= 0 ? at : i) - 1;
         int k;
         for (k = nopen; k < ng; k++) {
-            if (g[k].reg != reg || g[k].store != store || g[k].mmu != (int)op->aux)
+            if (g[k].reg != reg || g[k].mmu != (int)op->aux)
                 continue;
+            if (g[k].store != store && (store || d < g[k].wlo || d + size > g[k].whi))
+                continue; /* a load joins a group of stores only to reload what they wrote */
             int lo = d < x->tlbg_lo[k] ? d : x->tlbg_lo[k];
             int hi = d + size > x->tlbg_hi[k] ? d + size : x->tlbg_hi[k];
             int first = from < g[k].from ? from : g[k].from;
@@ -2078,10 +2083,14 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
             g[k].from = first;
             x->tlbg[i] = (int8_t)k;
             members[k]++;
+            if (store) {
+                g[k].wlo = d < g[k].wlo ? d : g[k].wlo;
+                g[k].whi = d + size > g[k].whi ? d + size : g[k].whi;
+            }
             break;
         }
         if (k == ng && ng < NTLBG && !greg_written(x, b, reg, from, i)) {
-            g[ng] = (typeof(g[0])){ reg, store, (int)op->aux, i, from };
+            g[ng] = (typeof(g[0])){ reg, store, (int)op->aux, i, from, d, d + size };
             x->tlbg_reg[ng] = reg;
             x->tlbg_lo[ng] = d;
             x->tlbg_hi[ng] = d + size;

@@ -4,7 +4,8 @@
  * supervisor pages, instruction fetch) with CR2 and the error code, a page
  * mapped on demand by the #PF handler and the access retried, accessed and
  * dirty bits, and the TLB flushes the SDM guarantees: INVLPG, a CR3 write
- * (non-global pages), toggling CR4.PGE (global pages too).
+ * (non-global pages), toggling CR4.PGE (global pages too).  The flags a
+ * #PF handler sees: those of an INC, whose CF is a compare's before it.
  *
  * Layout: PDE0 identity-maps 0-4 MiB with 4 KiB pages (user-accessible: the
  * ring 3 code runs from there), PDE1 identity-maps 4-8 MiB with a 4 MiB
@@ -29,6 +30,7 @@
 #define V_NP	0x805000	/* never present */
 #define V_URO	0x806000	/* user, read-only: page B */
 #define V_GLOB	0x807000	/* global page: E, then F */
+#define V_DEMAND2 0x808000	/* not present until the #PF handler maps page C */
 
 static volatile uint32_t pd[1024] __attribute__((aligned(4096)));
 static volatile uint32_t pt0[1024] __attribute__((aligned(4096)));
@@ -71,6 +73,8 @@ static inline void poke(uint32_t va, uint32_t v)
 	*(volatile uint32_t *)va = v;
 }
 
+static uint32_t demand2_eflags;
+
 static int pf_hook(struct frame *f)
 {
 	uint32_t cr2;
@@ -78,6 +82,11 @@ static int pf_hook(struct frame *f)
 	if (f->vec != 14)
 		return 0;
 	cr2 = rd_cr(2);
+	if ((cr2 & ~0xfffu) == V_DEMAND2 && !(pt2[8] & PG_P)) {
+		demand2_eflags = f->eflags;
+		pt2[8] = PC | PG_P | PG_W;
+		return 1;
+	}
 	if ((cr2 & ~0xfffu) == V_DEMAND && !(pt2[2] & PG_P)) {
 		pt2[2] = PC | PG_P | PG_W;
 		printf("  #PF err=%x cr2=%08x: mapped on demand, retrying\n", f->err, cr2);
@@ -175,6 +184,25 @@ int main(const char *cmdline __attribute__((unused)))
 	read_probe("read demand page", V_DEMAND + 8);
 	write_probe("write demand page (now present)", V_DEMAND + 8, 0x44444444);
 	printf("  page C[2]=%08x\n", pages[2][2]);
+	for (uint32_t a = 1; a <= 2; a++) {
+		/* cmp sets CF (1 < 2) or clears it (2 < 1); the INC in the next
+		 * block keeps it; the load faults; the ADD after it rewrites the
+		 * flags, so only the #PF frame shows the INC's. */
+		uint32_t n = 0x7fffffff, v2;
+		pt2[8] = 0;
+		invlpg(V_DEMAND2);
+		__asm__ volatile("cmpl %3, %2\n\t"
+				 "jb 1f\n"
+				 "1:\tincl %1\n\t"
+				 "movl (%4), %0\n\t"
+				 "addl $0, %1"
+				 : "=&r"(v2), "+r"(n)
+				 : "r"(a), "r"(3 - a), "r"(V_DEMAND2)
+				 : "cc", "memory");
+		printf("  #PF after cmp %u, %u; inc: CF=%u ZF=%u SF=%u OF=%u (read %08x)\n", a,
+		       3 - a, demand2_eflags & 1, (demand2_eflags >> 6) & 1,
+		       (demand2_eflags >> 7) & 1, (demand2_eflags >> 11) & 1, v2);
+	}
 
 	puts("== accessed and dirty bits");
 	print_ad("PTE of untouched page", pt2[3]);

@@ -125,7 +125,10 @@ static void gen_block(struct ir_block *b)
             } else {
                 int inc = rnd() % 2;
                 uint32_t imm = inc ? 1 : rnd_val();
-                ir_emit(b, IR_MOVI, t1, 0, 0, 0, inc ? rnd() % 2 : imm, 0);
+                if (inc && rnd() % 2) /* INC keeps CF: its carry-in from the lazy state */
+                    ir_emit(b, IR_GETCC, t1, 0, 0, 0, CC_B, 0);
+                else
+                    ir_emit(b, IR_MOVI, t1, 0, 0, 0, inc ? rnd() % 2 : imm, 0);
                 if (inc || rnd() % 2)
                     ir_emit(b, IR_ADDI, t0, g, 0, 0, imm, 0);
                 else

@@ -122,6 +122,7 @@ struct xc {
     /* A SETCC whose src1, a guest register, an alias overwrote before it
      * (add ecx, 4 computed in ecx): src1 is computed from dst (SRC_DST_*) */
     uint8_t src1_recalc[IR_MAX_OPS];
+    uint8_t cf_deferred[IR_MAX_OPS]; /* a GETCC of CF that only a sunk SETCC's miss paths read */
     int8_t early_g[IR_MAX_OPS]; /* op's result replaces guest reg g: cc_src1 = g first */
     uint16_t last[IR_NVALUES];
     int owner[16];           /* pool register -> temporary in it, 0 if free */
@@ -446,7 +447,10 @@ static void store_val_in(struct xc *x, struct xbuf *o, struct xmem m, int v)
 }
 
 /* How a sunk SETCC finds a source operand a later instruction overwrote. */
-enum { SRC_VAL, SRC_DST, SRC_DST_MINUS_B, SRC_DST_PLUS_B, SRC_DST_MINUS_IMM, SRC_INLINE, SRC_EARLY };
+enum {
+    SRC_VAL, SRC_DST, SRC_DST_MINUS_B, SRC_DST_PLUS_B, SRC_DST_MINUS_IMM, SRC_INLINE, SRC_EARLY,
+    SRC_CF_CALL, /* src2: an INC's or DEC's carry-in, read from the lazy state there */
+};
 #define SINK_DST_INLINE 0x80
 
 /*
@@ -470,6 +474,27 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
             store_val_in(x, o, CPUF(cc_src2), op->b);
         return;
     }
+    if (rb == SRC_CF_CALL) {
+        /* the carry-in from the state this SETCC replaces: before cc_op.
+         * This is the miss path of access x->cur, whose address and value
+         * emit_ccall() does not keep (their last reader is x->cur). */
+        const struct ir_op *acc = &x->b->ops[x->cur];
+        int keep[2] = { acc->a, acc->opc >= IR_ST8 && acc->opc <= IR_ST32 ? acc->b : -1 };
+        int kept[2] = { -1, -1 };
+        for (int k = 0; k < 2; k++) {
+            int h = keep[k] >= 0 && is_temp(keep[k]) && !vconst(x, keep[k]) ? vhome(x, keep[k]) : -1;
+            if (h >= 0 && caller_saved(h) && (k == 0 || keep[1] != keep[0])) {
+                emit_store32(o, tslot(keep[k]), h);
+                kept[k] = h;
+            }
+        }
+        struct carg args[1] = { ARG_CPU };
+        emit_ccall(x, o, (const void *)cpu_get_cf, args, 1, -1, 0);
+        emit_store32(o, CPUF(cc_src2), X_RAX);
+        for (int k = 0; k < 2; k++)
+            if (kept[k] >= 0)
+                emit_load32(o, kept[k], tslot(keep[k]));
+    }
     emit_store_i32(o, CPUF(cc_op), op->imm);
     if (!dst_inline && !no_dst)
         store_val_in(x, o, CPUF(cc_dst), op->d);
@@ -488,7 +513,7 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
         }
         emit_store32(o, CPUF(cc_src1), X_RAX);
     }
-    if (rb != SRC_INLINE)
+    if (rb != SRC_INLINE && rb != SRC_CF_CALL)
         store_val_in(x, o, CPUF(cc_src2), rb == SRC_VAL ? op->b : op->d);
 }
 
@@ -1902,6 +1927,38 @@ static void find_forwards(struct xc *x, const struct ir_block *b, const uint8_t 
  * result was its sum or difference; a logic op's sources no flag reads.
  * Anything else that could look at the lazy state keeps the store inline.
  */
+/*
+ * An INC or DEC keeps CF: its SETCC's src2 is a GETCC of CF, whose
+ * dispatch on the lazy state (a loop counter's INC after the compare of
+ * the block before) costs more than the INC.  When the SETCC sinks, that
+ * value is needed only on the miss paths, where the state it reads is
+ * still in the CPU: nothing between the GETCC and the SETCC writes the
+ * flags or may fault or call, and no flag state of this block is pending
+ * at the GETCC (a non-forwarded GETCC keeps an earlier SETCC from
+ * sinking).  Returns the GETCC's index, or -1.
+ */
+static int cf_only_for(const struct xc *x, const struct ir_block *b, const int16_t *def,
+                       const uint8_t *movi, int i)
+{
+    const struct ir_op *op = &b->ops[i];
+    int base = CC_BASE(op->imm & CC_KIND_MASK);
+    if ((base != CCB_INC && base != CCB_DEC) || !is_temp(op->b) || movi[op->b] ||
+        nreads[op->b] != 1 || nwrites[op->b] != 1 || op->b == op->a || op->b == op->d)
+        return -1;
+    int gi = def[op->b];
+    if (gi < 0 || gi >= i || b->ops[gi].opc != IR_GETCC || b->ops[gi].imm != CC_B ||
+        x->fwd[gi] >= 0)
+        return -1;
+    for (int m = gi + 1; m < i; m++)
+        if (ir_op_info[b->ops[m].opc].flags & (IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_MAY_FAULT |
+                                               IRF_CALL | IRF_EXIT | IRF_WRITES_CPU))
+            return -1;
+    for (int g = i + 1; g < b->nops; g++)
+        if (x->fwd[g] == i)
+            return -1; /* a later GETCC reads the SETCC's src2 in a register */
+    return gi;
+}
+
 static void find_sinks(struct xc *x, const struct ir_block *b)
 {
     static uint8_t movi[IR_NVALUES];
@@ -1910,6 +1967,7 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         x->sink[i] = 0;
+        x->cf_deferred[i] = 0;
         if (op->opc == IR_MOVI && is_temp(op->d))
             movi[op->d] = 1;
         if (ir_op_writes_d(op->opc) && is_temp(op->d))
@@ -1977,6 +2035,11 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
             ra = SRC_EARLY; /* stored already */
         if (x->src1_recalc[i] && ra == SRC_INLINE)
             continue; /* no old src1 to store inline: all of it stays at the op */
+        int gi = rb == SRC_VAL ? cf_only_for(x, b, def, movi, i) : -1;
+        if (gi >= 0) {
+            rb = SRC_CF_CALL; /* the GETCC runs on the miss paths alone */
+            x->cf_deferred[gi] = 1;
+        }
         x->sink[i] = (uint8_t)(1 | ra << 1 | rb << 4 | (have[0] ? 0 : SINK_DST_INLINE));
         for (int v = 0; v < 3; v++) {
             int val = vals[v];
@@ -2250,6 +2313,8 @@ static size_t x64_translate(const struct ir_block *b)
                 x->hf_pos = xbuf_len(&x->f);
             continue;
         }
+        if (x->cf_deferred[i])
+            continue; /* cf_only_for(): on the miss paths */
         if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->alias[op->d] < 0)
             alloc_temp(x, op->d);
         emit_op(x, op);

@@ -1918,16 +1918,6 @@ static void find_forwards(struct xc *x, const struct ir_block *b, const uint8_t 
 }
 
 /*
- * Flags nobody reads before the next full flag write still matter when an
- * access in between faults (the guest must see them) or misses the TLB
- * (the slow path may look).  Such a SETCC stores nothing inline: each miss
- * path of the accesses before the next SETCC stores it, from values kept
- * alive (or guest registers unchanged until then).  A source operand that
- * a later instruction overwrote is computed again from the result when the
- * result was its sum or difference; a logic op's sources no flag reads.
- * Anything else that could look at the lazy state keeps the store inline.
- */
-/*
  * An INC or DEC keeps CF: its SETCC's src2 is a GETCC of CF, whose
  * dispatch on the lazy state (a loop counter's INC after the compare of
  * the block before) costs more than the INC.  When the SETCC sinks, that
@@ -1935,7 +1925,9 @@ static void find_forwards(struct xc *x, const struct ir_block *b, const uint8_t 
  * still in the CPU: nothing between the GETCC and the SETCC writes the
  * flags or may fault or call, and no flag state of this block is pending
  * at the GETCC (a non-forwarded GETCC keeps an earlier SETCC from
- * sinking).  Returns the GETCC's index, or -1.
+ * sinking).  A later miss path finds the state an earlier one stored,
+ * the INC's, whose CF is that same carry.  Returns the GETCC's index, or
+ * -1.
  */
 static int cf_only_for(const struct xc *x, const struct ir_block *b, const int16_t *def,
                        const uint8_t *movi, int i)
@@ -1959,6 +1951,16 @@ static int cf_only_for(const struct xc *x, const struct ir_block *b, const int16
     return gi;
 }
 
+/*
+ * Flags nobody reads before the next full flag write still matter when an
+ * access in between faults (the guest must see them) or misses the TLB
+ * (the slow path may look).  Such a SETCC stores nothing inline: each miss
+ * path of the accesses before the next SETCC stores it, from values kept
+ * alive (or guest registers unchanged until then).  A source operand that
+ * a later instruction overwrote is computed again from the result when the
+ * result was its sum or difference; a logic op's sources no flag reads.
+ * Anything else that could look at the lazy state keeps the store inline.
+ */
 static void find_sinks(struct xc *x, const struct ir_block *b)
 {
     static uint8_t movi[IR_NVALUES];

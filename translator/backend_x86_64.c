@@ -1638,6 +1638,15 @@ static int src1_from_dst(const struct ir_op *dop, const struct ir_op *op, int g)
     return 0;
 }
 
+/* Whether an op in [from, to) has any of the IRF_* flags in mask. */
+static int ops_flagged(const struct ir_block *b, int from, int to, unsigned mask)
+{
+    for (int m = from; m < to; m++)
+        if (ir_op_info[b->ops[m].opc].flags & mask)
+            return 1;
+    return 0;
+}
+
 /*
  * A SETCC whose src1 is g's old value, which the result t overwrites and
  * nothing computes again (a shift's, an ADC's): cc_src1 can take it just
@@ -1647,13 +1656,9 @@ static int src1_from_dst(const struct ir_op *dop, const struct ir_op *op, int g)
 static int src1_early(const struct ir_block *b, int def, int k, int g, int t)
 {
     const struct ir_op *op = &b->ops[k];
-    if (op->opc != IR_SETCC || op->aux || op->a != g || op->b == g || op->d != t)
-        return 0;
-    for (int m = def; m < k; m++)
-        if (ir_op_info[b->ops[m].opc].flags & (IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_MAY_FAULT |
-                                               IRF_CALL | IRF_EXIT | IRF_READS_CPU))
-            return 0;
-    return 1;
+    return op->opc == IR_SETCC && !op->aux && op->a == g && op->b != g && op->d == t &&
+           !ops_flagged(b, def, k, IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_MAY_FAULT | IRF_CALL |
+                                       IRF_EXIT | IRF_READS_CPU);
 }
 
 /*
@@ -1941,10 +1946,9 @@ static int cf_only_for(const struct xc *x, const struct ir_block *b, const int16
     if (gi < 0 || gi >= i || b->ops[gi].opc != IR_GETCC || b->ops[gi].imm != CC_B ||
         x->fwd[gi] >= 0)
         return -1;
-    for (int m = gi + 1; m < i; m++)
-        if (ir_op_info[b->ops[m].opc].flags & (IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_MAY_FAULT |
-                                               IRF_CALL | IRF_EXIT | IRF_WRITES_CPU))
-            return -1;
+    if (ops_flagged(b, gi + 1, i, IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_MAY_FAULT | IRF_CALL |
+                                      IRF_EXIT | IRF_WRITES_CPU))
+        return -1;
     for (int g = i + 1; g < b->nops; g++)
         if (x->fwd[g] == i)
             return -1; /* a later GETCC reads the SETCC's src2 in a register */

@@ -9,9 +9,11 @@
  *	pagefault first write to each page of fresh anonymous memory
  *	divide    DIV by zero -> SIGFPE -> handler skips the DIV (x86 hosts only)
  *
- * portio, cr3 and invlpg need ring 0: no twin (exit status 3, message).
+ * portio, cr3 and invlpg need ring 0: no twin (exit status 3, message);
+ * nor int80 where the kernel has no i386 system call gate.
  */
 #define _GNU_SOURCE
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +34,39 @@ static uint32_t bench_mix(uint32_t h, uint32_t v)
 static volatile uint32_t faults;
 
 #if defined(__x86_64__) || defined(__i386__)
+#ifdef __x86_64__
+static sigjmp_buf no_gate;
+
+static void on_sigsegv(int sig)
+{
+	siglongjmp(no_gate, sig);
+}
+
+/* A kernel built without IA32_EMULATION, or booted with ia32_emulation=off,
+ * has no INT 0x80 gate for 64-bit processes either: the INT raises #GP,
+ * which arrives as SIGSEGV. */
+static int have_int80(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigsegv }, old;
+	volatile int ok = 0;
+	long r;
+
+	sigaction(SIGSEGV, &sa, &old);
+	if (!sigsetjmp(no_gate, 1)) {
+		__asm__ volatile("int $0x80" : "=a"(r) : "a"(64L)
+				 : "memory", "cc", "r8", "r9", "r10", "r11");
+		ok = r == getppid();
+	}
+	sigaction(SIGSEGV, &old, NULL);
+	return ok;
+}
+#else
+static int have_int80(void)
+{
+	return 1;
+}
+#endif
+
 static uint32_t run_int80(uint32_t n)
 {
 	long expect = getppid();
@@ -138,7 +173,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "pagefault"))
 		r = run_pagefault((uint32_t)n);
 #if defined(__x86_64__) || defined(__i386__)
-	else if (!strcmp(argv[1], "int80"))
+	else if (!strcmp(argv[1], "int80") && !have_int80()) {
+		fprintf(stderr, "%s: this kernel has no INT 0x80 gate (32-bit emulation disabled)\n",
+			argv[0]);
+		return 3;
+	} else if (!strcmp(argv[1], "int80"))
 		r = run_int80((uint32_t)n);
 	else if (!strcmp(argv[1], "divide"))
 		r = run_divide((uint32_t)n);

@@ -224,7 +224,35 @@ static f80 host_const(uint16_t cw, enum f80_const k)
 /* ------------------------------------------------------------------ comparison */
 
 
-static long cases, mismatches;
+static long cases, mismatches, amd_tiny;
+
+/*
+ * AMD's x87 differs from Intel's at the bottom of the range: with a tiny
+ * operand (biased exponent 0 or 1: FPREM or FSCALE of a denormal, FSIN of
+ * the smallest normal) it raises underflow where Intel's does not, and with
+ * UE unmasked it then delivers the bias-adjusted result.  bt86 is an Intel
+ * CPU (the SDM is the spec; on Intel hosts these cases agree bit for bit),
+ * so on an AMD host they are counted apart, not compared.
+ */
+static bool host_is_amd(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    static int amd = -1;
+    if (amd < 0) {
+        unsigned a, b, c, d;
+        __asm__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+        amd = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163; /* AuthenticAMD */
+    }
+    return amd;
+#else
+    return false;
+#endif
+}
+
+static bool amd_tiny_underflow(f80 a, unsigned gsw, unsigned wsw)
+{
+    return (wsw & F80_UE) && !(gsw & F80_UE) && (a.se & 0x7fff) <= 1 && host_is_amd();
+}
 
 static bool same(f80 x, f80 y) { return x.sig == y.sig && x.se == y.se; }
 
@@ -238,6 +266,10 @@ static void report(const char *op, uint16_t cw, f80 a, f80 b, f80 got, unsigned 
     static const char *seen[64];
     static int seen_count[64];
     int i = 0;
+    if (amd_tiny_underflow(a, gsw, wsw)) {
+        amd_tiny++;
+        return;
+    }
     mismatches++;
     while (i < 63 && seen[i] && strcmp(seen[i], op))
         i++;
@@ -937,6 +969,9 @@ int main(int argc, char **argv)
            "arguments skipped where the host's 66-bit pi is not a reference\n",
            trans_cases, trans_inexact_match, trans_skipped);
     printf("test_f80: %ld cases against the host x87, %ld mismatches\n", cases, mismatches);
+    if (amd_tiny)
+        printf("test_f80: %ld cases not compared: an AMD host raising underflow on a tiny "
+               "operand where Intel's x87 does not\n", amd_tiny);
     CHECK_EQ(mismatches, 0);
     return check_done("test_f80");
 #else

@@ -34,7 +34,9 @@
  *
  * A SUB's result is src1 - src2, so nothing stores it (cc_dst holds
  * anything) and a compare whose result no one else needs is no
- * subtraction in a backend: the readers here compute it.
+ * subtraction in a backend: the readers here compute it.  Likewise every
+ * "-" above holds anything: no reader looks there, so a backend need not
+ * store it (cc_stores_src1/2 below).
  */
 #ifndef BT86_CPU_FLAGS_H
 #define BT86_CPU_FLAGS_H
@@ -58,6 +60,24 @@ enum cc_base {
 static inline int size_index(int bytes)
 {
     return bytes == 1 ? 0 : bytes == 2 ? 1 : 2;
+}
+
+/* Whether any reader of a state of `kind` looks at src1 or src2 (the
+ * table above): a LOGIC state is its result alone, so TEST + Jcc at a block
+ * end stores two words instead of four. */
+static inline int cc_stores_src1(uint32_t kind)
+{
+    return CC_BASE(kind) != CCB_LOGIC;
+}
+
+static inline int cc_stores_src2(uint32_t kind)
+{
+    switch (CC_BASE(kind)) {
+    case CCB_LOGIC: case CCB_MUL: case CCB_IMUL: case CCB_ROL: case CCB_ROR: case CCB_COUNT:
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 /* Condition codes in the encoding of Jcc's low nibble. */

@@ -462,15 +462,17 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
 {
     int how = x->sink[op - x->b->ops];
     int ra = (how >> 1) & 7, rb = (how >> 4) & 7, dst_inline = (how & SINK_DST_INLINE) != 0;
-    int no_dst = CC_BASE(op->imm & CC_KIND_MASK) == CCB_SUB; /* (cpu/flags.h) */
+    uint32_t kind = op->imm & CC_KIND_MASK;
+    int no_dst = CC_BASE(kind) == CCB_SUB; /* (cpu/flags.h) */
+    int no_src1 = !cc_stores_src1(kind), no_src2 = !cc_stores_src2(kind);
     if (!how && x->src1_recalc[op - x->b->ops])
         ra = x->src1_recalc[op - x->b->ops]; /* stored here, src1 from dst all the same */
     if (how && at_op) {
         if (dst_inline && !no_dst)
             store_val_in(x, o, CPUF(cc_dst), op->d);
-        if (ra == SRC_INLINE)
+        if (ra == SRC_INLINE && !no_src1)
             store_val_in(x, o, CPUF(cc_src1), op->a);
-        if (rb == SRC_INLINE) /* (SRC_EARLY: stored before the result overwrote it) */
+        if (rb == SRC_INLINE && !no_src2) /* (SRC_EARLY: stored before the result overwrote it) */
             store_val_in(x, o, CPUF(cc_src2), op->b);
         return;
     }
@@ -498,7 +500,7 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
     emit_store_i32(o, CPUF(cc_op), op->imm);
     if (!dst_inline && !no_dst)
         store_val_in(x, o, CPUF(cc_dst), op->d);
-    if (ra == SRC_INLINE || ra == SRC_EARLY) {
+    if (ra == SRC_INLINE || ra == SRC_EARLY || no_src1) {
     } else if (ra == SRC_VAL || ra == SRC_DST) {
         store_val_in(x, o, CPUF(cc_src1), ra == SRC_VAL ? op->a : op->d);
     } else {
@@ -513,7 +515,7 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
         }
         emit_store32(o, CPUF(cc_src1), X_RAX);
     }
-    if (rb != SRC_INLINE && rb != SRC_CF_CALL)
+    if (rb != SRC_INLINE && rb != SRC_CF_CALL && !no_src2)
         store_val_in(x, o, CPUF(cc_src2), rb == SRC_VAL ? op->b : op->d);
 }
 
@@ -2050,8 +2052,9 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
         for (int v = 0; v < 3; v++) {
             int val = vals[v];
             int used = (v == 0 && have[0] && (!no_dst || (ra != SRC_VAL && ra != SRC_INLINE))) ||
-                       (v == 1 && ra == SRC_VAL) ||
-                       (v == 2 && (rb == SRC_VAL || ra == SRC_DST_MINUS_B || ra == SRC_DST_PLUS_B));
+                       (v == 1 && ra == SRC_VAL && cc_stores_src1(op->imm & CC_KIND_MASK)) ||
+                       (v == 2 && ((rb == SRC_VAL && cc_stores_src2(op->imm & CC_KIND_MASK)) ||
+                                   ra == SRC_DST_MINUS_B || ra == SRC_DST_PLUS_B));
             if (used && is_temp(val) && !movi[val] && x->alias[val] < 0 && maxk > x->last[val])
                 x->last[val] = (uint16_t)maxk;
         }

@@ -12,7 +12,7 @@
 
 UNIT_TESTS :=
 
-UNIT_TESTS += uart decode ir tbcache codecache randcode paging
+UNIT_TESTS += uart decode ir ir_range tbcache codecache randcode paging
 UNIT_TESTS += insn_table helper_effects two_machines
 TEST_OBJS_uart := hw/uart16550.o base/chardev.o softmmu/ioport.o
 UNIT_TESTS += pic pit

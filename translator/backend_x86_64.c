@@ -43,6 +43,7 @@
  */
 #include "translator/backend.h"
 #include "translator/backend_x86_64_emit.h"
+#include "translator/ir_range.h"
 #include "cpu/flags.h"
 #include "monitor/helpers.h"
 #include "monitor/insn_class.h"
@@ -155,6 +156,10 @@ struct xc {
      * itself is computed on the miss path alone */
     uint8_t tlbg_fold[IR_MAX_OPS];
     int32_t tlbg_disp[IR_MAX_OPS];
+    /* A memory op whose every possible address lies in the page of
+     * kpage_va (translator/ir_range.h) */
+    uint8_t kpage[IR_MAX_OPS];
+    uint32_t kpage_va[IR_MAX_OPS];
     struct fixup fix[MAX_FIX];
     int nfix;
     struct tbfix { /* a movabs's imm64: this block's struct tb + addend */
@@ -587,16 +592,21 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         emit_lea32(f, X_RAX, xmem_bd(base, x->tlbg_hi[grp] - 1));
         emit_tlb_probe(x, tlb, tag_off, rot);
         emit_store64(f, gslot, X_RAX);
-    } else if (vconst(x, op->a)) {
-        /* A constant address: the entry and the tag are known now. */
-        uint32_t va = x->cval[op->a];
+    } else if (vconst(x, op->a) || x->kpage[x->cur]) {
+        /* The entry and the tag known now: a constant address, or one
+         * that the block's own code keeps inside one page (a table
+         * indexed by a byte), whose probe then does not wait for the
+         * index to be computed. */
+        uint32_t va = vconst(x, op->a) ? x->cval[op->a] : x->kpage_va[x->cur];
         int32_t e = tlb + (int32_t)(TLB_INDEX(va) * sizeof(struct tlb_entry));
         emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RBP, e + tag_off), (va + size - 1) & PAGE_MASK);
         jump_to_cold(x, XCC_NE);
         emit_tlb_hit(f, X_RAX);
         emit_load64(f, X_RAX, xmem_bd(X_RBP, e + addend_off));
-        emit_mov_ri32(f, X_RCX, va);
-        ha = X_RCX;
+        if (vconst(x, op->a)) {
+            emit_mov_ri32(f, X_RCX, va);
+            ha = X_RCX;
+        }
     } else {
         /* rcx = entry offset, eax = tag of the last byte: both from the
          * address's own register when it has one, so that neither waits */
@@ -2201,6 +2211,33 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
     }
 }
 
+/* Accesses outside TLB groups whose addresses ir_value_range() keeps in one page. */
+static void find_known_pages(struct xc *x, const struct ir_block *b)
+{
+    static int16_t def[IR_NVALUES];
+    uint32_t nvals = V_TEMP0 + b->ntemps;
+    if (nvals > IR_NVALUES)
+        nvals = IR_NVALUES;
+    for (uint32_t v = 0; v < nvals; v++)
+        def[v] = -1;
+    for (int i = 0; i < b->nops; i++) {
+        const struct ir_op *op = &b->ops[i];
+        int store = op->opc >= IR_ST8 && op->opc <= IR_ST32;
+        uint32_t lo, hi;
+        x->kpage[i] = 0;
+        if ((store || (op->opc >= IR_LD8 && op->opc <= IR_LD32)) && x->tlbg[i] < 0 &&
+            !vconst(x, op->a) && ir_value_range(b, def, op->a, i, &lo, &hi)) {
+            uint32_t last = store ? (1u << (op->opc - IR_ST8)) - 1 : (1u << (op->opc - IR_LD8)) - 1;
+            if (hi <= UINT32_MAX - last && (lo & PAGE_MASK) == ((hi + last) & PAGE_MASK)) {
+                x->kpage[i] = 1;
+                x->kpage_va[i] = lo;
+            }
+        }
+        if (ir_op_writes_d(op->opc) && is_temp(op->d))
+            def[op->d] = (int16_t)i;
+    }
+}
+
 /*
  * The chain entry, where chained exits and the jump cache come in:
  * tb_chain_enter() in one compare (cpu->chain_limit is the budget, or 0
@@ -2257,6 +2294,7 @@ static size_t x64_translate(const struct ir_block *b)
     find_byteops(x, b, nvals);
     find_sinks(x, b);
     find_tlb_groups(x, b);
+    find_known_pages(x, b);
     x->pending = -1;
     x->hf_pos = (size_t)-1;
     x->slot_jmp[0] = x->slot_jmp[1] = NO_SLOT;

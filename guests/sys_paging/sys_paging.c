@@ -4,8 +4,9 @@
  * supervisor pages, instruction fetch) with CR2 and the error code, a page
  * mapped on demand by the #PF handler and the access retried, accessed and
  * dirty bits, and the TLB flushes the SDM guarantees: INVLPG, a CR3 write
- * (non-global pages), toggling CR4.PGE (global pages too).  The flags a
- * #PF handler sees: those of an INC, whose CF is a compare's before it.
+ * (non-global pages), toggling CR4.PGE (global pages too), also under a
+ * byte-indexed table lookup.  The flags a #PF handler sees: those of an
+ * INC, whose CF is a compare's before it.
  *
  * Layout: PDE0 identity-maps 0-4 MiB with 4 KiB pages (user-accessible: the
  * ring 3 code runs from there), PDE1 identity-maps 4-8 MiB with a 4 MiB
@@ -125,6 +126,28 @@ static void user_main(void)
 	sys_exit();
 }
 
+/*
+ * mov eax, [V_FLIP + movzx(byte) * 4] in one block: every address it can
+ * form lies in V_FLIP's page, which a translator may probe before the index
+ * is known; the same translated code must follow the page's remapping and
+ * fault exactly.  From `base` below V_FLIP, the table straddles two pages.
+ */
+#define BYTE_TABLE_PROBE(what, base, i)                                              \
+	do {                                                                         \
+		uint32_t v_ = 0, i_ = (i);                                           \
+		probe_begin(what);                                                   \
+		PROBE("movzbl %b1, %1\n\tmovl %c2(,%1,4), %0",                        \
+		      : "+r"(v_), "+q"(i_) : "i"(base) : "memory");                 \
+		probe_end();                                                         \
+		if (!probe_hits)                                                     \
+			printf("  read %08x\n", v_);                                 \
+	} while (0)
+
+static void byte_table(const char *what, uint32_t i)
+{
+	BYTE_TABLE_PROBE(what, V_FLIP, i);
+}
+
 int main(const char *cmdline __attribute__((unused)))
 {
 	uint32_t cr0, cr4, v;
@@ -217,15 +240,19 @@ int main(const char *cmdline __attribute__((unused)))
 
 	puts("== TLB");
 	printf("  %08x read through E\n", peek(V_FLIP));
+	byte_table("byte-indexed table in E, index 0x103", 0x103);
+	BYTE_TABLE_PROBE("byte-indexed table across D and E, index 0x45", V_FLIP - 0x100, 0x45);
 	pt2[4] = PF | PG_P | PG_W;
 	invlpg(V_FLIP);
 	printf("  %08x read after PTE -> F and INVLPG\n", peek(V_FLIP));
+	byte_table("byte-indexed table after PTE -> F, index 0xff", 0xff);
 	pt2[4] = PE | PG_P | PG_W;
 	wr_cr(3, rd_cr(3));
 	printf("  %08x read after PTE -> E and CR3 write\n", peek(V_FLIP));
 	pt2[4] = 0;
 	wr_cr(3, (uint32_t)pd);
 	read_probe("read after PTE cleared and CR3 write", V_FLIP);
+	byte_table("byte-indexed table after PTE cleared, index 7", 7);
 
 	cr4 = rd_cr(4);
 	wr_cr(4, cr4 | 0x80);				/* PGE */

@@ -36,6 +36,9 @@ struct chardev *chardev_open_fds(int in_fd, int out_fd);
 void chardev_write(struct chardev *chr, const uint8_t *buf, size_t n);
 /* Non-blocking: 1 and *byte set if a byte was available, else 0. */
 int chardev_read(struct chardev *chr, uint8_t *byte);
+/* The next chardev_read() with nothing buffered polls the descriptor: the
+ * caller's own poll(2) said it is readable (reads poll only now and then). */
+void chardev_kick(struct chardev *chr);
 /* Bytes already taken from the fd and buffered (poll on the fd will not see them). */
 int chardev_pending(struct chardev *chr);
 /* The input descriptor to poll for readability, or -1 (no input, or EOF seen). */

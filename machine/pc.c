@@ -1052,6 +1052,8 @@ void machine_wait(struct machine *m)
     }
     ms = screen_wait_ms(m, ms);
     int rc = poll(fds, (nfds_t)n, ms);
+    for (int i = 0; i < 4 && rc > 0; i++)
+        chardev_kick(m->serial_chr[i]);
     for (int i = 0; i < nnet; i++)
         netdev_poll_done(m->netdev[i], fds + net_first[i], net_first[i + 1] - net_first[i], rc < 0);
     if (nnet)

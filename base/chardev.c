@@ -45,18 +45,8 @@ struct chardev {
     uint8_t buf[256];       /* input read from in_fd, not yet handed out */
     int head, count;
     unsigned asks;          /* fill()s with nothing buffered, since the last poll */
+    unsigned poll_every;    /* chardev_poll_every() */
 };
-
-/*
- * poll(2) is a system call, 1.5 us where the host is itself a virtual
- * machine, and the UART asks at every look at the devices: every exit
- * request, so every character the guest writes.  A Linux boot asked 360,000
- * times.  With nothing buffered, only every POLL_EVERY-th ask polls.  A
- * count, not host time, so that under -icount input from a file arrives at
- * the same instruction in every run.  chardev_kick() makes the next ask
- * poll: the machine slept in poll(2) until the descriptor was readable.
- */
-#define POLL_EVERY 16
 
 static struct chardev *stdin_owner;
 static struct termios saved_tio;
@@ -274,7 +264,7 @@ static void fill(struct chardev *c)
 {
     if (c->in_fd < 0 || c->in_eof || c->count > 0)
         return;
-    if (c->asks++ % POLL_EVERY)
+    if (c->poll_every > 1 && c->asks++ % c->poll_every)
         return;
     if (c->tty) {
         if (!in_foreground())
@@ -365,6 +355,14 @@ int chardev_read(struct chardev *c, uint8_t *byte)
             *byte = b;
             return 1;
         }
+    }
+}
+
+void chardev_poll_every(struct chardev *c, unsigned n)
+{
+    if (c) {
+        c->poll_every = n;
+        c->asks = 0;
     }
 }
 

@@ -36,8 +36,13 @@ struct chardev *chardev_open_fds(int in_fd, int out_fd);
 void chardev_write(struct chardev *chr, const uint8_t *buf, size_t n);
 /* Non-blocking: 1 and *byte set if a byte was available, else 0. */
 int chardev_read(struct chardev *chr, uint8_t *byte);
-/* The next chardev_read() with nothing buffered polls the descriptor: the
- * caller's own poll(2) said it is readable (reads poll only now and then). */
+/* With nothing buffered, only every n-th chardev_read() polls the input
+ * descriptor (1, the default: every one).  A count, not host time, so that
+ * under -icount input from a file arrives at the same instruction in every
+ * run. */
+void chardev_poll_every(struct chardev *chr, unsigned n);
+/* The next chardev_read() with nothing buffered polls: the caller's own
+ * poll(2) said the descriptor is readable. */
 void chardev_kick(struct chardev *chr);
 /* Bytes already taken from the fd and buffered (poll on the fd will not see them). */
 int chardev_pending(struct chardev *chr);

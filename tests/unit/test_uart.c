@@ -334,6 +334,23 @@ int main(void)
     CHECK_EQ(uart_load(u, f), -1);
     fclose(f);
 
+    /* Paced input (the machine's serial ports): with nothing buffered,
+     * only every 4th read polls the pipe; a kick makes the next one poll. */
+    chardev_poll_every(chr, 4);
+    CHECK_EQ(write(in_pipe[1], "k", 1), 1);
+    CHECK_EQ(chardev_read(chr, &b), 1);
+    CHECK_EQ(b, 'k');
+    CHECK_EQ(write(in_pipe[1], "m", 1), 1);
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ(chardev_read(chr, &b), 0);
+    CHECK_EQ(chardev_read(chr, &b), 1);
+    CHECK_EQ(b, 'm');
+    CHECK_EQ(write(in_pipe[1], "n", 1), 1);
+    chardev_kick(chr);
+    CHECK_EQ(chardev_read(chr, &b), 1);
+    CHECK_EQ(b, 'n');
+    chardev_poll_every(chr, 1);
+
     /* EOF on the input: no fd to poll any more. */
     CHECK_EQ(chardev_fd(chr), in_pipe[0]);
     close(in_pipe[1]);

@@ -135,6 +135,7 @@ struct xc {
     int16_t fwd[IR_MAX_OPS];  /* GETCC: the SETCC of this block it is computed from, or -1 */
     uint8_t fwd_src2[IR_MAX_OPS]; /* ... an ADD's carry from src2, src1 being gone */
     int pending;             /* the sunk SETCC whose state a miss must store, or -1 */
+    int mul_hi;              /* the MULHU/MULHS whose product a MUL left in rax, or -1 */
     size_t ret_stub;         /* cold offset of the shared epilogue, or -1 */
     uint32_t slot_jmp[2];    /* fast offset of each direct exit's patchable rel32, or NO_SLOT */
     uint32_t slot_stub[2];   /* cold offset of the stub it leads to while unlinked */
@@ -1227,6 +1228,25 @@ static int unary_start(struct xc *x, const struct ir_op *op)
     return t;
 }
 
+static int next_op(const struct ir_block *b, int i);
+
+/* rax = the 64-bit product of a and b, zero- or sign-extended. */
+static void emit_mul64(struct xc *x, int is_signed, int a, int b)
+{
+    struct xbuf *f = &x->f;
+    int ra = vreg(x, f, a, X_RAX), rb = vreg(x, f, b, X_RCX);
+    if (is_signed) {
+        emit_movsxd(f, X_RAX, ra);
+        emit_movsxd(f, X_RCX, rb);
+    } else {
+        if (ra != X_RAX)
+            emit_mov_rr32(f, X_RAX, ra); /* zero-extends */
+        if (rb != X_RCX)
+            emit_mov_rr32(f, X_RCX, rb);
+    }
+    emit_imul_rr64(f, X_RAX, X_RCX);
+}
+
 static void emit_op(struct xc *x, const struct ir_op *op)
 {
     struct xbuf *f = &x->f;
@@ -1323,6 +1343,17 @@ static void emit_op(struct xc *x, const struct ir_op *op)
             dput(x, f, op->d, hd);
             break;
         }
+        int j = next_op(x->b, x->cur);
+        const struct ir_op *h = j >= 0 ? &x->b->ops[j] : NULL;
+        if (h && (h->opc == IR_MULHU || h->opc == IR_MULHS) && h->a == op->a && h->b == op->b &&
+            !x->skip[j]) {
+            /* A one-operand MUL's two halves: one 64-bit product in rax,
+             * whose high half the MULHU right after takes (x->mul_hi). */
+            emit_mul64(x, h->opc == IR_MULHS, op->a, op->b);
+            dput(x, f, op->d, X_RAX);
+            x->mul_hi = j;
+            break;
+        }
         int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
         int hd = vhome(x, op->d);
         if (hd >= 0 && hd == ra) {
@@ -1341,22 +1372,13 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_MULHU:
-    case IR_MULHS: {
-        int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
-        if (op->opc == IR_MULHS) {
-            emit_movsxd(f, X_RAX, ra);
-            emit_movsxd(f, X_RCX, rb);
-        } else {
-            if (ra != X_RAX)
-                emit_mov_rr32(f, X_RAX, ra); /* zero-extends */
-            if (rb != X_RCX)
-                emit_mov_rr32(f, X_RCX, rb);
-        }
-        emit_imul_rr64(f, X_RAX, X_RCX);
+    case IR_MULHS:
+        if (x->mul_hi != x->cur)
+            emit_mul64(x, op->opc == IR_MULHS, op->a, op->b);
+        x->mul_hi = -1;
         emit_shift_ri64(f, XSH_SHR, X_RAX, 32);
         dput(x, f, op->d, X_RAX);
         break;
-    }
     case IR_NOT:
     case IR_NEG:
     case IR_BSWAP: {
@@ -2296,6 +2318,7 @@ static size_t x64_translate(const struct ir_block *b)
     find_tlb_groups(x, b);
     find_known_pages(x, b);
     x->pending = -1;
+    x->mul_hi = -1;
     x->hf_pos = (size_t)-1;
     x->slot_jmp[0] = x->slot_jmp[1] = NO_SLOT;
     x->slot_stub[0] = x->slot_stub[1] = NO_SLOT;

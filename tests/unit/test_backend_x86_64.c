@@ -81,7 +81,25 @@ static void gen_block(struct ir_block *b)
         IR_SELECT, IR_SETEQ, IR_MOVI, IR_LDCPU,
     };
     for (int i = 0; i < n && b->nops < IR_MAX_OPS - 8 && nt < IR_MAX_TEMPS - 8; i++) {
-        uint32_t k = rnd() % 22;
+        uint32_t k = rnd() % 23;
+        if (k == 22) {
+            /* one-operand MUL/IMUL: both halves of one product, into two
+             * registers (g = low, h = high), as the frontend emits it */
+            uint16_t g = (uint16_t)(rnd() % 8), h = (uint16_t)(rnd() % 8), src = (uint16_t)(rnd() % 8);
+            if (g == frame)
+                g = (uint16_t)((g + 1) % 8);
+            if (h == frame || h == g)
+                h = (uint16_t)((h + 1) % 8) == frame ? (uint16_t)((h + 2) % 8) : (uint16_t)((h + 1) % 8);
+            if (h == g || h == frame)
+                continue;
+            uint16_t t0 = (uint16_t)(V_TEMP0 + nt), t1 = (uint16_t)(t0 + 1);
+            nt += 2;
+            ir_emit(b, IR_MUL, t0, g, src, 0, 0, 0);
+            ir_emit(b, rnd() % 2 ? IR_MULHU : IR_MULHS, t1, g, src, 0, 0, 0);
+            ir_emit(b, IR_MOV, g, t0, 0, 0, 0, 0);
+            ir_emit(b, IR_MOV, h, t1, 0, 0, 0, 0);
+            continue;
+        }
         if (k >= 20) {
             /* x86's own idioms, which the backend maps onto host forms: a
              * byte op on a register's low byte (xor cl, al; mov bl, cl;

@@ -917,6 +917,80 @@ static void emit_getcc_zf(struct xc *x, const struct ir_op *op)
     jump_to_fast(x, back);
 }
 
+/*
+ * The kind an unconditional SETCC of this block left in cc_op before op i,
+ * when it stored its words where it ran (not sunk to the miss paths) and
+ * no flag write, helper call or CPU-state write came since; else -1.
+ */
+static int known_kind(const struct xc *x, int i)
+{
+    for (int j = i - 1; j >= 0; j--) {
+        const struct ir_op *o = &x->b->ops[j];
+        if (o->opc == IR_SETCC)
+            return !o->aux && !x->sink[j] && !(o->imm & ~CC_KIND_MASK) ? (int)o->imm : -1;
+        if (ir_op_info[o->opc].flags & (IRF_WRITES_FLAGS | IRF_CALL | IRF_WRITES_CPU | IRF_EXIT))
+            return -1;
+    }
+    return -1;
+}
+
+/* r = a lazy-flags word, zero-extended from the kind's operand size. */
+static void load_cc_word(struct xbuf *f, int r, struct xmem m, int sizeidx)
+{
+    if (sizeidx == 0)
+        emit_load8zx(f, r, m);
+    else if (sizeidx == 1)
+        emit_load16zx(f, r, m);
+    else
+        emit_load32(f, r, m);
+}
+
+/*
+ * GETCC of CF or ZF (or a negation) after a SETCC of known kind
+ * (known_kind()): that kind's reader alone, from the words the SETCC
+ * stored, as cc_test() computes it; no dispatch on cc_op.  A compare whose
+ * operand a MOV overwrote before the ADC or SETB that reads its carry,
+ * which x->fwd cannot compute from registers, is two loads and a compare.
+ * 0 (nothing emitted) for a kind or condition it does not know.
+ */
+static int emit_getcc_known(struct xc *x, const struct ir_op *op, int kind)
+{
+    struct xbuf *f = &x->f;
+    int cf = (op->imm >> 1) == (CC_B >> 1), zf = (op->imm >> 1) == (CC_E >> 1);
+    int base = CC_BASE(kind), si = CC_SIZEIDX(kind), setcc = 1;
+    if (kind >= CC_EFLAGS || (!cf && !zf))
+        return 0;
+    if (base == CCB_SUB) { /* CF: src1 < src2, ZF: src1 == src2 */
+        load_cc_word(f, X_RAX, CPUF(cc_src1), si);
+        load_cc_word(f, X_RCX, CPUF(cc_src2), si);
+        emit_alu_rr32(f, XALU_CMP, X_RAX, X_RCX);
+    } else if (zf && (base == CCB_ADD || base == CCB_LOGIC || base == CCB_INC || base == CCB_DEC)) {
+        load_cc_word(f, X_RAX, CPUF(cc_dst), si); /* ZF: the result zero */
+        emit_test_rr32(f, X_RAX, X_RAX);
+    } else if (base == CCB_ADD) { /* CF: dst < src1 */
+        load_cc_word(f, X_RAX, CPUF(cc_dst), si);
+        load_cc_word(f, X_RCX, CPUF(cc_src1), si);
+        emit_alu_rr32(f, XALU_CMP, X_RAX, X_RCX);
+    } else if (base == CCB_LOGIC) { /* CF: 0 */
+        emit_mov_ri32(f, X_RAX, 0);
+        setcc = 0;
+    } else if (base == CCB_INC || base == CCB_DEC) { /* CF: the one they kept, in src2 */
+        emit_load32(f, X_RAX, CPUF(cc_src2));
+        emit_alu_ri32(f, XALU_AND, X_RAX, 1);
+        setcc = 0;
+    } else {
+        return 0;
+    }
+    if (setcc) {
+        emit_setcc(f, cf ? XCC_B : XCC_E, X_RAX);
+        emit_movzx8(f, X_RAX, X_RAX);
+    }
+    if (op->imm & 1)
+        emit_alu_ri32(f, XALU_XOR, X_RAX, 1);
+    dput(x, f, op->d, X_RAX);
+    return 1;
+}
+
 /* ---------------------------------------------------------------- exits */
 
 static void emit_store_gregs(struct xbuf *o)
@@ -1529,6 +1603,8 @@ static void emit_op(struct xc *x, const struct ir_op *op)
                 emit_mov_ri32(f, hd, op->imm & 1);
             }
             dput(x, f, op->d, hd);
+        } else if (known_kind(x, x->cur) >= 0 && emit_getcc_known(x, op, known_kind(x, x->cur))) {
+            /* (the kind's own reader) */
         } else if ((op->imm >> 1) == (CC_B >> 1)) {
             emit_getcc_cf(x, op);
         } else if ((op->imm >> 1) == (CC_E >> 1)) {

@@ -152,9 +152,9 @@ struct xc {
     uint8_t tlbg_lead[IR_MAX_OPS]; /* ... and whether it probes for the group */
     int32_t tlbg_lo[NTLBG], tlbg_hi[NTLBG]; /* the group's bytes, from its base register */
     int tlbg_reg[NTLBG];     /* that guest register */
-    /* A later access of a group whose address is only register + disp:
-     * the host address is [addend + register + disp] and the address
-     * itself is computed on the miss path alone */
+    /* An access of a group whose address is only register + disp: the
+     * host address is [addend + register + disp] and the address itself
+     * is computed on the miss path alone */
     uint8_t tlbg_fold[IR_MAX_OPS];
     int32_t tlbg_disp[IR_MAX_OPS];
     /* A memory op whose every possible address lies in the page of
@@ -2284,18 +2284,19 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
         if (!members[k])
             x->tlbg[g[k].lead] = -1, x->tlbg_lead[g[k].lead] = 0;
     /* A hit on the group's page covers its span without a 32-bit wrap (a
-     * wrapped span's two ends index different TLB entries), so a later
-     * access adds register and displacement in 64 bits. */
+     * wrapped span's two ends index different TLB entries), so an access
+     * adds register and displacement in 64 bits: the first one too, whose
+     * probe reads the register itself. */
     for (uint32_t v = 0; v < nvals; v++)
         def[v] = -1;
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         x->tlbg_fold[i] = 0;
-        if (x->tlbg[i] >= 0 && !x->tlbg_lead[i] && is_temp(op->a) && def[op->a] >= 0 &&
+        if (x->tlbg[i] >= 0 && is_temp(op->a) && def[op->a] >= 0 &&
             x->last[op->a] == i && x->alias[op->a] < 0 && !vconst(x, op->a)) {
             const struct ir_op *dop = &b->ops[def[op->a]];
-            /* the address's one reader: not the group's first access too,
-             * nor this store's value */
+            /* the address's one reader: not another access, nor this
+             * store's value */
             if (nreads[op->a] == 1 && nwrites[op->a] == 1 && dop->opc == IR_ADDI &&
                 dop->a == x->tlbg_reg[x->tlbg[i]] && !x->skip[def[op->a]]) {
                 x->skip[def[op->a]] = 1;

@@ -951,14 +951,14 @@ static void load_cc_word(struct xbuf *f, int r, struct xmem m, int sizeidx)
  * stored, as cc_test() computes it; no dispatch on cc_op.  A compare whose
  * operand a MOV overwrote before the ADC or SETB that reads its carry,
  * which x->fwd cannot compute from registers, is two loads and a compare.
- * 0 (nothing emitted) for a kind or condition it does not know.
+ * 0 (nothing emitted) for a kind or condition it does not know, or -1.
  */
 static int emit_getcc_known(struct xc *x, const struct ir_op *op, int kind)
 {
     struct xbuf *f = &x->f;
     int cf = (op->imm >> 1) == (CC_B >> 1), zf = (op->imm >> 1) == (CC_E >> 1);
     int base = CC_BASE(kind), si = CC_SIZEIDX(kind), setcc = 1;
-    if (kind >= CC_EFLAGS || (!cf && !zf))
+    if (kind < 0 || kind >= CC_EFLAGS || (!cf && !zf))
         return 0;
     if (base == CCB_SUB) { /* CF: src1 < src2, ZF: src1 == src2 */
         load_cc_word(f, X_RAX, CPUF(cc_src1), si);
@@ -1603,7 +1603,7 @@ static void emit_op(struct xc *x, const struct ir_op *op)
                 emit_mov_ri32(f, hd, op->imm & 1);
             }
             dput(x, f, op->d, hd);
-        } else if (known_kind(x, x->cur) >= 0 && emit_getcc_known(x, op, known_kind(x, x->cur))) {
+        } else if (emit_getcc_known(x, op, known_kind(x, x->cur))) {
             /* (the kind's own reader) */
         } else if ((op->imm >> 1) == (CC_B >> 1)) {
             emit_getcc_cf(x, op);
@@ -2197,6 +2197,16 @@ static int base_disp(const struct xc *x, const struct ir_block *b, const int16_t
     return dop->a;
 }
 
+/* No temporary of block b defined yet: def[t] = -1. */
+static void clear_defs(int16_t *def, const struct ir_block *b)
+{
+    uint32_t nvals = V_TEMP0 + b->ntemps;
+    if (nvals > IR_NVALUES)
+        nvals = IR_NVALUES;
+    for (uint32_t v = 0; v < nvals; v++)
+        def[v] = -1;
+}
+
 /*
  * TLB groups: loads (or stores) of one kind through one guest register,
  * unchanged between them, at displacements within 64 bytes: a stack
@@ -2217,11 +2227,7 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
     static int16_t def[IR_NVALUES];
     struct { int reg, store, mmu, lead, from, wlo, whi; } g[NTLBG];
     int ng = 0, nopen = 0, members[NTLBG] = { 0 };
-    uint32_t nvals = V_TEMP0 + b->ntemps;
-    if (nvals > IR_NVALUES)
-        nvals = IR_NVALUES;
-    for (uint32_t v = 0; v < nvals; v++)
-        def[v] = -1;
+    clear_defs(def, b);
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         x->tlbg[i] = -1;
@@ -2287,8 +2293,7 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
      * wrapped span's two ends index different TLB entries), so an access
      * adds register and displacement in 64 bits: the first one too, whose
      * probe reads the register itself. */
-    for (uint32_t v = 0; v < nvals; v++)
-        def[v] = -1;
+    clear_defs(def, b);
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         x->tlbg_fold[i] = 0;
@@ -2314,11 +2319,7 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
 static void find_known_pages(struct xc *x, const struct ir_block *b)
 {
     static int16_t def[IR_NVALUES];
-    uint32_t nvals = V_TEMP0 + b->ntemps;
-    if (nvals > IR_NVALUES)
-        nvals = IR_NVALUES;
-    for (uint32_t v = 0; v < nvals; v++)
-        def[v] = -1;
+    clear_defs(def, b);
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         int store = op->opc >= IR_ST8 && op->opc <= IR_ST32;

@@ -100,8 +100,10 @@ wait_for 'kbd-42' "$STEP_TIMEOUT" || fail "the command typed on the PS/2 keyboar
 echo "ok: a command typed on the PS/2 keyboard ran in the VGA console's shell"
 
 # One interactive shell per console: a shell whose stdin and stdout are the
-# same tty, counted by tty.
-run 'for p in /proc/[0-9]*; do i=$(readlink $p/fd/0); [ "$i" = "$(readlink $p/fd/1)" ] && [ "$(tr "\0" " " <$p/cmdline)" = "sh -i " ] && echo "$i"; done | sort | uniq -c | tr -s " "'
+# same tty, counted by tty.  The loop's own children (command substitutions,
+# the pipeline) come and go while it walks /proc, so a process that is gone
+# by the time its cmdline is read is normal: that error goes to /dev/null.
+run 'for p in /proc/[0-9]*; do i=$(readlink $p/fd/0); [ "$i" = "$(readlink $p/fd/1)" ] && [ "$(tr "\0" " " <$p/cmdline)" = "sh -i " ] && echo "$i"; done 2>/dev/null | sort | uniq -c | tr -s " "'
 [ "$out" = " 1 /dev/tty1
  1 /dev/ttyS0" ] || fail "interactive shells by tty: '$out' (want one on tty1, one on ttyS0)"
 echo "ok: one shell per console (tty1, ttyS0)"

@@ -700,16 +700,39 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
 
 
 
-/* v shifted left by sh (8- and 16-bit operands to the top) in a register. */
-static int shifted(struct xc *x, int v, int sh, int scratch)
+/*
+ * CMP a, b on the low SIZE bytes: the host flags are then those of the
+ * guest's 8-, 16- or 32-bit compare, whatever the registers hold above.
+ */
+static void emit_cmp_sized(struct xc *x, int size, int a, int b)
 {
-    int r = vreg(x, &x->f, v, scratch);
-    if (!sh)
-        return r;
-    if (r != scratch)
-        emit_mov_rr32(&x->f, scratch, r);
-    emit_shift_ri32(&x->f, XSH_SHL, scratch, sh);
-    return scratch;
+    struct xbuf *f = &x->f;
+    int ra = vreg(x, f, a, X_RAX);
+    if (size != 2 && vconst(x, b)) {
+        if (size == 1)
+            emit_alu_ri8(f, XALU_CMP, ra, (uint8_t)x->cval[b]);
+        else
+            emit_alu_ri32(f, XALU_CMP, ra, x->cval[b]);
+        return;
+    }
+    int rb = vreg(x, f, b, X_RCX);
+    if (size == 1)
+        emit_alu_rr8(f, XALU_CMP, ra, rb);
+    else if (size == 2)
+        emit_alu_rr16(f, XALU_CMP, ra, rb);
+    else
+        emit_alu_rr32(f, XALU_CMP, ra, rb);
+}
+
+/* TEST r, r on the low SIZE bytes */
+static void emit_test_sized(struct xbuf *f, int size, int r)
+{
+    if (size == 1)
+        emit_test_rr8(f, r, r);
+    else if (size == 2)
+        emit_test_rr16(f, r, r);
+    else
+        emit_test_rr32(f, r, r);
 }
 
 /*
@@ -756,15 +779,15 @@ static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
     int k = tcc_pick(op->aux, op->imm);
     if (k == TCC_GENERIC || k == TCC_ZERO)
         return -1;
-    int sh = 32 - (8 << CC_SIZEIDX(op->aux));
+    int size = 1 << CC_SIZEIDX(op->aux);
     int cc;
     struct xbuf *f = &x->f;
     switch (k) {
     case TCC_DST_E:
     case TCC_DST_S:
     case TCC_DST_LE: {
-        int r = shifted(x, op->a, sh, X_RAX);
-        emit_test_rr32(f, r, r);
+        int r = vreg(x, f, op->a, X_RAX);
+        emit_test_sized(f, size, r);
         cc = k == TCC_DST_E ? XCC_E : k == TCC_DST_S ? XCC_S : XCC_LE;
         break;
     }
@@ -774,26 +797,12 @@ static int emit_testcc_cmp(struct xc *x, const struct ir_op *op)
         cc = XCC_NE;
         break;
     }
-    case TCC_ADD_B: {
-        int ra = shifted(x, op->a, sh, X_RAX);
-        if (sh == 0 && vconst(x, op->b)) {
-            emit_alu_ri32(f, XALU_CMP, ra, x->cval[op->b]);
-            cc = XCC_B;
-            break;
-        }
-        int rb = shifted(x, op->b, sh, X_RCX);
-        emit_alu_rr32(f, XALU_CMP, ra, rb);
+    case TCC_ADD_B:
+        emit_cmp_sized(x, size, op->a, op->b);
         cc = XCC_B;
         break;
-    }
     default: {
-        int rb = shifted(x, op->b, sh, X_RAX);
-        if (sh == 0 && vconst(x, op->c)) {
-            emit_alu_ri32(f, XALU_CMP, rb, x->cval[op->c]);
-        } else {
-            int rc = shifted(x, op->c, sh, X_RCX);
-            emit_alu_rr32(f, XALU_CMP, rb, rc);
-        }
+        emit_cmp_sized(x, size, op->b, op->c);
         static const int8_t sub_cc[TCC_COUNT] = { [TCC_SUB_B] = XCC_B, [TCC_SUB_BE] = XCC_BE,
                                                   [TCC_SUB_L] = XCC_L, [TCC_SUB_LE] = XCC_LE,
                                                   [TCC_SUB_E] = XCC_E, [TCC_SUB_S] = XCC_S };

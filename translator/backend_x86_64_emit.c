@@ -203,6 +203,21 @@ void emit_alu_rr8(struct xbuf *b, int op, int dst, int src)
     op_rr(b, P_REX, (uint8_t)(op << 3), src, dst);
 }
 
+void emit_alu_rr16(struct xbuf *b, int op, int dst, int src)
+{
+    op_rr(b, P_66, (uint8_t)(op << 3 | 1), src, dst);
+}
+
+void emit_test_rr8(struct xbuf *b, int a, int c)
+{
+    op_rr(b, P_REX, 0x84, c, a);
+}
+
+void emit_test_rr16(struct xbuf *b, int a, int c)
+{
+    op_rr(b, P_66, 0x85, c, a);
+}
+
 void emit_alu_ri8(struct xbuf *b, int op, int dst, uint8_t imm)
 {
     op_rr(b, P_REX, 0x80, op, dst);

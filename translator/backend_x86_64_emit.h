@@ -107,6 +107,11 @@ void emit_mov_ri16(struct xbuf *b, int dst, uint16_t imm);
  * sil and dil, never ah-bh) */
 void emit_alu_rr8(struct xbuf *b, int op, int dst, int src);
 void emit_alu_ri8(struct xbuf *b, int op, int dst, uint8_t imm);
+/* op dst16, src16 (a 66 prefix) */
+void emit_alu_rr16(struct xbuf *b, int op, int dst, int src);
+/* test a8, c8 (a REX prefix always) and test a16, c16 */
+void emit_test_rr8(struct xbuf *b, int a, int c);
+void emit_test_rr16(struct xbuf *b, int a, int c);
 /* op r32, imm (imm8 sign-extended when it fits) */
 void emit_alu_ri32(struct xbuf *b, int op, int dst, uint32_t imm);
 /* op r64, imm (imm8 or imm32, sign-extended) */

@@ -119,6 +119,14 @@ int main(void)
     T("and sil, dil", emit_alu_rr8(b, XALU_AND, X_RSI, X_RDI));
     T("or al, cl", emit_alu_rr8(b, XALU_OR, X_RAX, X_RCX));
     T("xor r10b, 0x20", emit_alu_ri8(b, XALU_XOR, X_R10, 0x20));
+    T("cmp r10w, r9w", emit_alu_rr16(b, XALU_CMP, X_R10, X_R9));
+    T("cmp ax, si", emit_alu_rr16(b, XALU_CMP, X_RAX, X_RSI));
+    T("sub r15w, cx", emit_alu_rr16(b, XALU_SUB, X_R15, X_RCX));
+    T("test sil, dil", emit_test_rr8(b, X_RSI, X_RDI));
+    T("test r8b, r8b", emit_test_rr8(b, X_R8, X_R8));
+    T("test al, r13b", emit_test_rr8(b, X_RAX, X_R13));
+    T("test r11w, r11w", emit_test_rr16(b, X_R11, X_R11));
+    T("test cx, di", emit_test_rr16(b, X_RCX, X_RDI));
     T("and r11b, 0xdf", emit_alu_ri8(b, XALU_AND, X_R11, 0xdf));
     T("add r8b, 0xff", emit_alu_ri8(b, XALU_ADD, X_R8, 0xff));
     T("cmp rax, rcx", emit_alu_rr64(b, XALU_CMP, X_RAX, X_RCX));

@@ -182,6 +182,9 @@ struct cpu {
     struct segment seg[S_COUNT];
 
     struct tlb_entry tlb[2][TLB_SIZE]; /* [0] CPL 0-2, [1] CPL 3 */
+    /* A bit per entry that tlb_fill made valid since the last full flush
+     * (a superset of the valid ones): a CR3 write visits only these. */
+    uint64_t tlb_live[2][TLB_SIZE / 64];
 
     struct dtable gdt, idt;
     uint32_t cr[5];

@@ -7,6 +7,9 @@
  * code, and page faults.
  */
 #include "softmmu/tlb.h"
+
+#include <string.h>
+
 #include "softmmu/memory.h"
 #include "softmmu/paging.h"
 #include "softmmu/smc.h"
@@ -40,12 +43,27 @@ static void entry_clear(struct tlb_entry *e)
     e->global = 0;
 }
 
+/*
+ * A CR3 write, as often as a guest switches processes: only the entries
+ * filled since the last full flush can be valid, so only those are looked
+ * at (a handful between two switches, against 512 in the table).
+ */
 void tlb_flush_nonglobal(struct cpu *cpu)
 {
     for (int m = 0; m < 2; m++)
-        for (int i = 0; i < TLB_SIZE; i++)
-            if (!cpu->tlb[m][i].global)
-                entry_clear(&cpu->tlb[m][i]);
+        for (int w = 0; w < TLB_SIZE / 64; w++) {
+            uint64_t live = cpu->tlb_live[m][w], keep = 0;
+            while (live) {
+                int b = __builtin_ctzll(live);
+                live &= live - 1;
+                struct tlb_entry *e = &cpu->tlb[m][w * 64 + b];
+                if (e->global)
+                    keep |= 1ull << b;
+                else
+                    entry_clear(e);
+            }
+            cpu->tlb_live[m][w] = keep;
+        }
 }
 
 void tlb_flush(struct cpu *cpu)
@@ -53,6 +71,7 @@ void tlb_flush(struct cpu *cpu)
     for (int m = 0; m < 2; m++)
         for (int i = 0; i < TLB_SIZE; i++)
             entry_clear(&cpu->tlb[m][i]);
+    memset(cpu->tlb_live, 0, sizeof(cpu->tlb_live));
 }
 
 void tlb_flush_page(struct cpu *cpu, uint32_t vaddr)
@@ -91,7 +110,9 @@ static struct tlb_entry *tlb_fill(struct cpu *cpu, uint32_t vaddr, int access, i
     if (fault)
         raise_pf(cpu, vaddr, fault);
 
-    struct tlb_entry *e = &cpu->tlb[mmu][TLB_INDEX(vaddr)];
+    unsigned idx = TLB_INDEX(vaddr);
+    struct tlb_entry *e = &cpu->tlb[mmu][idx];
+    cpu->tlb_live[mmu][idx / 64] |= 1ull << (idx % 64);
     uint32_t vpage = vaddr & PAGE_MASK, ppage = paddr & PAGE_MASK;
     if ((e->tag_read & PAGE_MASK) != vpage || (e->tag_read & TLB_INVALID))
         entry_clear(e);

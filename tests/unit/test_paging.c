@@ -88,5 +88,49 @@ int main(void)
     CHECK_EQ(tr(0xb000, ACC_CODE, 1, &pa, &prot), 0x10000 | 0x14); /* not present fetch: U|I/D */
     CHECK_EQ(tr(0x40000000, ACC_READ, 0, &pa, &prot), 0x10000);    /* PDPTE 1 absent */
 
+    /* --- the soft TLB across CR3 writes ---
+     * 256 pages (every TLB index) at 0x400000, odd ones global; each
+     * physical page holds its own number.  After the PTEs move to other
+     * pages, a CR3 write (tlb_flush_nonglobal) must drop every non-global
+     * entry, of both privilege levels, and may keep the global ones (bt86
+     * does, as the SDM allows); a full flush drops them all. */
+    cpu.cr[4] = CR4_PGE;
+    cpu.msr_efer = 0;
+    cpu.cr[3] = 0x30000;
+    tlb_flush(&cpu);
+    w32(0x30000 + 1 * 4, 0x31000 | 0x7);
+    for (uint32_t i = 0; i < 256; i++) {
+        w32(0x31000 + i * 4, (0x100000 + i * 0x1000) | 0x7 | (i & 1 ? 0x100 : 0));
+        w32(0x100000 + i * 0x1000, i);
+        w32(0x200000 + i * 0x1000, 0x1000 + i);
+    }
+    int stale = 0, wrong = 0;
+    for (uint32_t i = 0; i < 256; i++)
+        wrong += mem_ld(&cpu, 0x400000 + i * 0x1000, 4, 0) != i;
+    for (uint32_t i = 0; i < 256; i += 7)
+        wrong += mem_ld(&cpu, 0x400000 + i * 0x1000, 4, 1) != i;
+    CHECK_EQ(wrong, 0);
+    for (uint32_t i = 0; i < 256; i++)
+        w32(0x31000 + i * 4, (0x200000 + i * 0x1000) | 0x7 | (i & 1 ? 0x100 : 0));
+    tlb_flush_nonglobal(&cpu);
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t v = mem_ld(&cpu, 0x400000 + i * 0x1000, 4, 0);
+        stale += v == i;
+        wrong += v != (i & 1 ? i : 0x1000 + i);
+    }
+    for (uint32_t i = 0; i < 256; i += 7)
+        wrong += mem_ld(&cpu, 0x400000 + i * 0x1000, 4, 1) != (i & 1 ? i : 0x1000 + i);
+    CHECK_EQ(wrong, 0);
+    CHECK_EQ(stale, 128);
+    /* a second CR3 write: the global entries it kept are still the only stale ones */
+    tlb_flush_nonglobal(&cpu);
+    for (uint32_t i = 0; i < 256; i++)
+        wrong += mem_ld(&cpu, 0x400000 + i * 0x1000, 4, 0) != (i & 1 ? i : 0x1000 + i);
+    CHECK_EQ(wrong, 0);
+    tlb_flush(&cpu);
+    for (uint32_t i = 0; i < 256; i++)
+        wrong += mem_ld(&cpu, 0x400000 + i * 0x1000, 4, 0) != 0x1000 + i;
+    CHECK_EQ(wrong, 0);
+
     return check_done("test_paging");
 }

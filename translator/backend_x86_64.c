@@ -1184,7 +1184,13 @@ static void emit_jump_cache(struct xc *x, int target)
     /* eax = linear PC (CS has not changed in a block that may chain); rdx = the cached block */
     if (x->b->cs_base)
         emit_alu_ri32(f, XALU_ADD, X_RAX, x->b->cs_base);
-    emit_mov_rr32(f, X_RDX, X_RAX);
+    /* rdx = tb_jc_slot(eax): the bits rotated into the top are masked off */
+    if (x->bmi2) {
+        emit_rorx32(f, X_RDX, X_RAX, TB_JC_SHIFT);
+    } else {
+        emit_mov_rr32(f, X_RDX, X_RAX);
+        emit_shift_ri32(f, XSH_SHR, X_RDX, TB_JC_SHIFT);
+    }
     emit_alu_ri32(f, XALU_AND, X_RDX, JC_MASK);
     emit_load64(f, X_RDI, CPUF(tbs)); /* the CPU's own block cache's jump cache */
     emit_load64(f, X_RDX, xmem_bid(X_RDI, X_RDX, 8, (int32_t)offsetof(struct tb_cache, jump_cache)));
@@ -2607,7 +2613,7 @@ static struct tb *x64_exec(struct cpu *cpu, struct tb *tb, int *slot)
     if (!x64_entry)
         x64_make_entry();
     if (!tb->invalid)
-        cpu->tbs->jump_cache[tb->pc & JC_MASK] = tb;
+        cpu->tbs->jump_cache[tb_jc_slot(tb->pc)] = tb;
     const struct x64_hdr *h = hdr_of(tb);
     struct x64_ret r = x64_entry(cpu, tb, (const uint8_t *)tb->code + h->pro_len);
     *slot = r.slot;

@@ -310,7 +310,7 @@ struct tb *tb_find(struct cpu *cpu)
      * buckets made every lookup a cache miss before the block's own (perf
      * annotate, a Linux boot: tb_find 3.6% of the time, 45% of it on the
      * bucket's load). */
-    struct tb *tb = tc->jump_cache[pc & ((1u << TB_JC_BITS) - 1)];
+    struct tb *tb = tc->jump_cache[tb_jc_slot(pc)];
     if (tb && tb->pc == pc && tb->phys_pc == phys && tb->cs_base == cs_base &&
         tb->hflags == hflags && !tb->invalid)
         return tb;
@@ -326,7 +326,7 @@ struct tb *tb_find_quick(struct cpu *cpu)
     struct tb_cache *tc = cpu->tbs;
     uint32_t cs_base = cpu->seg[S_CS].base;
     uint32_t pc = cs_base + cpu->eip;
-    struct tb *tb = tc->jump_cache[pc & ((1u << TB_JC_BITS) - 1)];
+    struct tb *tb = tc->jump_cache[tb_jc_slot(pc)];
     /* (a shadow, HF_INHIBIT_IRQ, misses here: no_events() refuses it anyway) */
     if (!tb || tb->pc != pc || tb->cs_base != cs_base || tb->hflags != cpu->hflags)
         return NULL;
@@ -407,8 +407,8 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
     tb->invalid = 1;
     tc->stats.invalidated++;
     /* Generated code trusts what the jump cache holds to be valid. */
-    if (tc->jump_cache[tb->pc & ((1u << TB_JC_BITS) - 1)] == tb)
-        tc->jump_cache[tb->pc & ((1u << TB_JC_BITS) - 1)] = NULL;
+    if (tc->jump_cache[tb_jc_slot(tb->pc)] == tb)
+        tc->jump_cache[tb_jc_slot(tb->pc)] = NULL;
     uint32_t h = hash_of(tb->phys_pc, tb->pc);
     for (struct tb **pp = &tc->hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {

@@ -67,6 +67,18 @@ struct tb_stats {
 #define TB_HASH_BITS 16
 #define TB_JC_BITS 12
 
+/*
+ * The jump cache's slot for linear PC: bits 2-13.  By bits 0-11, every
+ * block at one page offset shared a slot, and function entries (aligned to
+ * 16) had 256 slots among them.  Generated code computes the same
+ * (backend_x86_64.c, emit_jump_cache), in as many instructions as before.
+ */
+#define TB_JC_SHIFT 2
+static inline uint32_t tb_jc_slot(uint32_t pc)
+{
+    return (pc >> TB_JC_SHIFT) & ((1u << TB_JC_BITS) - 1);
+}
+
 struct tb_cache {
     /* be->exec, one load closer for the run loop (tb_exec) */
     struct tb *(*exec)(struct cpu *cpu, struct tb *tb, int *slot);

@@ -103,8 +103,8 @@ struct tb_cache {
     struct tb *all_tbs; /* every block since the last flush (statistics) */
     struct tb *hash[1 << TB_HASH_BITS];
     /*
-     * For a backend's indirect exits: blocks by linear PC (low TB_JC_BITS
-     * bits), as it fills it; emptied at every flush.  Per cache, so that a
+     * For a backend's indirect exits: blocks by linear PC (the slot
+     * tb_jc_slot() gives), as it fills it; emptied at every flush.  Per cache, so that a
      * block of one machine is never found from another's code.  A backend
      * must check the whole key (tb_find's) and tb->invalid before using one.
      */

@@ -105,7 +105,7 @@ static void dump_ops(FILE *f, const struct tb *tb, int insn)
 {
     for (const struct top *t = tb->code;; t++) {
         if (insn >= 0 && t->insn != insn) {
-            if (ir_op_info[t->opc].flags & IRF_EXIT)
+            if (ir_op_ends_block(t->opc))
                 break;
             continue;
         }
@@ -115,7 +115,7 @@ static void dump_ops(FILE *f, const struct tb *tb, int insn)
             op.imm &= 0xff; /* a specialized one keeps its shift above */
         fprintf(f, "  %p: ", (const void *)t);
         ir_dump_op(f, &op);
-        if (ir_op_info[t->opc].flags & IRF_EXIT)
+        if (ir_op_ends_block(t->opc))
             break;
     }
 }
@@ -201,6 +201,7 @@ static struct tb *interp_exec(struct cpu *cpu, struct tb *tb, int *slot)
         [IR_GETFLAGS] = &&L_GETFLAGS, [IR_SETFL] = &&L_SETFL, [IR_CCFLAGS] = &&L_CCFLAGS,
         [IR_CALL] = &&L_CALL, [IR_EXIT] = &&L_EXIT,
         [IR_EXITCC] = &&L_EXITCC, [IR_EXITIND] = &&L_EXITIND, [IR_EXITEIP] = &&L_EXITEIP,
+        [IR_BRANCH] = &&L_BRANCH,
     };
     static const void *count_table[IR_COUNT];
     static const void *const tcc_table[TCC_COUNT] = {
@@ -336,6 +337,15 @@ L_EXITCC:
         cpu->eip = ip->aux;
     }
     goto chain;
+L_BRANCH:
+    if (v[ip->a]) {
+        s = IR_BRANCH_SLOT(ip->aux);
+        cpu->eip = ip->imm;
+        cpu->budget += IR_BRANCH_BACK(ip->aux); /* not run: tb_enter charged them */
+        cpu->icount -= IR_BRANCH_BACK(ip->aux);
+        goto chain;
+    }
+    NEXT;
 L_EXITIND:
     cpu->eip = v[ip->a];
     REGS_OUT();

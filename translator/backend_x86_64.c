@@ -7,7 +7,8 @@
  *   rbp          the CPU (struct cpu *)
  *   r8-r15       the guest registers EAX..EDI, across blocks and chains
  *   rbx          guest instructions entered since cpu->budget and
- *                cpu->icount were last charged (see emit_charge)
+ *                cpu->icount were last charged (see emit_charge); below
+ *                0 after a side exit gave back more than was entered
  *   rsi rdi rdx  block temporaries (a linear-scan allocator; a
  *                temporary that finds none free lives in the frame)
  *   rax rcx      scratch within one op
@@ -137,8 +138,10 @@ struct xc {
     int pending;             /* the sunk SETCC whose state a miss must store, or -1 */
     int mul_hi;              /* the MULHU/MULHS whose product a MUL left in rax, or -1 */
     size_t ret_stub;         /* cold offset of the shared epilogue, or -1 */
-    uint32_t slot_jmp[2];    /* fast offset of each direct exit's patchable rel32, or NO_SLOT */
-    uint32_t slot_stub[2];   /* cold offset of the stub it leads to while unlinked */
+    /* offset of each direct exit's patchable rel32 (in the fast code, or
+     * the cold | SLOT_COLD), or NO_SLOT */
+    uint32_t slot_jmp[TB_NSLOTS];
+    uint32_t slot_stub[TB_NSLOTS]; /* cold offset of the stub it leads to while unlinked */
     uint32_t pro_len;        /* the chain entry's length: the body starts there */
     /* An ALU op computed straight in a guest register's low byte: its
      * register, and the other operand's (or -1 and the immediate) */
@@ -188,11 +191,12 @@ struct x64_hdr {
     uint32_t magic;
     uint32_t fast_len, cold_len, ninsns;
     uint32_t pro_len;     /* the body, where the run loop enters */
-    uint32_t slot_jmp[2]; /* each direct exit's rel32 field, or NO_SLOT */
-    uint32_t slot_stub[2]; /* ... and where it leads while unlinked */
+    uint32_t slot_jmp[TB_NSLOTS]; /* each direct exit's rel32 field, or NO_SLOT */
+    uint32_t slot_stub[TB_NSLOTS]; /* ... and where it leads while unlinked */
     uint32_t insn_off[];
 };
 #define NO_SLOT UINT32_MAX
+#define SLOT_COLD 0x80000000u
 #define X64_MAGIC 0x3436786eu
 static size_t hdr_size(int ninsns)
 {
@@ -1148,6 +1152,67 @@ static void emit_exit_patchable(struct xc *x, int slot, uint32_t eip, int cc)
     x->slot_stub[slot] = (uint32_t)stub;
 }
 
+/* The host condition of a conditional exit on value op->a: a compare
+ * fused into it (x->fused_cc), or a test of the value. */
+static int branch_cc(struct xc *x, const struct ir_op *op)
+{
+    int cc = x->fused_cc;
+    if (cc >= 0) {
+        x->fused_cc = -1;
+        return cc;
+    }
+    int ra = vreg(x, &x->f, op->a, X_RAX);
+    emit_test_rr32(&x->f, ra, ra);
+    return XCC_NE;
+}
+
+/*
+ * A side exit (IR_BRANCH): the block's entry charged the instructions
+ * after it, which the taken side gives back.  That side is a cold
+ * trampoline, so that the path that stays pays one jcc not taken: the
+ * charge back, then a patchable jmp (or the jump back to a loop's own
+ * chain entry).  With nothing to give back the jcc is the slot itself.
+ */
+static void emit_branch(struct xc *x, const struct ir_op *op)
+{
+    struct xbuf *f = &x->f, *c = &x->c;
+    int slot = IR_BRANCH_SLOT(op->aux), back = (int)IR_BRANCH_BACK(op->aux);
+    int cc = branch_cc(x, op);
+    int self = op->imm == x->b->eip && may_chain(x->b);
+    const struct ir_op *sunk = x->pending >= 0 ? &x->b->ops[x->pending] : NULL;
+    if (!self && !exit_patchable(x, op->imm)) {
+        /* another page: out through the jump cache, inline (rare) */
+        size_t skip = emit_jcc32(f, cc ^ 1);
+        if (sunk)
+            emit_setcc_stores(x, f, sunk, 0);
+        if (back)
+            emit_alu_ri64(f, XALU_SUB, X_ENTERED, back);
+        emit_exit_chain(x, slot, op->imm);
+        emit_patch_rel32(f, skip, xbuf_len(f));
+        return;
+    }
+    if (!back && !self && !sunk) {
+        emit_exit_patchable(x, slot, op->imm, cc);
+        return;
+    }
+    jump_to_cold(x, cc);
+    if (sunk) /* the flags of a compare the path that stays overwrites */
+        emit_setcc_stores(x, c, sunk, 0);
+    if (back)
+        emit_alu_ri64(c, XALU_SUB, X_ENTERED, back);
+    if (self) {
+        jump_to_fast(x, 0);
+        return;
+    }
+    size_t at = emit_jmp32(c), stub = xbuf_len(c);
+    emit_patch_rel32(c, at, stub);
+    emit_store_i32(c, CPUF(eip), op->imm);
+    emit_quick_next(x, c);
+    emit_leave(x, c, slot);
+    x->slot_jmp[slot] = (uint32_t)at | SLOT_COLD;
+    x->slot_stub[slot] = (uint32_t)stub;
+}
+
 /* -stats: one more jump-cache hit or miss (rax, rcx scratch). */
 static void jc_count(struct xc *x, size_t field)
 {
@@ -1703,14 +1768,7 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     case IR_EXITCC: {
         size_t not_taken;
-        int cc = x->fused_cc;
-        if (cc >= 0) {
-            x->fused_cc = -1;
-        } else {
-            int ra = vreg(x, f, op->a, X_RAX);
-            emit_test_rr32(f, ra, ra);
-            cc = XCC_NE;
-        }
+        int cc = branch_cc(x, op);
         if (op->imm == x->b->eip && may_chain(x->b)) {
             /* the taken side loops: straight to the chain entry */
             emit_patch_rel32(f, emit_jcc32(f, cc), 0);
@@ -1729,6 +1787,9 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         emit_exit_chain(x, 1, op->aux);
         break;
     }
+    case IR_BRANCH:
+        emit_branch(x, op);
+        break;
     case IR_EXITIND: {
         int ra = vreg(x, f, op->a, X_RAX);
         emit_store32(f, CPUF(eip), ra);
@@ -2115,8 +2176,9 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
             if (o->opc == IR_SETCC && !o->aux)
                 break;
             uint16_t fl = ir_op_info[o->opc].flags;
-            if (o->opc >= IR_LD8 && o->opc <= IR_ST32) {
-                /* They read the flags only as a fault would, which the miss path stores. */
+            if ((o->opc >= IR_LD8 && o->opc <= IR_ST32) || o->opc == IR_BRANCH) {
+                /* They read the flags only as a fault would, which the miss
+                 * path stores, or on a side exit's taken path (emit_branch). */
                 maxk = j;
                 continue;
             }
@@ -2371,7 +2433,7 @@ static void emit_chain_entry(struct xc *x)
         emit_tb_addr(x, f, X_RAX, 0);
         emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
     }
-    emit_alu_ri32(f, XALU_ADD, X_ENTERED, (uint32_t)x->b->ninsns);
+    emit_alu_ri64(f, XALU_ADD, X_ENTERED, x->b->ninsns);
     x->pro_len = (uint32_t)xbuf_len(f);
 }
 
@@ -2413,8 +2475,8 @@ static size_t x64_translate(const struct ir_block *b)
     x->pending = -1;
     x->mul_hi = -1;
     x->hf_pos = (size_t)-1;
-    x->slot_jmp[0] = x->slot_jmp[1] = NO_SLOT;
-    x->slot_stub[0] = x->slot_stub[1] = NO_SLOT;
+    for (int s = 0; s < TB_NSLOTS; s++)
+        x->slot_jmp[s] = x->slot_stub[s] = NO_SLOT;
     emit_chain_entry(x);
     for (int i = 0; i < b->ninsns; i++)
         x->insn_off[i] = UINT32_MAX;
@@ -2429,7 +2491,8 @@ static size_t x64_translate(const struct ir_block *b)
             emit_store32(&x->f, CPUF(cc_src1), greg[x->early_g[i]]);
         if (op->opc == IR_TESTCC && is_temp(op->d)) {
             int j = next_op(b, i);
-            if (j >= 0 && b->ops[j].opc == IR_EXITCC && b->ops[j].a == op->d && x->last[op->d] == j) {
+            if (j >= 0 && (b->ops[j].opc == IR_EXITCC || b->ops[j].opc == IR_BRANCH) &&
+                b->ops[j].a == op->d && x->last[op->d] == j) {
                 int cc = emit_testcc_cmp(x, op);
                 if (cc >= 0) {
                     x->fused_cc = cc;
@@ -2565,8 +2628,9 @@ static const void *x64_compile(const struct ir_block *b, void *code, const void 
     h->cold_len = (uint32_t)cl;
     h->ninsns = (uint32_t)b->ninsns;
     h->pro_len = x->pro_len;
-    for (int s = 0; s < 2; s++) {
-        h->slot_jmp[s] = x->slot_jmp[s];
+    for (int s = 0; s < TB_NSLOTS; s++) {
+        uint32_t j = x->slot_jmp[s];
+        h->slot_jmp[s] = j == NO_SLOT ? NO_SLOT : (j & SLOT_COLD) ? (uint32_t)fl + (j & ~SLOT_COLD) : j;
         h->slot_stub[s] = x->slot_stub[s] == NO_SLOT ? NO_SLOT : (uint32_t)fl + x->slot_stub[s];
     }
     memcpy(h->insn_off, x->insn_off, 4 * (size_t)b->ninsns);

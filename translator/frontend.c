@@ -291,16 +291,44 @@ void f_exit_to(struct fctx *c, uint32_t eip, int kind)
  */
 #define MAX_FOLLOWS 4
 
-int f_follow(struct fctx *c, uint32_t t)
+/* Whether the block so far may go on at t: t in its page and not in it
+ * yet, no single-step, no monitor call (see f_follow). */
+static int may_go_on_at(const struct fctx *c, uint32_t t)
 {
-    if (c->follows >= MAX_FOLLOWS || (c->hflags & HF_SINGLE) ||
-        ((c->b->cs_base + t) & PAGE_MASK) != c->page0)
+    if ((c->hflags & HF_SINGLE) || ((c->b->cs_base + t) & PAGE_MASK) != c->page0)
         return 0;
     for (int i = 0; i < c->b->ninsns; i++)
         if (c->b->insns[i].eip == t ||
             (c->b->insns[i].cls != CLS_INNOCUOUS && c->b->insns[i].cls != CLS_CONTROL))
             return 0;
+    return 1;
+}
+
+int f_follow(struct fctx *c, uint32_t t)
+{
+    if (c->follows >= MAX_FOLLOWS || !may_go_on_at(c, t))
+        return 0;
     c->follows++;
+    return 1;
+}
+
+/*
+ * Whether a Jcc to t may be a side exit (IR_BRANCH) after which the block
+ * goes on at its fall-through: a loop whose body has an early exit (a
+ * list walk's `while (p && p->key < k)`) is then one block that chains to
+ * itself, and the flags of a compare the next one overwrites need not
+ * leave the block on the path that stays.  Only forward: a backward Jcc
+ * is most often a loop's, taken, which chains best from the block's end
+ * (the taken side of a side exit pays a trampoline).  Twice per block (the
+ * exit slots after the final Jcc's two), to a target in the same page (a
+ * link tb_link() makes), under the rules of f_follow for the fall-through.
+ */
+int f_branch(struct fctx *c, uint32_t t)
+{
+    if (c->branches >= IR_MAX_BRANCHES || t <= c->next_eip || ((c->b->cs_base + t) & PAGE_MASK) != c->page0 ||
+        !may_go_on_at(c, c->next_eip))
+        return 0;
+    c->branches++;
     return 1;
 }
 
@@ -491,6 +519,11 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
             break;
         }
     }
+    /* A side exit's taken path gives back what the block's entry charged
+     * for the instructions after it. */
+    for (int i = 0, slot = 2; i < b->nops; i++)
+        if (b->ops[i].opc == IR_BRANCH)
+            b->ops[i].aux = IR_BRANCH_AUX(slot++, b->ninsns - 1 - b->ops[i].insn);
     ir_optimize(b);
     return phys_last;
 }

@@ -36,8 +36,9 @@ static void alu_binary(struct fctx *c, int op)
         r = f_op(c, IR_SUB, f_op(c, IR_SUB, a, b), cf);
         base = CCB_SBB;
         break;
-    case OP_AND: case OP_TEST: r = f_op(c, IR_AND, a, b); base = CCB_LOGIC; break;
-    case OP_OR: r = f_op(c, IR_OR, a, b); base = CCB_LOGIC; break;
+    /* test eax, eax: the value is its own AND (and OR), no op to compute */
+    case OP_AND: case OP_TEST: r = a == b ? a : f_op(c, IR_AND, a, b); base = CCB_LOGIC; break;
+    case OP_OR: r = a == b ? a : f_op(c, IR_OR, a, b); base = CCB_LOGIC; break;
     default: r = f_op(c, IR_XOR, a, b); base = CCB_LOGIC; break;
     }
     if (op != OP_CMP && op != OP_TEST)

@@ -115,6 +115,10 @@ int f_control(struct fctx *c)
     case OP_JCC:
         v = f_cond(c, in->cc);
         f_flush_regs(c);
+        if (f_branch(c, target(c, in->o[0].imm))) {
+            ir_emit_exit(c->b, IR_BRANCH, IR_EXIT_COND, v, target(c, in->o[0].imm), 0);
+            return 1;
+        }
         ir_emit_exit(c->b, IR_EXITCC, IR_EXIT_COND, v, target(c, in->o[0].imm), c->next_eip);
         c->ended = 1;
         return 1;

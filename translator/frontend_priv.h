@@ -32,6 +32,7 @@ struct fctx {
     int ended; /* the instruction ended the block */
     uint32_t page0; /* the linear page every instruction starts in */
     int follows;    /* unconditional jumps the block went on through */
+    int branches;   /* side exits (IR_BRANCH): Jcc the block went on after */
     uint16_t ea_off; /* the last f_ea_check: offset and segment, for the */
     int ea_seg;      /* write check of a read-modify-write */
     struct pending_write pw[8];
@@ -54,6 +55,7 @@ void f_flush_regs(struct fctx *c);
 uint16_t f_seg_base(struct fctx *c, int seg);
 /* Whether the block goes on at t after a direct JMP (frontend.c) */
 int f_follow(struct fctx *c, uint32_t t);
+int f_branch(struct fctx *c, uint32_t t);
 uint16_t f_lin(struct fctx *c, int seg, uint16_t offset);
 uint16_t f_ea(struct fctx *c, const struct operand *o);
 /* Segment limit and type checks (only for segments flagged HF_SEGCHK). */

@@ -72,6 +72,7 @@ const struct ir_op_info ir_op_info[IR_COUNT] = {
     [IR_EXITCC] = { "exitcc", A, EXIT_ },
     [IR_EXITIND] = { "exitind", A, EXIT_ },
     [IR_EXITEIP] = { "exiteip", 0, EXIT_ },
+    [IR_BRANCH] = { "branch", A, EXIT_ | IRF_SIDE_EXIT },
 };
 
 #undef D
@@ -277,6 +278,10 @@ void ir_dump_op(FILE *f, const struct ir_op *op)
         break;
     case IR_EXITIND:
         print_val(f, op->a);
+        break;
+    case IR_BRANCH:
+        print_val(f, op->a);
+        fprintf(f, " ? 0x%08x", op->imm);
         break;
     case IR_EXITEIP:
         break;

@@ -5,7 +5,8 @@
  * V_TEMP0 and up are block temporaries, which live wherever the backend
  * keeps them (the interpreter: a frame on its C stack), never in struct
  * cpu.  Temporaries are written once, so the frontend may refer to them
- * later in the block; none is live across a block exit.  Each op
+ * later in the block; none is live into another block (across a side
+ * exit, IR_BRANCH, only on the path that stays).  Each op
  * remembers the guest instruction it came from, so a fault inside any op
  * restores the guest EIP exactly.
  *
@@ -67,6 +68,9 @@ enum ir_opc {
     IR_EXITCC,  /* if a: exit to EIP imm (slot 0) else to EIP aux (slot 1) */
     IR_EXITIND, /* leave the block for EIP = a */
     IR_EXITEIP, /* leave the block; a helper has set cpu->eip */
+    IR_BRANCH,  /* if a: leave for EIP imm, else go on (a side exit);
+                   aux: the chain slot and the block's guest instructions
+                   after this one's, which the taken side did not run */
     IR_COUNT
 };
 _Static_assert(IR_COUNT <= 256, "ir_op.opc is a byte");
@@ -118,6 +122,7 @@ enum {
     IRF_READS_FLAGS = 0x100,  /* the lazy arithmetic flags */
     IRF_WRITES_FLAGS = 0x200,
     IRF_FLAGS_MASKED = 0x400, /* reads or writes only some flags: see ir_flags_read/written */
+    IRF_SIDE_EXIT = 0x800,    /* an exit that may not be taken: the block goes on after it */
 };
 /* Ops that must stay even when nothing reads what they define. */
 #define IRF_SIDE_EFFECTS \
@@ -179,6 +184,17 @@ struct ir_op *ir_emit(struct ir_block *b, int opc, uint16_t d, uint16_t a, uint1
 /* An exit op (IRF_EXIT) that says why the block ends. */
 struct ir_op *ir_emit_exit(struct ir_block *b, int opc, int kind, uint16_t a, uint32_t imm,
                            uint32_t aux);
+/* Side exits per block, whose chain slots follow a final Jcc's two. */
+#define IR_MAX_BRANCHES 2
+/* An IR_BRANCH's aux: its chain slot, and the instructions it gives back. */
+#define IR_BRANCH_AUX(slot, back) ((uint32_t)(slot) << 16 | (uint32_t)(back))
+#define IR_BRANCH_SLOT(aux) ((int)((aux) >> 16))
+#define IR_BRANCH_BACK(aux) ((aux) & 0xffffu)
+/* Whether an op ends the block: an exit, but not a side exit. */
+static inline int ir_op_ends_block(int opc)
+{
+    return (ir_op_info[opc].flags & (IRF_EXIT | IRF_SIDE_EXIT)) == IRF_EXIT;
+}
 /* Whether an op may raise a guest exception or has other side effects. */
 static inline int ir_op_has_side_effects(int opc)
 {

@@ -421,8 +421,8 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
         page_remove(tc, tb, 1, tb->phys_last >> 12);
     /* Unchain everything that jumps here. */
     for (uintptr_t l = tb->jmp_in; l;) {
-        struct tb *src = (struct tb *)(l & ~(uintptr_t)1);
-        int slot = l & 1;
+        struct tb *src = (struct tb *)(l & ~(uintptr_t)TB_SLOT_MASK);
+        int slot = (int)(l & TB_SLOT_MASK);
         if (src->jmp[slot] == tb) {
             src->jmp[slot] = NULL;
             if (tc->be->link) {
@@ -434,7 +434,7 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
         l = src->jmp_in_next[slot];
     }
     tb->jmp_in = 0;
-    tb->jmp[0] = tb->jmp[1] = NULL;
+    memset(tb->jmp, 0, sizeof(tb->jmp));
 }
 
 void tb_invalidate_phys(struct tb_cache *tc, uint32_t paddr, uint32_t len)

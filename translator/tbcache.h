@@ -22,6 +22,7 @@
 
 #include "cpu/cpu.h"
 #include "translator/codecache.h"
+#include "translator/ir.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +31,12 @@ struct backend;
 struct clock;
 struct insn;
 struct ir_block;
+
+/* Direct exits per block: a JMP or Jcc's taken (0) and fall-through (1)
+ * sides, and two side exits' (2 and 3, IR_BRANCH). */
+#define TB_NSLOTS (2 + IR_MAX_BRANCHES)
+#define TB_SLOT_MASK 3
+_Static_assert(TB_NSLOTS <= TB_SLOT_MASK + 1, "jmp_in keeps the slot in a 16-aligned pointer");
 
 struct tb {
     uint32_t pc;      /* linear address of the first instruction */
@@ -44,9 +51,9 @@ struct tb {
     int no_chain; /* ends with a monitor call: the mode may differ next time */
     struct tb *hash_next;
     struct tb *page_next[2];
-    struct tb *jmp[2];       /* chained successors, per exit slot */
-    uintptr_t jmp_in;        /* incoming chain list: tb pointer | slot */
-    uintptr_t jmp_in_next[2];
+    struct tb *jmp[TB_NSLOTS]; /* chained successors, per exit slot */
+    uintptr_t jmp_in;        /* incoming chain list: tb pointer | slot (blocks are 16-aligned) */
+    uintptr_t jmp_in_next[TB_NSLOTS];
     const void *code; /* the backend's entry point, in the code cache */
     uint32_t *insn_eip;      /* EIP of each guest instruction */
     uint8_t *insn_cls;

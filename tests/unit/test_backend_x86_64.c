@@ -3,7 +3,8 @@
  * random IR blocks: every op but the calls out, many temporaries live at
  * once (so that some live in the frame, and across the C calls GETCC,
  * TESTCC and CCFLAGS make), constants, guest-register destinations,
- * loads and stores through a TLB entry that hits, and every exit form.
+ * loads and stores through a TLB entry that hits, and every exit form,
+ * side exits (IR_BRANCH) among them.
  * Both backends run the same block on the same state; the registers, EIP,
  * the lazy flags, the exit slot and the memory must come out the same.
  */
@@ -80,7 +81,23 @@ static void gen_block(struct ir_block *b)
         IR_EXT8S, IR_EXT16U, IR_EXT16S, IR_HI8, IR_DEP8L, IR_DEP8H, IR_DEP16, IR_BSWAP,
         IR_SELECT, IR_SETEQ, IR_MOVI, IR_LDCPU,
     };
+    int branched = 0;
     for (int i = 0; i < n && b->nops < IR_MAX_OPS - 8 && nt < IR_MAX_TEMPS - 8; i++) {
+        if (branched < IR_MAX_BRANCHES && i > 0 && rnd() % 24 == 0) {
+            /* a side exit, taken or not, with the flags of an earlier
+             * SETCC sunk into its taken path or stored; a compare fused
+             * into it or a value; instructions to give back or none */
+            uint16_t c = pick(nt);
+            if (nt && rnd() % 2) {
+                c = (uint16_t)(V_TEMP0 + nt++);
+                ir_emit(b, IR_TESTCC, c, pick(nt - 1), pick(nt - 1), pick(nt - 1), rnd() % 16,
+                        (uint32_t)rnd_kind());
+            }
+            ir_emit_exit(b, IR_BRANCH, IR_EXIT_COND, c, 0x2800 + 0x100 * branched,
+                         IR_BRANCH_AUX(2 + branched, rnd() % 3 ? rnd() % 20 : 0));
+            branched++;
+            continue;
+        }
         uint32_t k = rnd() % 23;
         if (k == 22) {
             /* one-operand MUL/IMUL: both halves of one product, into two
@@ -357,7 +374,7 @@ int main(void)
                     (kind < CC_EFLAGS && CC_BASE(kind) == CCB_SUB)) &&
                    cpu_arith_flags(&c1) == cpu_arith_flags(&c2) &&
                    (c1.cc_src2 == c2.cc_src2 || !cc_stores_src2(kind)) && c1.cc_fix == c2.cc_fix &&
-                   c1.icount == c2.icount && !memcmp(p1, p2, sizeof(p1));
+                   c1.icount == c2.icount && c1.budget == c2.budget && !memcmp(p1, p2, sizeof(p1));
         check_count++;
         if (!same) {
             check_failures++;

@@ -62,15 +62,42 @@ uint16_t f_reg(struct fctx *c, int reg, int size)
     return f_op(c, IR_HI8, reg - 4, 0);
 }
 
+/*
+ * Register reg gets a new value: a fused compare must not read it after.
+ * When it was only a 32-bit SUB, INC or DEC's first operand (sub eax, 1;
+ * jb and dec ecx; jnz: the common cases), whose result is a temporary,
+ * the operand is the result plus the other, which f_cond computes again
+ * (INC and DEC's gives only AF, which no condition reads): the branch
+ * stays a compare of values, not a read of the lazy flags, whose stores
+ * may then sink off the path.  (An ADD's carry the backend already finds
+ * from src2: find_forwards.)
+ */
+static void lastcc_clobber(struct fctx *c, int reg, uint16_t val)
+{
+    if (c->lastcc.dst_reg == reg && val != c->lastcc.dst)
+        c->lastcc.dst_reg = NONE_V;
+    if (!c->lastcc.valid ||
+        (c->lastcc.dst != reg && c->lastcc.src1 != reg && c->lastcc.src2 != reg))
+        return;
+    int base = CC_BASE(c->lastcc.kind);
+    if (c->lastcc.src1 == reg && c->lastcc.dst != reg && c->lastcc.src2 != reg &&
+        c->lastcc.dst >= V_TEMP0 && c->lastcc.kind < CC_EFLAGS &&
+        CC_SIZEIDX(c->lastcc.kind) == 2 &&
+        (base == CCB_SUB || base == CCB_INC || base == CCB_DEC)) {
+        c->lastcc.src1_gone = 1;
+        if (val == c->lastcc.dst) /* the result into the register (the alias the backend likes) */
+            c->lastcc.dst_reg = (uint16_t)reg;
+    } else
+        c->lastcc.valid = 0;
+}
+
 void f_set_reg(struct fctx *c, int reg, int size, uint16_t val)
 {
     int high = size == 1 && reg >= 4;
     if (high)
         reg -= 4;
     c->pw[c->npw++] = (struct pending_write){ reg, size, high, val };
-    if (c->lastcc.valid &&
-        (c->lastcc.dst == reg || c->lastcc.src1 == reg || c->lastcc.src2 == reg))
-        c->lastcc.valid = 0;
+    lastcc_clobber(c, reg, size == 4 ? val : NONE_V);
 }
 
 void f_flush_regs(struct fctx *c)
@@ -86,10 +113,7 @@ void f_flush_regs(struct fctx *c)
             }
     for (int i = 0; i < c->npw; i++) {
         struct pending_write *w = &c->pw[i];
-        /* A fused compare must not read a register rewritten after it. */
-        if (c->lastcc.valid && (c->lastcc.dst == w->reg || c->lastcc.src1 == w->reg ||
-                                c->lastcc.src2 == w->reg))
-            c->lastcc.valid = 0;
+        lastcc_clobber(c, w->reg, w->size == 4 ? w->val : NONE_V);
         if (w->size == 4) {
             if (w->val != w->reg)
                 ir_emit(c->b, IR_MOV, w->reg, w->val, 0, 0, 0, 0);
@@ -230,6 +254,8 @@ void f_setcc(struct fctx *c, int base, int size, uint16_t dst, uint16_t src1, ui
     c->lastcc.dst = dst;
     c->lastcc.src1 = src1;
     c->lastcc.src2 = src2;
+    c->lastcc.src1_gone = 0;
+    c->lastcc.dst_reg = NONE_V;
 }
 
 void f_setfl(struct fctx *c, uint16_t val, uint32_t mask, uint16_t cond)
@@ -248,8 +274,35 @@ uint16_t f_getflags(struct fctx *c)
     return d;
 }
 
+/* Whether temporary v is a constant (IR_MOVI), and which. */
+static int f_const(const struct fctx *c, uint16_t v, uint32_t *k)
+{
+    if (v < V_TEMP0)
+        return 0;
+    for (int i = c->b->nops - 1; i >= 0; i--)
+        if (ir_op_writes_d(c->b->ops[i].opc) && c->b->ops[i].d == v) {
+            *k = c->b->ops[i].imm;
+            return c->b->ops[i].opc == IR_MOVI;
+        }
+    return 0;
+}
+
 uint16_t f_cond(struct fctx *c, int cond)
 {
+    if (c->lastcc.valid && c->lastcc.src1_gone) {
+        /* src1 again (lastcc_clobber), once for every later reader */
+        uint16_t dst = c->lastcc.dst_reg != NONE_V ? c->lastcc.dst_reg : c->lastcc.dst;
+        uint16_t s2 = c->lastcc.src2;
+        uint32_t k;
+        int base = CC_BASE(c->lastcc.kind);
+        if (base != CCB_SUB)
+            c->lastcc.src1 = dst; /* INC, DEC: src1 gives AF alone, which no condition reads */
+        else if (f_const(c, s2, &k))
+            c->lastcc.src1 = f_opi(c, IR_ADDI, dst, k);
+        else
+            c->lastcc.src1 = f_op(c, IR_ADD, dst, s2);
+        c->lastcc.src1_gone = 0;
+    }
     uint16_t d = f_temp(c);
     if (c->lastcc.valid)
         ir_emit(c->b, IR_TESTCC, d, c->lastcc.dst, c->lastcc.src1, c->lastcc.src2, cond,

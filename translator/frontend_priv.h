@@ -41,6 +41,11 @@ struct fctx {
         int valid;
         uint32_t kind;
         uint16_t dst, src1, src2;
+        /* src1, a register, was rewritten since (sub eax, 1): f_cond
+         * computes it again from dst and src2, or from dst_reg, the
+         * register that still holds dst (NONE_V when none does) */
+        int src1_gone;
+        uint16_t dst_reg;
     } lastcc;
 };
 

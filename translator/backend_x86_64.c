@@ -1241,11 +1241,12 @@ static void emit_jump_cache(struct xc *x, int target)
         return;
     if (target != X_RAX)
         emit_mov_rr32(f, X_RAX, target);
-    /* the mode this code was translated for, which fixes the TLB too */
-    emit_load32(f, X_RSI, CPUF(hflags));
-    emit_alu_ri32(f, XALU_AND, X_RSI, ~HF_INHIBIT_IRQ);
-    emit_alu_ri32(f, XALU_CMP, X_RSI, hflags);
-    miss[nm++] = emit_jcc32(f, XCC_NE);
+    /* The CPU is in the mode this code was translated for (which fixes
+     * the TLB too), so the target must be: a block that may chain runs
+     * only in its own mode (the run loop found it for the CPU's, a
+     * chained exit or this lookup came from a block of the same one),
+     * and changes none of it, up to the interrupt shadow of a MOV SS,
+     * which no block's key holds. */
     /* eax = linear PC (CS has not changed in a block that may chain); rdx = the cached block */
     if (x->b->cs_base)
         emit_alu_ri32(f, XALU_ADD, X_RAX, x->b->cs_base);

@@ -1259,9 +1259,8 @@ static void emit_jump_cache(struct xc *x, int target)
     }
     emit_alu_ri32(f, XALU_AND, X_RDX, JC_MASK);
     emit_load64(f, X_RDI, CPUF(tbs)); /* the CPU's own block cache's jump cache */
+    /* (an empty slot holds tb_jc_none, whose hflags no block has) */
     emit_load64(f, X_RDX, xmem_bid(X_RDI, X_RDX, 8, (int32_t)offsetof(struct tb_cache, jump_cache)));
-    emit_alu_ri64(f, XALU_CMP, X_RDX, 0);
-    miss[nm++] = emit_jcc32(f, XCC_E);
     emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, pc)));
     miss[nm++] = emit_jcc32(f, XCC_NE);
     /* (tb_invalidate() takes an invalid block out of the jump cache) */

@@ -124,9 +124,17 @@ const struct backend *tb_backend(struct tb_cache *tc)
     return tc->be;
 }
 
+const struct tb tb_jc_none = { .hflags = UINT32_MAX, .invalid = 1 };
+
+void tb_jump_cache_clear(struct tb_cache *tc)
+{
+    for (size_t i = 0; i < sizeof(tc->jump_cache) / sizeof(tc->jump_cache[0]); i++)
+        tc->jump_cache[i] = (struct tb *)&tb_jc_none;
+}
+
 void tb_flush_all(struct tb_cache *tc)
 {
-    memset(tc->jump_cache, 0, sizeof(tc->jump_cache));
+    tb_jump_cache_clear(tc);
     memset(tc->hash, 0, sizeof(tc->hash));
     for (uint32_t i = 0; i < tc->nused_pages; i++) {
         uint32_t p = tc->used_pages[i];
@@ -408,7 +416,7 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
     tc->stats.invalidated++;
     /* Generated code trusts what the jump cache holds to be valid. */
     if (tc->jump_cache[tb_jc_slot(tb->pc)] == tb)
-        tc->jump_cache[tb_jc_slot(tb->pc)] = NULL;
+        tc->jump_cache[tb_jc_slot(tb->pc)] = (struct tb *)&tb_jc_none;
     uint32_t h = hash_of(tb->phys_pc, tb->pc);
     for (struct tb **pp = &tc->hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {

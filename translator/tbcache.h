@@ -189,6 +189,13 @@ static inline void tb_link(struct tb_cache *tc, struct tb *src, int slot, struct
 }
 /* Invalidate blocks whose code overlaps [paddr, paddr+len). */
 void tb_invalidate_phys(struct tb_cache *tc, uint32_t paddr, uint32_t len);
+/*
+ * The jump cache's empty slot: a block whose key nothing matches (hflags
+ * with bits no mode has), so that generated code's lookup needs no test
+ * for NULL.  tb_jump_cache_clear() empties every slot.
+ */
+extern const struct tb tb_jc_none;
+void tb_jump_cache_clear(struct tb_cache *tc);
 /* Drop every block (arena full, A20 change, mode switch of the memory map). */
 void tb_flush_all(struct tb_cache *tc);
 

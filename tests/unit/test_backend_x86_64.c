@@ -340,6 +340,7 @@ int main(void)
     static struct ir_block b;
     static struct cpu c1, c2;
     static struct tb_cache empty_cache;
+    tb_jump_cache_clear(&empty_cache);
     static uint8_t p1[HOST_SIZE], p2[HOST_SIZE];
     int blocks = 3000, bad = 0;
     int bmi2 = __builtin_cpu_supports("bmi2") != 0;

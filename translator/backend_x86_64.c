@@ -1274,22 +1274,25 @@ static void emit_jump_cache(struct xc *x, int target)
         emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
         miss[nm++] = emit_jcc32(f, XCC_NE);
     } else {
-        /* the physical PC through the code TLB, as mem_code_phys() on a hit */
-        emit_mov_rr32(f, X_RCX, X_RAX);
-        emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+        /* the physical PC through the code TLB, as mem_code_phys() on a
+         * hit: the tag is the PC's page, valid; the frame is the block's
+         * (whose page offset is the PC's: the linear PCs are equal) */
+        if (x->bmi2) {
+            emit_rorx32(f, X_RCX, X_RAX, 12 - 5);
+        } else {
+            emit_mov_rr32(f, X_RCX, X_RAX);
+            emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
+        }
         emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
-        emit_load32(f, X_RSI,
-                    xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, tag_code)));
-        emit_alu_ri32(f, XALU_AND, X_RSI, PAGE_MASK | TLB_INVALID);
-        emit_mov_rr32(f, X_RDI, X_RAX);
-        emit_alu_ri32(f, XALU_AND, X_RDI, PAGE_MASK);
-        emit_alu_rr32(f, XALU_CMP, X_RSI, X_RDI);
+        emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
+        emit_alu_rm32(f, XALU_XOR, X_RAX,
+                      xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, tag_code)));
+        emit_test_ri32(f, X_RAX, PAGE_MASK | TLB_INVALID);
         miss[nm++] = emit_jcc32(f, XCC_NE);
         emit_load32(f, X_RSI,
                     xmem_bid(X_RBP, X_RCX, 1, e + (int32_t)offsetof(struct tlb_entry, phys)));
-        emit_alu_ri32(f, XALU_AND, X_RAX, 0xfff);
-        emit_alu_rr32(f, XALU_OR, X_RSI, X_RAX);
-        emit_alu_rm32(f, XALU_CMP, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
+        emit_alu_rm32(f, XALU_XOR, X_RSI, xmem_bd(X_RDX, (int32_t)offsetof(struct tb, phys_pc)));
+        emit_test_ri32(f, X_RSI, PAGE_MASK);
         miss[nm++] = emit_jcc32(f, XCC_NE);
     }
     /* found: its chain entry makes tb_chain_enter()'s checks */

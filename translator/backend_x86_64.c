@@ -2633,7 +2633,9 @@ static const void *x64_compile(const struct ir_block *b, void *code, const void 
     h->pro_len = x->pro_len;
     for (int s = 0; s < TB_NSLOTS; s++) {
         uint32_t j = x->slot_jmp[s];
-        h->slot_jmp[s] = j == NO_SLOT ? NO_SLOT : (j & SLOT_COLD) ? (uint32_t)fl + (j & ~SLOT_COLD) : j;
+        h->slot_jmp[s] = j == NO_SLOT          ? NO_SLOT
+                         : (j & SLOT_COLD) ? (uint32_t)fl + (j & ~SLOT_COLD)
+                                           : j;
         h->slot_stub[s] = x->slot_stub[s] == NO_SLOT ? NO_SLOT : (uint32_t)fl + x->slot_stub[s];
     }
     memcpy(h->insn_off, x->insn_off, 4 * (size_t)b->ninsns);

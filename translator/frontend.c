@@ -378,8 +378,8 @@ int f_follow(struct fctx *c, uint32_t t)
  */
 int f_branch(struct fctx *c, uint32_t t)
 {
-    if (c->branches >= IR_MAX_BRANCHES || t <= c->next_eip || ((c->b->cs_base + t) & PAGE_MASK) != c->page0 ||
-        !may_go_on_at(c, c->next_eip))
+    if (c->branches >= IR_MAX_BRANCHES || t <= c->next_eip ||
+        ((c->b->cs_base + t) & PAGE_MASK) != c->page0 || !may_go_on_at(c, c->next_eip))
         return 0;
     c->branches++;
     return 1;

@@ -1140,12 +1140,19 @@ static int exit_patchable(const struct xc *x, uint32_t eip)
  * rel32 to the stub that leaves with eip and the slot, until x64_link()
  * patches its rel32, which ends the instruction in both forms.
  */
-static void emit_exit_patchable(struct xc *x, int slot, uint32_t eip, int cc)
+/* The cold stub a direct exit leads to while unlinked: leave with eip and the slot. */
+static size_t emit_slot_stub(struct xc *x, int slot, uint32_t eip)
 {
     size_t stub = xbuf_len(&x->c);
     emit_store_i32(&x->c, CPUF(eip), eip);
     emit_quick_next(x, &x->c);
     emit_leave(x, &x->c, slot);
+    return stub;
+}
+
+static void emit_exit_patchable(struct xc *x, int slot, uint32_t eip, int cc)
+{
+    size_t stub = emit_slot_stub(x, slot, eip);
     size_t at = cc < 0 ? emit_jmp32(&x->f) : emit_jcc32(&x->f, cc);
     fix_add(x, at, stub, 0);
     x->slot_jmp[slot] = (uint32_t)at;
@@ -1204,11 +1211,8 @@ static void emit_branch(struct xc *x, const struct ir_op *op)
         jump_to_fast(x, 0);
         return;
     }
-    size_t at = emit_jmp32(c), stub = xbuf_len(c);
+    size_t at = emit_jmp32(c), stub = emit_slot_stub(x, slot, op->imm);
     emit_patch_rel32(c, at, stub);
-    emit_store_i32(c, CPUF(eip), op->imm);
-    emit_quick_next(x, c);
-    emit_leave(x, c, slot);
     x->slot_jmp[slot] = (uint32_t)at | SLOT_COLD;
     x->slot_stub[slot] = (uint32_t)stub;
 }

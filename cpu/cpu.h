@@ -156,6 +156,9 @@ struct tlb_watch;
 /* Machine-check banks of bt86's P6 (MCG_CAP's count). */
 #define CPU_MCA_BANKS 5
 
+/* Entries of the return prediction (struct cpu's ras): a power of two. */
+#define CPU_RAS_ENTRIES 128
+
 struct cpu {
     uint32_t r[8]; /* R_EAX...: the IR's values 0-7 */
     uint32_t eip;
@@ -185,6 +188,17 @@ struct cpu {
     /* A bit per entry that tlb_fill made valid since the last full flush
      * (a superset of the valid ones): a CR3 write visits only these. */
     uint64_t tlb_live[2][TLB_SIZE / 64];
+
+    /*
+     * Return prediction, for a backend that generates code: where the host
+     * code goes on at the return addresses that recent near CALLs pushed,
+     * by the stack slot that holds each one (ESP's bits 2-8).  What an
+     * entry points at, and how it says which return address and mode it
+     * is for, is the backend's; an empty one points at cpu_ras_none.  An
+     * entry assumes the mapping of its page and that its code is valid:
+     * every TLB flush and every block invalidation empties all of them.
+     */
+    const uint8_t *ras[CPU_RAS_ENTRIES];
 
     struct dtable gdt, idt;
     uint32_t cr[5];
@@ -296,6 +310,11 @@ _Static_assert(offsetof(struct cpu, r) == 0, "guest registers at the CPU base");
 /* IR_LDCPU reads segment selectors and bases: within 256 bytes, one disp8
  * from a base register biased by 128. */
 _Static_assert(offsetof(struct cpu, seg[S_COUNT - 1].flags) < 256, "segments right after the hot area");
+/* An empty return prediction: 16 zero bytes, which no backend's key matches. */
+extern const uint8_t cpu_ras_none[16];
+/* Forget every return prediction (struct cpu's ras). */
+void cpu_ras_clear(struct cpu *cpu);
+
 /* The TLB's base is one add away from the CPU base (imm12 on aarch64). */
 #define CPU_TLB_OFF offsetof(struct cpu, tlb)
 _Static_assert(offsetof(struct cpu, tlb) < 4096, "TLB near the CPU base");

@@ -191,8 +191,11 @@ void stats_print(struct machine *m, FILE *f)
     if (m->tbs->stats.quick_finds)
         fprintf(f, "  past the run loop            %llu blocks after monitor calls\n",
                 (unsigned long long)m->tbs->stats.quick_finds);
-    if (tb_backend(m->tbs)->executable)
-        fprintf(f, "  return prediction            none: returns look up the jump cache\n");
+    uint64_t ras = m->tbs->stats.ras_hits + m->tbs->stats.ras_misses;
+    if (ras)
+        fprintf(f, "  return prediction hit rate   %6.2f%%  (%llu near returns; a miss looks up "
+                   "the jump cache)\n",
+                100.0 * (double)m->tbs->stats.ras_hits / (double)ras, (unsigned long long)ras);
     fprintf(f, "  blocks invalidated (SMC)     %llu\n", (unsigned long long)m->tbs->stats.invalidated);
     fprintf(f, "  cache flushes                %llu\n", (unsigned long long)m->tbs->stats.flushes);
     fprintf(f, "  run time                     %.3f s\n", run_ns * 1e-9);
@@ -302,6 +305,8 @@ int stats_write_json(struct machine *m, const char *path)
     fprintf(f, "  \"run_loop_entries\": %llu,\n", (unsigned long long)m->tbs->stats.run_loop_entries);
     fprintf(f, "  \"jump_cache\": { \"hits\": %llu, \"misses\": %llu },\n",
             (unsigned long long)m->tbs->stats.jc_hits, (unsigned long long)m->tbs->stats.jc_misses);
+    fprintf(f, "  \"return_prediction\": { \"hits\": %llu, \"misses\": %llu },\n",
+            (unsigned long long)m->tbs->stats.ras_hits, (unsigned long long)m->tbs->stats.ras_misses);
     fprintf(f, "  \"quick_finds\": %llu,\n", (unsigned long long)m->tbs->stats.quick_finds);
     fprintf(f, "  \"blocks_invalidated\": %llu,\n", (unsigned long long)m->tbs->stats.invalidated);
     fprintf(f, "  \"cache_flushes\": %llu,\n", (unsigned long long)m->tbs->stats.flushes);

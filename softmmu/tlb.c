@@ -50,6 +50,7 @@ static void entry_clear(struct tlb_entry *e)
  */
 void tlb_flush_nonglobal(struct cpu *cpu)
 {
+    cpu_ras_clear(cpu); /* its entries assume the mappings of their pages */
     for (int m = 0; m < 2; m++)
         for (int w = 0; w < TLB_SIZE / 64; w++) {
             uint64_t live = cpu->tlb_live[m][w], keep = 0;
@@ -68,6 +69,7 @@ void tlb_flush_nonglobal(struct cpu *cpu)
 
 void tlb_flush(struct cpu *cpu)
 {
+    cpu_ras_clear(cpu);
     for (int m = 0; m < 2; m++)
         for (int i = 0; i < TLB_SIZE; i++)
             entry_clear(&cpu->tlb[m][i]);
@@ -76,6 +78,7 @@ void tlb_flush(struct cpu *cpu)
 
 void tlb_flush_page(struct cpu *cpu, uint32_t vaddr)
 {
+    cpu_ras_clear(cpu);
     for (int m = 0; m < 2; m++) {
         struct tlb_entry *e = &cpu->tlb[m][TLB_INDEX(vaddr)];
         if ((e->tag_code & PAGE_MASK) == (vaddr & PAGE_MASK) ||

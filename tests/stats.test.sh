@@ -45,6 +45,15 @@ expect "time in translated code and in the monitor" '.time_seconds.translated_co
 expect "time in devices" '.time_seconds.devices > 0'
 expect "TLB: mostly hits" '.tlb.hits > .tlb.misses and .tlb.refills > 0'
 expect "4 IRQ 3 interrupts delivered (4 IRETs)" '.interrupts == 4 and .monitor.iret == 4'
+# Return prediction is the native backend's: com2's calls and returns in
+# flat 32-bit code make some, the interpreter none.
+if [ "$(jq -r .backend "$work/s.json")" = x86_64 ]; then
+	expect "returns predicted (native backend)" '.return_prediction.hits > 0'
+	grep -qE -- 'return prediction hit rate' "$work/s.txt" && echo "ok: -stats text: return prediction" ||
+		{ echo "FAIL: -stats text lacks the return prediction"; cat "$work/s.txt"; fail=1; }
+else
+	expect "no return prediction (interpreter)" '.return_prediction.hits + .return_prediction.misses == 0'
+fi
 expect "hottest blocks named by symbol" '(.hot_blocks | length) > 0 and (.hot_blocks[0].symbol | length) > 0'
 for pat in 'guest instructions executed' 'blocks executed' 'TLB hit rate' 'time in the monitor' \
 	'post +0x0080 +1 ' 'hottest blocks' 'sensitive-unprivileged'; do

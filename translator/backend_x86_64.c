@@ -1217,13 +1217,98 @@ static void emit_branch(struct xc *x, const struct ir_op *op)
     x->slot_stub[slot] = (uint32_t)stub;
 }
 
-/* -stats: one more jump-cache hit or miss (rax, rcx scratch). */
-static void jc_count(struct xc *x, size_t field)
+/* -stats: one more of a struct tb_stats counter (register r scratch). */
+static void stat_count(struct xc *x, size_t field, int r)
 {
     if (!monitor_stats.timing)
         return;
-    emit_load64(&x->f, X_RCX, CPUF(tbs));
-    emit_inc_m64(&x->f, xmem_bd(X_RCX, (int32_t)(offsetof(struct tb_cache, stats) + field)));
+    emit_load64(&x->f, r, CPUF(tbs));
+    emit_inc_m64(&x->f, xmem_bd(r, (int32_t)(offsetof(struct tb_cache, stats) + field)));
+}
+
+/* -stats: one more jump-cache hit or miss (rcx scratch). */
+static void jc_count(struct xc *x, size_t field)
+{
+    stat_count(x, field, X_RCX);
+}
+
+/*
+ * Return prediction (cpu->ras), by the stack slot of the return address.
+ * A near CALL points the entry of the slot it pushed to at the host code
+ * that goes on at its return address: its own block's exit through chain
+ * slot 1, emitted after the block's final exit (emit_ras_stub).  A near
+ * RET looks up the entry of the slot it popped from and jumps there when
+ * the address it popped and the mode are the entry's; any other RET (a
+ * longjmp, a return address the callee rewrote, an entry that a deeper
+ * call or a TLB flush took) looks up the jump cache.  That exit is a chain
+ * slot like any other: tb_link() links it within the page, the jump cache
+ * takes it to another, the target's chain entry makes the usual checks.
+ * The entry points at `movabs rcx, key`, the key being the return EIP and
+ * ~hflags (cpu_ras_none's zero matches no mode), then the exit.  Only in
+ * blocks that may chain and run flat 32-bit code: the key holds the EIP
+ * alone, with CS's base 0 on both sides.
+ */
+static int ras_usable(const struct xc *x)
+{
+    return may_chain(x->b) && !x->b->cs_base && (x->b->hflags & HF_CODE32);
+}
+
+#define RAS_SLOT_MASK ((CPU_RAS_ENTRIES - 1) << 2)
+/* The entry of the stack slot in idx (ESP's bits 2-8): scaled by 2, 8 bytes apart. */
+#define RAS_ENTRY(idx) xmem_bid(X_RBP, idx, 2, (int32_t)offsetof(struct cpu, ras))
+
+static uint64_t ras_key(const struct xc *x, uint32_t ret_eip)
+{
+    return (uint64_t)~(x->b->hflags & ~HF_INHIBIT_IRQ) << 32 | ret_eip;
+}
+
+/* A CALL's entry (scratch idx, tmp); returns the rel32 of the lea that
+ * emit_ras_stub() points at the code its return goes on to. */
+static size_t emit_ras_push(struct xc *x, int idx, int tmp)
+{
+    struct xbuf *f = &x->f;
+    emit_mov_rr32(f, idx, greg[R_ESP]);
+    emit_alu_ri32(f, XALU_AND, idx, RAS_SLOT_MASK);
+    size_t at = emit_lea_rip64(f, tmp);
+    emit_store64(f, RAS_ENTRY(idx), tmp);
+    return at;
+}
+
+static void emit_exit_chain(struct xc *x, int slot, uint32_t eip);
+
+/* After a CALL's final exit: where its return goes on, which `lea` points to. */
+static void emit_ras_stub(struct xc *x, size_t lea, uint32_t ret_eip)
+{
+    emit_patch_rel32(&x->f, lea, xbuf_len(&x->f));
+    emit_mov_ri64(&x->f, X_RCX, ras_key(x, ret_eip));
+    emit_exit_chain(x, 1, ret_eip);
+}
+
+/* A RET to eax that took `popped` bytes off the stack: its entry (rcx
+ * scratch), and there on a match. */
+static void emit_ras_pop(struct xc *x, uint32_t popped)
+{
+    struct xbuf *f = &x->f;
+    uint64_t key = ras_key(x, 0);
+    emit_lea32(f, X_RCX, xmem_bd(greg[R_ESP], -(int32_t)popped));
+    emit_alu_ri32(f, XALU_AND, X_RCX, RAS_SLOT_MASK);
+    emit_load64(f, X_RCX, RAS_ENTRY(X_RCX));
+    emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bd(X_RCX, 2)); /* movabs's imm64 */
+    size_t miss = emit_jcc32(f, XCC_NE);
+    emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RCX, 6), (uint32_t)(key >> 32));
+    size_t miss2 = emit_jcc32(f, XCC_NE);
+    stat_count(x, offsetof(struct tb_stats, ras_hits), X_RDX);
+    emit_jmp_r(f, X_RCX);
+    emit_patch_rel32(f, miss, xbuf_len(f));
+    emit_patch_rel32(f, miss2, xbuf_len(f));
+    stat_count(x, offsetof(struct tb_stats, ras_misses), X_RDX);
+}
+
+/* A CALL's return address: the end of the block's last instruction, the CALL. */
+static uint32_t call_return_eip(const struct ir_block *b)
+{
+    const struct ir_insn_info *in = &b->insns[b->ninsns - 1];
+    return in->eip + in->len;
 }
 
 /*
@@ -1771,6 +1856,13 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_EXIT:
+        if (op->exit == IR_EXIT_CALL && ras_usable(x)) {
+            uint32_t ret = call_return_eip(x->b);
+            size_t lea = emit_ras_push(x, X_RAX, X_RCX);
+            emit_exit_chain(x, 0, op->imm);
+            emit_ras_stub(x, lea, ret);
+            break;
+        }
         emit_exit_chain(x, 0, op->imm);
         break;
     case IR_EXITCC: {
@@ -1799,10 +1891,24 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     case IR_EXITIND: {
         int ra = vreg(x, f, op->a, X_RAX);
+        int ras = ras_usable(x) && (op->exit == IR_EXIT_CALL || op->exit == IR_EXIT_RET);
+        size_t lea = 0;
         emit_store32(f, CPUF(eip), ra);
+        if (ras) {
+            /* eax = the target (as the jump cache wants it); rcx, rdx scratch */
+            if (ra != X_RAX)
+                emit_mov_rr32(f, X_RAX, ra);
+            ra = X_RAX;
+            if (op->exit == IR_EXIT_RET)
+                emit_ras_pop(x, op->imm);
+            else
+                lea = emit_ras_push(x, X_RCX, X_RDX);
+        }
         emit_jump_cache(x, ra);
         emit_quick_next(x, f);
         emit_leave(x, f, -1);
+        if (ras && op->exit == IR_EXIT_CALL)
+            emit_ras_stub(x, lea, call_return_eip(x->b));
         break;
     }
     case IR_EXITEIP:

@@ -165,6 +165,18 @@ void emit_lea32(struct xbuf *b, int dst, struct xmem m)
     op_rm(b, 0, 0x8d, dst, m);
 }
 
+/* lea r64, [rip + disp32]: returns the disp32's offset (emit_patch_rel32
+ * fills it in, the field ending the instruction as a jump's rel32 does). */
+size_t emit_lea_rip64(struct xbuf *b, int dst)
+{
+    prefix(b, P_W, dst, X_NONE, X_NONE);
+    emit_byte(b, 0x8d);
+    emit_byte(b, (uint8_t)((dst & 7) << 3 | 5));
+    size_t at = xbuf_len(b);
+    emit_u32(b, 0);
+    return at;
+}
+
 void emit_alu_rr32(struct xbuf *b, int op, int dst, int src)
 {
     op_rr(b, 0, (uint8_t)(op << 3 | 1), src, dst);
@@ -249,6 +261,12 @@ void emit_alu_ri64(struct xbuf *b, int op, int dst, int32_t imm)
         op_rr(b, P_W, 0x81, op, dst);
         emit_u32(b, (uint32_t)imm);
     }
+}
+
+void emit_alu_mi8(struct xbuf *b, int op, struct xmem m, uint8_t imm)
+{
+    op_rm(b, 0, 0x80, op, m);
+    emit_byte(b, imm);
 }
 
 void emit_alu_mi32(struct xbuf *b, int op, struct xmem m, uint32_t imm)

@@ -93,6 +93,8 @@ void emit_store64(struct xbuf *b, struct xmem m, int src);
 void emit_store_i32(struct xbuf *b, struct xmem m, uint32_t imm);
 /* lea r32, [m] */
 void emit_lea32(struct xbuf *b, int dst, struct xmem m);
+/* lea r64, [rip + disp32]; returns the disp32's offset, for emit_patch_rel32 */
+size_t emit_lea_rip64(struct xbuf *b, int dst);
 
 /* op r32, r32 (add or and sub xor cmp) */
 void emit_alu_rr32(struct xbuf *b, int op, int dst, int src);
@@ -118,6 +120,8 @@ void emit_alu_ri32(struct xbuf *b, int op, int dst, uint32_t imm);
 void emit_alu_ri64(struct xbuf *b, int op, int dst, int32_t imm);
 /* op dword [m], imm */
 void emit_alu_mi32(struct xbuf *b, int op, struct xmem m, uint32_t imm);
+/* op byte [m], imm8 */
+void emit_alu_mi8(struct xbuf *b, int op, struct xmem m, uint8_t imm);
 /* op qword [m], imm (sign-extended) */
 void emit_alu_mi64(struct xbuf *b, int op, struct xmem m, int32_t imm);
 /* op r32, [m] */

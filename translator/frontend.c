@@ -390,11 +390,11 @@ void f_exit(struct fctx *c, uint32_t eip)
     f_exit_to(c, eip, IR_EXIT_MONITOR);
 }
 
-void f_exit_ind(struct fctx *c, uint16_t eip, int kind)
+struct ir_op *f_exit_ind(struct fctx *c, uint16_t eip, int kind)
 {
     f_flush_regs(c);
-    ir_emit_exit(c->b, IR_EXITIND, kind, eip, 0, 0);
     c->ended = 1;
+    return ir_emit_exit(c->b, IR_EXITIND, kind, eip, 0, 0);
 }
 
 static void exit_eip(struct fctx *c, int kind)

@@ -141,7 +141,7 @@ int f_control(struct fctx *c)
             sp = (c->hflags & HF_SS32) ? f_opi(c, IR_ADDI, sp, in->o[0].imm & 0xffff)
                                        : f_op(c, IR_DEP16, sp, f_opi(c, IR_ADDI, sp, in->o[0].imm & 0xffff));
         f_set_reg(c, R_ESP, 4, sp);
-        f_exit_ind(c, v, IR_EXIT_RET);
+        f_exit_ind(c, v, IR_EXIT_RET)->imm = (uint32_t)size + (in->nops ? in->o[0].imm & 0xffff : 0);
         return 1;
     case OP_LOOP: case OP_LOOPE: case OP_LOOPNE: case OP_JCXZ:
         loop_insn(c);

@@ -66,7 +66,7 @@ enum ir_opc {
     /* Exits say why the block ends in ir_op.exit (enum ir_exit_kind). */
     IR_EXIT,    /* leave the block for EIP imm through chain slot aux */
     IR_EXITCC,  /* if a: exit to EIP imm (slot 0) else to EIP aux (slot 1) */
-    IR_EXITIND, /* leave the block for EIP = a */
+    IR_EXITIND, /* leave the block for EIP = a; a RET's imm: the bytes it popped */
     IR_EXITEIP, /* leave the block; a helper has set cpu->eip */
     IR_BRANCH,  /* if a: leave for EIP imm, else go on (a side exit);
                    aux: the chain slot and the block's guest instructions

@@ -135,6 +135,7 @@ void tb_jump_cache_clear(struct tb_cache *tc)
 void tb_flush_all(struct tb_cache *tc)
 {
     tb_jump_cache_clear(tc);
+    cpu_ras_clear(tc->cpu); /* its entries point into the code cache */
     memset(tc->hash, 0, sizeof(tc->hash));
     for (uint32_t i = 0; i < tc->nused_pages; i++) {
         uint32_t p = tc->used_pages[i];
@@ -414,9 +415,12 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
         return;
     tb->invalid = 1;
     tc->stats.invalidated++;
-    /* Generated code trusts what the jump cache holds to be valid. */
+    /* Generated code trusts what the jump cache holds to be valid, and
+     * the return prediction that the blocks its entries go to are. */
     if (tc->jump_cache[tb_jc_slot(tb->pc)] == tb)
         tc->jump_cache[tb_jc_slot(tb->pc)] = (struct tb *)&tb_jc_none;
+    if (tc->cpu)
+        cpu_ras_clear(tc->cpu);
     uint32_t h = hash_of(tb->phys_pc, tb->pc);
     for (struct tb **pp = &tc->hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {

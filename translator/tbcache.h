@@ -67,6 +67,7 @@ struct tb_stats {
     uint64_t executed_flushed; /* exec counts of blocks dropped by flushes */
     uint64_t run_loop_entries; /* blocks the run loop entered (the others were chained) */
     uint64_t jc_hits, jc_misses; /* generated code's jump-cache lookups (-stats only) */
+    uint64_t ras_hits, ras_misses; /* ... and return predictions (cpu->ras) */
     uint64_t quick_finds;      /* blocks found by tb_find_quick, after a monitor call */
     double translate_seconds;
 };

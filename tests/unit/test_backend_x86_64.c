@@ -10,6 +10,7 @@
  */
 #include "check.h"
 #include "cpu/flags.h"
+#include "monitor/insn_class.h"
 #include "softmmu/tlb.h"
 #include "translator/backend.h"
 #include "translator/ir.h"
@@ -300,9 +301,14 @@ static void gen_block(struct ir_block *b)
         ir_emit_exit(b, IR_EXITCC, IR_EXIT_COND, t, 0x2000, 0x3000);
         break;
     }
-    default:
-        ir_emit_exit(b, IR_EXITIND, IR_EXIT_JUMP, pick(nt), 0, 0);
+    default: {
+        /* an indirect JMP, CALL or RET: a CALL's return prediction entry
+         * and a RET's lookup (which finds none) must change no state */
+        static const uint8_t kinds[3] = { IR_EXIT_JUMP, IR_EXIT_CALL, IR_EXIT_RET };
+        int kind = kinds[rnd() % 3];
+        ir_emit_exit(b, IR_EXITIND, kind, pick(nt), 0, 0)->imm = kind == IR_EXIT_RET ? 4 : 0;
         break;
+    }
     }
     b->ntemps = nt;
 }
@@ -333,12 +339,117 @@ static void run(const struct backend *be, const struct ir_block *b, struct cpu *
     munmap(mem, n);
 }
 
+/* A block of one instruction at eip (len bytes) for test_ras(), compiled into code. */
+static struct tb *ras_block(const struct backend *be, struct ir_block *b, uint32_t eip, uint32_t len,
+                            uint32_t hflags, void **mem, size_t *size)
+{
+    static struct tb tbs[4];
+    static uint32_t eips[4];
+    static int n;
+    struct tb *tb = &tbs[n];
+    eips[n] = eip;
+    memset(tb, 0, sizeof(*tb));
+    b->hflags = hflags;
+    b->eip = eip;
+    b->insns[0] = (struct ir_insn_info){ eip, (uint8_t)len, CLS_CONTROL, 0 };
+    b->ninsns = 1;
+    *size = (be->code_size(b) + 4095) & ~(size_t)4095;
+    *mem = mmap(NULL, *size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(*mem != MAP_FAILED);
+    tb->code = be->compile(b, *mem, *mem, tb);
+    CHECK(mprotect(*mem, *size, PROT_READ | PROT_EXEC) == 0);
+    tb->pc = eip;
+    tb->hflags = hflags;
+    tb->insn_eip = &eips[n];
+    tb->ninsns = 1;
+    tb->invalid = 1; /* never into the jump cache */
+    n = (n + 1) % 4;
+    return tb;
+}
+
+/* Run a RET block that popped `target` and left ESP at esp: the slot it leaves by. */
+static struct tb *ras_ret(const struct backend *be, struct tb *ret, struct cpu *c, uint32_t esp,
+                          uint32_t target, int *slot)
+{
+    c->r[R_ESP] = esp;
+    c->r[R_EAX] = target;
+    c->budget = 100;
+    c->chain_limit = 100;
+    *slot = -2;
+    return be->exec(c, ret, slot);
+}
+
+/*
+ * Return prediction: a CALL block's entry takes a RET with the same return
+ * address, ESP slot and mode to the CALL block's exit through slot 1 (which,
+ * unlinked here, leaves with that block and slot); any other RET, and any
+ * after a TLB flush or cpu_ras_clear(), leaves as an indirect exit.
+ */
+static void test_ras(const struct backend *be)
+{
+    static struct ir_block b;
+    static struct cpu c;
+    static struct tb_cache empty_cache;
+    tb_jump_cache_clear(&empty_cache);
+    memset(&c, 0, sizeof(c));
+    c.tbs = &empty_cache;
+    cpu_ras_clear(&c);
+    uint32_t mode = HF_CODE32 | HF_SS32 | HF_PE;
+    void *m1, *m2, *m3;
+    size_t n1, n2, n3;
+    /* call 0x1800 at 0x1000 (5 bytes), with ESP 0x3ffc after the push */
+    ir_block_init(&b, 0x1000, mode);
+    ir_emit_exit(&b, IR_EXIT, IR_EXIT_CALL, 0, 0x1800, 0);
+    struct tb *call = ras_block(be, &b, 0x1000, 5, mode, &m1, &n1);
+    /* ret at 0x1800, to EAX; and the same at CPL 3 */
+    ir_block_init(&b, 0x1800, mode);
+    ir_emit_exit(&b, IR_EXITIND, IR_EXIT_RET, R_EAX, 0, 0)->imm = 4;
+    struct tb *ret = ras_block(be, &b, 0x1800, 1, mode, &m2, &n2);
+    ir_block_init(&b, 0x1800, mode | HF_CPL_MASK);
+    ir_emit_exit(&b, IR_EXITIND, IR_EXIT_RET, R_EAX, 0, 0)->imm = 4;
+    struct tb *ret3 = ras_block(be, &b, 0x1800, 1, mode | HF_CPL_MASK, &m3, &n3);
+    static const struct { int flush; uint32_t esp, target; int cpl3, hit; } cases[] = {
+        { 0, 0x4000, 0x1005, 0, 1 }, /* the CALL's own return */
+        { 0, 0x4000, 0x1005, 0, 1 }, /* again: entries stay */
+        { 0, 0x4000, 0x1006, 0, 0 }, /* a return address the callee rewrote */
+        { 0, 0x4004, 0x1005, 0, 0 }, /* another stack slot */
+        { 0, 0x4000, 0x1005, 1, 0 }, /* another mode (CPL 3) */
+        { 1, 0x4000, 0x1005, 0, 0 }, /* after a TLB flush */
+        { 2, 0x4000, 0x1005, 0, 0 }, /* after cpu_ras_clear */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        c.r[R_ESP] = 0x3ffc;
+        c.budget = 100;
+        c.chain_limit = 100;
+        int slot = -2;
+        struct tb *last = be->exec(&c, call, &slot);
+        CHECK(last == call && slot == 0 && c.eip == 0x1800);
+        if (cases[i].flush == 1)
+            tlb_flush(&c);
+        else if (cases[i].flush == 2)
+            cpu_ras_clear(&c);
+        last = ras_ret(be, cases[i].cpl3 ? ret3 : ret, &c, cases[i].esp, cases[i].target, &slot);
+        check_count++;
+        if (cases[i].hit ? last != call || slot != 1 || c.eip != 0x1005
+                         : last != (cases[i].cpl3 ? ret3 : ret) || slot != -1 ||
+                               c.eip != cases[i].target) {
+            check_failures++;
+            fprintf(stderr, "return prediction case %zu: left by slot %d of %s, eip %x\n", i, slot,
+                    last == call ? "the call" : "the ret", c.eip);
+        }
+    }
+    munmap(m1, n1);
+    munmap(m2, n2);
+    munmap(m3, n3);
+}
+
 int main(void)
 {
     const struct backend *native = backend_find("x86_64");
     CHECK(native != NULL);
     if (!native)
         return check_done("test_backend_x86_64");
+    test_ras(native);
     static struct ir_block b;
     static struct cpu c1, c2;
     static struct tb_cache empty_cache;
@@ -352,6 +463,7 @@ int main(void)
         if (i % 3 == 0)
             ir_optimize(&b); /* the blocks the translator hands over: dead compares gone */
         memset(&c1, 0, sizeof(c1));
+        cpu_ras_clear(&c1);
         c1.tbs = &empty_cache; /* indirect exits look there, and find nothing */
         for (int r = 0; r < 8; r++)
             c1.r[r] = rnd_val();

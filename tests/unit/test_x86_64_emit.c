@@ -101,6 +101,8 @@ int main(void)
     T("lea r12d, [r12 - 4]", emit_lea32(b, X_R12, xmem_bd(X_R12, -4)));
     T("lea ebx, [r8 + r9*8 + 0x10]", emit_lea32(b, X_RBX, xmem_bid(X_R8, X_R9, 8, 0x10)));
     T("lea esi, [r10*2 + 0x1000]", emit_lea32(b, X_RSI, xmem_bid(X_NONE, X_R10, 2, 0x1000)));
+    T("lea rcx, [rip + 0x10]", size_t at = emit_lea_rip64(b, X_RCX); emit_patch_rel32(b, at, 0x17));
+    T("lea r9, [rip - 7]", size_t at = emit_lea_rip64(b, X_R9); emit_patch_rel32(b, at, 0));
     /* ALU */
     T("add r8d, ebx", emit_alu_rr32(b, XALU_ADD, X_R8, X_RBX));
     T("or eax, ecx", emit_alu_rr32(b, XALU_OR, X_RAX, X_RCX));
@@ -143,6 +145,9 @@ int main(void)
     T("or dword ptr [rbp + 0x28], 0x8010000",
       emit_alu_mi32(b, XALU_OR, xmem_bd(X_RBP, 0x28), 0x8010000));
     T("cmp qword ptr [rbp + 0x48], 0", emit_alu_mi64(b, XALU_CMP, xmem_bd(X_RBP, 0x48), 0));
+    T("sub byte ptr [rbp + 0x2000], 0x10", emit_alu_mi8(b, XALU_SUB, xmem_bd(X_RBP, 0x2000), 0x10));
+    T("add byte ptr [r13 + rcx*2 + 1], 0xff",
+      emit_alu_mi8(b, XALU_ADD, xmem_bid(X_R13, X_RCX, 2, 1), 0xff));
     T("add qword ptr [rax], 0x1000", emit_alu_mi64(b, XALU_ADD, xmem_bd(X_RAX, 0), 0x1000));
     T("cmp eax, dword ptr [rbp + rcx + 0x100]",
       emit_alu_rm32(b, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, 0x100)));

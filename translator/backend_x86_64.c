@@ -159,6 +159,9 @@ struct xc {
      * host address is [addend + register + disp] and the address itself
      * is computed on the miss path alone */
     uint8_t tlbg_fold[IR_MAX_OPS];
+    /* An access of a group whose register moved by a known amount since the
+     * group's first one (a push after a push): never folded, see find_tlb_groups */
+    uint8_t tlbg_moved[IR_MAX_OPS];
     int32_t tlbg_disp[IR_MAX_OPS];
     /* A memory op whose every possible address lies in the page of
      * kpage_va (translator/ir_range.h) */
@@ -230,7 +233,7 @@ static int vhome(struct xc *x, int v)
     return x->is_const[v] ? -1 : x->home[v];
 }
 
-static int vconst(struct xc *x, int v)
+static int vconst(const struct xc *x, int v)
 {
     return v >= V_TEMP0 && x->is_const[v];
 }
@@ -567,6 +570,53 @@ static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotat
                 xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend)));
 }
 
+/*
+ * On the cold path of an access of a TLB group that found no page for the
+ * group (its span crossed a page boundary, or the group's first access
+ * missed): the access probes its own page before it takes the slow path,
+ * and on a hit goes back to fast offset `back` with rax = the host addend
+ * (the group's first one, grp >= 0, leaves the group no page).  ha: the
+ * address's register, or -1; a folded access (host address = addend +
+ * base register + displacement, in 64 bits) first checks that the sum does
+ * not wrap 32 bits, which the group's span guaranteed.
+ */
+static void emit_own_probe(struct xc *x, const struct ir_op *op, int ha, int fold, int32_t tlb,
+                           int32_t tag_off, size_t back, int grp)
+{
+    struct xbuf *c = &x->c;
+    int store = op->opc >= IR_ST8 && op->opc <= IR_ST32;
+    int size = store ? 1 << (op->opc - IR_ST8) : 1 << (op->opc - IR_LD8);
+    size_t miss[2];
+    int nm = 0;
+    if (fold) {
+        int base = greg[x->tlbg_reg[x->tlbg[x->cur]]];
+        emit_lea64(c, X_RCX, xmem_bd(base, x->tlbg_disp[x->cur]));
+        emit_mov_rr32(c, X_RAX, X_RCX);
+        emit_alu_rr64(c, XALU_CMP, X_RAX, X_RCX);
+        miss[nm++] = emit_jcc32(c, XCC_NE);
+        ha = X_RCX;
+    } else if (ha < 0) {
+        load_val(x, c, X_RCX, op->a);
+        ha = X_RCX;
+    }
+    emit_lea32(c, X_RAX, xmem_bd(ha, size - 1));
+    if (ha != X_RCX)
+        emit_mov_rr32(c, X_RCX, ha);
+    emit_shift_ri32(c, XSH_SHR, X_RCX, 12 - 5);
+    emit_alu_ri32(c, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
+    emit_alu_ri32(c, XALU_AND, X_RAX, PAGE_MASK);
+    emit_alu_rm32(c, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
+    miss[nm++] = emit_jcc32(c, XCC_NE);
+    if (grp >= 0) {
+        emit_store_i32(c, xmem_bd(X_RSP, FR_TLBG + 8 * grp), 0);
+        emit_store_i32(c, xmem_bd(X_RSP, FR_TLBG + 8 * grp + 4), 0);
+    }
+    emit_load64(c, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend)));
+    jump_to_fast(x, back);
+    for (int i = 0; i < nm; i++)
+        emit_patch_rel32(c, miss[i], xbuf_len(c));
+}
+
 static void emit_mem_access(struct xc *x, const struct ir_op *op)
 {
     struct xbuf *f = &x->f;
@@ -579,11 +629,13 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
     int32_t addend_off = (int32_t)offsetof(struct tlb_entry, addend);
     int grp = x->tlbg[x->cur], lead = x->tlbg_lead[x->cur];
     struct xmem gslot = xmem_bd(X_RSP, FR_TLBG + 8 * (grp < 0 ? 0 : grp));
+    size_t member_back = (size_t)-1, lead_back = (size_t)-1;
     if (grp >= 0 && !lead) {
         /* A later access of a TLB group: the page its first one probed. */
         emit_load64(f, X_RAX, gslot);
         emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
         jump_to_cold(x, XCC_E);
+        member_back = xbuf_len(f);
         emit_tlb_hit(f, X_RCX);
     } else if (grp >= 0) {
         /* The first access of a TLB group probes the group's whole span:
@@ -597,6 +649,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         emit_lea32(f, X_RAX, xmem_bd(base, x->tlbg_hi[grp] - 1));
         emit_tlb_probe(x, tlb, tag_off, rot);
         emit_store64(f, gslot, X_RAX);
+        lead_back = xbuf_len(f);
     } else if (vconst(x, op->a) || x->kpage[x->cur]) {
         /* The entry and the tag known now: a constant address, or one
          * that the block's own code keeps inside one page (a table
@@ -670,8 +723,13 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         dput(x, f, op->d, hd);
     }
     size_t back = xbuf_len(f);
-    /* The miss: count it, then the slow path with the guest state exact. */
     struct xbuf *c = &x->c;
+    /* (the address's own register: the fast path's rcx is loaded after the probe) */
+    if (member_back != (size_t)-1)
+        emit_own_probe(x, op, vhome(x, op->a), fold, tlb, tag_off, member_back, -1);
+    else if (lead_back != (size_t)-1)
+        emit_own_probe(x, op, vhome(x, op->a), fold, tlb, tag_off, lead_back, grp);
+    /* The miss: count it, then the slow path with the guest state exact. */
     if (monitor_stats.timing) {
         emit_mov_ri64(c, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.misses);
         emit_inc_m64(c, xmem_bd(X_RAX, 0));
@@ -2042,6 +2100,18 @@ static int greg_written(const struct xc *x, const struct ir_block *b, int g, int
     return 0;
 }
 
+/* Whether an op in (i, k) gives guest register g a new value in the IR,
+ * whether or not an alias made the host code do it elsewhere. */
+static int ir_greg_set(const struct ir_block *b, int g, int i, int k)
+{
+    if (g >= V_TEMP0)
+        return 0;
+    for (int m = i + 1; m < k; m++)
+        if (ir_op_writes_d(b->ops[m].opc) && b->ops[m].d == g)
+            return 1;
+    return 0;
+}
+
 /* Readers and writers of each temporary in the block (count_uses), for
  * the folds that drop a value's definition: its one reader must be the op
  * folded into. */
@@ -2321,6 +2391,8 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
         /* (a SUB's d may name its src1: ir_optimize() drops a result only it read) */
         const struct ir_op *dop =
             is_temp(op->d) && !movi[op->d] && op->d != op->a ? &b->ops[def[op->d]] : NULL;
+        if (dop && ir_greg_set(b, op->a, def[op->d], i))
+            dop = NULL; /* src1 is not what the result was computed from */
         if (!have[2])
             rb = logic && have[0] ? SRC_DST : SRC_INLINE;
         if (!have[1]) {
@@ -2387,6 +2459,69 @@ static int base_disp(const struct xc *x, const struct ir_block *b, const int16_t
     return dop->a;
 }
 
+/* Whether op adds a constant to value `from` (ADDI, or ADD or SUB of a
+ * temporary that one MOVI defined: def[] as find_tlb_groups keeps it): *c. */
+static int adds_const(const struct ir_block *b, const int16_t *def, const struct ir_op *op, int from,
+                      int32_t *c)
+{
+    if (op->opc == IR_ADDI && op->a == from) {
+        *c = (int32_t)op->imm;
+        return 1;
+    }
+    if ((op->opc == IR_ADD || op->opc == IR_SUB) && op->a == from && is_temp(op->b) &&
+        def[op->b] >= 0 && b->ops[def[op->b]].opc == IR_MOVI && nwrites[op->b] == 1) {
+        uint32_t k = b->ops[def[op->b]].imm;
+        *c = op->opc == IR_ADD ? (int32_t)k : -(int32_t)k;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Whether every write to guest register g from op `from` up to (not
+ * including) op `to` adds a constant to it: a push's or pop's ESP, written
+ * from a temporary that is ESP + c (or that temporary computed straight
+ * into it).  *delta = g's value before `to` minus its value before `from`,
+ * modulo 2^32.
+ */
+static int greg_delta(const struct xc *x, const struct ir_block *b, const int16_t *def, int g,
+                      int from, int to, int32_t *delta)
+{
+    static int32_t tdelta[IR_NVALUES];
+    static uint16_t tknown[IR_NVALUES], gen; /* tdelta[t] holds when tknown[t] == gen */
+    int32_t cur = 0, c;
+    if (++gen == 0) {
+        memset(tknown, 0, sizeof(tknown));
+        gen = 1;
+    }
+    for (int m = from; m < to; m++) {
+        const struct ir_op *op = &b->ops[m];
+        if (!ir_op_writes_d(op->opc) || x->skip[m])
+            continue;
+        if (op->d == g) {
+            if (adds_const(b, def, op, g, &c))
+                cur += c;
+            else if (op->opc == IR_MOV && is_temp(op->a) && tknown[op->a] == gen)
+                cur = tdelta[op->a];
+            else
+                return 0;
+        } else if (is_temp(op->d)) {
+            if (adds_const(b, def, op, g, &c)) {
+                tdelta[op->d] = cur + c;
+                tknown[op->d] = gen;
+                if (x->alias[op->d] == g)
+                    cur += c; /* computed straight into g */
+            } else {
+                tknown[op->d] = 0;
+                if (x->alias[op->d] == g)
+                    return 0;
+            }
+        }
+    }
+    *delta = cur;
+    return 1;
+}
+
 /* No temporary of block b defined yet: def[t] = -1. */
 static void clear_defs(int16_t *def, const struct ir_block *b)
 {
@@ -2422,6 +2557,7 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
         const struct ir_op *op = &b->ops[i];
         x->tlbg[i] = -1;
         x->tlbg_lead[i] = 0;
+        x->tlbg_moved[i] = 0;
         if (ir_op_info[op->opc].flags & (IRF_CALL | IRF_EXIT))
             nopen = ng; /* no group goes on past a helper */
         if (ir_op_writes_d(op->opc) && is_temp(op->d))
@@ -2447,13 +2583,29 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
         for (k = nopen; k < ng; k++) {
             if (g[k].reg != reg || g[k].mmu != (int)op->aux)
                 continue;
-            if (g[k].store != store && (store || d < g[k].wlo || d + size > g[k].whi))
-                continue; /* a load joins a group of stores only to reload what they wrote */
-            int lo = d < x->tlbg_lo[k] ? d : x->tlbg_lo[k];
-            int hi = d + size > x->tlbg_hi[k] ? d + size : x->tlbg_hi[k];
             int first = from < g[k].from ? from : g[k].from;
-            if (hi - lo > TLBG_SPAN || greg_written(x, b, reg, first, i))
+            int32_t dd = d, delta;
+            int moved = 0;
+            if (greg_written(x, b, reg, first, i)) {
+                /* the register moved since the group's first access (a
+                 * push after a push): by a known amount, up to where this
+                 * one's address was taken, or no join */
+                int taken = at >= 0 ? at : i;
+                if (taken <= g[k].lead || !greg_delta(x, b, def, reg, g[k].from + 1, taken, &delta) ||
+                    delta > (1 << 24) || delta < -(1 << 24))
+                    continue;
+                dd = d + delta;
+                moved = 1;
+                first = g[k].from;
+            }
+            if (g[k].store != store && (store || dd < g[k].wlo || dd + size > g[k].whi))
+                continue; /* a load joins a group of stores only to reload what they wrote */
+            int lo = dd < x->tlbg_lo[k] ? dd : x->tlbg_lo[k];
+            int hi = dd + size > x->tlbg_hi[k] ? dd + size : x->tlbg_hi[k];
+            if (hi - lo > TLBG_SPAN)
                 continue;
+            d = dd;
+            x->tlbg_moved[i] = (uint8_t)moved;
             x->tlbg_lo[k] = lo;
             x->tlbg_hi[k] = hi;
             g[k].from = first;
@@ -2487,7 +2639,7 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
     for (int i = 0; i < b->nops; i++) {
         const struct ir_op *op = &b->ops[i];
         x->tlbg_fold[i] = 0;
-        if (x->tlbg[i] >= 0 && is_temp(op->a) && def[op->a] >= 0 &&
+        if (x->tlbg[i] >= 0 && !x->tlbg_moved[i] && is_temp(op->a) && def[op->a] >= 0 &&
             x->last[op->a] == i && x->alias[op->a] < 0 && !vconst(x, op->a)) {
             const struct ir_op *dop = &b->ops[def[op->a]];
             /* the address's one reader: not another access, nor this

@@ -165,6 +165,11 @@ void emit_lea32(struct xbuf *b, int dst, struct xmem m)
     op_rm(b, 0, 0x8d, dst, m);
 }
 
+void emit_lea64(struct xbuf *b, int dst, struct xmem m)
+{
+    op_rm(b, P_W, 0x8d, dst, m);
+}
+
 /* lea r64, [rip + disp32]: returns the disp32's offset (emit_patch_rel32
  * fills it in, the field ending the instruction as a jump's rel32 does). */
 size_t emit_lea_rip64(struct xbuf *b, int dst)

@@ -93,6 +93,8 @@ void emit_store64(struct xbuf *b, struct xmem m, int src);
 void emit_store_i32(struct xbuf *b, struct xmem m, uint32_t imm);
 /* lea r32, [m] */
 void emit_lea32(struct xbuf *b, int dst, struct xmem m);
+/* lea r64, [m] */
+void emit_lea64(struct xbuf *b, int dst, struct xmem m);
 /* lea r64, [rip + disp32]; returns the disp32's offset, for emit_patch_rel32 */
 size_t emit_lea_rip64(struct xbuf *b, int dst);
 

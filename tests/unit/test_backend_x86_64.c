@@ -22,12 +22,14 @@
 
 #define PAGE 0x5000u
 /*
- * A second guest page for stack frames, and where both are in one host
- * buffer: apart, with unused bytes between, so that an access through
- * one page's host addend at the other page's address lands in the buffer
- * and shows in its comparison.
+ * A second guest page for stack frames, right below the first, so that a
+ * frame at the first one's start that pushes goes on into it (a TLB group
+ * whose span crosses the boundary: each access probes its own page); and
+ * where both are in one host buffer: apart, with unused bytes between, so
+ * that an access through one page's host addend at the other page's
+ * address lands in the buffer and shows in its comparison.
  */
-#define PAGE2 0x3000u
+#define PAGE2 0x4000u
 #define HOST_PAGE 0x4000u
 #define HOST_PAGE2 0x1000u
 #define HOST_SIZE 0x5000u
@@ -77,7 +79,7 @@ static void gen_block(struct ir_block *b)
     int n = 10 + (int)(rnd() % 120);
     uint16_t nt = 0;
     int frame = -1; /* a guest register that holds an address in the mapped page */
-    int frame_moved = 0;
+    int frame_moved = 0, frame_pushes = 0;
     static const int alu[] = {
         IR_MOV, IR_ADD, IR_SUB, IR_AND, IR_OR, IR_XOR, IR_SHL, IR_SHR, IR_SAR, IR_ROL, IR_ROR,
         IR_ADDI, IR_LEA, IR_IDX, IR_ANDI, IR_MUL, IR_MULHU, IR_MULHS, IR_NOT, IR_NEG, IR_EXT8U,
@@ -224,21 +226,49 @@ static void gen_block(struct ir_block *b)
             /* an access in the one mapped page, at a computed or a constant address */
             uint16_t addr = (uint16_t)(V_TEMP0 + nt);
             int moved = 0;
+            if (frame >= 0 && frame_pushes > 0 && rnd() % 3 == 0) {
+                /* a push (frame -= 4 by ADDI, or SUB of a constant, the
+                 * store, then the register moves) or a pop: TLB groups
+                 * follow the register by what it moved */
+                uint16_t t = (uint16_t)(V_TEMP0 + nt++);
+                frame_pushes--;
+                if (rnd() % 3 == 0) {
+                    uint16_t d = (uint16_t)(V_TEMP0 + nt++);
+                    ir_emit(b, IR_LD32, d, (uint16_t)frame, 0, 0, 0, 0);
+                    ir_emit(b, IR_ADDI, t, (uint16_t)frame, 0, 0, 4, 0);
+                    ir_emit(b, IR_MOV, (uint16_t)frame, t, 0, 0, 0, 0);
+                    continue;
+                }
+                if (rnd() % 2) {
+                    ir_emit(b, IR_ADDI, t, (uint16_t)frame, 0, 0, 0xfffffffcu, 0);
+                } else {
+                    uint16_t c = (uint16_t)(V_TEMP0 + nt++);
+                    ir_emit(b, IR_MOVI, c, 0, 0, 0, 4, 0);
+                    ir_emit(b, IR_SUB, t, (uint16_t)frame, c, 0, 0, 0);
+                }
+                ir_emit(b, IR_ST32, 0, t, pick(nt - 1), 0, 0, 0);
+                ir_emit(b, IR_MOV, (uint16_t)frame, t, 0, 0, 0, 0);
+                continue;
+            }
             if (rnd() % 2 == 0) {
                 /* a stack frame's slots: register + displacement, within 64
                  * bytes (the backend's TLB groups), the register now and then
                  * moved (a new group) */
                 if (frame < 0 || rnd() % 6 == 0) {
+                    uint32_t off = rnd() & 0xf00, page = rnd() % 2 ? PAGE : PAGE2;
                     frame = (int)(rnd() % 8);
                     frame_moved = 0;
-                    ir_emit(b, IR_MOVI, (uint16_t)frame, 0, 0, 0,
-                            (rnd() % 2 ? PAGE : PAGE2) + (rnd() & 0xf00), 0);
+                    /* 48 bytes down, at most, or 16 up: from PAGE's start into PAGE2 */
+                    frame_pushes = off || page == PAGE ? 12 : 0;
+                    ir_emit(b, IR_MOVI, (uint16_t)frame, 0, 0, 0, page + off, 0);
                 } else if (rnd() % 5 == 0) {
                     /* the register loads itself from its frame, and points
                      * to the other page: mov ebp, [ebp+d] */
                     uint16_t t = (uint16_t)(V_TEMP0 + nt++);
                     uint16_t at = (uint16_t)frame; /* mov ebp, [ebp] */
-                    ir_emit(b, IR_MOVI, t, 0, 0, 0, (rnd() % 2 ? PAGE : PAGE2) + (rnd() & 0xf00), 0);
+                    uint32_t off = rnd() & 0xf00, page = rnd() % 2 ? PAGE : PAGE2;
+                    frame_pushes = off || page == PAGE ? 12 : 0;
+                    ir_emit(b, IR_MOVI, t, 0, 0, 0, page + off, 0);
                     if (rnd() % 2) { /* mov ebp, [ebp+d] */
                         at = (uint16_t)(V_TEMP0 + nt++);
                         ir_emit(b, IR_ADDI, at, (uint16_t)frame, 0, 0, rnd() % 61 & ~3u, 0);

@@ -101,6 +101,8 @@ int main(void)
     T("lea r12d, [r12 - 4]", emit_lea32(b, X_R12, xmem_bd(X_R12, -4)));
     T("lea ebx, [r8 + r9*8 + 0x10]", emit_lea32(b, X_RBX, xmem_bid(X_R8, X_R9, 8, 0x10)));
     T("lea esi, [r10*2 + 0x1000]", emit_lea32(b, X_RSI, xmem_bid(X_NONE, X_R10, 2, 0x1000)));
+    T("lea rcx, [r12 - 0x10]", emit_lea64(b, X_RCX, xmem_bd(X_R12, -16)));
+    T("lea r9, [rbp + rax*2 + 0x100]", emit_lea64(b, X_R9, xmem_bid(X_RBP, X_RAX, 2, 0x100)));
     T("lea rcx, [rip + 0x10]", size_t at = emit_lea_rip64(b, X_RCX); emit_patch_rel32(b, at, 0x17));
     T("lea r9, [rip - 7]", size_t at = emit_lea_rip64(b, X_R9); emit_patch_rel32(b, at, 0));
     /* ALU */

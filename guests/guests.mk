@@ -29,6 +29,8 @@ GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf escape da
 # gdbtarget: debugged by tests/gdb.test.sh, so with debug info and no optimization
 GUEST_NAMES += gdbtarget
 GUEST_NAMES += icount apic apicerr smp
+# return prediction: CALL/RET pairs whose return a stale prediction would get wrong
+GUEST_NAMES += retpred
 # the paravirtual interfaces (docs/paravirt.md): VMCALL without them, bt86's ABI, kvmclock
 GUEST_NAMES += vmcall_ud pv kvmclock
 # the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)

@@ -150,6 +150,10 @@ struct xc {
      * value hf_val = hf_a op hf_b, while the fast code ends at hf_pos. */
     size_t hf_pos;
     int hf_alu, hf_val, hf_a, hf_b;
+    /* rax holds TLB group rax_grp's host addend while the fast code ends
+     * at rax_pos (the fast path of that group's last access), or -1 */
+    int rax_grp;
+    size_t rax_pos;
     uint8_t byte_imm[IR_MAX_OPS];
     int8_t tlbg[IR_MAX_OPS]; /* memory op: its TLB group, or -1 */
     uint8_t tlbg_lead[IR_MAX_OPS]; /* ... and whether it probes for the group */
@@ -630,7 +634,17 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
     int grp = x->tlbg[x->cur], lead = x->tlbg_lead[x->cur];
     struct xmem gslot = xmem_bd(X_RSP, FR_TLBG + 8 * (grp < 0 ? 0 : grp));
     size_t member_back = (size_t)-1, lead_back = (size_t)-1;
-    if (grp >= 0 && !lead) {
+    if (grp >= 0 && !lead && x->rax_grp == grp && x->rax_pos == xbuf_len(f)) {
+        /* Right after another access of its group, whose fast path left
+         * the group's host addend in rax: while the group has a page (its
+         * slot is not 0) every access before took its fast path, so rax
+         * holds it, and the address does not wait for the slot's reload
+         * (a pointer chase through one group's page) */
+        emit_alu_mi64(f, XALU_CMP, gslot, 0);
+        jump_to_cold(x, XCC_E);
+        member_back = xbuf_len(f);
+        emit_tlb_hit(f, X_RCX);
+    } else if (grp >= 0 && !lead) {
         /* A later access of a TLB group: the page its first one probed. */
         emit_load64(f, X_RAX, gslot);
         emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
@@ -721,8 +735,13 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         else
             emit_load32(f, hd, host);
         dput(x, f, op->d, hd);
+        if (hd == X_RAX)
+            grp = -1; /* (rax holds the value now, not the addend) */
     }
     size_t back = xbuf_len(f);
+    x->rax_grp = grp;
+    x->rax_pos = back;
+    grp = x->tlbg[x->cur];
     struct xbuf *c = &x->c;
     /* (the address's own register: the fast path's rcx is loaded after the probe) */
     if (member_back != (size_t)-1)
@@ -2740,6 +2759,7 @@ static size_t x64_translate(const struct ir_block *b)
     x->pending = -1;
     x->mul_hi = -1;
     x->hf_pos = (size_t)-1;
+    x->rax_grp = -1;
     for (int s = 0; s < TB_NSLOTS; s++)
         x->slot_jmp[s] = x->slot_stub[s] = NO_SLOT;
     emit_chain_entry(x);

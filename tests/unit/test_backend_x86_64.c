@@ -255,7 +255,7 @@ static void gen_block(struct ir_block *b)
                  * bytes (the backend's TLB groups), the register now and then
                  * moved (a new group) */
                 if (frame < 0 || rnd() % 6 == 0) {
-                    uint32_t off = rnd() & 0xf00, page = rnd() % 2 ? PAGE : PAGE2;
+                    uint32_t off = rnd() % 4 ? rnd() & 0xf00 : 0, page = rnd() % 2 ? PAGE : PAGE2;
                     frame = (int)(rnd() % 8);
                     frame_moved = 0;
                     /* 48 bytes down, at most, or 16 up: from PAGE's start into PAGE2 */
@@ -266,7 +266,7 @@ static void gen_block(struct ir_block *b)
                      * to the other page: mov ebp, [ebp+d] */
                     uint16_t t = (uint16_t)(V_TEMP0 + nt++);
                     uint16_t at = (uint16_t)frame; /* mov ebp, [ebp] */
-                    uint32_t off = rnd() & 0xf00, page = rnd() % 2 ? PAGE : PAGE2;
+                    uint32_t off = rnd() % 4 ? rnd() & 0xf00 : 0, page = rnd() % 2 ? PAGE : PAGE2;
                     frame_pushes = off || page == PAGE ? 12 : 0;
                     ir_emit(b, IR_MOVI, t, 0, 0, 0, page + off, 0);
                     if (rnd() % 2) { /* mov ebp, [ebp+d] */
@@ -281,7 +281,12 @@ static void gen_block(struct ir_block *b)
                 if (rnd() % 4 == 0) {
                     addr = (uint16_t)frame;
                 } else {
-                    ir_emit(b, IR_ADDI, addr, (uint16_t)frame, 0, 0, rnd() % 61, 0);
+                    /* below the register too, where there is room: from
+                     * PAGE's start, into PAGE2 */
+                    uint32_t d = rnd() % 61;
+                    if (frame_pushes >= 4 && rnd() % 3 == 0)
+                        d -= 16;
+                    ir_emit(b, IR_ADDI, addr, (uint16_t)frame, 0, 0, d, 0);
                     nt++;
                 }
                 /* now and then the register moves to the address, as LEA or
@@ -367,6 +372,43 @@ static void run(const struct backend *be, const struct ir_block *b, struct cpu *
     cpu->budget = 100;
     be->exec(cpu, &tb, slot);
     munmap(mem, n);
+}
+
+/*
+ * Two loads of one TLB group in a row, [ebx - 8] then [ebx + 4] with EBX at
+ * PAGE's start: the span crosses into PAGE2, so the group has no page, the
+ * first load probes its own (PAGE2) and the second must not take that
+ * page's host addend, left in rax, for its own (PAGE).
+ */
+static void test_group_across_pages(const struct backend *native)
+{
+    static struct ir_block b;
+    static struct cpu c[2];
+    static uint8_t mem[2][HOST_SIZE];
+    static struct tb_cache empty_cache;
+    tb_jump_cache_clear(&empty_cache);
+    for (int pass = 0; pass < 2; pass++) {
+        ir_block_init(&b, 0x1000, HF_CODE32);
+        b.ninsns = 1;
+        b.insns[0].eip = 0x1000;
+        b.insns[0].len = 1;
+        ir_emit(&b, IR_ADDI, V_TEMP0, R_EBX, 0, 0, 0xfffffff8u, 0);
+        ir_emit(&b, IR_LD32, R_EAX, V_TEMP0, 0, 0, 0, 0);
+        ir_emit(&b, IR_ADDI, V_TEMP0 + 1, R_EBX, 0, 0, 4, 0);
+        ir_emit(&b, IR_LD32, R_ECX, V_TEMP0 + 1, 0, 0, 0, 0);
+        ir_emit_exit(&b, IR_EXIT, IR_EXIT_JUMP, 0, 0x2000, 0);
+        b.ntemps = 2;
+        memset(&c[pass], 0, sizeof(c[pass]));
+        cpu_ras_clear(&c[pass]);
+        c[pass].tbs = &empty_cache;
+        c[pass].r[R_EBX] = PAGE;
+        for (unsigned j = 0; j < HOST_SIZE; j++)
+            mem[pass][j] = (uint8_t)(j * 7 + j / 256);
+        int slot;
+        run(pass ? native : &backend_interp, &b, &c[pass], mem[pass], &slot);
+    }
+    CHECK_EQ(c[1].r[R_EAX], c[0].r[R_EAX]);
+    CHECK_EQ(c[1].r[R_ECX], c[0].r[R_ECX]);
 }
 
 /* A block of one instruction at eip (len bytes) for test_ras(), compiled into code. */
@@ -480,6 +522,7 @@ int main(void)
     if (!native)
         return check_done("test_backend_x86_64");
     test_ras(native);
+    test_group_across_pages(native);
     static struct ir_block b;
     static struct cpu c1, c2;
     static struct tb_cache empty_cache;

@@ -58,10 +58,21 @@ void mem_write(struct cpu *cpu, uint32_t vaddr, uint32_t value, int size);
 /* Check that [vaddr, vaddr+len) is writable (raises #PF), without writing. */
 void mem_probe_write(struct cpu *cpu, uint32_t vaddr, uint32_t len);
 
+/* (memcpy of a constant size in each case: a variable one is a call into libc) */
 static inline uint32_t host_ld(const void *p, int size)
 {
     uint32_t v = 0;
-    memcpy(&v, p, size);
+    if (size == 4) {
+        memcpy(&v, p, 4);
+    } else if (size == 2) {
+        uint16_t h;
+        memcpy(&h, p, 2);
+        v = h;
+    } else if (size == 1) {
+        v = *(const uint8_t *)p;
+    } else {
+        memcpy(&v, p, (size_t)size);
+    }
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     v = __builtin_bswap32(v) >> (32 - 8 * size);
 #endif
@@ -73,7 +84,16 @@ static inline void host_st(void *p, uint32_t v, int size)
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     v = __builtin_bswap32(v << (32 - 8 * size));
 #endif
-    memcpy(p, &v, size);
+    if (size == 4) {
+        memcpy(p, &v, 4);
+    } else if (size == 2) {
+        uint16_t h = (uint16_t)v;
+        memcpy(p, &h, 2);
+    } else if (size == 1) {
+        *(uint8_t *)p = (uint8_t)v;
+    } else {
+        memcpy(p, &v, (size_t)size);
+    }
 }
 
 #define TLB_INDEX(va) (((va) >> 12) & (TLB_SIZE - 1))

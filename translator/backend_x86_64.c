@@ -154,6 +154,10 @@ struct xc {
      * at rax_pos (the fast path of that group's last access), or -1 */
     int rax_grp;
     size_t rax_pos;
+    /* The block loops on itself through its final exit, and its flags are
+     * dead at its start (loop_flags_dead): its last compare's are stored
+     * on the way out alone */
+    int loop_sink;
     uint8_t byte_imm[IR_MAX_OPS];
     int8_t tlbg[IR_MAX_OPS]; /* memory op: its TLB group, or -1 */
     uint8_t tlbg_lead[IR_MAX_OPS]; /* ... and whether it probes for the group */
@@ -1149,6 +1153,7 @@ static int may_chain(const struct ir_block *b)
 
 static void emit_jump_cache(struct xc *x, int target);
 static void emit_exit_patchable(struct xc *x, int slot, uint32_t eip, int cc);
+static void emit_loop_round(struct xc *x);
 
 /*
  * An exit of a block that called the monitor, with cpu->eip set: such a
@@ -1945,6 +1950,17 @@ static void emit_op(struct xc *x, const struct ir_op *op)
     case IR_EXITCC: {
         size_t not_taken;
         int cc = branch_cc(x, op);
+        if (op->imm == x->b->eip && may_chain(x->b) && x->loop_sink && x->pending >= 0) {
+            /* the taken side loops, its own way round; the other stores
+             * the compare's flags on its way out */
+            size_t out = emit_jcc32(f, cc ^ 1);
+            emit_loop_round(x);
+            emit_patch_rel32(f, out, xbuf_len(f));
+            emit_setcc_stores(x, f, &x->b->ops[x->pending], 0);
+            x->pending = -1;
+            emit_exit_chain(x, 1, op->aux);
+            break;
+        }
         if (op->imm == x->b->eip && may_chain(x->b)) {
             /* the taken side loops: straight to the chain entry */
             emit_patch_rel32(f, emit_jcc32(f, cc), 0);
@@ -2377,6 +2393,12 @@ static void find_sinks(struct xc *x, const struct ir_block *b)
             const struct ir_op *o = &b->ops[j];
             if (o->opc == IR_SETCC && !o->aux)
                 break;
+            if (x->loop_sink && o->opc == IR_EXITCC && o->imm == b->eip) {
+                /* the loop's way round (its flags dead at the start) or
+                 * out, which stores them (emit_loop_round, IR_EXITCC) */
+                maxk = j;
+                break;
+            }
             uint16_t fl = ir_op_info[o->opc].flags;
             if ((o->opc >= IR_LD8 && o->opc <= IR_ST32) || o->opc == IR_BRANCH) {
                 /* They read the flags only as a fault would, which the miss
@@ -2705,12 +2727,11 @@ static void find_known_pages(struct xc *x, const struct ir_block *b)
  * once an exit is requested), then the block's length charged to rbx.
  * Refused, the block leaves at once with its own EIP, unentered.
  */
-static void emit_chain_entry(struct xc *x)
+/* tb_chain_enter()'s checks and the charge, in the fast code; the cold
+ * code at `refuse` leaves for the run loop instead. */
+static void emit_entry_checks(struct xc *x, size_t refuse)
 {
-    struct xbuf *f = &x->f, *c = &x->c;
-    size_t refuse = xbuf_len(c);
-    emit_store_i32(c, CPUF(eip), x->b->eip);
-    emit_leave(x, c, -1);
+    struct xbuf *f = &x->f;
     emit_alu_mr64(f, XALU_CMP, CPUF(chain_limit), X_ENTERED);
     fix_add(x, emit_jcc32(f, XCC_LE), refuse, 0);
     if (backend_count_blocks) {
@@ -2718,7 +2739,60 @@ static void emit_chain_entry(struct xc *x)
         emit_inc_m64(f, xmem_bd(X_RAX, (int32_t)offsetof(struct tb, exec_count)));
     }
     emit_alu_ri64(f, XALU_ADD, X_ENTERED, x->b->ninsns);
-    x->pro_len = (uint32_t)xbuf_len(f);
+}
+
+static void emit_chain_entry(struct xc *x)
+{
+    struct xbuf *c = &x->c;
+    size_t refuse = xbuf_len(c);
+    emit_store_i32(c, CPUF(eip), x->b->eip);
+    emit_leave(x, c, -1);
+    emit_entry_checks(x, refuse);
+    x->pro_len = (uint32_t)xbuf_len(&x->f);
+}
+
+/*
+ * Whether block b loops on itself through its final conditional exit with
+ * its flags dead at its start: the first op that could see them is a full
+ * SETCC, with nothing before it that may fault, call out, leave or read
+ * the CPU's state.  The flags of its last compare then need to reach
+ * memory only on the way out: the exit's other side, and a round the
+ * chain entry's checks refuse, which the way round makes on its own
+ * (emit_loop_round).  Not when the compare feeds the exit's own test
+ * through memory (no fused compare).
+ */
+static int loop_flags_dead(const struct ir_block *b)
+{
+    int last = b->nops - 1;
+    while (last >= 0 && b->ops[last].opc == IR_NOP)
+        last--;
+    if (last < 0 || !may_chain(b) || b->ops[last].opc != IR_EXITCC || b->ops[last].imm != b->eip)
+        return 0;
+    for (int i = 0; i < last; i++) {
+        const struct ir_op *op = &b->ops[i];
+        if (op->opc == IR_SETCC && !op->aux)
+            return 1;
+        if (ir_op_info[op->opc].flags & (IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_CALL | IRF_EXIT |
+                                         IRF_READS_CPU | IRF_WRITES_CPU | IRF_MAY_FAULT))
+            return 0;
+    }
+    return 0;
+}
+
+/*
+ * The way round of a loop_sink block whose last compare is pending: the
+ * chain entry's checks again, whose refusal stores the compare's flags
+ * before it leaves, then back to the body.
+ */
+static void emit_loop_round(struct xc *x)
+{
+    struct xbuf *f = &x->f, *c = &x->c;
+    size_t refuse = xbuf_len(c);
+    emit_setcc_stores(x, c, &x->b->ops[x->pending], 0);
+    emit_store_i32(c, CPUF(eip), x->b->eip);
+    emit_leave(x, c, -1);
+    emit_entry_checks(x, refuse);
+    emit_patch_rel32(f, emit_jmp32(f), x->pro_len);
 }
 
 /* Compile b into the scratch buffers; returns the total size with the header, 0 if too big. */
@@ -2753,6 +2827,7 @@ static size_t x64_translate(const struct ir_block *b)
     find_aliases(x, b, nvals);
     count_uses(b, nvals);
     find_byteops(x, b, nvals);
+    x->loop_sink = loop_flags_dead(b);
     find_sinks(x, b);
     find_tlb_groups(x, b);
     find_known_pages(x, b);

@@ -100,7 +100,6 @@ static x64_entry_fn x64_entry;
  * (x64_exec), read by indirect exits, which check the whole key tb_find()
  * would (linear and physical PC, CS base, mode) before going on.
  */
-#define JC_MASK ((1u << TB_JC_BITS) - 1)
 
 #define BUF_SIZE (1u << 20)
 #define MAX_FIX 8192
@@ -1421,14 +1420,9 @@ static void emit_jump_cache(struct xc *x, int target)
     /* eax = linear PC (CS has not changed in a block that may chain); rdx = the cached block */
     if (x->b->cs_base)
         emit_alu_ri32(f, XALU_ADD, X_RAX, x->b->cs_base);
-    /* rdx = tb_jc_slot(eax): the bits rotated into the top are masked off */
-    if (x->bmi2) {
-        emit_rorx32(f, X_RDX, X_RAX, TB_JC_SHIFT);
-    } else {
-        emit_mov_rr32(f, X_RDX, X_RAX);
-        emit_shift_ri32(f, XSH_SHR, X_RDX, TB_JC_SHIFT);
-    }
-    emit_alu_ri32(f, XALU_AND, X_RDX, JC_MASK);
+    /* rdx = tb_jc_slot(eax) */
+    emit_imul_rri32(f, X_RDX, X_RAX, TB_JC_MUL);
+    emit_shift_ri32(f, XSH_SHR, X_RDX, 32 - TB_JC_BITS);
     emit_load64(f, X_RDI, CPUF(tbs)); /* the CPU's own block cache's jump cache */
     /* (an empty slot holds tb_jc_none, whose hflags no block has) */
     emit_load64(f, X_RDX, xmem_bid(X_RDI, X_RDX, 8, (int32_t)offsetof(struct tb_cache, jump_cache)));

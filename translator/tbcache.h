@@ -76,15 +76,17 @@ struct tb_stats {
 #define TB_JC_BITS 12
 
 /*
- * The jump cache's slot for linear PC: bits 2-13.  By bits 0-11, every
- * block at one page offset shared a slot, and function entries (aligned to
- * 16) had 256 slots among them.  Generated code computes the same
- * (backend_x86_64.c, emit_jump_cache), in as many instructions as before.
+ * The jump cache's slot for linear PC: the top bits of a multiplicative
+ * hash, to which every bit of the PC contributes.  By bits 0-11 alone,
+ * every block at one page offset shared a slot; by bits 2-13, blocks a
+ * few bytes apart did (a kernel entry's segment loads each end one: 6 jump
+ * cache misses in every INT 0x80 round trip).  Generated code computes the
+ * same (backend_x86_64.c, emit_jump_cache), in as many instructions.
  */
-#define TB_JC_SHIFT 2
+#define TB_JC_MUL 0x9e3779b1u
 static inline uint32_t tb_jc_slot(uint32_t pc)
 {
-    return (pc >> TB_JC_SHIFT) & ((1u << TB_JC_BITS) - 1);
+    return (pc * TB_JC_MUL) >> (32 - TB_JC_BITS);
 }
 
 struct tb_cache {

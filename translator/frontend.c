@@ -390,6 +390,32 @@ void f_exit(struct fctx *c, uint32_t eip)
     f_exit_to(c, eip, IR_EXIT_MONITOR);
 }
 
+/*
+ * After the load of data segment seg: the block goes on when the mode is
+ * still the one it was translated for (a flat segment reloaded for a flat
+ * one, as at every kernel entry and exit), through a side exit to the
+ * next instruction when it is not; or it ends there, as after any monitor
+ * call that may change the mode.  Not after SS, whose interrupt shadow the
+ * run loop must see, nor in single-step blocks.  The block calls the
+ * monitor, so it never chains (tb->no_chain): the side exit leaves for the
+ * run loop or tb_find_quick(), which find the block for the new mode.
+ */
+void f_exit_after_seg_load(struct fctx *c, int seg)
+{
+    if (seg == S_SS || (c->hflags & HF_SINGLE) || c->branches >= IR_MAX_BRANCHES ||
+        ((c->b->cs_base + c->next_eip) & PAGE_MASK) != c->page0) {
+        f_exit(c, c->next_eip);
+        return;
+    }
+    uint16_t h = f_temp(c);
+    ir_emit(c->b, IR_LDCPU, h, 0, 0, 0, CPU_OFF(hflags), 0);
+    h = f_opi(c, IR_ANDI, h, ~HF_INHIBIT_IRQ);
+    uint16_t changed = f_op(c, IR_XOR, h, f_movi(c, c->hflags & ~HF_INHIBIT_IRQ));
+    f_flush_regs(c);
+    c->branches++;
+    ir_emit_exit(c->b, IR_BRANCH, IR_EXIT_MONITOR, changed, c->next_eip, 0);
+}
+
 struct ir_op *f_exit_ind(struct fctx *c, uint16_t eip, int kind)
 {
     f_flush_regs(c);

@@ -48,7 +48,7 @@ static void pop_insn(struct fctx *c)
     if (o->kind == OPK_SREG) {
         f_call(c, H_LOAD_SEG, f_movi(c, o->reg), v, 0);
         f_set_reg(c, R_ESP, 4, sp);
-        f_exit(c, c->next_eip); /* the mode may have changed */
+        f_exit_after_seg_load(c, o->reg); /* the mode may have changed */
         return;
     }
     if (o->kind == OPK_MEM) {

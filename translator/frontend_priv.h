@@ -84,6 +84,8 @@ uint16_t f_calli(struct fctx *c, int helper, uint32_t a, uint32_t b, uint32_t cc
 void f_exit_to(struct fctx *c, uint32_t eip, int kind);
 /* After a sensitive instruction: on to eip through the run loop. */
 void f_exit(struct fctx *c, uint32_t eip);
+/* After the load of data segment seg: on in the block if the mode stayed, else as f_exit. */
+void f_exit_after_seg_load(struct fctx *c, int seg);
 /* End the block for EIP = value eip; a RET's op gets imm = the bytes it
  * took off the stack, whose slot a return prediction is looked up by. */
 struct ir_op *f_exit_ind(struct fctx *c, uint16_t eip, int kind);

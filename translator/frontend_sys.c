@@ -137,7 +137,7 @@ int f_system(struct fctx *c)
             }
             v = f_read(c, 1, 2, NULL);
             f_call(c, entry(in), f_movi(c, in->o[0].reg), v, 0);
-            f_exit(c, c->next_eip);
+            f_exit_after_seg_load(c, in->o[0].reg);
         } else {
             v = f_temp(c);
             ir_emit(c->b, IR_LDCPU, v, 0, 0, 0, CPU_OFF(seg[in->o[1].reg].sel), 0);

@@ -343,6 +343,8 @@ L_BRANCH:
         cpu->eip = ip->imm;
         cpu->budget += IR_BRANCH_BACK(ip->aux); /* not run: tb_enter charged them */
         cpu->icount -= IR_BRANCH_BACK(ip->aux);
+        if (s < 0)
+            goto L_EXITEIP; /* a block that never chains: no slot */
         goto chain;
     }
     NEXT;

@@ -1266,6 +1266,18 @@ static void emit_branch(struct xc *x, const struct ir_op *op)
     struct xbuf *f = &x->f, *c = &x->c;
     int slot = IR_BRANCH_SLOT(op->aux), back = (int)IR_BRANCH_BACK(op->aux);
     int cc = branch_cc(x, op);
+    if (slot < 0) {
+        /* a block that never chains (IR_BRANCH_NO_SLOT): out, in the cold code */
+        jump_to_cold(x, cc);
+        if (x->pending >= 0)
+            emit_setcc_stores(x, c, &x->b->ops[x->pending], 0);
+        if (back)
+            emit_alu_ri64(c, XALU_SUB, X_ENTERED, back);
+        emit_store_i32(c, CPUF(eip), op->imm);
+        emit_quick_next(x, c);
+        emit_leave(x, c, -1);
+        return;
+    }
     int self = op->imm == x->b->eip && may_chain(x->b);
     const struct ir_op *sunk = x->pending >= 0 ? &x->b->ops[x->pending] : NULL;
     if (!self && !exit_patchable(x, op->imm)) {

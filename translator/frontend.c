@@ -397,12 +397,13 @@ void f_exit(struct fctx *c, uint32_t eip)
  * next instruction when it is not; or it ends there, as after any monitor
  * call that may change the mode.  Not after SS, whose interrupt shadow the
  * run loop must see, nor in single-step blocks.  The block calls the
- * monitor, so it never chains (tb->no_chain): the side exit leaves for the
- * run loop or tb_find_quick(), which find the block for the new mode.
+ * monitor, so it never chains (tb->no_chain): the side exit has no chain
+ * slot (IR_BRANCH_NO_SLOT), and leaves for the run loop or tb_find_quick(),
+ * which find the block for the new mode.
  */
 void f_exit_after_seg_load(struct fctx *c, int seg)
 {
-    if (seg == S_SS || (c->hflags & HF_SINGLE) || c->branches >= IR_MAX_BRANCHES ||
+    if (seg == S_SS || (c->hflags & HF_SINGLE) ||
         ((c->b->cs_base + c->next_eip) & PAGE_MASK) != c->page0) {
         f_exit(c, c->next_eip);
         return;
@@ -412,7 +413,6 @@ void f_exit_after_seg_load(struct fctx *c, int seg)
     h = f_opi(c, IR_ANDI, h, ~HF_INHIBIT_IRQ);
     uint16_t changed = f_op(c, IR_XOR, h, f_movi(c, c->hflags & ~HF_INHIBIT_IRQ));
     f_flush_regs(c);
-    c->branches++;
     ir_emit_exit(c->b, IR_BRANCH, IR_EXIT_MONITOR, changed, c->next_eip, 0);
 }
 
@@ -602,7 +602,8 @@ uint32_t frontend_translate(struct cpu *cpu, uint32_t eip, uint32_t cs_base, uin
      * for the instructions after it. */
     for (int i = 0, slot = 2; i < b->nops; i++)
         if (b->ops[i].opc == IR_BRANCH)
-            b->ops[i].aux = IR_BRANCH_AUX(slot++, b->ninsns - 1 - b->ops[i].insn);
+            b->ops[i].aux = IR_BRANCH_AUX(b->ops[i].exit == IR_EXIT_MONITOR ? IR_BRANCH_NO_SLOT : slot++,
+                                          b->ninsns - 1 - b->ops[i].insn);
     ir_optimize(b);
     return phys_last;
 }

@@ -186,9 +186,12 @@ struct ir_op *ir_emit_exit(struct ir_block *b, int opc, int kind, uint16_t a, ui
                            uint32_t aux);
 /* Side exits per block, whose chain slots follow a final Jcc's two. */
 #define IR_MAX_BRANCHES 2
-/* An IR_BRANCH's aux: its chain slot, and the instructions it gives back. */
+/* An IR_BRANCH's aux: its chain slot, and the instructions it gives back.
+ * A side exit of a block that calls the monitor (after a segment load), which
+ * never chains, has no slot: IR_BRANCH_SLOT() is then -1. */
+#define IR_BRANCH_NO_SLOT 0xffffu
 #define IR_BRANCH_AUX(slot, back) ((uint32_t)(slot) << 16 | (uint32_t)(back))
-#define IR_BRANCH_SLOT(aux) ((int)((aux) >> 16))
+#define IR_BRANCH_SLOT(aux) ((aux) >> 16 == IR_BRANCH_NO_SLOT ? -1 : (int)((aux) >> 16))
 #define IR_BRANCH_BACK(aux) ((aux) & 0xffffu)
 /* Whether an op ends the block: an exit, but not a side exit. */
 static inline int ir_op_ends_block(int opc)

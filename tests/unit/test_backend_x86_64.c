@@ -104,6 +104,12 @@ static void gen_block(struct ir_block *b, int *self_loop)
                 ir_emit(b, IR_TESTCC, c, pick(nt - 1), pick(nt - 1), pick(nt - 1), rnd() % 16,
                         (uint32_t)rnd_kind());
             }
+            if (rnd() % 4 == 0) {
+                /* a side exit with no chain slot, as after a segment load */
+                ir_emit_exit(b, IR_BRANCH, IR_EXIT_MONITOR, c, 0x2400,
+                             IR_BRANCH_AUX(IR_BRANCH_NO_SLOT, rnd() % 3 ? rnd() % 20 : 0));
+                continue;
+            }
             ir_emit_exit(b, IR_BRANCH, IR_EXIT_COND, c, 0x2800 + 0x100 * branched,
                          IR_BRANCH_AUX(2 + branched, rnd() % 3 ? rnd() % 20 : 0));
             branched++;

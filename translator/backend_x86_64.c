@@ -2518,7 +2518,7 @@ static int adds_const(const struct ir_block *b, const int16_t *def, const struct
     if ((op->opc == IR_ADD || op->opc == IR_SUB) && op->a == from && is_temp(op->b) &&
         def[op->b] >= 0 && b->ops[def[op->b]].opc == IR_MOVI && nwrites[op->b] == 1) {
         uint32_t k = b->ops[def[op->b]].imm;
-        *c = op->opc == IR_ADD ? (int32_t)k : -(int32_t)k;
+        *c = (int32_t)(op->opc == IR_ADD ? k : 0u - k);
         return 1;
     }
     return 0;
@@ -2534,9 +2534,11 @@ static int adds_const(const struct ir_block *b, const int16_t *def, const struct
 static int greg_delta(const struct xc *x, const struct ir_block *b, const int16_t *def, int g,
                       int from, int to, int32_t *delta)
 {
-    static int32_t tdelta[IR_NVALUES];
+    /* (modulo 2^32, as the registers wrap: unsigned) */
+    static uint32_t tdelta[IR_NVALUES];
     static uint16_t tknown[IR_NVALUES], gen; /* tdelta[t] holds when tknown[t] == gen */
-    int32_t cur = 0, c;
+    uint32_t cur = 0;
+    int32_t c;
     if (++gen == 0) {
         memset(tknown, 0, sizeof(tknown));
         gen = 1;
@@ -2547,17 +2549,17 @@ static int greg_delta(const struct xc *x, const struct ir_block *b, const int16_
             continue;
         if (op->d == g) {
             if (adds_const(b, def, op, g, &c))
-                cur += c;
+                cur += (uint32_t)c;
             else if (op->opc == IR_MOV && is_temp(op->a) && tknown[op->a] == gen)
                 cur = tdelta[op->a];
             else
                 return 0;
         } else if (is_temp(op->d)) {
             if (adds_const(b, def, op, g, &c)) {
-                tdelta[op->d] = cur + c;
+                tdelta[op->d] = cur + (uint32_t)c;
                 tknown[op->d] = gen;
                 if (x->alias[op->d] == g)
-                    cur += c; /* computed straight into g */
+                    cur += (uint32_t)c; /* computed straight into g */
             } else {
                 tknown[op->d] = 0;
                 if (x->alias[op->d] == g)
@@ -2565,7 +2567,7 @@ static int greg_delta(const struct xc *x, const struct ir_block *b, const int16_
             }
         }
     }
-    *delta = cur;
+    *delta = (int32_t)cur;
     return 1;
 }
 

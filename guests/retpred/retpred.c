@@ -57,26 +57,6 @@ static volatile uint32_t pt2_a[1024] __attribute__((aligned(4096)));
 static volatile uint32_t pt2_b[1024] __attribute__((aligned(4096)));
 static volatile uint32_t sup_page[1024] __attribute__((aligned(4096)));
 
-static inline uint32_t rd_cr(int n)
-{
-	uint32_t v = 0;
-
-	switch (n) {
-	case 0: __asm__ volatile("movl %%cr0, %0" : "=r"(v)); break;
-	case 2: __asm__ volatile("movl %%cr2, %0" : "=r"(v)); break;
-	case 3: __asm__ volatile("movl %%cr3, %0" : "=r"(v)); break;
-	case 4: __asm__ volatile("movl %%cr4, %0" : "=r"(v)); break;
-	}
-	return v;
-}
-
-#define wr_cr(n, v) __asm__ volatile("movl %0, %%cr" #n : : "r"(v) : "memory")
-
-static inline void invlpg(uint32_t va)
-{
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-}
-
 /* Call the asm routine fn with EAX = a, EDX = d; its EAX back.  The
  * routines keep EBX, ESI, EDI and EBP, as C functions do. */
 static uint32_t call_asm(const void *fn, uint32_t a, uint32_t d)

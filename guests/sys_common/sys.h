@@ -373,4 +373,25 @@ static inline uint32_t read_eflags(void)
 
 #define USER_STACK_TOP ((uint32_t)(ustack + sizeof(ustack)))
 
+/* Control registers and INVLPG, as the paging tests use them. */
+static inline uint32_t rd_cr(int n)
+{
+	uint32_t v = 0;
+
+	switch (n) {
+	case 0: __asm__ volatile("movl %%cr0, %0" : "=r"(v)); break;
+	case 2: __asm__ volatile("movl %%cr2, %0" : "=r"(v)); break;
+	case 3: __asm__ volatile("movl %%cr3, %0" : "=r"(v)); break;
+	case 4: __asm__ volatile("movl %%cr4, %0" : "=r"(v)); break;
+	}
+	return v;
+}
+
+#define wr_cr(n, v) __asm__ volatile("movl %0, %%cr" #n : : "r"(v) : "memory")
+
+static inline void invlpg(uint32_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
 #endif

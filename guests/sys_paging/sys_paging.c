@@ -44,26 +44,6 @@ static volatile uint32_t pages[6][1024] __attribute__((aligned(4096)));
 #define PE ((uint32_t)pages[4])
 #define PF ((uint32_t)pages[5])
 
-static inline uint32_t rd_cr(int n)
-{
-	uint32_t v = 0;
-
-	switch (n) {
-	case 0: __asm__ volatile("movl %%cr0, %0" : "=r"(v)); break;
-	case 2: __asm__ volatile("movl %%cr2, %0" : "=r"(v)); break;
-	case 3: __asm__ volatile("movl %%cr3, %0" : "=r"(v)); break;
-	case 4: __asm__ volatile("movl %%cr4, %0" : "=r"(v)); break;
-	}
-	return v;
-}
-
-#define wr_cr(n, v) __asm__ volatile("movl %0, %%cr" #n : : "r"(v) : "memory")
-
-static inline void invlpg(uint32_t va)
-{
-	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
-}
-
 static inline uint32_t peek(uint32_t va)
 {
 	return *(volatile uint32_t *)va;

@@ -231,10 +231,6 @@ static inline uint32_t read_cr2(void)
 	return v;
 }
 
-static inline void invlpg(uint32_t a)
-{
-	__asm__ volatile("invlpg (%0)" : : "r"(a) : "memory");
-}
 
 static uint8_t *vm_lin(uint32_t seg, uint32_t off)
 {

@@ -31,6 +31,8 @@ GUEST_NAMES += gdbtarget
 GUEST_NAMES += icount apic apicerr smp
 # return prediction: CALL/RET pairs whose return a stale prediction would get wrong
 GUEST_NAMES += retpred
+# side exits: a rotated loop's back edge into its own block (tests/logs.test.sh reads its shape)
+GUEST_NAMES += sideexit
 # the paravirtual interfaces (docs/paravirt.md): VMCALL without them, bt86's ABI, kvmclock
 GUEST_NAMES += vmcall_ud pv kvmclock
 # the board QEMU guests expect: fw_cfg, ACPI tables and PM block, S5 (acpi); the HPET (hpet)

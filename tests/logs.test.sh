@@ -60,6 +60,17 @@ check "cpu: general registers" '^EAX=[0-9a-f]{8} EBX=[0-9a-f]{8} ECX=[0-9a-f]{8}
 check "cpu: EIP, EFLAGS, CPL, control registers" '^EIP=[0-9a-f]{8} EFL=[0-9a-f]{8} CPL=0 CR0=[0-9a-f]{8} CR3=' "$work/cpu"
 check "cpu: segments" '^CS=0010 SS=' "$work/cpu"
 
+# Side exits (guests/sideexit): in the block at runs_outer, the rotated inner
+# loop's back edge (a Jcc back into the block's own span) is a side exit and
+# the block goes on; the outer loop's back edge, to the block's start, ends it.
+s=guests/sideexit/sideexit.elf
+run "$work/side" -kernel "$s" -d op
+sym() { printf '0x%s' "$(nm "$s" | awk -v n="$1" '$3 == n { print $1 }')"; }
+outer=$(sym runs_outer) body=$(sym runs_body)
+awk -v pc="OP: pc=$outer" '$0 == pc { on = 1; next } on && /^OP:/ { exit } on' "$work/side" > "$work/side.outer"
+check "op: a Jcc back into its block is a side exit" "^ +branch +t[0-9]+ \\? $body \\(cond\\)\$" "$work/side.outer"
+check "op: a Jcc back to the block's start ends it" "^ +exitcc +t[0-9]+ \\? $outer : 0x[0-9a-f]{8} \\(cond\\)\$" "$work/side.outer"
+
 r=guests/sys_ring3/sys_ring3.elf
 run "$work/int" -kernel "$r" -d int
 check "int: INT 0x80 from ring 3" '^INT: vector 0x80 \(software\) at 001b:[0-9a-f]{8} cpl=3 ' "$work/int"

@@ -703,7 +703,7 @@ int machine_init(struct machine *m)
     m->start_ns = host_clock_ns();
     clock_init(&m->clock, clock_read, clock_kick, m);
     m->ram_size = m->opt.ram_mb << 20;
-    m->ram = calloc(1, m->ram_size);
+    m->ram = mem_alloc_ram(m->ram_size);
     if (!m->ram) {
         fprintf(stderr, "bt86: cannot allocate %u MiB of guest RAM\n", m->opt.ram_mb);
         return EXIT_FATAL;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 void mem_init(struct mem_map *mm, struct smc *smc)
@@ -28,6 +29,20 @@ static struct mem_region *add_region(struct mem_map *mm, struct mem_region r)
     /* Later regions shadow earlier ones: search runs newest first. */
     mm->regions[mm->nregions] = r;
     return &mm->regions[mm->nregions++];
+}
+
+uint8_t *mem_alloc_ram(uint32_t size)
+{
+    void *low = (void *)(uintptr_t)0x40000000u;
+    int prot = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS;
+    void *p = MAP_FAILED;
+#ifdef MAP_FIXED_NOREPLACE
+    /* (a kernel without the flag takes the address as a hint) */
+    p = mmap(low, size, prot, flags | MAP_FIXED_NOREPLACE, -1, 0);
+#endif
+    if (p == MAP_FAILED)
+        p = mmap(NULL, size, prot, flags, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
 }
 
 void mem_add_ram(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name)

@@ -51,6 +51,13 @@ extern int mem_timing;
 /* An empty map whose RAM writes go to smc's code-page tracking. */
 void mem_init(struct mem_map *mm, struct smc *smc);
 void mem_add_ram(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name);
+/*
+ * size bytes of zeroed guest RAM, NULL when out of memory.  Placed at
+ * 1 GiB in the host's address space when that is free, so that a host
+ * addend of the RAM fits a 32-bit displacement both without paging and
+ * in a kernel's 3 GiB direct map (ir_block mem_hint); anywhere otherwise.
+ */
+uint8_t *mem_alloc_ram(uint32_t size);
 void mem_add_rom(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name);
 struct mem_region *mem_add_mmio(struct mem_map *mm, uint32_t base, uint32_t size,
                                 const struct mem_ops *ops, void *opaque, const char *name);

@@ -153,6 +153,11 @@ struct xc {
      * at rax_pos (the fast path of that group's last access), or -1 */
     int rax_grp;
     size_t rax_pos;
+    /* emit_tlb_probe() guessed the addend (b->mem_hint): the jne at
+     * hint_at goes to a cold fix-up, emitted after the access's miss,
+     * that loads the entry's own and goes back to hint_back */
+    int hint_fix;
+    size_t hint_at, hint_back;
     /* The block loops on itself through its final exit, and its flags are
      * dead at its start (loop_flags_dead): its last compare's are stored
      * on the way out alone */
@@ -192,6 +197,7 @@ static struct ir_op cached_ops[IR_MAX_OPS];
 static struct {
     const struct ir_block *b;
     uint32_t eip;
+    int32_t mem_hint;
     int nops, ninsns;
     size_t size;
 } cached;
@@ -562,10 +568,21 @@ static void emit_tlb_hit(struct xbuf *f, int r)
  * entry's host addend.  tlb is the TLB's offset in the CPU, tag_off the
  * tag's in the entry.  `rotated`: rcx holds the address rotated right by
  * 7 (rorx), whose bits 5-12 are the index as the shift's are.
+ *
+ * With a guess of the addend (hint, the block's mem_hint, or 0), rax is
+ * that constant and the entry's addend is compared with it: the access
+ * that follows then waits for its address alone, not for the entry's load
+ * as well (a pointer chase's or a table lookup's latency), while the
+ * compare and the tag's resolve beside it.  A wrong guess goes out to load
+ * the entry's addend (emit_hint_fix).  It costs two instructions more, so
+ * it is for loads whose address comes late: not a TLB group's, whose base
+ * register is most often the stack pointer, nor a store, which nothing
+ * waits for (list timed the same with stores guessed too).
  */
-static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotated)
+static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotated, int32_t hint)
 {
     struct xbuf *f = &x->f;
+    struct xmem addend = xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend));
     if (!rotated)
         emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
     emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
@@ -573,8 +590,27 @@ static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotat
     emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
     jump_to_cold(x, XCC_NE);
     emit_tlb_hit(f, X_RAX);
-    emit_load64(f, X_RAX,
+    if (!hint) {
+        emit_load64(f, X_RAX, addend);
+        return;
+    }
+    emit_mov_ri64s(f, X_RAX, hint);
+    emit_alu_mr64(f, XALU_CMP, addend, X_RAX);
+    x->hint_at = emit_jcc32(f, XCC_NE);
+    x->hint_back = xbuf_len(f);
+    x->hint_fix = 1;
+}
+
+/* The cold side of emit_tlb_probe()'s wrong guess: rcx still indexes the entry. */
+static void emit_hint_fix(struct xc *x, int32_t tlb)
+{
+    if (!x->hint_fix)
+        return;
+    fix_add(x, x->hint_at, xbuf_len(&x->c), 0);
+    emit_load64(&x->c, X_RAX,
                 xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend)));
+    jump_to_fast(x, x->hint_back);
+    x->hint_fix = 0;
 }
 
 /*
@@ -664,7 +700,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         else
             emit_lea32(f, X_RCX, xmem_bd(base, x->tlbg_lo[grp]));
         emit_lea32(f, X_RAX, xmem_bd(base, x->tlbg_hi[grp] - 1));
-        emit_tlb_probe(x, tlb, tag_off, rot);
+        emit_tlb_probe(x, tlb, tag_off, rot, 0);
         emit_store64(f, gslot, X_RAX);
         lead_back = xbuf_len(f);
     } else if (vconst(x, op->a) || x->kpage[x->cur]) {
@@ -695,7 +731,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
             emit_lea32(f, X_RAX, xmem_bd(src, size - 1));
         else
             emit_mov_rr32(f, X_RAX, src);
-        emit_tlb_probe(x, tlb, tag_off, rot);
+        emit_tlb_probe(x, tlb, tag_off, rot, store ? 0 : x->b->mem_hint);
     }
     int fold = x->tlbg_fold[x->cur];
     if (ha < 0 && !fold) {
@@ -778,6 +814,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         emit_store_i32(c, xmem_bd(X_RSP, FR_TLBG + 8 * grp + 4), 0);
     }
     jump_to_fast(x, back);
+    emit_hint_fix(x, tlb);
 }
 
 /* ---------------------------------------------------------------- flags */
@@ -2843,6 +2880,7 @@ static size_t x64_translate(const struct ir_block *b)
     x->mul_hi = -1;
     x->hf_pos = (size_t)-1;
     x->rax_grp = -1;
+    x->hint_fix = 0;
     for (int s = 0; s < TB_NSLOTS; s++)
         x->slot_jmp[s] = x->slot_stub[s] = NO_SLOT;
     emit_chain_entry(x);
@@ -2938,6 +2976,7 @@ static size_t x64_code_size(const struct ir_block *b)
         x64_fatal_size(b);
     cached.b = b;
     cached.eip = b->eip;
+    cached.mem_hint = b->mem_hint;
     cached.nops = b->nops;
     cached.ninsns = b->ninsns;
     cached.size = n;
@@ -2969,7 +3008,8 @@ static void perf_map_add(const void *code, size_t len, uint32_t eip)
 static const void *x64_compile(const struct ir_block *b, void *code, const void *exec,
                                const struct tb *tb)
 {
-    if (cached.b != b || cached.eip != b->eip || cached.nops != b->nops ||
+    if (cached.b != b || cached.eip != b->eip || cached.mem_hint != b->mem_hint ||
+        cached.nops != b->nops ||
         cached.ninsns != b->ninsns ||
         memcmp(cached_ops, b->ops, (size_t)b->nops * sizeof(b->ops[0])))
         x64_code_size(b);

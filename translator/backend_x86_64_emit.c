@@ -100,6 +100,12 @@ void emit_mov_ri32(struct xbuf *b, int dst, uint32_t imm)
     emit_u32(b, imm);
 }
 
+void emit_mov_ri64s(struct xbuf *b, int dst, int32_t imm)
+{
+    op_rr(b, P_W, 0xc7, 0, dst);
+    emit_u32(b, (uint32_t)imm);
+}
+
 void emit_mov_ri64(struct xbuf *b, int dst, uint64_t imm)
 {
     prefix(b, P_W, 0, X_NONE, dst);

@@ -74,6 +74,8 @@ void emit_mov_rr64(struct xbuf *b, int dst, int src);
 void emit_mov_ri32(struct xbuf *b, int dst, uint32_t imm);
 /* mov r64, imm64 */
 void emit_mov_ri64(struct xbuf *b, int dst, uint64_t imm);
+/* mov r64, imm32 sign-extended (7 bytes, not movabs's 10) */
+void emit_mov_ri64s(struct xbuf *b, int dst, int32_t imm);
 /* rax = the qword at absolute address addr (movabs rax, [moffs64]): the
  * address is the instruction's last 8 bytes. */
 void emit_load64_abs_rax(struct xbuf *b, uint64_t addr);

@@ -125,6 +125,7 @@ void ir_block_init(struct ir_block *b, uint32_t eip, uint32_t hflags)
     b->ntemps = 0;
     b->guest_bytes = 0;
     b->code_lo = eip;
+    b->mem_hint = 0;
 }
 
 uint16_t ir_temp(struct ir_block *b)

@@ -20,6 +20,7 @@
 #include "translator/codecache.h"
 #include "translator/decode.h"
 #include "translator/frontend.h"
+#include "softmmu/memory.h"
 #include "softmmu/smc.h"
 #include "softmmu/tlb.h"
 
@@ -233,6 +234,23 @@ static void log_block(struct tb_cache *tc, struct tb *tb)
     }
 }
 
+/*
+ * The host addend a block's data accesses most likely find (ir_block
+ * mem_hint): its code page's, when that page is RAM at a linear offset of
+ * whole 256 MiB (0 without paging, 0xc0000000 in a kernel's direct map),
+ * where data tends to share the code's mapping; no guess for anything
+ * else, a user process's pages say, or when it does not fit 32 bits.
+ */
+static int32_t mem_hint(struct cpu *cpu, uint32_t pc, uint32_t phys_pc)
+{
+    uint32_t off = (pc & PAGE_MASK) - (phys_pc & PAGE_MASK);
+    const struct mem_region *r = mem_find(cpu->mem, phys_pc);
+    if ((off & 0x0fffffffu) || !r || r->kind != MEM_RAM || !r->host)
+        return 0;
+    int64_t a = (int64_t)((uintptr_t)r->host - r->base - off);
+    return a == (int32_t)a ? (int32_t)a : 0;
+}
+
 static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int cache)
 {
     struct tb_cache *tc = cpu->tbs;
@@ -242,6 +260,7 @@ static struct tb *translate(struct cpu *cpu, uint32_t pc, uint32_t phys_pc, int 
     if (!cache)
         hflags |= HF_SINGLE;
     uint32_t phys_last = frontend_translate(cpu, cpu->eip, cs_base, hflags, tc->irb, tc->insns);
+    tc->irb->mem_hint = mem_hint(cpu, pc, phys_pc);
 
     size_t need = sizeof(struct tb) + tc->irb->ninsns * 5 + 64;
     size_t code_need = tc->be->code_size(tc->irb);

@@ -539,7 +539,17 @@ int main(void)
     static struct cpu c1, c2;
     static struct tb_cache empty_cache;
     tb_jump_cache_clear(&empty_cache);
-    static uint8_t p1[HOST_SIZE], p2[HOST_SIZE];
+    static uint8_t p1[HOST_SIZE];
+    /* The native side's memory in the low 2 GiB, where its host addend
+     * fits the 32 bits of a block's guess of it (ir_block mem_hint) */
+    uint8_t *p2 = mmap(NULL, HOST_SIZE, PROT_READ | PROT_WRITE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    CHECK(p2 != MAP_FAILED);
+    if (p2 == MAP_FAILED)
+        return check_done("test_backend_x86_64");
+    int64_t right = (int64_t)((uintptr_t)p2 + HOST_PAGE - PAGE);
+    int64_t wrong = (int64_t)((uintptr_t)p2 + HOST_PAGE2 - PAGE2);
+    CHECK(right == (int32_t)right && wrong == (int32_t)wrong);
     int blocks = 3000, bad = 0;
     int bmi2 = __builtin_cpu_supports("bmi2") != 0;
     for (int i = 0; i < blocks && bad < 5; i++) {
@@ -548,6 +558,9 @@ int main(void)
         backend_host_bmi2 = bmi2 && (i & 1); /* both forms of the TLB probe */
         if (i % 3 == 0)
             ir_optimize(&b); /* the blocks the translator hands over: dead compares gone */
+        /* no guess of the host addend, PAGE's, or PAGE2's: a wrong one
+         * used unchecked puts an access into the other page's bytes */
+        b.mem_hint = (int32_t)(i % 3 == 0 ? 0 : i % 3 == 1 ? right : wrong);
         memset(&c1, 0, sizeof(c1));
         cpu_ras_clear(&c1);
         c1.tbs = &empty_cache; /* indirect exits look there, and find nothing */
@@ -582,7 +595,7 @@ int main(void)
                     (kind < CC_EFLAGS && CC_BASE(kind) == CCB_SUB)) &&
                    cpu_arith_flags(&c1) == cpu_arith_flags(&c2) &&
                    (c1.cc_src2 == c2.cc_src2 || !cc_stores_src2(kind)) && c1.cc_fix == c2.cc_fix &&
-                   c1.icount == c2.icount && c1.budget == c2.budget && !memcmp(p1, p2, sizeof(p1));
+                   c1.icount == c2.icount && c1.budget == c2.budget && !memcmp(p1, p2, HOST_SIZE);
         check_count++;
         if (!same) {
             check_failures++;
@@ -595,7 +608,7 @@ int main(void)
             fprintf(stderr, "  cc interp %x %x %x %x %x native %x %x %x %x %x\n", c1.cc_op,
                     c1.cc_dst, c1.cc_src1, c1.cc_src2, c1.cc_fix, c2.cc_op, c2.cc_dst,
                     c2.cc_src1, c2.cc_src2, c2.cc_fix);
-            if (memcmp(p1, p2, sizeof(p1)))
+            if (memcmp(p1, p2, HOST_SIZE))
                 fprintf(stderr, "  memory differs\n");
             ir_dump(stderr, &b);
         }

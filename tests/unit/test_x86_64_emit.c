@@ -72,6 +72,9 @@ int main(void)
     T("mov edx, 0x12345678", emit_mov_ri32(b, X_RDX, 0x12345678));
     T("mov r10d, 0xffffffff", emit_mov_ri32(b, X_R10, 0xffffffff));
     T("movabs rax, 0x123456789abc", emit_mov_ri64(b, X_RAX, 0x123456789abcull));
+    T("mov rax, 0x40000000", emit_mov_ri64s(b, X_RAX, 0x40000000));
+    T("mov rax, -0x80000000", emit_mov_ri64s(b, X_RAX, INT32_MIN));
+    T("mov r10, -0x10", emit_mov_ri64s(b, X_R10, -16));
     T("movabs rax, qword ptr [0x7f0012345678]", emit_load64_abs_rax(b, 0x7f0012345678ull));
     /* memory operands: each base that needs care, index, no base */
     T("mov r8d, dword ptr [rbp]", emit_load32(b, X_R8, xmem_bd(X_RBP, 0)));

@@ -178,6 +178,8 @@ struct xc {
     /* A memory op whose every possible address lies in the page of
      * kpage_va (translator/ir_range.h) */
     uint8_t kpage[IR_MAX_OPS];
+    /* a load whose address comes from a loaded value (find_late_loads) */
+    uint8_t late[IR_MAX_OPS];
     uint32_t kpage_va[IR_MAX_OPS];
     struct fixup fix[MAX_FIX];
     int nfix;
@@ -575,9 +577,10 @@ static void emit_tlb_hit(struct xbuf *f, int r)
  * as well (a pointer chase's or a table lookup's latency), while the
  * compare and the tag's resolve beside it.  A wrong guess goes out to load
  * the entry's addend (emit_hint_fix).  It costs two instructions more, so
- * it is for loads whose address comes late: not a TLB group's, whose base
- * register is most often the stack pointer, nor a store, which nothing
- * waits for (list timed the same with stores guessed too).
+ * it is for loads whose address comes late (find_late_loads): not a TLB
+ * group's, whose base register is most often the stack pointer, nor a
+ * store, which nothing waits for (list timed the same with stores guessed
+ * too).
  */
 static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotated, int32_t hint)
 {
@@ -731,7 +734,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
             emit_lea32(f, X_RAX, xmem_bd(src, size - 1));
         else
             emit_mov_rr32(f, X_RAX, src);
-        emit_tlb_probe(x, tlb, tag_off, rot, store ? 0 : x->b->mem_hint);
+        emit_tlb_probe(x, tlb, tag_off, rot, x->late[x->cur] ? x->b->mem_hint : 0);
     }
     int fold = x->tlbg_fold[x->cur];
     if (ha < 0 && !fold) {
@@ -2743,6 +2746,39 @@ static void find_tlb_groups(struct xc *x, const struct ir_block *b)
     }
 }
 
+/*
+ * Loads whose address is computed from a loaded value, in this block or in
+ * an earlier round of it (a guest register the block writes with one): a
+ * pointer chase, a table lookup, a field of a node just reached.  Only
+ * their latency gains from a guess of the host addend (emit_tlb_probe),
+ * which costs two instructions; a loop's induction variable does not wait.
+ */
+static void find_late_loads(struct xc *x, const struct ir_block *b, uint32_t nvals)
+{
+    static uint8_t taint[IR_NVALUES];
+    unsigned entry = 0; /* guest registers loaded values reach: by the second pass */
+    for (int pass = 0; pass < 2; pass++) {
+        memset(taint, 0, nvals);
+        for (int g = 0; g < V_TEMP0; g++)
+            taint[g] = (uint8_t)(entry >> g & 1);
+        for (int i = 0; i < b->nops; i++) {
+            const struct ir_op *op = &b->ops[i];
+            const uint16_t *fld[4] = { &op->d, &op->a, &op->b, &op->c };
+            int load = op->opc >= IR_LD8 && op->opc <= IR_LD32;
+            x->late[i] = (uint8_t)(load && op->a < nvals && taint[op->a]);
+            if (!ir_op_writes_d(op->opc) || op->d >= nvals)
+                continue;
+            int t = load;
+            for (int k = 1; k < 4; k++)
+                if (op_reads(op, 1 << k) && *fld[k] < nvals && taint[*fld[k]])
+                    t = 1;
+            taint[op->d] = (uint8_t)t;
+            if (t && op->d < V_TEMP0)
+                entry |= 1u << op->d;
+        }
+    }
+}
+
 /* Accesses outside TLB groups whose addresses ir_value_range() keeps in one page. */
 static void find_known_pages(struct xc *x, const struct ir_block *b)
 {
@@ -2876,6 +2912,7 @@ static size_t x64_translate(const struct ir_block *b)
     find_sinks(x, b);
     find_tlb_groups(x, b);
     find_known_pages(x, b);
+    find_late_loads(x, b, nvals);
     x->pending = -1;
     x->mul_hi = -1;
     x->hf_pos = (size_t)-1;

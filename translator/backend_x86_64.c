@@ -577,10 +577,9 @@ static void emit_tlb_hit(struct xbuf *f, int r)
  * as well (a pointer chase's or a table lookup's latency), while the
  * compare and the tag's resolve beside it.  A wrong guess goes out to load
  * the entry's addend (emit_hint_fix).  It costs two instructions more, so
- * it is for loads whose address comes late (find_late_loads): not a TLB
- * group's, whose base register is most often the stack pointer, nor a
- * store, which nothing waits for (list timed the same with stores guessed
- * too).
+ * it is for loads whose address comes late (find_late_loads), a TLB
+ * group's first among them (a node's fields), not for a store, which
+ * nothing waits for (list timed the same with stores guessed too).
  */
 static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotated, int32_t hint)
 {
@@ -703,7 +702,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         else
             emit_lea32(f, X_RCX, xmem_bd(base, x->tlbg_lo[grp]));
         emit_lea32(f, X_RAX, xmem_bd(base, x->tlbg_hi[grp] - 1));
-        emit_tlb_probe(x, tlb, tag_off, rot, 0);
+        emit_tlb_probe(x, tlb, tag_off, rot, x->late[x->cur] ? x->b->mem_hint : 0);
         emit_store64(f, gslot, X_RAX);
         lead_back = xbuf_len(f);
     } else if (vconst(x, op->a) || x->kpage[x->cur]) {

@@ -213,6 +213,10 @@ void stats_print(struct machine *m, FILE *f)
         fprintf(f, "  TLB hit rate                 %6.2f%%  (%llu loads and stores, %llu refills)\n",
                 100.0 * tlb_stats.hits / acc, (unsigned long long)acc,
                 (unsigned long long)tlb_stats.refills);
+    if (tlb_stats.guessed)
+        fprintf(f, "  host addend guessed right    %6.2f%%  (%llu loads whose address was loaded)\n",
+                100.0 * (double)(tlb_stats.guessed - tlb_stats.misguessed) / (double)tlb_stats.guessed,
+                (unsigned long long)tlb_stats.guessed);
     fprintf(f, "  monitor entries               count   share of run time\n");
     for (int i = 0; i < H_COUNT; i++) {
         uint64_t n = monitor_stats.helper_calls[i];
@@ -314,9 +318,11 @@ int stats_write_json(struct machine *m, const char *path)
                "\"monitor\": %.6f, \"exceptions\": %.6f, \"interrupts\": %.6f, \"devices\": %.6f },\n",
             t.run * 1e-9, t.exec * 1e-9, t.translate * 1e-9, t.monitor * 1e-9,
             t.exceptions * 1e-9, t.interrupts * 1e-9, t.devices * 1e-9);
-    fprintf(f, "  \"tlb\": { \"hits\": %llu, \"misses\": %llu, \"refills\": %llu },\n",
+    fprintf(f, "  \"tlb\": { \"hits\": %llu, \"misses\": %llu, \"refills\": %llu, "
+               "\"addend_guessed\": %llu, \"addend_misguessed\": %llu },\n",
             (unsigned long long)tlb_stats.hits, (unsigned long long)tlb_stats.misses,
-            (unsigned long long)tlb_stats.refills);
+            (unsigned long long)tlb_stats.refills, (unsigned long long)tlb_stats.guessed,
+            (unsigned long long)tlb_stats.misguessed);
     fprintf(f, "  \"monitor\": {");
     int first = 1;
     for (int i = 0; i < H_COUNT; i++) {

@@ -42,9 +42,11 @@ struct tlb_watch {
 /* Install (or with NULL remove) cpu's watch hooks (cpu->watch); flushes its TLB. */
 void tlb_set_watch(struct cpu *cpu, const struct tlb_watch *w);
 
-/* -stats: data accesses from translated code, and refills (page walks). */
+/* -stats: data accesses from translated code, and refills (page walks);
+ * loads that guessed their entry's host addend, and how many guessed wrong. */
 struct tlb_stats {
     uint64_t hits, misses, refills;
+    uint64_t guessed, misguessed;
 };
 extern struct tlb_stats tlb_stats;
 

@@ -51,8 +51,13 @@ if [ "$(jq -r .backend "$work/s.json")" = x86_64 ]; then
 	expect "returns predicted (native backend)" '.return_prediction.hits > 0'
 	grep -qE -- 'return prediction hit rate' "$work/s.txt" && echo "ok: -stats text: return prediction" ||
 		{ echo "FAIL: -stats text lacks the return prediction"; cat "$work/s.txt"; fail=1; }
+	# without paging every load whose address was loaded guesses right
+	expect "host addends guessed, all right (native backend)" '.tlb.addend_guessed > 0 and .tlb.addend_misguessed == 0'
+	grep -qE -- 'host addend guessed right +100.00%' "$work/s.txt" && echo "ok: -stats text: addend guesses" ||
+		{ echo "FAIL: -stats text lacks the addend guesses"; cat "$work/s.txt"; fail=1; }
 else
 	expect "no return prediction (interpreter)" '.return_prediction.hits + .return_prediction.misses == 0'
+	expect "no addend guessed (interpreter)" '.tlb.addend_guessed == 0'
 fi
 expect "hottest blocks named by symbol" '(.hot_blocks | length) > 0 and (.hot_blocks[0].symbol | length) > 0'
 for pat in 'guest instructions executed' 'blocks executed' 'TLB hit rate' 'time in the monitor' \

@@ -596,6 +596,10 @@ static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotat
         emit_load64(f, X_RAX, addend);
         return;
     }
+    if (monitor_stats.timing) {
+        emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.guessed);
+        emit_inc_m64(f, xmem_bd(X_RAX, 0));
+    }
     emit_mov_ri64s(f, X_RAX, hint);
     emit_alu_mr64(f, XALU_CMP, addend, X_RAX);
     x->hint_at = emit_jcc32(f, XCC_NE);
@@ -609,6 +613,10 @@ static void emit_hint_fix(struct xc *x, int32_t tlb)
     if (!x->hint_fix)
         return;
     fix_add(x, x->hint_at, xbuf_len(&x->c), 0);
+    if (monitor_stats.timing) {
+        emit_mov_ri64(&x->c, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.misguessed);
+        emit_inc_m64(&x->c, xmem_bd(X_RAX, 0));
+    }
     emit_load64(&x->c, X_RAX,
                 xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend)));
     jump_to_fast(x, x->hint_back);

@@ -136,6 +136,10 @@ struct xc {
     uint8_t fwd_src2[IR_MAX_OPS]; /* ... an ADD's carry from src2, src1 being gone */
     int pending;             /* the sunk SETCC whose state a miss must store, or -1 */
     int mul_hi;              /* the MULHU/MULHS whose product a MUL left in rax, or -1 */
+    /* the SUB whose value is the host's OF after the imul that ends at
+     * ov_pos (imul_overflow), or -1 */
+    int ov_sub;
+    size_t ov_pos;
     size_t ret_stub;         /* cold offset of the shared epilogue, or -1 */
     /* offset of each direct exit's patchable rel32 (in the fast code, or
      * the cold | SLOT_COLD), or NO_SLOT */
@@ -1611,6 +1615,69 @@ static int unary_start(struct xc *x, const struct ir_op *op)
 
 static int next_op(const struct ir_block *b, int i);
 
+/* Readers and writers of each temporary in the block (count_uses), for
+ * the folds that drop a value's definition: its one reader must be the op
+ * folded into. */
+static uint8_t nreads[IR_NVALUES], nwrites[IR_NVALUES];
+
+/*
+ * A two-operand IMUL's overflow, as the frontend computes it (imul_n):
+ * MUL lo = a * b, MULHS hi = a * b, SAR s = lo >> 31 (a MOVI's 31), SUB
+ * ov = hi - s, nonzero exactly when the product does not fit 32 bits.  The
+ * host's imul sets OF just so, and CCB_IMUL reads ov as zero or not: when
+ * nothing else reads hi and s, the MUL is one imul, the MULHS and the SAR
+ * are skipped, and the SUB is seto.  Where the flags stay live (a store's
+ * miss path next) that saves the 64-bit product and its split, 8 host
+ * instructions of 10.  Returns the SUB's index, or -1.
+ */
+static int imul_overflow(struct xc *x, int i, int *sar_at)
+{
+    const struct ir_block *b = x->b;
+    const struct ir_op *mul = &b->ops[i];
+    int hi = next_op(b, i), sar = hi < 0 ? -1 : next_op(b, hi), movi = -1;
+    if (hi < 0 || b->ops[hi].opc != IR_MULHS || b->ops[hi].a != mul->a || b->ops[hi].b != mul->b)
+        return -1;
+    while (sar >= 0 && b->ops[sar].opc == IR_MOVI && is_temp(b->ops[sar].d)) {
+        movi = sar;
+        sar = next_op(b, sar);
+    }
+    int sub = sar < 0 ? -1 : next_op(b, sar);
+    if (movi < 0 || sub < 0)
+        return -1;
+    const struct ir_op *h = &b->ops[hi], *sh = &b->ops[sar], *ov = &b->ops[sub];
+    if (sh->opc != IR_SAR || sh->a != mul->d || ov->opc != IR_SUB || ov->a != h->d ||
+        ov->b != sh->d || !is_temp(h->d) || !is_temp(sh->d) || nreads[h->d] != 1 ||
+        nreads[sh->d] != 1 || nwrites[h->d] != 1 || nwrites[sh->d] != 1 || x->skip[hi] ||
+        x->skip[sar] || x->cf_deferred[sar] || x->cf_deferred[sub] || x->early_g[hi] >= 0 ||
+        x->early_g[sar] >= 0 || x->early_g[sub] >= 0)
+        return -1;
+    /* the shift count: one of the MOVIs between, of 31 */
+    /* ov's one reader: a product's SETCC, which takes it as zero or not */
+    if (!is_temp(ov->d) || nreads[ov->d] != 1 || nwrites[ov->d] != 1)
+        return -1;
+    int reader = -1;
+    for (int m = sub + 1; m < b->nops && reader < 0; m++) {
+        const struct ir_op *r = &b->ops[m];
+        const uint16_t *fld[4] = { &r->d, &r->a, &r->b, &r->c };
+        for (int k = 0; k < 4; k++)
+            if (op_reads(r, 1 << k) && *fld[k] == ov->d)
+                reader = m;
+    }
+    if (reader < 0)
+        return -1;
+    const struct ir_op *sc = &b->ops[reader];
+    uint32_t kind = sc->imm & CC_KIND_MASK;
+    if (sc->opc != IR_SETCC || sc->a != ov->d || sc->d == ov->d || sc->b == ov->d ||
+        (op_reads(sc, IRR_C) && sc->c == ov->d) || kind >= CC_EFLAGS ||
+        (CC_BASE(kind) != CCB_IMUL && CC_BASE(kind) != CCB_MUL))
+        return -1;
+    *sar_at = sar;
+    for (int m = hi + 1; m < sar; m++)
+        if (b->ops[m].opc == IR_MOVI && b->ops[m].d == sh->b)
+            return (b->ops[m].imm & 31) == 31 && x->early_g[m] < 0 ? sub : -1;
+    return -1;
+}
+
 /* rax = the 64-bit product of a and b, zero- or sign-extended. */
 static void emit_mul64(struct xc *x, int is_signed, int a, int b)
 {
@@ -1653,7 +1720,23 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_ADD: emit_binop(x, op, XALU_ADD, 1); break;
-    case IR_SUB: emit_binop(x, op, XALU_SUB, 0); break;
+    case IR_SUB:
+        if (x->cur == x->ov_sub) {
+            /* imul_overflow(): OF of the imul, nothing emitted since */
+            if (x->ov_pos != xbuf_len(f)) {
+                fprintf(stderr, "bt86: x86_64 backend: block at 0x%08x: code between an imul "
+                                "and its seto\n", x->b->eip);
+                abort();
+            }
+            int hd = dreg(x, op->d);
+            emit_setcc(f, XCC_O, hd);
+            emit_movzx8(f, hd, hd);
+            dput(x, f, op->d, hd);
+            x->ov_sub = -1;
+            break;
+        }
+        emit_binop(x, op, XALU_SUB, 0);
+        break;
     case IR_AND: emit_binop(x, op, XALU_AND, 1); break;
     case IR_OR: emit_binop(x, op, XALU_OR, 1); break;
     case IR_XOR: emit_binop(x, op, XALU_XOR, 1); break;
@@ -1716,39 +1799,44 @@ static void emit_op(struct xc *x, const struct ir_op *op)
         break;
     }
     case IR_MUL: {
+        int sar = -1, ov = imul_overflow(x, x->cur, &sar);
+        int j = next_op(x->b, x->cur);
+        const struct ir_op *h = j >= 0 ? &x->b->ops[j] : NULL;
         if (vconst(x, op->a) || vconst(x, op->b)) {
             /* imul r, r/m, imm: the constant needs no register */
             int k = vconst(x, op->b) ? op->b : op->a, v = k == op->b ? op->a : op->b;
             int hd = dreg(x, op->d);
             emit_imul_rri32(f, hd, vreg(x, f, v, X_RCX), x->cval[k]);
-            dput(x, f, op->d, hd);
-            break;
-        }
-        int j = next_op(x->b, x->cur);
-        const struct ir_op *h = j >= 0 ? &x->b->ops[j] : NULL;
-        if (h && (h->opc == IR_MULHU || h->opc == IR_MULHS) && h->a == op->a && h->b == op->b &&
-            !x->skip[j]) {
+            dput(x, f, op->d, hd); /* (a mov: OF stays) */
+        } else if (ov < 0 && h && (h->opc == IR_MULHU || h->opc == IR_MULHS) && h->a == op->a &&
+                   h->b == op->b && !x->skip[j]) {
             /* A one-operand MUL's two halves: one 64-bit product in rax,
              * whose high half the MULHU right after takes (x->mul_hi). */
             emit_mul64(x, h->opc == IR_MULHS, op->a, op->b);
             dput(x, f, op->d, X_RAX);
             x->mul_hi = j;
             break;
-        }
-        int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
-        int hd = vhome(x, op->d);
-        if (hd >= 0 && hd == ra) {
-            emit_imul_rr32(f, hd, rb);
-        } else if (hd >= 0 && hd == rb) {
-            emit_imul_rr32(f, hd, ra); /* commutative */
-        } else if (hd >= 0) {
-            emit_mov_rr32(f, hd, ra);
-            emit_imul_rr32(f, hd, rb);
         } else {
-            if (ra != X_RAX)
-                emit_mov_rr32(f, X_RAX, ra);
-            emit_imul_rr32(f, X_RAX, rb);
-            dput(x, f, op->d, X_RAX);
+            int ra = vreg(x, f, op->a, X_RAX), rb = vreg(x, f, op->b, X_RCX);
+            int hd = vhome(x, op->d);
+            if (hd >= 0 && hd == ra) {
+                emit_imul_rr32(f, hd, rb);
+            } else if (hd >= 0 && hd == rb) {
+                emit_imul_rr32(f, hd, ra); /* commutative */
+            } else if (hd >= 0) {
+                emit_mov_rr32(f, hd, ra);
+                emit_imul_rr32(f, hd, rb);
+            } else {
+                if (ra != X_RAX)
+                    emit_mov_rr32(f, X_RAX, ra);
+                emit_imul_rr32(f, X_RAX, rb);
+                dput(x, f, op->d, X_RAX);
+            }
+        }
+        if (ov >= 0) {
+            x->skip[j] = x->skip[sar] = 1;
+            x->ov_sub = ov;
+            x->ov_pos = xbuf_len(f);
         }
         break;
     }
@@ -2199,11 +2287,6 @@ static int ir_greg_set(const struct ir_block *b, int g, int i, int k)
             return 1;
     return 0;
 }
-
-/* Readers and writers of each temporary in the block (count_uses), for
- * the folds that drop a value's definition: its one reader must be the op
- * folded into. */
-static uint8_t nreads[IR_NVALUES], nwrites[IR_NVALUES];
 
 static void count_uses(const struct ir_block *b, uint32_t nvals)
 {
@@ -2922,6 +3005,7 @@ static size_t x64_translate(const struct ir_block *b)
     find_late_loads(x, b, nvals);
     x->pending = -1;
     x->mul_hi = -1;
+    x->ov_sub = -1;
     x->hf_pos = (size_t)-1;
     x->rax_grp = -1;
     x->hint_fix = 0;

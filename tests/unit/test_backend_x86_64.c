@@ -128,6 +128,28 @@ static void gen_block(struct ir_block *b, int *self_loop)
                 continue;
             uint16_t t0 = (uint16_t)(V_TEMP0 + nt), t1 = (uint16_t)(t0 + 1);
             nt += 2;
+            if (rnd() % 2) {
+                /* two-operand IMUL g, src (or g, imm): the low half, and
+                 * its overflow as hi - (lo >> 31) in the flags, which a
+                 * later access's miss path may store */
+                uint16_t t2 = (uint16_t)(t0 + 2), t3 = (uint16_t)(t0 + 3), t4 = (uint16_t)(t0 + 4);
+                uint16_t t5 = (uint16_t)(t0 + 5);
+                nt += 4;
+                if (rnd() % 3 == 0) {
+                    ir_emit(b, IR_MOVI, t5, 0, 0, 0, rnd_val(), 0);
+                    src = t5;
+                } else {
+                    ir_emit(b, IR_MOVI, t5, 0, 0, 0, 0, 0); /* every temporary defined */
+                }
+                ir_emit(b, IR_MUL, t0, g, src, 0, 0, 0);
+                ir_emit(b, IR_MULHS, t1, g, src, 0, 0, 0);
+                ir_emit(b, IR_MOVI, t2, 0, 0, 0, 31, 0);
+                ir_emit(b, IR_SAR, t3, t0, t2, 0, 0, 0);
+                ir_emit(b, IR_SUB, t4, t1, t3, 0, 0, 0);
+                ir_emit(b, IR_MOV, g, t0, 0, 0, 0, 0);
+                ir_emit(b, IR_SETCC, t0, t4, 0, 0, CC_KIND(CCB_IMUL, 2), 0);
+                continue;
+            }
             ir_emit(b, IR_MUL, t0, g, src, 0, 0, 0);
             ir_emit(b, rnd() % 2 ? IR_MULHU : IR_MULHS, t1, g, src, 0, 0, 0);
             ir_emit(b, IR_MOV, g, t0, 0, 0, 0, 0);
@@ -589,7 +611,10 @@ int main(void)
                         (self_loop && s1 == 0 && s2 == -1);
         int same = !memcmp(c1.r, c2.r, sizeof(c1.r)) && c1.eip == c2.eip && slot_same &&
                    c1.cc_op == c2.cc_op &&
-                   (c1.cc_src1 == c2.cc_src1 || !cc_stores_src1(kind)) &&
+                   (c1.cc_src1 == c2.cc_src1 || !cc_stores_src1(kind) ||
+                    /* a product's overflow is only zero or not (cpu/flags.h) */
+                    ((CC_BASE(kind) == CCB_MUL || CC_BASE(kind) == CCB_IMUL) && kind < CC_EFLAGS &&
+                     !c1.cc_src1 == !c2.cc_src1)) &&
                    /* a SUB's result is src1 - src2, stored or not (cpu/flags.h) */
                    (c1.cc_dst == c2.cc_dst ||
                     (kind < CC_EFLAGS && CC_BASE(kind) == CCB_SUB)) &&

@@ -33,7 +33,7 @@ static struct mem_region *add_region(struct mem_map *mm, struct mem_region r)
 
 uint8_t *mem_alloc_ram(uint32_t size)
 {
-    void *low = (void *)(uintptr_t)0x40000000u;
+    void *low = (void *)(uintptr_t)0x50000000u;
     int prot = PROT_READ | PROT_WRITE, flags = MAP_PRIVATE | MAP_ANONYMOUS;
     void *p = MAP_FAILED;
 #ifdef MAP_FIXED_NOREPLACE

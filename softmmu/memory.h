@@ -53,9 +53,11 @@ void mem_init(struct mem_map *mm, struct smc *smc);
 void mem_add_ram(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name);
 /*
  * size bytes of zeroed guest RAM, NULL when out of memory.  Placed at
- * 1 GiB in the host's address space when that is free, so that a host
+ * 1.25 GiB in the host's address space when that is free, so that a host
  * addend of the RAM fits a 32-bit displacement both without paging and
- * in a kernel's 3 GiB direct map (ir_block mem_hint); anywhere otherwise.
+ * in a kernel's direct map at 1, 2 or 3 GiB (ir_block mem_hint), and is
+ * never 0 there (a TLB group's frame slot takes 0 for no page); anywhere
+ * otherwise.
  */
 uint8_t *mem_alloc_ram(uint32_t size);
 void mem_add_rom(struct mem_map *mm, uint32_t base, uint32_t size, uint8_t *host, const char *name);

@@ -1648,9 +1648,11 @@ static int imul_overflow(struct xc *x, int i, int *sar_at)
     if (sh->opc != IR_SAR || sh->a != mul->d || ov->opc != IR_SUB || ov->a != h->d ||
         ov->b != sh->d || !is_temp(h->d) || !is_temp(sh->d) || nreads[h->d] != 1 ||
         nreads[sh->d] != 1 || nwrites[h->d] != 1 || nwrites[sh->d] != 1 || x->skip[hi] ||
-        x->skip[sar] || x->cf_deferred[sar] || x->cf_deferred[sub] || x->early_g[hi] >= 0 ||
-        x->early_g[sar] >= 0 || x->early_g[sub] >= 0)
+        x->skip[sar] || x->cf_deferred[sar] || x->cf_deferred[sub])
         return -1;
+    for (int m = hi; m <= sub; m++) /* (nothing may emit code between: src1_early's store) */
+        if (x->early_g[m] >= 0)
+            return -1;
     /* the shift count: one of the MOVIs between, of 31 */
     /* ov's one reader: a product's SETCC, which takes it as zero or not */
     if (!is_temp(ov->d) || nreads[ov->d] != 1 || nwrites[ov->d] != 1)
@@ -1674,7 +1676,7 @@ static int imul_overflow(struct xc *x, int i, int *sar_at)
     *sar_at = sar;
     for (int m = hi + 1; m < sar; m++)
         if (b->ops[m].opc == IR_MOVI && b->ops[m].d == sh->b)
-            return (b->ops[m].imm & 31) == 31 && x->early_g[m] < 0 ? sub : -1;
+            return (b->ops[m].imm & 31) == 31 ? sub : -1;
     return -1;
 }
 

@@ -173,7 +173,8 @@ struct ir_block {
     uint32_t code_lo;  /* lowest linear address of its code (jumps followed) */
     /* The host addend (struct tlb_entry) its data accesses most likely
      * find, which fits a sign-extended 32-bit displacement; 0: no guess.
-     * A backend may load through it before the entry confirms it. */
+     * A backend may form a host address from it while it compares it
+     * with the entry's, so that the access need not wait for the entry. */
     int32_t mem_hint;
     struct ir_op ops[IR_MAX_OPS];
     struct ir_insn_info insns[IR_MAX_INSNS];

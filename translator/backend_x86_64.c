@@ -558,13 +558,19 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
  * (index, tag compare, addend) and the miss out of line.  A different
  * memory scheme (host page tables, say) replaces this function alone.
  */
-/* -stats: one more TLB hit, counted through scratch register r. */
-static void emit_tlb_hit(struct xbuf *f, int r)
+/* -stats: one more of a struct tlb_stats counter, through scratch register r. */
+static void emit_tlb_count(struct xbuf *o, uint64_t *counter, int r)
 {
     if (monitor_stats.timing) {
-        emit_mov_ri64(f, r, (uint64_t)(uintptr_t)&tlb_stats.hits);
-        emit_inc_m64(f, xmem_bd(r, 0));
+        emit_mov_ri64(o, r, (uint64_t)(uintptr_t)counter);
+        emit_inc_m64(o, xmem_bd(r, 0));
     }
+}
+
+/* The host addend of the TLB entry at offset rcx of the TLB at offset tlb. */
+static struct xmem entry_addend(int32_t tlb)
+{
+    return xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend));
 }
 
 /*
@@ -588,22 +594,19 @@ static void emit_tlb_hit(struct xbuf *f, int r)
 static void emit_tlb_probe(struct xc *x, int32_t tlb, int32_t tag_off, int rotated, int32_t hint)
 {
     struct xbuf *f = &x->f;
-    struct xmem addend = xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend));
+    struct xmem addend = entry_addend(tlb);
     if (!rotated)
         emit_shift_ri32(f, XSH_SHR, X_RCX, 12 - 5);
     emit_alu_ri32(f, XALU_AND, X_RCX, (TLB_SIZE - 1) << 5);
     emit_alu_ri32(f, XALU_AND, X_RAX, PAGE_MASK);
     emit_alu_rm32(f, XALU_CMP, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + tag_off));
     jump_to_cold(x, XCC_NE);
-    emit_tlb_hit(f, X_RAX);
+    emit_tlb_count(f, &tlb_stats.hits, X_RAX);
     if (!hint) {
         emit_load64(f, X_RAX, addend);
         return;
     }
-    if (monitor_stats.timing) {
-        emit_mov_ri64(f, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.guessed);
-        emit_inc_m64(f, xmem_bd(X_RAX, 0));
-    }
+    emit_tlb_count(f, &tlb_stats.guessed, X_RAX);
     emit_mov_ri64s(f, X_RAX, hint);
     emit_alu_mr64(f, XALU_CMP, addend, X_RAX);
     x->hint_at = emit_jcc32(f, XCC_NE);
@@ -617,12 +620,8 @@ static void emit_hint_fix(struct xc *x, int32_t tlb)
     if (!x->hint_fix)
         return;
     fix_add(x, x->hint_at, xbuf_len(&x->c), 0);
-    if (monitor_stats.timing) {
-        emit_mov_ri64(&x->c, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.misguessed);
-        emit_inc_m64(&x->c, xmem_bd(X_RAX, 0));
-    }
-    emit_load64(&x->c, X_RAX,
-                xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend)));
+    emit_tlb_count(&x->c, &tlb_stats.misguessed, X_RAX);
+    emit_load64(&x->c, X_RAX, entry_addend(tlb));
     jump_to_fast(x, x->hint_back);
     x->hint_fix = 0;
 }
@@ -668,7 +667,7 @@ static void emit_own_probe(struct xc *x, const struct ir_op *op, int ha, int fol
         emit_store_i32(c, xmem_bd(X_RSP, FR_TLBG + 8 * grp), 0);
         emit_store_i32(c, xmem_bd(X_RSP, FR_TLBG + 8 * grp + 4), 0);
     }
-    emit_load64(c, X_RAX, xmem_bid(X_RBP, X_RCX, 1, tlb + (int32_t)offsetof(struct tlb_entry, addend)));
+    emit_load64(c, X_RAX, entry_addend(tlb));
     jump_to_fast(x, back);
     for (int i = 0; i < nm; i++)
         emit_patch_rel32(c, miss[i], xbuf_len(c));
@@ -696,14 +695,14 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         emit_alu_mi64(f, XALU_CMP, gslot, 0);
         jump_to_cold(x, XCC_E);
         member_back = xbuf_len(f);
-        emit_tlb_hit(f, X_RCX);
+        emit_tlb_count(f, &tlb_stats.hits, X_RCX);
     } else if (grp >= 0 && !lead) {
         /* A later access of a TLB group: the page its first one probed. */
         emit_load64(f, X_RAX, gslot);
         emit_alu_ri64(f, XALU_CMP, X_RAX, 0);
         jump_to_cold(x, XCC_E);
         member_back = xbuf_len(f);
-        emit_tlb_hit(f, X_RCX);
+        emit_tlb_count(f, &tlb_stats.hits, X_RCX);
     } else if (grp >= 0) {
         /* The first access of a TLB group probes the group's whole span:
          * base register + lo up to + hi - 1, one page, mapped. */
@@ -726,7 +725,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
         int32_t e = tlb + (int32_t)(TLB_INDEX(va) * sizeof(struct tlb_entry));
         emit_alu_mi32(f, XALU_CMP, xmem_bd(X_RBP, e + tag_off), (va + size - 1) & PAGE_MASK);
         jump_to_cold(x, XCC_NE);
-        emit_tlb_hit(f, X_RAX);
+        emit_tlb_count(f, &tlb_stats.hits, X_RAX);
         emit_load64(f, X_RAX, xmem_bd(X_RBP, e + addend_off));
         if (vconst(x, op->a)) {
             emit_mov_ri32(f, X_RCX, va);
@@ -802,10 +801,7 @@ static void emit_mem_access(struct xc *x, const struct ir_op *op)
     else if (lead_back != (size_t)-1)
         emit_own_probe(x, op, vhome(x, op->a), fold, tlb, tag_off, lead_back, grp);
     /* The miss: count it, then the slow path with the guest state exact. */
-    if (monitor_stats.timing) {
-        emit_mov_ri64(c, X_RAX, (uint64_t)(uintptr_t)&tlb_stats.misses);
-        emit_inc_m64(c, xmem_bd(X_RAX, 0));
-    }
+    emit_tlb_count(c, &tlb_stats.misses, X_RAX);
     /* The slow path may fault or look at the flags: they must be the guest's. */
     if (x->pending >= 0)
         emit_setcc_stores(x, c, &x->b->ops[x->pending], 0);

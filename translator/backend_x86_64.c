@@ -2845,6 +2845,8 @@ static void find_late_loads(struct xc *x, const struct ir_block *b, uint32_t nva
 {
     static uint8_t taint[IR_NVALUES];
     unsigned entry = 0; /* guest registers loaded values reach: by the second pass */
+    if (!b->mem_hint)
+        return; /* (no guess to make: late[] is not read) */
     for (int pass = 0; pass < 2; pass++) {
         memset(taint, 0, nvals);
         for (int g = 0; g < V_TEMP0; g++)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tb-size.test.sh - a small code cache (-tb-size, in MiB as QEMU's) fills
-# and flushes while guests run, and nothing changes but the flush count.
+# tb-size.test.sh - a small code cache (-tb-size, in MiB as QEMU's, or
+# QEMU's -accel tcg,tb-size=N) fills and flushes while guests run, and
+# nothing changes but the flush count.
 # A flush while the run loop holds the block it just ran once chained that
 # freed block to the next one (found by fuzz_code's replay): these guests
 # chain, invalidate code (smc) and flush; under AddressSanitizer the
@@ -38,7 +39,25 @@ done
 # isahash translates more than 1 MiB of interpreter code: it must flush.
 [ "$(flushes isahash-1)" -gt "$(flushes isahash-48)" ] ||
 	{ echo "FAIL: isahash never filled a 1 MiB cache"; fail=1; }
+# QEMU's spelling, -accel tcg,tb-size=N, sets the same cache size.
+timeout 120 "$BT86" -kernel guests/isahash/isahash.elf -display none -serial stdio -icount 0 \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 -accel tcg,tb-size=1 \
+	-stats-json "$work/accel.json" < /dev/null > /dev/null 2>&1
+if [ "$(jq .cache_flushes "$work/accel.json")" = "$(flushes isahash-1)" ]; then
+	echo "ok: -accel tcg,tb-size=1 flushes as often as -tb-size 1"
+else
+	echo "FAIL: -accel tcg,tb-size=1: $(jq .cache_flushes "$work/accel.json") flushes, -tb-size 1: $(flushes isahash-1)"
+	fail=1
+fi
 for bad in 0 -1 x 4096 1.5; do
+	"$BT86" -accel tcg,tb-size="$bad" -kernel guests/hello/hello.elf -display none < /dev/null > /dev/null 2> "$work/err"
+	st=$?
+	if [ "$st" = 2 ] && grep -q -- "tb-size=$bad" "$work/err"; then
+		echo "ok: -accel tcg,tb-size=$bad is refused"
+	else
+		echo "FAIL: -accel tcg,tb-size=$bad: status $st"; cat "$work/err"; fail=1
+	fi
+
 	"$BT86" -tb-size "$bad" -kernel guests/hello/hello.elf -display none < /dev/null > /dev/null 2> "$work/err"
 	st=$?
 	if [ "$st" = 2 ] && grep -q -- '-tb-size' "$work/err"; then

@@ -113,8 +113,8 @@ static void usage(FILE *f)
             "                      nx (-cpu help)\n"
             "  -smp N              N CPUs, 1 to 8 ([cpus=]N[,sockets=,cores=,threads=])\n"
             "  -machine pc[,accel=tcg]  also -M; the PC is the only machine (-machine help)\n"
-            "  -accel tcg          software translation, the only accelerator; -enable-kvm\n"
-            "                      and -accel kvm are errors (bt86 is software only)\n"
+            "  -accel tcg[,tb-size=N]  software translation, the only accelerator (tb-size:\n"
+            "                      as -tb-size); -enable-kvm and -accel kvm are errors\n"
             "  -name NAME          the window title and the process name\n"
             "Devices and display:\n"
             "  -nographic          no window; COM1 on the terminal, with the Ctrl-A keys\n"
@@ -307,7 +307,7 @@ int main(int argc, char **argv)
                 accel_help(stdout);
                 return 0;
             }
-            if (parse_accel(v, err, sizeof(err)) < 0)
+            if (parse_accel(v, o, err, sizeof(err)) < 0)
                 bad_value(a, v, err);
         } else if (!strcmp(a, "-enable-kvm")) {
             fprintf(stderr, "bt86: -enable-kvm: bt86 is software only: no KVM "

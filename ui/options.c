@@ -460,18 +460,27 @@ int parse_machine(const char *spec, char *err, size_t errlen)
     return 0;
 }
 
-int parse_accel(const char *spec, char *err, size_t errlen)
+int parse_accel(const char *spec, struct machine_options *o, char *err, size_t errlen)
 {
     size_t len = strcspn(spec, ",");
     if (len == 3 && !strncmp(spec, "tcg", 3)) {
-        /* Properties of QEMU's TCG that change nothing bt86 shows the guest. */
         char buf[256];
         snprintf(buf, sizeof(buf), "%s", spec + len);
         for (char *save = NULL, *t = strtok_r(buf, ",", &save); t;
              t = strtok_r(NULL, ",", &save)) {
-            if (strcmp(t, "thread=single") && strncmp(t, "tb-size=", 8))
+            if (!strncmp(t, "tb-size=", 8)) {
+                /* QEMU's translation-cache size in MiB: -tb-size's */
+                char *end;
+                long n = strtol(t + 8, &end, 10);
+                if (*end || end == t + 8 || n < 1 || n > 2048)
+                    return errorf(err, errlen, "tcg property '%s': expected the code "
+                                               "cache's size in MiB, 1 to 2048", t);
+                o->tb_size = (size_t)n << 20;
+            } else if (strcmp(t, "thread=single")) {
+                /* (one host thread is what bt86 runs anyway) */
                 return errorf(err, errlen, "unknown tcg property '%s' (bt86 accepts "
                                            "thread=single and tb-size=N)", t);
+            }
         }
         return 0;
     }

@@ -29,8 +29,8 @@ int parse_rtc(const char *spec, struct machine_options *o, char *err, size_t err
 int parse_smp(const char *spec, char *err, size_t errlen);
 /* -machine [type=]pc[,accel=tcg][,...] */
 int parse_machine(const char *spec, char *err, size_t errlen);
-/* -accel tcg[,thread=single][,tb-size=N] */
-int parse_accel(const char *spec, char *err, size_t errlen);
+/* -accel tcg[,thread=single][,tb-size=N]: N MiB of code cache, as -tb-size */
+int parse_accel(const char *spec, struct machine_options *o, char *err, size_t errlen);
 /* -boot [order=]DRIVES[,menu=on|off][,splash-time=MS]: DRIVES as QEMU's
  * letters (a b floppy, c disk, d CD-ROM, n-p network), at most 3, each once. */
 int parse_boot(const char *spec, struct machine_options *o, char *err, size_t errlen);

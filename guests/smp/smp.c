@@ -18,22 +18,9 @@
 #include "guest.h"
 #include "idt.h"
 #include "io.h"
+#include "smp_boot.h"
 
 #include <stdint.h>
-
-#define LAPIC 0xfee00000u
-#define TRAMP 0x8000u /* the Startup vector's page: vector 0x08 */
-#define MAXCPUS 8
-
-static uint32_t lapic_rd(uint32_t off)
-{
-	return *(volatile uint32_t *)(LAPIC + off);
-}
-
-static void lapic_wr(uint32_t off, uint32_t v)
-{
-	*(volatile uint32_t *)(LAPIC + off) = v;
-}
 
 static uint64_t rdmsr(uint32_t n)
 {
@@ -45,11 +32,6 @@ static uint64_t rdmsr(uint32_t n)
 static void wrmsr(uint32_t n, uint64_t v)
 {
 	__asm__ volatile("wrmsr" : : "c"(n), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
-}
-
-static unsigned apic_id(void)
-{
-	return lapic_rd(0x20) >> 24;
 }
 
 /* ---------------------------------------------------------------- lock */
@@ -75,76 +57,9 @@ static void unlock(void)
 	lock_word = 0;
 }
 
-/* ---------------------------------------------------------------- GDT, trampoline */
-
-/* Flat code 0x08 and data 0x10 for every CPU: the APs load this GDT in
- * real mode, and the BSP switches to it so that one IDT serves all. */
-uint64_t gdt[3] __attribute__((aligned(8))) = {
-	0,
-	0x00cf9a000000ffffull,
-	0x00cf92000000ffffull,
-};
-uint8_t ap_stacks[MAXCPUS][4096] __attribute__((aligned(16)));
-void ap_main(void);
-
-extern const char tramp_start[], tramp_end[];
-__asm__(".pushsection .rodata\n"
-	".code16\n"
-	".globl tramp_start, tramp_end\n"
-	"tramp_start:\n"
-	"  cli\n"
-	"  movw %cs, %ax\n"
-	"  movw %ax, %ds\n"
-	"  lgdtl tramp_gdtr - tramp_start\n"
-	"  movl %cr0, %eax\n"
-	"  orl $1, %eax\n"
-	"  movl %eax, %cr0\n"
-	"  ljmpl $0x08, $(0x8000 + tramp32 - tramp_start)\n"
-	".code32\n"
-	"tramp32:\n"
-	"  movw $0x10, %ax\n"
-	"  movw %ax, %ds\n"
-	"  movw %ax, %es\n"
-	"  movw %ax, %ss\n"
-	"  movw %ax, %fs\n"
-	"  movw %ax, %gs\n"
-	"  movl 0xfee00020, %eax\n"
-	"  shrl $24, %eax\n"
-	"  andl $7, %eax\n"
-	"  incl %eax\n"
-	"  shll $12, %eax\n"
-	"  leal ap_stacks(%eax), %esp\n"
-	"  movl $ap_main, %eax\n"
-	"  call *%eax\n"
-	"1: cli\n"
-	"  hlt\n"
-	"  jmp 1b\n"
-	"tramp_gdtr:\n"
-	"  .word 23\n"
-	"  .long gdt\n"
-	"tramp_end:\n"
-	".popsection\n");
-
-static void load_gdt(void)
-{
-	struct {
-		uint16_t limit;
-		uint32_t base;
-	} __attribute__((packed)) gdtr = { sizeof(gdt) - 1, (uint32_t)gdt };
-	__asm__ volatile("lgdt %0\n"
-			 "ljmp $0x08, $1f\n"
-			 "1: movw $0x10, %%ax\n"
-			 "movw %%ax, %%ds\n"
-			 "movw %%ax, %%es\n"
-			 "movw %%ax, %%ss\n"
-			 "movw %%ax, %%fs\n"
-			 "movw %%ax, %%gs\n"
-			 : : "m"(gdtr) : "eax", "memory");
-}
-
 /* ---------------------------------------------------------------- IPIs */
 
-static volatile uint32_t ipis[MAXCPUS];
+static volatile uint32_t ipis[SMP_MAXCPUS];
 
 void ipi_body(void)
 {
@@ -165,7 +80,7 @@ __asm__(".globl ipi_entry\n"
 
 static volatile uint32_t arrived, arrived_mask, turn, done, counter;
 
-void ap_main(void)
+static void ap_main(void)
 {
 	unsigned id = apic_id();
 	idt_load();
@@ -196,12 +111,6 @@ void ap_main(void)
 
 /* ---------------------------------------------------------------- the BSP */
 
-static void delay(void)
-{
-	for (volatile int i = 0; i < 20000; i++)
-		;
-}
-
 /* Wait for *v to reach want: 0 on time. */
 static int wait_for(volatile uint32_t *v, uint32_t want)
 {
@@ -213,18 +122,10 @@ static int wait_for(volatile uint32_t *v, uint32_t want)
 	return -1;
 }
 
-static void icr(uint32_t hi, uint32_t lo)
-{
-	lapic_wr(0x310, hi);
-	lapic_wr(0x300, lo);
-	while (lapic_rd(0x300) & 0x1000)
-		;
-}
-
 int main(const char *cmdline)
 {
 	(void)cmdline;
-	load_gdt();
+	smp_load_gdt();
 	/* Firmware may leave the 8259 unmasked and the PIT running: only
 	 * the IPIs have an IDT entry. */
 	outb(0x21, 0xff);
@@ -233,12 +134,11 @@ int main(const char *cmdline)
 	idt_load();
 	lapic_wr(0xf0, 0x1ff);
 
-	outw(0x510, 0x05); /* FW_CFG_NB_CPUS */
-	unsigned ncpus = inb(0x511) | inb(0x511) << 8;
+	unsigned ncpus = smp_fw_cfg_cpus();
 	outb(0x70, 0x5f); /* CMOS: the CPUs beyond the first, as QEMU's pc writes it */
 	printf("fw_cfg: %u CPUs, CMOS 0x5f: %u\n", ncpus, inb(0x71));
-	if (ncpus < 4 || ncpus > MAXCPUS) {
-		printf("this test wants 4 to %d CPUs\n", MAXCPUS);
+	if (ncpus < 4 || ncpus > SMP_MAXCPUS) {
+		printf("this test wants 4 to %d CPUs\n", SMP_MAXCPUS);
 		exit(3);
 	}
 	unsigned naps = ncpus - 1;
@@ -251,14 +151,7 @@ int main(const char *cmdline)
 	       (unsigned)rdmsr(0x1a0));
 	wrmsr(0x1a0, misc);
 
-	memcpy((void *)TRAMP, tramp_start, (size_t)(tramp_end - tramp_start));
-	icr(0, 0x000c4500); /* INIT, level assert, all excluding self */
-	delay();
-	icr(0, 0x000c8500); /* INIT level de-assert */
-	delay();
-	icr(0, 0x000c4600 | (TRAMP >> 12)); /* Startup */
-	delay();
-	icr(0, 0x000c4600 | (TRAMP >> 12)); /* the second Startup: ignored by a started AP */
+	smp_start_aps(ap_main);
 	if (wait_for(&arrived, naps) < 0) {
 		printf("only %u APs arrived (mask 0x%x)\n", arrived, arrived_mask);
 		exit(3);
@@ -271,16 +164,16 @@ int main(const char *cmdline)
 	}
 	printf("shared counter: %u\n", counter);
 
-	icr(2u << 24, 0x4040);        /* fixed, physical: APIC 2 */
+	smp_icr(2u << 24, 0x4040);        /* fixed, physical: APIC 2 */
 	wait_for(&ipis[2], 1);
-	icr(0x0au << 24, 0x4840);     /* fixed, logical flat: APICs 1 and 3 */
+	smp_icr(0x0au << 24, 0x4840);     /* fixed, logical flat: APICs 1 and 3 */
 	wait_for(&ipis[3], 1);
 	wait_for(&ipis[1], 1);
-	icr(0, 0x000c4040);           /* fixed, all excluding self */
+	smp_icr(0, 0x000c4040);           /* fixed, all excluding self */
 	for (unsigned i = 1; i <= naps; i++)
 		wait_for(&ipis[i], i <= 3 ? 2 : 1);
 	__asm__ volatile("sti");
-	icr(0, 0x00044040);           /* fixed, self */
+	smp_icr(0, 0x00044040);           /* fixed, self */
 	wait_for(&ipis[0], 1);
 	__asm__ volatile("cli");
 	printf("IPIs taken:");

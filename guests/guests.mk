@@ -29,7 +29,9 @@ GUEST_NAMES += demo vm86 rtc vgatext kbd com2 a20 x87 x87native repbsf escape da
 # gdbtarget: debugged by tests/gdb.test.sh, so with debug info and no optimization
 GUEST_NAMES += gdbtarget
 GUEST_NAMES += icount apic apicerr smp
-guests/smp/smp.elf: guests/lib/smp_boot.o
+# a code-cache flush while another CPU waits in a call (a predicted return)
+GUEST_NAMES += smpflush
+guests/smp/smp.elf guests/smpflush/smpflush.elf: guests/lib/smp_boot.o
 # return prediction: CALL/RET pairs whose return a stale prediction would get wrong
 GUEST_NAMES += retpred
 # side exits: a rotated loop's back edge into its own block (tests/logs.test.sh reads its shape)

@@ -133,10 +133,26 @@ void tb_jump_cache_clear(struct tb_cache *tc)
         tc->jump_cache[i] = (struct tb *)&tb_jc_none;
 }
 
+/*
+ * The return prediction of every CPU that shares this cache (the machine's,
+ * which the code-page map lists), not only the running one's: a CPU that
+ * waits between its slices keeps entries that point at blocks, and a flush
+ * or an invalidation while it waits leaves them stale.
+ */
+static void ras_clear_all(struct tb_cache *tc)
+{
+    if (!tc->cpu)
+        return;
+    cpu_ras_clear(tc->cpu);
+    const struct smc *smc = tc->cpu->smc;
+    for (int i = 0; smc && i < smc->ncpus; i++)
+        cpu_ras_clear(smc->cpus[i]);
+}
+
 void tb_flush_all(struct tb_cache *tc)
 {
     tb_jump_cache_clear(tc);
-    cpu_ras_clear(tc->cpu); /* its entries point into the code cache */
+    ras_clear_all(tc); /* its entries point into the code cache */
     memset(tc->hash, 0, sizeof(tc->hash));
     for (uint32_t i = 0; i < tc->nused_pages; i++) {
         uint32_t p = tc->used_pages[i];
@@ -438,8 +454,7 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
      * the return prediction that the blocks its entries go to are. */
     if (tc->jump_cache[tb_jc_slot(tb->pc)] == tb)
         tc->jump_cache[tb_jc_slot(tb->pc)] = (struct tb *)&tb_jc_none;
-    if (tc->cpu)
-        cpu_ras_clear(tc->cpu);
+    ras_clear_all(tc);
     uint32_t h = hash_of(tb->phys_pc, tb->pc);
     for (struct tb **pp = &tc->hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {

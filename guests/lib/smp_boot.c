@@ -98,6 +98,16 @@ void smp_start_aps(void (*entry)(void))
 	smp_icr(0, 0x000c4600 | (TRAMP >> 12)); /* the second Startup: ignored by a started AP */
 }
 
+int smp_wait_for(volatile uint32_t *v, uint32_t want)
+{
+	for (uint32_t n = 0; n < 400000000u; n++) {
+		if (*v == want)
+			return 0;
+		__asm__ volatile("pause");
+	}
+	return -1;
+}
+
 unsigned smp_fw_cfg_cpus(void)
 {
 	outw(0x510, 0x05); /* FW_CFG_NB_CPUS */

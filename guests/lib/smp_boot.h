@@ -41,6 +41,10 @@ void smp_icr(uint32_t hi, uint32_t lo);
  * must not return. */
 void smp_start_aps(void (*entry)(void));
 
+/* Wait (a few seconds at most) for another CPU to make *v want: 0 on
+ * time, -1 if it never did. */
+int smp_wait_for(volatile uint32_t *v, uint32_t want);
+
 /* The number of CPUs fw_cfg reports (QEMU's FW_CFG_NB_CPUS). */
 unsigned smp_fw_cfg_cpus(void);
 

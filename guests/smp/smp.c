@@ -111,17 +111,6 @@ static void ap_main(void)
 
 /* ---------------------------------------------------------------- the BSP */
 
-/* Wait for *v to reach want: 0 on time. */
-static int wait_for(volatile uint32_t *v, uint32_t want)
-{
-	for (uint32_t n = 0; n < 200000000u; n++) {
-		if (*v == want)
-			return 0;
-		__asm__ volatile("pause");
-	}
-	return -1;
-}
-
 int main(const char *cmdline)
 {
 	(void)cmdline;
@@ -152,29 +141,29 @@ int main(const char *cmdline)
 	wrmsr(0x1a0, misc);
 
 	smp_start_aps(ap_main);
-	if (wait_for(&arrived, naps) < 0) {
+	if (smp_wait_for(&arrived, naps) < 0) {
 		printf("only %u APs arrived (mask 0x%x)\n", arrived, arrived_mask);
 		exit(3);
 	}
 	printf("%u APs arrived, APIC ID mask 0x%x\n", arrived, arrived_mask);
 	turn = 1;
-	if (wait_for(&done, naps) < 0) {
+	if (smp_wait_for(&done, naps) < 0) {
 		printf("only %u APs done\n", done);
 		exit(3);
 	}
 	printf("shared counter: %u\n", counter);
 
 	smp_icr(2u << 24, 0x4040);        /* fixed, physical: APIC 2 */
-	wait_for(&ipis[2], 1);
+	smp_wait_for(&ipis[2], 1);
 	smp_icr(0x0au << 24, 0x4840);     /* fixed, logical flat: APICs 1 and 3 */
-	wait_for(&ipis[3], 1);
-	wait_for(&ipis[1], 1);
+	smp_wait_for(&ipis[3], 1);
+	smp_wait_for(&ipis[1], 1);
 	smp_icr(0, 0x000c4040);           /* fixed, all excluding self */
 	for (unsigned i = 1; i <= naps; i++)
-		wait_for(&ipis[i], i <= 3 ? 2 : 1);
+		smp_wait_for(&ipis[i], i <= 3 ? 2 : 1);
 	__asm__ volatile("sti");
 	smp_icr(0, 0x00044040);           /* fixed, self */
-	wait_for(&ipis[0], 1);
+	smp_wait_for(&ipis[0], 1);
 	__asm__ volatile("cli");
 	printf("IPIs taken:");
 	for (unsigned i = 0; i < ncpus; i++)

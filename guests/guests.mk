@@ -34,6 +34,8 @@ GUEST_NAMES += smpflush
 guests/smp/smp.elf guests/smpflush/smpflush.elf: guests/lib/smp_boot.o
 # return prediction: CALL/RET pairs whose return a stale prediction would get wrong
 GUEST_NAMES += retpred
+# a #PF in a loop's first accesses: the previous round's compare's flags
+GUEST_NAMES += loopfault
 # side exits: a rotated loop's back edge into its own block (tests/logs.test.sh reads its shape)
 GUEST_NAMES += sideexit
 # the paravirtual interfaces (docs/paravirt.md): VMCALL without them, bt86's ABI, kvmclock

@@ -166,6 +166,15 @@ struct xc {
      * dead at its start (loop_flags_dead): its last compare's are stored
      * on the way out alone */
     int loop_sink;
+    /* ... and it has memory accesses before its first full SETCC, which
+     * is op loop_pre (or -1): the way round runs a copy of them whose
+     * miss paths store the last compare's flags (emit_loop_round) */
+    int loop_pre;
+    /* The fields of the pending SETCC's state a miss path stores (PF_*):
+     * all, but in that copy, the rest having been stored on the way round */
+    int pend_mask;
+    int copying;             /* emitting that copy: no insn_off */
+    size_t pre_off;          /* where op loop_pre's code starts in the body */
     uint8_t byte_imm[IR_MAX_OPS];
     int8_t tlbg[IR_MAX_OPS]; /* memory op: its TLB group, or -1 */
     uint8_t tlbg_lead[IR_MAX_OPS]; /* ... and whether it probes for the group */
@@ -484,6 +493,8 @@ enum {
     SRC_CF_CALL, /* src2: an INC's or DEC's carry-in, read from the lazy state there */
 };
 #define SINK_DST_INLINE 0x80
+/* The fields of a lazy-flags state, for xc's pend_mask */
+enum { PF_OP = 1, PF_DST = 2, PF_SRC1 = 4, PF_SRC2 = 8, PF_ALL = 15 };
 
 /*
  * The lazy-flags state of SETCC op, into the CPU from buffer o (rax, rcx
@@ -508,7 +519,7 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
             store_val_in(x, o, CPUF(cc_src2), op->b);
         return;
     }
-    if (rb == SRC_CF_CALL) {
+    if (rb == SRC_CF_CALL && (x->pend_mask & PF_SRC2)) {
         /* the carry-in from the state this SETCC replaces: before cc_op.
          * This is the miss path of access x->cur, whose address and value
          * emit_ccall() does not keep (their last reader is x->cur). */
@@ -529,10 +540,12 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
             if (kept[k] >= 0)
                 emit_load32(o, kept[k], tslot(keep[k]));
     }
-    emit_store_i32(o, CPUF(cc_op), op->imm);
-    if (!dst_inline && !no_dst)
+    int mask = x->pend_mask;
+    if (mask & PF_OP)
+        emit_store_i32(o, CPUF(cc_op), op->imm);
+    if (!dst_inline && !no_dst && (mask & PF_DST))
         store_val_in(x, o, CPUF(cc_dst), op->d);
-    if (ra == SRC_INLINE || ra == SRC_EARLY || no_src1) {
+    if (ra == SRC_INLINE || ra == SRC_EARLY || no_src1 || !(mask & PF_SRC1)) {
     } else if (ra == SRC_VAL || ra == SRC_DST) {
         store_val_in(x, o, CPUF(cc_src1), ra == SRC_VAL ? op->a : op->d);
     } else {
@@ -547,7 +560,7 @@ static void emit_setcc_stores(struct xc *x, struct xbuf *o, const struct ir_op *
         }
         emit_store32(o, CPUF(cc_src1), X_RAX);
     }
-    if (rb != SRC_INLINE && rb != SRC_CF_CALL && !no_src2)
+    if (rb != SRC_INLINE && rb != SRC_CF_CALL && !no_src2 && (mask & PF_SRC2))
         store_val_in(x, o, CPUF(cc_src2), rb == SRC_VAL ? op->b : op->d);
 }
 
@@ -2925,24 +2938,35 @@ static void emit_chain_entry(struct xc *x)
 /*
  * Whether block b loops on itself through its final conditional exit with
  * its flags dead at its start: the first op that could see them is a full
- * SETCC, with nothing before it that may fault, call out, leave or read
- * the CPU's state.  The flags of its last compare then need to reach
- * memory only on the way out: the exit's other side, and a round the
- * chain entry's checks refuse, which the way round makes on its own
+ * SETCC, with nothing before it that may call out, leave or read the
+ * CPU's state.  The flags of its last compare then need to reach memory
+ * only on the way out: the exit's other side, and a round the chain
+ * entry's checks refuse, which the way round makes on its own
  * (emit_loop_round).  Not when the compare feeds the exit's own test
- * through memory (no fused compare).
+ * through memory (no fused compare).  Memory accesses before that SETCC
+ * may fault or miss with the previous round's compare pending: *pre is
+ * the SETCC's index when there are any (the way round copies them), else
+ * -1.
  */
-static int loop_flags_dead(const struct ir_block *b)
+static int loop_flags_dead(const struct ir_block *b, int *pre)
 {
-    int last = b->nops - 1;
+    int last = b->nops - 1, access = 0;
+    *pre = -1;
     while (last >= 0 && b->ops[last].opc == IR_NOP)
         last--;
     if (last < 0 || !may_chain(b) || b->ops[last].opc != IR_EXITCC || b->ops[last].imm != b->eip)
         return 0;
     for (int i = 0; i < last; i++) {
         const struct ir_op *op = &b->ops[i];
-        if (op->opc == IR_SETCC && !op->aux)
+        if (op->opc == IR_SETCC && !op->aux) {
+            if (access)
+                *pre = i;
             return 1;
+        }
+        if (op->opc >= IR_LD8 && op->opc <= IR_ST32) {
+            access = 1;
+            continue;
+        }
         if (ir_op_info[op->opc].flags & (IRF_READS_FLAGS | IRF_WRITES_FLAGS | IRF_CALL | IRF_EXIT |
                                          IRF_READS_CPU | IRF_WRITES_CPU | IRF_MAY_FAULT))
             return 0;
@@ -2950,10 +2974,151 @@ static int loop_flags_dead(const struct ir_block *b)
     return 0;
 }
 
+/* What emitting an op changes and a later op's code relies on. */
+struct emit_state {
+    int owner[16];
+    int16_t home[IR_NVALUES];
+    int pending, mul_hi, ov_sub, fused_cc, hint_fix;
+    int rax_grp, hf_alu, hf_val, hf_a, hf_b;
+    int rax_live, hf_live; /* rax_pos, hf_pos: where the fast code ends */
+    size_t ov_pos;
+};
+
+static void state_save(const struct xc *x, struct emit_state *st)
+{
+    size_t end = xbuf_len(&x->f);
+    memcpy(st->owner, x->owner, sizeof(st->owner));
+    memcpy(st->home, x->home, sizeof(st->home));
+    st->pending = x->pending, st->mul_hi = x->mul_hi, st->ov_sub = x->ov_sub;
+    st->fused_cc = x->fused_cc, st->hint_fix = x->hint_fix, st->ov_pos = x->ov_pos;
+    st->rax_grp = x->rax_grp, st->rax_live = x->rax_grp >= 0 && x->rax_pos == end;
+    st->hf_live = x->hf_pos == end;
+    st->hf_alu = x->hf_alu, st->hf_val = x->hf_val, st->hf_a = x->hf_a, st->hf_b = x->hf_b;
+}
+
+/* Back to st, as if the fast code ended here when st was saved. */
+static void state_load(struct xc *x, const struct emit_state *st)
+{
+    size_t end = xbuf_len(&x->f);
+    memcpy(x->owner, st->owner, sizeof(st->owner));
+    memcpy(x->home, st->home, sizeof(st->home));
+    x->pending = st->pending, x->mul_hi = st->mul_hi, x->ov_sub = st->ov_sub;
+    x->fused_cc = st->fused_cc, x->hint_fix = st->hint_fix, x->ov_pos = st->ov_pos;
+    x->rax_grp = st->rax_grp, x->rax_pos = st->rax_live ? end : (size_t)-1;
+    x->hf_pos = st->hf_live ? end : (size_t)-1;
+    x->hf_alu = st->hf_alu, x->hf_val = st->hf_val, x->hf_a = st->hf_a, x->hf_b = st->hf_b;
+}
+
+/* Whether code emitted for state b may go on where code for state a was
+ * emitted: the same registers hold the same temporaries, and what a holds
+ * in rax and the host flags b does too. */
+static int state_joins(const struct emit_state *a, const struct emit_state *b)
+{
+    if (memcmp(a->owner, b->owner, sizeof(a->owner)) || memcmp(a->home, b->home, sizeof(a->home)) ||
+        a->mul_hi != b->mul_hi || a->ov_sub >= 0 || b->ov_sub >= 0 || a->fused_cc != b->fused_cc ||
+        a->hint_fix != b->hint_fix)
+        return 0;
+    if (a->rax_live && (!b->rax_live || a->rax_grp != b->rax_grp))
+        return 0;
+    return !a->hf_live || (b->hf_live && a->hf_alu == b->hf_alu && a->hf_val == b->hf_val &&
+                           a->hf_a == b->hf_a && a->hf_b == b->hf_b);
+}
+
+static struct emit_state body_state, pre_state;
+
+/* Whether value v is still where it was at the miss path of access k, the
+ * last before loop_pre, when the ops before it run again (the miss comes
+ * before the access's own result). */
+static int survives_prefix(const struct xc *x, int v, int k)
+{
+    if (vconst(x, v))
+        return 1;
+    int g = v < V_TEMP0 ? v : x->alias[v];
+    return g >= 0 && !greg_written(x, x->b, g, -1, k);
+}
+
+/* The fields (PF_*) of sunk SETCC op that the miss paths of the accesses
+ * before loop_pre can still store when those ops run again; -1 when they
+ * cannot store it at all. */
+static int prefix_keeps(const struct xc *x, const struct ir_op *op)
+{
+    int k = 0;
+    for (int i = 0; i < x->loop_pre; i++)
+        if (x->b->ops[i].opc >= IR_LD8 && x->b->ops[i].opc <= IR_ST32)
+            k = i;
+    int how = x->sink[op - x->b->ops];
+    int ra = (how >> 1) & 7, rb = (how >> 4) & 7;
+    if (rb == SRC_CF_CALL)
+        return -1;
+    int d = survives_prefix(x, op->d, k), a = survives_prefix(x, op->a, k);
+    int b = survives_prefix(x, op->b, k);
+    int keep = PF_OP | (d ? PF_DST : 0);
+    if (ra == SRC_VAL ? a : ra == SRC_DST || ra == SRC_DST_MINUS_IMM ? d :
+        ra == SRC_DST_MINUS_B || ra == SRC_DST_PLUS_B ? d && b : 1)
+        keep |= PF_SRC1;
+    if (rb == SRC_VAL ? b : rb == SRC_DST ? d : 1)
+        keep |= PF_SRC2;
+    return keep;
+}
+
+static void emit_body_op(struct xc *x, int i);
+
+/*
+ * The copy of the ops before loop_pre for the way round, entered with the
+ * last compare pending: the fields of it the copy would overwrite are
+ * stored first, its miss paths store the rest, and it goes on in the body
+ * at loop_pre.  Returns 0, having emitted nothing, when the copy cannot go
+ * on there (its registers would differ) or cannot store the compare.
+ */
+static int emit_loop_copy(struct xc *x)
+{
+    struct xbuf *f = &x->f, *c = &x->c;
+    const struct ir_op *l = &x->b->ops[x->pending];
+    int keep = prefix_keeps(x, l);
+    if (keep < 0)
+        return 0;
+    for (int i = 0, early = 0; i < x->loop_pre; i++) {
+        const struct ir_op *op = &x->b->ops[i];
+        early |= x->early_g[i] >= 0;
+        if (early && op->opc >= IR_LD8 && op->opc <= IR_ST32)
+            return 0; /* its miss path would store over the early cc_src1 */
+    }
+    static struct emit_state end_state, copy_state;
+    uint8_t *fp = f->p, *cp = c->p;
+    int nfix = x->nfix, ntbfix = x->ntbfix, cur = x->cur;
+    size_t ret_stub = x->ret_stub;
+    int f_over = f->overflow, c_over = c->overflow;
+    state_save(x, &end_state);
+    x->pend_mask = PF_ALL & ~keep;
+    emit_setcc_stores(x, f, l, 0);
+    state_load(x, &body_state);
+    x->pending = (int)(l - x->b->ops);
+    x->pend_mask = keep;
+    x->copying = 1;
+    for (int i = 0; i < x->loop_pre; i++)
+        emit_body_op(x, i);
+    x->copying = 0;
+    x->pend_mask = PF_ALL;
+    state_save(x, &copy_state);
+    int ok = state_joins(&pre_state, &copy_state) && !f->overflow && !c->overflow;
+    if (ok) {
+        emit_patch_rel32(f, emit_jmp32(f), x->pre_off);
+    } else {
+        f->p = fp, c->p = cp;
+        x->nfix = nfix, x->ntbfix = ntbfix, x->ret_stub = ret_stub;
+        f->overflow = f_over, c->overflow = c_over;
+    }
+    state_load(x, &end_state);
+    x->pending = end_state.pending;
+    x->cur = cur;
+    return ok;
+}
+
 /*
  * The way round of a loop_sink block whose last compare is pending: the
  * chain entry's checks again, whose refusal stores the compare's flags
- * before it leaves, then back to the body.
+ * before it leaves, then back to the body (through a copy of its accesses
+ * before its first compare, with loop_pre).
  */
 static void emit_loop_round(struct xc *x)
 {
@@ -2963,7 +3128,80 @@ static void emit_loop_round(struct xc *x)
     emit_store_i32(c, CPUF(eip), x->b->eip);
     emit_leave(x, c, -1);
     emit_entry_checks(x, refuse);
+    if (x->loop_pre >= 0 && emit_loop_copy(x))
+        return;
+    if (x->loop_pre >= 0)
+        emit_setcc_stores(x, f, &x->b->ops[x->pending], 0); /* the accesses see them */
     emit_patch_rel32(f, emit_jmp32(f), x->pro_len);
+}
+
+/* Op i of the block into the fast code (and its miss into the cold). */
+static void emit_body_op(struct xc *x, int i)
+{
+    const struct ir_block *b = x->b;
+    const struct ir_op *op = &b->ops[i];
+    if (op->opc == IR_NOP)
+        return;
+    x->cur = i;
+    if (!x->copying && op->insn < b->ninsns && x->insn_off[op->insn] == UINT32_MAX)
+        x->insn_off[op->insn] = (uint32_t)xbuf_len(&x->f);
+    if (x->early_g[i] >= 0) /* src1_early() */
+        emit_store32(&x->f, CPUF(cc_src1), greg[x->early_g[i]]);
+    if (op->opc == IR_TESTCC && is_temp(op->d)) {
+        int j = next_op(b, i);
+        if (j >= 0 && (b->ops[j].opc == IR_EXITCC || b->ops[j].opc == IR_BRANCH) &&
+            b->ops[j].a == op->d && x->last[op->d] == j) {
+            int cc = emit_testcc_cmp(x, op);
+            if (cc >= 0) {
+                x->fused_cc = cc;
+                free_dead(x);
+                return;
+            }
+        }
+    }
+    free_dead(x);
+    if (op->opc == IR_MOVI && is_temp(op->d)) {
+        x->is_const[op->d] = 1;
+        x->cval[op->d] = op->imm;
+        return;
+    }
+    if (x->skip[i])
+        return;
+    if (x->byte_g[i] >= 0 && op->opc == IR_DEP8L) {
+        emit_mov_rr8(&x->f, greg[x->byte_g[i]], greg[x->byte_h[i]]);
+        return;
+    }
+    if (x->byte_g[i] >= 0) {
+        int alu = op->opc == IR_ADD ? XALU_ADD : op->opc == IR_SUB ? XALU_SUB :
+                  op->opc == IR_AND ? XALU_AND : op->opc == IR_OR ? XALU_OR : XALU_XOR;
+        if (x->byte_h[i] >= 0)
+            emit_alu_rr8(&x->f, alu, greg[x->byte_g[i]], greg[x->byte_h[i]]);
+        else
+            emit_alu_ri8(&x->f, alu, greg[x->byte_g[i]], x->byte_imm[i]);
+        return;
+    }
+    if (op->opc == IR_SETCC) {
+        /* flag stores keep the host flags (an unconditional SETCC that
+         * computes no src1 here: emit_setcc_stores' sub or add) */
+        int keep = x->hf_pos == xbuf_len(&x->f) && !op->aux &&
+                   !(x->src1_recalc[i] && !x->sink[i] && x->src1_recalc[i] != SRC_DST_MINUS_IMM &&
+                     x->src1_recalc[i] != SRC_EARLY);
+        x->pending = -1;
+        if (x->sink[i]) {
+            emit_setcc_stores(x, &x->f, op, 1);
+            x->pending = i;
+        } else {
+            emit_op(x, op);
+        }
+        if (keep)
+            x->hf_pos = xbuf_len(&x->f);
+        return;
+    }
+    if (x->cf_deferred[i])
+        return; /* cf_only_for(): on the miss paths */
+    if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->alias[op->d] < 0)
+        alloc_temp(x, op->d);
+    emit_op(x, op);
 }
 
 /* Compile b into the scratch buffers; returns the total size with the header, 0 if too big. */
@@ -2998,7 +3236,9 @@ static size_t x64_translate(const struct ir_block *b)
     find_aliases(x, b, nvals);
     count_uses(b, nvals);
     find_byteops(x, b, nvals);
-    x->loop_sink = loop_flags_dead(b);
+    x->loop_sink = loop_flags_dead(b, &x->loop_pre);
+    x->pend_mask = PF_ALL;
+    x->copying = 0;
     find_sinks(x, b);
     find_tlb_groups(x, b);
     find_known_pages(x, b);
@@ -3014,70 +3254,13 @@ static size_t x64_translate(const struct ir_block *b)
     emit_chain_entry(x);
     for (int i = 0; i < b->ninsns; i++)
         x->insn_off[i] = UINT32_MAX;
+    state_save(x, &body_state);
     for (int i = 0; i < b->nops; i++) {
-        const struct ir_op *op = &b->ops[i];
-        if (op->opc == IR_NOP)
-            continue;
-        x->cur = i;
-        if (op->insn < b->ninsns && x->insn_off[op->insn] == UINT32_MAX)
-            x->insn_off[op->insn] = (uint32_t)xbuf_len(&x->f);
-        if (x->early_g[i] >= 0) /* src1_early() */
-            emit_store32(&x->f, CPUF(cc_src1), greg[x->early_g[i]]);
-        if (op->opc == IR_TESTCC && is_temp(op->d)) {
-            int j = next_op(b, i);
-            if (j >= 0 && (b->ops[j].opc == IR_EXITCC || b->ops[j].opc == IR_BRANCH) &&
-                b->ops[j].a == op->d && x->last[op->d] == j) {
-                int cc = emit_testcc_cmp(x, op);
-                if (cc >= 0) {
-                    x->fused_cc = cc;
-                    free_dead(x);
-                    continue;
-                }
-            }
+        if (i == x->loop_pre) {
+            state_save(x, &pre_state);
+            x->pre_off = xbuf_len(&x->f);
         }
-        free_dead(x);
-        if (op->opc == IR_MOVI && is_temp(op->d)) {
-            x->is_const[op->d] = 1;
-            x->cval[op->d] = op->imm;
-            continue;
-        }
-        if (x->skip[i])
-            continue;
-        if (x->byte_g[i] >= 0 && op->opc == IR_DEP8L) {
-            emit_mov_rr8(&x->f, greg[x->byte_g[i]], greg[x->byte_h[i]]);
-            continue;
-        }
-        if (x->byte_g[i] >= 0) {
-            int alu = op->opc == IR_ADD ? XALU_ADD : op->opc == IR_SUB ? XALU_SUB :
-                      op->opc == IR_AND ? XALU_AND : op->opc == IR_OR ? XALU_OR : XALU_XOR;
-            if (x->byte_h[i] >= 0)
-                emit_alu_rr8(&x->f, alu, greg[x->byte_g[i]], greg[x->byte_h[i]]);
-            else
-                emit_alu_ri8(&x->f, alu, greg[x->byte_g[i]], x->byte_imm[i]);
-            continue;
-        }
-        if (op->opc == IR_SETCC) {
-            /* flag stores keep the host flags (an unconditional SETCC that
-             * computes no src1 here: emit_setcc_stores' sub or add) */
-            int keep = x->hf_pos == xbuf_len(&x->f) && !op->aux &&
-                       !(x->src1_recalc[i] && !x->sink[i] && x->src1_recalc[i] != SRC_DST_MINUS_IMM &&
-                         x->src1_recalc[i] != SRC_EARLY);
-            x->pending = -1;
-            if (x->sink[i]) {
-                emit_setcc_stores(x, &x->f, op, 1);
-                x->pending = i;
-            } else {
-                emit_op(x, op);
-            }
-            if (keep)
-                x->hf_pos = xbuf_len(&x->f);
-            continue;
-        }
-        if (x->cf_deferred[i])
-            continue; /* cf_only_for(): on the miss paths */
-        if (ir_op_writes_d(op->opc) && is_temp(op->d) && x->alias[op->d] < 0)
-            alloc_temp(x, op->d);
-        emit_op(x, op);
+        emit_body_op(x, i);
     }
     /* Instructions with no op of their own start where the next one does. */
     uint32_t next = (uint32_t)xbuf_len(&x->f);

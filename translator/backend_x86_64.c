@@ -1073,7 +1073,9 @@ static void emit_getcc_zf(struct xc *x, const struct ir_op *op)
 /*
  * The kind an unconditional SETCC of this block left in cc_op before op i,
  * when it stored its words where it ran (not sunk to the miss paths) and
- * no flag write, helper call or CPU-state write came since; else -1.
+ * no flag write, helper call or CPU-state write came since; else -1.  A
+ * side exit between leaves the state alone on the path that stays (its
+ * taken path may store a sunk one: not this SETCC, which was stored).
  */
 static int known_kind(const struct xc *x, int i)
 {
@@ -1081,6 +1083,8 @@ static int known_kind(const struct xc *x, int i)
         const struct ir_op *o = &x->b->ops[j];
         if (o->opc == IR_SETCC)
             return !o->aux && !x->sink[j] && !(o->imm & ~CC_KIND_MASK) ? (int)o->imm : -1;
+        if (o->opc == IR_BRANCH)
+            continue;
         if (ir_op_info[o->opc].flags & (IRF_WRITES_FLAGS | IRF_CALL | IRF_WRITES_CPU | IRF_EXIT))
             return -1;
     }

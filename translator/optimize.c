@@ -5,7 +5,8 @@
  * The forward pass (simplify) turns a zero extension of a value already
  * zero-extended (a byte load, say, then MOVZX) into a copy, and renames
  * the reads of a temporary that only copies another (each written once)
- * to that other, so that the copy dies.
+ * to that other, so that the copy dies; or that copies a guest register,
+ * up to that register's next write (or a call, which may change it).
  *
  * The backward pass drops (1) flag computations that a later instruction overwrites before
  * anything reads them, and (2) pure ops whose temporary nobody reads,
@@ -48,6 +49,16 @@ static int zx_width(const struct ir_op *def)
     }
 }
 
+/* What the pass knew of the guest registers' values: nothing now. */
+static void forget_gregs(uint16_t *copy_of, uint8_t *width, uint32_t nvals)
+{
+    for (uint32_t t = V_TEMP0; t < nvals; t++)
+        if (copy_of[t] < V_TEMP0)
+            copy_of[t] = (uint16_t)t;
+    for (int g = 0; g < V_TEMP0; g++)
+        width[g] = 32;
+}
+
 static void simplify(struct ir_block *b)
 {
     static uint16_t ndef[8 + CPU_NTEMPS], copy_of[8 + CPU_NTEMPS];
@@ -87,16 +98,30 @@ static void simplify(struct ir_block *b)
         if ((opc == IR_TESTCC || opc == IR_CCFLAGS) && op->aux < CC_EFLAGS &&
             CC_BASE(op->aux) == CCB_SUB)
             op->a = op->b;
-        if (!ir_op_writes_d(opc) || op->d >= nvals || op->d < V_TEMP0)
+        /* A call may change any guest register (and a copy of one would
+         * then differ from it). */
+        if (ir_op_info[opc].flags & (IRF_CALL | IRF_WRITES_CPU))
+            forget_gregs(copy_of, width, nvals);
+        if (!ir_op_writes_d(opc) || op->d >= nvals)
             continue;
+        if (op->d < V_TEMP0) {
+            /* a guest register: its own width from here on, and the
+             * copies of its old value read their temporary again */
+            for (uint32_t t = V_TEMP0; t < nvals; t++)
+                if (copy_of[t] == op->d)
+                    copy_of[t] = (uint16_t)t;
+            width[op->d] = opc == IR_MOV && op->a < nvals ? width[op->a] : (uint8_t)zx_width(op);
+            continue;
+        }
         /* a temporary written once, from one written once: never changes */
         int once = ndef[op->d] == 1;
-        if ((opc == IR_EXT8U && op->a >= V_TEMP0 && op->a < nvals && width[op->a] <= 8) ||
-            (opc == IR_EXT16U && op->a >= V_TEMP0 && op->a < nvals && width[op->a] <= 16)) {
+        if ((opc == IR_EXT8U && op->a < nvals && width[op->a] <= 8) ||
+            (opc == IR_EXT16U && op->a < nvals && width[op->a] <= 16)) {
             op->opc = IR_MOV;
             opc = IR_MOV;
         }
-        if (opc == IR_MOV && once && op->a >= V_TEMP0 && op->a < nvals && ndef[op->a] == 1) {
+        if (opc == IR_MOV && once && op->a < nvals && (op->a < V_TEMP0 || ndef[op->a] == 1)) {
+            /* (of a guest register, until its next write) */
             copy_of[op->d] = op->a;
             width[op->d] = width[op->a];
             continue;

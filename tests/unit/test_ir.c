@@ -145,6 +145,62 @@ int main(void)
     CHECK_EQ(count_opc(&b4, IR_SETFL), 0);
     CHECK_EQ(count_opc(&b4, IR_SETCC), 1);
 
+    /* movzx ecx, byte [edx]; movzx ebx, byte [eax]; cmp cl, bl: the
+     * zero extensions of registers a byte load filled are copies, and
+     * the compare reads the registers themselves. */
+    static struct ir_block b5;
+    ir_block_init(&b5, 0x1000, HF_CODE32);
+    b5.ninsns = 1;
+    uint16_t e0 = ir_temp(&b5), e1 = ir_temp(&b5), e2 = ir_temp(&b5), e3 = ir_temp(&b5);
+    uint16_t e4 = ir_temp(&b5);
+    ir_emit(&b5, IR_LD8, e0, R_EDX, 0, 0, 0, 0);
+    ir_emit(&b5, IR_MOV, R_ECX, e0, 0, 0, 0, 0);
+    ir_emit(&b5, IR_LD8, e1, R_EAX, 0, 0, 0, 0);
+    ir_emit(&b5, IR_MOV, R_EBX, e1, 0, 0, 0, 0);
+    ir_emit(&b5, IR_EXT8U, e2, R_ECX, 0, 0, 0, 0);
+    ir_emit(&b5, IR_EXT8U, e3, R_EBX, 0, 0, 0, 0);
+    ir_emit(&b5, IR_SETCC, e2, e2, e3, 0, CC_KIND(CCB_SUB, 0), 0);
+    ir_emit(&b5, IR_TESTCC, e4, e2, e2, e3, CC_E, CC_KIND(CCB_SUB, 0));
+    ir_emit(&b5, IR_EXITCC, 0, e4, 0, 0, 0x2000, 0x3000);
+    ir_optimize(&b5);
+    CHECK_EQ(count_opc(&b5, IR_EXT8U), 0);
+    CHECK_EQ(b5.ops[6].a, R_ECX);
+    CHECK_EQ(b5.ops[6].b, R_EBX);
+
+    /* A copy of a register is the register only until its next write,
+     * or a helper call (which may write any): mov t, ecx; inc ecx;
+     * mov edi, t keeps reading t. */
+    for (int call = 0; call < 2; call++) {
+        static struct ir_block b6;
+        ir_block_init(&b6, 0x1000, HF_CODE32);
+        b6.ninsns = 1;
+        uint16_t f0 = ir_temp(&b6), f1 = ir_temp(&b6);
+        ir_emit(&b6, IR_MOV, f0, R_ECX, 0, 0, 0, 0);
+        if (call)
+            ir_emit(&b6, IR_CALL, f1, 0, 0, 0, 0, 0);
+        else
+            ir_emit(&b6, IR_ADDI, R_ECX, R_ECX, 0, 0, 1, 0);
+        ir_emit(&b6, IR_MOV, R_EDI, f0, 0, 0, 0, 0);
+        ir_emit(&b6, IR_MOV, R_ESI, f0, 0, 0, 0, 0);
+        ir_emit(&b6, IR_EXIT, 0, 0, 0, 0, 0x2000, 0);
+        ir_optimize(&b6);
+        CHECK_EQ(b6.ops[2].a, f0);
+        CHECK_EQ(b6.ops[3].a, f0);
+        CHECK_EQ(b6.ops[0].opc, IR_MOV);
+    }
+    /* ... and before it, the register: mov t, ecx; mov edi, t. */
+    static struct ir_block b7;
+    ir_block_init(&b7, 0x1000, HF_CODE32);
+    b7.ninsns = 1;
+    uint16_t g0 = ir_temp(&b7);
+    ir_emit(&b7, IR_MOV, g0, R_ECX, 0, 0, 0, 0);
+    ir_emit(&b7, IR_MOV, R_EDI, g0, 0, 0, 0, 0);
+    ir_emit(&b7, IR_ADDI, R_ECX, R_ECX, 0, 0, 1, 0);
+    ir_emit(&b7, IR_EXIT, 0, 0, 0, 0, 0x2000, 0);
+    ir_optimize(&b7);
+    CHECK_EQ(b7.ops[1].a, R_ECX);
+    CHECK_EQ(b7.ops[0].opc, IR_NOP);
+
     /* Spot checks of the flag rules against the SDM's definitions. */
     CHECK_EQ(cc_compute(CC_KIND(CCB_ADD, 0), 0x00, 0x80, 0x80) & (F_CF | F_OF | F_ZF),
              F_CF | F_OF | F_ZF);

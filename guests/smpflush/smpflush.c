@@ -14,9 +14,11 @@
  * The AP must return to the new immediate, in every round.
  *
  * Each round first runs the AP's CALL/RET twice with the old immediate, so
- * that the return is predicted and chained.  ap_round's page holds nothing
- * else: after a flush no block of it is translated, and the rewrite
- * invalidates nothing, so only the flush itself can drop the prediction.
+ * that the return is predicted and chained.  ap_round's page holds ap_round
+ * and ap_wait alone: the rewrite may invalidate the AP's waiting loop,
+ * translated again after the flush, but the block the AP's prediction
+ * points at is from before the flush, which no invalidation finds; the
+ * AP's own table must be emptied on the flush (or on any invalidation).
  * The expected output is QEMU's (qemu-system-i386 -smp 2).
  */
 #include "guest.h"

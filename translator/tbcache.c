@@ -450,11 +450,10 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
         return;
     tb->invalid = 1;
     tc->stats.invalidated++;
-    /* Generated code trusts what the jump cache holds to be valid, and
-     * the return prediction that the blocks its entries go to are. */
+    /* Generated code trusts what the jump cache holds to be valid (the
+     * return prediction, tb_invalidate_phys() empties once for all). */
     if (tc->jump_cache[tb_jc_slot(tb->pc)] == tb)
         tc->jump_cache[tb_jc_slot(tb->pc)] = (struct tb *)&tb_jc_none;
-    ras_clear_all(tc);
     uint32_t h = hash_of(tb->phys_pc, tb->pc);
     for (struct tb **pp = &tc->hash[h]; *pp; pp = &(*pp)->hash_next) {
         if (*pp == tb) {
@@ -486,7 +485,7 @@ static void tb_invalidate(struct tb_cache *tc, struct tb *tb)
 void tb_invalidate_phys(struct tb_cache *tc, uint32_t paddr, uint32_t len)
 {
     uint32_t end = paddr + len; /* exclusive; the 4 GiB wrap is not code */
-    int hit_current = 0;
+    int hit_current = 0, hits = 0;
     struct cpu *cpu = tc->cpu;
     for (uint32_t page = paddr >> 12; page <= (end - 1) >> 12; page++) {
         struct tb *next;
@@ -508,10 +507,15 @@ void tb_invalidate_phys(struct tb_cache *tc, uint32_t paddr, uint32_t len)
             if (cpu && cpu->cur_tb == tb && tb->ninsns > 1)
                 hit_current = 1;
             tb_invalidate(tc, tb);
+            hits = 1;
         }
         if (page == 0xfffff)
             break;
     }
+    /* Generated code trusts that the blocks return predictions go to are
+     * valid: every CPU's, emptied once for the blocks this store hit. */
+    if (hits)
+        ras_clear_all(tc);
     if (hit_current) {
         /*
          * The running block wrote into its own code: leave it before the
